@@ -1,0 +1,41 @@
+package io.palisade.server;
+
+import java.util.Map;
+
+/**
+ * The one exception type a caller ever sees. Its message is user-facing: it must never carry a
+ * secret, a stack trace or an internal class name. {@code param} names the offending request
+ * field when there is one; {@code headers} carries extras such as {@code Retry-After}.
+ */
+public final class PalisadeException extends RuntimeException {
+    private final ErrorCode code;
+    private final String param;
+    private final Map<String, String> headers;
+
+    public PalisadeException(ErrorCode code, String message) {
+        this(code, message, null, Map.of());
+    }
+
+    public PalisadeException(ErrorCode code, String message, String param) {
+        this(code, message, param, Map.of());
+    }
+
+    public PalisadeException(ErrorCode code, String message, String param, Map<String, String> headers) {
+        super(message, null, false, false);
+        this.code = code;
+        this.param = param;
+        this.headers = Map.copyOf(headers);
+    }
+
+    public ErrorCode code() {
+        return code;
+    }
+
+    public String param() {
+        return param;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+}
