@@ -1,0 +1,123 @@
+package io.palisade;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.palisade.admin.AdminBootstrap;
+import io.palisade.admin.AdminRoutes;
+import io.palisade.admin.IdentityAdmin;
+import io.palisade.admission.PolicyDecisionPoint;
+import io.palisade.admission.RateLimiter;
+import io.palisade.api.openai.OpenAiRoutes;
+import io.palisade.audit.AuditRecords;
+import io.palisade.audit.AuditTrail;
+import io.palisade.audit.AuditVerifier;
+import io.palisade.audit.AuditWriter;
+import io.palisade.audit.ContentCapture;
+import io.palisade.auth.KeyRegistry;
+import io.palisade.auth.KeyTokens;
+import io.palisade.config.BackendConfig;
+import io.palisade.config.BackendKind;
+import io.palisade.config.PalisadeConfig;
+import io.palisade.routing.ModelCatalog;
+import io.palisade.server.Exchanges;
+import io.palisade.server.GatewayServer;
+import io.palisade.server.JsonBodyReader;
+import io.palisade.store.AuditStore;
+import io.palisade.store.Database;
+import io.palisade.store.KeyStore;
+import io.palisade.store.TeamStore;
+import io.palisade.store.UserStore;
+import io.palisade.upstream.Backend;
+import io.palisade.upstream.OpenAiBackend;
+import io.palisade.upstream.UpstreamHttp;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running gateway. This is the one place the object graph is built, by hand, from a validated
+ * config: store, identity, audit, backends, catalog, policy, routes, listener. Tests build it the
+ * same way ({@code Palisade.start(config, clock)}) on a random port and a temporary SQLite file.
+ */
+public final class Palisade implements AutoCloseable {
+    private final GatewayServer server;
+    private final AuditWriter auditWriter;
+    private final ScheduledExecutorService background;
+    private final Optional<String> bootstrapAdminKey;
+
+    private Palisade(GatewayServer server, AuditWriter auditWriter, ScheduledExecutorService background,
+            Optional<String> bootstrapAdminKey) {
+        this.server = server;
+        this.auditWriter = auditWriter;
+        this.background = background;
+        this.bootstrapAdminKey = bootstrapAdminKey;
+    }
+
+    public static Palisade start(PalisadeConfig config, Clock clock) {
+        ObjectMapper json = new ObjectMapper();
+        Database database = Database.open(config.storeUrl());
+        UserStore users = new UserStore(database);
+        TeamStore teams = new TeamStore(database);
+        KeyStore keys = new KeyStore(database);
+        AuditStore auditStore = new AuditStore(database);
+        KeyRegistry registry = new KeyRegistry(keys, users, teams, clock);
+        registry.reload();
+        IdentityAdmin identities = new IdentityAdmin(users, teams, keys, auditStore, registry, new KeyTokens(new SecureRandom()), clock);
+        Optional<String> bootstrapAdminKey = new AdminBootstrap(identities).ensureAdmin(config.adminKey());
+
+        ScheduledExecutorService background = Executors.newScheduledThreadPool(1,
+                Thread.ofPlatform().name("palisade-background").daemon(true).factory());
+        Map<String, Backend> backends = new LinkedHashMap<>();
+        for (BackendConfig backend : config.backends()) {
+            UpstreamHttp http = new UpstreamHttp(backend, background, json);
+            backends.put(backend.name(), backend.kind() == BackendKind.OLLAMA
+                    ? new OpenAiBackend(backend, http, json)
+                    : new OpenAiBackend(backend, http, json));
+        }
+        ModelCatalog catalog = new ModelCatalog(config, name -> backends.get(name).listModels(), clock);
+        catalog.refresh();
+        long interval = config.discoveryInterval().toMillis();
+        background.scheduleWithFixedDelay(catalog::refresh, interval, interval, TimeUnit.MILLISECONDS);
+
+        AuditWriter auditWriter = new AuditWriter(auditStore, config.audit().groupCommitMaxBatch());
+        AuditTrail audit = new AuditTrail(auditWriter, clock);
+        PolicyDecisionPoint policy = new PolicyDecisionPoint(catalog, new RateLimiter(), config.limits(), System::nanoTime);
+        JsonBodyReader bodies = new JsonBodyReader(json, config.server().maxBodyBytes());
+        Exchanges exchanges = new Exchanges(registry, policy, audit, bodies, config.server(), clock);
+        OpenAiRoutes openAi = new OpenAiRoutes(backends, catalog, json, new ContentCapture(config.audit(), json));
+        AdminRoutes admin = new AdminRoutes(exchanges, identities, new AuditRecords(auditStore, json), new AuditVerifier(auditStore),
+                catalog, backends, config.backends(), bodies, json);
+
+        GatewayServer server = new GatewayServer(exchanges, openAi, admin::register,
+                () -> auditWriter.healthy() && config.backends().stream().anyMatch(b -> !Boolean.FALSE.equals(catalog.reachable(b.name()))));
+        try {
+            server.start(config.server().host(), config.server().port());
+        } catch (RuntimeException e) {
+            auditWriter.close();
+            background.shutdownNow();
+            throw e;
+        }
+        return new Palisade(server, auditWriter, background, bootstrapAdminKey);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** The administrator key created by this start, if it created one (shown once). */
+    public Optional<String> bootstrapAdminKey() {
+        return bootstrapAdminKey;
+    }
+
+    /** Stops accepting requests, lets in-flight ones finish, then commits every queued audit row. */
+    @Override
+    public void close() {
+        server.close();
+        auditWriter.close();
+        background.shutdownNow();
+    }
+}

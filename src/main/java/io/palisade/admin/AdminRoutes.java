@@ -1,0 +1,323 @@
+package io.palisade.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.palisade.audit.AuditExportFormat;
+import io.palisade.audit.AuditRecords;
+import io.palisade.audit.AuditVerifier;
+import io.palisade.auth.Team;
+import io.palisade.auth.User;
+import io.palisade.auth.UserStatus;
+import io.palisade.config.BackendConfig;
+import io.palisade.routing.ModelCatalog;
+import io.palisade.routing.ModelRoute;
+import io.palisade.server.ErrorCode;
+import io.palisade.server.Exchanges;
+import io.palisade.server.JsonBodyReader;
+import io.palisade.server.PalisadeException;
+import io.palisade.upstream.Backend;
+import java.io.OutputStreamWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The admin REST API under /admin/. Every route goes through {@link Exchanges#admin}, so each
+ * needs an admin key and each call, read or write, is audited. Thread-safe.
+ */
+public final class AdminRoutes {
+    private final Exchanges exchanges;
+    private final IdentityAdmin identities;
+    private final AuditRecords records;
+    private final AuditVerifier verifier;
+    private final ModelCatalog catalog;
+    private final Map<String, Backend> backends;
+    private final List<BackendConfig> backendConfigs;
+    private final JsonBodyReader bodies;
+    private final ObjectMapper json;
+    private final AdminViews views;
+
+    public AdminRoutes(Exchanges exchanges, IdentityAdmin identities, AuditRecords records, AuditVerifier verifier,
+            ModelCatalog catalog, Map<String, Backend> backends, List<BackendConfig> backendConfigs, JsonBodyReader bodies,
+            ObjectMapper json) {
+        this.exchanges = exchanges;
+        this.identities = identities;
+        this.records = records;
+        this.verifier = verifier;
+        this.catalog = catalog;
+        this.backends = Map.copyOf(backends);
+        this.backendConfigs = List.copyOf(backendConfigs);
+        this.bodies = bodies;
+        this.json = json;
+        this.views = new AdminViews(json);
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.get("/admin/users", exchanges.admin("users.list", (ctx, a) -> ok(ctx, views.list(
+                identities.users().stream().map(u -> views.user(u, teams())).toList()))));
+        routes.post("/admin/users", exchanges.admin("users.create", (ctx, a) -> {
+            ObjectNode body = bodies.read(ctx);
+            UserStatus status = parseStatus(text(body, "status", "active"));
+            User user = identities.createUser(text(body, "email", null), text(body, "name", null), text(body, "team", null),
+                    status, body.path("admin").asBoolean(false));
+            ctx.status(201);
+            ok(ctx, views.user(user, teams()));
+        }));
+        routes.get("/admin/users/{user}", exchanges.admin("users.show",
+                (ctx, a) -> ok(ctx, views.user(identities.user(ctx.pathParam("user")), teams()))));
+        routes.post("/admin/users/{user}/approve", exchanges.admin("users.approve",
+                (ctx, a) -> ok(ctx, views.user(identities.setStatus(ctx.pathParam("user"), UserStatus.ACTIVE), teams()))));
+        routes.post("/admin/users/{user}/disable", exchanges.admin("users.disable",
+                (ctx, a) -> ok(ctx, views.user(identities.setStatus(ctx.pathParam("user"), UserStatus.DISABLED), teams()))));
+        routes.put("/admin/users/{user}/team", exchanges.admin("users.set_team", (ctx, a) -> ok(ctx, views.user(
+                identities.setTeam(ctx.pathParam("user"), text(bodies.read(ctx), "team", null)), teams()))));
+        routes.delete("/admin/users/{user}", exchanges.admin("users.delete", this::deleteUser));
+
+        routes.get("/admin/teams", exchanges.admin("teams.list",
+                (ctx, a) -> ok(ctx, views.list(identities.teams().stream().map(views::team).toList()))));
+        routes.post("/admin/teams", exchanges.admin("teams.create", (ctx, a) -> {
+            ObjectNode body = bodies.read(ctx);
+            Team team = identities.createTeam(text(body, "name", null), strings(body, "allowed_models"));
+            ctx.status(201);
+            ok(ctx, views.team(team));
+        }));
+        routes.put("/admin/teams/{team}/models", exchanges.admin("teams.set_models", (ctx, a) -> ok(ctx, views.team(
+                identities.setTeamModels(ctx.pathParam("team"), strings(bodies.read(ctx), "allowed_models"))))));
+        routes.delete("/admin/teams/{team}", exchanges.admin("teams.delete", (ctx, a) -> {
+            identities.deleteTeam(ctx.pathParam("team"));
+            ctx.status(204);
+        }));
+
+        routes.get("/admin/keys", exchanges.admin("keys.list", (ctx, a) -> {
+            String user = ctx.queryParam("user");
+            String userId = user == null ? null : identities.user(user).id();
+            Map<String, User> users = usersById();
+            ok(ctx, views.list(identities.keys().stream().filter(k -> userId == null || k.userId().equals(userId))
+                    .map(k -> views.key(k, users, teams())).toList()));
+        }));
+        routes.post("/admin/keys", exchanges.admin("keys.create", (ctx, a) -> {
+            ObjectNode body = bodies.read(ctx);
+            IdentityAdmin.IssuedKey issued = identities.createKey(text(body, "user", null), text(body, "team", null),
+                    strings(body, "allowed_models"), body.hasNonNull("requests_per_minute") ? integer(body, "requests_per_minute") : null,
+                    instant(text(body, "expires_at", null), "expires_at"), text(body, "label", ""),
+                    body.path("admin").asBoolean(false), null);
+            ctx.status(201);
+            ok(ctx, views.issuedKey(issued, usersById(), teams()));
+        }));
+        routes.post("/admin/keys/{key}/revoke", exchanges.admin("keys.revoke",
+                (ctx, a) -> ok(ctx, views.key(identities.revokeKey(ctx.pathParam("key")), usersById(), teams()))));
+        routes.post("/admin/keys/{key}/rotate", exchanges.admin("keys.rotate", (ctx, a) -> {
+            ctx.status(201);
+            ok(ctx, views.issuedKey(identities.rotateKey(ctx.pathParam("key")), usersById(), teams()));
+        }));
+
+        routes.get("/admin/models", exchanges.admin("models.list", (ctx, a) -> ok(ctx, views.list(models()))));
+        routes.get("/admin/backends", exchanges.admin("backends.list", (ctx, a) -> ok(ctx, views.list(probeBackends()))));
+
+        routes.get("/admin/audit", exchanges.admin("audit.query", (ctx, a) -> {
+            AuditRecords.Result result = records.find(query(ctx, parseLimit(ctx.queryParam("limit"))));
+            ok(ctx, views.list(result.records()));
+        }));
+        routes.get("/admin/audit/export", exchanges.admin("audit.export", this::export));
+        routes.get("/admin/audit/verify", exchanges.admin("audit.verify", (ctx, a) -> {
+            AuditVerifier.Result result = verifier.verify();
+            ObjectNode body = json.createObjectNode();
+            body.put("intact", result.intact());
+            body.put("records", result.records());
+            body.put("first_broken_seq", result.firstBrokenSeq());
+            body.put("problem", result.problem());
+            body.put("head_hash", result.headHash());
+            ok(ctx, body);
+        }));
+    }
+
+    private void deleteUser(Context ctx, io.palisade.admission.AdmittedRequest admitted) throws Exception {
+        User user = identities.user(ctx.pathParam("user"));
+        String export = ctx.queryParam("export");
+        boolean force = "true".equalsIgnoreCase(ctx.queryParam("force"));
+        if (export != null) {
+            AuditExportFormat format = format(export);
+            AuditRecords.Result result = records.find(new AuditRecords.Query(user.id(), null, null, null, 0));
+            StringWriter out = new StringWriter();
+            format.write(result.records(), out);
+            identities.markExported(user.id(), result.lastSeq());
+            identities.deleteUser(user.id(), force);
+            ctx.status(200).contentType(format.contentType()).result(out.toString());
+            return;
+        }
+        identities.deleteUser(user.id(), force);
+        ctx.status(204);
+    }
+
+    private void export(Context ctx, io.palisade.admission.AdmittedRequest admitted) throws Exception {
+        AuditExportFormat format = format(ctx.queryParam("format"));
+        AuditRecords.Query query = query(ctx, 0);
+        AuditRecords.Result result = records.find(query);
+        ctx.status(200).contentType(format.contentType());
+        Writer out = new OutputStreamWriter(ctx.res().getOutputStream(), StandardCharsets.UTF_8);
+        format.write(result.records(), out);
+        if (query.userId() != null && query.since() == null && query.until() == null) {
+            identities.markExported(query.userId(), result.lastSeq());
+        }
+    }
+
+    private AuditRecords.Query query(Context ctx, int limit) {
+        String user = ctx.queryParam("user");
+        String userId = user == null ? null : identities.user(user).id();
+        return new AuditRecords.Query(userId, time(ctx.queryParam("since"), "since"), time(ctx.queryParam("until"), "until"),
+                ctx.queryParam("decision"), limit);
+    }
+
+    private List<ObjectNode> models() {
+        List<ObjectNode> models = new ArrayList<>();
+        catalog.all().stream().sorted(Comparator.comparing(ModelRoute::publicName)).forEach(route -> {
+            ObjectNode node = json.createObjectNode();
+            node.put("name", route.publicName());
+            node.put("backend", route.backend());
+            node.put("upstream_model", route.upstreamModel());
+            node.put("source", route.discovered() ? "discovered" : "configured");
+            Boolean reachable = catalog.reachable(route.backend());
+            if (reachable == null) {
+                node.putNull("backend_reachable");
+            } else {
+                node.put("backend_reachable", reachable);
+            }
+            models.add(node);
+        });
+        return models;
+    }
+
+    private List<ObjectNode> probeBackends() {
+        List<ObjectNode> result = new ArrayList<>();
+        for (BackendConfig config : backendConfigs) {
+            ObjectNode node = json.createObjectNode();
+            node.put("name", config.name());
+            node.put("kind", config.kind().name().toLowerCase());
+            node.put("url", config.url().getScheme() + "://" + config.url().getHost()
+                    + (config.url().getPort() > 0 ? ":" + config.url().getPort() : "") + config.url().getPath());
+            long start = System.nanoTime();
+            try {
+                List<String> models = backends.get(config.name()).listModels();
+                node.put("reachable", true);
+                node.put("models", models.size());
+            } catch (Exception e) {
+                node.put("reachable", false);
+                node.put("error", e instanceof PalisadeException p ? p.getMessage() : "probe failed");
+            }
+            node.put("probe_ms", (System.nanoTime() - start) / 1_000_000.0);
+            result.add(node);
+        }
+        return result;
+    }
+
+    private Map<String, Team> teams() {
+        return AdminViews.index(identities.teams(), Team::id);
+    }
+
+    private Map<String, User> usersById() {
+        return AdminViews.index(identities.users(), User::id);
+    }
+
+    private static void ok(Context ctx, JsonNode body) {
+        ctx.contentType("application/json").result(body.toString());
+    }
+
+    private static AuditExportFormat format(String text) {
+        try {
+            return AuditExportFormat.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new PalisadeException(ErrorCode.INVALID_REQUEST, e.getMessage(), "format");
+        }
+    }
+
+    private static UserStatus parseStatus(String text) {
+        try {
+            return UserStatus.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new PalisadeException(ErrorCode.INVALID_REQUEST, "'status' must be pending, active or disabled", "status");
+        }
+    }
+
+    private static int parseLimit(String text) {
+        if (text == null) {
+            return 100;
+        }
+        try {
+            int limit = Integer.parseInt(text);
+            if (limit < 1 || limit > 10_000) {
+                throw new NumberFormatException();
+            }
+            return limit;
+        } catch (NumberFormatException e) {
+            throw new PalisadeException(ErrorCode.INVALID_REQUEST, "'limit' must be a whole number from 1 to 10000", "limit");
+        }
+    }
+
+    private static String time(String text, String param) {
+        Instant instant = instant(text, param);
+        return instant == null ? null : instant.toString();
+    }
+
+    private static Instant instant(String text, String param) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(text.trim());
+        } catch (DateTimeParseException e) {
+            try {
+                return java.time.LocalDate.parse(text.trim()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException again) {
+                throw new PalisadeException(ErrorCode.INVALID_REQUEST,
+                        "'" + param + "' must be an ISO-8601 time such as 2026-11-23T10:00:00Z or a date such as 2026-11-23", param);
+            }
+        }
+    }
+
+    private static String text(ObjectNode body, String field, String fallback) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isTextual()) {
+            throw new PalisadeException(ErrorCode.INVALID_REQUEST, "'" + field + "' must be a string", field);
+        }
+        return value.asText();
+    }
+
+    private static Integer integer(ObjectNode body, String field) {
+        JsonNode value = body.get(field);
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw new PalisadeException(ErrorCode.INVALID_REQUEST, "'" + field + "' must be a whole number", field);
+        }
+        return value.asInt();
+    }
+
+    private static List<String> strings(ObjectNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            throw new PalisadeException(ErrorCode.INVALID_REQUEST, "'" + field + "' must be an array of strings", field);
+        }
+        List<String> list = new ArrayList<>();
+        for (JsonNode item : (ArrayNode) value) {
+            if (!item.isTextual()) {
+                throw new PalisadeException(ErrorCode.INVALID_REQUEST, "'" + field + "' must be an array of strings", field);
+            }
+            list.add(item.asText());
+        }
+        return list;
+    }
+}

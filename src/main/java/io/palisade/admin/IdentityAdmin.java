@@ -1,0 +1,223 @@
+package io.palisade.admin;
+
+import io.palisade.auth.ApiKey;
+import io.palisade.auth.KeyRegistry;
+import io.palisade.auth.KeyTokens;
+import io.palisade.auth.ModelGrants;
+import io.palisade.auth.Team;
+import io.palisade.auth.User;
+import io.palisade.auth.UserStatus;
+import io.palisade.server.ErrorCode;
+import io.palisade.server.PalisadeException;
+import io.palisade.store.AuditStore;
+import io.palisade.store.KeyStore;
+import io.palisade.store.TeamStore;
+import io.palisade.store.UserStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Users, teams and keys: the operations behind the admin API and the first-start bootstrap.
+ * Every change reloads the {@link KeyRegistry} before returning, so it holds from the next
+ * request on. Thread-safe (changes are serialised; they are rare).
+ */
+public final class IdentityAdmin {
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
+    private static final Pattern TEAM_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+    private final UserStore users;
+    private final TeamStore teams;
+    private final KeyStore keys;
+    private final AuditStore audit;
+    private final KeyRegistry registry;
+    private final KeyTokens tokens;
+    private final Clock clock;
+
+    public IdentityAdmin(UserStore users, TeamStore teams, KeyStore keys, AuditStore audit, KeyRegistry registry,
+            KeyTokens tokens, Clock clock) {
+        this.users = users;
+        this.teams = teams;
+        this.keys = keys;
+        this.audit = audit;
+        this.registry = registry;
+        this.tokens = tokens;
+        this.clock = clock;
+    }
+
+    /** A newly made key: the stored record and the secret token, which is never shown again. */
+    public record IssuedKey(ApiKey key, String token) {}
+
+    public synchronized User createUser(String email, String name, String team, UserStatus status, boolean admin) {
+        if (email == null || !EMAIL.matcher(email).matches() || email.length() > 254) {
+            throw invalid("'email' must be an email address", "email");
+        }
+        if (users.find(email).isPresent()) {
+            throw new PalisadeException(ErrorCode.CONFLICT, "a user with the email '" + email + "' already exists", "email");
+        }
+        String teamId = team == null ? null : team(team).id();
+        User user = new User(tokens.newId("usr_"), email.trim(), name == null || name.isBlank() ? email.trim() : name.trim(),
+                teamId, status, admin, clock.instant(), 0);
+        users.insert(user);
+        registry.reload();
+        return user;
+    }
+
+    public List<User> users() {
+        return users.all();
+    }
+
+    public User user(String idOrEmail) {
+        return users.find(idOrEmail).orElseThrow(() -> new PalisadeException(ErrorCode.NOT_FOUND, "no user '" + idOrEmail + "'"));
+    }
+
+    public synchronized User setStatus(String idOrEmail, UserStatus status) {
+        User user = user(idOrEmail);
+        users.updateStatus(user.id(), status);
+        registry.reload();
+        return user(user.id());
+    }
+
+    public synchronized User setTeam(String idOrEmail, String team) {
+        User user = user(idOrEmail);
+        users.updateTeam(user.id(), team == null ? null : team(team).id());
+        registry.reload();
+        return user(user.id());
+    }
+
+    /**
+     * Deletes a user and their keys. Refused while the user has audit records that were never
+     * exported, unless {@code force}: the audit of a person must not vanish unread. (The audit
+     * rows themselves stay; the chain is append-only.)
+     */
+    public synchronized void deleteUser(String idOrEmail, boolean force) {
+        User user = user(idOrEmail);
+        if (user.admin() && users.all().stream().filter(u -> u.admin() && u.status() == UserStatus.ACTIVE).count() <= 1) {
+            throw new PalisadeException(ErrorCode.CONFLICT, "cannot delete the last active administrator");
+        }
+        long lastSeq = audit.lastSeqOf(user.id());
+        if (!force && lastSeq > user.auditExportedSeq()) {
+            throw new PalisadeException(ErrorCode.CONFLICT, "user '" + user.email() + "' has audit records that were never exported;"
+                    + " export them first (palisade audit export --user " + user.email() + "), delete with export, or force");
+        }
+        users.delete(user.id());
+        registry.reload();
+    }
+
+    public void markExported(String userId, long throughSeq) {
+        users.markExported(userId, throughSeq);
+    }
+
+    public synchronized Team createTeam(String name, List<String> allowedModels) {
+        if (name == null || !TEAM_NAME.matcher(name).matches()) {
+            throw invalid("'name' must be letters, digits, '.', '_' or '-' (at most 63)", "name");
+        }
+        if (teams.find(name).isPresent()) {
+            throw new PalisadeException(ErrorCode.CONFLICT, "a team named '" + name + "' already exists", "name");
+        }
+        Team team = new Team(tokens.newId("team_"), name, checkedPatterns(allowedModels), clock.instant());
+        teams.insert(team);
+        registry.reload();
+        return team;
+    }
+
+    public List<Team> teams() {
+        return teams.all();
+    }
+
+    public Team team(String idOrName) {
+        return teams.find(idOrName).orElseThrow(() -> new PalisadeException(ErrorCode.NOT_FOUND, "no team '" + idOrName + "'"));
+    }
+
+    public synchronized Team setTeamModels(String idOrName, List<String> allowedModels) {
+        Team team = team(idOrName);
+        teams.updateModels(team.id(), checkedPatterns(allowedModels));
+        registry.reload();
+        return team(team.id());
+    }
+
+    public synchronized void deleteTeam(String idOrName) {
+        Team team = team(idOrName);
+        if (!teams.deleteIfUnused(team.id())) {
+            throw new PalisadeException(ErrorCode.CONFLICT, "team '" + team.name() + "' still has members or active keys");
+        }
+        registry.reload();
+    }
+
+    /** Issues a key for a user; {@code token} null makes a fresh one (non-null only for bootstrap). */
+    public synchronized IssuedKey createKey(String userIdOrEmail, String team, List<String> allowedModels, Integer requestsPerMinute,
+            Instant expiresAt, String label, boolean admin, String token) {
+        User user = user(userIdOrEmail);
+        if (admin && !user.admin()) {
+            throw invalid("only an administrator user can hold an admin key", "admin");
+        }
+        if (requestsPerMinute != null && (requestsPerMinute < 0 || requestsPerMinute > 10_000_000)) {
+            throw invalid("'requests_per_minute' must be between 0 (unlimited) and 10000000", "requests_per_minute");
+        }
+        if (expiresAt != null && !expiresAt.isAfter(clock.instant())) {
+            throw invalid("'expires_at' must be in the future", "expires_at");
+        }
+        String keyId = tokens.newKeyId();
+        String secret = token == null ? tokens.newToken(keyId) : token;
+        String teamId = team == null ? user.teamId() : team(team).id();
+        ApiKey key = new ApiKey(keyId, KeyTokens.hash(secret), user.id(), teamId, checkedPatterns(allowedModels), requestsPerMinute,
+                expiresAt, null, label == null ? "" : label, admin, clock.instant());
+        keys.insert(key);
+        registry.reload();
+        return new IssuedKey(key, secret);
+    }
+
+    public List<ApiKey> keys() {
+        return keys.all();
+    }
+
+    public ApiKey key(String id) {
+        return keys.find(id).orElseThrow(() -> new PalisadeException(ErrorCode.NOT_FOUND, "no key '" + id + "'"));
+    }
+
+    public synchronized ApiKey revokeKey(String id) {
+        ApiKey key = key(id);
+        keys.revoke(key.id(), clock.instant());
+        registry.reload();
+        return key(id);
+    }
+
+    /** Replaces a key by a new one with the same owner and grants; the old one is revoked at once. */
+    public synchronized IssuedKey rotateKey(String id) {
+        ApiKey old = key(id);
+        if (old.revokedAt() != null) {
+            throw new PalisadeException(ErrorCode.CONFLICT, "key '" + id + "' is revoked; create a new key instead");
+        }
+        IssuedKey fresh = createKey(old.userId(), old.teamId(), old.allowedModels(), old.requestsPerMinute(), old.expiresAt(),
+                old.label(), old.admin(), null);
+        revokeKey(old.id());
+        return fresh;
+    }
+
+    public boolean hasAdmin() {
+        return users.all().stream().anyMatch(User::admin);
+    }
+
+    public boolean keyExists(String token) {
+        String hash = KeyTokens.hash(token);
+        return keys.all().stream().anyMatch(k -> k.secretHash().equals(hash));
+    }
+
+    private static List<String> checkedPatterns(List<String> patterns) {
+        if (patterns == null) {
+            return List.of();
+        }
+        for (int i = 0; i < patterns.size(); i++) {
+            String problem = ModelGrants.validate(patterns.get(i));
+            if (problem != null) {
+                throw invalid(problem, "allowed_models[" + i + "]");
+            }
+        }
+        return List.copyOf(patterns);
+    }
+
+    private static PalisadeException invalid(String message, String param) {
+        return new PalisadeException(ErrorCode.INVALID_REQUEST, message, param);
+    }
+}

@@ -1,0 +1,61 @@
+package io.palisade.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.List;
+
+/** Audit records as CSV (fixed columns, RFC 4180 quoting) or JSON Lines (every field). */
+public enum AuditExportFormat {
+    CSV, JSONL;
+
+    private static final List<String> COLUMNS = List.of("seq", "at", "request_id", "kind", "complete", "user", "team",
+            "key_id", "key_label", "caller", "presented_key_fingerprint", "client", "method", "route", "model", "backend",
+            "upstream_model", "stream", "decision", "reason", "status", "latency_ms", "ttft_ms", "prompt_tokens",
+            "completion_tokens", "upstream_error", "action", "target", "actor");
+
+    public static AuditExportFormat parse(String text) {
+        return switch (text == null ? "jsonl" : text.trim().toLowerCase()) {
+            case "csv" -> CSV;
+            case "jsonl", "json" -> JSONL;
+            default -> throw new IllegalArgumentException("format must be csv or jsonl, got '" + text + "'");
+        };
+    }
+
+    public String contentType() {
+        return this == CSV ? "text/csv; charset=utf-8" : "application/x-ndjson";
+    }
+
+    public void write(List<ObjectNode> records, Writer out) throws IOException {
+        if (this == CSV) {
+            out.write(String.join(",", COLUMNS));
+            out.write("\r\n");
+        }
+        for (ObjectNode record : records) {
+            if (this == JSONL) {
+                out.write(record.toString());
+                out.write("\n");
+                continue;
+            }
+            for (int i = 0; i < COLUMNS.size(); i++) {
+                if (i > 0) {
+                    out.write(',');
+                }
+                JsonNode value = record.get(COLUMNS.get(i));
+                out.write(value == null || value.isNull() ? "" : quote(value.asText()));
+            }
+            out.write("\r\n");
+        }
+        out.flush();
+    }
+
+    private static String quote(String value) {
+        // A leading = + - @ would make spreadsheet programs evaluate the cell (CSV injection).
+        String safe = !value.isEmpty() && "=+-@".indexOf(value.charAt(0)) >= 0 && !value.matches("-?[0-9.]+") ? "'" + value : value;
+        if (safe.contains(",") || safe.contains("\"") || safe.contains("\n") || safe.contains("\r")) {
+            return '"' + safe.replace("\"", "\"\"") + '"';
+        }
+        return safe;
+    }
+}

@@ -1,0 +1,85 @@
+package io.palisade.audit;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.palisade.auth.Caller;
+import io.palisade.server.ErrorCode;
+import io.palisade.server.PalisadeException;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The request path's door to the audit chain. Durability rules, all enforced here:
+ * an allowed request's "started" row is committed before the backend is called; a denial is
+ * committed before the error is sent; an admin action is committed before it is answered.
+ * "completed" rows are queued without waiting (the response has already gone), so a crash can
+ * leave a request without its completion, which readers show as incomplete, never missing.
+ * When the chain cannot be written the request fails closed with 503 audit_unavailable.
+ * Thread-safe.
+ */
+public final class AuditTrail {
+    private static final long COMMIT_WAIT_SECONDS = 10;
+
+    private final AuditWriter writer;
+    private final Clock clock;
+
+    public AuditTrail(AuditWriter writer, Clock clock) {
+        this.writer = writer;
+        this.clock = clock;
+    }
+
+    public void started(RequestRecord record) {
+        await(writer.submit(event(record, AuditEvent.STARTED, record.startedBody("allowed"))));
+        record.markAuditStarted();
+    }
+
+    public CompletableFuture<AuditEvent> completed(RequestRecord record, int status, String reason) {
+        return writer.submit(event(record, AuditEvent.COMPLETED, record.completedBody(status, reason, System.nanoTime())));
+    }
+
+    public void denied(RequestRecord record, ErrorCode code, String message) {
+        ObjectNode body = record.startedBody("denied");
+        body.setAll(record.completedBody(code.status(), code.code(), System.nanoTime()));
+        body.put("message", message);
+        await(writer.submit(event(record, AuditEvent.DENIED, body)));
+    }
+
+    /** Records an administrative action by {@code actor} on {@code target}. */
+    public void admin(String requestId, Caller actor, String action, String target, ObjectNode details, int status) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("action", action);
+        body.put("target", target);
+        body.put("actor_user_id", actor.user().id());
+        body.put("actor", actor.user().email());
+        body.put("key_id", actor.key().id());
+        body.put("status", status);
+        if (details != null) {
+            body.set("details", details);
+        }
+        await(writer.submit(new AuditEvent(0, requestId, AuditEvent.ADMIN, clock.instant().toString(),
+                actor.user().id(), body.toString(), "", "")));
+    }
+
+    private AuditEvent event(RequestRecord record, String kind, ObjectNode body) {
+        return new AuditEvent(0, record.requestId(), kind, clock.instant().toString(), record.userId(), body.toString(), "", "");
+    }
+
+    private static void await(CompletableFuture<AuditEvent> future) {
+        try {
+            future.get(COMMIT_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable();
+        } catch (ExecutionException | TimeoutException e) {
+            throw unavailable();
+        }
+    }
+
+    private static PalisadeException unavailable() {
+        return new PalisadeException(ErrorCode.AUDIT_UNAVAILABLE,
+                "the audit trail cannot be written, so the request was not processed; try again shortly");
+    }
+}

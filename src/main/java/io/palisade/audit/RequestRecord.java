@@ -1,0 +1,182 @@
+package io.palisade.audit;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.palisade.auth.Caller;
+import io.palisade.upstream.TokenUsage;
+import java.time.Instant;
+
+/**
+ * What the audit learns about one request as it travels the path: identity, model, backend,
+ * outcome. Confined to the request's thread; {@link AuditTrail} turns it into chain rows.
+ */
+public final class RequestRecord {
+    private final String requestId;
+    private final Instant receivedAt;
+    private final long startNanos;
+    private final String clientAddress;
+    private final String method;
+    private final String route;
+
+    private Caller caller;
+    private String presentedFingerprint;
+    private String requestedModel;
+    private String backend;
+    private String upstreamModel;
+    private boolean stream;
+    private long firstByteNanos = -1;
+    private TokenUsage usage = TokenUsage.UNKNOWN;
+    private String upstreamError;
+    private String prompt;
+    private String response;
+    private boolean auditStarted;
+    private String failureReason;
+
+    public RequestRecord(String requestId, Instant receivedAt, long startNanos, String clientAddress, String method, String route) {
+        this.requestId = requestId;
+        this.receivedAt = receivedAt;
+        this.startNanos = startNanos;
+        this.clientAddress = clientAddress;
+        this.method = method;
+        this.route = route;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public Caller caller() {
+        return caller;
+    }
+
+    public void identify(Caller identified, String fingerprint) {
+        this.caller = identified;
+        this.presentedFingerprint = fingerprint;
+    }
+
+    public void requestedModel(String model) {
+        this.requestedModel = model;
+    }
+
+    public String requestedModel() {
+        return requestedModel;
+    }
+
+    public void routed(String backendName, String upstreamModelName) {
+        this.backend = backendName;
+        this.upstreamModel = upstreamModelName;
+    }
+
+    public void stream(boolean streaming) {
+        this.stream = streaming;
+    }
+
+    /** Marks the moment the first byte of the answer went to the client (once). */
+    public void firstByte(long nanos) {
+        if (firstByteNanos < 0) {
+            firstByteNanos = nanos;
+        }
+    }
+
+    public void usage(TokenUsage tokenUsage) {
+        this.usage = tokenUsage;
+    }
+
+    public TokenUsage usage() {
+        return usage;
+    }
+
+    public void upstreamError(String error) {
+        this.upstreamError = error;
+    }
+
+    public void content(String promptText, String responseText) {
+        this.prompt = promptText;
+        this.response = responseText;
+    }
+
+    /** True once the "started" row is committed: the outcome is then a completion, not a denial. */
+    public boolean auditStarted() {
+        return auditStarted;
+    }
+
+    void markAuditStarted() {
+        auditStarted = true;
+    }
+
+    /** True once bytes of the answer went out: the HTTP status can no longer change. */
+    public boolean responseStarted() {
+        return firstByteNanos >= 0;
+    }
+
+    /** Why an answer that began successfully did not end well (stream cut), else null. */
+    public void failureReason(String reason) {
+        this.failureReason = reason;
+    }
+
+    public String failureReason() {
+        return failureReason;
+    }
+
+    String userId() {
+        return caller == null ? null : caller.user().id();
+    }
+
+    Instant receivedAt() {
+        return receivedAt;
+    }
+
+    /** The part known before the backend is called. */
+    ObjectNode startedBody(String decision) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("received_at", receivedAt.toString());
+        body.put("client", clientAddress);
+        body.put("method", method);
+        body.put("route", route);
+        if (caller != null) {
+            body.put("user_id", caller.user().id());
+            body.put("user", caller.user().email());
+            body.put("team", caller.teamName());
+            body.put("key_id", caller.key().id());
+            body.put("key_label", caller.key().label());
+        } else {
+            body.put("caller", "unidentified");
+            body.put("presented_key_fingerprint", presentedFingerprint);
+        }
+        body.put("model", requestedModel);
+        body.put("backend", backend);
+        body.put("upstream_model", upstreamModel);
+        body.put("stream", stream);
+        body.put("decision", decision);
+        return body;
+    }
+
+    /** The part known when the answer has ended (or failed). */
+    ObjectNode completedBody(int status, String reason, long endNanos) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("status", status);
+        if (reason != null) {
+            body.put("reason", reason);
+        }
+        body.put("latency_ms", (endNanos - startNanos) / 1_000_000.0);
+        if (firstByteNanos >= 0) {
+            body.put("ttft_ms", (firstByteNanos - startNanos) / 1_000_000.0);
+        }
+        if (usage.promptTokens() >= 0) {
+            body.put("prompt_tokens", usage.promptTokens());
+        }
+        if (usage.completionTokens() >= 0) {
+            body.put("completion_tokens", usage.completionTokens());
+        }
+        if (upstreamError != null) {
+            body.put("upstream_error", upstreamError);
+        }
+        if (prompt != null) {
+            body.put("prompt", prompt);
+        }
+        if (response != null) {
+            body.put("response", response);
+        }
+        return body;
+    }
+}

@@ -1,0 +1,90 @@
+package io.palisade.auth;
+
+import io.palisade.server.ErrorCode;
+import io.palisade.store.KeyStore;
+import io.palisade.store.TeamStore;
+import io.palisade.store.UserStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The hot-path view of keys, users and teams: an immutable snapshot in memory, keyed by the
+ * SHA-256 of the secret (so a lookup is one hash and one map read), replaced as a whole
+ * by {@link #reload()}. Every admin change calls {@code reload()} before it answers, so a revoked
+ * key is refused on the very next request without any per-request database read.
+ * Thread-safe: readers see one consistent snapshot through a volatile reference.
+ */
+public final class KeyRegistry {
+    private final KeyStore keys;
+    private final UserStore users;
+    private final TeamStore teams;
+    private final Clock clock;
+    private volatile Map<String, Caller> bySecretHash = Map.of();
+
+    public KeyRegistry(KeyStore keys, UserStore users, TeamStore teams, Clock clock) {
+        this.keys = keys;
+        this.users = users;
+        this.teams = teams;
+        this.clock = clock;
+    }
+
+    public synchronized void reload() {
+        Map<String, User> userById = users.all().stream().collect(Collectors.toMap(User::id, Function.identity()));
+        Map<String, Team> teamById = teams.all().stream().collect(Collectors.toMap(Team::id, Function.identity()));
+        Map<String, Caller> snapshot = new HashMap<>();
+        for (ApiKey key : keys.all()) {
+            User user = userById.get(key.userId());
+            if (user == null) {
+                continue;
+            }
+            Team team = teamById.get(key.teamId() != null ? key.teamId() : user.teamId());
+            ModelGrants grants = ModelGrants.of(key.allowedModels())
+                    .union(team == null ? ModelGrants.none() : ModelGrants.of(team.allowedModels()));
+            snapshot.put(key.secretHash(), new Caller(key, user, team, grants));
+        }
+        bySecretHash = Map.copyOf(snapshot);
+    }
+
+    /** Checks an {@code Authorization} header value ("Bearer pal_…") or a bare token. */
+    public Authentication authenticate(String authorization) {
+        String token = bearerToken(authorization);
+        if (token == null) {
+            return new Authentication(null, ErrorCode.MISSING_API_KEY, null);
+        }
+        String fingerprint = KeyTokens.fingerprint(token);
+        Caller caller = bySecretHash.get(KeyTokens.hash(token));
+        if (caller == null) {
+            return new Authentication(null, ErrorCode.INVALID_API_KEY, fingerprint);
+        }
+        Instant now = clock.instant();
+        if (caller.key().revokedAt() != null) {
+            return new Authentication(caller, ErrorCode.KEY_REVOKED, fingerprint);
+        }
+        if (caller.key().expiresAt() != null && !now.isBefore(caller.key().expiresAt())) {
+            return new Authentication(caller, ErrorCode.KEY_EXPIRED, fingerprint);
+        }
+        if (caller.user().status() != UserStatus.ACTIVE) {
+            return new Authentication(caller, ErrorCode.USER_NOT_ACTIVE, fingerprint);
+        }
+        return Authentication.accepted(caller);
+    }
+
+    public boolean isEmpty() {
+        return bySecretHash.isEmpty();
+    }
+
+    private static String bearerToken(String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            return null;
+        }
+        String value = authorization.trim();
+        if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            value = value.substring(7).trim();
+        }
+        return value.isEmpty() ? null : value;
+    }
+}

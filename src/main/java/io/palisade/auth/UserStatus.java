@@ -1,0 +1,14 @@
+package io.palisade.auth;
+
+/** A user's lifecycle: created pending (or active by an admin), approved, disabled. */
+public enum UserStatus {
+    PENDING, ACTIVE, DISABLED;
+
+    public String wire() {
+        return name().toLowerCase();
+    }
+
+    public static UserStatus parse(String text) {
+        return valueOf(text.trim().toUpperCase());
+    }
+}

@@ -1,0 +1,15 @@
+package io.palisade.cli;
+
+/** A command failed in a way the operator should read as one line, with a chosen exit code. */
+public final class CliException extends RuntimeException {
+    private final int exitCode;
+
+    public CliException(String message, int exitCode) {
+        super(message);
+        this.exitCode = exitCode;
+    }
+
+    public int exitCode() {
+        return exitCode;
+    }
+}

@@ -1,0 +1,50 @@
+package io.palisade.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import io.palisade.config.LoggingConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Applies {@code logging.level} and {@code logging.format} to Logback at start-up. */
+final class LoggingSetup {
+    private LoggingSetup() {}
+
+    static void apply(LoggingConfig config) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        context.reset();
+        Encoder<ILoggingEvent> encoder;
+        if (config.format().equals("json")) {
+            JsonEncoder json = new JsonEncoder();
+            json.setContext(context);
+            json.start();
+            encoder = json;
+        } else {
+            PatternLayoutEncoder pattern = new PatternLayoutEncoder();
+            pattern.setContext(context);
+            pattern.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n");
+            pattern.start();
+            encoder = pattern;
+        }
+        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+        appender.setContext(context);
+        appender.setName("console");
+        appender.setTarget("System.err");
+        appender.setEncoder(encoder);
+        appender.start();
+        ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.toLevel(config.level(), Level.INFO));
+        root.addAppender(appender);
+        // Third-party chatter at INFO (Jetty, Flyway) drowns Palisade's own lines.
+        context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
+        context.getLogger("org.flywaydb").setLevel(Level.WARN);
+        context.getLogger("io.javalin").setLevel(Level.WARN);
+    }
+}

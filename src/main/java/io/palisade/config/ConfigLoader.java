@@ -1,0 +1,192 @@
+package io.palisade.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads {@code palisade.yaml} (or nothing: every key has a working default), applies environment
+ * overrides and validates everything up front, so a bad config fails at start-up, never mid-request.
+ * Every key and default is documented in docs/configuration.md and pinned by ConfigLoaderTest.
+ */
+public final class ConfigLoader {
+    public static final String DEFAULT_STORE_URL = "sqlite:./data/palisade.db";
+
+    private final Map<String, String> environment;
+
+    public ConfigLoader(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    /** Loads {@code file}; a null file means "no config file": defaults plus environment. */
+    public PalisadeConfig load(Path file) {
+        if (file == null) {
+            return parse("");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("config file " + file + " does not exist or is not a file");
+        }
+        try {
+            return parse(Files.readString(file));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public PalisadeConfig parse(String yaml) {
+        JsonNode root;
+        try {
+            root = yaml.isBlank() ? null : new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        } catch (JacksonException e) {
+            throw new ConfigException("config is not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+        }
+        ConfigSection top = new ConfigSection(root, "", environment, true);
+        top.rejectUnknownKeys(Set.of("server", "store", "backends", "models", "audit", "limits", "admin", "logging", "discovery"));
+
+        ConfigSection server = top.section("server");
+        server.rejectUnknownKeys(Set.of("host", "port", "max_body_bytes", "trust_forwarded_for"));
+        ServerConfig serverConfig = new ServerConfig(
+                server.string("host", "127.0.0.1"),
+                server.integer("port", 4000, 0, 65535),
+                server.longValue("max_body_bytes", 10L * 1024 * 1024, 1024, 1L << 31),
+                server.bool("trust_forwarded_for", false));
+
+        ConfigSection store = top.section("store");
+        store.rejectUnknownKeys(Set.of("url"));
+        String storeUrl = storeUrl(store);
+
+        List<BackendConfig> backends = backends(top);
+        List<ModelConfig> models = models(top, backends);
+
+        ConfigSection audit = top.section("audit");
+        audit.rejectUnknownKeys(Set.of("content", "content_max_chars", "group_commit_max_batch"));
+        AuditConfig auditConfig = new AuditConfig(
+                audit.choice("content", AuditConfig.ContentCapture.class, AuditConfig.ContentCapture.OFF),
+                audit.integer("content_max_chars", 2000, 1, Integer.MAX_VALUE),
+                audit.integer("group_commit_max_batch", 256, 1, 100_000));
+
+        ConfigSection limits = top.section("limits");
+        limits.rejectUnknownKeys(Set.of("default_requests_per_minute"));
+        LimitsConfig limitsConfig = new LimitsConfig(limits.integer("default_requests_per_minute", 120, 0, 10_000_000));
+
+        ConfigSection admin = top.section("admin");
+        admin.rejectUnknownKeys(Set.of("key"));
+        Secret adminKey = admin.secret("key");
+
+        ConfigSection logging = top.section("logging");
+        logging.rejectUnknownKeys(Set.of("level", "format"));
+        String level = logging.string("level", "info").toLowerCase();
+        if (!Set.of("trace", "debug", "info", "warn", "error").contains(level)) {
+            throw new ConfigException(logging.describe("level") + ": expected one of trace, debug, info, warn, error, got '" + level + "'");
+        }
+        String format = logging.string("format", "console").toLowerCase();
+        if (!Set.of("console", "json").contains(format)) {
+            throw new ConfigException(logging.describe("format") + ": expected console or json, got '" + format + "'");
+        }
+
+        ConfigSection discovery = top.section("discovery");
+        discovery.rejectUnknownKeys(Set.of("interval"));
+        Duration discoveryInterval = discovery.duration("interval", Duration.ofSeconds(60));
+
+        return new PalisadeConfig(serverConfig, storeUrl, backends, models, auditConfig, limitsConfig,
+                adminKey, new LoggingConfig(level, format), discoveryInterval);
+    }
+
+    private static String storeUrl(ConfigSection store) {
+        String url = store.string("url", DEFAULT_STORE_URL);
+        if (url.startsWith("sqlite:") || url.startsWith("jdbc:sqlite:")) {
+            return url;
+        }
+        if (url.startsWith("postgresql:") || url.startsWith("jdbc:postgresql:")) {
+            throw new ConfigException(store.describe("url") + ": the PostgreSQL store is not available in this version; use sqlite:PATH");
+        }
+        throw new ConfigException(store.describe("url") + ": expected sqlite:PATH, got '" + url + "'");
+    }
+
+    private static List<BackendConfig> backends(ConfigSection top) {
+        List<ConfigSection> sections = top.list("backends");
+        if (!top.has("backends") && sections.isEmpty()) {
+            return List.of(new BackendConfig("ollama", BackendKind.OLLAMA, URI.create("http://127.0.0.1:11434"),
+                    Secret.empty(), true, Timeouts.DEFAULTS));
+        }
+        List<BackendConfig> backends = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (ConfigSection section : sections) {
+            section.rejectUnknownKeys(Set.of("name", "kind", "url", "api_key", "discover_models", "timeouts"));
+            String name = section.requiredString("name");
+            if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
+                throw new ConfigException(section.describe("name") + ": use letters, digits, '.', '_' or '-' (at most 63), got '" + name + "'");
+            }
+            if (!names.add(name)) {
+                throw new ConfigException(section.describe("name") + ": backend name '" + name + "' is used twice");
+            }
+            BackendKind kind = section.choice("kind", BackendKind.class, null);
+            if (kind == null) {
+                throw new ConfigException(section.describe("kind") + ": is required (ollama or openai)");
+            }
+            URI url = httpUrl(section);
+            ConfigSection timeouts = section.section("timeouts");
+            timeouts.rejectUnknownKeys(Set.of("connect", "first_byte", "total"));
+            Timeouts timeoutConfig = new Timeouts(
+                    positive(timeouts, "connect", Timeouts.DEFAULTS.connect()),
+                    positive(timeouts, "first_byte", Timeouts.DEFAULTS.firstByte()),
+                    positive(timeouts, "total", Timeouts.DEFAULTS.total()));
+            backends.add(new BackendConfig(name, kind, url, section.secret("api_key"),
+                    section.bool("discover_models", kind == BackendKind.OLLAMA), timeoutConfig));
+        }
+        return backends;
+    }
+
+    private static Duration positive(ConfigSection section, String key, Duration fallback) {
+        Duration value = section.duration(key, fallback);
+        if (value.isZero()) {
+            throw new ConfigException(section.describe(key) + ": must be greater than zero");
+        }
+        return value;
+    }
+
+    private static URI httpUrl(ConfigSection section) {
+        String text = section.requiredString("url");
+        try {
+            URI uri = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new ConfigException(section.describe("url") + ": expected an http:// or https:// URL, got '" + text + "'");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new ConfigException(section.describe("url") + ": not a valid URL: '" + text + "'");
+        }
+    }
+
+    private static List<ModelConfig> models(ConfigSection top, List<BackendConfig> backends) {
+        List<ModelConfig> models = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (ConfigSection section : top.list("models")) {
+            section.rejectUnknownKeys(Set.of("name", "backend", "upstream_model"));
+            String name = section.requiredString("name");
+            if (!names.add(name)) {
+                throw new ConfigException(section.describe("name") + ": model name '" + name + "' is used twice");
+            }
+            String backend = section.requiredString("backend");
+            if (backends.stream().noneMatch(b -> b.name().equals(backend))) {
+                throw new ConfigException(section.describe("backend") + ": no backend named '" + backend + "' (backends: "
+                        + String.join(", ", backends.stream().map(BackendConfig::name).toList()) + ")");
+            }
+            models.add(new ModelConfig(name, backend, section.string("upstream_model", name)));
+        }
+        return models;
+    }
+}

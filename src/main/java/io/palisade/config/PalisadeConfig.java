@@ -1,0 +1,28 @@
+package io.palisade.config;
+
+import java.util.List;
+
+/**
+ * The whole validated configuration. Built only by {@link ConfigLoader}, which checks every key,
+ * so code that holds a {@code PalisadeConfig} can trust it.
+ */
+public record PalisadeConfig(
+        ServerConfig server,
+        String storeUrl,
+        List<BackendConfig> backends,
+        List<ModelConfig> models,
+        AuditConfig audit,
+        LimitsConfig limits,
+        Secret adminKey,
+        LoggingConfig logging,
+        java.time.Duration discoveryInterval) {
+
+    public PalisadeConfig {
+        backends = List.copyOf(backends);
+        models = List.copyOf(models);
+    }
+
+    public BackendConfig backend(String name) {
+        return backends.stream().filter(b -> b.name().equals(name)).findFirst().orElse(null);
+    }
+}

@@ -1,0 +1,171 @@
+package io.palisade.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.palisade.admission.AdmittedRequest;
+import io.palisade.admission.PolicyDecisionPoint;
+import io.palisade.api.openai.OpenAiErrors;
+import io.palisade.audit.AuditTrail;
+import io.palisade.audit.RequestRecord;
+import io.palisade.auth.Authentication;
+import io.palisade.auth.Caller;
+import io.palisade.auth.KeyRegistry;
+import io.palisade.config.ServerConfig;
+import java.time.Clock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wraps every route so that none can skip the policy decision point or the audit. Each wrapper:
+ * opens a {@link RequestRecord}, authenticates, asks {@link PolicyDecisionPoint}, commits the
+ * audit row the rules require, runs the handler with the resulting {@link AdmittedRequest}, and
+ * on any refusal or failure writes exactly one audit outcome and renders the error once.
+ * Handlers cannot be registered any other way (see {@link GatewayServer}).
+ * Thread-safe.
+ */
+public final class Exchanges {
+    private static final Logger LOG = LoggerFactory.getLogger(Exchanges.class);
+    static final String REQUEST_ID = "palisade.request-id";
+    static final String START_NANOS = "palisade.start-nanos";
+    static final String HANDLED = "palisade.handled";
+
+    private final KeyRegistry registry;
+    private final PolicyDecisionPoint policy;
+    private final AuditTrail audit;
+    private final JsonBodyReader bodies;
+    private final ServerConfig server;
+    private final Clock clock;
+
+    public Exchanges(KeyRegistry registry, PolicyDecisionPoint policy, AuditTrail audit, JsonBodyReader bodies,
+            ServerConfig server, Clock clock) {
+        this.registry = registry;
+        this.policy = policy;
+        this.audit = audit;
+        this.bodies = bodies;
+        this.server = server;
+        this.clock = clock;
+    }
+
+    /** A route whose JSON body names a model. The handler answers the caller; it may throw. */
+    public interface ModelHandler {
+        void handle(Context ctx, RequestRecord record, ObjectNode body, AdmittedRequest admitted) throws Exception;
+    }
+
+    /** A route that names no model (e.g. listing models). */
+    public interface ListingHandler {
+        void handle(Context ctx, RequestRecord record, AdmittedRequest admitted) throws Exception;
+    }
+
+    /** An administrative route; the action name given at registration goes to the audit. */
+    public interface AdminHandler {
+        void handle(Context ctx, AdmittedRequest admitted) throws Exception;
+    }
+
+    public Handler model(Consumer<ObjectNode> validate, ModelHandler handler) {
+        return ctx -> run(ctx, record -> {
+            Caller caller = authenticate(ctx, record);
+            ObjectNode body = bodies.read(ctx);
+            JsonNode model = body.get("model");
+            if (model == null || !model.isTextual() || model.asText().isBlank()) {
+                throw new PalisadeException(ErrorCode.INVALID_REQUEST, "the field 'model' is required and must be a string", "model");
+            }
+            record.requestedModel(model.asText());
+            record.stream(body.path("stream").asBoolean(false));
+            validate.accept(body);
+            AdmittedRequest admitted = policy.admitModel(caller, model.asText());
+            record.routed(admitted.route().backend(), admitted.route().upstreamModel());
+            audit.started(record);
+            handler.handle(ctx, record, body, admitted);
+        });
+    }
+
+    public Handler listing(ListingHandler handler) {
+        return ctx -> run(ctx, record -> {
+            AdmittedRequest admitted = policy.admitListing(authenticate(ctx, record));
+            audit.started(record);
+            handler.handle(ctx, record, admitted);
+        });
+    }
+
+    /** Any path under the API that has no route: still authenticated and audited. */
+    public Handler unknown(String message) {
+        return ctx -> run(ctx, record -> {
+            authenticate(ctx, record);
+            throw new PalisadeException(ErrorCode.NOT_FOUND, message);
+        });
+    }
+
+    public Handler admin(String action, AdminHandler handler) {
+        return ctx -> run(ctx, record -> {
+            AdmittedRequest admitted = policy.admitAdmin(authenticate(ctx, record));
+            handler.handle(ctx, admitted);
+            ObjectNode details = JsonNodeFactory.instance.objectNode();
+            ctx.pathParamMap().forEach(details::put);
+            ctx.queryParamMap().forEach((name, values) -> details.put(name, String.join(",", values)));
+            audit.admin(record.requestId(), admitted.caller(), action, ctx.path(), details, ctx.statusCode());
+        });
+    }
+
+    private interface Body {
+        void run(RequestRecord record) throws Exception;
+    }
+
+    private void run(Context ctx, Body body) {
+        ctx.attribute(HANDLED, Boolean.TRUE);
+        String requestId = ctx.attribute(REQUEST_ID);
+        Long start = ctx.attribute(START_NANOS);
+        RequestRecord record = new RequestRecord(requestId, clock.instant(), start == null ? System.nanoTime() : start,
+                clientAddress(ctx), ctx.method().name(), ctx.path());
+        try {
+            body.run(record);
+            if (record.auditStarted()) {
+                audit.completed(record, ctx.statusCode(), record.failureReason());
+            }
+        } catch (PalisadeException e) {
+            fail(ctx, record, e);
+        } catch (Exception e) {
+            LOG.error("request {} failed unexpectedly", requestId, e);
+            fail(ctx, record, new PalisadeException(ErrorCode.INTERNAL, "internal error; the request id is " + requestId));
+        }
+    }
+
+    private void fail(Context ctx, RequestRecord record, PalisadeException error) {
+        PalisadeException rendered = error;
+        try {
+            if (record.auditStarted()) {
+                audit.completed(record, error.code().status(), error.code().code());
+            } else {
+                audit.denied(record, error.code(), error.getMessage());
+            }
+        } catch (PalisadeException auditFailure) {
+            rendered = auditFailure;
+        }
+        if (record.responseStarted()) {
+            return;
+        }
+        ctx.status(rendered.code().status());
+        rendered.headers().forEach(ctx::header);
+        ctx.contentType("application/json");
+        ctx.result(OpenAiErrors.body(rendered).toString());
+    }
+
+    private Caller authenticate(Context ctx, RequestRecord record) {
+        Authentication authentication = registry.authenticate(ctx.header("Authorization"));
+        record.identify(authentication.caller(), authentication.fingerprint());
+        return policy.authenticated(authentication);
+    }
+
+    private String clientAddress(Context ctx) {
+        if (server.trustForwardedFor()) {
+            String forwarded = ctx.header("X-Forwarded-For");
+            if (forwarded != null && !forwarded.isBlank()) {
+                return forwarded.split(",")[0].trim();
+            }
+        }
+        return ctx.req().getRemoteAddr();
+    }
+}

@@ -1,0 +1,83 @@
+package io.palisade.server;
+
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.RoutesConfig;
+import io.palisade.api.openai.OpenAiErrors;
+import io.palisade.api.openai.OpenAiRequestRules;
+import io.palisade.api.openai.OpenAiRoutes;
+import io.palisade.upstream.Operation;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP listener: one Javalin config lambda that declares every route. Every API and admin
+ * route is registered through {@link Exchanges}, which puts it behind the policy decision point
+ * and the audit; only the health probes are open. Virtual threads serve requests, so a blocked
+ * stream costs a few kilobytes, not a platform thread.
+ */
+public final class GatewayServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+
+    private final Javalin app;
+
+    public GatewayServer(Exchanges exchanges, OpenAiRoutes openAi, Consumer<RoutesConfig> adminRoutes, BooleanSupplier ready) {
+        this.app = Javalin.create(config -> {
+            config.concurrency.useVirtualThreads = true;
+            config.http.compressionStrategy = CompressionStrategy.NONE;
+            config.http.maxRequestSize = Long.MAX_VALUE; // JsonBodyReader enforces the configured limit itself
+            config.startup.showJavalinBanner = false;
+            config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+
+            config.routes.before(ctx -> {
+                String requestId = RequestIds.accept(ctx.header("X-Request-Id"));
+                ctx.attribute(Exchanges.REQUEST_ID, requestId);
+                ctx.attribute(Exchanges.START_NANOS, System.nanoTime());
+                ctx.header("X-Request-Id", requestId);
+            });
+
+            config.routes.get("/health/live", ctx -> ctx.json(java.util.Map.of("status", "live")));
+            config.routes.get("/health/ready", ctx -> {
+                boolean isReady = ready.getAsBoolean();
+                ctx.status(isReady ? 200 : 503).json(java.util.Map.of("status", isReady ? "ready" : "not_ready"));
+            });
+
+            for (Operation operation : Operation.values()) {
+                config.routes.post(operation.route(), exchanges.model(OpenAiRequestRules.forOperation(operation),
+                        (ctx, record, body, admitted) -> openAi.forward(ctx, record, body, admitted, operation)));
+            }
+            config.routes.get("/v1/models", exchanges.listing(openAi::listModels));
+            config.routes.get("/v1/models/{model}", exchanges.listing(openAi::retrieveModel));
+            adminRoutes.accept(config.routes);
+
+            // Javalin calls error handlers for every 404, also those our own handlers answered.
+            config.routes.error(404, ctx -> {
+                if (ctx.attribute(Exchanges.HANDLED) == null) {
+                    exchanges.unknown("no route " + ctx.method().name() + " " + ctx.path()).handle(ctx);
+                }
+            });
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("unhandled failure on {} {}", ctx.method().name(), ctx.path(), e);
+                PalisadeException error = new PalisadeException(ErrorCode.INTERNAL,
+                        "internal error; the request id is " + ctx.attribute(Exchanges.REQUEST_ID));
+                ctx.status(500).contentType("application/json").result(OpenAiErrors.body(error).toString());
+            });
+        });
+    }
+
+    public GatewayServer start(String host, int port) {
+        app.start(host, port);
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

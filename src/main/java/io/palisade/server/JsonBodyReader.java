@@ -1,0 +1,71 @@
+package io.palisade.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Reads a request body as a JSON object, enforcing the content type (415) and the size limit
+ * (413) before parsing (400), without ever holding more than the limit in memory.
+ * Thread-safe.
+ */
+public final class JsonBodyReader {
+    private final ObjectMapper json;
+    private final long maxBytes;
+
+    public JsonBodyReader(ObjectMapper json, long maxBytes) {
+        this.json = json;
+        this.maxBytes = maxBytes;
+    }
+
+    public ObjectNode read(Context ctx) {
+        String contentType = ctx.contentType();
+        if (contentType == null || !contentType.toLowerCase().trim().startsWith("application/json")) {
+            throw new PalisadeException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "the request body must be JSON, sent with 'Content-Type: application/json'"
+                            + (contentType == null ? "" : " (got '" + sanitize(contentType) + "')"));
+        }
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxBytes) {
+            throw tooLarge();
+        }
+        byte[] bytes;
+        try (InputStream in = ctx.req().getInputStream()) {
+            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        } catch (IOException e) {
+            throw new PalisadeException(ErrorCode.INVALID_REQUEST, "the request body could not be read completely");
+        }
+        if (bytes.length > maxBytes) {
+            throw tooLarge();
+        }
+        if (bytes.length == 0) {
+            throw new PalisadeException(ErrorCode.INVALID_JSON, "the request body is empty; expected a JSON object");
+        }
+        JsonNode node;
+        try {
+            node = json.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new PalisadeException(ErrorCode.INVALID_JSON, "the request body is not valid JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
+        } catch (IOException e) {
+            throw new PalisadeException(ErrorCode.INVALID_JSON, "the request body is not valid JSON");
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw new PalisadeException(ErrorCode.INVALID_JSON, "the request body must be a JSON object");
+        }
+        return object;
+    }
+
+    private PalisadeException tooLarge() {
+        return new PalisadeException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is larger than the limit of " + maxBytes + " bytes");
+    }
+
+    private static String sanitize(String text) {
+        String cut = text.length() > 80 ? text.substring(0, 80) : text;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+}

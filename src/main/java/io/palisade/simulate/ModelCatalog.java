@@ -1,0 +1,58 @@
+package io.palisade.simulate;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The models the simulator serves and the digest it reports for each. Lookup follows Ollama's
+ * naming rule that an untagged name means {@code :latest}. Thread-safe: the model set is fixed,
+ * digests may be overridden concurrently.
+ */
+final class ModelCatalog {
+    private final Map<String, ModelDescriptor> models = new LinkedHashMap<>();
+    private final Map<String, String> digestOverrides = new ConcurrentHashMap<>();
+
+    ModelCatalog(List<String> names) {
+        for (String name : names) {
+            models.put(name, ModelDescriptor.describe(name));
+        }
+    }
+
+    List<ModelDescriptor> all() {
+        return List.copyOf(models.values());
+    }
+
+    Optional<ModelDescriptor> find(String requested) {
+        if (requested == null) {
+            return Optional.empty();
+        }
+        ModelDescriptor exact = models.get(requested);
+        if (exact != null) {
+            return Optional.of(exact);
+        }
+        return models.values().stream()
+                .filter(model -> model.taggedName().equals(withDefaultTag(requested)))
+                .findFirst();
+    }
+
+    /** A 64-hex-digit digest, stable per model name unless overridden. */
+    String digest(ModelDescriptor model) {
+        return digestOverrides.getOrDefault(model.name(), StableHash.sha256Hex("palisade-simulate:" + model.name()));
+    }
+
+    void overrideDigest(String model, String digest) {
+        if (digest == null || digest.isBlank()) {
+            throw new IllegalArgumentException("digest must not be blank");
+        }
+        ModelDescriptor found = find(model)
+                .orElseThrow(() -> new IllegalArgumentException("model " + model + " is not served by this simulator"));
+        digestOverrides.put(found.name(), digest);
+    }
+
+    private static String withDefaultTag(String name) {
+        return name.contains(":") ? name : name + ":latest";
+    }
+}

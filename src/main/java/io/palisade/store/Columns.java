@@ -1,0 +1,39 @@
+package io.palisade.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.List;
+
+/** How Palisade's values sit in SQLite columns: instants as ISO-8601 text, lists as JSON text. */
+final class Columns {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+
+    private Columns() {}
+
+    static String instant(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    static Instant instant(String text) {
+        return text == null ? null : Instant.parse(text);
+    }
+
+    static String list(List<String> values) {
+        try {
+            return JSON.writeValueAsString(values);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("cannot encode a list", e);
+        }
+    }
+
+    static List<String> list(String json) {
+        try {
+            return json == null ? List.of() : JSON.readValue(json, STRINGS);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("stored list is not valid JSON: " + json, e);
+        }
+    }
+}

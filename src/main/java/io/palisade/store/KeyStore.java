@@ -1,0 +1,82 @@
+package io.palisade.store;
+
+import io.palisade.auth.ApiKey;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** API keys in the store (hashes only). Thread-safe: each call uses its own connection. */
+public final class KeyStore {
+    private final Database database;
+
+    public KeyStore(Database database) {
+        this.database = database;
+    }
+
+    public void insert(ApiKey key) {
+        try (Connection connection = database.connect();
+             PreparedStatement statement = connection.prepareStatement(
+                     "INSERT INTO api_keys (id, secret_hash, user_id, team_id, allowed_models, requests_per_minute,"
+                             + " expires_at, revoked_at, label, is_admin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            statement.setString(1, key.id());
+            statement.setString(2, key.secretHash());
+            statement.setString(3, key.userId());
+            statement.setString(4, key.teamId());
+            statement.setString(5, Columns.list(key.allowedModels()));
+            if (key.requestsPerMinute() == null) {
+                statement.setNull(6, Types.INTEGER);
+            } else {
+                statement.setInt(6, key.requestsPerMinute());
+            }
+            statement.setString(7, Columns.instant(key.expiresAt()));
+            statement.setString(8, Columns.instant(key.revokedAt()));
+            statement.setString(9, key.label());
+            statement.setInt(10, key.admin() ? 1 : 0);
+            statement.setString(11, Columns.instant(key.createdAt()));
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot create key: " + e.getMessage(), e);
+        }
+    }
+
+    public void revoke(String id, Instant at) {
+        try (Connection connection = database.connect();
+             PreparedStatement statement = connection.prepareStatement(
+                     "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
+            statement.setString(1, Columns.instant(at));
+            statement.setString(2, id);
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot revoke key " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    public List<ApiKey> all() {
+        try (Connection connection = database.connect();
+             PreparedStatement statement = connection.prepareStatement("SELECT * FROM api_keys ORDER BY created_at, id");
+             ResultSet rows = statement.executeQuery()) {
+            List<ApiKey> keys = new ArrayList<>();
+            while (rows.next()) {
+                int rpm = rows.getInt("requests_per_minute");
+                Integer requestsPerMinute = rows.wasNull() ? null : rpm;
+                keys.add(new ApiKey(rows.getString("id"), rows.getString("secret_hash"), rows.getString("user_id"),
+                        rows.getString("team_id"), Columns.list(rows.getString("allowed_models")), requestsPerMinute,
+                        Columns.instant(rows.getString("expires_at")), Columns.instant(rows.getString("revoked_at")),
+                        rows.getString("label"), rows.getInt("is_admin") == 1, Columns.instant(rows.getString("created_at"))));
+            }
+            return keys;
+        } catch (SQLException e) {
+            throw new StoreException("cannot list keys: " + e.getMessage(), e);
+        }
+    }
+
+    public Optional<ApiKey> find(String id) {
+        return all().stream().filter(k -> k.id().equals(id)).findFirst();
+    }
+}

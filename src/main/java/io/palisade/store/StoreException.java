@@ -1,0 +1,12 @@
+package io.palisade.store;
+
+/** The store failed (I/O, corruption, constraint). Callers map it to a 5xx or a CLI error. */
+public final class StoreException extends RuntimeException {
+    public StoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    public StoreException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,18 @@
+package io.palisade.upstream;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * One admitted request on its way to a backend. {@code body} is the caller's request as sent
+ * (backends copy it before changing anything); {@code publicModel} is the name the caller used.
+ */
+public record UpstreamCall(Operation operation, ObjectNode body, String publicModel, String upstreamModel, String requestId) {
+    public boolean stream() {
+        return body.path("stream").asBoolean(false);
+    }
+
+    /** Whether the caller itself asked for a usage chunk at the end of the stream. */
+    public boolean callerWantsStreamUsage() {
+        return body.path("stream_options").path("include_usage").asBoolean(false);
+    }
+}

@@ -1,0 +1,188 @@
+package io.palisade;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.palisade.config.ConfigLoader;
+import io.palisade.config.PalisadeConfig;
+import io.palisade.simulate.Simulator;
+import io.palisade.simulate.SimulatorConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real Palisade on a random port with a real SQLite file, in front of a real
+ * {@code palisade simulate} on another random port, spoken to over real HTTP. Two backends point
+ * at the simulator: "local" speaks Ollama's native API (models discovered), "vllm" speaks the
+ * OpenAI API (model "vllm-qwen" configured onto the simulator's "qwen3:0.6b").
+ */
+public final class TestGateway implements AutoCloseable {
+    public static final String ADMIN_KEY = "pal_test_admin_key_that_is_long_enough";
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    public final Simulator simulator;
+    public final Palisade palisade;
+    public final Path storeFile;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestGateway(Simulator simulator, Palisade palisade, Path storeFile) {
+        this.simulator = simulator;
+        this.palisade = palisade;
+        this.storeFile = storeFile;
+    }
+
+    public static TestGateway start(Path dir) {
+        return start(dir, "");
+    }
+
+    /** {@code extraYaml} is appended to the config (top-level keys not used by the base config). */
+    public static TestGateway start(Path dir, String extraYaml) {
+        return start(dir, extraYaml, "", "");
+    }
+
+    /**
+     * {@code extraBackends} and {@code extraModels} are YAML list items (each line starting with
+     * "  - ") added to the base backends and models.
+     */
+    public static TestGateway start(Path dir, String extraYaml, String extraBackends, String extraModels) {
+        Simulator simulator = new Simulator(SimulatorConfig.defaults().withPort(0)).start();
+        Path store = dir.resolve("palisade.db");
+        String yaml = """
+                server: {port: 0, max_body_bytes: 65536}
+                store: {url: "sqlite:%s"}
+                admin: {key: "%s"}
+                backends:
+                  - {name: local, kind: ollama, url: "%s", timeouts: {connect: 1s, first_byte: 2s, total: 5s}}
+                  - {name: vllm, kind: openai, url: "%s/v1", timeouts: {connect: 1s, first_byte: 2s, total: 5s}}
+                  - {name: down, kind: openai, url: "http://127.0.0.1:9", api_key: "sk-do-not-leak-me", discover_models: false}
+                %s
+                models:
+                  - {name: vllm-qwen, backend: vllm, upstream_model: "qwen3:0.6b"}
+                  - {name: broken-model, backend: down, upstream_model: whatever}
+                %s
+                %s
+                """.formatted(store, ADMIN_KEY, simulator.baseUrl(), simulator.baseUrl(), extraBackends, extraModels, extraYaml);
+        PalisadeConfig config = new ConfigLoader(Map.of()).parse(yaml);
+        Palisade palisade = Palisade.start(config, Clock.systemUTC());
+        return new TestGateway(simulator, palisade, store);
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + palisade.port();
+    }
+
+    public String storeUrl() {
+        return "sqlite:" + storeFile;
+    }
+
+    public HttpResponse<String> post(String path, String key, String body) {
+        return send(request(path, key).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public HttpResponse<String> get(String path, String key) {
+        return send(request(path, key).GET());
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpRequest.Builder request(String path, String key) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30));
+        if (key != null) {
+            builder.header("Authorization", "Bearer " + key);
+        }
+        return builder;
+    }
+
+    /** An admin call that must succeed; returns its JSON answer. */
+    public JsonNode admin(String method, String path, String body) {
+        HttpRequest.Builder request = request(path, ADMIN_KEY).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = send(request);
+        assertThat(response.statusCode()).as("%s %s -> %s", method, path, response.body()).isBetween(200, 299);
+        return json(response.body());
+    }
+
+    /** Creates an active user and a key granted {@code models}; returns the key. */
+    public String userWithKey(String email, List<String> models) {
+        return userWithKey(email, models, null);
+    }
+
+    public String userWithKey(String email, List<String> models, Integer requestsPerMinute) {
+        admin("POST", "/admin/users", "{\"email\":\"" + email + "\"}");
+        StringBuilder body = new StringBuilder("{\"user\":\"" + email + "\",\"label\":\"test\",\"allowed_models\":[");
+        for (int i = 0; i < models.size(); i++) {
+            body.append(i > 0 ? "," : "").append('"').append(models.get(i)).append('"');
+        }
+        body.append("]");
+        if (requestsPerMinute != null) {
+            body.append(",\"requests_per_minute\":").append(requestsPerMinute);
+        }
+        body.append("}");
+        return admin("POST", "/admin/keys", body.toString()).path("key").asText();
+    }
+
+    /** The audit as an admin sees it: one record per request, oldest first. */
+    public List<JsonNode> auditRecords() {
+        JsonNode answer = admin("GET", "/admin/audit?limit=10000", null);
+        List<JsonNode> records = new java.util.ArrayList<>();
+        answer.path("data").forEach(records::add);
+        return records;
+    }
+
+    /**
+     * Waits until the audit holds {@code count} complete API records ("completed" rows are queued
+     * after the answer is sent, so they can trail the response by a commit).
+     */
+    public List<JsonNode> awaitApiRecords(int count) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<JsonNode> records = apiRecords();
+        while (System.nanoTime() < deadline
+                && (records.size() < count || records.stream().anyMatch(r -> !r.path("complete").asBoolean()))) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            records = apiRecords();
+        }
+        return records;
+    }
+
+    /** Records of API requests (not admin actions) whose route is under /v1/. */
+    public List<JsonNode> apiRecords() {
+        return auditRecords().stream().filter(r -> r.path("route").asText("").startsWith("/v1/")).toList();
+    }
+
+    public static JsonNode json(String text) {
+        try {
+            return text == null || text.isEmpty() ? JSON.nullNode() : JSON.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalStateException("not JSON: " + text, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        palisade.close();
+        simulator.close();
+    }
+}
