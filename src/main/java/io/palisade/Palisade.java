@@ -27,6 +27,7 @@ import io.palisade.store.KeyStore;
 import io.palisade.store.TeamStore;
 import io.palisade.store.UserStore;
 import io.palisade.upstream.Backend;
+import io.palisade.upstream.OllamaBackend;
 import io.palisade.upstream.OpenAiBackend;
 import io.palisade.upstream.UpstreamHttp;
 import java.security.SecureRandom;
@@ -75,7 +76,7 @@ public final class Palisade implements AutoCloseable {
         for (BackendConfig backend : config.backends()) {
             UpstreamHttp http = new UpstreamHttp(backend, background, json);
             backends.put(backend.name(), backend.kind() == BackendKind.OLLAMA
-                    ? new OpenAiBackend(backend, http, json)
+                    ? new OllamaBackend(backend, http, json, clock)
                     : new OpenAiBackend(backend, http, json));
         }
         ModelCatalog catalog = new ModelCatalog(config, name -> backends.get(name).listModels(), clock);

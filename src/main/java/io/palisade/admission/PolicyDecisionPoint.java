@@ -44,11 +44,19 @@ public final class PolicyDecisionPoint {
         if (route == null) {
             throw new PalisadeException(ErrorCode.MODEL_NOT_FOUND, "the model '" + model + "' does not exist", "model");
         }
-        if (!caller.grants().allows(model)) {
+        if (!mayUse(caller, route)) {
             throw new PalisadeException(ErrorCode.MODEL_ACCESS_DENIED,
                     "this key may not use the model '" + model + "'; ask an administrator for access", "model");
         }
         return new AdmittedRequest(caller, route, rateLimit(caller));
+    }
+
+    /**
+     * Whether the caller is granted the model: by its public name or, for Ollama's "name:latest",
+     * by the short name people write. The only grant check; listings use it too.
+     */
+    public static boolean mayUse(Caller caller, ModelRoute route) {
+        return caller.grants().allows(route.publicName()) || caller.grants().allows(route.shortName());
     }
 
     /** Admits an authenticated request that names no model (listing). Still rate limited. */

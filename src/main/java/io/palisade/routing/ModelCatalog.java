@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class ModelCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCatalog.class);
     private static final Duration MISS_REFRESH_INTERVAL = Duration.ofSeconds(5);
+    private static final String LATEST = ":latest";
 
     private final List<ModelConfig> configured;
     private final List<BackendConfig> backends;
@@ -44,11 +45,21 @@ public final class ModelCatalog {
         this.routes = build();
     }
 
-    public ModelRoute find(String publicName) {
-        ModelRoute route = routes.get(publicName);
+    /** The route for {@code name}; like Ollama, an untagged name means its ":latest" tag. */
+    public ModelRoute find(String name) {
+        ModelRoute route = lookup(name);
         if (route == null && clock.instant().isAfter(lastRefresh.plus(MISS_REFRESH_INTERVAL))) {
             refresh();
-            route = routes.get(publicName);
+            route = lookup(name);
+        }
+        return route;
+    }
+
+    private ModelRoute lookup(String name) {
+        Map<String, ModelRoute> current = routes;
+        ModelRoute route = current.get(name);
+        if (route == null && name.indexOf(':') < 0) {
+            route = current.get(name + LATEST);
         }
         return route;
     }

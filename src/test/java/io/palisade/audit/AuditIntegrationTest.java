@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.palisade.TestGateway;
-import io.palisade.cli.PalisadeCommand;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import io.palisade.cli.CliRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,9 +78,9 @@ class AuditIntegrationTest {
             assertThat(gateway.admin("GET", "/admin/audit/verify", null).path("intact").asBoolean()).isTrue();
             storeUrl = gateway.storeUrl();
         }
-        Cli clean = Cli.run("audit", "verify", "--store", storeUrl);
-        assertThat(clean.exit).as(clean.out).isZero();
-        assertThat(clean.out).contains("audit chain intact");
+        CliRun clean = CliRun.of("audit", "verify", "--store", storeUrl);
+        assertThat(clean.exit()).as(clean.out()).isZero();
+        assertThat(clean.out()).contains("audit chain intact");
 
         Path file = Path.of(storeUrl.substring("sqlite:".length()));
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
@@ -90,19 +88,19 @@ class AuditIntegrationTest {
             statement.executeUpdate("UPDATE audit_events SET body = replace(body, 'carol@example.com', 'mallory@example.com') WHERE seq = "
                     + "(SELECT MIN(seq) FROM audit_events WHERE kind = 'started')");
         }
-        Cli tampered = Cli.run("audit", "verify", "--store", storeUrl);
-        assertThat(tampered.exit).isEqualTo(1);
-        assertThat(tampered.out).contains("BROKEN at record").contains("altered");
+        CliRun tampered = CliRun.of("audit", "verify", "--store", storeUrl);
+        assertThat(tampered.exit()).isEqualTo(1);
+        assertThat(tampered.out()).contains("BROKEN at record").contains("altered");
 
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement statement = connection.createStatement()) {
             statement.executeUpdate("UPDATE audit_events SET body = replace(body, 'mallory@example.com', 'carol@example.com')");
-            assertThat(Cli.run("audit", "verify", "--store", storeUrl).exit).isZero();
+            assertThat(CliRun.of("audit", "verify", "--store", storeUrl).exit()).isZero();
             statement.executeUpdate("DELETE FROM audit_events WHERE seq = 3");
         }
-        Cli removed = Cli.run("audit", "verify", "--store", storeUrl);
-        assertThat(removed.exit).isEqualTo(1);
-        assertThat(removed.out).contains("BROKEN at record 4").contains("removed");
+        CliRun removed = CliRun.of("audit", "verify", "--store", storeUrl);
+        assertThat(removed.exit()).isEqualTo(1);
+        assertThat(removed.out()).contains("BROKEN at record 4").contains("removed");
     }
 
     @Test
@@ -118,9 +116,9 @@ class AuditIntegrationTest {
             assertThat(refused.body()).contains("never exported");
 
             Path csv = dir.resolve("dave.csv");
-            Cli export = Cli.run("audit", "export", "--store", gateway.storeUrl(), "--user", "dave@example.com", "--format", "csv",
+            CliRun export = CliRun.of("audit", "export", "--store", gateway.storeUrl(), "--user", "dave@example.com", "--format", "csv",
                     "--output", csv.toString());
-            assertThat(export.exit).as(export.err).isZero();
+            assertThat(export.exit()).as(export.err()).isZero();
             List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
             assertThat(lines.get(0)).startsWith("seq,at,request_id,kind,complete,user");
             assertThat(lines).hasSizeGreaterThanOrEqualTo(3);
@@ -147,24 +145,6 @@ class AuditIntegrationTest {
                 assertThat(r.path("action").asText()).isEqualTo("users.delete");
                 assertThat(r.path("details").path("force").asText()).isEqualTo("true");
             });
-        }
-    }
-
-    /** Runs the CLI in-process and captures what it prints. */
-    record Cli(int exit, String out, String err) {
-        static Cli run(String... args) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            PrintStream originalOut = System.out;
-            try {
-                System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-                var commandLine = PalisadeCommand.commandLine();
-                commandLine.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
-                int exit = commandLine.execute(args);
-                return new Cli(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-            } finally {
-                System.setOut(originalOut);
-            }
         }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.palisade.admission.AdmittedRequest;
+import io.palisade.admission.PolicyDecisionPoint;
 import io.palisade.audit.ContentCapture;
 import io.palisade.audit.RequestRecord;
 import io.palisade.routing.ModelCatalog;
@@ -83,7 +84,7 @@ public final class OpenAiRoutes {
     public void listModels(Context ctx, RequestRecord record, AdmittedRequest admitted) {
         ArrayNode data = json.createArrayNode();
         catalog.all().stream()
-                .filter(route -> admitted.caller().grants().allows(route.publicName()))
+                .filter(route -> PolicyDecisionPoint.mayUse(admitted.caller(), route))
                 .sorted(Comparator.comparing(ModelRoute::publicName))
                 .forEach(route -> data.add(model(route)));
         ObjectNode body = json.createObjectNode();
@@ -98,7 +99,7 @@ public final class OpenAiRoutes {
         String name = ctx.pathParam("model");
         record.requestedModel(name);
         ModelRoute route = catalog.find(name);
-        if (route == null || !admitted.caller().grants().allows(name)) {
+        if (route == null || !PolicyDecisionPoint.mayUse(admitted.caller(), route)) {
             throw new PalisadeException(ErrorCode.MODEL_NOT_FOUND, "the model '" + name + "' does not exist", "model");
         }
         ctx.status(200).contentType("application/json").result(model(route).toString());

@@ -32,7 +32,9 @@ class ErrorsIntegrationTest {
     static void start() {
         failing = new Simulator(SimulatorConfig.defaults().withPort(0).withModels(List.of("m")).withErrorRate(1.0)).start();
         slow = new Simulator(SimulatorConfig.defaults().withPort(0).withModels(List.of("m")).withLatency(Duration.ofSeconds(4))).start();
-        cutting = new Simulator(SimulatorConfig.defaults().withPort(0).withModels(List.of("m")).withDisconnectRate(1.0)).start();
+        // Paced, so the first chunks reach the caller well before the cut.
+        cutting = new Simulator(SimulatorConfig.defaults().withPort(0).withModels(List.of("m")).withDisconnectRate(1.0)
+                .withTokensPerSecond(200)).start();
         String backends = """
                   - {name: failing, kind: openai, url: "%s", discover_models: false}
                   - {name: slow, kind: ollama, url: "%s", discover_models: false, timeouts: {first_byte: 1s}}

@@ -135,7 +135,7 @@ class OpenAiApiIntegrationTest {
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> ids = new ArrayList<>();
         TestGateway.json(response.body()).path("data").forEach(m -> ids.add(m.path("id").asText()));
-        assertThat(ids).containsExactly("llama3.2:1b", "nomic-embed-text", "vllm-qwen");
+        assertThat(ids).containsExactly("llama3.2:1b", "nomic-embed-text:latest", "vllm-qwen");
         assertThat(gateway.get("/v1/models/llama3.2:1b", key).statusCode()).isEqualTo(200);
         assertThat(gateway.get("/v1/models/qwen3:0.6b", key).statusCode()).isEqualTo(404);
     }

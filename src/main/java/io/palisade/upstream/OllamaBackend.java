@@ -1,0 +1,155 @@
+package io.palisade.upstream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.palisade.config.BackendConfig;
+import io.palisade.server.ErrorCode;
+import io.palisade.server.PalisadeException;
+import io.palisade.upstream.ollama.OllamaStreamTranslator;
+import io.palisade.upstream.ollama.OllamaToOpenAi;
+import io.palisade.upstream.ollama.OpenAiToOllama;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An Ollama server spoken to in its native API (/api/chat, /api/generate, /api/embed), so that
+ * Ollama-only features ({@code think}, {@code keep_alive}, options, token counts) survive the trip.
+ * The translation itself lives in {@code upstream.ollama}; this class moves bytes and relays the
+ * NDJSON stream line by line as OpenAI chunks. Thread-safe.
+ */
+public final class OllamaBackend implements Backend {
+    private final BackendConfig config;
+    private final UpstreamHttp http;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final OpenAiToOllama requests;
+    private final OllamaToOpenAi responses;
+
+    public OllamaBackend(BackendConfig config, UpstreamHttp http, ObjectMapper json, Clock clock) {
+        this.config = config;
+        this.http = http;
+        this.json = json;
+        this.clock = clock;
+        this.requests = new OpenAiToOllama(json);
+        this.responses = new OllamaToOpenAi(json);
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public UpstreamAnswer call(UpstreamCall call) {
+        ObjectNode request = translate(call);
+        request.put("stream", false);
+        try (UpstreamHttp.Exchange exchange = http.post(path(call.operation()), bytes(request), call.requestId(), Map.of())) {
+            JsonNode answer = http.readJson(exchange);
+            String id = responseId(call);
+            long created = clock.instant().getEpochSecond();
+            ObjectNode body = switch (call.operation()) {
+                case CHAT -> responses.chatResponse(answer, call.publicModel(), id, created);
+                case COMPLETION -> responses.completionResponse(answer, call.publicModel(), id, created);
+                case EMBEDDING -> responses.embeddingResponse(answer, call.publicModel(),
+                        "base64".equals(call.body().path("encoding_format").asText()));
+            };
+            return new UpstreamAnswer(body, responses.usageOf(answer));
+        }
+    }
+
+    @Override
+    public StreamOutcome stream(UpstreamCall call, EventSink sink) {
+        if (call.operation() == Operation.EMBEDDING) {
+            throw new PalisadeException(ErrorCode.INVALID_REQUEST, "embeddings cannot be streamed", "stream");
+        }
+        ObjectNode request = translate(call);
+        request.put("stream", true);
+        OllamaStreamTranslator translator = new OllamaStreamTranslator(json,
+                call.operation() == Operation.CHAT ? OllamaStreamTranslator.Kind.CHAT : OllamaStreamTranslator.Kind.COMPLETION,
+                call.publicModel(), responseId(call), clock.instant().getEpochSecond(), call.callerWantsStreamUsage());
+        try (UpstreamHttp.Exchange exchange = http.post(path(call.operation()), bytes(request), call.requestId(), Map.of());
+             BufferedReader reader = new BufferedReader(new InputStreamReader(exchange.body(), StandardCharsets.UTF_8))) {
+            while (!translator.finished()) {
+                String line;
+                try {
+                    line = reader.readLine();
+                } catch (IOException e) {
+                    return interrupted(sink, translator, http.failure(e, "bad stream").getMessage());
+                }
+                if (line == null) {
+                    return interrupted(sink, translator, "backend '" + name() + "' ended the stream before it was complete");
+                }
+                if (line.isBlank()) {
+                    continue;
+                }
+                List<ObjectNode> chunks;
+                try {
+                    chunks = translator.onLine(json.readTree(line));
+                } catch (PalisadeException e) {
+                    return interrupted(sink, translator, e.getMessage());
+                } catch (IOException e) {
+                    return interrupted(sink, translator, "backend '" + name() + "' sent a line that is not JSON");
+                }
+                for (ObjectNode chunk : chunks) {
+                    sink.event(chunk.toString());
+                }
+            }
+            return StreamOutcome.finished(translator.usage());
+        } catch (IOException e) {
+            return StreamOutcome.callerDisconnected(translator.finished() ? translator.usage() : TokenUsage.UNKNOWN);
+        }
+    }
+
+    @Override
+    public List<String> listModels() {
+        try (UpstreamHttp.Exchange exchange = http.get("/api/tags", "discovery")) {
+            List<String> models = new ArrayList<>();
+            for (JsonNode model : http.readJson(exchange).path("models")) {
+                models.add(model.path("name").asText());
+            }
+            return models;
+        }
+    }
+
+    private ObjectNode translate(UpstreamCall call) {
+        return switch (call.operation()) {
+            case CHAT -> requests.chatRequest(call.body(), call.upstreamModel());
+            case COMPLETION -> requests.completionRequest(call.body(), call.upstreamModel());
+            case EMBEDDING -> requests.embeddingRequest(call.body(), call.upstreamModel());
+        };
+    }
+
+    private StreamOutcome interrupted(EventSink sink, OllamaStreamTranslator translator, String reason) {
+        if (!sink.started()) {
+            throw new PalisadeException(ErrorCode.UPSTREAM_BAD_RESPONSE, reason);
+        }
+        return StreamOutcome.broken(translator.finished() ? translator.usage() : TokenUsage.UNKNOWN, reason);
+    }
+
+    private static String path(Operation operation) {
+        return switch (operation) {
+            case CHAT -> "/api/chat";
+            case COMPLETION -> "/api/generate";
+            case EMBEDDING -> "/api/embed";
+        };
+    }
+
+    private static String responseId(UpstreamCall call) {
+        return (call.operation() == Operation.CHAT ? "chatcmpl-" : "cmpl-") + call.requestId();
+    }
+
+    private byte[] bytes(ObjectNode request) {
+        try {
+            return json.writeValueAsBytes(request);
+        } catch (IOException e) {
+            throw new PalisadeException(ErrorCode.INTERNAL, "cannot encode the request");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.palisade.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigCommandTest {
+    @Test
+    void aValidConfigIsDescribedWithoutItsSecrets(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("palisade.yaml");
+        Files.writeString(file, """
+                backends:
+                  - {name: cloud, kind: openai, url: "https://api.example.com/v1", api_key: "sk-inline-secret-value"}
+                models:
+                  - {name: gpt, backend: cloud, upstream_model: gpt-4o-mini}
+                """);
+        CliRun result = CliRun.of("config", "check", "--config", file.toString());
+        assertThat(result.exit()).isZero();
+        assertThat(result.out()).contains("config OK").contains("cloud (openai)").contains("gpt -> cloud/gpt-4o-mini")
+                .contains("<secret from inline>").doesNotContain("sk-inline-secret-value");
+    }
+
+    @Test
+    void anInvalidConfigExits2NamingTheKey(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("palisade.yaml");
+        Files.writeString(file, "server:\n  port: many\n");
+        CliRun result = CliRun.of("config", "check", "--config", file.toString());
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err()).contains("server.port: expected a whole number, got 'many'");
+    }
+
+}
