@@ -26,6 +26,8 @@ final class ResponseStream {
     }
 
     /** Commits status 200 and the headers; nothing can be changed about them afterwards. */
+    private static final long CUT_LINGER_MILLIS = 50;
+
     static ResponseStream open(Context ctx, String contentType, int cutAfterFrames) throws IOException {
         ctx.status(200);
         ctx.contentType(contentType);
@@ -39,6 +41,9 @@ final class ResponseStream {
      */
     boolean send(String frame) throws IOException {
         if (framesSent >= cutAfterFrames) {
+            if (framesSent > 0) {
+                lingerBeforeCut();
+            }
             abortConnection(ctx);
             return false;
         }
@@ -49,13 +54,30 @@ final class ResponseStream {
     }
 
     /**
-     * Drops the TCP connection under the current exchange by closing Jetty's endpoint (the socket).
+     * HTTP clients may drop bytes they received but had not yet handed to the reader when the
+     * connection fails; a short pause makes "the client saw the first half, then the cut" certain.
+     */
+    private static void lingerBeforeCut() {
+        try {
+            Thread.sleep(CUT_LINGER_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Drops the TCP connection under the current exchange by shutting down and closing Jetty's
+     * endpoint (the socket).
      * Nothing more reaches the client: no terminating zero-length chunk, no error page, so it sees
      * the body end abruptly. Aborting the servlet channel instead would leave Javalin's request
      * bookkeeping in an illegal state and log a spurious server error.
      */
     static void abortConnection(Context ctx) {
         ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
-        request.getConnectionMetaData().getConnection().getEndPoint().close();
+        var endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        // FIN before close: the frames already flushed reach the client before the connection
+        // ends, instead of a reset that may discard them in the client's receive buffer.
+        endPoint.shutdownOutput();
+        endPoint.close();
     }
 }
