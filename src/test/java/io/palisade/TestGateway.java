@@ -67,6 +67,7 @@ public final class TestGateway implements AutoCloseable {
                 %s
                 models:
                   - {name: vllm-qwen, backend: vllm, upstream_model: "qwen3:0.6b"}
+                  - {name: vllm-embed, backend: vllm, upstream_model: nomic-embed-text}
                   - {name: broken-model, backend: down, upstream_model: whatever}
                 %s
                 %s

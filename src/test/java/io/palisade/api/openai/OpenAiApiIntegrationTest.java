@@ -24,7 +24,7 @@ class OpenAiApiIntegrationTest {
     @BeforeAll
     static void start() {
         gateway = TestGateway.start(dir);
-        key = gateway.userWithKey("dev@example.com", List.of("llama3.2:1b", "vllm-qwen", "nomic-embed-text"));
+        key = gateway.userWithKey("dev@example.com", List.of("llama3.2:1b", "vllm-qwen", "nomic-embed-text", "vllm-embed"));
     }
 
     @AfterAll
@@ -127,6 +127,27 @@ class OpenAiApiIntegrationTest {
         assertThat(body.path("data").path(1).path("index").asInt()).isEqualTo(1);
         assertThat(body.path("data").path(0).path("embedding").size()).isGreaterThan(10);
         assertThat(body.path("usage").path("prompt_tokens").asInt()).isPositive();
+
+        HttpResponse<String> vllmEmbedding = gateway.post("/v1/embeddings", key, "{\"model\":\"vllm-embed\",\"input\":\"hello\"}");
+        assertThat(vllmEmbedding.statusCode()).as(vllmEmbedding.body()).isEqualTo(200);
+        assertThat(TestGateway.json(vllmEmbedding.body()).path("model").asText()).isEqualTo("vllm-embed");
+        assertThat(TestGateway.json(vllmEmbedding.body()).path("data").path(0).path("embedding").size()).isGreaterThan(10);
+    }
+
+    @Test
+    void streamedCompletionsThroughBothBackends() {
+        for (String model : List.of("llama3.2:1b", "vllm-qwen")) {
+            HttpResponse<String> response = gateway.post("/v1/completions", key,
+                    "{\"model\":\"" + model + "\",\"prompt\":\"Once upon a time\",\"stream\":true,\"max_tokens\":6}");
+            assertThat(response.statusCode()).as(model + ": " + response.body()).isEqualTo(200);
+            List<String> events = events(response.body());
+            assertThat(events.getLast()).isEqualTo("[DONE]");
+            StringBuilder text = new StringBuilder();
+            events.subList(0, events.size() - 1).forEach(e -> text.append(TestGateway.json(e).path("choices").path(0).path("text").asText("")));
+            assertThat(text.toString()).as(model).isNotBlank();
+            assertThat(TestGateway.json(events.get(events.size() - 2)).path("choices").path(0).path("finish_reason").asText())
+                    .as(model).isEqualTo("length");
+        }
     }
 
     @Test
@@ -135,7 +156,7 @@ class OpenAiApiIntegrationTest {
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> ids = new ArrayList<>();
         TestGateway.json(response.body()).path("data").forEach(m -> ids.add(m.path("id").asText()));
-        assertThat(ids).containsExactly("llama3.2:1b", "nomic-embed-text:latest", "vllm-qwen");
+        assertThat(ids).containsExactly("llama3.2:1b", "nomic-embed-text:latest", "vllm-embed", "vllm-qwen");
         assertThat(gateway.get("/v1/models/llama3.2:1b", key).statusCode()).isEqualTo(200);
         assertThat(gateway.get("/v1/models/qwen3:0.6b", key).statusCode()).isEqualTo(404);
     }
