@@ -9,6 +9,7 @@ import io.javalin.http.Context;
 import io.palisade.audit.AuditExportFormat;
 import io.palisade.audit.AuditRecords;
 import io.palisade.audit.AuditVerifier;
+import io.palisade.audit.TimeBound;
 import io.palisade.auth.Team;
 import io.palisade.auth.User;
 import io.palisade.auth.UserStatus;
@@ -25,7 +26,6 @@ import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -269,18 +269,10 @@ public final class AdminRoutes {
     }
 
     private static Instant instant(String text, String param) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
         try {
-            return Instant.parse(text.trim());
-        } catch (DateTimeParseException e) {
-            try {
-                return java.time.LocalDate.parse(text.trim()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
-            } catch (DateTimeParseException again) {
-                throw new PalisadeException(ErrorCode.INVALID_REQUEST,
-                        "'" + param + "' must be an ISO-8601 time such as 2026-11-23T10:00:00Z or a date such as 2026-11-23", param);
-            }
+            return TimeBound.parse(text, "'" + param + "'");
+        } catch (IllegalArgumentException e) {
+            throw new PalisadeException(ErrorCode.INVALID_REQUEST, e.getMessage(), param);
         }
     }
 

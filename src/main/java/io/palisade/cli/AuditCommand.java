@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.palisade.audit.AuditExportFormat;
 import io.palisade.audit.AuditRecords;
 import io.palisade.audit.AuditVerifier;
+import io.palisade.audit.TimeBound;
 import io.palisade.auth.User;
 import io.palisade.store.AuditStore;
 import io.palisade.store.Database;
@@ -18,9 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -158,17 +156,11 @@ final class AuditCommand implements Runnable {
         }
 
         private static String time(String text, String option) {
-            if (text == null) {
-                return null;
-            }
             try {
-                return Instant.parse(text).toString();
-            } catch (DateTimeParseException e) {
-                try {
-                    return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant().toString();
-                } catch (DateTimeParseException again) {
-                    throw new CliException(option + " must be an ISO-8601 time or a date, got '" + text + "'", PalisadeCommand.EXIT_USAGE);
-                }
+                Instant instant = TimeBound.parse(text, option);
+                return instant == null ? null : instant.toString();
+            } catch (IllegalArgumentException e) {
+                throw new CliException(e.getMessage(), PalisadeCommand.EXIT_USAGE);
             }
         }
     }

@@ -61,8 +61,12 @@ public final class OpenAiRoutes {
             record.usage(outcome.usage());
             record.content(prompt, captured == null ? null : capture.streamedAnswer(captured));
             if (outcome.error() == null) {
-                ctx.res().getOutputStream().write(DONE);
-                ctx.res().getOutputStream().flush();
+                try {
+                    ctx.res().getOutputStream().write(DONE);
+                    ctx.res().getOutputStream().flush();
+                } catch (IOException callerGone) {
+                    record.failureReason("client_disconnected");
+                }
             } else {
                 record.upstreamError(outcome.error());
                 record.failureReason(outcome.callerGone() ? "client_disconnected" : "upstream_stream_interrupted");
