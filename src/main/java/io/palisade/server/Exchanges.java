@@ -137,6 +137,9 @@ public final class Exchanges {
         PalisadeException rendered = error;
         try {
             if (record.auditStarted()) {
+                if (error.code().type().equals("upstream_error")) {
+                    record.upstreamError(error.getMessage());
+                }
                 audit.completed(record, error.code().status(), error.code().code());
             } else {
                 audit.denied(record, error.code(), error.getMessage());

@@ -127,6 +127,13 @@ class ErrorsIntegrationTest {
         JsonNode timedOut = assertError(gateway.post("/v1/chat/completions", key, CHAT.replace("llama3.2:1b", "slow-model")),
                 504, "upstream_error", "upstream_timeout");
         assertThat(timedOut.path("error").path("message").asText()).contains("'slow'");
+        assertThat(gateway.awaitApiRecords(1)).anySatisfy(r -> {
+            assertThat(r.path("model").asText()).isEqualTo("broken-model");
+            assertThat(r.path("decision").asText()).isEqualTo("allowed");
+            assertThat(r.path("status").asInt()).isEqualTo(502);
+            assertThat(r.path("reason").asText()).isEqualTo("upstream_unreachable");
+            assertThat(r.path("upstream_error").asText()).contains("'down'");
+        });
     }
 
     @Test
