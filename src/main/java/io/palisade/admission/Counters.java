@@ -1,0 +1,37 @@
+package io.palisade.admission;
+
+import java.util.List;
+
+/**
+ * The counters behind admission: in this process ({@link LocalCounters}) or shared by every
+ * replica (Redis). Contract, which every implementation passes (CountersContract):
+ * <ul>
+ *   <li>{@link #reserve} is atomic over all its claims: either every claim fits and all are
+ *       applied, or none is applied. Concurrent reservations never take a counter past its limit.</li>
+ *   <li>A RATE window is 60 s, counted in whole-second buckets, conservatively: an amount stays
+ *       counted for between 60 and 61 seconds, so no 60-second span ever holds more than the limit.</li>
+ *   <li>{@link #settle} replaces each claim's reserved amount by the actual one (RATE: only while the
+ *       reservation is still inside the window; BUDGET: always), frees CONCURRENCY slots, and is
+ *       called exactly once per admitted reservation.</li>
+ * </ul>
+ * Thread-safe.
+ */
+public interface Counters extends AutoCloseable {
+    /** {@code reservationId} is unique per request; {@code nowMillis} is wall-clock time (shared by replicas). */
+    Verdict reserve(String reservationId, List<Claim> claims, long nowMillis);
+
+    /** {@code actual[i]} is the real amount for claim {@code i} (ignored for CONCURRENCY). */
+    void settle(String reservationId, List<Claim> claims, long[] actual, long reservedAtMillis, long nowMillis);
+
+    /**
+     * Starts a BUDGET counter at {@code amount} unless it already exists: budgets outlive processes
+     * (and Redis restarts), so the first use in a period is seeded from the settled usage in the store.
+     */
+    void seedBudget(String key, long amount, long expiresAtMillis);
+
+    /** Current usage of a claim's key (for headers and tests), without changing anything. */
+    long used(Claim claim, long nowMillis);
+
+    @Override
+    default void close() {}
+}
