@@ -4,139 +4,145 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.palisade.server.ErrorCode;
-import io.palisade.server.PalisadeException;
 import io.palisade.upstream.TokenUsage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Base64;
 
 /**
- * Ollama-native answers → OpenAI's shapes, for complete (non-streamed) answers. Ollama's
- * {@code prompt_eval_count}/{@code eval_count} become {@code usage}; {@code message.thinking}
- * becomes {@code reasoning_content} (the field vLLM and others use); tool-call arguments become
- * JSON strings. An answer without the expected fields is a bad upstream answer (502).
- * Thread-safe.
+ * Translates complete (non-streaming) Ollama answers into OpenAI response bodies. Pure functions:
+ * no I/O, the given reply is never modified.
+ *
+ * <p>Chat answers carry Ollama's {@code thinking} as {@code message.reasoning_content} (the field
+ * vLLM and DeepSeek use), tool calls with JSON-string arguments and ids
+ * {@code call_<responseId>_<index>}, and {@code content: null} when the model only called tools,
+ * as OpenAI does. Completion answers drop {@code thinking}: the completions shape has no place for
+ * it. Usage counts Ollama did not report are written as 0; {@link #usageOf} tells them apart.
+ * No {@code system_fingerprint} is written.
+ *
+ * <p>A reply that is not a JSON object, carries an {@code error}, or lacks the endpoint's payload
+ * fails with {@code UPSTREAM_BAD_RESPONSE}.
+ *
+ * <p>Thread-safe and stateless provided the given {@link ObjectMapper} is not reconfigured.
  */
 public final class OllamaToOpenAi {
-    private final ObjectMapper json;
+    private final ObjectMapper mapper;
 
-    public OllamaToOpenAi(ObjectMapper json) {
-        this.json = json;
+    public OllamaToOpenAi(ObjectMapper mapper) {
+        this.mapper = mapper;
     }
 
-    public ObjectNode chatResponse(JsonNode ollama, String publicModel, String responseId, long created) {
-        JsonNode message = ollama.path("message");
-        if (!ollama.isObject() || !message.isObject()) {
-            throw bad("its chat answer has no message");
+    /** An OpenAI {@code chat.completion} from an Ollama {@code /api/chat} reply. */
+    public ObjectNode chatResponse(JsonNode ollama, String publicModel, String responseId, long createdEpochSeconds) {
+        OllamaReply.requireObject(ollama, "the model's backend reported an error");
+        JsonNode message = ollama.get("message");
+        if (message == null || !message.isObject()) {
+            throw OllamaReply.badResponse("a chat reply without a message");
         }
-        ObjectNode body = envelope(responseId, "chat.completion", created, publicModel);
-        ObjectNode choice = body.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode out = choice.putObject("message");
-        out.put("role", "assistant");
-        out.put("content", message.path("content").asText(""));
-        if (!message.path("thinking").asText("").isEmpty()) {
-            out.put("reasoning_content", message.get("thinking").asText());
+        ObjectNode openAiMessage = mapper.createObjectNode().put("role", "assistant");
+        String content = OllamaReply.optionalText(message, "content", "message content");
+        String thinking = OllamaReply.optionalText(message, "thinking", "message thinking");
+        JsonNode toolCalls = OllamaToolCalls.requireList(message.get("tool_calls"));
+        boolean calledTools = toolCalls != null && !toolCalls.isEmpty();
+        if (calledTools && content.isEmpty()) {
+            openAiMessage.putNull("content");
+        } else {
+            openAiMessage.put("content", content);
         }
-        boolean tools = message.path("tool_calls").isArray() && !message.get("tool_calls").isEmpty();
-        if (tools) {
-            out.set("tool_calls", ToolCalls.toOpenAi(json, message.get("tool_calls"), responseId, false));
+        if (!thinking.isEmpty()) {
+            openAiMessage.put("reasoning_content", thinking);
         }
-        choice.put("finish_reason", finishReason(ollama, tools));
-        body.set("usage", usage(ollama));
-        return body;
-    }
-
-    public ObjectNode completionResponse(JsonNode ollama, String publicModel, String responseId, long created) {
-        if (!ollama.isObject() || !ollama.path("response").isTextual()) {
-            throw bad("its completion answer has no response text");
-        }
-        ObjectNode body = envelope(responseId, "text_completion", created, publicModel);
-        ObjectNode choice = body.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.put("text", ollama.get("response").asText());
-        choice.putNull("logprobs");
-        choice.put("finish_reason", finishReason(ollama, false));
-        body.set("usage", usage(ollama));
-        return body;
-    }
-
-    /** {@code base64}: encode vectors as little-endian float32, as OpenAI does for {@code encoding_format: base64}. */
-    public ObjectNode embeddingResponse(JsonNode ollama, String publicModel, boolean base64) {
-        JsonNode embeddings = ollama.path("embeddings");
-        if (!ollama.isObject() || !embeddings.isArray()) {
-            throw bad("its embedding answer has no embeddings");
-        }
-        ObjectNode body = json.createObjectNode();
-        body.put("object", "list");
-        ArrayNode data = body.putArray("data");
-        for (int i = 0; i < embeddings.size(); i++) {
-            ObjectNode item = data.addObject();
-            item.put("object", "embedding");
-            item.put("index", i);
-            if (base64) {
-                item.put("embedding", encode(embeddings.get(i)));
-            } else {
-                item.set("embedding", embeddings.get(i));
+        if (calledTools) {
+            OllamaToolCalls translator = new OllamaToolCalls(mapper, responseId);
+            ArrayNode calls = openAiMessage.putArray("tool_calls");
+            for (int i = 0; i < toolCalls.size(); i++) {
+                calls.add(translator.toOpenAi(toolCalls.get(i), i));
             }
         }
-        body.put("model", publicModel);
-        int prompt = ollama.path("prompt_eval_count").asInt(0);
-        ObjectNode usage = body.putObject("usage");
-        usage.put("prompt_tokens", prompt);
-        usage.put("total_tokens", prompt);
-        return body;
+        ObjectNode response = envelope(responseId, "chat.completion", createdEpochSeconds, publicModel);
+        ObjectNode choice = response.putArray("choices").addObject().put("index", 0);
+        choice.set("message", openAiMessage);
+        choice.putNull("logprobs");
+        choice.put("finish_reason", OllamaReply.finishReason(ollama, calledTools));
+        response.set("usage", OllamaReply.usageNode(usageOf(ollama), mapper.getNodeFactory()));
+        return response;
     }
 
-    public TokenUsage usageOf(JsonNode ollama) {
-        return usageFrom(ollama);
-    }
-
-    static TokenUsage usageFrom(JsonNode ollama) {
-        if (!ollama.has("prompt_eval_count") && !ollama.has("eval_count")) {
-            return TokenUsage.UNKNOWN;
+    /** An OpenAI {@code text_completion} from an Ollama {@code /api/generate} reply. */
+    public ObjectNode completionResponse(JsonNode ollama, String publicModel, String responseId, long created) {
+        OllamaReply.requireObject(ollama, "the model's backend reported an error");
+        JsonNode text = ollama.get("response");
+        if (text == null || !text.isTextual()) {
+            throw OllamaReply.badResponse("a completion reply without response text");
         }
-        return new TokenUsage(ollama.path("prompt_eval_count").asInt(0), ollama.path("eval_count").asInt(0));
+        ObjectNode response = envelope(responseId, "text_completion", created, publicModel);
+        ObjectNode choice = response.putArray("choices").addObject();
+        choice.put("text", text.textValue()).put("index", 0).putNull("logprobs");
+        choice.put("finish_reason", OllamaReply.finishReason(ollama, false));
+        response.set("usage", OllamaReply.usageNode(usageOf(ollama), mapper.getNodeFactory()));
+        return response;
     }
 
-    static String finishReason(JsonNode ollama, boolean toolCalls) {
-        if (toolCalls) {
-            return "tool_calls";
+    /** An OpenAI embedding list with float arrays, from an Ollama {@code /api/embed} reply. */
+    public ObjectNode embeddingResponse(JsonNode ollama, String publicModel) {
+        return embeddingResponse(ollama, publicModel, false);
+    }
+
+    /**
+     * An OpenAI embedding list from an Ollama {@code /api/embed} reply; with {@code base64} each
+     * vector is little-endian float32 bytes in base64, as OpenAI's {@code encoding_format: "base64"}.
+     */
+    public ObjectNode embeddingResponse(JsonNode ollama, String publicModel, boolean base64) {
+        OllamaReply.requireObject(ollama, "the model's backend reported an error");
+        JsonNode embeddings = ollama.get("embeddings");
+        if (embeddings == null || !embeddings.isArray()) {
+            throw OllamaReply.badResponse("an embedding reply without embeddings");
         }
-        return "length".equals(ollama.path("done_reason").asText()) ? "length" : "stop";
+        ObjectNode response = mapper.createObjectNode().put("object", "list");
+        ArrayNode data = response.putArray("data");
+        for (int i = 0; i < embeddings.size(); i++) {
+            JsonNode vector = embeddings.get(i);
+            if (!vector.isArray()) {
+                throw OllamaReply.badResponse("an embedding that is not a list of numbers");
+            }
+            ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
+            if (base64) {
+                item.put("embedding", float32Base64(vector));
+            } else {
+                item.set("embedding", requireNumbers(vector).deepCopy());
+            }
+        }
+        response.put("model", publicModel);
+        TokenUsage usage = usageOf(ollama);
+        int promptTokens = Math.max(usage.promptTokens(), 0);
+        response.putObject("usage").put("prompt_tokens", promptTokens).put("total_tokens", promptTokens);
+        return response;
     }
 
-    ObjectNode usage(JsonNode ollama) {
-        return usageNode(json, ollama);
-    }
-
-    static ObjectNode usageNode(ObjectMapper json, JsonNode ollama) {
-        int prompt = ollama.path("prompt_eval_count").asInt(0);
-        int completion = ollama.path("eval_count").asInt(0);
-        ObjectNode usage = json.createObjectNode();
-        usage.put("prompt_tokens", prompt);
-        usage.put("completion_tokens", completion);
-        usage.put("total_tokens", prompt + completion);
-        return usage;
+    /** Token counts of a final Ollama reply or stream line; {@link TokenUsage#UNKNOWN} when it has none. */
+    public TokenUsage usageOf(JsonNode ollamaFinal) {
+        return ollamaFinal == null || !ollamaFinal.isObject() ? TokenUsage.UNKNOWN : OllamaReply.usage(ollamaFinal);
     }
 
     private ObjectNode envelope(String id, String object, long created, String model) {
-        ObjectNode body = json.createObjectNode();
-        body.put("id", id);
-        body.put("object", object);
-        body.put("created", created);
-        body.put("model", model);
-        return body;
+        return mapper.createObjectNode()
+                .put("id", id).put("object", object).put("created", created).put("model", model);
     }
 
-    private static String encode(JsonNode vector) {
-        ByteBuffer buffer = ByteBuffer.allocate(vector.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
-        vector.forEach(value -> buffer.putFloat((float) value.asDouble()));
-        return Base64.getEncoder().encodeToString(buffer.array());
+    private static JsonNode requireNumbers(JsonNode vector) {
+        for (JsonNode value : vector) {
+            if (!value.isNumber()) {
+                throw OllamaReply.badResponse("an embedding that is not a list of numbers");
+            }
+        }
+        return vector;
     }
 
-    private static PalisadeException bad(String problem) {
-        return new PalisadeException(ErrorCode.UPSTREAM_BAD_RESPONSE, "the Ollama backend sent a bad answer: " + problem);
+    private static String float32Base64(JsonNode vector) {
+        ByteBuffer bytes = ByteBuffer.allocate(vector.size() * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (JsonNode value : requireNumbers(vector)) {
+            bytes.putFloat(value.floatValue());
+        }
+        return Base64.getEncoder().encodeToString(bytes.array());
     }
 }

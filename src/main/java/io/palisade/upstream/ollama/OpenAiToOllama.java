@@ -3,213 +3,174 @@ package io.palisade.upstream.ollama;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.palisade.server.ErrorCode;
-import io.palisade.server.PalisadeException;
-import java.util.Iterator;
-import java.util.Map;
+import java.util.HashSet;
 import java.util.Set;
 
 /**
- * OpenAI request → Ollama-native request ({@code /api/chat}, {@code /api/generate},
- * {@code /api/embed}). Pure and thread-safe.
+ * Translates OpenAI-shaped request bodies into Ollama-native request bodies for
+ * {@code /api/chat}, {@code /api/generate} and {@code /api/embed}. Pure functions: no I/O, and the
+ * given request is never modified.
  *
- * <p>Mapping choices:
+ * <p>Mapping rules beyond the obvious renames:
  * <ul>
- *   <li>Sampling fields ({@code temperature}, {@code top_p}, {@code top_k}, {@code min_p},
- *       {@code seed}, {@code stop}, {@code presence_penalty}, {@code frequency_penalty},
- *       {@code repeat_penalty}, {@code num_ctx}, {@code max_tokens} / {@code max_completion_tokens}
- *       → {@code num_predict}) go into {@code options}. A caller's own {@code options} object is
- *       kept and the top-level OpenAI fields win over it, as they are the API's documented fields.</li>
- *   <li>{@code response_format} json_object → {@code format: "json"}, json_schema → the schema.</li>
- *   <li>{@code think} passes through; OpenAI's {@code reasoning_effort} maps to it ("none" → false).</li>
- *   <li>{@code keep_alive} passes through untouched.</li>
- *   <li>OpenAI-only fields Ollama would misread or that have no meaning there are not sent:
- *       {@value #OPENAI_ONLY_TEXT}.</li>
- *   <li>Every other field passes through unchanged (Ollama ignores what it does not know), so the
- *       gateway never silently drops a field it does not know.</li>
+ *   <li>{@code stream} is always written, because Ollama streams unless told otherwise.</li>
+ *   <li>Sampling fields ({@code temperature, top_p, seed, stop, presence_penalty,
+ *       frequency_penalty}), {@code max_completion_tokens}/{@code max_tokens} (as
+ *       {@code num_predict}; the former wins) and the common extensions {@code top_k, min_p,
+ *       repeat_penalty, num_ctx} go into {@code options}. A native {@code options} object is merged
+ *       in, but <b>top-level fields win over native entries with the same name</b>: they are this
+ *       API's contract and what gateway policy inspects. By the same rule {@code response_format}
+ *       wins over a native {@code format}, and {@code reasoning_effort} over a native {@code think}.
+ *       No defaults are injected, so the model's own Modelfile parameters apply when a field is
+ *       unset.</li>
+ *   <li>Not sent to Ollama, because they are OpenAI-only: {@code user, logit_bias, logprobs,
+ *       top_logprobs, parallel_tool_calls, service_tier, store, metadata, stream_options}, plus
+ *       {@code echo}/{@code best_of} for completions and {@code encoding_format} for embeddings
+ *       (the caller applies it to the response). {@code n}, {@code best_of} and {@code echo} are
+ *       rejected with a 400 when they ask for something Ollama cannot do.</li>
+ *   <li>Every other top-level field is copied through unchanged (Ollama ignores what it does not
+ *       know), so native fields such as {@code keep_alive}, {@code raw}, {@code template} or
+ *       {@code truncate} reach the backend.</li>
+ *   <li>{@code tool_choice: "none"} omits {@code tools}, the only way to honour it since Ollama has
+ *       no tool choice; other {@code tool_choice} values cannot be enforced and are only copied.</li>
  * </ul>
+ * Untranslatable client input fails with {@code INVALID_REQUEST} naming the offending field.
+ *
+ * <p>Thread-safe and stateless provided the given {@link ObjectMapper} is not reconfigured.
  */
 public final class OpenAiToOllama {
-    static final String OPENAI_ONLY_TEXT = "user, logit_bias, logprobs, top_logprobs, parallel_tool_calls, tool_choice,"
-            + " service_tier, store, metadata, stream_options, n, echo, best_of, encoding_format, prediction, modalities,"
-            + " audio, functions, function_call";
-    private static final Set<String> OPENAI_ONLY = Set.of(OPENAI_ONLY_TEXT.replace(" ", "").split(","));
-    private static final Map<String, String> OPTION_FIELDS = Map.ofEntries(
-            Map.entry("temperature", "temperature"), Map.entry("top_p", "top_p"), Map.entry("top_k", "top_k"),
-            Map.entry("min_p", "min_p"), Map.entry("seed", "seed"), Map.entry("presence_penalty", "presence_penalty"),
-            Map.entry("frequency_penalty", "frequency_penalty"), Map.entry("repeat_penalty", "repeat_penalty"),
-            Map.entry("num_ctx", "num_ctx"), Map.entry("max_tokens", "num_predict"),
-            Map.entry("max_completion_tokens", "num_predict"));
-    private static final Set<String> HANDLED = Set.of("model", "messages", "prompt", "input", "stream", "options", "stop",
-            "response_format", "think", "reasoning_effort", "tools", "suffix", "system", "raw", "images", "dimensions",
-            "truncate", "keep_alive", "format");
+    private static final Set<String> OPENAI_ONLY_FIELDS = Set.of(
+            "user", "logit_bias", "logprobs", "top_logprobs", "parallel_tool_calls", "service_tier", "store",
+            "metadata", "stream_options");
+    /** Fields both generation endpoints compute themselves instead of copying. */
+    private static final Set<String> GENERATION_FIELDS = union(OptionsTranslator.CONSUMED_FIELDS,
+            Set.of("model", "stream", "n", "response_format", "think", "reasoning_effort"));
+    private static final Set<String> CHAT_FIELDS = union(GENERATION_FIELDS, Set.of("messages", "tools"));
+    private static final Set<String> COMPLETION_FIELDS =
+            union(GENERATION_FIELDS, Set.of("prompt", "echo", "best_of"));
+    private static final Set<String> EMBEDDING_FIELDS =
+            Set.of("model", "input", "dimensions", "encoding_format");
 
-    private final ObjectMapper json;
-    private final ChatMessages messages;
+    private final ObjectMapper mapper;
+    private final ChatMessageTranslator messages;
 
-    public OpenAiToOllama(ObjectMapper json) {
-        this.json = json;
-        this.messages = new ChatMessages(json);
+    public OpenAiToOllama(ObjectMapper mapper) {
+        this.mapper = mapper;
+        this.messages = new ChatMessageTranslator(mapper);
     }
 
-    public ObjectNode chatRequest(ObjectNode request, String upstreamModel) {
-        rejectSeveralChoices(request);
-        ObjectNode out = base(request, upstreamModel);
-        out.set("messages", messages.translate(request.path("messages")));
-        if (request.has("tools") && !request.get("tools").isNull()) {
-            out.set("tools", request.get("tools"));
+    /** Body for Ollama's {@code POST /api/chat}. */
+    public ObjectNode chatRequest(ObjectNode openAiRequest, String upstreamModel) {
+        ObjectNode body = mapper.createObjectNode();
+        body.put("model", upstreamModel);
+        body.set("messages", messages.translate(openAiRequest.get("messages")));
+        writeGenerationFields(openAiRequest, body);
+        JsonNode tools = openAiRequest.get("tools");
+        if (!RequestField.isAbsent(tools)) {
+            if (!tools.isArray()) {
+                throw RequestField.invalid("tools must be an array", "tools");
+            }
+            if (!"none".equals(openAiRequest.path("tool_choice").textValue())) {
+                body.set("tools", tools.deepCopy());
+            }
         }
-        generationFields(request, out);
-        return out;
+        copyRemaining(openAiRequest, body, CHAT_FIELDS);
+        return body;
     }
 
-    public ObjectNode completionRequest(ObjectNode request, String upstreamModel) {
-        rejectSeveralChoices(request);
-        ObjectNode out = base(request, upstreamModel);
-        JsonNode prompt = request.path("prompt");
-        if (prompt.isArray()) {
-            if (prompt.size() != 1 || !prompt.get(0).isTextual()) {
-                throw new PalisadeException(ErrorCode.INVALID_REQUEST,
-                        "this model's backend (Ollama) takes exactly one prompt string per request", "prompt");
-            }
-            prompt = prompt.get(0);
-        }
-        if (!prompt.isTextual()) {
-            throw new PalisadeException(ErrorCode.INVALID_REQUEST, "'prompt' must be a string", "prompt");
-        }
-        out.put("prompt", prompt.asText());
-        for (String field : new String[] {"suffix", "system", "raw", "images"}) {
-            if (request.has(field) && !request.get(field).isNull()) {
-                out.set(field, request.get(field));
-            }
-        }
-        generationFields(request, out);
-        return out;
+    /** Body for Ollama's {@code POST /api/generate}. */
+    public ObjectNode completionRequest(ObjectNode openAiRequest, String upstreamModel) {
+        ObjectNode body = mapper.createObjectNode();
+        body.put("model", upstreamModel);
+        body.put("prompt", CompletionPrompt.single(openAiRequest.get("prompt")));
+        rejectUnsupportedCompletionFields(openAiRequest);
+        writeGenerationFields(openAiRequest, body);
+        copyRemaining(openAiRequest, body, COMPLETION_FIELDS);
+        return body;
     }
 
-    public ObjectNode embeddingRequest(ObjectNode request, String upstreamModel) {
-        ObjectNode out = base(request, upstreamModel);
-        out.remove("stream");
-        JsonNode input = request.path("input");
-        if (input.isArray()) {
-            for (int i = 0; i < input.size(); i++) {
-                if (!input.get(i).isTextual()) {
-                    throw new PalisadeException(ErrorCode.INVALID_REQUEST,
-                            "this model's backend (Ollama) embeds text only; token arrays are not supported", "input[" + i + "]");
-                }
-            }
-        } else if (!input.isTextual()) {
-            throw new PalisadeException(ErrorCode.INVALID_REQUEST, "'input' must be a string or an array of strings", "input");
+    /** Body for Ollama's {@code POST /api/embed}. Ollama's embed endpoint does not stream. */
+    public ObjectNode embeddingRequest(ObjectNode openAiRequest, String upstreamModel) {
+        ObjectNode body = mapper.createObjectNode();
+        body.put("model", upstreamModel);
+        body.set("input", EmbeddingInput.translate(openAiRequest.get("input"), mapper.getNodeFactory()));
+        JsonNode dimensions = openAiRequest.get("dimensions");
+        if (!RequestField.isAbsent(dimensions)) {
+            body.set("dimensions", RequestField.integer(dimensions, "dimensions"));
         }
-        out.set("input", input);
-        for (String field : new String[] {"dimensions", "truncate", "options"}) {
-            if (request.has(field) && !request.get(field).isNull()) {
-                out.set(field, request.get(field));
-            }
-        }
-        return out;
+        wantsBase64Embeddings(openAiRequest); // validates encoding_format before anything is sent
+        copyRemaining(openAiRequest, body, EMBEDDING_FIELDS);
+        return body;
     }
 
-    /** model, stream, keep_alive and every field nobody handles (passed through). */
-    private ObjectNode base(ObjectNode request, String upstreamModel) {
-        ObjectNode out = json.createObjectNode();
-        out.put("model", upstreamModel);
-        out.put("stream", request.path("stream").asBoolean(false));
-        if (request.has("keep_alive")) {
-            out.set("keep_alive", request.get("keep_alive"));
+    /**
+     * Whether the client asked for base64 embeddings ({@code encoding_format: "base64"}), to be
+     * passed on to {@link OllamaToOpenAi#embeddingResponse(JsonNode, String, boolean)}.
+     */
+    public boolean wantsBase64Embeddings(ObjectNode openAiRequest) {
+        JsonNode format = openAiRequest.get("encoding_format");
+        if (RequestField.isAbsent(format)) {
+            return false;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> fields = request.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        return switch (RequestField.text(format, "encoding_format")) {
+            case "float" -> false;
+            case "base64" -> true;
+            default -> throw RequestField.invalid("encoding_format must be float or base64", "encoding_format");
+        };
+    }
+
+    /** Whether a streaming client asked for a final usage chunk ({@code stream_options.include_usage}). */
+    public boolean wantsStreamUsage(ObjectNode openAiRequest) {
+        return openAiRequest.path("stream_options").path("include_usage").asBoolean(false);
+    }
+
+    private void writeGenerationFields(ObjectNode request, ObjectNode body) {
+        JsonNode stream = request.get("stream");
+        body.put("stream", !RequestField.isAbsent(stream) && RequestField.bool(stream, "stream"));
+        JsonNode choices = request.get("n");
+        if (!RequestField.isAbsent(choices) && RequestField.integer(choices, "n").intValue() != 1) {
+            throw RequestField.invalid("this model's backend generates exactly one choice; n must be 1", "n");
+        }
+        ObjectNode options = OptionsTranslator.translate(request, mapper.getNodeFactory());
+        if (options != null) {
+            body.set("options", options);
+        }
+        JsonNode format = ResponseFormatTranslator.translate(request.get("response_format"), mapper.getNodeFactory());
+        if (format != null) {
+            body.set("format", format);
+        }
+        JsonNode think = ThinkTranslator.translate(
+                request.get("think"), request.get("reasoning_effort"), mapper.getNodeFactory());
+        if (think != null) {
+            body.set("think", think);
+        }
+    }
+
+    private static void rejectUnsupportedCompletionFields(ObjectNode request) {
+        JsonNode echo = request.get("echo");
+        if (!RequestField.isAbsent(echo) && RequestField.bool(echo, "echo")) {
+            throw RequestField.invalid("echo is not supported by this model's backend", "echo");
+        }
+        JsonNode bestOf = request.get("best_of");
+        if (!RequestField.isAbsent(bestOf) && RequestField.integer(bestOf, "best_of").intValue() > 1) {
+            throw RequestField.invalid("best_of greater than 1 is not supported by this model's backend", "best_of");
+        }
+    }
+
+    // Copies what no rule consumed, without overwriting a computed field: a computed field is the
+    // translation of an OpenAI field, which wins over a native one of the same name.
+    private static void copyRemaining(ObjectNode request, ObjectNode body, Set<String> consumed) {
+        request.properties().forEach(field -> {
             String name = field.getKey();
-            if (!HANDLED.contains(name) && !OPENAI_ONLY.contains(name) && !OPTION_FIELDS.containsKey(name)) {
-                out.set(name, field.getValue());
-            }
-        }
-        return out;
-    }
-
-    private void generationFields(ObjectNode request, ObjectNode out) {
-        ObjectNode options = json.createObjectNode();
-        if (request.path("options").isObject()) {
-            options.setAll((ObjectNode) request.get("options"));
-        }
-        OPTION_FIELDS.forEach((openAi, ollama) -> {
-            JsonNode value = request.get(openAi);
-            if (value != null && !value.isNull()) {
-                options.set(ollama, value);
+            if (!consumed.contains(name) && !OPENAI_ONLY_FIELDS.contains(name) && !body.has(name)) {
+                body.set(name, field.getValue().deepCopy());
             }
         });
-        JsonNode stop = request.get("stop");
-        if (stop != null && !stop.isNull()) {
-            if (stop.isTextual()) {
-                options.putArray("stop").add(stop.asText());
-            } else if (stop.isArray()) {
-                options.set("stop", stop);
-            } else {
-                throw new PalisadeException(ErrorCode.INVALID_REQUEST, "'stop' must be a string or an array of strings", "stop");
-            }
-        }
-        if (!options.isEmpty()) {
-            out.set("options", options);
-        }
-        JsonNode format = format(request.get("response_format"));
-        if (format != null) {
-            out.set("format", format);
-        } else if (request.has("format")) {
-            out.set("format", request.get("format"));
-        }
-        JsonNode think = think(request);
-        if (think != null) {
-            out.set("think", think);
-        }
     }
 
-    private JsonNode format(JsonNode responseFormat) {
-        if (responseFormat == null || responseFormat.isNull()) {
-            return null;
-        }
-        String type = responseFormat.path("type").asText("");
-        return switch (type) {
-            case "json_object" -> json.getNodeFactory().textNode("json");
-            case "json_schema" -> {
-                JsonNode schema = responseFormat.path("json_schema").path("schema");
-                if (!schema.isObject()) {
-                    throw new PalisadeException(ErrorCode.INVALID_REQUEST,
-                            "'response_format.json_schema.schema' must be a JSON schema object", "response_format");
-                }
-                yield schema;
-            }
-            case "text" -> null;
-            default -> throw new PalisadeException(ErrorCode.INVALID_REQUEST,
-                    "'response_format.type' must be text, json_object or json_schema", "response_format");
-        };
-    }
-
-    private JsonNode think(ObjectNode request) {
-        if (request.has("think") && !request.get("think").isNull()) {
-            return request.get("think");
-        }
-        JsonNode effort = request.get("reasoning_effort");
-        if (effort == null || effort.isNull()) {
-            return null;
-        }
-        return switch (effort.asText()) {
-            case "none", "minimal" -> json.getNodeFactory().booleanNode(false);
-            case "low", "medium", "high" -> effort;
-            default -> throw new PalisadeException(ErrorCode.INVALID_REQUEST,
-                    "'reasoning_effort' must be none, low, medium or high", "reasoning_effort");
-        };
-    }
-
-    private static void rejectSeveralChoices(ObjectNode request) {
-        JsonNode n = request.get("n");
-        if (n != null && !n.isNull() && n.asInt(1) != 1) {
-            throw new PalisadeException(ErrorCode.INVALID_REQUEST, "this model's backend (Ollama) returns one choice; 'n' must be 1", "n");
-        }
-    }
-
-    /** For tests and docs: the fields that are never forwarded to Ollama. */
-    static Set<String> openAiOnlyFields() {
-        return OPENAI_ONLY;
+    private static Set<String> union(Set<String> first, Set<String> second) {
+        Set<String> all = new HashSet<>(first);
+        all.addAll(second);
+        return Set.copyOf(all);
     }
 }
