@@ -4,8 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.palisade.admin.AdminBootstrap;
 import io.palisade.admin.AdminRoutes;
 import io.palisade.admin.IdentityAdmin;
+import io.palisade.admin.IdentityReloader;
+import io.palisade.admission.AdmissionControl;
+import io.palisade.admission.Counters;
+import io.palisade.admission.LimitsCodec;
+import io.palisade.admission.LimitsRegistry;
+import io.palisade.admission.LocalCounters;
 import io.palisade.admission.PolicyDecisionPoint;
-import io.palisade.admission.RateLimiter;
+import io.palisade.admission.TokenEstimator;
+import io.palisade.admission.UsageRecorder;
 import io.palisade.api.openai.OpenAiRoutes;
 import io.palisade.audit.AuditRecords;
 import io.palisade.audit.AuditTrail;
@@ -23,6 +30,9 @@ import io.palisade.server.GatewayServer;
 import io.palisade.server.JsonBodyReader;
 import io.palisade.store.AuditStore;
 import io.palisade.store.Database;
+import io.palisade.store.IdentityVersionStore;
+import io.palisade.store.LimitsStore;
+import io.palisade.store.UsageStore;
 import io.palisade.store.KeyStore;
 import io.palisade.store.TeamStore;
 import io.palisade.store.UserStore;
@@ -47,13 +57,17 @@ import java.util.concurrent.TimeUnit;
 public final class Palisade implements AutoCloseable {
     private final GatewayServer server;
     private final AuditWriter auditWriter;
+    private final UsageRecorder usageRecorder;
+    private final Counters counters;
     private final ScheduledExecutorService background;
     private final Optional<String> bootstrapAdminKey;
 
-    private Palisade(GatewayServer server, AuditWriter auditWriter, ScheduledExecutorService background,
-            Optional<String> bootstrapAdminKey) {
+    private Palisade(GatewayServer server, AuditWriter auditWriter, UsageRecorder usageRecorder, Counters counters,
+            ScheduledExecutorService background, Optional<String> bootstrapAdminKey) {
         this.server = server;
         this.auditWriter = auditWriter;
+        this.usageRecorder = usageRecorder;
+        this.counters = counters;
         this.background = background;
         this.bootstrapAdminKey = bootstrapAdminKey;
     }
@@ -66,12 +80,20 @@ public final class Palisade implements AutoCloseable {
         KeyStore keys = new KeyStore(database);
         AuditStore auditStore = new AuditStore(database);
         KeyRegistry registry = new KeyRegistry(keys, users, teams, clock);
-        registry.reload();
-        IdentityAdmin identities = new IdentityAdmin(users, teams, keys, auditStore, registry, new KeyTokens(new SecureRandom()), clock);
+        LimitsCodec limitsCodec = new LimitsCodec(json);
+        LimitsStore limitsStore = new LimitsStore(database);
+        LimitsRegistry limitsRegistry = new LimitsRegistry(limitsStore, limitsCodec);
+        IdentityVersionStore versions = new IdentityVersionStore(database);
+        IdentityReloader reloader = new IdentityReloader(versions, registry, limitsRegistry);
+        reloader.reload();
+        IdentityAdmin identities = new IdentityAdmin(users, teams, keys, auditStore, limitsStore, limitsCodec,
+                reloader::publishChange, new KeyTokens(new SecureRandom()), clock);
         Optional<String> bootstrapAdminKey = new AdminBootstrap(identities).ensureAdmin(config.adminKey());
 
         ScheduledExecutorService background = Executors.newScheduledThreadPool(1,
                 Thread.ofPlatform().name("palisade-background").daemon(true).factory());
+        background.scheduleWithFixedDelay(reloader::reloadIfChanged, IdentityReloader.POLL_MILLIS, IdentityReloader.POLL_MILLIS,
+                TimeUnit.MILLISECONDS);
         Map<String, Backend> backends = new LinkedHashMap<>();
         for (BackendConfig backend : config.backends()) {
             UpstreamHttp http = new UpstreamHttp(backend, background, json);
@@ -86,12 +108,17 @@ public final class Palisade implements AutoCloseable {
 
         AuditWriter auditWriter = new AuditWriter(auditStore, config.audit().groupCommitMaxBatch());
         AuditTrail audit = new AuditTrail(auditWriter, clock);
-        PolicyDecisionPoint policy = new PolicyDecisionPoint(catalog, new RateLimiter(), config.limits(), System::nanoTime);
+        UsageStore usage = new UsageStore(database);
+        UsageRecorder usageRecorder = new UsageRecorder(usage);
+        Counters counters = new LocalCounters();
+        AdmissionControl admission = new AdmissionControl(counters, limitsRegistry, config.limits(), new TokenEstimator(), usage,
+                usageRecorder, clock);
+        PolicyDecisionPoint policy = new PolicyDecisionPoint(catalog, admission);
         JsonBodyReader bodies = new JsonBodyReader(json, config.server().maxBodyBytes());
-        Exchanges exchanges = new Exchanges(registry, policy, audit, bodies, config.server(), clock);
+        Exchanges exchanges = new Exchanges(registry, policy, admission, audit, bodies, config.server(), clock);
         OpenAiRoutes openAi = new OpenAiRoutes(backends, catalog, json, new ContentCapture(config.audit(), json));
         AdminRoutes admin = new AdminRoutes(exchanges, identities, new AuditRecords(auditStore, json), new AuditVerifier(auditStore),
-                catalog, backends, config.backends(), bodies, json);
+                catalog, backends, config.backends(), bodies, json, limitsCodec, limitsRegistry, usage);
 
         GatewayServer server = new GatewayServer(exchanges, openAi, admin::register,
                 () -> auditWriter.healthy() && config.backends().stream().anyMatch(b -> !Boolean.FALSE.equals(catalog.reachable(b.name()))));
@@ -99,10 +126,12 @@ public final class Palisade implements AutoCloseable {
             server.start(config.server().host(), config.server().port());
         } catch (RuntimeException e) {
             auditWriter.close();
+            usageRecorder.close();
+            counters.close();
             background.shutdownNow();
             throw e;
         }
-        return new Palisade(server, auditWriter, background, bootstrapAdminKey);
+        return new Palisade(server, auditWriter, usageRecorder, counters, background, bootstrapAdminKey);
     }
 
     public int port() {
@@ -119,6 +148,13 @@ public final class Palisade implements AutoCloseable {
     public void close() {
         server.close();
         auditWriter.close();
+        usageRecorder.close();
+        counters.close();
         background.shutdownNow();
+    }
+
+    /** Writes queued usage rows now (reports read the store). */
+    public void flushUsage() {
+        usageRecorder.flush();
     }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.palisade.admission.LimitsCodec;
+import io.palisade.admission.LimitsRegistry;
 import io.palisade.audit.AuditExportFormat;
 import io.palisade.audit.AuditRecords;
 import io.palisade.audit.AuditVerifier;
@@ -20,6 +22,8 @@ import io.palisade.server.ErrorCode;
 import io.palisade.server.Exchanges;
 import io.palisade.server.JsonBodyReader;
 import io.palisade.server.PalisadeException;
+import io.palisade.store.LimitsStore;
+import io.palisade.store.UsageStore;
 import io.palisade.upstream.Backend;
 import java.io.OutputStreamWriter;
 import java.io.StringWriter;
@@ -46,10 +50,13 @@ public final class AdminRoutes {
     private final JsonBodyReader bodies;
     private final ObjectMapper json;
     private final AdminViews views;
+    private final LimitsCodec limitsCodec;
+    private final LimitsRegistry limits;
+    private final UsageStore usage;
 
     public AdminRoutes(Exchanges exchanges, IdentityAdmin identities, AuditRecords records, AuditVerifier verifier,
             ModelCatalog catalog, Map<String, Backend> backends, List<BackendConfig> backendConfigs, JsonBodyReader bodies,
-            ObjectMapper json) {
+            ObjectMapper json, LimitsCodec limitsCodec, LimitsRegistry limits, UsageStore usage) {
         this.exchanges = exchanges;
         this.identities = identities;
         this.records = records;
@@ -60,6 +67,9 @@ public final class AdminRoutes {
         this.bodies = bodies;
         this.json = json;
         this.views = new AdminViews(json);
+        this.limitsCodec = limitsCodec;
+        this.limits = limits;
+        this.usage = usage;
     }
 
     public void register(RoutesConfig routes) {
@@ -121,6 +131,19 @@ public final class AdminRoutes {
             ok(ctx, views.issuedKey(identities.rotateKey(ctx.pathParam("key")), usersById(), teams()));
         }));
 
+        for (LimitsStore.Scope scope : LimitsStore.Scope.values()) {
+            String collection = switch (scope) {
+                case KEY -> "keys";
+                case USER -> "users";
+                case TEAM -> "teams";
+            };
+            routes.get("/admin/" + collection + "/{id}/limits", exchanges.admin(collection + ".limits.show",
+                    (ctx, a) -> ok(ctx, limitsCodec.write(limits.of(scope, scopeId(scope, ctx.pathParam("id")))))));
+            routes.put("/admin/" + collection + "/{id}/limits", exchanges.admin(collection + ".limits.set", (ctx, a) -> ok(ctx,
+                    limitsCodec.write(identities.setLimits(scope, ctx.pathParam("id"), limitsCodec.parse(bodies.read(ctx)))))));
+        }
+        routes.get("/admin/usage", exchanges.admin("usage.report", this::usageReport));
+
         routes.get("/admin/models", exchanges.admin("models.list", (ctx, a) -> ok(ctx, views.list(models()))));
         routes.get("/admin/backends", exchanges.admin("backends.list", (ctx, a) -> ok(ctx, views.list(probeBackends()))));
 
@@ -139,6 +162,48 @@ public final class AdminRoutes {
             body.put("head_hash", result.headHash());
             ok(ctx, body);
         }));
+    }
+
+    private String scopeId(LimitsStore.Scope scope, String idOrName) {
+        return switch (scope) {
+            case KEY -> identities.key(idOrName).id();
+            case USER -> identities.user(idOrName).id();
+            case TEAM -> identities.team(idOrName).id();
+        };
+    }
+
+    /** GET /admin/usage?by=user,model,day&since=&until=&format=json|csv */
+    private void usageReport(Context ctx, io.palisade.admission.AdmittedRequest admitted) {
+        String by = ctx.queryParam("by");
+        List<String> groups = by == null || by.isBlank() ? List.of() : List.of(by.split(","));
+        for (String group : groups) {
+            if (!UsageStore.GROUPS.contains(group)) {
+                throw new PalisadeException(ErrorCode.INVALID_REQUEST, "'by' takes a comma-separated list of "
+                        + String.join(", ", UsageStore.GROUPS.stream().sorted().toList()) + "; got '" + group + "'", "by");
+            }
+        }
+        List<UsageStore.UsageRow> rows = usage.report(groups, time(ctx.queryParam("since"), "since"), time(ctx.queryParam("until"), "until"));
+        String format = ctx.queryParam("format") == null ? "json" : ctx.queryParam("format");
+        if (format.equals("csv")) {
+            ctx.contentType("text/csv; charset=utf-8").result(UsageCsv.write(groups, rows));
+            return;
+        }
+        if (!format.equals("json")) {
+            throw new PalisadeException(ErrorCode.INVALID_REQUEST, "'format' must be json or csv", "format");
+        }
+        List<ObjectNode> items = new ArrayList<>();
+        for (UsageStore.UsageRow row : rows) {
+            ObjectNode item = json.createObjectNode();
+            row.group().forEach(item::put);
+            item.put("requests", row.requests());
+            item.put("prompt_tokens", row.promptTokens());
+            item.put("completion_tokens", row.completionTokens());
+            item.put("total_tokens", row.promptTokens() + row.completionTokens());
+            item.put("cost", row.costMicros() / 1_000_000.0);
+            item.put("refusals", row.refusals());
+            items.add(item);
+        }
+        ok(ctx, views.list(items));
     }
 
     private void deleteUser(Context ctx, io.palisade.admission.AdmittedRequest admitted) throws Exception {

@@ -1,7 +1,8 @@
 package io.palisade.admin;
 
+import io.palisade.admission.Limits;
+import io.palisade.admission.LimitsCodec;
 import io.palisade.auth.ApiKey;
-import io.palisade.auth.KeyRegistry;
 import io.palisade.auth.KeyTokens;
 import io.palisade.auth.ModelGrants;
 import io.palisade.auth.Team;
@@ -11,6 +12,7 @@ import io.palisade.server.ErrorCode;
 import io.palisade.server.PalisadeException;
 import io.palisade.store.AuditStore;
 import io.palisade.store.KeyStore;
+import io.palisade.store.LimitsStore;
 import io.palisade.store.TeamStore;
 import io.palisade.store.UserStore;
 import java.time.Clock;
@@ -20,8 +22,8 @@ import java.util.regex.Pattern;
 
 /**
  * Users, teams and keys: the operations behind the admin API and the first-start bootstrap.
- * Every change reloads the {@link KeyRegistry} before returning, so it holds from the next
- * request on. Thread-safe (changes are serialised; they are rare).
+ * Every change runs the change hook (reloading the in-memory registries) before returning, so it
+ * holds from the next request on. Thread-safe (changes are serialised; they are rare).
  */
 public final class IdentityAdmin {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
@@ -31,17 +33,25 @@ public final class IdentityAdmin {
     private final TeamStore teams;
     private final KeyStore keys;
     private final AuditStore audit;
-    private final KeyRegistry registry;
+    private final LimitsStore limits;
+    private final LimitsCodec limitsCodec;
+    private final Runnable changed;
     private final KeyTokens tokens;
     private final Clock clock;
 
-    public IdentityAdmin(UserStore users, TeamStore teams, KeyStore keys, AuditStore audit, KeyRegistry registry,
-            KeyTokens tokens, Clock clock) {
+    /**
+     * {@code changed} runs after every change, before the change is answered: it publishes the
+     * change (version bump for other replicas) and reloads this replica's in-memory registries.
+     */
+    public IdentityAdmin(UserStore users, TeamStore teams, KeyStore keys, AuditStore audit, LimitsStore limits,
+            LimitsCodec limitsCodec, Runnable changed, KeyTokens tokens, Clock clock) {
         this.users = users;
         this.teams = teams;
         this.keys = keys;
         this.audit = audit;
-        this.registry = registry;
+        this.limits = limits;
+        this.limitsCodec = limitsCodec;
+        this.changed = changed;
         this.tokens = tokens;
         this.clock = clock;
     }
@@ -60,7 +70,7 @@ public final class IdentityAdmin {
         User user = new User(tokens.newId("usr_"), email.trim(), name == null || name.isBlank() ? email.trim() : name.trim(),
                 teamId, status, admin, clock.instant(), 0);
         users.insert(user);
-        registry.reload();
+        changed.run();
         return user;
     }
 
@@ -75,14 +85,14 @@ public final class IdentityAdmin {
     public synchronized User setStatus(String idOrEmail, UserStatus status) {
         User user = user(idOrEmail);
         users.updateStatus(user.id(), status);
-        registry.reload();
+        changed.run();
         return user(user.id());
     }
 
     public synchronized User setTeam(String idOrEmail, String team) {
         User user = user(idOrEmail);
         users.updateTeam(user.id(), team == null ? null : team(team).id());
-        registry.reload();
+        changed.run();
         return user(user.id());
     }
 
@@ -102,7 +112,7 @@ public final class IdentityAdmin {
                     + " export them first (palisade audit export --user " + user.email() + "), delete with export, or force");
         }
         users.delete(user.id());
-        registry.reload();
+        changed.run();
     }
 
     public void markExported(String userId, long throughSeq) {
@@ -118,7 +128,7 @@ public final class IdentityAdmin {
         }
         Team team = new Team(tokens.newId("team_"), name, checkedPatterns(allowedModels), clock.instant());
         teams.insert(team);
-        registry.reload();
+        changed.run();
         return team;
     }
 
@@ -133,7 +143,7 @@ public final class IdentityAdmin {
     public synchronized Team setTeamModels(String idOrName, List<String> allowedModels) {
         Team team = team(idOrName);
         teams.updateModels(team.id(), checkedPatterns(allowedModels));
-        registry.reload();
+        changed.run();
         return team(team.id());
     }
 
@@ -142,7 +152,7 @@ public final class IdentityAdmin {
         if (!teams.deleteIfUnused(team.id())) {
             throw new PalisadeException(ErrorCode.CONFLICT, "team '" + team.name() + "' still has members or active keys");
         }
-        registry.reload();
+        changed.run();
     }
 
     /** Issues a key for a user; {@code token} null makes a fresh one (non-null only for bootstrap). */
@@ -164,7 +174,7 @@ public final class IdentityAdmin {
         ApiKey key = new ApiKey(keyId, KeyTokens.hash(secret), user.id(), teamId, checkedPatterns(allowedModels), requestsPerMinute,
                 expiresAt, null, label == null ? "" : label, admin, clock.instant());
         keys.insert(key);
-        registry.reload();
+        changed.run();
         return new IssuedKey(key, secret);
     }
 
@@ -179,7 +189,7 @@ public final class IdentityAdmin {
     public synchronized ApiKey revokeKey(String id) {
         ApiKey key = key(id);
         keys.revoke(key.id(), clock.instant());
-        registry.reload();
+        changed.run();
         return key(id);
     }
 
@@ -193,6 +203,18 @@ public final class IdentityAdmin {
                 old.label(), old.admin(), null);
         revokeKey(old.id());
         return fresh;
+    }
+
+    /** Sets the limits of a key, user or team ({@link Limits#NONE} clears them). */
+    public synchronized Limits setLimits(LimitsStore.Scope scope, String idOrName, Limits newLimits) {
+        String id = switch (scope) {
+            case KEY -> key(idOrName).id();
+            case USER -> user(idOrName).id();
+            case TEAM -> team(idOrName).id();
+        };
+        limits.set(scope, id, newLimits.isEmpty() ? null : limitsCodec.write(newLimits).toString());
+        changed.run();
+        return newLimits;
     }
 
     public boolean hasAdmin() {

@@ -1,33 +1,27 @@
 package io.palisade.admission;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.palisade.auth.Authentication;
 import io.palisade.auth.Caller;
-import io.palisade.config.LimitsConfig;
 import io.palisade.routing.ModelCatalog;
 import io.palisade.routing.ModelRoute;
 import io.palisade.server.ErrorCode;
 import io.palisade.server.PalisadeException;
-import java.util.Map;
-import java.util.function.LongSupplier;
 
 /**
  * The one place that decides whether a request may proceed. It fails closed: anything it cannot
  * positively allow is refused with the reason as an {@link ErrorCode}. Order: credential, model
- * known, model granted (deny by default), rate limit. The rate limit is consumed only by requests
- * that passed everything else, so refused requests do not eat a caller's quota.
- * Thread-safe.
+ * known, model granted (deny by default), then the limits ({@link AdmissionControl}: caps, rates,
+ * concurrency, budgets). Limits are consumed only by requests that passed everything else, so
+ * refused requests do not eat a caller's quota. Thread-safe.
  */
 public final class PolicyDecisionPoint {
     private final ModelCatalog catalog;
-    private final RateLimiter rateLimiter;
-    private final LimitsConfig limits;
-    private final LongSupplier nanoClock;
+    private final AdmissionControl admission;
 
-    public PolicyDecisionPoint(ModelCatalog catalog, RateLimiter rateLimiter, LimitsConfig limits, LongSupplier nanoClock) {
+    public PolicyDecisionPoint(ModelCatalog catalog, AdmissionControl admission) {
         this.catalog = catalog;
-        this.rateLimiter = rateLimiter;
-        this.limits = limits;
-        this.nanoClock = nanoClock;
+        this.admission = admission;
     }
 
     /** Refuses a failed authentication; returns the caller otherwise. */
@@ -38,8 +32,11 @@ public final class PolicyDecisionPoint {
         return authentication.caller();
     }
 
-    /** Admits an authenticated request that names {@code model}. */
-    public AdmittedRequest admitModel(Caller caller, String model) {
+    /**
+     * Admits an authenticated request that names {@code model}. {@code generates} is false for
+     * embeddings (no output tokens). May make the body's output cap explicit (see AdmissionControl).
+     */
+    public AdmittedRequest admitModel(Caller caller, String model, ObjectNode body, String requestId, boolean generates) {
         ModelRoute route = catalog.find(model);
         if (route == null) {
             throw new PalisadeException(ErrorCode.MODEL_NOT_FOUND, "the model '" + model + "' does not exist", "model");
@@ -48,7 +45,7 @@ public final class PolicyDecisionPoint {
             throw new PalisadeException(ErrorCode.MODEL_ACCESS_DENIED,
                     "this key may not use the model '" + model + "'; ask an administrator for access", "model");
         }
-        return new AdmittedRequest(caller, route, rateLimit(caller));
+        return new AdmittedRequest(caller, route, admission.admit(caller, route, body, requestId, generates));
     }
 
     /**
@@ -60,8 +57,8 @@ public final class PolicyDecisionPoint {
     }
 
     /** Admits an authenticated request that names no model (listing). Still rate limited. */
-    public AdmittedRequest admitListing(Caller caller) {
-        return new AdmittedRequest(caller, null, rateLimit(caller));
+    public AdmittedRequest admitListing(Caller caller, String requestId) {
+        return new AdmittedRequest(caller, null, admission.admitListing(caller, requestId));
     }
 
     /** Admits an authenticated administrative request: an admin key is required. */
@@ -69,27 +66,7 @@ public final class PolicyDecisionPoint {
         if (!caller.key().admin() || !caller.user().admin()) {
             throw new PalisadeException(ErrorCode.ADMIN_REQUIRED, "this operation needs an administrator key");
         }
-        return new AdmittedRequest(caller, null, Map.of());
-    }
-
-    private Map<String, String> rateLimit(Caller caller) {
-        Integer own = caller.key().requestsPerMinute();
-        int limit = own != null ? own : limits.defaultRequestsPerMinute();
-        if (limit <= 0) {
-            return Map.of();
-        }
-        RateLimiter.Verdict verdict = rateLimiter.acquire(caller.key().id(), limit, nanoClock.getAsLong());
-        if (!verdict.allowed()) {
-            long retryAfter = Math.max(1, (verdict.retryAfterNanos() + 999_999_999L) / 1_000_000_000L);
-            throw new PalisadeException(ErrorCode.RATE_LIMITED,
-                    "rate limit of " + limit + " requests per minute reached for this key; retry after " + retryAfter + "s", null,
-                    Map.of("Retry-After", Long.toString(retryAfter),
-                            "x-ratelimit-limit-requests", Integer.toString(limit),
-                            "x-ratelimit-remaining-requests", "0",
-                            "x-ratelimit-reset-requests", retryAfter + "s"));
-        }
-        return Map.of("x-ratelimit-limit-requests", Integer.toString(limit),
-                "x-ratelimit-remaining-requests", Integer.toString(verdict.remaining()));
+        return new AdmittedRequest(caller, null, Ticket.none(caller, null, java.util.Map.of()));
     }
 
     private static String authenticationMessage(ErrorCode code) {

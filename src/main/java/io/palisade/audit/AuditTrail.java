@@ -40,10 +40,13 @@ public final class AuditTrail {
         return writer.submit(event(record, AuditEvent.COMPLETED, record.completedBody(status, reason, System.nanoTime())));
     }
 
-    public void denied(RequestRecord record, ErrorCode code, String message) {
+    public void denied(RequestRecord record, PalisadeException refusal) {
         ObjectNode body = record.startedBody("denied");
-        body.setAll(record.completedBody(code.status(), code.code(), System.nanoTime()));
-        body.put("message", message);
+        body.setAll(record.completedBody(refusal.code().status(), refusal.code().code(), System.nanoTime()));
+        body.put("message", refusal.getMessage());
+        if (refusal.limit() != null) {
+            body.put("limit", refusal.limit());
+        }
         await(writer.submit(event(record, AuditEvent.DENIED, body)));
     }
 

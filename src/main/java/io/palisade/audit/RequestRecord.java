@@ -30,6 +30,7 @@ public final class RequestRecord {
     private String prompt;
     private String response;
     private boolean auditStarted;
+    private long streamedEvents;
     private String failureReason;
 
     public RequestRecord(String requestId, Instant receivedAt, long startNanos, String clientAddress, String method, String route) {
@@ -69,6 +70,15 @@ public final class RequestRecord {
 
     public void stream(boolean streaming) {
         this.stream = streaming;
+    }
+
+    /** Counts an answer event relayed to the caller (the output measure of a stream cut short). */
+    public void streamedEvent() {
+        streamedEvents++;
+    }
+
+    public long streamedEvents() {
+        return streamedEvents;
     }
 
     /** Marks the moment the first byte of the answer went to the client (once). */

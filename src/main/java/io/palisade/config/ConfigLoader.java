@@ -78,9 +78,7 @@ public final class ConfigLoader {
                 audit.integer("content_max_chars", 2000, 1, Integer.MAX_VALUE),
                 audit.integer("group_commit_max_batch", 256, 1, 100_000));
 
-        ConfigSection limits = top.section("limits");
-        limits.rejectUnknownKeys(Set.of("default_requests_per_minute"));
-        LimitsConfig limitsConfig = new LimitsConfig(limits.integer("default_requests_per_minute", 120, 0, 10_000_000));
+        LimitsConfig limitsConfig = limits(top.section("limits"));
 
         ConfigSection admin = top.section("admin");
         admin.rejectUnknownKeys(Set.of("key"));
@@ -103,6 +101,42 @@ public final class ConfigLoader {
 
         return new PalisadeConfig(serverConfig, storeUrl, backends, models, auditConfig, limitsConfig,
                 adminKey, new LoggingConfig(level, format), discoveryInterval);
+    }
+
+    private static LimitsConfig limits(ConfigSection limits) {
+        limits.rejectUnknownKeys(Set.of("default_requests_per_minute", "default_tokens_per_minute", "default_max_concurrent",
+                "max_prompt_tokens", "max_output_tokens", "output_cap_mode", "default_output_cap", "tokens_counted", "redis_url",
+                "redis_failure", "pricing"));
+        String capMode = limits.string("output_cap_mode", "reject");
+        if (!Set.of("reject", "clamp").contains(capMode)) {
+            throw new ConfigException(limits.describe("output_cap_mode") + ": expected reject or clamp, got '" + capMode + "'");
+        }
+        String redisFailure = limits.string("redis_failure", "closed");
+        if (!Set.of("closed", "open").contains(redisFailure)) {
+            throw new ConfigException(limits.describe("redis_failure") + ": expected closed or open, got '" + redisFailure + "'");
+        }
+        String redisUrl = limits.string("redis_url", null);
+        if (redisUrl != null && !(redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"))) {
+            throw new ConfigException(limits.describe("redis_url") + ": expected redis://host:port, got '" + redisUrl + "'");
+        }
+        List<LimitsConfig.Price> pricing = new ArrayList<>();
+        for (ConfigSection price : limits.list("pricing")) {
+            price.rejectUnknownKeys(Set.of("model", "prompt_per_1k", "completion_per_1k"));
+            pricing.add(new LimitsConfig.Price(price.requiredString("model"), price.decimal("prompt_per_1k", 0),
+                    price.decimal("completion_per_1k", 0)));
+        }
+        return new LimitsConfig(
+                limits.integer("default_requests_per_minute", 120, 0, 10_000_000),
+                limits.integer("default_tokens_per_minute", 0, 0, Integer.MAX_VALUE),
+                limits.integer("default_max_concurrent", 0, 0, 1_000_000),
+                limits.integer("max_prompt_tokens", 0, 0, Integer.MAX_VALUE),
+                limits.integer("max_output_tokens", 0, 0, Integer.MAX_VALUE),
+                capMode.equals("clamp"),
+                limits.integer("default_output_cap", 1024, 1, Integer.MAX_VALUE),
+                limits.choice("tokens_counted", LimitsConfig.TokensCounted.class, LimitsConfig.TokensCounted.TOTAL),
+                redisUrl,
+                redisFailure.equals("open"),
+                pricing);
     }
 
     private static String storeUrl(ConfigSection store) {

@@ -103,6 +103,22 @@ final class ConfigSection {
         return parsed;
     }
 
+    double decimal(String key, double fallback) {
+        String value = raw(key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            double parsed = Double.parseDouble(value.trim());
+            if (parsed < 0 || Double.isNaN(parsed) || Double.isInfinite(parsed)) {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(describe(key) + ": expected a number of at least 0, got '" + value + "'");
+        }
+    }
+
     boolean bool(String key, boolean fallback) {
         String value = raw(key);
         if (value == null) {

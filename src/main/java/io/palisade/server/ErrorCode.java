@@ -15,6 +15,9 @@ public enum ErrorCode {
     KEY_REVOKED(401, "authentication_error", "key_revoked"),
     KEY_EXPIRED(401, "authentication_error", "key_expired"),
     USER_NOT_ACTIVE(401, "authentication_error", "user_not_active"),
+    PROMPT_TOO_LONG(400, "invalid_request_error", "prompt_too_long"),
+    OUTPUT_CAP_EXCEEDED(400, "invalid_request_error", "output_cap_exceeded"),
+    REQUEST_EXCEEDS_LIMIT(400, "invalid_request_error", "request_exceeds_limit"),
     MODEL_ACCESS_DENIED(403, "permission_error", "model_access_denied"),
     ADMIN_REQUIRED(403, "permission_error", "admin_required"),
     MODEL_NOT_FOUND(404, "invalid_request_error", "model_not_found"),
@@ -24,11 +27,15 @@ public enum ErrorCode {
     PAYLOAD_TOO_LARGE(413, "invalid_request_error", "payload_too_large"),
     UNSUPPORTED_MEDIA_TYPE(415, "invalid_request_error", "unsupported_media_type"),
     RATE_LIMITED(429, "rate_limit_error", "rate_limited"),
+    TOKENS_RATE_LIMITED(429, "rate_limit_error", "tokens_rate_limited"),
+    CONCURRENCY_LIMITED(429, "rate_limit_error", "concurrency_limited"),
+    BUDGET_EXCEEDED(429, "insufficient_quota", "budget_exceeded"),
     INTERNAL(500, "server_error", "internal_error"),
     UPSTREAM_UNREACHABLE(502, "upstream_error", "upstream_unreachable"),
     UPSTREAM_BAD_RESPONSE(502, "upstream_error", "upstream_bad_response"),
     UPSTREAM_UNAVAILABLE(503, "upstream_error", "upstream_unavailable"),
     AUDIT_UNAVAILABLE(503, "server_error", "audit_unavailable"),
+    LIMITS_UNAVAILABLE(503, "server_error", "limits_unavailable"),
     UPSTREAM_TIMEOUT(504, "upstream_error", "upstream_timeout");
 
     private final int status;

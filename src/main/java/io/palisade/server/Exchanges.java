@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.palisade.admission.AdmissionControl;
 import io.palisade.admission.AdmittedRequest;
 import io.palisade.admission.PolicyDecisionPoint;
 import io.palisade.api.openai.OpenAiErrors;
@@ -35,15 +36,17 @@ public final class Exchanges {
 
     private final KeyRegistry registry;
     private final PolicyDecisionPoint policy;
+    private final AdmissionControl admission;
     private final AuditTrail audit;
     private final JsonBodyReader bodies;
     private final ServerConfig server;
     private final Clock clock;
 
-    public Exchanges(KeyRegistry registry, PolicyDecisionPoint policy, AuditTrail audit, JsonBodyReader bodies,
-            ServerConfig server, Clock clock) {
+    public Exchanges(KeyRegistry registry, PolicyDecisionPoint policy, AdmissionControl admission, AuditTrail audit,
+            JsonBodyReader bodies, ServerConfig server, Clock clock) {
         this.registry = registry;
         this.policy = policy;
+        this.admission = admission;
         this.audit = audit;
         this.bodies = bodies;
         this.server = server;
@@ -65,8 +68,9 @@ public final class Exchanges {
         void handle(Context ctx, AdmittedRequest admitted) throws Exception;
     }
 
-    public Handler model(Consumer<ObjectNode> validate, ModelHandler handler) {
-        return ctx -> run(ctx, record -> {
+    /** {@code generates}: the operation produces output tokens (false for embeddings). */
+    public Handler model(Consumer<ObjectNode> validate, boolean generates, ModelHandler handler) {
+        return ctx -> run(ctx, (record, exchange) -> {
             Caller caller = authenticate(ctx, record);
             ObjectNode body = bodies.read(ctx);
             JsonNode model = body.get("model");
@@ -76,7 +80,8 @@ public final class Exchanges {
             record.requestedModel(model.asText());
             record.stream(body.path("stream").asBoolean(false));
             validate.accept(body);
-            AdmittedRequest admitted = policy.admitModel(caller, model.asText());
+            AdmittedRequest admitted = policy.admitModel(caller, model.asText(), body, record.requestId(), generates);
+            exchange.admitted = admitted;
             record.routed(admitted.route().backend(), admitted.route().upstreamModel());
             audit.started(record);
             handler.handle(ctx, record, body, admitted);
@@ -84,8 +89,9 @@ public final class Exchanges {
     }
 
     public Handler listing(ListingHandler handler) {
-        return ctx -> run(ctx, record -> {
-            AdmittedRequest admitted = policy.admitListing(authenticate(ctx, record));
+        return ctx -> run(ctx, (record, exchange) -> {
+            AdmittedRequest admitted = policy.admitListing(authenticate(ctx, record), record.requestId());
+            exchange.admitted = admitted;
             audit.started(record);
             handler.handle(ctx, record, admitted);
         });
@@ -93,14 +99,14 @@ public final class Exchanges {
 
     /** Any path under the API that has no route: still authenticated and audited. */
     public Handler unknown(String message) {
-        return ctx -> run(ctx, record -> {
+        return ctx -> run(ctx, (record, exchange) -> {
             authenticate(ctx, record);
             throw new PalisadeException(ErrorCode.NOT_FOUND, message);
         });
     }
 
     public Handler admin(String action, AdminHandler handler) {
-        return ctx -> run(ctx, record -> {
+        return ctx -> run(ctx, (record, exchange) -> {
             AdmittedRequest admitted = policy.admitAdmin(authenticate(ctx, record));
             handler.handle(ctx, admitted);
             ObjectNode details = JsonNodeFactory.instance.objectNode();
@@ -111,7 +117,12 @@ public final class Exchanges {
     }
 
     private interface Body {
-        void run(RequestRecord record) throws Exception;
+        void run(RequestRecord record, Exchange exchange) throws Exception;
+    }
+
+    /** What a route learned that the wrapper must finish: the admission to settle. */
+    private static final class Exchange {
+        AdmittedRequest admitted;
     }
 
     private void run(Context ctx, Body body) {
@@ -120,8 +131,9 @@ public final class Exchanges {
         Long start = ctx.attribute(START_NANOS);
         RequestRecord record = new RequestRecord(requestId, clock.instant(), start == null ? System.nanoTime() : start,
                 clientAddress(ctx), ctx.method().name(), ctx.path());
+        Exchange exchange = new Exchange();
         try {
-            body.run(record);
+            body.run(record, exchange);
             if (record.auditStarted()) {
                 audit.completed(record, ctx.statusCode(), record.failureReason());
             }
@@ -130,6 +142,10 @@ public final class Exchanges {
         } catch (Exception e) {
             LOG.error("request {} failed unexpectedly", requestId, e);
             fail(ctx, record, new PalisadeException(ErrorCode.INTERNAL, "internal error; the request id is " + requestId));
+        } finally {
+            if (exchange.admitted != null) {
+                admission.settle(exchange.admitted.ticket(), record.usage(), record.streamedEvents(), record.responseStarted());
+            }
         }
     }
 
@@ -142,7 +158,8 @@ public final class Exchanges {
                 }
                 audit.completed(record, error.code().status(), error.code().code());
             } else {
-                audit.denied(record, error.code(), error.getMessage());
+                audit.denied(record, error);
+                admission.refused(record.caller(), record.requestedModel(), record.requestId(), error.code().code());
             }
         } catch (PalisadeException auditFailure) {
             rendered = auditFailure;

@@ -46,6 +46,7 @@ public final class GatewayServer implements AutoCloseable {
 
             for (Operation operation : Operation.values()) {
                 config.routes.post(operation.route(), exchanges.model(OpenAiRequestRules.forOperation(operation),
+                        operation != Operation.EMBEDDING,
                         (ctx, record, body, admitted) -> openAi.forward(ctx, record, body, admitted, operation)));
             }
             config.routes.get("/v1/models", exchanges.listing(openAi::listModels));

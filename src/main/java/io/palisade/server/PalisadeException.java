@@ -11,6 +11,7 @@ public final class PalisadeException extends RuntimeException {
     private final ErrorCode code;
     private final String param;
     private final Map<String, String> headers;
+    private final String limit;
 
     public PalisadeException(ErrorCode code, String message) {
         this(code, message, null, Map.of());
@@ -21,10 +22,16 @@ public final class PalisadeException extends RuntimeException {
     }
 
     public PalisadeException(ErrorCode code, String message, String param, Map<String, String> headers) {
+        this(code, message, param, headers, null);
+    }
+
+    /** {@code limit} names the limit that refused the request ("team ml: 5000 tokens per minute"), for the audit. */
+    public PalisadeException(ErrorCode code, String message, String param, Map<String, String> headers, String limit) {
         super(message, null, false, false);
         this.code = code;
         this.param = param;
         this.headers = Map.copyOf(headers);
+        this.limit = limit;
     }
 
     public ErrorCode code() {
@@ -37,5 +44,9 @@ public final class PalisadeException extends RuntimeException {
 
     public Map<String, String> headers() {
         return headers;
+    }
+
+    public String limit() {
+        return limit;
     }
 }

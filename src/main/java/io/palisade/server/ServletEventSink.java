@@ -41,6 +41,7 @@ public final class ServletEventSink implements EventSink {
             out = ctx.res().getOutputStream();
             record.firstByte(System.nanoTime());
         }
+        record.streamedEvent();
         if (capture != null) {
             capture.append(data).append('\n');
         }

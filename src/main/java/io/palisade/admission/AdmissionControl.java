@@ -1,0 +1,361 @@
+package io.palisade.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.palisade.auth.Caller;
+import io.palisade.config.LimitsConfig;
+import io.palisade.routing.ModelRoute;
+import io.palisade.server.ErrorCode;
+import io.palisade.server.PalisadeException;
+import io.palisade.store.LimitsStore;
+import io.palisade.store.UsageStore;
+import io.palisade.upstream.TokenUsage;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reserve, then settle. Before a request is forwarded it reserves its worst case — estimated
+ * prompt tokens plus its output cap (the configured default cap is sent to the backend when the
+ * request sets none) — against every limit of its key, user and team (and their per-model
+ * limits), atomically, in {@link Counters}. When the answer ends, {@link #settle} replaces the
+ * reservation by the real usage and frees the rest. Since no request is forwarded without a
+ * reservation that fits and output is capped at what was reserved, concurrent requests cannot
+ * together pass a tokens-per-minute limit or a budget (bounds in docs/admission.md).
+ * Thread-safe.
+ */
+public final class AdmissionControl {
+    private static final Logger LOG = LoggerFactory.getLogger(AdmissionControl.class);
+    private static final long SLOT_LIFETIME_MILLIS = 30 * 60_000L;
+
+    private final Counters counters;
+    private final LimitsRegistry limits;
+    private final LimitsConfig config;
+    private final TokenEstimator estimator;
+    private final UsageStore usage;
+    private final UsageRecorder recorder;
+    private final Clock clock;
+    private final Set<String> seededBudgets = ConcurrentHashMap.newKeySet();
+
+    public AdmissionControl(Counters counters, LimitsRegistry limits, LimitsConfig config, TokenEstimator estimator, UsageStore usage,
+            UsageRecorder recorder, Clock clock) {
+        this.counters = counters;
+        this.limits = limits;
+        this.config = config;
+        this.estimator = estimator;
+        this.usage = usage;
+        this.recorder = recorder;
+        this.clock = clock;
+    }
+
+    /**
+     * Admits a model request or throws the refusal. May change {@code body}: the output cap is made
+     * explicit ({@code max_tokens}) so the backend cannot generate more than was reserved.
+     */
+    public Ticket admit(Caller caller, ModelRoute route, ObjectNode body, String requestId, boolean generates) {
+        List<ScopeLimits> scopes = scopes(caller, route.publicName());
+        long prompt = estimator.estimate(body);
+        long output = generates ? outputCap(body, scopes) : 0;
+        int maxPrompt = smallest(scopes, Limits::maxPromptTokens, config.maxPromptTokens());
+        if (maxPrompt > 0 && prompt > maxPrompt) {
+            throw new PalisadeException(ErrorCode.PROMPT_TOO_LONG, "the prompt is about " + prompt + " tokens; the limit is "
+                    + maxPrompt, "messages", Map.of(), "max_prompt_tokens " + maxPrompt);
+        }
+        long tokens = switch (config.tokensCounted()) {
+            case TOTAL -> prompt + output;
+            case PROMPT -> prompt;
+            case COMPLETION -> output;
+        };
+        long cost = costMicros(route.publicName(), prompt, output);
+        return reserve(caller, route.publicName(), requestId, scopes, prompt, output, tokens, cost);
+    }
+
+    /** Admits a request that names no model: only requests-per-minute and concurrency apply. */
+    public Ticket admitListing(Caller caller, String requestId) {
+        return reserve(caller, null, requestId, scopes(caller, null), 0, 0, 0, 0);
+    }
+
+    /**
+     * Settles a ticket once the request has ended. {@code usage} is what the backend reported
+     * (may be unknown); {@code streamedChunks} counts answer chunks relayed, the fallback measure
+     * of output for a stream cut before its usage arrived; {@code answered} is false when nothing
+     * reached the caller (the reservation is then released whole).
+     */
+    public void settle(Ticket ticket, TokenUsage reported, long streamedChunks, boolean answered) {
+        if (ticket.reservationId() == null) {
+            return;
+        }
+        long prompt = !answered ? 0 : reported.promptTokens() >= 0 ? reported.promptTokens() : ticket.reservedPrompt();
+        long output = !answered ? 0 : reported.completionTokens() >= 0 ? reported.completionTokens()
+                : Math.min(streamedChunks, ticket.reservedOutput());
+        long tokens = switch (config.tokensCounted()) {
+            case TOTAL -> prompt + output;
+            case PROMPT -> prompt;
+            case COMPLETION -> output;
+        };
+        long cost = ticket.model() == null ? 0 : costMicros(ticket.model(), prompt, output);
+        long[] actual = new long[ticket.claims().size()];
+        for (int i = 0; i < actual.length; i++) {
+            Claim claim = ticket.claims().get(i);
+            actual[i] = claim.key().endsWith(":rpm") || claim.kind() == Claim.Kind.CONCURRENCY ? claim.amount()
+                    : claim.key().contains(":cost:") ? cost : tokens;
+        }
+        try {
+            counters.settle(ticket.reservationId(), ticket.claims(), actual, ticket.reservedAtMillis(), clock.millis());
+        } catch (CountersUnavailableException e) {
+            LOG.warn("could not settle reservation {}: {}", ticket.reservationId(), e.getMessage());
+        }
+        if (ticket.model() != null) {
+            recorder.record(event(ticket.caller(), ticket.model(), ticket.reservationId(), prompt, output, cost, null));
+        }
+    }
+
+    /** Records a refused model request in the usage report (tokens zero). */
+    public void refused(Caller caller, String model, String requestId, String reason) {
+        if (caller != null && model != null) {
+            recorder.record(event(caller, model, requestId, 0, 0, 0, reason));
+        }
+    }
+
+    private Ticket reserve(Caller caller, String model, String requestId, List<ScopeLimits> scopes, long prompt, long output,
+            long tokens, long cost) {
+        long now = clock.millis();
+        Instant instant = Instant.ofEpochMilli(now);
+        List<Claim> claims = new ArrayList<>();
+        int keyRequests = -1;
+        int keyTokens = -1;
+        for (ScopeLimits scope : scopes) {
+            Limits scopeLimits = scope.limits();
+            if (positive(scopeLimits.requestsPerMinute())) {
+                if (scope.isKey()) {
+                    keyRequests = claims.size();
+                }
+                claims.add(new Claim(Claim.Kind.RATE, scope.key() + ":rpm", scopeLimits.requestsPerMinute(), 1, 0,
+                        scope.name() + ": " + scopeLimits.requestsPerMinute() + " requests per minute"));
+            }
+            if (model != null && positive(scopeLimits.tokensPerMinute())) {
+                if (scope.isKey()) {
+                    keyTokens = claims.size();
+                }
+                claims.add(new Claim(Claim.Kind.RATE, scope.key() + ":tpm", scopeLimits.tokensPerMinute(), tokens, 0,
+                        scope.name() + ": " + scopeLimits.tokensPerMinute() + " tokens per minute"));
+            }
+            if (positive(scopeLimits.maxConcurrent())) {
+                claims.add(new Claim(Claim.Kind.CONCURRENCY, scope.key() + ":concurrent", scopeLimits.maxConcurrent(), 1,
+                        now + SLOT_LIFETIME_MILLIS, scope.name() + ": " + scopeLimits.maxConcurrent() + " requests at once"));
+            }
+            if (model != null) {
+                for (Budget budget : scopeLimits.budgets()) {
+                    String period = budget.period().id(instant);
+                    long end = budget.period().end(instant).toEpochMilli();
+                    if (budget.tokens() != null) {
+                        claims.add(seeded(new Claim(Claim.Kind.BUDGET, scope.key() + ":budget:tokens:" + period, budget.tokens(), tokens,
+                                end, scope.name() + ": " + budget.tokens() + " tokens per " + budget.period().name().toLowerCase()), scope, budget, instant));
+                    }
+                    if (budget.cost() != null) {
+                        long limitMicros = Math.round(budget.cost() * 1_000_000);
+                        claims.add(seeded(new Claim(Claim.Kind.BUDGET, scope.key() + ":budget:cost:" + period, limitMicros, cost, end,
+                                scope.name() + ": $" + budget.cost() + " per " + budget.period().name().toLowerCase()), scope, budget, instant));
+                    }
+                }
+            }
+        }
+        for (Claim claim : claims) {
+            if (claim.kind() != Claim.Kind.CONCURRENCY && claim.amount() > claim.limit()) {
+                throw new PalisadeException(ErrorCode.REQUEST_EXCEEDS_LIMIT, "this request needs up to " + claim.amount()
+                        + (claim.key().contains(":cost:") ? " micro-dollars" : " tokens") + ", more than the limit of "
+                        + claim.describe() + " allows at all; lower max_tokens or shorten the prompt", "max_tokens", Map.of(), claim.describe());
+            }
+        }
+        if (claims.isEmpty()) {
+            return Ticket.none(caller, model, Map.of());
+        }
+        String reservationId = UUID.randomUUID().toString();
+        Verdict verdict;
+        try {
+            verdict = counters.reserve(reservationId, claims, now);
+        } catch (CountersUnavailableException e) {
+            if (config.failOpen()) {
+                LOG.warn("shared counters unreachable; admitting without limits (limits.redis_failure: open): {}", e.getMessage());
+                return Ticket.none(caller, model, Map.of());
+            }
+            throw new PalisadeException(ErrorCode.LIMITS_UNAVAILABLE,
+                    "limits cannot be checked right now, so the request was not processed; try again shortly", null,
+                    Map.of("Retry-After", "1"), "shared counters unreachable");
+        }
+        if (!verdict.admitted()) {
+            throw refusal(claims.get(verdict.refusedClaim()), verdict.retryAfterMillis(), claims, keyRequests, keyTokens);
+        }
+        return new Ticket(reservationId, caller, model, List.copyOf(claims), now, prompt, output,
+                headers(claims, verdict.remaining(), keyRequests, keyTokens));
+    }
+
+    private Claim seeded(Claim claim, ScopeLimits scope, Budget budget, Instant now) {
+        if (seededBudgets.add(claim.key())) {
+            long[] totals = usage.totals(scope.usageColumn(), scope.usageValue(), scope.modelPattern(), budget.period().start(now).toString());
+            long counted = claim.key().contains(":cost:") ? totals[2] : switch (config.tokensCounted()) {
+                case TOTAL -> totals[0] + totals[1];
+                case PROMPT -> totals[0];
+                case COMPLETION -> totals[1];
+            };
+            counters.seedBudget(claim.key(), counted, claim.expiresAtMillis());
+        }
+        return claim;
+    }
+
+    private PalisadeException refusal(Claim claim, long retryAfterMillis, List<Claim> claims, int keyRequests, int keyTokens) {
+        long seconds = Math.max(1, (retryAfterMillis + 999) / 1000);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Retry-After", Long.toString(seconds));
+        if (keyRequests >= 0) {
+            headers.put("x-ratelimit-limit-requests", Long.toString(claims.get(keyRequests).limit()));
+        }
+        if (keyTokens >= 0) {
+            headers.put("x-ratelimit-limit-tokens", Long.toString(claims.get(keyTokens).limit()));
+        }
+        ErrorCode code;
+        String what;
+        if (claim.kind() == Claim.Kind.BUDGET) {
+            code = ErrorCode.BUDGET_EXCEEDED;
+            what = "budget exhausted";
+        } else if (claim.kind() == Claim.Kind.CONCURRENCY) {
+            code = ErrorCode.CONCURRENCY_LIMITED;
+            what = "too many requests in flight";
+        } else if (claim.key().endsWith(":tpm")) {
+            code = ErrorCode.TOKENS_RATE_LIMITED;
+            what = "token rate limit reached";
+            headers.put("x-ratelimit-remaining-tokens", "0");
+            headers.put("x-ratelimit-reset-tokens", seconds + "s");
+        } else {
+            code = ErrorCode.RATE_LIMITED;
+            what = "rate limit reached";
+            headers.put("x-ratelimit-remaining-requests", "0");
+            headers.put("x-ratelimit-reset-requests", seconds + "s");
+        }
+        return new PalisadeException(code, what + " (" + claim.describe() + "); retry after " + seconds + "s", null, headers, claim.describe());
+    }
+
+    private static Map<String, String> headers(List<Claim> claims, long[] remaining, int keyRequests, int keyTokens) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (keyRequests >= 0) {
+            headers.put("x-ratelimit-limit-requests", Long.toString(claims.get(keyRequests).limit()));
+            headers.put("x-ratelimit-remaining-requests", Long.toString(remaining[keyRequests]));
+        }
+        if (keyTokens >= 0) {
+            headers.put("x-ratelimit-limit-tokens", Long.toString(claims.get(keyTokens).limit()));
+            headers.put("x-ratelimit-remaining-tokens", Long.toString(remaining[keyTokens]));
+        }
+        return headers;
+    }
+
+    /** The output cap to reserve, after applying the smallest max_output_tokens: clamp or refuse. */
+    private long outputCap(ObjectNode body, List<ScopeLimits> scopes) {
+        int maxOutput = smallest(scopes, Limits::maxOutputTokens, config.maxOutputTokens());
+        long requested = requestedOutput(body);
+        if (requested <= 0) {
+            long cap = maxOutput > 0 ? Math.min(maxOutput, config.defaultOutputCap()) : config.defaultOutputCap();
+            body.put("max_tokens", cap);
+            return cap;
+        }
+        if (maxOutput > 0 && requested > maxOutput) {
+            if (!config.clampOutput()) {
+                throw new PalisadeException(ErrorCode.OUTPUT_CAP_EXCEEDED, "max_tokens " + requested + " is above the limit of "
+                        + maxOutput, "max_tokens", Map.of(), "max_output_tokens " + maxOutput);
+            }
+            body.put("max_tokens", maxOutput);
+            if (body.has("max_completion_tokens")) {
+                body.put("max_completion_tokens", maxOutput);
+            }
+            return maxOutput;
+        }
+        return requested;
+    }
+
+    /** The request's own output cap: max_completion_tokens, max_tokens, or Ollama's options.num_predict; 0 when none. */
+    private static long requestedOutput(ObjectNode body) {
+        for (JsonNode value : new JsonNode[] {body.get("max_completion_tokens"), body.get("max_tokens"),
+                body.path("options").get("num_predict")}) {
+            if (value != null && value.isIntegralNumber() && value.asLong() > 0) {
+                return value.asLong();
+            }
+        }
+        return 0;
+    }
+
+    private List<ScopeLimits> scopes(Caller caller, String model) {
+        Limits key = limits.of(LimitsStore.Scope.KEY, caller.key().id())
+                .orDefaults(config.defaultRequestsPerMinute(), config.defaultTokensPerMinute(), config.defaultMaxConcurrent());
+        if (caller.key().requestsPerMinute() != null) {
+            key = key.withRequestsPerMinute(caller.key().requestsPerMinute());
+        }
+        List<ScopeLimits> scopes = new ArrayList<>();
+        addScope(scopes, new ScopeLimits("key " + caller.key().id(), "key:" + caller.key().id(), "key_id", caller.key().id(), null, key), model);
+        addScope(scopes, new ScopeLimits("user " + caller.user().email(), "user:" + caller.user().id(), "user_id", caller.user().id(), null,
+                limits.of(LimitsStore.Scope.USER, caller.user().id())), model);
+        if (caller.team() != null) {
+            addScope(scopes, new ScopeLimits("team " + caller.team().name(), "team:" + caller.team().id(), "team", caller.team().name(), null,
+                    limits.of(LimitsStore.Scope.TEAM, caller.team().id())), model);
+        }
+        return scopes;
+    }
+
+    private static void addScope(List<ScopeLimits> scopes, ScopeLimits scope, String model) {
+        scopes.add(scope);
+        if (model == null) {
+            return;
+        }
+        scope.limits().models().forEach((pattern, modelLimits) -> {
+            if (io.palisade.auth.ModelGrants.of(List.of(pattern)).allows(model)) {
+                scopes.add(new ScopeLimits(scope.name() + " for " + pattern, scope.key() + ":model:" + pattern, scope.usageColumn(),
+                        scope.usageValue(), pattern, modelLimits));
+            }
+        });
+    }
+
+    private long costMicros(String model, long promptTokens, long outputTokens) {
+        for (LimitsConfig.Price price : config.pricing()) {
+            if (io.palisade.auth.ModelGrants.of(List.of(price.model())).allows(model)) {
+                return (long) Math.ceil((price.promptPer1k() * promptTokens + price.completionPer1k() * outputTokens) * 1000);
+            }
+        }
+        return 0;
+    }
+
+    private UsageStore.UsageEvent event(Caller caller, String model, String requestId, long prompt, long output, long cost, String reason) {
+        Instant now = clock.instant();
+        return new UsageStore.UsageEvent(now.toString(), now.atZone(ZoneOffset.UTC).toLocalDate().toString(), requestId,
+                caller.user().id(), caller.user().email(), caller.teamName(), caller.key().id(), model, prompt, output, cost,
+                reason != null, reason);
+    }
+
+    private static int smallest(List<ScopeLimits> scopes, java.util.function.Function<Limits, Integer> field, int global) {
+        int smallest = global;
+        for (ScopeLimits scope : scopes) {
+            Integer value = field.apply(scope.limits());
+            if (positive(value) && (smallest <= 0 || value < smallest)) {
+                smallest = value;
+            }
+        }
+        return smallest;
+    }
+
+    private static boolean positive(Integer value) {
+        return value != null && value > 0;
+    }
+
+    /** One scope's limits with the names its counters and usage rows go by. */
+    private record ScopeLimits(String name, String key, String usageColumn, String usageValue, String modelPattern, Limits limits) {
+        boolean isKey() {
+            return key.startsWith("key:") && modelPattern == null;
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.palisade.admission;
+
+import io.palisade.store.UsageStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes usage rows in batches from one background thread, so the request path only queues.
+ * Usage is for reports and for seeding budget counters; the audit, not this, is the record of
+ * proof. A crash can lose the last fraction of a second of rows (see docs/admission.md).
+ * Thread-safe.
+ */
+public final class UsageRecorder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UsageRecorder.class);
+    private static final int BATCH = 512;
+
+    private final UsageStore store;
+    private final BlockingQueue<UsageStore.UsageEvent> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean closed;
+
+    public UsageRecorder(UsageStore store) {
+        this.store = store;
+        this.thread = Thread.ofPlatform().name("palisade-usage-writer").daemon(true).start(this::run);
+    }
+
+    public void record(UsageStore.UsageEvent event) {
+        queue.add(event);
+    }
+
+    /** Writes everything queued so far (tests and shutdown). */
+    public void flush() {
+        List<UsageStore.UsageEvent> batch = new ArrayList<>();
+        synchronized (this) {
+            while (queue.drainTo(batch, BATCH) > 0) {
+                write(batch);
+                batch.clear();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        flush();
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                UsageStore.UsageEvent first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                List<UsageStore.UsageEvent> batch = new ArrayList<>();
+                batch.add(first);
+                synchronized (this) {
+                    queue.drainTo(batch, BATCH - 1);
+                    write(batch);
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void write(List<UsageStore.UsageEvent> batch) {
+        try {
+            store.insert(batch);
+        } catch (RuntimeException e) {
+            LOG.error("could not record {} usage rows: {}", batch.size(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.palisade.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Settled usage, one row per request (refusals included, with zero tokens): the source of usage
+ * reports and of budget counters when a period's counter is first needed. Thread-safe.
+ */
+public final class UsageStore {
+    /** Columns a report may group by; "day" is the UTC date. */
+    public static final Set<String> GROUPS = Set.of("user", "team", "key", "model", "day");
+
+    private final Database database;
+
+    public UsageStore(Database database) {
+        this.database = database;
+    }
+
+    public record UsageEvent(String at, String day, String requestId, String userId, String userEmail, String team, String keyId,
+            String model, long promptTokens, long completionTokens, long costMicros, boolean refused, String reason) {}
+
+    /** One report row: the group values (by name) and the totals. */
+    public record UsageRow(Map<String, String> group, long requests, long promptTokens, long completionTokens, long costMicros,
+            long refusals) {}
+
+    public void insert(List<UsageEvent> events) {
+        try (Connection connection = database.connect()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "INSERT INTO usage_events (at, day, request_id, user_id, user_email, team, key_id, model, prompt_tokens,"
+                            + " completion_tokens, cost_micros, refused, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (UsageEvent event : events) {
+                    statement.setString(1, event.at());
+                    statement.setString(2, event.day());
+                    statement.setString(3, event.requestId());
+                    statement.setString(4, event.userId());
+                    statement.setString(5, event.userEmail());
+                    statement.setString(6, event.team());
+                    statement.setString(7, event.keyId());
+                    statement.setString(8, event.model());
+                    statement.setLong(9, event.promptTokens());
+                    statement.setLong(10, event.completionTokens());
+                    statement.setLong(11, event.costMicros());
+                    statement.setInt(12, event.refused() ? 1 : 0);
+                    statement.setString(13, event.reason());
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot record usage: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Settled totals of one scope since {@code fromIso}: {prompt tokens, completion tokens, cost in
+     * micro-dollars}. {@code column} is user_id, key_id or team; {@code model}, a name or "*" pattern, narrows the models when not null.
+     */
+    public long[] totals(String column, String value, String model, String fromIso) {
+        if (!Set.of("user_id", "key_id", "team").contains(column)) {
+            throw new IllegalArgumentException("not a usage scope column: " + column);
+        }
+        String sql = "SELECT COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(cost_micros), 0)"
+                + " FROM usage_events WHERE " + column + " = ? AND at >= ? AND refused = 0" + (model == null ? "" : " AND model LIKE ? ESCAPE '!'");
+        try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, value);
+            statement.setString(2, fromIso);
+            if (model != null) {
+                // a model pattern ("llama*") becomes a LIKE pattern with the literal % and _ escaped
+                statement.setString(3, model.replace("!", "!!").replace("%", "!%").replace("_", "!_").replace('*', '%'));
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return new long[] {rows.getLong(1), rows.getLong(2), rows.getLong(3)};
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read usage: " + e.getMessage(), e);
+        }
+    }
+
+    /** Totals grouped by {@code groups} (names from {@link #GROUPS}) within [since, until). */
+    public List<UsageRow> report(List<String> groups, String since, String until) {
+        Map<String, String> columns = new LinkedHashMap<>();
+        for (String group : groups) {
+            columns.put(group, switch (group) {
+                case "user" -> "user_email";
+                case "team" -> "team";
+                case "key" -> "key_id";
+                case "model" -> "model";
+                case "day" -> "day";
+                default -> throw new IllegalArgumentException("cannot group usage by '" + group + "' (use " + String.join(", ", GROUPS) + ")");
+            });
+        }
+        String select = String.join(", ", columns.values());
+        StringBuilder sql = new StringBuilder("SELECT ").append(select.isEmpty() ? "" : select + ", ")
+                .append("COUNT(*), COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(cost_micros), 0),"
+                        + " COALESCE(SUM(refused), 0) FROM usage_events WHERE 1 = 1");
+        List<String> parameters = new ArrayList<>();
+        if (since != null) {
+            sql.append(" AND at >= ?");
+            parameters.add(since);
+        }
+        if (until != null) {
+            sql.append(" AND at < ?");
+            parameters.add(until);
+        }
+        if (!select.isEmpty()) {
+            sql.append(" GROUP BY ").append(select).append(" ORDER BY ").append(select);
+        }
+        try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < parameters.size(); i++) {
+                statement.setString(i + 1, parameters.get(i));
+            }
+            List<UsageRow> rows = new ArrayList<>();
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    Map<String, String> group = new LinkedHashMap<>();
+                    int column = 1;
+                    for (String name : columns.keySet()) {
+                        group.put(name, result.getString(column++));
+                    }
+                    rows.add(new UsageRow(group, result.getLong(column), result.getLong(column + 1), result.getLong(column + 2),
+                            result.getLong(column + 3), result.getLong(column + 4)));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new StoreException("cannot report usage: " + e.getMessage(), e);
+        }
+    }
+}
