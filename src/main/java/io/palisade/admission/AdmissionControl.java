@@ -64,12 +64,12 @@ public final class AdmissionControl {
     public Ticket admit(Caller caller, ModelRoute route, ObjectNode body, String requestId, boolean generates) {
         List<ScopeLimits> scopes = scopes(caller, route.publicName());
         long prompt = estimator.estimate(body);
-        long output = generates ? outputCap(body, scopes) : 0;
         int maxPrompt = smallest(scopes, Limits::maxPromptTokens, config.maxPromptTokens());
         if (maxPrompt > 0 && prompt > maxPrompt) {
             throw new PalisadeException(ErrorCode.PROMPT_TOO_LONG, "the prompt is about " + prompt + " tokens; the limit is "
                     + maxPrompt, "messages", Map.of(), "max_prompt_tokens " + maxPrompt);
         }
+        long output = generates ? outputCap(body, scopes) : 0;
         long tokens = switch (config.tokensCounted()) {
             case TOTAL -> prompt + output;
             case PROMPT -> prompt;
