@@ -11,6 +11,7 @@ import io.palisade.admission.LimitsCodec;
 import io.palisade.admission.LimitsRegistry;
 import io.palisade.admission.LocalCounters;
 import io.palisade.admission.PolicyDecisionPoint;
+import io.palisade.admission.RedisCounters;
 import io.palisade.admission.TokenEstimator;
 import io.palisade.admission.UsageRecorder;
 import io.palisade.api.openai.OpenAiRoutes;
@@ -110,7 +111,8 @@ public final class Palisade implements AutoCloseable {
         AuditTrail audit = new AuditTrail(auditWriter, clock);
         UsageStore usage = new UsageStore(database);
         UsageRecorder usageRecorder = new UsageRecorder(usage);
-        Counters counters = new LocalCounters();
+        Counters counters = config.limits().redisUrl() == null ? new LocalCounters()
+                : RedisCounters.connect(config.limits().redisUrl(), "palisade:");
         AdmissionControl admission = new AdmissionControl(counters, limitsRegistry, config.limits(), new TokenEstimator(), usage,
                 usageRecorder, clock);
         PolicyDecisionPoint policy = new PolicyDecisionPoint(catalog, admission);

@@ -1,6 +1,10 @@
 package io.palisade.admission;
 
-/** The shared counters (Redis) could not be reached; admission fails closed or open by config. */
+/**
+ * The shared counters could not answer (store unreachable, timed out, or refusing commands), so
+ * nothing is known about the request's limits. The gateway answers 503 or, if configured to fail
+ * open, admits without counting.
+ */
 public final class CountersUnavailableException extends RuntimeException {
     public CountersUnavailableException(String message, Throwable cause) {
         super(message, cause);
