@@ -54,6 +54,11 @@ public final class TestGateway implements AutoCloseable {
      * "  - ") added to the base backends and models.
      */
     public static TestGateway start(Path dir, String extraYaml, String extraBackends, String extraModels) {
+        return start(dir, extraYaml, extraBackends, extraModels, Clock.systemUTC());
+    }
+
+    /** With {@code clock} as the gateway's clock (budget periods, rate windows, audit times). */
+    public static TestGateway start(Path dir, String extraYaml, String extraBackends, String extraModels, Clock clock) {
         Simulator simulator = new Simulator(SimulatorConfig.defaults().withPort(0)).start();
         Path store = dir.resolve("palisade.db");
         String yaml = """
@@ -73,7 +78,7 @@ public final class TestGateway implements AutoCloseable {
                 %s
                 """.formatted(store, ADMIN_KEY, simulator.baseUrl(), simulator.baseUrl(), extraBackends, extraModels, extraYaml);
         PalisadeConfig config = new ConfigLoader(Map.of()).parse(yaml);
-        Palisade palisade = Palisade.start(config, Clock.systemUTC());
+        Palisade palisade = Palisade.start(config, clock);
         return new TestGateway(simulator, palisade, store);
     }
 
