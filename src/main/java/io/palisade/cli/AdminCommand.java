@@ -4,7 +4,8 @@ import picocli.CommandLine.Command;
 
 /** {@code palisade admin …}: the admin API from the command line, against a running server. */
 @Command(name = "admin", description = "Administer a running Palisade (users, teams, keys, models, backends).",
-        subcommands = {UsersCommand.class, TeamsCommand.class, KeysCommand.class, AdminCommand.Models.class, AdminCommand.Backends.class})
+        subcommands = {UsersCommand.class, TeamsCommand.class, KeysCommand.class, LimitsCommand.class, AdminCommand.Models.class,
+                AdminCommand.Backends.class})
 final class AdminCommand implements Runnable {
     @Override
     public void run() {

@@ -46,6 +46,21 @@ class AdminCliIntegrationTest {
             CliRun delete = CliRun.of(concat(new String[] {"admin", "users", "delete", "lee@example.com"}, server));
             assertThat(delete.exit()).as("exported, so deletable: " + delete.err()).isZero();
 
+            CliRun limits = CliRun.of(concat(new String[] {"admin", "limits", "set", "team", "research",
+                    "{\"tokens_per_minute\":9000,\"budgets\":[{\"period\":\"month\",\"cost\":25}]}"}, server));
+            assertThat(limits.exit()).as(limits.err()).isZero();
+            assertThat(CliRun.of(concat(new String[] {"admin", "limits", "show", "team", "research"}, server)).out())
+                    .contains("\"tokens_per_minute\" : 9000").contains("\"period\" : \"month\"");
+            CliRun badLimits = CliRun.of(concat(new String[] {"admin", "limits", "set", "team", "research", "{\"tokens_per_minit\":1}"}, server));
+            assertThat(badLimits.exit()).isEqualTo(1);
+            assertThat(badLimits.err()).contains("unknown limit 'tokens_per_minit'");
+            gateway.palisade.flushUsage();
+            CliRun usage = CliRun.of(concat(new String[] {"usage", "--by", "user,model"}, server));
+            assertThat(usage.exit()).as(usage.err()).isZero();
+            assertThat(usage.out()).contains("user").contains("total_tokens").contains("qwen3:0.6b");
+            CliRun usageCsv = CliRun.of(concat(new String[] {"usage", "--by", "day", "--format", "csv"}, server));
+            assertThat(usageCsv.out()).startsWith("day,requests");
+
             CliRun verify = CliRun.of(concat(new String[] {"audit", "verify", "--remote"}, server));
             assertThat(verify.exit()).isZero();
             assertThat(verify.out()).contains("intact");
