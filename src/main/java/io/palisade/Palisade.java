@@ -42,19 +42,22 @@ import java.util.concurrent.TimeUnit;
 /**
  * A running gateway. This is the one place the object graph is built, by hand, from a validated
  * config: store, identity, audit, backends, catalog, policy, routes, listener. Tests build it the
- * same way ({@code Palisade.start(config, clock)}) on a random port and a temporary SQLite file.
+ * same way ({@code Palisade.start(config, clock)}) on a random port and a temporary SQLite file or
+ * PostgreSQL database.
  */
 public final class Palisade implements AutoCloseable {
     private final GatewayServer server;
     private final AuditWriter auditWriter;
     private final ScheduledExecutorService background;
+    private final Database database;
     private final Optional<String> bootstrapAdminKey;
 
-    private Palisade(GatewayServer server, AuditWriter auditWriter, ScheduledExecutorService background,
+    private Palisade(GatewayServer server, AuditWriter auditWriter, ScheduledExecutorService background, Database database,
             Optional<String> bootstrapAdminKey) {
         this.server = server;
         this.auditWriter = auditWriter;
         this.background = background;
+        this.database = database;
         this.bootstrapAdminKey = bootstrapAdminKey;
     }
 
@@ -100,9 +103,10 @@ public final class Palisade implements AutoCloseable {
         } catch (RuntimeException e) {
             auditWriter.close();
             background.shutdownNow();
+            database.close();
             throw e;
         }
-        return new Palisade(server, auditWriter, background, bootstrapAdminKey);
+        return new Palisade(server, auditWriter, background, database, bootstrapAdminKey);
     }
 
     public int port() {
@@ -114,11 +118,12 @@ public final class Palisade implements AutoCloseable {
         return bootstrapAdminKey;
     }
 
-    /** Stops accepting requests, lets in-flight ones finish, then commits every queued audit row. */
+    /** Stops accepting requests, lets in-flight ones finish, commits every queued audit row, then releases the store. */
     @Override
     public void close() {
         server.close();
         auditWriter.close();
         background.shutdownNow();
+        database.close();
     }
 }
