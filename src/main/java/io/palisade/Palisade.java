@@ -53,7 +53,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A running gateway. This is the one place the object graph is built, by hand, from a validated
  * config: store, identity, audit, backends, catalog, policy, routes, listener. Tests build it the
- * same way ({@code Palisade.start(config, clock)}) on a random port and a temporary SQLite file.
+ * same way ({@code Palisade.start(config, clock)}) on a random port and a temporary SQLite file or
+ * PostgreSQL database.
  */
 public final class Palisade implements AutoCloseable {
     private final GatewayServer server;
@@ -61,15 +62,17 @@ public final class Palisade implements AutoCloseable {
     private final UsageRecorder usageRecorder;
     private final Counters counters;
     private final ScheduledExecutorService background;
+    private final Database database;
     private final Optional<String> bootstrapAdminKey;
 
     private Palisade(GatewayServer server, AuditWriter auditWriter, UsageRecorder usageRecorder, Counters counters,
-            ScheduledExecutorService background, Optional<String> bootstrapAdminKey) {
+            ScheduledExecutorService background, Database database, Optional<String> bootstrapAdminKey) {
         this.server = server;
         this.auditWriter = auditWriter;
         this.usageRecorder = usageRecorder;
         this.counters = counters;
         this.background = background;
+        this.database = database;
         this.bootstrapAdminKey = bootstrapAdminKey;
     }
 
@@ -131,9 +134,10 @@ public final class Palisade implements AutoCloseable {
             usageRecorder.close();
             counters.close();
             background.shutdownNow();
+            database.close();
             throw e;
         }
-        return new Palisade(server, auditWriter, usageRecorder, counters, background, bootstrapAdminKey);
+        return new Palisade(server, auditWriter, usageRecorder, counters, background, database, bootstrapAdminKey);
     }
 
     public int port() {
@@ -145,7 +149,7 @@ public final class Palisade implements AutoCloseable {
         return bootstrapAdminKey;
     }
 
-    /** Stops accepting requests, lets in-flight ones finish, then commits every queued audit row. */
+    /** Stops accepting requests, lets in-flight ones finish, commits every queued audit row, then releases the store. */
     @Override
     public void close() {
         server.close();
@@ -153,6 +157,7 @@ public final class Palisade implements AutoCloseable {
         usageRecorder.close();
         counters.close();
         background.shutdownNow();
+        database.close();
     }
 
     /** Writes queued usage rows now (reports read the store). */

@@ -20,7 +20,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A real Palisade on a random port with a real SQLite file, in front of a real
+ * A real Palisade on a random port with a real store (a SQLite file, or with
+ * {@link #startOnPostgres} a fresh database on the JVM's {@link TestPostgres}), in front of a real
  * {@code palisade simulate} on another random port, spoken to over real HTTP. Two backends point
  * at the simulator: "local" speaks Ollama's native API (models discovered), "vllm" speaks the
  * OpenAI API (model "vllm-qwen" configured onto the simulator's "qwen3:0.6b").
@@ -31,13 +32,13 @@ public final class TestGateway implements AutoCloseable {
 
     public final Simulator simulator;
     public final Palisade palisade;
-    public final Path storeFile;
+    private final String storeUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestGateway(Simulator simulator, Palisade palisade, Path storeFile) {
+    private TestGateway(Simulator simulator, Palisade palisade, String storeUrl) {
         this.simulator = simulator;
         this.palisade = palisade;
-        this.storeFile = storeFile;
+        this.storeUrl = storeUrl;
     }
 
     public static TestGateway start(Path dir) {
@@ -59,11 +60,25 @@ public final class TestGateway implements AutoCloseable {
 
     /** With {@code clock} as the gateway's clock (budget periods, rate windows, audit times). */
     public static TestGateway start(Path dir, String extraYaml, String extraBackends, String extraModels, Clock clock) {
+        return startWithStore("sqlite:" + dir.resolve("palisade.db"), extraYaml, extraBackends, extraModels, clock);
+    }
+
+    /** Like {@link #start(Path)}, but the store is a new, empty database on the test PostgreSQL server. */
+    public static TestGateway startOnPostgres() {
+        return startOnPostgres("");
+    }
+
+    /** {@code extraYaml} as for {@link #start(Path, String)}. */
+    public static TestGateway startOnPostgres(String extraYaml) {
+        return startWithStore(TestPostgres.newDatabaseUrl(), extraYaml, "", "", Clock.systemUTC());
+    }
+
+    /** A gateway on the given store URL (two of them on one store act as two replicas). */
+    public static TestGateway startWithStore(String storeUrl, String extraYaml, String extraBackends, String extraModels, Clock clock) {
         Simulator simulator = new Simulator(SimulatorConfig.defaults().withPort(0)).start();
-        Path store = dir.resolve("palisade.db");
         String yaml = """
                 server: {port: 0, max_body_bytes: 65536}
-                store: {url: "sqlite:%s"}
+                store: {url: "%s"}
                 admin: {key: "%s"}
                 backends:
                   - {name: local, kind: ollama, url: "%s", timeouts: {connect: 1s, first_byte: 2s, total: 5s}}
@@ -76,18 +91,19 @@ public final class TestGateway implements AutoCloseable {
                   - {name: broken-model, backend: down, upstream_model: whatever}
                 %s
                 %s
-                """.formatted(store, ADMIN_KEY, simulator.baseUrl(), simulator.baseUrl(), extraBackends, extraModels, extraYaml);
+                """.formatted(storeUrl, ADMIN_KEY, simulator.baseUrl(), simulator.baseUrl(), extraBackends, extraModels, extraYaml);
         PalisadeConfig config = new ConfigLoader(Map.of()).parse(yaml);
         Palisade palisade = Palisade.start(config, clock);
-        return new TestGateway(simulator, palisade, store);
+        return new TestGateway(simulator, palisade, storeUrl);
     }
 
     public String baseUrl() {
         return "http://127.0.0.1:" + palisade.port();
     }
 
+    /** The store's URL, fit for {@code --store} (SQLite: {@code sqlite:PATH}; PostgreSQL: a URL without password). */
     public String storeUrl() {
-        return "sqlite:" + storeFile;
+        return storeUrl;
     }
 
     public HttpResponse<String> post(String path, String key, String body) {

@@ -15,31 +15,36 @@ import org.slf4j.LoggerFactory;
 /**
  * Group commit for the audit chain. Request threads {@link #submit} events and, where durability
  * must precede an action, wait on the returned future; one writer thread drains whatever has
- * queued, chains it and commits it in a single transaction. Under load many requests share one
- * fsync; idle, a record commits alone with no added delay.
+ * queued and has the store chain and commit it in a single transaction. Under load many requests
+ * share one fsync; idle, a record commits alone with no added delay.
  *
- * <p>Thread-safe. A failed commit fails every future of that batch (callers then fail closed) and
- * the writer re-reads the chain's tail so the next batch links to what is really stored.
+ * <p>The writer remembers nothing about the chain: {@link AuditStore#appendChained} reads the tail
+ * under the chain lock in the same transaction that inserts, so writers in several replicas (or
+ * processes) can share one chain. Thread-safe. A failed commit fails every future of that batch
+ * (callers then fail closed); the next batch links to whatever is really stored, over a fresh
+ * connection in case the failure was the connection's.
  */
 public final class AuditWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
     private static final Pending STOP = new Pending(null, null);
+    /** After this long unused, the connection is checked before a batch: servers and firewalls drop idle connections. */
+    private static final long IDLE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final AuditStore store;
     private final int maxBatch;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
-    private final Connection connection;
-    private long lastSeq;
-    private String lastHash;
+    /** Used only by the writer thread (which closes it when it stops); null after a failure until the next batch. */
+    private Connection connection;
+    private long connectionUsedAt = System.nanoTime();
     private volatile boolean closed;
     private volatile boolean lastCommitFailed;
 
     public AuditWriter(AuditStore store, int maxBatch) {
         this.store = store;
         this.maxBatch = maxBatch;
+        // Connecting here, not on the writer thread, makes an unreachable store fail the start.
         this.connection = store.writerConnection();
-        readTail();
         this.thread = Thread.ofPlatform().name("palisade-audit-writer").daemon(true).unstarted(this::run);
         this.thread.start();
     }
@@ -74,11 +79,8 @@ public final class AuditWriter implements AutoCloseable {
         queue.add(STOP);
         try {
             thread.join(TimeUnit.SECONDS.toMillis(30));
-            connection.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (SQLException e) {
-            LOG.warn("closing the audit connection failed: {}", e.getMessage());
         }
     }
 
@@ -102,21 +104,16 @@ public final class AuditWriter implements AutoCloseable {
             }
             batch.clear();
         }
+        closeConnection();
     }
 
     private void commit(List<Pending> batch) {
-        List<AuditEvent> chained = new ArrayList<>(batch.size());
-        long seq = lastSeq;
-        String hash = lastHash;
+        List<AuditEvent> unchained = new ArrayList<>(batch.size());
         for (Pending pending : batch) {
-            AuditEvent event = pending.event().chained(++seq, hash);
-            hash = event.hash();
-            chained.add(event);
+            unchained.add(pending.event());
         }
         try {
-            store.append(connection, chained);
-            lastSeq = seq;
-            lastHash = hash;
+            List<AuditEvent> chained = store.appendChained(connection(), unchained);
             lastCommitFailed = false;
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).future().complete(chained.get(i));
@@ -127,22 +124,34 @@ public final class AuditWriter implements AutoCloseable {
             for (Pending pending : batch) {
                 pending.future().completeExceptionally(e);
             }
-            try {
-                readTail();
-            } catch (RuntimeException tailFailure) {
-                LOG.error("cannot re-read the audit chain's tail: {}", tailFailure.getMessage());
-            }
+            closeConnection();
         }
     }
 
-    private void readTail() {
-        try {
-            AuditEvent last = store.last(connection);
-            lastSeq = last == null ? 0 : last.seq();
-            lastHash = last == null ? HashChain.GENESIS : last.hash();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the audit chain's tail: " + e.getMessage(), e);
+    /** The writer's connection, replaced if it was dropped while idle (a dropped one would fail a batch, refusing requests). */
+    private Connection connection() throws SQLException {
+        long now = System.nanoTime();
+        if (connection != null && now - connectionUsedAt > IDLE_CHECK_NANOS && !connection.isValid(5)) {
+            LOG.warn("the audit connection was lost while idle; reconnecting");
+            closeConnection();
         }
+        if (connection == null) {
+            connection = store.writerConnection();
+        }
+        connectionUsedAt = now;
+        return connection;
+    }
+
+    private void closeConnection() {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.warn("closing the audit connection failed: {}", e.getMessage());
+        }
+        connection = null;
     }
 
     private record Pending(AuditEvent event, CompletableFuture<AuditEvent> future) {}

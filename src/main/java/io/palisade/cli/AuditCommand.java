@@ -27,8 +27,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code palisade audit verify|export}. By default they open the store directly, so they work for
- * forensics while the server is down; {@code --remote} asks a running server instead.
+ * {@code palisade audit verify|export}. By default they open the store (SQLite file or PostgreSQL
+ * database) directly, so they work for forensics while the server is down; {@code --remote} asks a running server instead.
  */
 @Command(name = "audit", description = "Verify and export the audit trail.", subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class})
 final class AuditCommand implements Runnable {
@@ -39,7 +39,8 @@ final class AuditCommand implements Runnable {
 
     /** Where the audit is read from: the store (file) or a running server. */
     static final class Source {
-        @Option(names = "--store", description = "Store URL, e.g. sqlite:./data/palisade.db (default: the config's store.url).")
+        @Option(names = "--store", description = "Store URL, e.g. sqlite:./data/palisade.db or postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
+                + " (default: the config's store.url).")
         String store;
 
         @Mixin
@@ -77,7 +78,10 @@ final class AuditCommand implements Runnable {
                 problem = answer.path("problem").asText(null);
                 head = answer.path("head_hash").asText();
             } else {
-                AuditVerifier.Result result = new AuditVerifier(new AuditStore(source.database())).verify();
+                AuditVerifier.Result result;
+                try (Database database = source.database()) {
+                    result = new AuditVerifier(new AuditStore(database)).verify();
+                }
                 intact = result.intact();
                 records = result.records();
                 broken = result.firstBrokenSeq();
@@ -140,7 +144,12 @@ final class AuditCommand implements Runnable {
         }
 
         private void exportFromStore(AuditExportFormat exportFormat, OutputStream out) throws IOException {
-            Database database = source.database();
+            try (Database database = source.database()) {
+                exportFromStore(database, exportFormat, out);
+            }
+        }
+
+        private void exportFromStore(Database database, AuditExportFormat exportFormat, OutputStream out) throws IOException {
             UserStore users = new UserStore(database);
             User found = null;
             if (user != null) {

@@ -3,6 +3,7 @@ package io.palisade.cli;
 import io.palisade.config.BackendConfig;
 import io.palisade.config.ModelConfig;
 import io.palisade.config.PalisadeConfig;
+import io.palisade.store.StoreUrl;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,7 +28,7 @@ final class ConfigCommand implements Runnable {
             PalisadeConfig loaded = config.load();
             System.out.println("config OK (" + (file == null ? "no file: built-in defaults" : file) + ")");
             System.out.println("  listen:   " + loaded.server().host() + ":" + loaded.server().port());
-            System.out.println("  store:    " + loaded.storeUrl());
+            System.out.println("  store:    " + StoreUrl.parse(loaded.storeUrl()));
             for (BackendConfig backend : loaded.backends()) {
                 System.out.println("  backend:  " + backend.name() + " (" + backend.kind().name().toLowerCase() + ") " + backend.url()
                         + (backend.apiKey().isPresent() ? " api_key=" + backend.apiKey() : "")

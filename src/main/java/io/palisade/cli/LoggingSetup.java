@@ -42,9 +42,10 @@ final class LoggingSetup {
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(config.level(), Level.INFO));
         root.addAppender(appender);
-        // Third-party chatter at INFO (Jetty, Flyway) drowns Palisade's own lines.
+        // Third-party chatter at INFO (Jetty, Flyway, the PostgreSQL pool) drowns Palisade's own lines.
         context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
         context.getLogger("org.flywaydb").setLevel(Level.WARN);
+        context.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
         context.getLogger("io.javalin").setLevel(Level.WARN);
     }
 }

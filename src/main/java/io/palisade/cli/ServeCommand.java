@@ -4,6 +4,7 @@ import io.palisade.Palisade;
 import io.palisade.config.BackendConfig;
 import io.palisade.config.PalisadeConfig;
 import io.palisade.config.ServerConfig;
+import io.palisade.store.StoreUrl;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -41,7 +42,7 @@ final class ServeCommand implements Callable<Integer> {
         }, "palisade-shutdown"));
 
         System.out.println("Palisade is listening on http://" + loaded.server().host() + ":" + palisade.port());
-        System.out.println("  store: " + loaded.storeUrl());
+        System.out.println("  store: " + StoreUrl.parse(loaded.storeUrl()));
         for (BackendConfig backend : loaded.backends()) {
             System.out.println("  backend: " + backend.name() + " (" + backend.kind().name().toLowerCase() + ") at " + backend.url());
         }

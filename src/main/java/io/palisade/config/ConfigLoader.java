@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.palisade.store.StoreUrl;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -141,13 +142,13 @@ public final class ConfigLoader {
 
     private static String storeUrl(ConfigSection store) {
         String url = store.string("url", DEFAULT_STORE_URL);
-        if (url.startsWith("sqlite:") || url.startsWith("jdbc:sqlite:")) {
-            return url;
+        try {
+            StoreUrl.parse(url);
+        } catch (IllegalArgumentException e) {
+            // The parser's message never holds the password, so it is fit for the start-up error.
+            throw new ConfigException(store.describe("url") + ": " + e.getMessage());
         }
-        if (url.startsWith("postgresql:") || url.startsWith("jdbc:postgresql:")) {
-            throw new ConfigException(store.describe("url") + ": the PostgreSQL store is not available in this version; use sqlite:PATH");
-        }
-        throw new ConfigException(store.describe("url") + ": expected sqlite:PATH, got '" + url + "'");
+        return url;
     }
 
     private static List<BackendConfig> backends(ConfigSection top) {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.List;
 
-/** How Palisade's values sit in SQLite columns: instants as ISO-8601 text, lists as JSON text. */
+/** How Palisade's values sit in store columns (both dialects): instants as ISO-8601 text, lists as JSON text. */
 final class Columns {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};

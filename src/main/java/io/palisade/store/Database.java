@@ -4,73 +4,106 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import org.flywaydb.core.Flyway;
 
 /**
- * The embedded SQLite store: opens connections with the pragmas Palisade relies on and runs the
- * Flyway migrations once at start. WAL lets admin reads proceed while the audit writer commits;
- * {@code synchronous=FULL} makes a committed audit record survive power loss, not only a crash.
- * Thread-safe: every caller gets its own connection.
+ * The store named by {@code store.url}: embedded SQLite (a connection per call, see
+ * {@link SqliteConnections}) or PostgreSQL (a pool, see {@link PostgresConnections}). Runs the
+ * dialect's Flyway migrations once when opened. Store classes write SQL both dialects understand
+ * and ask {@link #dialect()} only where they must differ. Thread-safe: every caller gets its own
+ * connection. {@link #close()} releases the pool; close it when the process is done with the store.
  */
-public final class Database {
-    private final String jdbcUrl;
+public final class Database implements AutoCloseable {
+    private final Dialect dialect;
+    private final Connections connections;
 
-    private Database(String jdbcUrl) {
-        this.jdbcUrl = jdbcUrl;
+    private Database(Dialect dialect, Connections connections) {
+        this.dialect = dialect;
+        this.connections = connections;
     }
 
-    /** Opens (creating the file and its folder if needed) and migrates the store named by {@code url}. */
+    /** Opens and migrates the store named by {@code url}; a SQLite file and its folder are created if needed. */
     public static Database open(String url) {
-        String path = url.startsWith("jdbc:sqlite:") ? url.substring("jdbc:sqlite:".length()) : url.substring("sqlite:".length());
-        Path file = Path.of(path).toAbsolutePath();
+        return open(parse(url));
+    }
+
+    /** Opens a store that must already exist (for forensics): a missing SQLite file is an error, not a new store. */
+    public static Database openExisting(String url) {
+        StoreUrl storeUrl = parse(url);
+        if (storeUrl.kind() == Dialect.SQLITE && !Files.isRegularFile(storeUrl.file())) {
+            throw new StoreException("no store at " + storeUrl.file());
+        }
+        return open(storeUrl);
+    }
+
+    public static Database open(StoreUrl url) {
+        Connections connections;
+        if (url.kind() == Dialect.SQLITE) {
+            createFolder(url.file());
+            connections = new SqliteConnections(url.jdbcUrl());
+        } else {
+            try {
+                connections = new PostgresConnections(url);
+            } catch (RuntimeException e) {
+                throw new StoreException("cannot connect to the store at " + url + ": " + e.getMessage(), e);
+            }
+        }
+        Database database = new Database(url.kind(), connections);
+        try {
+            database.migrate();
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        return database;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public Connection connect() {
+        try {
+            return connections.connect();
+        } catch (SQLException e) {
+            throw new StoreException("cannot open the store: " + e.getMessage(), e);
+        }
+    }
+
+    /** Releases the store's pool (PostgreSQL); a no-op for SQLite. Idempotent. */
+    @Override
+    public void close() {
+        connections.close();
+    }
+
+    private void migrate() {
+        // For SQLite, one connection through connect() first sets the file's persistent WAL mode.
+        try (Connection ignored = connect()) {
+            connections.migrations(Flyway.configure())
+                    .locations(dialect.migrations())
+                    .load()
+                    .migrate();
+        } catch (SQLException | RuntimeException e) {
+            throw new StoreException("cannot migrate the store: " + e.getMessage(), e);
+        }
+    }
+
+    private static StoreUrl parse(String url) {
+        try {
+            return StoreUrl.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new StoreException("store URL: " + e.getMessage(), e);
+        }
+    }
+
+    private static void createFolder(Path file) {
         try {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }
         } catch (IOException e) {
             throw new StoreException("cannot create the folder for the store at " + file.getParent() + ": " + e.getMessage(), e);
-        }
-        Database database = new Database("jdbc:sqlite:" + file);
-        database.migrate();
-        return database;
-    }
-
-    /** Opens an existing store without creating it: for forensics on a store that must exist. */
-    public static Database openExisting(String url) {
-        String path = url.startsWith("jdbc:sqlite:") ? url.substring("jdbc:sqlite:".length()) : url.substring("sqlite:".length());
-        if (!Files.isRegularFile(Path.of(path))) {
-            throw new StoreException("no store at " + Path.of(path).toAbsolutePath());
-        }
-        return open(url);
-    }
-
-    public Connection connect() {
-        try {
-            Connection connection = DriverManager.getConnection(jdbcUrl);
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("PRAGMA busy_timeout = 10000");
-                statement.execute("PRAGMA journal_mode = WAL");
-                statement.execute("PRAGMA synchronous = FULL");
-                statement.execute("PRAGMA foreign_keys = ON");
-            }
-            return connection;
-        } catch (SQLException e) {
-            throw new StoreException("cannot open the store: " + e.getMessage(), e);
-        }
-    }
-
-    private void migrate() {
-        try (Connection ignored = connect()) {
-            Flyway.configure()
-                    .dataSource(jdbcUrl, null, null)
-                    .locations("classpath:db/migration")
-                    .load()
-                    .migrate();
-        } catch (SQLException | RuntimeException e) {
-            throw new StoreException("cannot migrate the store: " + e.getMessage(), e);
         }
     }
 }

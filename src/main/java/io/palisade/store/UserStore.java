@@ -46,9 +46,12 @@ public final class UserStore {
     public void markExported(String id, long throughSeq) {
         try (Connection connection = database.connect();
              PreparedStatement statement = connection.prepareStatement(
-                     "UPDATE users SET audit_exported_seq = MAX(audit_exported_seq, ?) WHERE id = ?")) {
+                     // CASE, not SQLite's two-argument MAX or PostgreSQL's GREATEST: both stores know it.
+                     "UPDATE users SET audit_exported_seq = CASE WHEN audit_exported_seq > ? THEN audit_exported_seq ELSE ? END"
+                             + " WHERE id = ?")) {
             statement.setLong(1, throughSeq);
-            statement.setString(2, id);
+            statement.setLong(2, throughSeq);
+            statement.setString(3, id);
             statement.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("cannot record the export for user " + id + ": " + e.getMessage(), e);

@@ -2,75 +2,137 @@ package io.palisade.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.palisade.TestStores;
 import io.palisade.store.AuditStore;
 import io.palisade.store.Database;
+import io.palisade.store.Dialect;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/** Group commit and chaining, on each store dialect. */
 class AuditWriterTest {
-    @Test
-    void concurrentSubmissionsFormOneUnbrokenChainAcrossRestarts(@TempDir Path dir) throws Exception {
-        Database database = Database.open("sqlite:" + dir.resolve("a.db"));
-        AuditStore store = new AuditStore(database);
-        try (AuditWriter writer = new AuditWriter(store, 64)) {
-            List<CompletableFuture<AuditEvent>> futures = new ArrayList<>();
-            List<Thread> threads = new ArrayList<>();
-            for (int t = 0; t < 8; t++) {
-                int thread = t;
-                threads.add(Thread.ofVirtual().start(() -> {
-                    for (int i = 0; i < 100; i++) {
-                        CompletableFuture<AuditEvent> future = writer.submit(event("r" + thread + "-" + i));
-                        synchronized (futures) {
-                            futures.add(future);
-                        }
-                    }
-                }));
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void concurrentSubmissionsFormOneUnbrokenChainAcrossRestarts(Dialect dialect) throws Exception {
+        try (Database database = Database.open(TestStores.newUrl(dialect, dir))) {
+            AuditStore store = new AuditStore(database);
+            try (AuditWriter writer = new AuditWriter(store, 64)) {
+                List<CompletableFuture<AuditEvent>> futures = submitConcurrently(writer, "r", 8, 100);
+                for (CompletableFuture<AuditEvent> future : futures) {
+                    assertThat(future.get().seq()).isPositive();
+                }
             }
-            for (Thread thread : threads) {
+            try (AuditWriter reopened = new AuditWriter(store, 64)) {
+                assertThat(reopened.submit(event("after-restart")).get().seq()).isEqualTo(801);
+            }
+            AuditVerifier.Result result = new AuditVerifier(store).verify();
+            assertThat(result.intact()).isTrue();
+            assertThat(result.records()).isEqualTo(801);
+        }
+    }
+
+    /**
+     * Two replicas (each its own {@link Database}, pool or connections, and writer) appending to one
+     * chain at the same time: the chain lock makes each batch link to the other's last commit.
+     */
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void twoReplicasWritingAtOnceFormOneUnbrokenChain(Dialect dialect) throws Exception {
+        String url = TestStores.newUrl(dialect, dir);
+        try (Database first = Database.open(url); Database second = Database.open(url)) {
+            List<CompletableFuture<AuditEvent>> futures = new ArrayList<>();
+            try (AuditWriter one = new AuditWriter(new AuditStore(first), 16);
+                 AuditWriter two = new AuditWriter(new AuditStore(second), 16)) {
+                List<Thread> replicas = new ArrayList<>();
+                for (AuditWriter writer : List.of(one, two)) {
+                    replicas.add(Thread.ofPlatform().start(() -> {
+                        List<CompletableFuture<AuditEvent>> submitted = submitConcurrently(writer, writer == one ? "a" : "b", 8, 50);
+                        synchronized (futures) {
+                            futures.addAll(submitted);
+                        }
+                    }));
+                }
+                for (Thread replica : replicas) {
+                    replica.join();
+                }
+                for (CompletableFuture<AuditEvent> future : futures) {
+                    future.get();
+                }
+            }
+            assertThat(futures).hasSize(800);
+            assertThat(futures.stream().map(CompletableFuture::join).map(AuditEvent::seq).distinct()).hasSize(800);
+            AuditVerifier.Result result = new AuditVerifier(new AuditStore(first)).verify();
+            assertThat(result.intact()).as(result.problem()).isTrue();
+            assertThat(result.records()).isEqualTo(800);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void closeCommitsWhatWasQueued(Dialect dialect) throws Exception {
+        try (Database database = Database.open(TestStores.newUrl(dialect, dir))) {
+            AuditStore store = new AuditStore(database);
+            AuditWriter writer = new AuditWriter(store, 4);
+            List<CompletableFuture<AuditEvent>> futures = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                futures.add(writer.submit(event("q" + i)));
+            }
+            writer.close();
+            assertThat(futures).allSatisfy(f -> assertThat(f).isCompleted());
+            assertThat(writer.submit(event("late"))).isCompletedExceptionally();
+            assertThat(new AuditVerifier(store).verify().records()).isEqualTo(50);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void aFailedCommitFailsItsCallersAndTheChainStaysConsistent(Dialect dialect) throws Exception {
+        try (Database database = Database.open(TestStores.newUrl(dialect, dir))) {
+            AuditStore store = new AuditStore(database);
+            try (AuditWriter writer = new AuditWriter(store, 16)) {
+                writer.submit(event("ok-1")).get();
+                CompletableFuture<AuditEvent> failing = writer.submit(new AuditEvent(0, null, "started", "t", null, "{}", "", ""));
+                assertThat(failing).failsWithin(java.time.Duration.ofSeconds(5));
+                assertThat(writer.healthy()).isFalse();
+                assertThat(writer.submit(event("ok-2")).get().seq()).isEqualTo(2);
+                assertThat(writer.healthy()).isTrue();
+            }
+            assertThat(new AuditVerifier(store).verify().intact()).isTrue();
+        }
+    }
+
+    /** {@code threads} threads each submit {@code perThread} events; returns every future once all are submitted. */
+    private static List<CompletableFuture<AuditEvent>> submitConcurrently(AuditWriter writer, String prefix, int threads, int perThread) {
+        List<CompletableFuture<AuditEvent>> futures = new ArrayList<>();
+        List<Thread> started = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            started.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    CompletableFuture<AuditEvent> future = writer.submit(event(prefix + thread + "-" + i));
+                    synchronized (futures) {
+                        futures.add(future);
+                    }
+                }
+            }));
+        }
+        try {
+            for (Thread thread : started) {
                 thread.join();
             }
-            for (CompletableFuture<AuditEvent> future : futures) {
-                assertThat(future.get().seq()).isPositive();
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
-        try (AuditWriter reopened = new AuditWriter(store, 64)) {
-            assertThat(reopened.submit(event("after-restart")).get().seq()).isEqualTo(801);
-        }
-        AuditVerifier.Result result = new AuditVerifier(store).verify();
-        assertThat(result.intact()).isTrue();
-        assertThat(result.records()).isEqualTo(801);
-    }
-
-    @Test
-    void closeCommitsWhatWasQueued(@TempDir Path dir) throws Exception {
-        AuditStore store = new AuditStore(Database.open("sqlite:" + dir.resolve("b.db")));
-        AuditWriter writer = new AuditWriter(store, 4);
-        List<CompletableFuture<AuditEvent>> futures = new ArrayList<>();
-        for (int i = 0; i < 50; i++) {
-            futures.add(writer.submit(event("q" + i)));
-        }
-        writer.close();
-        assertThat(futures).allSatisfy(f -> assertThat(f).isCompleted());
-        assertThat(writer.submit(event("late"))).isCompletedExceptionally();
-        assertThat(new AuditVerifier(store).verify().records()).isEqualTo(50);
-    }
-
-    @Test
-    void aFailedCommitFailsItsCallersAndTheChainStaysConsistent(@TempDir Path dir) throws Exception {
-        AuditStore store = new AuditStore(Database.open("sqlite:" + dir.resolve("c.db")));
-        try (AuditWriter writer = new AuditWriter(store, 16)) {
-            writer.submit(event("ok-1")).get();
-            CompletableFuture<AuditEvent> failing = writer.submit(new AuditEvent(0, null, "started", "t", null, "{}", "", ""));
-            assertThat(failing).failsWithin(java.time.Duration.ofSeconds(5));
-            assertThat(writer.healthy()).isFalse();
-            assertThat(writer.submit(event("ok-2")).get().seq()).isEqualTo(2);
-            assertThat(writer.healthy()).isTrue();
-        }
-        assertThat(new AuditVerifier(store).verify().intact()).isTrue();
+        return futures;
     }
 
     private static AuditEvent event(String requestId) {

@@ -24,6 +24,16 @@ class ConfigCommandTest {
     }
 
     @Test
+    void aPostgresqlStoreIsShownWithoutItsPassword(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("palisade.yaml");
+        Files.writeString(file, "store: {url: \"postgresql://palisade:pg-secret-value@db.internal:5432/palisade?sslmode=require\"}\n");
+        CliRun result = CliRun.of("config", "check", "--config", file.toString());
+        assertThat(result.exit()).isZero();
+        assertThat(result.out()).contains("store:    postgresql://palisade:***@db.internal:5432/palisade?sslmode=require")
+                .doesNotContain("pg-secret-value");
+    }
+
+    @Test
     void anInvalidConfigExits2NamingTheKey(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("palisade.yaml");
         Files.writeString(file, "server:\n  port: many\n");

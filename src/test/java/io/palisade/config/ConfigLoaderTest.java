@@ -87,7 +87,8 @@ class ConfigLoaderTest {
         assertError("backends: [{name: a, kind: openai, url: http://x, api_key: env:NOT_SET_ANYWHERE}]",
                 "backends[0].api_key: refers to environment variable NOT_SET_ANYWHERE, which is not set");
         assertError("audit: {content: everything}", "audit.content: expected one of [off, truncated, full]");
-        assertError("store: {url: postgresql://db/palisade}", "store.url: the PostgreSQL store is not available");
+        assertError("store: {url: \"postgresql://app:s3cret@/palisade\"}", "store.url: no host: expected postgresql://USER:PASSWORD@HOST");
+        assertError("store: {url: \"mysql://app:s3cret@db/palisade\"}", "store.url: expected sqlite:PATH or postgresql://");
         assertError("server: [1, 2]", "server: expected a mapping");
         assertError("server: {port: [1]}", "server.port: expected a single value");
         assertError("logging: {level: loud}", "logging.level: expected one of");
