@@ -86,7 +86,8 @@ class AdmissionIntegrationTest {
 
     @Test
     void successfulResponsesCarryTokenHeadersAndUsageIsReported(@TempDir Path dir) {
-        try (TestGateway gateway = TestGateway.start(dir, "limits: {default_tokens_per_minute: 5000, default_requests_per_minute: 50}")) {
+        try (TestGateway gateway = TestGateway.start(dir, "limits: {default_tokens_per_minute: 5000, default_requests_per_minute: 50,"
+                + " pricing: [{model: \"llama*\", prompt_per_1k: 1.0, completion_per_1k: 2.0}]}")) {
             String key = gateway.userWithKey("headers@example.com", List.of("llama3.2:1b"));
             HttpResponse<String> response = gateway.post("/v1/chat/completions", key, CHAT);
             assertThat(response.statusCode()).isEqualTo(200);
@@ -103,6 +104,8 @@ class AdmissionIntegrationTest {
                 assertThat(row.path("requests").asInt()).isEqualTo(1);
                 assertThat(row.path("completion_tokens").asInt()).isBetween(1, 20);
                 assertThat(row.path("refusals").asInt()).isZero();
+                double expected = (row.path("prompt_tokens").asInt() * 1.0 + row.path("completion_tokens").asInt() * 2.0) / 1000;
+                assertThat(row.path("cost").asDouble()).isCloseTo(expected, org.assertj.core.data.Offset.offset(0.000002));
             });
             assertThat(usage.path("data")).anySatisfy(row -> {
                 assertThat(row.path("model").asText()).isEqualTo("qwen3:0.6b");
