@@ -1,9 +1,11 @@
 package io.palisade.upstream.ollama;
 
+import static io.palisade.upstream.ollama.TranslatorFixtures.assertInvalid;
+import static io.palisade.upstream.ollama.TranslatorFixtures.json;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,16 +15,9 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 class OpenAiToOllamaChatRequestTest {
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final ObjectMapper mapper = TranslatorFixtures.MAPPER;
     private final OpenAiToOllama translator = new OpenAiToOllama(mapper);
 
-    private ObjectNode json(String text) {
-        try {
-            return (ObjectNode) mapper.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
 
     private ObjectNode chat(String request) {
         return translator.chatRequest(json(request), "llama3.2:3b");

@@ -1,38 +1,23 @@
 package io.palisade.upstream.ollama;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.palisade.upstream.ollama.TranslatorFixtures.assertInvalid;
+import static io.palisade.upstream.ollama.TranslatorFixtures.json;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.palisade.server.ErrorCode;
-import io.palisade.server.PalisadeException;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 class OpenAiToOllamaCompletionRequestTest {
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final ObjectMapper mapper = TranslatorFixtures.MAPPER;
     private final OpenAiToOllama translator = new OpenAiToOllama(mapper);
 
-    private ObjectNode json(String text) {
-        try {
-            return (ObjectNode) mapper.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
 
     private ObjectNode complete(String request) {
         return translator.completionRequest(json(request), "qwen2.5-coder:7b");
     }
 
-    private static void assertInvalid(ThrowingCallable call, String param) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(PalisadeException.class, e -> {
-            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
-            assertThat(e.param()).isEqualTo(param);
-        });
-    }
 
     @Test
     void stringPromptWithSuffixSystemRawAndOptions() {
