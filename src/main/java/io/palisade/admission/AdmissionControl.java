@@ -3,6 +3,7 @@ package io.palisade.admission;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.palisade.auth.Caller;
+import io.palisade.auth.ModelGrants;
 import io.palisade.config.LimitsConfig;
 import io.palisade.routing.ModelRoute;
 import io.palisade.server.ErrorCode;
@@ -45,6 +46,7 @@ public final class AdmissionControl {
     private final UsageRecorder recorder;
     private final Clock clock;
     private final Set<String> seededBudgets = ConcurrentHashMap.newKeySet();
+    private final Map<String, ModelGrants> patterns = new ConcurrentHashMap<>();
 
     public AdmissionControl(Counters counters, LimitsRegistry limits, LimitsConfig config, TokenEstimator estimator, UsageStore usage,
             UsageRecorder recorder, Clock clock) {
@@ -131,6 +133,8 @@ public final class AdmissionControl {
         long now = clock.millis();
         Instant instant = Instant.ofEpochMilli(now);
         List<Claim> claims = new ArrayList<>();
+        Map<Claim, Budget> budgetsByClaim = new LinkedHashMap<>();
+        Map<Claim, ScopeLimits> scopesByClaim = new LinkedHashMap<>();
         int keyRequests = -1;
         int keyTokens = -1;
         for (ScopeLimits scope : scopes) {
@@ -157,14 +161,20 @@ public final class AdmissionControl {
                 for (Budget budget : scopeLimits.budgets()) {
                     String period = budget.period().id(instant);
                     long end = budget.period().end(instant).toEpochMilli();
+                    List<Claim> budgetClaims = new ArrayList<>();
                     if (budget.tokens() != null) {
-                        claims.add(seeded(new Claim(Claim.Kind.BUDGET, scope.key() + ":budget:tokens:" + period, budget.tokens(), tokens,
-                                end, scope.name() + ": " + budget.tokens() + " tokens per " + budget.period().name().toLowerCase()), scope, budget, instant));
+                        budgetClaims.add(new Claim(Claim.Kind.BUDGET, scope.key() + ":budget:tokens:" + period, budget.tokens(), tokens,
+                                end, scope.name() + ": " + budget.tokens() + " tokens per " + budget.period().name().toLowerCase()));
                     }
                     if (budget.cost() != null) {
                         long limitMicros = Math.round(budget.cost() * 1_000_000);
-                        claims.add(seeded(new Claim(Claim.Kind.BUDGET, scope.key() + ":budget:cost:" + period, limitMicros, cost, end,
-                                scope.name() + ": $" + budget.cost() + " per " + budget.period().name().toLowerCase()), scope, budget, instant));
+                        budgetClaims.add(new Claim(Claim.Kind.BUDGET, scope.key() + ":budget:cost:" + period, limitMicros, cost, end,
+                                scope.name() + ": $" + budget.cost() + " per " + budget.period().name().toLowerCase()));
+                    }
+                    for (Claim claim : budgetClaims) {
+                        claims.add(claim);
+                        budgetsByClaim.put(claim, budget);
+                        scopesByClaim.put(claim, scope);
                     }
                 }
             }
@@ -182,6 +192,7 @@ public final class AdmissionControl {
         String reservationId = UUID.randomUUID().toString();
         Verdict verdict;
         try {
+            seedBudgets(budgetsByClaim, scopesByClaim, instant);
             verdict = counters.reserve(reservationId, claims, now);
         } catch (CountersUnavailableException e) {
             if (config.failOpen()) {
@@ -199,8 +210,16 @@ public final class AdmissionControl {
                 headers(claims, verdict.remaining(), keyRequests, keyTokens));
     }
 
-    private Claim seeded(Claim claim, ScopeLimits scope, Budget budget, Instant now) {
-        if (seededBudgets.add(claim.key())) {
+    /**
+     * A budget counter seen for the first time by this replica in its period starts from the
+     * settled usage in the store (only if the shared counter does not exist yet).
+     */
+    private void seedBudgets(Map<Claim, Budget> budgets, Map<Claim, ScopeLimits> scopes, Instant now) {
+        budgets.forEach((claim, budget) -> {
+            if (seededBudgets.contains(claim.key())) {
+                return;
+            }
+            ScopeLimits scope = scopes.get(claim);
             long[] totals = usage.totals(scope.usageColumn(), scope.usageValue(), scope.modelPattern(), budget.period().start(now).toString());
             long counted = claim.key().contains(":cost:") ? totals[2] : switch (config.tokensCounted()) {
                 case TOTAL -> totals[0] + totals[1];
@@ -208,8 +227,8 @@ public final class AdmissionControl {
                 case COMPLETION -> totals[1];
             };
             counters.seedBudget(claim.key(), counted, claim.expiresAtMillis());
-        }
-        return claim;
+            seededBudgets.add(claim.key());
+        });
     }
 
     private PalisadeException refusal(Claim claim, long retryAfterMillis, List<Claim> claims, int keyRequests, int keyTokens) {
@@ -308,13 +327,18 @@ public final class AdmissionControl {
         return scopes;
     }
 
-    private static void addScope(List<ScopeLimits> scopes, ScopeLimits scope, String model) {
+    /** Model patterns compiled once, not per request. */
+    private ModelGrants pattern(String pattern) {
+        return patterns.computeIfAbsent(pattern, p -> ModelGrants.of(List.of(p)));
+    }
+
+    private void addScope(List<ScopeLimits> scopes, ScopeLimits scope, String model) {
         scopes.add(scope);
         if (model == null) {
             return;
         }
         scope.limits().models().forEach((pattern, modelLimits) -> {
-            if (io.palisade.auth.ModelGrants.of(List.of(pattern)).allows(model)) {
+            if (pattern(pattern).allows(model)) {
                 scopes.add(new ScopeLimits(scope.name() + " for " + pattern, scope.key() + ":model:" + pattern, scope.usageColumn(),
                         scope.usageValue(), pattern, modelLimits));
             }
@@ -323,7 +347,7 @@ public final class AdmissionControl {
 
     private long costMicros(String model, long promptTokens, long outputTokens) {
         for (LimitsConfig.Price price : config.pricing()) {
-            if (io.palisade.auth.ModelGrants.of(List.of(price.model())).allows(model)) {
+            if (pattern(price.model()).allows(model)) {
                 return (long) Math.ceil((price.promptPer1k() * promptTokens + price.completionPer1k() * outputTokens) * 1000);
             }
         }
