@@ -63,8 +63,13 @@ public final class AdmissionControl {
      * Admits a model request or throws the refusal. May change {@code body}: the output cap is made
      * explicit ({@code max_tokens}) so the backend cannot generate more than was reserved.
      */
-    public Ticket admit(Caller caller, ModelRoute route, ObjectNode body, String requestId, boolean generates) {
+    public Ticket admit(Caller caller, ModelRoute route, ObjectNode body, long bodyBytes, String requestId, boolean generates) {
         List<ScopeLimits> scopes = scopes(caller, route.publicName());
+        int maxBody = smallest(scopes, Limits::maxBodyBytes, 0);
+        if (maxBody > 0 && bodyBytes > maxBody) {
+            throw new PalisadeException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is " + bodyBytes + " bytes; the limit for this"
+                    + " caller is " + maxBody, null, Map.of(), "max_body_bytes " + maxBody);
+        }
         long prompt = estimator.estimate(body);
         int maxPrompt = smallest(scopes, Limits::maxPromptTokens, config.maxPromptTokens());
         if (maxPrompt > 0 && prompt > maxPrompt) {

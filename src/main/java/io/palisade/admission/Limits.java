@@ -10,9 +10,9 @@ import java.util.Map;
  * addition to the scope's own limits, with their own counters. Immutable.
  */
 public record Limits(Integer requestsPerMinute, Integer tokensPerMinute, Integer maxConcurrent, Integer maxPromptTokens,
-        Integer maxOutputTokens, List<Budget> budgets, Map<String, Limits> models) {
+        Integer maxOutputTokens, Integer maxBodyBytes, List<Budget> budgets, Map<String, Limits> models) {
 
-    public static final Limits NONE = new Limits(null, null, null, null, null, List.of(), Map.of());
+    public static final Limits NONE = new Limits(null, null, null, null, null, null, List.of(), Map.of());
 
     public Limits {
         budgets = List.copyOf(budgets);
@@ -28,10 +28,10 @@ public record Limits(Integer requestsPerMinute, Integer tokensPerMinute, Integer
         return new Limits(requestsPerMinute != null ? requestsPerMinute : defaultRequestsPerMinute,
                 tokensPerMinute != null ? tokensPerMinute : defaultTokensPerMinute,
                 maxConcurrent != null ? maxConcurrent : defaultMaxConcurrent,
-                maxPromptTokens, maxOutputTokens, budgets, models);
+                maxPromptTokens, maxOutputTokens, maxBodyBytes, budgets, models);
     }
 
     public Limits withRequestsPerMinute(Integer value) {
-        return new Limits(value, tokensPerMinute, maxConcurrent, maxPromptTokens, maxOutputTokens, budgets, models);
+        return new Limits(value, tokensPerMinute, maxConcurrent, maxPromptTokens, maxOutputTokens, maxBodyBytes, budgets, models);
     }
 }

@@ -17,14 +17,14 @@ import java.util.Set;
 /**
  * {@link Limits} as JSON, the same shape in the admin API and in the store:
  * <pre>{"requests_per_minute": 60, "tokens_per_minute": 20000, "max_concurrent": 4,
- *  "max_prompt_tokens": 8000, "max_output_tokens": 2048,
+ *  "max_prompt_tokens": 8000, "max_output_tokens": 2048, "max_body_bytes": 1048576,
  *  "budgets": [{"period": "day", "tokens": 500000}, {"period": "month", "cost": 25.0}],
  *  "models": {"llama*": {"tokens_per_minute": 5000}}}</pre>
  * Parsing validates and names the offending field (400). Thread-safe.
  */
 public final class LimitsCodec {
     private static final Set<String> FIELDS = Set.of("requests_per_minute", "tokens_per_minute", "max_concurrent",
-            "max_prompt_tokens", "max_output_tokens", "budgets", "models");
+            "max_prompt_tokens", "max_output_tokens", "max_body_bytes", "budgets", "models");
 
     private final ObjectMapper json;
 
@@ -55,6 +55,7 @@ public final class LimitsCodec {
         putIfSet(node, "max_concurrent", limits.maxConcurrent());
         putIfSet(node, "max_prompt_tokens", limits.maxPromptTokens());
         putIfSet(node, "max_output_tokens", limits.maxOutputTokens());
+        putIfSet(node, "max_body_bytes", limits.maxBodyBytes());
         if (!limits.budgets().isEmpty()) {
             ArrayNode budgets = node.putArray("budgets");
             for (Budget budget : limits.budgets()) {
@@ -109,7 +110,7 @@ public final class LimitsCodec {
         }
         return new Limits(count(node, "requests_per_minute", at), count(node, "tokens_per_minute", at),
                 count(node, "max_concurrent", at), count(node, "max_prompt_tokens", at), count(node, "max_output_tokens", at),
-                budgets, models);
+                count(node, "max_body_bytes", at), budgets, models);
     }
 
     private Budget budget(JsonNode node, String at) {

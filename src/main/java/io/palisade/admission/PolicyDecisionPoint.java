@@ -36,7 +36,7 @@ public final class PolicyDecisionPoint {
      * Admits an authenticated request that names {@code model}. {@code generates} is false for
      * embeddings (no output tokens). May make the body's output cap explicit (see AdmissionControl).
      */
-    public AdmittedRequest admitModel(Caller caller, String model, ObjectNode body, String requestId, boolean generates) {
+    public AdmittedRequest admitModel(Caller caller, String model, ObjectNode body, long bodyBytes, String requestId, boolean generates) {
         ModelRoute route = catalog.find(model);
         if (route == null) {
             throw new PalisadeException(ErrorCode.MODEL_NOT_FOUND, "the model '" + model + "' does not exist", "model");
@@ -45,7 +45,7 @@ public final class PolicyDecisionPoint {
             throw new PalisadeException(ErrorCode.MODEL_ACCESS_DENIED,
                     "this key may not use the model '" + model + "'; ask an administrator for access", "model");
         }
-        return new AdmittedRequest(caller, route, admission.admit(caller, route, body, requestId, generates));
+        return new AdmittedRequest(caller, route, admission.admit(caller, route, body, bodyBytes, requestId, generates));
     }
 
     /**

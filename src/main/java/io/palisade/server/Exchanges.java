@@ -80,7 +80,9 @@ public final class Exchanges {
             record.requestedModel(model.asText());
             record.stream(body.path("stream").asBoolean(false));
             validate.accept(body);
-            AdmittedRequest admitted = policy.admitModel(caller, model.asText(), body, record.requestId(), generates);
+            Integer bodyBytes = ctx.attribute(JsonBodyReader.BODY_BYTES);
+            AdmittedRequest admitted = policy.admitModel(caller, model.asText(), body, bodyBytes == null ? 0 : bodyBytes,
+                    record.requestId(), generates);
             exchange.admitted = admitted;
             record.routed(admitted.route().backend(), admitted.route().upstreamModel());
             audit.started(record);

@@ -14,6 +14,9 @@ import java.io.InputStream;
  * Thread-safe.
  */
 public final class JsonBodyReader {
+    /** Context attribute holding the size in bytes of the body just read (an Integer). */
+    public static final String BODY_BYTES = "palisade.body-bytes";
+
     private final ObjectMapper json;
     private final long maxBytes;
 
@@ -42,6 +45,7 @@ public final class JsonBodyReader {
         if (bytes.length > maxBytes) {
             throw tooLarge();
         }
+        ctx.attribute(BODY_BYTES, bytes.length);
         if (bytes.length == 0) {
             throw new PalisadeException(ErrorCode.INVALID_JSON, "the request body is empty; expected a JSON object");
         }

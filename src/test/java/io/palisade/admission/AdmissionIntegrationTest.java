@@ -76,6 +76,11 @@ class AdmissionIntegrationTest {
             JsonNode record = gateway.awaitApiRecords(3).getLast();
             assertThat(record.path("reason").asText()).isEqualTo("output_cap_exceeded");
             assertThat(record.path("limit").asText()).isEqualTo("max_output_tokens 15");
+
+            gateway.admin("PUT", "/admin/users/caps@example.com/limits", "{\"max_body_bytes\":100}");
+            HttpResponse<String> bigBody = gateway.post("/v1/chat/completions", key, CHAT.replace("hello there", "x".repeat(200)));
+            assertThat(bigBody.statusCode()).isEqualTo(413);
+            assertThat(bigBody.body()).contains("payload_too_large").contains("limit for this caller is 100");
         }
         try (TestGateway gateway = TestGateway.start(dir.resolve("clamp"), "limits: {max_output_tokens: 15, output_cap_mode: clamp}")) {
             String key = gateway.userWithKey("clamp@example.com", List.of("llama3.2:1b"), 0);
