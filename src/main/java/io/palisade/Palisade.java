@@ -26,7 +26,11 @@ import io.palisade.config.BackendConfig;
 import io.palisade.config.BackendKind;
 import io.palisade.config.PalisadeConfig;
 import io.palisade.routing.ModelCatalog;
+import io.palisade.metrics.GatewayMetrics;
+import io.palisade.metrics.MetricsAccess;
+import io.palisade.metrics.MetricsEndpoint;
 import io.palisade.server.Exchanges;
+import io.palisade.server.RequestLog;
 import io.palisade.server.GatewayServer;
 import io.palisade.server.JsonBodyReader;
 import io.palisade.store.AuditStore;
@@ -38,6 +42,7 @@ import io.palisade.store.KeyStore;
 import io.palisade.store.TeamStore;
 import io.palisade.store.UserStore;
 import io.palisade.upstream.Backend;
+import io.palisade.upstream.BackendHealth;
 import io.palisade.upstream.OllamaBackend;
 import io.palisade.upstream.OpenAiBackend;
 import io.palisade.upstream.UpstreamHttp;
@@ -110,7 +115,23 @@ public final class Palisade implements AutoCloseable {
         long interval = config.discoveryInterval().toMillis();
         background.scheduleWithFixedDelay(catalog::refresh, interval, interval, TimeUnit.MILLISECONDS);
 
-        AuditWriter auditWriter = new AuditWriter(auditStore, config.audit().groupCommitMaxBatch());
+        GatewayMetrics metrics = new GatewayMetrics();
+        BackendHealth health = new BackendHealth(backends, clock, metrics::backendProbed);
+        long probeEvery = config.observability().probeInterval().toMillis();
+        background.scheduleWithFixedDelay(health::probeAll, 0, probeEvery, TimeUnit.MILLISECONDS);
+
+        AuditWriter auditWriter = new AuditWriter(auditStore, config.audit().groupCommitMaxBatch(), new AuditWriter.CommitObserver() {
+            @Override
+            public void committed(int records, long nanos) {
+                metrics.auditCommitted(nanos);
+            }
+
+            @Override
+            public void failed(int records) {
+                metrics.auditCommitFailed();
+            }
+        });
+        metrics.gauge("palisade_audit_queue_depth", "Audit records waiting for their group commit", auditWriter::queueDepth);
         AuditTrail audit = new AuditTrail(auditWriter, clock);
         UsageStore usage = new UsageStore(database);
         UsageRecorder usageRecorder = new UsageRecorder(usage);
@@ -120,13 +141,16 @@ public final class Palisade implements AutoCloseable {
                 usageRecorder, clock);
         PolicyDecisionPoint policy = new PolicyDecisionPoint(catalog, admission);
         JsonBodyReader bodies = new JsonBodyReader(json, config.server().maxBodyBytes());
-        Exchanges exchanges = new Exchanges(registry, policy, admission, audit, bodies, config.server(), clock);
+        Exchanges exchanges = new Exchanges(registry, policy, admission, audit, bodies, config.server(), clock, metrics,
+                new RequestLog(config.observability().requestLog()));
         OpenAiRoutes openAi = new OpenAiRoutes(backends, catalog, json, new ContentCapture(config.audit(), json));
         AdminRoutes admin = new AdminRoutes(exchanges, identities, new AuditRecords(auditStore, json), new AuditVerifier(auditStore),
-                catalog, backends, config.backends(), bodies, json, limitsCodec, limitsRegistry, usage);
+                catalog, health, config.backends(), bodies, json, limitsCodec, limitsRegistry, usage);
+        MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics.registry(),
+                authorization -> MetricsAccess.allows(authorization, config.observability().metricsToken(), registry));
 
-        GatewayServer server = new GatewayServer(exchanges, openAi, admin::register,
-                () -> auditWriter.healthy() && config.backends().stream().anyMatch(b -> !Boolean.FALSE.equals(catalog.reachable(b.name()))));
+        GatewayServer server = new GatewayServer(exchanges, openAi, admin::register, metricsEndpoint,
+                config.observability().metricsPort(), () -> auditWriter.healthy() && health.anyUp());
         try {
             server.start(config.server().host(), config.server().port());
         } catch (RuntimeException e) {

@@ -24,7 +24,7 @@ import io.palisade.server.JsonBodyReader;
 import io.palisade.server.PalisadeException;
 import io.palisade.store.LimitsStore;
 import io.palisade.store.UsageStore;
-import io.palisade.upstream.Backend;
+import io.palisade.upstream.BackendHealth;
 import java.io.OutputStreamWriter;
 import java.io.StringWriter;
 import java.io.Writer;
@@ -45,7 +45,7 @@ public final class AdminRoutes {
     private final AuditRecords records;
     private final AuditVerifier verifier;
     private final ModelCatalog catalog;
-    private final Map<String, Backend> backends;
+    private final BackendHealth health;
     private final List<BackendConfig> backendConfigs;
     private final JsonBodyReader bodies;
     private final ObjectMapper json;
@@ -55,14 +55,14 @@ public final class AdminRoutes {
     private final UsageStore usage;
 
     public AdminRoutes(Exchanges exchanges, IdentityAdmin identities, AuditRecords records, AuditVerifier verifier,
-            ModelCatalog catalog, Map<String, Backend> backends, List<BackendConfig> backendConfigs, JsonBodyReader bodies,
+            ModelCatalog catalog, BackendHealth health, List<BackendConfig> backendConfigs, JsonBodyReader bodies,
             ObjectMapper json, LimitsCodec limitsCodec, LimitsRegistry limits, UsageStore usage) {
         this.exchanges = exchanges;
         this.identities = identities;
         this.records = records;
         this.verifier = verifier;
         this.catalog = catalog;
-        this.backends = Map.copyOf(backends);
+        this.health = health;
         this.backendConfigs = List.copyOf(backendConfigs);
         this.bodies = bodies;
         this.json = json;
@@ -270,16 +270,13 @@ public final class AdminRoutes {
             node.put("kind", config.kind().name().toLowerCase());
             node.put("url", config.url().getScheme() + "://" + config.url().getHost()
                     + (config.url().getPort() > 0 ? ":" + config.url().getPort() : "") + config.url().getPath());
-            long start = System.nanoTime();
-            try {
-                List<String> models = backends.get(config.name()).listModels();
-                node.put("reachable", true);
-                node.put("models", models.size());
-            } catch (Exception e) {
-                node.put("reachable", false);
-                node.put("error", e instanceof PalisadeException p ? p.getMessage() : "probe failed");
+            BackendHealth.Probe probe = health.probe(config.name());
+            node.put("reachable", probe.up());
+            node.put("models", probe.models());
+            node.put("probe_ms", probe.latencyMillis());
+            if (probe.error() != null) {
+                node.put("error", probe.error());
             }
-            node.put("probe_ms", (System.nanoTime() - start) / 1_000_000.0);
             result.add(node);
         }
         return result;

@@ -95,11 +95,11 @@ public final class AdmissionControl {
      * Settles a ticket once the request has ended. {@code usage} is what the backend reported
      * (may be unknown); {@code streamedChunks} counts answer chunks relayed, the fallback measure
      * of output for a stream cut before its usage arrived; {@code answered} is false when nothing
-     * reached the caller (the reservation is then released whole).
+     * reached the caller (the reservation is then released whole). Returns the cost in micro-dollars.
      */
-    public void settle(Ticket ticket, TokenUsage reported, long streamedChunks, boolean answered) {
+    public long settle(Ticket ticket, TokenUsage reported, long streamedChunks, boolean answered) {
         if (ticket.reservationId() == null) {
-            return;
+            return 0;
         }
         long prompt = !answered ? 0 : reported.promptTokens() >= 0 ? reported.promptTokens() : ticket.reservedPrompt();
         long output = !answered ? 0 : reported.completionTokens() >= 0 ? reported.completionTokens()
@@ -124,6 +124,7 @@ public final class AdmissionControl {
         if (ticket.model() != null) {
             recorder.record(event(ticket.caller(), ticket.model(), ticket.reservationId(), prompt, output, cost, null));
         }
+        return cost;
     }
 
     /** Records a refused model request in the usage report (tokens zero). */

@@ -34,15 +34,36 @@ public final class AuditWriter implements AutoCloseable {
     private final int maxBatch;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
+    private final CommitObserver observer;
     /** Used only by the writer thread (which closes it when it stops); null after a failure until the next batch. */
     private Connection connection;
     private long connectionUsedAt = System.nanoTime();
     private volatile boolean closed;
     private volatile boolean lastCommitFailed;
 
+    /** Hears every group commit: its duration, or its failure (metrics). Called on the writer thread. */
+    public interface CommitObserver {
+        CommitObserver NONE = new CommitObserver() {
+            @Override
+            public void committed(int records, long nanos) {}
+
+            @Override
+            public void failed(int records) {}
+        };
+
+        void committed(int records, long nanos);
+
+        void failed(int records);
+    }
+
     public AuditWriter(AuditStore store, int maxBatch) {
+        this(store, maxBatch, CommitObserver.NONE);
+    }
+
+    public AuditWriter(AuditStore store, int maxBatch, CommitObserver observer) {
         this.store = store;
         this.maxBatch = maxBatch;
+        this.observer = observer;
         // Connecting here, not on the writer thread, makes an unreachable store fail the start.
         this.connection = store.writerConnection();
         this.thread = Thread.ofPlatform().name("palisade-audit-writer").daemon(true).unstarted(this::run);
@@ -112,15 +133,18 @@ public final class AuditWriter implements AutoCloseable {
         for (Pending pending : batch) {
             unchained.add(pending.event());
         }
+        long start = System.nanoTime();
         try {
             List<AuditEvent> chained = store.appendChained(connection(), unchained);
             lastCommitFailed = false;
+            observer.committed(batch.size(), System.nanoTime() - start);
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).future().complete(chained.get(i));
             }
         } catch (SQLException | RuntimeException e) {
             LOG.error("audit commit of {} records failed: {}", batch.size(), e.getMessage());
             lastCommitFailed = true;
+            observer.failed(batch.size());
             for (Pending pending : batch) {
                 pending.future().completeExceptionally(e);
             }

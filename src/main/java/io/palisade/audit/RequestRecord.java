@@ -31,6 +31,8 @@ public final class RequestRecord {
     private String response;
     private boolean auditStarted;
     private long streamedEvents;
+    private long upstreamNanos = -1;
+    private String upstreamErrorKind;
     private String failureReason;
 
     public RequestRecord(String requestId, Instant receivedAt, long startNanos, String clientAddress, String method, String route) {
@@ -70,6 +72,44 @@ public final class RequestRecord {
 
     public void stream(boolean streaming) {
         this.stream = streaming;
+    }
+
+    public String route() {
+        return route;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public String backend() {
+        return backend;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** Time first byte went out, -1 if none. */
+    public long firstByteNanos() {
+        return firstByteNanos;
+    }
+
+    /** Adds time spent waiting on a backend. */
+    public void upstreamTime(long nanos) {
+        upstreamNanos = Math.max(0, upstreamNanos) + nanos;
+    }
+
+    public long upstreamNanos() {
+        return upstreamNanos;
+    }
+
+    public void upstreamErrorKind(String kind) {
+        this.upstreamErrorKind = kind;
+    }
+
+    public String upstreamErrorKind() {
+        return upstreamErrorKind;
     }
 
     /** Counts an answer event relayed to the caller (the output measure of a stream cut short). */

@@ -31,7 +31,7 @@ final class ServeCommand implements Callable<Integer> {
             ServerConfig server = loaded.server();
             loaded = new PalisadeConfig(new ServerConfig(host != null ? host : server.host(), port != null ? port : server.port(),
                     server.maxBodyBytes(), server.trustForwardedFor()), loaded.storeUrl(), loaded.backends(), loaded.models(),
-                    loaded.audit(), loaded.limits(), loaded.adminKey(), loaded.logging(), loaded.discoveryInterval());
+                    loaded.audit(), loaded.limits(), loaded.adminKey(), loaded.logging(), loaded.discoveryInterval(), loaded.observability());
         }
         LoggingSetup.apply(loaded.logging());
         Palisade palisade = Palisade.start(loaded, Clock.systemUTC());

@@ -55,7 +55,8 @@ public final class ConfigLoader {
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
         }
         ConfigSection top = new ConfigSection(root, "", environment, true);
-        top.rejectUnknownKeys(Set.of("server", "store", "backends", "models", "audit", "limits", "admin", "logging", "discovery"));
+        top.rejectUnknownKeys(Set.of("server", "store", "backends", "models", "audit", "limits", "admin", "logging", "discovery",
+                "metrics", "health", "tracing"));
 
         ConfigSection server = top.section("server");
         server.rejectUnknownKeys(Set.of("host", "port", "max_body_bytes", "trust_forwarded_for"));
@@ -86,7 +87,7 @@ public final class ConfigLoader {
         Secret adminKey = admin.secret("key");
 
         ConfigSection logging = top.section("logging");
-        logging.rejectUnknownKeys(Set.of("level", "format"));
+        logging.rejectUnknownKeys(Set.of("level", "format", "requests"));
         String level = logging.string("level", "info").toLowerCase();
         if (!Set.of("trace", "debug", "info", "warn", "error").contains(level)) {
             throw new ConfigException(logging.describe("level") + ": expected one of trace, debug, info, warn, error, got '" + level + "'");
@@ -101,7 +102,34 @@ public final class ConfigLoader {
         Duration discoveryInterval = discovery.duration("interval", Duration.ofSeconds(60));
 
         return new PalisadeConfig(serverConfig, storeUrl, backends, models, auditConfig, limitsConfig,
-                adminKey, new LoggingConfig(level, format), discoveryInterval);
+                adminKey, new LoggingConfig(level, format), discoveryInterval, observability(top, logging));
+    }
+
+    private static ObservabilityConfig observability(ConfigSection top, ConfigSection logging) {
+        ConfigSection metrics = top.section("metrics");
+        metrics.rejectUnknownKeys(Set.of("token", "port"));
+        ConfigSection health = top.section("health");
+        health.rejectUnknownKeys(Set.of("probe_interval"));
+        ConfigSection tracing = top.section("tracing");
+        tracing.rejectUnknownKeys(Set.of("otlp_endpoint", "service_name"));
+        Duration probeInterval = health.duration("probe_interval", Duration.ofSeconds(10));
+        if (probeInterval.toMillis() < 100) {
+            throw new ConfigException(health.describe("probe_interval") + ": must be at least 100ms");
+        }
+        URI otlp = null;
+        String endpoint = tracing.string("otlp_endpoint", null);
+        if (endpoint != null && !endpoint.isBlank()) {
+            try {
+                otlp = new URI(endpoint);
+            } catch (URISyntaxException e) {
+                throw new ConfigException(tracing.describe("otlp_endpoint") + ": not a valid URL: '" + endpoint + "'");
+            }
+            if (!("http".equals(otlp.getScheme()) || "https".equals(otlp.getScheme()))) {
+                throw new ConfigException(tracing.describe("otlp_endpoint") + ": expected an http(s) URL such as http://127.0.0.1:4318/v1/traces");
+            }
+        }
+        return new ObservabilityConfig(metrics.secret("token"), metrics.integer("port", 0, 0, 65535), probeInterval,
+                logging.bool("requests", true), otlp, tracing.string("service_name", "palisade"));
     }
 
     private static LimitsConfig limits(ConfigSection limits) {

@@ -15,7 +15,8 @@ public record PalisadeConfig(
         LimitsConfig limits,
         Secret adminKey,
         LoggingConfig logging,
-        java.time.Duration discoveryInterval) {
+        java.time.Duration discoveryInterval,
+        ObservabilityConfig observability) {
 
     public PalisadeConfig {
         backends = List.copyOf(backends);

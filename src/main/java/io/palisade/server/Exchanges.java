@@ -15,6 +15,9 @@ import io.palisade.auth.Authentication;
 import io.palisade.auth.Caller;
 import io.palisade.auth.KeyRegistry;
 import io.palisade.config.ServerConfig;
+import io.palisade.metrics.GatewayMetrics;
+import io.palisade.metrics.RequestOutcome;
+import io.palisade.metrics.UpstreamErrorKind;
 import java.time.Clock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -33,6 +36,9 @@ public final class Exchanges {
     static final String REQUEST_ID = "palisade.request-id";
     static final String START_NANOS = "palisade.start-nanos";
     static final String HANDLED = "palisade.handled";
+    private static final java.util.Set<ErrorCode> LIMIT_REFUSALS = java.util.EnumSet.of(ErrorCode.RATE_LIMITED,
+            ErrorCode.TOKENS_RATE_LIMITED, ErrorCode.CONCURRENCY_LIMITED, ErrorCode.BUDGET_EXCEEDED, ErrorCode.PROMPT_TOO_LONG,
+            ErrorCode.OUTPUT_CAP_EXCEEDED, ErrorCode.REQUEST_EXCEEDS_LIMIT, ErrorCode.LIMITS_UNAVAILABLE);
 
     private final KeyRegistry registry;
     private final PolicyDecisionPoint policy;
@@ -41,9 +47,13 @@ public final class Exchanges {
     private final JsonBodyReader bodies;
     private final ServerConfig server;
     private final Clock clock;
+    private final GatewayMetrics metrics;
+    private final RequestLog requestLog;
 
     public Exchanges(KeyRegistry registry, PolicyDecisionPoint policy, AdmissionControl admission, AuditTrail audit,
-            JsonBodyReader bodies, ServerConfig server, Clock clock) {
+            JsonBodyReader bodies, ServerConfig server, Clock clock, GatewayMetrics metrics, RequestLog requestLog) {
+        this.metrics = metrics;
+        this.requestLog = requestLog;
         this.registry = registry;
         this.policy = policy;
         this.admission = admission;
@@ -122,9 +132,10 @@ public final class Exchanges {
         void run(RequestRecord record, Exchange exchange) throws Exception;
     }
 
-    /** What a route learned that the wrapper must finish: the admission to settle. */
+    /** What a route learned that the wrapper must finish: the admission to settle, the refusal to count. */
     private static final class Exchange {
         AdmittedRequest admitted;
+        PalisadeException failure;
     }
 
     private void run(Context ctx, Body body) {
@@ -134,20 +145,53 @@ public final class Exchanges {
         RequestRecord record = new RequestRecord(requestId, clock.instant(), start == null ? System.nanoTime() : start,
                 clientAddress(ctx), ctx.method().name(), ctx.path());
         Exchange exchange = new Exchange();
+        metrics.requestStarted();
         try {
             body.run(record, exchange);
             if (record.auditStarted()) {
                 audit.completed(record, ctx.statusCode(), record.failureReason());
             }
         } catch (PalisadeException e) {
+            exchange.failure = e;
             fail(ctx, record, e);
         } catch (Exception e) {
             LOG.error("request {} failed unexpectedly", requestId, e);
-            fail(ctx, record, new PalisadeException(ErrorCode.INTERNAL, "internal error; the request id is " + requestId));
+            exchange.failure = new PalisadeException(ErrorCode.INTERNAL, "internal error; the request id is " + requestId);
+            fail(ctx, record, exchange.failure);
         } finally {
+            long costMicros = 0;
             if (exchange.admitted != null) {
-                admission.settle(exchange.admitted.ticket(), record.usage(), record.streamedEvents(), record.responseStarted());
+                costMicros = admission.settle(exchange.admitted.ticket(), record.usage(), record.streamedEvents(), record.responseStarted());
             }
+            observe(ctx, record, exchange, costMicros);
+        }
+    }
+
+    private void observe(Context ctx, RequestRecord record, Exchange exchange, long costMicros) {
+        boolean admitted = record.auditStarted();
+        String decision = admitted || exchange.failure == null ? "allowed" : exchange.failure.code().code();
+        int status = record.responseStarted() || exchange.failure == null ? ctx.statusCode() : exchange.failure.code().status();
+        long now = System.nanoTime();
+        double totalSeconds = (now - record.startNanos()) / 1e9;
+        String model = admitted && record.backend() != null ? record.requestedModel() : "-";
+        String backend = record.backend() == null || !admitted ? "-" : record.backend();
+        String team = record.caller() == null || record.caller().teamName() == null ? "-" : record.caller().teamName();
+        boolean streamed = record.firstByteNanos() >= 0 && record.streamedEvents() > 0;
+        metrics.requestFinished(new RequestOutcome(routeTemplate(ctx), model, backend, status, decision, admitted,
+                !admitted && exchange.failure != null && LIMIT_REFUSALS.contains(exchange.failure.code()), totalSeconds,
+                record.upstreamNanos() < 0 ? -1 : record.upstreamNanos() / 1e9,
+                streamed ? (record.firstByteNanos() - record.startNanos()) / 1e9 : -1,
+                Math.max(0, record.usage().promptTokens()), Math.max(0, record.usage().completionTokens()), costMicros / 1e6, team,
+                record.upstreamErrorKind()));
+        requestLog.log(record, status, decision, totalSeconds * 1000);
+    }
+
+    /** The route as registered ("/admin/users/{user}"), so metric labels stay bounded. */
+    private static String routeTemplate(Context ctx) {
+        try {
+            return ctx.endpoint().path;
+        } catch (RuntimeException e) {
+            return "unmatched";
         }
     }
 
@@ -157,6 +201,9 @@ public final class Exchanges {
             if (record.auditStarted()) {
                 if (error.code().type().equals("upstream_error")) {
                     record.upstreamError(error.getMessage());
+                }
+                if (record.upstreamErrorKind() == null) {
+                    record.upstreamErrorKind(UpstreamErrorKind.of(error));
                 }
                 audit.completed(record, error.code().status(), error.code().code());
             } else {

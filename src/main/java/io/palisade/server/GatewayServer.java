@@ -3,6 +3,7 @@ package io.palisade.server;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Handler;
 import io.palisade.api.openai.OpenAiErrors;
 import io.palisade.api.openai.OpenAiRequestRules;
 import io.palisade.api.openai.OpenAiRoutes;
@@ -22,8 +23,22 @@ public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
 
     private final Javalin app;
+    private final Javalin operations;
+    private final int operationsPort;
 
-    public GatewayServer(Exchanges exchanges, OpenAiRoutes openAi, Consumer<RoutesConfig> adminRoutes, BooleanSupplier ready) {
+    /**
+     * {@code metricsPort} 0 serves /metrics on the main listener; otherwise /metrics and the health
+     * probes are (also) served on a separate listener on that port, for an operations network.
+     */
+    public GatewayServer(Exchanges exchanges, OpenAiRoutes openAi, Consumer<RoutesConfig> adminRoutes, Handler metrics, int metricsPort,
+            BooleanSupplier ready) {
+        this.operationsPort = metricsPort;
+        this.operations = metricsPort == 0 ? null : Javalin.create(config -> {
+            config.concurrency.useVirtualThreads = true;
+            config.startup.showJavalinBanner = false;
+            config.routes.get("/metrics", metrics);
+            health(config.routes, ready);
+        });
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.http.compressionStrategy = CompressionStrategy.NONE;
@@ -38,11 +53,10 @@ public final class GatewayServer implements AutoCloseable {
                 ctx.header("X-Request-Id", requestId);
             });
 
-            config.routes.get("/health/live", ctx -> ctx.json(java.util.Map.of("status", "live")));
-            config.routes.get("/health/ready", ctx -> {
-                boolean isReady = ready.getAsBoolean();
-                ctx.status(isReady ? 200 : 503).json(java.util.Map.of("status", isReady ? "ready" : "not_ready"));
-            });
+            health(config.routes, ready);
+            if (metricsPort == 0) {
+                config.routes.get("/metrics", metrics);
+            }
 
             for (Operation operation : Operation.values()) {
                 config.routes.post(operation.route(), exchanges.model(OpenAiRequestRules.forOperation(operation),
@@ -68,8 +82,19 @@ public final class GatewayServer implements AutoCloseable {
         });
     }
 
+    private static void health(RoutesConfig routes, BooleanSupplier ready) {
+        routes.get("/health/live", ctx -> ctx.json(java.util.Map.of("status", "live")));
+        routes.get("/health/ready", ctx -> {
+            boolean isReady = ready.getAsBoolean();
+            ctx.status(isReady ? 200 : 503).json(java.util.Map.of("status", isReady ? "ready" : "not_ready"));
+        });
+    }
+
     public GatewayServer start(String host, int port) {
         app.start(host, port);
+        if (operations != null) {
+            operations.start(host, operationsPort);
+        }
         return this;
     }
 
@@ -79,6 +104,9 @@ public final class GatewayServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (operations != null) {
+            operations.stop();
+        }
         app.stop();
     }
 }

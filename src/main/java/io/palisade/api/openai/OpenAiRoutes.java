@@ -57,7 +57,13 @@ public final class OpenAiRoutes {
         if (call.stream()) {
             StringBuilder captured = capture.enabled() ? new StringBuilder() : null;
             EventSink sink = new ServletEventSink(ctx, record, admitted.rateLimitHeaders(), captured);
-            StreamOutcome outcome = backend.stream(call, sink);
+            long sent = System.nanoTime();
+            StreamOutcome outcome;
+            try {
+                outcome = backend.stream(call, sink);
+            } finally {
+                record.upstreamTime(System.nanoTime() - sent);
+            }
             record.usage(outcome.usage());
             record.content(prompt, captured == null ? null : capture.streamedAnswer(captured));
             if (outcome.error() == null) {
@@ -71,12 +77,19 @@ public final class OpenAiRoutes {
                 record.upstreamError(outcome.error());
                 record.failureReason(outcome.callerGone() ? "client_disconnected" : "upstream_stream_interrupted");
                 if (!outcome.callerGone()) {
+                    record.upstreamErrorKind("protocol");
                     writeStreamError(ctx, sink, outcome.error());
                 }
             }
             return;
         }
-        UpstreamAnswer answer = backend.call(call);
+        long sent = System.nanoTime();
+        UpstreamAnswer answer;
+        try {
+            answer = backend.call(call);
+        } finally {
+            record.upstreamTime(System.nanoTime() - sent);
+        }
         record.usage(answer.usage());
         record.content(prompt, capture.answer(answer.body()));
         admitted.rateLimitHeaders().forEach(ctx::header);

@@ -1,0 +1,17 @@
+package io.palisade.config;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * Metrics, probes, request logs and traces.
+ *
+ * @param metricsToken bearer token that may read /metrics (admin keys may too); empty: admin keys only
+ * @param metricsPort serve /metrics (and the health probes) on this separate listener instead; 0 = the main listener
+ * @param probeInterval how often each backend is actively probed
+ * @param requestLog one structured log line per request ("palisade.request" logger)
+ * @param otlpEndpoint OTLP/HTTP traces endpoint (…/v1/traces); null = tracing off
+ * @param serviceName service.name reported with traces
+ */
+public record ObservabilityConfig(Secret metricsToken, int metricsPort, Duration probeInterval, boolean requestLog, URI otlpEndpoint,
+        String serviceName) {}

@@ -1,0 +1,138 @@
+package io.palisade.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Every metric Palisade exports, defined in one place (docs/operations.md explains each; the
+ * shipped alert rules and dashboards are tested against these names). Labels are bounded: routes,
+ * public model names, backends, status classes and reason codes — never users or keys.
+ * Thread-safe.
+ */
+public final class GatewayMetrics {
+    private static final double[] LATENCY_BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+            60, 120, 300};
+    private static final double[] OVERHEAD_BUCKETS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1};
+    private static final double[] RATE_BUCKETS = {1, 2, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500, 1000};
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter requests;
+    private final Histogram duration;
+    private final Histogram timeToFirstToken;
+    private final Histogram upstreamDuration;
+    private final Histogram overhead;
+    private final Histogram streamTokensPerSecond;
+    private final Counter tokens;
+    private final Counter cost;
+    private final Gauge inFlight;
+    private final Counter upstreamErrors;
+    private final Counter refusals;
+    private final Histogram auditCommit;
+    private final Counter auditCommitFailures;
+    private final Gauge backendUp;
+
+    public GatewayMetrics() {
+        requests = Counter.builder().name("palisade_requests_total")
+                .help("Requests by route, public model, backend, status class and decision (allowed or the refusal reason)")
+                .labelNames("route", "model", "backend", "status_class", "decision").register(registry);
+        duration = Histogram.builder().name("palisade_request_duration_seconds").unit(Unit.SECONDS)
+                .help("Total time from request received to answer ended, admitted requests")
+                .labelNames("route", "model", "backend").classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
+        timeToFirstToken = Histogram.builder().name("palisade_time_to_first_token_seconds").unit(Unit.SECONDS)
+                .help("Time from request received to the first streamed event sent to the caller")
+                .labelNames("model", "backend").classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
+        upstreamDuration = Histogram.builder().name("palisade_upstream_duration_seconds").unit(Unit.SECONDS)
+                .help("Time spent waiting on the backend (request sent to answer ended)")
+                .labelNames("backend").classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
+        overhead = Histogram.builder().name("palisade_gateway_overhead_seconds").unit(Unit.SECONDS)
+                .help("The gateway's own time per admitted request: total time minus time waiting on the backend")
+                .labelNames("route").classicOnly().classicUpperBounds(OVERHEAD_BUCKETS).register(registry);
+        streamTokensPerSecond = Histogram.builder().name("palisade_stream_tokens_per_second")
+                .help("Completion tokens per second of finished streams, from first token to end")
+                .labelNames("model", "backend").classicOnly().classicUpperBounds(RATE_BUCKETS).register(registry);
+        tokens = Counter.builder().name("palisade_tokens_total").help("Tokens accounted, by public model, team and kind (prompt or completion)")
+                .labelNames("model", "team", "kind").register(registry);
+        cost = Counter.builder().name("palisade_cost_usd_total").help("Cost in US dollars by public model and team (from limits.pricing)")
+                .labelNames("model", "team").register(registry);
+        inFlight = Gauge.builder().name("palisade_requests_in_flight").help("Requests being processed right now").register(registry);
+        upstreamErrors = Counter.builder().name("palisade_upstream_errors_total")
+                .help("Backend failures by backend and kind (connect, timeout, 5xx, protocol)").labelNames("backend", "kind").register(registry);
+        refusals = Counter.builder().name("palisade_refusals_total")
+                .help("Requests refused by admission, by reason (rate_limited, tokens_rate_limited, concurrency_limited, budget_exceeded, ...)")
+                .labelNames("reason").register(registry);
+        auditCommit = Histogram.builder().name("palisade_audit_commit_seconds").unit(Unit.SECONDS)
+                .help("Time to commit one group of audit records").classicOnly().classicUpperBounds(OVERHEAD_BUCKETS).register(registry);
+        auditCommitFailures = Counter.builder().name("palisade_audit_commit_failures_total")
+                .help("Audit group commits that failed (requests were refused with 503)").register(registry);
+        backendUp = Gauge.builder().name("palisade_backend_up").help("1 when the backend answered its last health probe, else 0")
+                .labelNames("backend").register(registry);
+        JvmMetrics.builder().register(registry);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** Registers a gauge read at scrape time (queue depths). */
+    public void gauge(String name, String help, DoubleSupplier value) {
+        GaugeWithCallback.builder().name(name).help(help).callback(callback -> callback.call(value.getAsDouble())).register(registry);
+    }
+
+    public void requestStarted() {
+        inFlight.inc();
+    }
+
+    /** One finished request; {@code upstreamSeconds} negative when no backend was called. */
+    public void requestFinished(RequestOutcome outcome) {
+        inFlight.dec();
+        requests.labelValues(outcome.route(), outcome.model(), outcome.backend(), outcome.status() / 100 + "xx", outcome.decision()).inc();
+        if (!outcome.admitted()) {
+            if (outcome.refusedByLimits()) {
+                refusals.labelValues(outcome.decision()).inc();
+            }
+            return;
+        }
+        duration.labelValues(outcome.route(), outcome.model(), outcome.backend()).observe(outcome.totalSeconds());
+        if (outcome.upstreamSeconds() >= 0) {
+            upstreamDuration.labelValues(outcome.backend()).observe(outcome.upstreamSeconds());
+            overhead.labelValues(outcome.route()).observe(Math.max(0, outcome.totalSeconds() - outcome.upstreamSeconds()));
+        }
+        if (outcome.timeToFirstTokenSeconds() >= 0) {
+            timeToFirstToken.labelValues(outcome.model(), outcome.backend()).observe(outcome.timeToFirstTokenSeconds());
+            double streaming = outcome.totalSeconds() - outcome.timeToFirstTokenSeconds();
+            if (outcome.completionTokens() > 0 && streaming > 0) {
+                streamTokensPerSecond.labelValues(outcome.model(), outcome.backend()).observe(outcome.completionTokens() / streaming);
+            }
+        }
+        if (outcome.upstreamErrorKind() != null) {
+            upstreamErrors.labelValues(outcome.backend(), outcome.upstreamErrorKind()).inc();
+        }
+        if (outcome.promptTokens() > 0) {
+            tokens.labelValues(outcome.model(), outcome.team(), "prompt").inc(outcome.promptTokens());
+        }
+        if (outcome.completionTokens() > 0) {
+            tokens.labelValues(outcome.model(), outcome.team(), "completion").inc(outcome.completionTokens());
+        }
+        if (outcome.costUsd() > 0) {
+            cost.labelValues(outcome.model(), outcome.team()).inc(outcome.costUsd());
+        }
+    }
+
+    public void auditCommitted(long nanos) {
+        auditCommit.observe(nanos / 1e9);
+    }
+
+    public void auditCommitFailed() {
+        auditCommitFailures.inc();
+    }
+
+    public void backendProbed(String backend, boolean up) {
+        backendUp.labelValues(backend).set(up ? 1 : 0);
+    }
+}
