@@ -29,7 +29,7 @@ final class LoggingSetup {
         } else {
             PatternLayoutEncoder pattern = new PatternLayoutEncoder();
             pattern.setContext(context);
-            pattern.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n");
+            pattern.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg %kvp%n");
             pattern.start();
             encoder = pattern;
         }
