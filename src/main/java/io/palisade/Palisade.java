@@ -30,6 +30,8 @@ import io.palisade.metrics.GatewayMetrics;
 import io.palisade.metrics.MetricsAccess;
 import io.palisade.metrics.MetricsEndpoint;
 import io.palisade.server.Exchanges;
+import io.palisade.tracing.OtlpHttpExporter;
+import io.palisade.tracing.SpanExporter;
 import io.palisade.server.RequestLog;
 import io.palisade.server.GatewayServer;
 import io.palisade.server.JsonBodyReader;
@@ -67,11 +69,13 @@ public final class Palisade implements AutoCloseable {
     private final UsageRecorder usageRecorder;
     private final Counters counters;
     private final ScheduledExecutorService background;
+    private final SpanExporter spanExporter;
     private final Database database;
     private final Optional<String> bootstrapAdminKey;
 
     private Palisade(GatewayServer server, AuditWriter auditWriter, UsageRecorder usageRecorder, Counters counters,
-            ScheduledExecutorService background, Database database, Optional<String> bootstrapAdminKey) {
+            ScheduledExecutorService background, Database database, SpanExporter spanExporter, Optional<String> bootstrapAdminKey) {
+        this.spanExporter = spanExporter;
         this.server = server;
         this.auditWriter = auditWriter;
         this.usageRecorder = usageRecorder;
@@ -116,6 +120,8 @@ public final class Palisade implements AutoCloseable {
         background.scheduleWithFixedDelay(catalog::refresh, interval, interval, TimeUnit.MILLISECONDS);
 
         GatewayMetrics metrics = new GatewayMetrics();
+        SpanExporter spanExporter = config.observability().otlpEndpoint() == null ? SpanExporter.NONE
+                : new OtlpHttpExporter(config.observability().otlpEndpoint(), config.observability().serviceName(), json);
         BackendHealth health = new BackendHealth(backends, clock, metrics::backendProbed);
         long probeEvery = config.observability().probeInterval().toMillis();
         background.scheduleWithFixedDelay(health::probeAll, 0, probeEvery, TimeUnit.MILLISECONDS);
@@ -142,7 +148,7 @@ public final class Palisade implements AutoCloseable {
         PolicyDecisionPoint policy = new PolicyDecisionPoint(catalog, admission);
         JsonBodyReader bodies = new JsonBodyReader(json, config.server().maxBodyBytes());
         Exchanges exchanges = new Exchanges(registry, policy, admission, audit, bodies, config.server(), clock, metrics,
-                new RequestLog(config.observability().requestLog()));
+                new RequestLog(config.observability().requestLog()), spanExporter);
         OpenAiRoutes openAi = new OpenAiRoutes(backends, catalog, json, new ContentCapture(config.audit(), json));
         AdminRoutes admin = new AdminRoutes(exchanges, identities, new AuditRecords(auditStore, json), new AuditVerifier(auditStore),
                 catalog, health, config.backends(), bodies, json, limitsCodec, limitsRegistry, usage);
@@ -157,11 +163,12 @@ public final class Palisade implements AutoCloseable {
             auditWriter.close();
             usageRecorder.close();
             counters.close();
+            spanExporter.close();
             background.shutdownNow();
             database.close();
             throw e;
         }
-        return new Palisade(server, auditWriter, usageRecorder, counters, background, database, bootstrapAdminKey);
+        return new Palisade(server, auditWriter, usageRecorder, counters, background, database, spanExporter, bootstrapAdminKey);
     }
 
     public int port() {
@@ -180,6 +187,7 @@ public final class Palisade implements AutoCloseable {
         auditWriter.close();
         usageRecorder.close();
         counters.close();
+        spanExporter.close();
         background.shutdownNow();
         database.close();
     }

@@ -3,6 +3,7 @@ package io.palisade.audit;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.palisade.auth.Caller;
+import io.palisade.tracing.TraceContext;
 import io.palisade.upstream.TokenUsage;
 import java.time.Instant;
 
@@ -32,6 +33,8 @@ public final class RequestRecord {
     private boolean auditStarted;
     private long streamedEvents;
     private long upstreamNanos = -1;
+    private long upstreamStartNanos = -1;
+    private TraceContext trace = TraceContext.from(null);
     private String upstreamErrorKind;
     private String failureReason;
 
@@ -95,9 +98,29 @@ public final class RequestRecord {
         return firstByteNanos;
     }
 
-    /** Adds time spent waiting on a backend. */
-    public void upstreamTime(long nanos) {
+    /** Adds time spent waiting on a backend that was called at {@code startedNanos}. */
+    public void upstreamTime(long startedNanos, long nanos) {
+        if (upstreamStartNanos < 0) {
+            upstreamStartNanos = startedNanos;
+        }
         upstreamNanos = Math.max(0, upstreamNanos) + nanos;
+    }
+
+    /** When the first backend call started (System.nanoTime), -1 if none. */
+    public long upstreamStartNanos() {
+        return upstreamStartNanos;
+    }
+
+    public TraceContext trace() {
+        return trace;
+    }
+
+    public void trace(TraceContext context) {
+        this.trace = context;
+    }
+
+    public Instant receivedAt() {
+        return receivedAt;
     }
 
     public long upstreamNanos() {
@@ -172,9 +195,6 @@ public final class RequestRecord {
         return caller == null ? null : caller.user().id();
     }
 
-    Instant receivedAt() {
-        return receivedAt;
-    }
 
     /** The part known before the backend is called. */
     ObjectNode startedBody(String decision) {

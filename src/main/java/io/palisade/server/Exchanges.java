@@ -18,6 +18,11 @@ import io.palisade.config.ServerConfig;
 import io.palisade.metrics.GatewayMetrics;
 import io.palisade.metrics.RequestOutcome;
 import io.palisade.metrics.UpstreamErrorKind;
+import io.palisade.tracing.Span;
+import io.palisade.tracing.SpanExporter;
+import io.palisade.tracing.TraceContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.time.Clock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -49,11 +54,13 @@ public final class Exchanges {
     private final Clock clock;
     private final GatewayMetrics metrics;
     private final RequestLog requestLog;
+    private final SpanExporter spans;
 
     public Exchanges(KeyRegistry registry, PolicyDecisionPoint policy, AdmissionControl admission, AuditTrail audit,
-            JsonBodyReader bodies, ServerConfig server, Clock clock, GatewayMetrics metrics, RequestLog requestLog) {
+            JsonBodyReader bodies, ServerConfig server, Clock clock, GatewayMetrics metrics, RequestLog requestLog, SpanExporter spans) {
         this.metrics = metrics;
         this.requestLog = requestLog;
+        this.spans = spans;
         this.registry = registry;
         this.policy = policy;
         this.admission = admission;
@@ -144,6 +151,7 @@ public final class Exchanges {
         Long start = ctx.attribute(START_NANOS);
         RequestRecord record = new RequestRecord(requestId, clock.instant(), start == null ? System.nanoTime() : start,
                 clientAddress(ctx), ctx.method().name(), ctx.path());
+        record.trace(TraceContext.from(ctx.header("traceparent")));
         Exchange exchange = new Exchange();
         metrics.requestStarted();
         try {
@@ -184,6 +192,36 @@ public final class Exchanges {
                 Math.max(0, record.usage().promptTokens()), Math.max(0, record.usage().completionTokens()), costMicros / 1e6, team,
                 record.upstreamErrorKind()));
         requestLog.log(record, status, decision, totalSeconds * 1000);
+        if (spans.enabled() && record.trace().sampled()) {
+            exportSpans(ctx, record, status, decision, now);
+        }
+    }
+
+    /** The gateway's server span and, when a backend was called, its client span. */
+    private void exportSpans(Context ctx, RequestRecord record, int status, String decision, long endNanos) {
+        TraceContext trace = record.trace();
+        long epochStart = record.receivedAt().getEpochSecond() * 1_000_000_000L + record.receivedAt().getNano();
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("http.request.method", record.method());
+        attributes.put("http.route", routeTemplate(ctx));
+        attributes.put("http.response.status_code", status);
+        attributes.put("palisade.request_id", record.requestId());
+        attributes.put("palisade.decision", decision);
+        attributes.put("palisade.model", record.requestedModel());
+        attributes.put("palisade.key_id", record.caller() == null ? null : record.caller().key().id());
+        attributes.put("gen_ai.usage.input_tokens", record.usage().promptTokens() >= 0 ? record.usage().promptTokens() : null);
+        attributes.put("gen_ai.usage.output_tokens", record.usage().completionTokens() >= 0 ? record.usage().completionTokens() : null);
+        spans.export(new Span(trace.traceId(), trace.serverSpanId(), trace.parentSpanId(), record.method() + " " + routeTemplate(ctx), 2,
+                epochStart, epochStart + (endNanos - record.startNanos()), attributes, status >= 500));
+        if (record.upstreamStartNanos() >= 0) {
+            long clientStart = epochStart + (record.upstreamStartNanos() - record.startNanos());
+            Map<String, Object> client = new LinkedHashMap<>();
+            client.put("palisade.backend", record.backend());
+            client.put("gen_ai.request.model", record.requestedModel());
+            client.put("error.type", record.upstreamErrorKind());
+            spans.export(new Span(trace.traceId(), trace.clientSpanId(), trace.serverSpanId(), "backend " + record.backend(), 3,
+                    clientStart, clientStart + record.upstreamNanos(), client, record.upstreamErrorKind() != null));
+        }
     }
 
     /** The route as registered ("/admin/users/{user}"), so metric labels stay bounded. */

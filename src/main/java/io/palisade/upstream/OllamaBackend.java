@@ -50,7 +50,7 @@ public final class OllamaBackend implements Backend {
     public UpstreamAnswer call(UpstreamCall call) {
         ObjectNode request = translate(call);
         request.put("stream", false);
-        try (UpstreamHttp.Exchange exchange = http.post(path(call.operation()), bytes(request), call.requestId(), Map.of())) {
+        try (UpstreamHttp.Exchange exchange = http.post(path(call.operation()), bytes(request), call.requestId(), call.headers())) {
             JsonNode answer = http.readJson(exchange);
             String id = responseId(call);
             long created = clock.instant().getEpochSecond();
@@ -74,7 +74,7 @@ public final class OllamaBackend implements Backend {
         OllamaStreamTranslator translator = new OllamaStreamTranslator(json,
                 call.operation() == Operation.CHAT ? OllamaStreamTranslator.Kind.CHAT : OllamaStreamTranslator.Kind.COMPLETION,
                 call.publicModel(), responseId(call), clock.instant().getEpochSecond(), call.callerWantsStreamUsage());
-        try (UpstreamHttp.Exchange exchange = http.post(path(call.operation()), bytes(request), call.requestId(), Map.of());
+        try (UpstreamHttp.Exchange exchange = http.post(path(call.operation()), bytes(request), call.requestId(), call.headers());
              BufferedReader reader = new BufferedReader(new InputStreamReader(exchange.body(), StandardCharsets.UTF_8))) {
             while (!translator.finished()) {
                 String line;

@@ -44,7 +44,7 @@ public final class OpenAiBackend implements Backend {
     public UpstreamAnswer call(UpstreamCall call) {
         ObjectNode request = call.body().deepCopy();
         request.put("model", call.upstreamModel());
-        try (UpstreamHttp.Exchange exchange = http.post(path(call.operation()), bytes(request), call.requestId(), Map.of())) {
+        try (UpstreamHttp.Exchange exchange = http.post(path(call.operation()), bytes(request), call.requestId(), call.headers())) {
             JsonNode answer = http.readJson(exchange);
             if (!(answer instanceof ObjectNode body)) {
                 throw new PalisadeException(ErrorCode.UPSTREAM_BAD_RESPONSE, "backend '" + name() + "' sent a bad answer: not a JSON object");
@@ -68,7 +68,7 @@ public final class OpenAiBackend implements Backend {
         String publicModelField = "\"model\":\"" + call.publicModel() + "\"";
         boolean rename = !call.upstreamModel().equals(call.publicModel());
         TokenUsage usage = TokenUsage.UNKNOWN;
-        try (UpstreamHttp.Exchange exchange = http.post(path(call.operation()), bytes(request), call.requestId(), Map.of());
+        try (UpstreamHttp.Exchange exchange = http.post(path(call.operation()), bytes(request), call.requestId(), call.headers());
              BufferedReader reader = new BufferedReader(new InputStreamReader(exchange.body(), StandardCharsets.UTF_8))) {
             String line;
             while (true) {

@@ -52,7 +52,8 @@ public final class OpenAiRoutes {
         if (backend == null) {
             throw new PalisadeException(ErrorCode.UPSTREAM_UNAVAILABLE, "backend '" + route.backend() + "' is not configured");
         }
-        UpstreamCall call = new UpstreamCall(operation, body, route.publicName(), route.upstreamModel(), record.requestId());
+        UpstreamCall call = new UpstreamCall(operation, body, route.publicName(), route.upstreamModel(), record.requestId(),
+                record.trace().backendTraceparent());
         String prompt = capture.prompt(body);
         if (call.stream()) {
             StringBuilder captured = capture.enabled() ? new StringBuilder() : null;
@@ -62,7 +63,7 @@ public final class OpenAiRoutes {
             try {
                 outcome = backend.stream(call, sink);
             } finally {
-                record.upstreamTime(System.nanoTime() - sent);
+                record.upstreamTime(sent, System.nanoTime() - sent);
             }
             record.usage(outcome.usage());
             record.content(prompt, captured == null ? null : capture.streamedAnswer(captured));
@@ -88,7 +89,7 @@ public final class OpenAiRoutes {
         try {
             answer = backend.call(call);
         } finally {
-            record.upstreamTime(System.nanoTime() - sent);
+            record.upstreamTime(sent, System.nanoTime() - sent);
         }
         record.usage(answer.usage());
         record.content(prompt, capture.answer(answer.body()));
