@@ -61,6 +61,10 @@ class AdminCliIntegrationTest {
             CliRun usageCsv = CliRun.of(concat(new String[] {"usage", "--by", "day", "--format", "csv"}, server));
             assertThat(usageCsv.out()).startsWith("day,requests");
 
+            CliRun status = CliRun.of(concat(new String[] {"status"}, server));
+            assertThat(status.exit()).as(status.err()).isZero();
+            assertThat(status.out()).contains("local").contains("down").contains("ready: at least one backend answers");
+
             CliRun verify = CliRun.of(concat(new String[] {"audit", "verify", "--remote"}, server));
             assertThat(verify.exit()).isZero();
             assertThat(verify.out()).contains("intact");

@@ -31,6 +31,23 @@ class ConfigLoaderTest {
         assertThat(config.adminKey().isPresent()).isFalse();
         assertThat(config.logging()).isEqualTo(new LoggingConfig("info", "console"));
         assertThat(config.discoveryInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.observability().metricsToken().isPresent()).isFalse();
+        assertThat(config.observability().metricsPort()).isZero();
+        assertThat(config.observability().probeInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.observability().requestLog()).isTrue();
+        assertThat(config.observability().otlpEndpoint()).isNull();
+        assertThat(config.observability().serviceName()).isEqualTo("palisade");
+        LimitsConfig limits = config.limits();
+        assertThat(limits.defaultTokensPerMinute()).isZero();
+        assertThat(limits.defaultMaxConcurrent()).isZero();
+        assertThat(limits.maxPromptTokens()).isZero();
+        assertThat(limits.maxOutputTokens()).isZero();
+        assertThat(limits.clampOutput()).isFalse();
+        assertThat(limits.defaultOutputCap()).isEqualTo(1024);
+        assertThat(limits.tokensCounted()).isEqualTo(LimitsConfig.TokensCounted.TOTAL);
+        assertThat(limits.redisUrl()).isNull();
+        assertThat(limits.failOpen()).isFalse();
+        assertThat(limits.pricing()).isEmpty();
     }
 
     @Test
@@ -92,6 +109,11 @@ class ConfigLoaderTest {
         assertError("server: [1, 2]", "server: expected a mapping");
         assertError("server: {port: [1]}", "server.port: expected a single value");
         assertError("logging: {level: loud}", "logging.level: expected one of");
+        assertError("limits: {output_cap_mode: trim}", "limits.output_cap_mode: expected reject or clamp");
+        assertError("limits: {redis_url: \"localhost:6379\"}", "limits.redis_url: expected redis://host:port");
+        assertError("limits: {pricing: [{model: x, prompt_per_1k: -1}]}", "limits.pricing[0].prompt_per_1k: expected a number of at least 0");
+        assertError("tracing: {otlp_endpoint: \"grpc://collector:4317\"}", "tracing.otlp_endpoint: expected an http(s) URL");
+        assertError("health: {probe_interval: 10ms}", "health.probe_interval: must be at least 100ms");
         assertError("server: {port: 1\n  bad", "config is not valid YAML");
     }
 
