@@ -37,6 +37,7 @@ import io.palisade.server.GatewayServer;
 import io.palisade.server.JsonBodyReader;
 import io.palisade.store.AuditStore;
 import io.palisade.store.Database;
+import io.palisade.store.StoreHealth;
 import io.palisade.store.IdentityVersionStore;
 import io.palisade.store.LimitsStore;
 import io.palisade.store.UsageStore;
@@ -124,7 +125,11 @@ public final class Palisade implements AutoCloseable {
                 : new OtlpHttpExporter(config.observability().otlpEndpoint(), config.observability().serviceName(), json);
         BackendHealth health = new BackendHealth(backends, clock, metrics::backendProbed);
         long probeEvery = config.observability().probeInterval().toMillis();
-        background.scheduleWithFixedDelay(health::probeAll, 0, probeEvery, TimeUnit.MILLISECONDS);
+        StoreHealth storeHealth = new StoreHealth(database);
+        background.scheduleWithFixedDelay(() -> {
+            storeHealth.check();
+            health.probeAll();
+        }, 0, probeEvery, TimeUnit.MILLISECONDS);
 
         AuditWriter auditWriter = new AuditWriter(auditStore, config.audit().groupCommitMaxBatch(), new AuditWriter.CommitObserver() {
             @Override
@@ -156,7 +161,7 @@ public final class Palisade implements AutoCloseable {
                 authorization -> MetricsAccess.allows(authorization, config.observability().metricsToken(), registry));
 
         GatewayServer server = new GatewayServer(exchanges, openAi, admin::register, metricsEndpoint,
-                config.observability().metricsPort(), () -> auditWriter.healthy() && health.anyUp());
+                config.observability().metricsPort(), () -> storeHealth.writable() && auditWriter.healthy() && health.anyUp());
         try {
             server.start(config.server().host(), config.server().port());
         } catch (RuntimeException e) {
