@@ -120,7 +120,7 @@ public final class Palisade implements AutoCloseable {
         long interval = config.discoveryInterval().toMillis();
         background.scheduleWithFixedDelay(catalog::refresh, interval, interval, TimeUnit.MILLISECONDS);
 
-        GatewayMetrics metrics = new GatewayMetrics();
+        GatewayMetrics metrics = new GatewayMetrics(config.observability().perUserMetrics(), config.observability().maxMetricUsers());
         SpanExporter spanExporter = config.observability().otlpEndpoint() == null ? SpanExporter.NONE
                 : new OtlpHttpExporter(config.observability().otlpEndpoint(), config.observability().serviceName(), json);
         BackendHealth health = new BackendHealth(backends, clock, metrics::backendProbed);

@@ -107,7 +107,7 @@ public final class ConfigLoader {
 
     private static ObservabilityConfig observability(ConfigSection top, ConfigSection logging) {
         ConfigSection metrics = top.section("metrics");
-        metrics.rejectUnknownKeys(Set.of("token", "port"));
+        metrics.rejectUnknownKeys(Set.of("token", "port", "per_user", "max_users"));
         ConfigSection health = top.section("health");
         health.rejectUnknownKeys(Set.of("probe_interval"));
         ConfigSection tracing = top.section("tracing");
@@ -129,7 +129,8 @@ public final class ConfigLoader {
             }
         }
         return new ObservabilityConfig(metrics.secret("token"), metrics.integer("port", 0, 0, 65535), probeInterval,
-                logging.bool("requests", true), otlp, tracing.string("service_name", "palisade"));
+                logging.bool("requests", true), otlp, tracing.string("service_name", "palisade"), metrics.bool("per_user", false),
+                metrics.integer("max_users", 100, 1, 10_000));
     }
 
     private static LimitsConfig limits(ConfigSection limits) {

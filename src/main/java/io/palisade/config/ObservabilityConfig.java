@@ -12,6 +12,8 @@ import java.time.Duration;
  * @param requestLog one structured log line per request ("palisade.request" logger)
  * @param otlpEndpoint OTLP/HTTP traces endpoint (…/v1/traces); null = tracing off
  * @param serviceName service.name reported with traces
+ * @param perUserMetrics also count requests and tokens per user (label {@code user}); off by default
+ * @param maxMetricUsers with per-user metrics, how many distinct users get their own label; later ones count as "other"
  */
 public record ObservabilityConfig(Secret metricsToken, int metricsPort, Duration probeInterval, boolean requestLog, URI otlpEndpoint,
-        String serviceName) {}
+        String serviceName, boolean perUserMetrics, int maxMetricUsers) {}

@@ -36,8 +36,22 @@ public final class GatewayMetrics {
     private final Histogram auditCommit;
     private final Counter auditCommitFailures;
     private final Gauge backendUp;
+    private final Counter userRequests;
+    private final Counter userTokens;
+    private final int maxUsers;
+    private final java.util.Set<String> labelledUsers = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /** No per-user series. */
     public GatewayMetrics() {
+        this(false, 0);
+    }
+
+    /**
+     * {@code perUser}: also count requests and tokens per user, for at most {@code maxUsers}
+     * distinct users (the rest share the label "other"), so cardinality stays bounded.
+     */
+    public GatewayMetrics(boolean perUser, int maxUsers) {
+        this.maxUsers = maxUsers;
         requests = Counter.builder().name("palisade_requests_total")
                 .help("Requests by route, public model, backend, status class and decision (allowed or the refusal reason)")
                 .labelNames("route", "model", "backend", "status_class", "decision").register(registry);
@@ -72,6 +86,11 @@ public final class GatewayMetrics {
                 .help("Audit group commits that failed (requests were refused with 503)").register(registry);
         backendUp = Gauge.builder().name("palisade_backend_up").help("1 when the backend answered its last health probe, else 0")
                 .labelNames("backend").register(registry);
+        userRequests = perUser ? Counter.builder().name("palisade_user_requests_total")
+                .help("Requests per user (metrics.per_user; capped at metrics.max_users, then \"other\")").labelNames("user", "decision")
+                .register(registry) : null;
+        userTokens = perUser ? Counter.builder().name("palisade_user_tokens_total")
+                .help("Tokens per user (metrics.per_user; capped)").labelNames("user").register(registry) : null;
         JvmMetrics.builder().register(registry);
     }
 
@@ -91,6 +110,14 @@ public final class GatewayMetrics {
     /** One finished request; {@code upstreamSeconds} negative when no backend was called. */
     public void requestFinished(RequestOutcome outcome) {
         inFlight.dec();
+        if (userRequests != null && outcome.user() != null) {
+            String user = userLabel(outcome.user());
+            userRequests.labelValues(user, outcome.admitted() ? "allowed" : "denied").inc();
+            long tokensUsed = outcome.promptTokens() + outcome.completionTokens();
+            if (tokensUsed > 0) {
+                userTokens.labelValues(user).inc(tokensUsed);
+            }
+        }
         requests.labelValues(outcome.route(), outcome.model(), outcome.backend(), outcome.status() / 100 + "xx", outcome.decision()).inc();
         if (!outcome.admitted()) {
             if (outcome.refusedByLimits()) {
@@ -122,6 +149,19 @@ public final class GatewayMetrics {
         if (outcome.costUsd() > 0) {
             cost.labelValues(outcome.model(), outcome.team()).inc(outcome.costUsd());
         }
+    }
+
+    private String userLabel(String user) {
+        if (labelledUsers.contains(user)) {
+            return user;
+        }
+        synchronized (labelledUsers) {
+            if (labelledUsers.size() < maxUsers) {
+                labelledUsers.add(user);
+                return user;
+            }
+        }
+        return labelledUsers.contains(user) ? user : "other";
     }
 
     public void auditCommitted(long nanos) {

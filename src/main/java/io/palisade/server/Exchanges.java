@@ -190,7 +190,7 @@ public final class Exchanges {
                 record.upstreamNanos() < 0 ? -1 : record.upstreamNanos() / 1e9,
                 streamed ? (record.firstByteNanos() - record.startNanos()) / 1e9 : -1,
                 Math.max(0, record.usage().promptTokens()), Math.max(0, record.usage().completionTokens()), costMicros / 1e6, team,
-                record.upstreamErrorKind()));
+                record.upstreamErrorKind(), record.caller() == null ? null : record.caller().user().email()));
         requestLog.log(record, status, decision, totalSeconds * 1000);
         if (spans.enabled() && record.trace().sampled()) {
             exportSpans(ctx, record, status, decision, now);

@@ -68,6 +68,24 @@ class MetricsIntegrationTest {
     }
 
     @Test
+    void perUserSeriesAreOffByDefaultAndCappedWhenOn(@TempDir Path dir) {
+        try (TestGateway gateway = TestGateway.start(dir, "metrics: {per_user: true, max_users: 2}")) {
+            // the administrator setting the users up takes the first label
+            String first = gateway.userWithKey("first@example.com", List.of("llama3.2:1b"), 0);
+            String second = gateway.userWithKey("second@example.com", List.of("llama3.2:1b"), 0);
+            gateway.post(ROUTE, first, CHAT.formatted("llama3.2:1b"));
+            gateway.post(ROUTE, second, CHAT.formatted("llama3.2:1b"));
+            Scrape scrape = scrape(gateway);
+            assertThat(scrape.value("palisade_user_requests_total", "user", "first@example.com", "decision", "allowed")).isEqualTo(1);
+            assertThat(scrape.value("palisade_user_requests_total", "user", "other", "decision", "allowed")).isEqualTo(1);
+            assertThat(scrape.has("palisade_user_tokens_total")).isTrue();
+        }
+        try (TestGateway gateway = TestGateway.start(dir.resolve("off"))) {
+            assertThat(scrape(gateway).has("palisade_user_requests_total")).isFalse();
+        }
+    }
+
+    @Test
     void scrapingNeedsTheTokenOrAnAdminKey(@TempDir Path dir) {
         try (TestGateway gateway = TestGateway.start(dir, "metrics: {token: \"scrape-token-123\"}")) {
             String key = gateway.userWithKey("nosy@example.com", List.of("*"));
