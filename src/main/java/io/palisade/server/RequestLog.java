@@ -4,6 +4,7 @@ import io.palisade.audit.RequestRecord;
 import io.palisade.upstream.TokenUsage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One structured line per request on the {@code palisade.request} logger: request id, user, key
@@ -24,18 +25,25 @@ public final class RequestLog {
             return;
         }
         TokenUsage usage = record.usage();
-        LOG.atInfo()
-                .addKeyValue("request_id", record.requestId())
-                .addKeyValue("user", record.caller() == null ? null : record.caller().user().email())
-                .addKeyValue("key_id", record.caller() == null ? null : record.caller().key().id())
-                .addKeyValue("route", record.route())
-                .addKeyValue("model", record.requestedModel())
-                .addKeyValue("backend", record.backend())
-                .addKeyValue("status", status)
-                .addKeyValue("decision", decision)
-                .addKeyValue("latency_ms", Math.round(latencyMillis * 100) / 100.0)
-                .addKeyValue("prompt_tokens", usage.promptTokens() >= 0 ? usage.promptTokens() : null)
-                .addKeyValue("completion_tokens", usage.completionTokens() >= 0 ? usage.completionTokens() : null)
-                .log("{} {} {} {}", record.method(), record.route(), status, decision);
+        LoggingEventBuilder line = LOG.atInfo();
+        put(line, "request_id", record.requestId());
+        put(line, "user", record.caller() == null ? null : record.caller().user().email());
+        put(line, "key_id", record.caller() == null ? null : record.caller().key().id());
+        put(line, "route", record.route());
+        put(line, "model", record.requestedModel());
+        put(line, "backend", record.backend());
+        put(line, "status", status);
+        put(line, "decision", decision);
+        put(line, "latency_ms", Math.round(latencyMillis * 100) / 100.0);
+        put(line, "prompt_tokens", usage.promptTokens() >= 0 ? usage.promptTokens() : null);
+        put(line, "completion_tokens", usage.completionTokens() >= 0 ? usage.completionTokens() : null);
+        line.log("{} {} {} {}", record.method(), record.route(), status, decision);
+    }
+
+    /** Absent values are left out rather than logged as "null". */
+    private static void put(LoggingEventBuilder line, String key, Object value) {
+        if (value != null) {
+            line.addKeyValue(key, value);
+        }
     }
 }
