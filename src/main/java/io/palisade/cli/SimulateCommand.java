@@ -1,7 +1,9 @@
 package io.palisade.cli;
 
+import io.palisade.simulate.EvaluationDoubleOptions;
 import io.palisade.simulate.Simulator;
 import io.palisade.simulate.SimulatorConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,6 +41,18 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed for the injected failures.")
     long seed;
 
+    @Option(names = "--knowledge", paramLabel = "FILE",
+            description = "Golden-set JSONL (question, reference per line) whose questions the models answer, right with their --accuracy.")
+    Path knowledgeFile;
+
+    @Option(names = "--accuracy", paramLabel = "MODEL=FRACTION",
+            description = "Share (0..1) of --knowledge questions MODEL answers right (default 1). Repeatable.")
+    List<String> accuracies;
+
+    @Option(names = "--judge", paramLabel = "MODEL=MODE",
+            description = "Make MODEL a judge: strict, lenient, harsh, malformed-first or malformed-always. Repeatable.")
+    List<String> judges;
+
     @Override
     public Integer call() throws InterruptedException {
         SimulatorConfig config;
@@ -48,6 +62,8 @@ final class SimulateCommand implements Callable<Integer> {
             if (models != null && !models.isEmpty()) {
                 config = config.withModels(models);
             }
+            // After the models, so that the doubles can be checked against the models served.
+            config = EvaluationDoubleOptions.parse(knowledgeFile, accuracies, judges).applyTo(config);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), PalisadeCommand.EXIT_USAGE);
         }

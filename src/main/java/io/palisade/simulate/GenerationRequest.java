@@ -14,7 +14,7 @@ import java.util.List;
  * @param stop stop sequences; the answer ends before the first one found
  * @param ignoreEos vLLM's {@code ignore_eos}: keep generating until {@code maxTokens}
  * @param format free text or JSON
- * @param think whether to produce reasoning text before the answer
+ * @param thinking whether reasoning text was asked for, refused, or left to the model
  * @param tools the tools offered
  */
 record GenerationRequest(
@@ -27,7 +27,7 @@ record GenerationRequest(
         List<String> stop,
         boolean ignoreEos,
         OutputFormat format,
-        boolean think,
+        Thinking thinking,
         ToolRequest tools) {
 
     enum PromptStyle {
@@ -37,8 +37,25 @@ record GenerationRequest(
         RAW
     }
 
+    /**
+     * The request's reasoning switch. Left unspecified, a reasoning model reasons in its content
+     * inside {@code <think>} tags, as Qwen3 and DeepSeek-R1 do when their server does not separate it.
+     */
+    enum Thinking {
+        UNSPECIFIED,
+        /** Reasoning is asked for and reported apart from the content ({@code think: true}). */
+        ENABLED,
+        /** Reasoning is switched off ({@code think: false}). */
+        DISABLED
+    }
+
     GenerationRequest {
         messages = List.copyOf(messages);
         stop = List.copyOf(stop);
+    }
+
+    /** Whether to produce reasoning text, reported apart from the answer, before the answer. */
+    boolean think() {
+        return thinking == Thinking.ENABLED;
     }
 }

@@ -1,5 +1,6 @@
 package io.palisade.simulate;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,21 @@ final class ModelCatalog {
         return models.values().stream()
                 .filter(model -> model.taggedName().equals(withDefaultTag(requested)))
                 .findFirst();
+    }
+
+    /**
+     * The configured name a requested name refers to, so that "qwen3" and "qwen3:latest" count as one
+     * model; a name not served stays as it is.
+     */
+    String servedName(String requested) {
+        return find(requested).map(ModelDescriptor::name).orElse(requested);
+    }
+
+    /** The same settings, keyed by {@link #servedName served names} so requests find them under either spelling. */
+    <V> Map<String, V> byServedName(Map<String, V> settings) {
+        var keyed = new HashMap<String, V>();
+        settings.forEach((model, value) -> keyed.put(servedName(model), value));
+        return Map.copyOf(keyed);
     }
 
     /** A 64-hex-digit digest, stable per model name unless overridden. */

@@ -132,7 +132,7 @@ final class OllamaEndpoints {
                 options.stringOrStrings("stop"),
                 false,
                 format(body.get("format")),
-                think(body.get("think")),
+                thinking(body.get("think")),
                 tools);
     }
 
@@ -167,16 +167,16 @@ final class OllamaEndpoints {
         throw ApiError.badRequest("invalid format: " + format + "; expected \"json\" or a JSON schema", "format");
     }
 
-    private static boolean think(JsonNode think) {
+    private static GenerationRequest.Thinking thinking(JsonNode think) {
         if (think == null) {
-            return false;
+            return GenerationRequest.Thinking.UNSPECIFIED;
         }
         if (think.isBoolean()) {
-            return think.asBoolean();
+            return think.asBoolean() ? GenerationRequest.Thinking.ENABLED : GenerationRequest.Thinking.DISABLED;
         }
         // gpt-oss style levels.
         if (think.isTextual() && List.of("high", "medium", "low").contains(think.asText())) {
-            return true;
+            return GenerationRequest.Thinking.ENABLED;
         }
         throw ApiError.badRequest("invalid think value: " + think, "think");
     }

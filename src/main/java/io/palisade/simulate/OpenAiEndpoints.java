@@ -106,8 +106,26 @@ final class OpenAiEndpoints {
                 body.stringOrStrings("stop"),
                 body.bool("ignore_eos", false),
                 format(body.object("response_format")),
-                false,
+                thinking(body),
                 tools);
+    }
+
+    /**
+     * This API reports no separate reasoning, so thinking is never {@code ENABLED} here; it can only
+     * be switched off: by vLLM's and SGLang's {@code chat_template_kwargs.enable_thinking}, or by the
+     * {@code think} and {@code reasoning_effort} fields Ollama's compatibility layer reads. Fields of
+     * an unexpected type are ignored, as they were before this switch was read.
+     */
+    private static GenerationRequest.Thinking thinking(RequestBody body) {
+        JsonNode think = body.get("think");
+        JsonNode templateSwitch = body.get("chat_template_kwargs") == null
+                ? null
+                : body.get("chat_template_kwargs").get("enable_thinking");
+        JsonNode effort = body.get("reasoning_effort");
+        boolean off = (think != null && think.isBoolean() && !think.asBoolean())
+                || (templateSwitch != null && templateSwitch.isBoolean() && !templateSwitch.asBoolean())
+                || (effort != null && effort.isTextual() && effort.asText().equals("none"));
+        return off ? GenerationRequest.Thinking.DISABLED : GenerationRequest.Thinking.UNSPECIFIED;
     }
 
     /** {@code max_completion_tokens} supersedes the older {@code max_tokens}. */

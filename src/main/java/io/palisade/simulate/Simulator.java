@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +53,11 @@ public final class Simulator implements AutoCloseable {
         this.pacer = new Pacer(config.tokensPerSecond());
         var failures = new FailureInjector(config.errorRate(), config.disconnectRate(), config.seed());
         var gate = new ResponseGate(failures, pacer, replies, config.latency());
-        var generator = new TextGenerator(tokenizer, new ToolCallPlanner(), new StructuredAnswer(replies), replies);
+        warnAboutModelsNotServed(config);
+        var knowledge = new KnowledgeBase(config.knowledge(), config.accuracy(), catalog, config.seed());
+        var judge = new Judge(config.judgeModes(), catalog, replies, config.seed());
+        var generator = new TextGenerator(tokenizer, new ToolCallPlanner(), new StructuredAnswer(replies), replies,
+                knowledge, judge);
         this.ollama = new OllamaEndpoints(mapper, replies, gate, catalog, loadedModels, generator,
                 new OllamaResponseWriter(replies, pacer, clock), config.seed());
         this.ollamaModels = new OllamaModelEndpoints(mapper, replies, gate, catalog, loadedModels);
@@ -123,6 +128,17 @@ public final class Simulator implements AutoCloseable {
      */
     public void setModelDigest(String model, String digest) {
         catalog.overrideDigest(model, digest);
+    }
+
+    /** A misspelt model name would silently leave that model at full accuracy or not judging. */
+    private void warnAboutModelsNotServed(SimulatorConfig settings) {
+        var named = new TreeSet<String>(settings.accuracy().keySet());
+        named.addAll(settings.judgeModes().keySet());
+        for (String model : named) {
+            if (catalog.find(model).isEmpty()) {
+                LOG.warn("accuracy or judge mode set for {}, which this simulator does not serve", model);
+            }
+        }
     }
 
     private void configure(JavalinConfig javalin) {

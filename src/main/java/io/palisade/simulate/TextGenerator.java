@@ -2,11 +2,14 @@ package io.palisade.simulate;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
 
 /**
- * Produces the simulated answer and its token accounting; a pure function of the request.
+ * Produces the simulated answer and its token accounting; a pure function of the request, except
+ * for the evaluation doubles (a {@link Judge}'s verdicts and a {@link KnowledgeBase}'s answers),
+ * which also depend on how often the same thing was asked before.
  *
  * <p>The answer opens with {@code "Simulated answer to: <first eight words of the last user
  * message>."} so a test can see which prompt was answered, then continues with filler words drawn
@@ -14,6 +17,12 @@ import java.util.Random;
  * seed (the seed is ignored at temperature 0, as greedy decoding ignores it). Left alone an answer
  * is {@value #DEFAULT_COMPLETION_TOKENS} tokens long; {@code maxTokens} cuts it (finish reason
  * length) and stop sequences end it early.
+ *
+ * <p>A grading request to a judge model is answered with the judge's verdict, and a known question
+ * with its right or wrong answer; these answers go through the same thinking, stop and cap rules,
+ * and are counted the same way. A reasoning model (Qwen3, DeepSeek-R1) not told whether to think
+ * opens a known answer with its reasoning in {@code <think>} tags, as such models do unless the
+ * server separates the reasoning; only known answers do, so other answers stay as they were.
  *
  * <p>Prompt tokens are the {@link SimulatedTokenizer} tokens of every message's text, plus
  * {@value #PER_MESSAGE_OVERHEAD} tokens per message for the chat template's role marker and
@@ -25,6 +34,8 @@ final class TextGenerator {
     static final int DEFAULT_COMPLETION_TOKENS = 24;
     static final int PER_MESSAGE_OVERHEAD = 3;
     private static final int PROMPT_WORDS_ECHOED = 8;
+    /** Model names that reason in their content when nobody says otherwise. */
+    private static final List<String> REASONING_MODELS = List.of("qwen3", "deepseek-r1");
     private static final List<String> VOCABULARY = List.of(
             "the", "model", "gateway", "request", "token", "answer", "simple", "quiet", "river", "stone",
             "light", "signal", "window", "garden", "paper", "silver", "orbit", "harbor", "meadow", "lantern",
@@ -35,13 +46,17 @@ final class TextGenerator {
     private final ToolCallPlanner toolCallPlanner;
     private final StructuredAnswer structuredAnswer;
     private final JsonReplies replies;
+    private final KnowledgeBase knowledge;
+    private final Judge judge;
 
     TextGenerator(SimulatedTokenizer tokenizer, ToolCallPlanner toolCallPlanner, StructuredAnswer structuredAnswer,
-            JsonReplies replies) {
+            JsonReplies replies, KnowledgeBase knowledge, Judge judge) {
         this.tokenizer = tokenizer;
         this.toolCallPlanner = toolCallPlanner;
         this.structuredAnswer = structuredAnswer;
         this.replies = replies;
+        this.knowledge = knowledge;
+        this.judge = judge;
     }
 
     Generation generate(GenerationRequest request) {
@@ -50,7 +65,11 @@ final class TextGenerator {
         Random random = new Random(textSeed(request));
         List<String> thinking = request.think() ? tokenizer.pieces(reasoning(lastUserText)) : List.of();
 
-        Optional<ToolCall> toolCall = toolCallPlanner.plan(request.tools(), request.messages(), lastUserText);
+        // A verdict or a known answer is what the test scripted, so it wins over a tool call.
+        Optional<String> scripted = scriptedContent(request, lastUserText, random);
+        Optional<ToolCall> toolCall = scripted.isPresent()
+                ? Optional.empty()
+                : toolCallPlanner.plan(request.tools(), request.messages(), lastUserText);
         if (toolCall.isPresent()) {
             int completionTokens = tokenizer.count(String.join("", thinking))
                     + tokenizer.count(toolCall.get().name())
@@ -59,10 +78,12 @@ final class TextGenerator {
                     promptTokens, completionTokens);
         }
 
-        String prose = prose(lastUserText, random, naturalLength(request));
-        String content = request.format().kind() == OutputFormat.Kind.TEXT
-                ? prose
-                : structuredAnswer.render(request.format(), prose, random);
+        String content = scripted.orElseGet(() -> {
+            String prose = prose(lastUserText, random, naturalLength(request));
+            return request.format().kind() == OutputFormat.Kind.TEXT
+                    ? prose
+                    : structuredAnswer.render(request.format(), prose, random);
+        });
         List<String> contentPieces = tokenizer.pieces(cutAtStop(content, request.stop()));
 
         var finishReason = Generation.FinishReason.STOP;
@@ -88,6 +109,31 @@ final class TextGenerator {
             tokens += tokenizer.count(message.content()) + overhead;
         }
         return tokens;
+    }
+
+    /** A judge's verdict, or the answer to a known question; empty for any other request. */
+    private Optional<String> scriptedContent(GenerationRequest request, String lastUserText, Random random) {
+        Optional<String> verdict = judge.reply(request.model(), lastUserText, request.format());
+        if (verdict.isPresent()) {
+            return verdict;
+        }
+        return knowledge.answer(request.model(), lastUserText)
+                .map(answer -> knownAnswerContent(request, lastUserText, answer, random));
+    }
+
+    private String knownAnswerContent(GenerationRequest request, String lastUserText, String answer, Random random) {
+        if (request.format().kind() != OutputFormat.Kind.TEXT) {
+            return structuredAnswer.render(request.format(), answer, random);
+        }
+        if (request.thinking() == GenerationRequest.Thinking.UNSPECIFIED && reasonsInContent(request.model())) {
+            return "<think>\n" + reasoning(lastUserText) + "\n</think>\n\n" + answer;
+        }
+        return answer;
+    }
+
+    private static boolean reasonsInContent(String model) {
+        String lower = model.toLowerCase(Locale.ROOT);
+        return REASONING_MODELS.stream().anyMatch(lower::contains);
     }
 
     /** Without an end-of-sequence token the model would run past any cap, so the cap always cuts. */

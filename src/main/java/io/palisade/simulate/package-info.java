@@ -10,7 +10,14 @@
  * bodies and connections cut mid-stream, either by seeded rates or per request through the
  * {@code x-simulate-fail} and {@code x-simulate-latency-ms} headers.
  *
+ * <p>For evaluation tests it can also play a generator that knows a golden set's answers, right
+ * with a configured accuracy ({@link io.palisade.simulate.KnownAnswer}), and a judge that grades
+ * answers, leniently, harshly or with malformed output on purpose
+ * ({@link io.palisade.simulate.JudgeMode}).
+ *
  * <p>The entry points are {@link io.palisade.simulate.Simulator} and
- * {@link io.palisade.simulate.SimulatorConfig}; everything else is package-private.
+ * {@link io.palisade.simulate.SimulatorConfig}, with {@link io.palisade.simulate.KnownAnswer},
+ * {@link io.palisade.simulate.JudgeMode} and, for the command line,
+ * {@link io.palisade.simulate.EvaluationDoubleOptions}; everything else is package-private.
  */
 package io.palisade.simulate;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SimulatorConfigTest {
@@ -76,6 +77,46 @@ class SimulatorConfigTest {
         var config = SimulatorConfig.defaults().withPort(65_535).withErrorRate(1).withDisconnectRate(0).withPort(0);
 
         assertThat(config.errorRate()).isEqualTo(1);
+    }
+
+    @Test
+    void evaluationDoublesAreEmptyByDefaultAndKeptByOtherWithMethods() {
+        var known = new KnownAnswer("Q?", "right", "wrong");
+        var config = SimulatorConfig.defaults()
+                .withKnowledge(List.of(known))
+                .withAccuracy(Map.of("llama3.2:1b", 0.8))
+                .withJudgeModes(Map.of("qwen3:0.6b", JudgeMode.LENIENT))
+                .withSeed(3)
+                .withModels(List.of("llama3.2:1b", "qwen3:0.6b"));
+
+        assertThat(SimulatorConfig.defaults().knowledge()).isEmpty();
+        assertThat(SimulatorConfig.defaults().accuracy()).isEmpty();
+        assertThat(SimulatorConfig.defaults().judgeModes()).isEmpty();
+        assertThat(config.knowledge()).containsExactly(known);
+        assertThat(config.accuracy()).isEqualTo(Map.of("llama3.2:1b", 0.8));
+        assertThat(config.judgeModes()).isEqualTo(Map.of("qwen3:0.6b", JudgeMode.LENIENT));
+    }
+
+    @Test
+    void rejectsInvalidEvaluationDoubles() {
+        var config = SimulatorConfig.defaults();
+        var known = new KnownAnswer("Q?", "right", "wrong");
+
+        assertRejected(() -> config.withAccuracy(Map.of("m", 1.5)), "accuracy of m");
+        assertRejected(() -> config.withAccuracy(Map.of("m", -0.1)), "accuracy of m");
+        assertRejected(() -> config.withAccuracy(Map.of("m", Double.NaN)), "accuracy of m");
+        assertRejected(() -> config.withAccuracy(Map.of(" ", 0.5)), "accuracy");
+        assertRejected(() -> config.withAccuracy(null), "accuracy");
+        assertRejected(() -> config.withJudgeModes(null), "judgeModes");
+        assertRejected(() -> config.withKnowledge(null), "knowledge");
+        assertRejected(() -> config.withKnowledge(Arrays.asList(known, null)), "knowledge");
+        assertRejected(() -> config.withKnowledge(List.of(known, new KnownAnswer(" Q? ", "other", "wrong"))),
+                "knowledge");
+        assertRejected(() -> new KnownAnswer(" ", "right", "wrong"), "question");
+        // The same question twice with the same answers is harmless.
+        assertThat(config.withKnowledge(List.of(known, known)).knowledge()).hasSize(2);
+        assertThat(config.withAccuracy(Map.of("m", 0.0)).withAccuracy(Map.of("m", 1.0)).accuracy())
+                .containsEntry("m", 1.0);
     }
 
     private static void assertRejected(Runnable construction, String field) {
