@@ -29,7 +29,15 @@ import io.palisade.routing.ModelCatalog;
 import io.palisade.metrics.GatewayMetrics;
 import io.palisade.metrics.MetricsAccess;
 import io.palisade.metrics.MetricsEndpoint;
+import io.palisade.admin.EvalIdentity;
+import io.palisade.admin.EvalRoutes;
+import io.palisade.eval.EvalService;
+import io.palisade.eval.HttpEvalGateway;
+import io.palisade.routing.ModelFamilies;
 import io.palisade.server.Exchanges;
+import io.palisade.store.EvalStore;
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicReference;
 import io.palisade.tracing.OtlpHttpExporter;
 import io.palisade.tracing.SpanExporter;
 import io.palisade.server.RequestLog;
@@ -156,14 +164,30 @@ public final class Palisade implements AutoCloseable {
                 new RequestLog(config.observability().requestLog()), spanExporter);
         OpenAiRoutes openAi = new OpenAiRoutes(backends, catalog, json, new ContentCapture(config.audit(), json));
         AdminRoutes admin = new AdminRoutes(exchanges, identities, new AuditRecords(auditStore, json), new AuditVerifier(auditStore),
-                catalog, health, config.backends(), bodies, json, limitsCodec, limitsRegistry, usage);
+                catalog, health, new ModelFamilies(catalog, backends), config.backends(), bodies, json, limitsCodec, limitsRegistry, usage);
+        ModelFamilies families = new ModelFamilies(catalog, backends);
+        AtomicReference<URI> selfUrl = new AtomicReference<>();
+        EvalService evals = new EvalService(new EvalStore(database), json, clock, (runId, request) -> new HttpEvalGateway(selfUrl.get(),
+                new EvalIdentity(identities, clock).keyFor(runId, request), json, model -> {
+                    String[] family = families.of(model);
+                    return family == null ? null : family[0];
+                }, model -> {
+                    Backend.Unload unload = families.unload(model);
+                    return new boolean[] {unload.supported(), unload.confirmed()};
+                }));
+        EvalRoutes evalRoutes = new EvalRoutes(exchanges, evals, bodies, json);
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics.registry(),
                 authorization -> MetricsAccess.allows(authorization, config.observability().metricsToken(), registry));
 
-        GatewayServer server = new GatewayServer(exchanges, openAi, admin::register, metricsEndpoint,
+        GatewayServer server = new GatewayServer(exchanges, openAi, routes -> {
+            admin.register(routes);
+            evalRoutes.register(routes);
+        }, metricsEndpoint,
                 config.observability().metricsPort(), () -> storeHealth.writable() && auditWriter.healthy() && health.anyUp());
         try {
             server.start(config.server().host(), config.server().port());
+            String host = config.server().host().equals("0.0.0.0") || config.server().host().equals("::") ? "127.0.0.1" : config.server().host();
+            selfUrl.set(URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port()));
         } catch (RuntimeException e) {
             auditWriter.close();
             usageRecorder.close();

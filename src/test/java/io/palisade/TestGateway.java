@@ -75,7 +75,17 @@ public final class TestGateway implements AutoCloseable {
 
     /** A gateway on the given store URL (two of them on one store act as two replicas). */
     public static TestGateway startWithStore(String storeUrl, String extraYaml, String extraBackends, String extraModels, Clock clock) {
-        Simulator simulator = new Simulator(SimulatorConfig.defaults().withPort(0)).start();
+        return startWith(SimulatorConfig.defaults().withPort(0), storeUrl, extraYaml, extraBackends, extraModels, clock);
+    }
+
+    /** A gateway in front of a simulator configured by the test (models, knowledge, judge modes). */
+    public static TestGateway startWithSimulator(Path dir, SimulatorConfig simulatorConfig, String extraYaml) {
+        return startWith(simulatorConfig.withPort(0), "sqlite:" + dir.resolve("palisade.db"), extraYaml, "", "", Clock.systemUTC());
+    }
+
+    private static TestGateway startWith(SimulatorConfig simulatorConfig, String storeUrl, String extraYaml, String extraBackends,
+            String extraModels, Clock clock) {
+        Simulator simulator = new Simulator(simulatorConfig).start();
         String yaml = """
                 server: {port: 0, max_body_bytes: 65536}
                 store: {url: "%s"}

@@ -17,6 +17,7 @@ import io.palisade.auth.User;
 import io.palisade.auth.UserStatus;
 import io.palisade.config.BackendConfig;
 import io.palisade.routing.ModelCatalog;
+import io.palisade.routing.ModelFamilies;
 import io.palisade.routing.ModelRoute;
 import io.palisade.server.ErrorCode;
 import io.palisade.server.Exchanges;
@@ -24,6 +25,7 @@ import io.palisade.server.JsonBodyReader;
 import io.palisade.server.PalisadeException;
 import io.palisade.store.LimitsStore;
 import io.palisade.store.UsageStore;
+import io.palisade.upstream.Backend;
 import io.palisade.upstream.BackendHealth;
 import java.io.OutputStreamWriter;
 import java.io.StringWriter;
@@ -46,6 +48,7 @@ public final class AdminRoutes {
     private final AuditVerifier verifier;
     private final ModelCatalog catalog;
     private final BackendHealth health;
+    private final ModelFamilies families;
     private final List<BackendConfig> backendConfigs;
     private final JsonBodyReader bodies;
     private final ObjectMapper json;
@@ -55,7 +58,7 @@ public final class AdminRoutes {
     private final UsageStore usage;
 
     public AdminRoutes(Exchanges exchanges, IdentityAdmin identities, AuditRecords records, AuditVerifier verifier,
-            ModelCatalog catalog, BackendHealth health, List<BackendConfig> backendConfigs, JsonBodyReader bodies,
+            ModelCatalog catalog, BackendHealth health, ModelFamilies families, List<BackendConfig> backendConfigs, JsonBodyReader bodies,
             ObjectMapper json, LimitsCodec limitsCodec, LimitsRegistry limits, UsageStore usage) {
         this.exchanges = exchanges;
         this.identities = identities;
@@ -63,6 +66,7 @@ public final class AdminRoutes {
         this.verifier = verifier;
         this.catalog = catalog;
         this.health = health;
+        this.families = families;
         this.backendConfigs = List.copyOf(backendConfigs);
         this.bodies = bodies;
         this.json = json;
@@ -146,6 +150,17 @@ public final class AdminRoutes {
 
         routes.get("/admin/models", exchanges.admin("models.list", (ctx, a) -> ok(ctx, views.list(models()))));
         routes.get("/admin/backends", exchanges.admin("backends.list", (ctx, a) -> ok(ctx, views.list(probeBackends()))));
+        routes.get("/admin/models/{model}/info", exchanges.admin("models.info", (ctx, a) -> ok(ctx, modelInfo(route(ctx.pathParam("model"))))));
+        routes.post("/admin/models/{model}/unload", exchanges.admin("models.unload", (ctx, a) -> {
+            ModelRoute route = route(ctx.pathParam("model"));
+            Backend.Unload unload = families.unload(route.publicName());
+            ObjectNode body = json.createObjectNode();
+            body.put("model", route.publicName());
+            body.put("supported", unload.supported());
+            body.put("confirmed", unload.confirmed());
+            body.put("detail", unload.detail());
+            ok(ctx, body);
+        }));
 
         routes.get("/admin/audit", exchanges.admin("audit.query", (ctx, a) -> {
             AuditRecords.Result result = records.find(query(ctx, parseLimit(ctx.queryParam("limit"))));
@@ -162,6 +177,26 @@ public final class AdminRoutes {
             body.put("head_hash", result.headHash());
             ok(ctx, body);
         }));
+    }
+
+    private ModelRoute route(String name) {
+        ModelRoute route = catalog.find(name);
+        if (route == null) {
+            throw new PalisadeException(ErrorCode.MODEL_NOT_FOUND, "the model '" + name + "' does not exist", "model");
+        }
+        return route;
+    }
+
+    /** Where a model is served and its family: from the config, else from the backend's metadata. */
+    private ObjectNode modelInfo(ModelRoute route) {
+        ObjectNode node = json.createObjectNode();
+        node.put("name", route.publicName());
+        node.put("backend", route.backend());
+        node.put("upstream_model", route.upstreamModel());
+        String[] family = families.of(route.publicName());
+        node.put("family", family[0]);
+        node.put("family_source", family[1]);
+        return node;
     }
 
     private String scopeId(LimitsStore.Scope scope, String idOrName) {

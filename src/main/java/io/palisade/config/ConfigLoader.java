@@ -239,7 +239,7 @@ public final class ConfigLoader {
         List<ModelConfig> models = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (ConfigSection section : top.list("models")) {
-            section.rejectUnknownKeys(Set.of("name", "backend", "upstream_model"));
+            section.rejectUnknownKeys(Set.of("name", "backend", "upstream_model", "family"));
             String name = section.requiredString("name");
             if (!names.add(name)) {
                 throw new ConfigException(section.describe("name") + ": model name '" + name + "' is used twice");
@@ -249,7 +249,7 @@ public final class ConfigLoader {
                 throw new ConfigException(section.describe("backend") + ": no backend named '" + backend + "' (backends: "
                         + String.join(", ", backends.stream().map(BackendConfig::name).toList()) + ")");
             }
-            models.add(new ModelConfig(name, backend, section.string("upstream_model", name)));
+            models.add(new ModelConfig(name, backend, section.string("upstream_model", name), section.string("family", null)));
         }
         return models;
     }

@@ -93,13 +93,13 @@ public final class ModelCatalog {
     private Map<String, ModelRoute> build() {
         Map<String, ModelRoute> map = new LinkedHashMap<>();
         for (ModelConfig model : configured) {
-            map.put(model.name(), new ModelRoute(model.name(), model.backend(), model.upstreamModel(), false));
+            map.put(model.name(), new ModelRoute(model.name(), model.backend(), model.upstreamModel(), false, model.family()));
         }
         List<String> order = new ArrayList<>();
         backends.forEach(b -> order.add(b.name()));
         for (String backend : order) {
             for (String model : lastDiscovered.getOrDefault(backend, List.of())) {
-                map.putIfAbsent(model, new ModelRoute(model, backend, model, true));
+                map.putIfAbsent(model, new ModelRoute(model, backend, model, true, null));
             }
         }
         return Map.copyOf(map);

@@ -74,6 +74,12 @@ final class Judge {
 
     private static Verdict strict(JudgePrompt prompt) {
         String answer = comparable(prompt.answer());
+        // A competent judge accepts the reference answer itself even when the key points are
+        // descriptions ("says blue") rather than literal text.
+        String reference = prompt.reference() == null ? "" : comparable(prompt.reference());
+        if (!reference.isEmpty() && !reference.equals("(none)") && answer.equals(reference)) {
+            return new Verdict(true, 1.0, "The answer matches the reference answer.");
+        }
         List<String> missing = prompt.keyPoints().stream()
                 .filter(point -> !answer.contains(comparable(point)))
                 .toList();

@@ -17,4 +17,20 @@ public interface Backend {
 
     /** The models the backend serves right now (its own names). */
     List<String> listModels() throws Exception;
+
+    /** The model's family as the backend reports it ("llama", "qwen3"), or null when it cannot say. */
+    default String family(String upstreamModel) {
+        return null;
+    }
+
+    /**
+     * Frees the model's memory on the backend if the backend supports it, and says whether it is
+     * confirmed unloaded. Backends that cannot unload report {@code supported = false}.
+     */
+    default Unload unload(String upstreamModel) {
+        return new Unload(false, false, "this backend kind cannot unload models");
+    }
+
+    /** The outcome of {@link #unload}. */
+    record Unload(boolean supported, boolean confirmed, String detail) {}
 }

@@ -118,6 +118,36 @@ public final class OllamaBackend implements Backend {
         }
     }
 
+    /** Ollama reports the family in /api/show details. */
+    @Override
+    public String family(String upstreamModel) {
+        ObjectNode request = json.createObjectNode().put("model", upstreamModel);
+        try (UpstreamHttp.Exchange exchange = http.post("/api/show", bytes(request), "model-info", Map.of())) {
+            String family = http.readJson(exchange).path("details").path("family").asText("");
+            return family.isBlank() ? null : family;
+        } catch (PalisadeException e) {
+            return null;
+        }
+    }
+
+    /** keep_alive 0 on an empty generate request unloads; /api/ps then confirms it is gone. */
+    @Override
+    public Unload unload(String upstreamModel) {
+        ObjectNode request = json.createObjectNode().put("model", upstreamModel).put("keep_alive", 0).put("stream", false);
+        try (UpstreamHttp.Exchange exchange = http.post("/api/generate", bytes(request), "unload", Map.of())) {
+            http.readJson(exchange);
+        }
+        try (UpstreamHttp.Exchange exchange = http.get("/api/ps", "unload")) {
+            for (JsonNode loaded : http.readJson(exchange).path("models")) {
+                if (upstreamModel.equals(loaded.path("name").asText()) || upstreamModel.equals(loaded.path("model").asText())
+                        || (upstreamModel + ":latest").equals(loaded.path("name").asText())) {
+                    return new Unload(true, false, "still listed by /api/ps after keep_alive 0");
+                }
+            }
+        }
+        return new Unload(true, true, "unloaded (confirmed by /api/ps)");
+    }
+
     private ObjectNode translate(UpstreamCall call) {
         return switch (call.operation()) {
             case CHAT -> requests.chatRequest(call.body(), call.upstreamModel());

@@ -53,8 +53,9 @@ class EvaluationDocsTest {
     }
 
     @Test
-    void theRunnerSectionsHaveTheirPlace() {
-        assertThat(docs).contains("## Golden sets").contains("### Writing a golden set").contains("<!-- runner sections -->");
-        assertThat(docs.indexOf("<!-- runner sections -->")).isGreaterThan(docs.indexOf("### The default set"));
+    void theRunnerSectionsFollowTheGoldenSets() {
+        assertThat(docs).contains("## Golden sets").contains("### Writing a golden set").contains("## Running an evaluation")
+                .contains("## Regressions and the upgrade gate");
+        assertThat(docs.indexOf("## Running an evaluation")).isGreaterThan(docs.indexOf("### The default set"));
     }
 }

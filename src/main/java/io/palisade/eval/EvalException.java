@@ -1,0 +1,17 @@
+package io.palisade.eval;
+
+/** An evaluation that cannot run; {@link Kind} decides the exit code (2 for configuration and connectivity). */
+public final class EvalException extends RuntimeException {
+    public enum Kind { CONFIGURATION, CONNECTIVITY }
+
+    private final Kind kind;
+
+    public EvalException(Kind kind, String message) {
+        super(message);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}
