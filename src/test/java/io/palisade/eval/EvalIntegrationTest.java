@@ -66,6 +66,11 @@ class EvalIntegrationTest {
             assertThat(compare.out()).contains("REGRESSION").contains("\"pass_to_fail\"");
             CliRun same = eval(gateway, "compare", runId(good), runId(good), "--fail-on-regression");
             assertThat(same.exit()).isZero();
+
+            CliRun repeated = eval(gateway, "run", "--generator", "llama3.2:3b", "--judge", JUDGE, "--repeat", "3");
+            JsonNode summary = gateway.admin("GET", "/admin/evals/" + runId(repeated), null).path("summary");
+            assertThat(summary.path("total").asInt()).isEqualTo(3 * GoldenSet.defaultSet().cases().size());
+            assertThat(summary.path("flaky_cases").size()).as("a 30 %-accurate model answers some cases right only sometimes").isPositive();
         }
     }
 
