@@ -175,6 +175,7 @@ public final class Palisade implements AutoCloseable {
                     Backend.Unload unload = families.unload(model);
                     return new boolean[] {unload.supported(), unload.confirmed()};
                 }));
+        evals.abandonInterruptedRuns();
         EvalRoutes evalRoutes = new EvalRoutes(exchanges, evals, bodies, json);
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics.registry(),
                 authorization -> MetricsAccess.allows(authorization, config.observability().metricsToken(), registry));

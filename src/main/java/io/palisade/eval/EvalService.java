@@ -38,6 +38,20 @@ public final class EvalService {
         this.gateways = gateways;
     }
 
+    /**
+     * Marks runs left "running" by a previous process as errors: runs live in the gateway process,
+     * so a restart ends them (they are not resumed). Call once at start-up.
+     */
+    public void abandonInterruptedRuns() {
+        for (EvalStore.RunRow run : store.runs(10_000)) {
+            if ("running".equals(run.status()) && !running.containsKey(run.id())) {
+                ObjectNode summary = json.createObjectNode().put("run_id", run.id()).put("status", "error")
+                        .put("error", "the gateway stopped while this run was in progress; start it again");
+                store.finish(run.id(), "error", clock.instant().toString(), summary.toString());
+            }
+        }
+    }
+
     /** Starts a run and returns its id; configuration problems (same judge, same family) throw at once. */
     public String start(EvalRequest request) {
         String runId = "eval_" + clock.instant().toString().replaceAll("[^0-9]", "").substring(0, 14) + "_"
