@@ -16,13 +16,9 @@ import io.palisade.auth.Caller;
 import io.palisade.auth.KeyRegistry;
 import io.palisade.config.ServerConfig;
 import io.palisade.metrics.GatewayMetrics;
-import io.palisade.metrics.RequestOutcome;
-import io.palisade.metrics.UpstreamErrorKind;
-import io.palisade.tracing.Span;
 import io.palisade.tracing.SpanExporter;
+import io.palisade.metrics.UpstreamErrorKind;
 import io.palisade.tracing.TraceContext;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.time.Clock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -41,9 +37,6 @@ public final class Exchanges {
     static final String REQUEST_ID = "palisade.request-id";
     static final String START_NANOS = "palisade.start-nanos";
     static final String HANDLED = "palisade.handled";
-    private static final java.util.Set<ErrorCode> LIMIT_REFUSALS = java.util.EnumSet.of(ErrorCode.RATE_LIMITED,
-            ErrorCode.TOKENS_RATE_LIMITED, ErrorCode.CONCURRENCY_LIMITED, ErrorCode.BUDGET_EXCEEDED, ErrorCode.PROMPT_TOO_LONG,
-            ErrorCode.OUTPUT_CAP_EXCEEDED, ErrorCode.REQUEST_EXCEEDS_LIMIT, ErrorCode.LIMITS_UNAVAILABLE);
 
     private final KeyRegistry registry;
     private final PolicyDecisionPoint policy;
@@ -53,14 +46,12 @@ public final class Exchanges {
     private final ServerConfig server;
     private final Clock clock;
     private final GatewayMetrics metrics;
-    private final RequestLog requestLog;
-    private final SpanExporter spans;
+    private final RequestObserver observer;
 
     public Exchanges(KeyRegistry registry, PolicyDecisionPoint policy, AdmissionControl admission, AuditTrail audit,
             JsonBodyReader bodies, ServerConfig server, Clock clock, GatewayMetrics metrics, RequestLog requestLog, SpanExporter spans) {
         this.metrics = metrics;
-        this.requestLog = requestLog;
-        this.spans = spans;
+        this.observer = new RequestObserver(metrics, requestLog, spans);
         this.registry = registry;
         this.policy = policy;
         this.admission = admission;
@@ -171,65 +162,7 @@ public final class Exchanges {
             if (exchange.admitted != null) {
                 costMicros = admission.settle(exchange.admitted.ticket(), record.usage(), record.streamedEvents(), record.responseStarted());
             }
-            observe(ctx, record, exchange, costMicros);
-        }
-    }
-
-    private void observe(Context ctx, RequestRecord record, Exchange exchange, long costMicros) {
-        boolean admitted = record.auditStarted();
-        String decision = admitted || exchange.failure == null ? "allowed" : exchange.failure.code().code();
-        int status = record.responseStarted() || exchange.failure == null ? ctx.statusCode() : exchange.failure.code().status();
-        long now = System.nanoTime();
-        double totalSeconds = (now - record.startNanos()) / 1e9;
-        String model = admitted && record.backend() != null ? record.requestedModel() : "-";
-        String backend = record.backend() == null || !admitted ? "-" : record.backend();
-        String team = record.caller() == null || record.caller().teamName() == null ? "-" : record.caller().teamName();
-        boolean streamed = record.firstByteNanos() >= 0 && record.streamedEvents() > 0;
-        metrics.requestFinished(new RequestOutcome(routeTemplate(ctx), model, backend, status, decision, admitted,
-                !admitted && exchange.failure != null && LIMIT_REFUSALS.contains(exchange.failure.code()), totalSeconds,
-                record.upstreamNanos() < 0 ? -1 : record.upstreamNanos() / 1e9,
-                streamed ? (record.firstByteNanos() - record.startNanos()) / 1e9 : -1,
-                Math.max(0, record.usage().promptTokens()), Math.max(0, record.usage().completionTokens()), costMicros / 1e6, team,
-                record.upstreamErrorKind(), record.caller() == null ? null : record.caller().user().email()));
-        requestLog.log(record, status, decision, totalSeconds * 1000);
-        if (spans.enabled() && record.trace().sampled()) {
-            exportSpans(ctx, record, status, decision, now);
-        }
-    }
-
-    /** The gateway's server span and, when a backend was called, its client span. */
-    private void exportSpans(Context ctx, RequestRecord record, int status, String decision, long endNanos) {
-        TraceContext trace = record.trace();
-        long epochStart = record.receivedAt().getEpochSecond() * 1_000_000_000L + record.receivedAt().getNano();
-        Map<String, Object> attributes = new LinkedHashMap<>();
-        attributes.put("http.request.method", record.method());
-        attributes.put("http.route", routeTemplate(ctx));
-        attributes.put("http.response.status_code", status);
-        attributes.put("palisade.request_id", record.requestId());
-        attributes.put("palisade.decision", decision);
-        attributes.put("palisade.model", record.requestedModel());
-        attributes.put("palisade.key_id", record.caller() == null ? null : record.caller().key().id());
-        attributes.put("gen_ai.usage.input_tokens", record.usage().promptTokens() >= 0 ? record.usage().promptTokens() : null);
-        attributes.put("gen_ai.usage.output_tokens", record.usage().completionTokens() >= 0 ? record.usage().completionTokens() : null);
-        spans.export(new Span(trace.traceId(), trace.serverSpanId(), trace.parentSpanId(), record.method() + " " + routeTemplate(ctx), 2,
-                epochStart, epochStart + (endNanos - record.startNanos()), attributes, status >= 500));
-        if (record.upstreamStartNanos() >= 0) {
-            long clientStart = epochStart + (record.upstreamStartNanos() - record.startNanos());
-            Map<String, Object> client = new LinkedHashMap<>();
-            client.put("palisade.backend", record.backend());
-            client.put("gen_ai.request.model", record.requestedModel());
-            client.put("error.type", record.upstreamErrorKind());
-            spans.export(new Span(trace.traceId(), trace.clientSpanId(), trace.serverSpanId(), "backend " + record.backend(), 3,
-                    clientStart, clientStart + record.upstreamNanos(), client, record.upstreamErrorKind() != null));
-        }
-    }
-
-    /** The route as registered ("/admin/users/{user}"), so metric labels stay bounded. */
-    private static String routeTemplate(Context ctx) {
-        try {
-            return ctx.endpoint().path;
-        } catch (RuntimeException e) {
-            return "unmatched";
+            observer.finished(ctx, record, exchange.failure, costMicros);
         }
     }
 
