@@ -35,7 +35,16 @@ final class ConfigCommand implements Runnable {
                         + (backend.discoverModels() ? " discover_models" : ""));
             }
             for (ModelConfig model : loaded.models()) {
-                System.out.println("  model:    " + model.name() + " -> " + model.backend() + "/" + model.upstreamModel());
+                StringBuilder line = new StringBuilder("  model:    " + model.name() + " ->");
+                model.deployments().forEach(d -> line.append(' ').append(d.backend()).append('/').append(d.upstreamModel())
+                        .append(model.deployments().size() > 1 ? " (weight " + d.weight() + ")" : "").append(d.pin() == null ? "" : " pinned"));
+                if (model.canary() != null) {
+                    line.append(", canary ").append(model.canary().deployment().id()).append(" at ").append(model.canary().percent()).append('%');
+                }
+                if (!model.fallbacks().isEmpty()) {
+                    line.append(", falls back to ").append(String.join(", ", model.fallbacks()));
+                }
+                System.out.println(line);
             }
             System.out.println("  audit:    content " + loaded.audit().content().name().toLowerCase());
             System.out.println("  admin:    key " + loaded.adminKey());

@@ -29,9 +29,8 @@ final class ServeCommand implements Callable<Integer> {
         PalisadeConfig loaded = config.load();
         if (port != null || host != null) {
             ServerConfig server = loaded.server();
-            loaded = new PalisadeConfig(new ServerConfig(host != null ? host : server.host(), port != null ? port : server.port(),
-                    server.maxBodyBytes(), server.trustForwardedFor()), loaded.storeUrl(), loaded.backends(), loaded.models(),
-                    loaded.audit(), loaded.limits(), loaded.adminKey(), loaded.logging(), loaded.discoveryInterval(), loaded.observability());
+            loaded = loaded.withServer(new ServerConfig(host != null ? host : server.host(), port != null ? port : server.port(),
+                    server.maxBodyBytes(), server.trustForwardedFor()));
         }
         LoggingSetup.apply(loaded.logging());
         Palisade palisade = Palisade.start(loaded, Clock.systemUTC());

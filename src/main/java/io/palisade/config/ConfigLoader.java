@@ -34,19 +34,25 @@ public final class ConfigLoader {
     /** Loads {@code file}; a null file means "no config file": defaults plus environment. */
     public PalisadeConfig load(Path file) {
         if (file == null) {
-            return parse("");
+            return parse("", Path.of(""));
         }
         if (!Files.isRegularFile(file)) {
             throw new ConfigException("config file " + file + " does not exist or is not a file");
         }
         try {
-            return parse(Files.readString(file));
+            return parse(Files.readString(file), file.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
     }
 
+    /** Parses config text; relative paths in it (the lock file) are relative to the working directory. */
     public PalisadeConfig parse(String yaml) {
+        return parse(yaml, Path.of(""));
+    }
+
+    /** Parses config text whose relative paths are relative to {@code directory} (the config file's). */
+    public PalisadeConfig parse(String yaml, Path directory) {
         JsonNode root;
         try {
             root = yaml.isBlank() ? null : new ObjectMapper(new YAMLFactory()).readTree(yaml);
@@ -56,7 +62,7 @@ public final class ConfigLoader {
         }
         ConfigSection top = new ConfigSection(root, "", environment, true);
         top.rejectUnknownKeys(Set.of("server", "store", "backends", "models", "audit", "limits", "admin", "logging", "discovery",
-                "metrics", "health", "tracing"));
+                "metrics", "health", "tracing", "routing"));
 
         ConfigSection server = top.section("server");
         server.rejectUnknownKeys(Set.of("host", "port", "max_body_bytes", "trust_forwarded_for"));
@@ -71,7 +77,8 @@ public final class ConfigLoader {
         String storeUrl = storeUrl(store);
 
         List<BackendConfig> backends = backends(top);
-        List<ModelConfig> models = models(top, backends);
+        RoutingConfig routing = routing(top.section("routing"), directory);
+        List<ModelConfig> models = new ModelConfigReader(backends, LockFile.read(routing.lockFile())).read(top);
 
         ConfigSection audit = top.section("audit");
         audit.rejectUnknownKeys(Set.of("content", "content_max_chars", "group_commit_max_batch"));
@@ -102,7 +109,41 @@ public final class ConfigLoader {
         Duration discoveryInterval = discovery.duration("interval", Duration.ofSeconds(60));
 
         return new PalisadeConfig(serverConfig, storeUrl, backends, models, auditConfig, limitsConfig,
-                adminKey, new LoggingConfig(level, format), discoveryInterval, observability(top, logging));
+                adminKey, new LoggingConfig(level, format), discoveryInterval, observability(top, logging), routing);
+    }
+
+    private static RoutingConfig routing(ConfigSection routing, Path directory) {
+        routing.rejectUnknownKeys(Set.of("retry", "circuit_breaker", "pins", "promotion", "reload"));
+        RoutingConfig defaults = RoutingConfig.DEFAULTS;
+        ConfigSection retry = routing.section("retry");
+        retry.rejectUnknownKeys(Set.of("max_attempts", "max_total_attempts", "budget", "backoff", "backoff_max"));
+        ConfigSection breaker = routing.section("circuit_breaker");
+        breaker.rejectUnknownKeys(Set.of("failures", "cool_down"));
+        ConfigSection pins = routing.section("pins");
+        pins.rejectUnknownKeys(Set.of("verify_interval", "on_drift", "lock_file"));
+        ConfigSection promotion = routing.section("promotion");
+        promotion.rejectUnknownKeys(Set.of("require_eval"));
+        ConfigSection reload = routing.section("reload");
+        reload.rejectUnknownKeys(Set.of("watch"));
+        int maxAttempts = retry.integer("max_attempts", defaults.maxAttempts(), 1, 20);
+        int maxTotal = retry.integer("max_total_attempts", Math.max(defaults.maxTotalAttempts(), maxAttempts), 1, 100);
+        if (maxTotal < maxAttempts) {
+            throw new ConfigException(retry.describe("max_total_attempts") + ": must be at least max_attempts (" + maxAttempts + ")");
+        }
+        Duration backoff = retry.duration("backoff", defaults.backoff());
+        Duration backoffMax = retry.duration("backoff_max", defaults.backoffMax());
+        if (backoffMax.compareTo(backoff) < 0) {
+            throw new ConfigException(retry.describe("backoff_max") + ": must be at least backoff (" + backoff.toMillis() + "ms)");
+        }
+        String onDrift = pins.string("on_drift", "stop");
+        if (!Set.of("stop", "alert").contains(onDrift)) {
+            throw new ConfigException(pins.describe("on_drift") + ": expected stop or alert, got '" + onDrift + "'");
+        }
+        Path lockFile = directory.resolve(pins.string("lock_file", "palisade.lock.yaml"));
+        return new RoutingConfig(maxAttempts, maxTotal, positive(retry, "budget", defaults.retryBudget()), backoff, backoffMax,
+                breaker.integer("failures", defaults.breakerFailures(), 1, 1000), positive(breaker, "cool_down", defaults.breakerCoolDown()),
+                pins.duration("verify_interval", defaults.verifyInterval()), onDrift.equals("stop"), lockFile,
+                promotion.bool("require_eval", defaults.promotionRequiresEval()), reload.bool("watch", defaults.watchConfig()));
     }
 
     private static ObservabilityConfig observability(ConfigSection top, ConfigSection logging) {
@@ -233,24 +274,5 @@ public final class ConfigLoader {
         } catch (URISyntaxException e) {
             throw new ConfigException(section.describe("url") + ": not a valid URL: '" + text + "'");
         }
-    }
-
-    private static List<ModelConfig> models(ConfigSection top, List<BackendConfig> backends) {
-        List<ModelConfig> models = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        for (ConfigSection section : top.list("models")) {
-            section.rejectUnknownKeys(Set.of("name", "backend", "upstream_model", "family"));
-            String name = section.requiredString("name");
-            if (!names.add(name)) {
-                throw new ConfigException(section.describe("name") + ": model name '" + name + "' is used twice");
-            }
-            String backend = section.requiredString("backend");
-            if (backends.stream().noneMatch(b -> b.name().equals(backend))) {
-                throw new ConfigException(section.describe("backend") + ": no backend named '" + backend + "' (backends: "
-                        + String.join(", ", backends.stream().map(BackendConfig::name).toList()) + ")");
-            }
-            models.add(new ModelConfig(name, backend, section.string("upstream_model", name), section.string("family", null)));
-        }
-        return models;
     }
 }

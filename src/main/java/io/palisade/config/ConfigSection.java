@@ -63,6 +63,31 @@ final class ConfigSection {
         return sections;
     }
 
+    /** A list of plain strings ({@code [a, b]}); empty when absent. */
+    List<String> strings(String key) {
+        JsonNode value = node.get(key);
+        List<String> strings = new ArrayList<>();
+        if (value == null || value.isNull()) {
+            return strings;
+        }
+        if (!value.isArray()) {
+            throw new ConfigException(describe(key) + ": expected a list of names");
+        }
+        for (int i = 0; i < value.size(); i++) {
+            if (!value.get(i).isTextual() || value.get(i).asText().isBlank()) {
+                throw new ConfigException(describe(key) + "[" + i + "]: expected a name");
+            }
+            strings.add(value.get(i).asText());
+        }
+        return strings;
+    }
+
+    /** True when {@code key} holds a mapping (as opposed to a single value). */
+    boolean isMapping(String key) {
+        JsonNode value = node.get(key);
+        return value != null && value.isObject();
+    }
+
     boolean has(String key) {
         JsonNode value = node.get(key);
         return value != null && !value.isNull();

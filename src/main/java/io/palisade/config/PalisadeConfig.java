@@ -16,11 +16,22 @@ public record PalisadeConfig(
         Secret adminKey,
         LoggingConfig logging,
         java.time.Duration discoveryInterval,
-        ObservabilityConfig observability) {
+        ObservabilityConfig observability,
+        RoutingConfig routing) {
 
     public PalisadeConfig {
         backends = List.copyOf(backends);
         models = List.copyOf(models);
+    }
+
+    /** The same config listening elsewhere (command-line overrides of host and port). */
+    public PalisadeConfig withServer(ServerConfig newServer) {
+        return new PalisadeConfig(newServer, storeUrl, backends, models, audit, limits, adminKey, logging, discoveryInterval,
+                observability, routing);
+    }
+
+    public ModelConfig model(String name) {
+        return models.stream().filter(m -> m.name().equals(name)).findFirst().orElse(null);
     }
 
     public BackendConfig backend(String name) {

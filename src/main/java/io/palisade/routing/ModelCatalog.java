@@ -93,7 +93,8 @@ public final class ModelCatalog {
     private Map<String, ModelRoute> build() {
         Map<String, ModelRoute> map = new LinkedHashMap<>();
         for (ModelConfig model : configured) {
-            map.put(model.name(), new ModelRoute(model.name(), model.backend(), model.upstreamModel(), false, model.family()));
+            map.put(model.name(), new ModelRoute(model.name(), model.deployments().get(0).backend(),
+                    model.deployments().get(0).upstreamModel(), false, model.family()));
         }
         List<String> order = new ArrayList<>();
         backends.forEach(b -> order.add(b.name()));

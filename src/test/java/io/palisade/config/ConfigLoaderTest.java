@@ -75,7 +75,7 @@ class ConfigLoaderTest {
         assertThat(gpu.apiKey().reveal()).isEqualTo("s3cret");
         assertThat(gpu.apiKey().toString()).doesNotContain("s3cret").contains("env:VLLM_KEY");
         assertThat(gpu.timeouts().connect()).isEqualTo(Duration.ofMillis(250));
-        assertThat(config.models().get(0).upstreamModel()).isEqualTo("Qwen/Qwen3-Coder-30B");
+        assertThat(config.models().get(0).deployments().get(0).upstreamModel()).isEqualTo("Qwen/Qwen3-Coder-30B");
         assertThat(config.audit().content()).isEqualTo(AuditConfig.ContentCapture.TRUNCATED);
         assertThat(config.limits().defaultRequestsPerMinute()).isZero();
     }
