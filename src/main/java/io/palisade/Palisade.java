@@ -22,9 +22,19 @@ import io.palisade.audit.AuditWriter;
 import io.palisade.audit.ContentCapture;
 import io.palisade.auth.KeyRegistry;
 import io.palisade.auth.KeyTokens;
-import io.palisade.config.BackendConfig;
-import io.palisade.config.BackendKind;
+import io.palisade.admin.ModelRoutes;
+import io.palisade.config.ConfigSource;
 import io.palisade.config.PalisadeConfig;
+import io.palisade.lifecycle.CanaryJudge;
+import io.palisade.lifecycle.CanaryStates;
+import io.palisade.lifecycle.ConfigReloader;
+import io.palisade.lifecycle.ModelLifecycle;
+import io.palisade.metrics.LifecycleMetrics;
+import io.palisade.routing.Failover;
+import io.palisade.routing.Router;
+import io.palisade.store.CanaryStateStore;
+import io.palisade.upstream.BackendFactory;
+import java.util.List;
 import io.palisade.routing.ModelCatalog;
 import io.palisade.metrics.GatewayMetrics;
 import io.palisade.metrics.MetricsAccess;
@@ -54,12 +64,8 @@ import io.palisade.store.TeamStore;
 import io.palisade.store.UserStore;
 import io.palisade.upstream.Backend;
 import io.palisade.upstream.BackendHealth;
-import io.palisade.upstream.OllamaBackend;
-import io.palisade.upstream.OpenAiBackend;
-import io.palisade.upstream.UpstreamHttp;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -81,9 +87,12 @@ public final class Palisade implements AutoCloseable {
     private final SpanExporter spanExporter;
     private final Database database;
     private final Optional<String> bootstrapAdminKey;
+    private final ConfigReloader reloader;
 
     private Palisade(GatewayServer server, AuditWriter auditWriter, UsageRecorder usageRecorder, Counters counters,
-            ScheduledExecutorService background, Database database, SpanExporter spanExporter, Optional<String> bootstrapAdminKey) {
+            ScheduledExecutorService background, Database database, SpanExporter spanExporter, Optional<String> bootstrapAdminKey,
+            ConfigReloader reloader) {
+        this.reloader = reloader;
         this.spanExporter = spanExporter;
         this.server = server;
         this.auditWriter = auditWriter;
@@ -95,7 +104,13 @@ public final class Palisade implements AutoCloseable {
     }
 
     public static Palisade start(PalisadeConfig config, Clock clock) {
+        return start(ConfigSource.fixed(config), config, clock);
+    }
+
+    /** Starts from {@code source}, which is read again on reload; {@code config} is its first load. */
+    public static Palisade start(ConfigSource source, PalisadeConfig config, Clock clock) {
         ObjectMapper json = new ObjectMapper();
+        AtomicReference<PalisadeConfig> current = new AtomicReference<>(config);
         Database database = Database.open(config.storeUrl());
         UserStore users = new UserStore(database);
         TeamStore teams = new TeamStore(database);
@@ -116,14 +131,9 @@ public final class Palisade implements AutoCloseable {
                 Thread.ofPlatform().name("palisade-background").daemon(true).factory());
         background.scheduleWithFixedDelay(reloader::reloadIfChanged, IdentityReloader.POLL_MILLIS, IdentityReloader.POLL_MILLIS,
                 TimeUnit.MILLISECONDS);
-        Map<String, Backend> backends = new LinkedHashMap<>();
-        for (BackendConfig backend : config.backends()) {
-            UpstreamHttp http = new UpstreamHttp(backend, background, json);
-            backends.put(backend.name(), backend.kind() == BackendKind.OLLAMA
-                    ? new OllamaBackend(backend, http, json, clock)
-                    : new OpenAiBackend(backend, http, json));
-        }
-        ModelCatalog catalog = new ModelCatalog(config, name -> backends.get(name).listModels(), clock);
+        BackendFactory backendFactory = new BackendFactory(background, json, clock);
+        Map<String, Backend> backends = backendFactory.build(config.backends(), List.of(), Map.of());
+        ModelCatalog catalog = new ModelCatalog(new ModelCatalog.Sources(config.models(), config.backends(), backends), clock);
         catalog.refresh();
         long interval = config.discoveryInterval().toMillis();
         background.scheduleWithFixedDelay(catalog::refresh, interval, interval, TimeUnit.MILLISECONDS);
@@ -131,7 +141,7 @@ public final class Palisade implements AutoCloseable {
         GatewayMetrics metrics = new GatewayMetrics(config.observability().perUserMetrics(), config.observability().maxMetricUsers());
         SpanExporter spanExporter = config.observability().otlpEndpoint() == null ? SpanExporter.NONE
                 : new OtlpHttpExporter(config.observability().otlpEndpoint(), config.observability().serviceName(), json);
-        BackendHealth health = new BackendHealth(backends, clock, metrics::backendProbed);
+        BackendHealth health = new BackendHealth(catalog::backends, clock, metrics::backendProbed);
         long probeEvery = config.observability().probeInterval().toMillis();
         StoreHealth storeHealth = new StoreHealth(database);
         background.scheduleWithFixedDelay(() -> {
@@ -159,30 +169,48 @@ public final class Palisade implements AutoCloseable {
         AdmissionControl admission = new AdmissionControl(counters, limitsRegistry, config.limits(), new TokenEstimator(), usage,
                 usageRecorder, clock);
         PolicyDecisionPoint policy = new PolicyDecisionPoint(catalog, admission);
+        CanaryStates canaryStates = new CanaryStates(new CanaryStateStore(database));
+        canaryStates.reload();
+        background.scheduleWithFixedDelay(canaryStates::reload, 1, 1, TimeUnit.SECONDS);
+        LifecycleMetrics lifecycleMetrics = new LifecycleMetrics(metrics.registry(), catalog::all, canaryStates);
+        Router router = new Router(canaryStates, () -> current.get().routing(), health::down, clock);
+        Failover failover = new Failover(router, catalog, () -> current.get().routing(), clock, Thread::sleep);
         JsonBodyReader bodies = new JsonBodyReader(json, config.server().maxBodyBytes());
         Exchanges exchanges = new Exchanges(registry, policy, admission, audit, bodies, config.server(), clock, metrics,
                 new RequestLog(config.observability().requestLog()), spanExporter);
-        OpenAiRoutes openAi = new OpenAiRoutes(backends, catalog, json, new ContentCapture(config.audit(), json));
+        OpenAiRoutes openAi = new OpenAiRoutes(failover, catalog, json, new ContentCapture(config.audit(), json), lifecycleMetrics);
+        ModelFamilies families = new ModelFamilies(catalog);
         AdminRoutes admin = new AdminRoutes(exchanges, identities, new AuditRecords(auditStore, json), new AuditVerifier(auditStore),
-                catalog, health, new ModelFamilies(catalog, backends), config.backends(), bodies, json, limitsCodec, limitsRegistry, usage);
-        ModelFamilies families = new ModelFamilies(catalog, backends);
+                catalog, health, families, () -> current.get().backends(), bodies, json, limitsCodec, limitsRegistry, usage);
         AtomicReference<URI> selfUrl = new AtomicReference<>();
+        AtomicReference<ModelLifecycle> lifecycleHolder = new AtomicReference<>();
         EvalService evals = new EvalService(new EvalStore(database), json, clock, (runId, request) -> new HttpEvalGateway(selfUrl.get(),
                 new EvalIdentity(identities, clock).keyFor(runId, request), json, model -> {
                     String[] family = families.of(model);
                     return family == null ? null : family[0];
                 }, model -> {
-                    Backend.Unload unload = families.unload(model);
+                    Backend.Unload unload = families.unload(model, model.equals(request.generator()) ? request.generatorDeployment() : null);
                     return new boolean[] {unload.supported(), unload.confirmed()};
-                }));
+                }, request.generator(), request.generatorDeployment()), runId -> lifecycleHolder.get().evaluationFinished(runId));
         evals.abandonInterruptedRuns();
         EvalRoutes evalRoutes = new EvalRoutes(exchanges, evals, bodies, json);
+        ModelLifecycle lifecycle = new ModelLifecycle(catalog, canaryStates, evals, audit, lifecycleMetrics,
+                () -> current.get().routing().promotionRequiresEval(), json, clock);
+        lifecycleHolder.set(lifecycle);
+        CanaryJudge judge = new CanaryJudge(catalog, canaryStates, lifecycle, clock);
+        background.scheduleWithFixedDelay(judge::judgeAll, 1, 1, TimeUnit.SECONDS);
+        ConfigReloader configReloader = new ConfigReloader(source, current, catalog, backendFactory, audit, lifecycleMetrics, () -> {});
+        if (config.routing().watchConfig() && source.file() != null) {
+            background.scheduleWithFixedDelay(configReloader::reloadIfFileChanged, 2, 2, TimeUnit.SECONDS);
+        }
+        ModelRoutes modelRoutes = new ModelRoutes(exchanges, catalog, canaryStates, lifecycle, configReloader, health, evals, bodies, json, clock);
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics.registry(),
                 authorization -> MetricsAccess.allows(authorization, config.observability().metricsToken(), registry));
 
         GatewayServer server = new GatewayServer(exchanges, openAi, routes -> {
             admin.register(routes);
             evalRoutes.register(routes);
+            modelRoutes.register(routes);
         }, metricsEndpoint,
                 config.observability().metricsPort(), () -> storeHealth.writable() && auditWriter.healthy() && health.anyUp());
         try {
@@ -198,7 +226,7 @@ public final class Palisade implements AutoCloseable {
             database.close();
             throw e;
         }
-        return new Palisade(server, auditWriter, usageRecorder, counters, background, database, spanExporter, bootstrapAdminKey);
+        return new Palisade(server, auditWriter, usageRecorder, counters, background, database, spanExporter, bootstrapAdminKey, configReloader);
     }
 
     public int port() {
@@ -220,6 +248,11 @@ public final class Palisade implements AutoCloseable {
         spanExporter.close();
         background.shutdownNow();
         database.close();
+    }
+
+    /** Reloads the config from its source (SIGHUP and tests use this; the admin API and file watch call the same). */
+    public ConfigReloader.Outcome reloadConfig(String trigger) {
+        return reloader.reload(trigger, "palisade");
     }
 
     /** Writes queued usage rows now (reports read the store). */

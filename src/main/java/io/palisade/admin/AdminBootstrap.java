@@ -32,14 +32,14 @@ public final class AdminBootstrap {
             }
             if (!identities.keyExists(configuredKey.reveal())) {
                 identities.createKey(adminUser().id(), null, List.of(), null, null, "bootstrap (" + configuredKey.source() + ")",
-                        true, configuredKey.reveal());
+                        true, configuredKey.reveal(), List.of());
             }
             return Optional.empty();
         }
         if (identities.hasAdmin()) {
             return Optional.empty();
         }
-        return Optional.of(identities.createKey(adminUser().id(), null, List.of(), null, null, "bootstrap", true, null).token());
+        return Optional.of(identities.createKey(adminUser().id(), null, List.of(), null, null, "bootstrap", true, null, List.of()).token());
     }
 
     private User adminUser() {

@@ -49,7 +49,7 @@ public final class AdminRoutes {
     private final ModelCatalog catalog;
     private final BackendHealth health;
     private final ModelFamilies families;
-    private final List<BackendConfig> backendConfigs;
+    private final java.util.function.Supplier<List<BackendConfig>> backendConfigs;
     private final JsonBodyReader bodies;
     private final ObjectMapper json;
     private final AdminViews views;
@@ -58,7 +58,7 @@ public final class AdminRoutes {
     private final UsageStore usage;
 
     public AdminRoutes(Exchanges exchanges, IdentityAdmin identities, AuditRecords records, AuditVerifier verifier,
-            ModelCatalog catalog, BackendHealth health, ModelFamilies families, List<BackendConfig> backendConfigs, JsonBodyReader bodies,
+            ModelCatalog catalog, BackendHealth health, ModelFamilies families, java.util.function.Supplier<List<BackendConfig>> backendConfigs, JsonBodyReader bodies,
             ObjectMapper json, LimitsCodec limitsCodec, LimitsRegistry limits, UsageStore usage) {
         this.exchanges = exchanges;
         this.identities = identities;
@@ -67,7 +67,7 @@ public final class AdminRoutes {
         this.catalog = catalog;
         this.health = health;
         this.families = families;
-        this.backendConfigs = List.copyOf(backendConfigs);
+        this.backendConfigs = backendConfigs;
         this.bodies = bodies;
         this.json = json;
         this.views = new AdminViews(json);
@@ -124,10 +124,12 @@ public final class AdminRoutes {
             IdentityAdmin.IssuedKey issued = identities.createKey(text(body, "user", null), text(body, "team", null),
                     strings(body, "allowed_models"), body.hasNonNull("requests_per_minute") ? integer(body, "requests_per_minute") : null,
                     instant(text(body, "expires_at", null), "expires_at"), text(body, "label", ""),
-                    body.path("admin").asBoolean(false), null);
+                    body.path("admin").asBoolean(false), null, strings(body, "fallback_models"));
             ctx.status(201);
             ok(ctx, views.issuedKey(issued, usersById(), teams()));
         }));
+        routes.put("/admin/keys/{key}/fallbacks", exchanges.admin("keys.fallbacks", (ctx, a) -> ok(ctx,
+                views.key(identities.setKeyFallbacks(ctx.pathParam("key"), strings(bodies.read(ctx), "fallback_models")), usersById(), teams()))));
         routes.post("/admin/keys/{key}/revoke", exchanges.admin("keys.revoke",
                 (ctx, a) -> ok(ctx, views.key(identities.revokeKey(ctx.pathParam("key")), usersById(), teams()))));
         routes.post("/admin/keys/{key}/rotate", exchanges.admin("keys.rotate", (ctx, a) -> {
@@ -153,7 +155,7 @@ public final class AdminRoutes {
         routes.get("/admin/models/{model}/info", exchanges.admin("models.info", (ctx, a) -> ok(ctx, modelInfo(route(ctx.pathParam("model"))))));
         routes.post("/admin/models/{model}/unload", exchanges.admin("models.unload", (ctx, a) -> {
             ModelRoute route = route(ctx.pathParam("model"));
-            Backend.Unload unload = families.unload(route.publicName());
+            Backend.Unload unload = families.unload(route.publicName(), null);
             ObjectNode body = json.createObjectNode();
             body.put("model", route.publicName());
             body.put("supported", unload.supported());
@@ -299,7 +301,7 @@ public final class AdminRoutes {
 
     private List<ObjectNode> probeBackends() {
         List<ObjectNode> result = new ArrayList<>();
-        for (BackendConfig config : backendConfigs) {
+        for (BackendConfig config : backendConfigs.get()) {
             ObjectNode node = json.createObjectNode();
             node.put("name", config.name());
             node.put("kind", config.kind().name().toLowerCase());

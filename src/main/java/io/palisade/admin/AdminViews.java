@@ -51,6 +51,8 @@ final class AdminViews {
         node.put("team", team == null ? null : team.name());
         ArrayNode models = node.putArray("allowed_models");
         key.allowedModels().forEach(models::add);
+        ArrayNode fallbacks = node.putArray("fallback_models");
+        key.fallbackModels().forEach(fallbacks::add);
         if (key.requestsPerMinute() == null) {
             node.putNull("requests_per_minute");
         } else {

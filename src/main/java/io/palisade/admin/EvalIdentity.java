@@ -13,7 +13,7 @@ import java.util.List;
  * limited and audited like any caller, and shows up under its own name.
  */
 public final class EvalIdentity {
-    static final String EMAIL = "eval@palisade.local";
+    static final String EMAIL = User.EVALUATOR_EMAIL;
     private static final Duration KEY_LIFETIME = Duration.ofHours(24);
 
     private final IdentityAdmin identities;
@@ -29,6 +29,6 @@ public final class EvalIdentity {
         User user = identities.users().stream().filter(u -> u.email().equals(EMAIL)).findFirst()
                 .orElseGet(() -> identities.createUser(EMAIL, "Evaluation runner", null, UserStatus.ACTIVE, false));
         return identities.createKey(user.id(), null, List.of(request.generator(), request.judge()), 0,
-                clock.instant().plus(KEY_LIFETIME), "eval " + runId, false, null).token();
+                clock.instant().plus(KEY_LIFETIME), "eval " + runId, false, null, List.of()).token();
     }
 }

@@ -99,7 +99,8 @@ public final class EvalRoutes {
                 body.path("threshold").asDouble(defaults.threshold()), body.path("repeat").asInt(defaults.repeat()),
                 body.path("concurrency").asInt(defaults.concurrency()), body.path("allow_same_family").asBoolean(false),
                 body.path("generator_max_tokens").asInt(defaults.generatorMaxTokens()), body.path("judge_max_tokens").asInt(defaults.judgeMaxTokens()),
-                body.path("sanity_cases").asInt(defaults.sanityCases()), body.path("sanity_tolerance").asDouble(defaults.sanityTolerance())));
+                body.path("sanity_cases").asInt(defaults.sanityCases()), body.path("sanity_tolerance").asDouble(defaults.sanityTolerance()),
+                body.hasNonNull("deployment") ? body.get("deployment").asText() : null));
     }
 
     private ObjectNode view(EvalStore.RunRow run) {

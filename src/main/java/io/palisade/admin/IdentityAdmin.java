@@ -157,7 +157,7 @@ public final class IdentityAdmin {
 
     /** Issues a key for a user; {@code token} null makes a fresh one (non-null only for bootstrap). */
     public synchronized IssuedKey createKey(String userIdOrEmail, String team, List<String> allowedModels, Integer requestsPerMinute,
-            Instant expiresAt, String label, boolean admin, String token) {
+            Instant expiresAt, String label, boolean admin, String token, List<String> fallbackModels) {
         User user = user(userIdOrEmail);
         if (admin && !user.admin()) {
             throw invalid("only an administrator user can hold an admin key", "admin");
@@ -172,7 +172,7 @@ public final class IdentityAdmin {
         String secret = token == null ? tokens.newToken(keyId) : token;
         String teamId = team == null ? user.teamId() : team(team).id();
         ApiKey key = new ApiKey(keyId, KeyTokens.hash(secret), user.id(), teamId, checkedPatterns(allowedModels), requestsPerMinute,
-                expiresAt, null, label == null ? "" : label, admin, clock.instant());
+                expiresAt, null, label == null ? "" : label, admin, clock.instant(), checkedFallbacks(fallbackModels));
         keys.insert(key);
         changed.run();
         return new IssuedKey(key, secret);
@@ -184,6 +184,27 @@ public final class IdentityAdmin {
 
     public ApiKey key(String id) {
         return keys.find(id).orElseThrow(() -> new PalisadeException(ErrorCode.NOT_FOUND, "no key '" + id + "'"));
+    }
+
+    /** Sets the models this key falls back to, in order (empty: the model's own fallbacks). */
+    public synchronized ApiKey setKeyFallbacks(String id, List<String> fallbackModels) {
+        ApiKey key = key(id);
+        keys.updateFallbacks(key.id(), checkedFallbacks(fallbackModels));
+        changed.run();
+        return key(id);
+    }
+
+    private List<String> checkedFallbacks(List<String> fallbackModels) {
+        if (fallbackModels.size() > 10) {
+            throw invalid("at most 10 fallback models", "fallback_models");
+        }
+        for (int i = 0; i < fallbackModels.size(); i++) {
+            String name = fallbackModels.get(i);
+            if (name == null || name.isBlank() || name.length() > 200 || name.contains("*")) {
+                throw invalid("'fallback_models[" + i + "]' must be a public model name (no patterns)", "fallback_models[" + i + "]");
+            }
+        }
+        return List.copyOf(fallbackModels);
     }
 
     public synchronized ApiKey revokeKey(String id) {
@@ -200,7 +221,7 @@ public final class IdentityAdmin {
             throw new PalisadeException(ErrorCode.CONFLICT, "key '" + id + "' is revoked; create a new key instead");
         }
         IssuedKey fresh = createKey(old.userId(), old.teamId(), old.allowedModels(), old.requestsPerMinute(), old.expiresAt(),
-                old.label(), old.admin(), null);
+                old.label(), old.admin(), null, old.fallbackModels());
         revokeKey(old.id());
         return fresh;
     }

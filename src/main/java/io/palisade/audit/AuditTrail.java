@@ -66,6 +66,23 @@ public final class AuditTrail {
                 actor.user().id(), body.toString(), "", "")));
     }
 
+    /**
+     * Records something Palisade did by itself or was told to do outside the admin API (automatic
+     * rollback, drift, config reload by file or signal). Waits for the commit like every audit row.
+     */
+    public void system(String action, String target, ObjectNode details) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("action", action);
+        body.put("target", target);
+        body.put("actor", "palisade");
+        body.put("status", 200);
+        if (details != null) {
+            body.set("details", details);
+        }
+        await(writer.submit(new AuditEvent(0, "sys_" + java.util.UUID.randomUUID(), AuditEvent.ADMIN, clock.instant().toString(),
+                null, body.toString(), "", "")));
+    }
+
     private AuditEvent event(RequestRecord record, String kind, ObjectNode body) {
         return new AuditEvent(0, record.requestId(), kind, clock.instant().toString(), record.userId(), body.toString(), "", "");
     }

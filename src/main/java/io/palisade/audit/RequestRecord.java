@@ -37,6 +37,9 @@ public final class RequestRecord {
     private TraceContext trace = TraceContext.from(null);
     private String upstreamErrorKind;
     private String failureReason;
+    private String deployment;
+    private String servedModel;
+    private java.util.List<AttemptRecord> attempts = java.util.List.of();
 
     public RequestRecord(String requestId, Instant receivedAt, long startNanos, String clientAddress, String method, String route) {
         this.requestId = requestId;
@@ -68,9 +71,18 @@ public final class RequestRecord {
         return requestedModel;
     }
 
-    public void routed(String backendName, String upstreamModelName) {
+    /** The deployment that answered (or was tried last), the public model it served, and every attempt made. */
+    public void answeredBy(String deploymentId, String publicModel, String backendName, String upstreamModelName,
+            java.util.List<AttemptRecord> allAttempts) {
+        this.deployment = deploymentId;
+        this.servedModel = publicModel;
         this.backend = backendName;
         this.upstreamModel = upstreamModelName;
+        this.attempts = java.util.List.copyOf(allAttempts);
+    }
+
+    public java.util.List<AttemptRecord> attempts() {
+        return attempts;
     }
 
     public void stream(boolean streaming) {
@@ -214,8 +226,6 @@ public final class RequestRecord {
             body.put("presented_key_fingerprint", presentedFingerprint);
         }
         body.put("model", requestedModel);
-        body.put("backend", backend);
-        body.put("upstream_model", upstreamModel);
         body.put("stream", stream);
         body.put("decision", decision);
         return body;
@@ -229,6 +239,25 @@ public final class RequestRecord {
             body.put("reason", reason);
         }
         body.put("latency_ms", (endNanos - startNanos) / 1_000_000.0);
+        if (deployment != null) {
+            body.put("backend", backend);
+            body.put("upstream_model", upstreamModel);
+            body.put("deployment", deployment);
+            if (!servedModel.equals(requestedModel)) {
+                body.put("served_model", servedModel);
+            }
+        }
+        if (!attempts.isEmpty()) {
+            com.fasterxml.jackson.databind.node.ArrayNode list = body.putArray("attempts");
+            for (AttemptRecord attempt : attempts) {
+                ObjectNode node = list.addObject();
+                node.put("model", attempt.model());
+                node.put("deployment", attempt.deployment());
+                node.put("backend", attempt.backend());
+                node.put("outcome", attempt.outcome());
+                node.put("ms", attempt.millis());
+            }
+        }
         if (firstByteNanos >= 0) {
             body.put("ttft_ms", (firstByteNanos - startNanos) / 1_000_000.0);
         }

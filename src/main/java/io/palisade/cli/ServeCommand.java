@@ -2,9 +2,11 @@ package io.palisade.cli;
 
 import io.palisade.Palisade;
 import io.palisade.config.BackendConfig;
+import io.palisade.config.ConfigSource;
 import io.palisade.config.PalisadeConfig;
 import io.palisade.config.ServerConfig;
 import io.palisade.store.StoreUrl;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -24,16 +26,41 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", description = "Override server.host.")
     String host;
 
+    private PalisadeConfig withOverrides(PalisadeConfig loaded) {
+        if (port == null && host == null) {
+            return loaded;
+        }
+        ServerConfig server = loaded.server();
+        return loaded.withServer(new ServerConfig(host != null ? host : server.host(), port != null ? port : server.port(),
+                server.maxBodyBytes(), server.trustForwardedFor()));
+    }
+
+    /** {@code kill -HUP} reloads the config, as with nginx and Envoy. The JDK offers signals only through sun.misc. */
+    private static void reloadOnHangup(Palisade palisade) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> Thread.ofVirtual().start(() -> palisade.reloadConfig("signal")));
+        } catch (IllegalArgumentException unsupported) {
+            System.err.println("SIGHUP is not available on this platform; reload with `palisade admin reload` instead");
+        }
+    }
+
     @Override
     public Integer call() throws InterruptedException {
-        PalisadeConfig loaded = config.load();
-        if (port != null || host != null) {
-            ServerConfig server = loaded.server();
-            loaded = loaded.withServer(new ServerConfig(host != null ? host : server.host(), port != null ? port : server.port(),
-                    server.maxBodyBytes(), server.trustForwardedFor()));
-        }
+        ConfigSource source = new ConfigSource() {
+            @Override
+            public PalisadeConfig load() {
+                return withOverrides(config.load());
+            }
+
+            @Override
+            public Path file() {
+                return config.resolve();
+            }
+        };
+        PalisadeConfig loaded = source.load();
         LoggingSetup.apply(loaded.logging());
-        Palisade palisade = Palisade.start(loaded, Clock.systemUTC());
+        Palisade palisade = Palisade.start(source, loaded, Clock.systemUTC());
+        reloadOnHangup(palisade);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             palisade.close();

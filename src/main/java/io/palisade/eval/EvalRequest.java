@@ -3,9 +3,11 @@ package io.palisade.eval;
 /**
  * What to evaluate and how. {@code threshold} is the pass rate needed for PASS; {@code sanityTolerance}
  * the share of planted answers the judge may get wrong before the run is INVALID.
+ * {@code generatorDeployment} (nullable) confines the generator to one deployment of its model,
+ * e.g. a canary candidate, so that its own quality is measured.
  */
 public record EvalRequest(String generator, String judge, GoldenSet golden, double threshold, int repeat, int concurrency,
-        boolean allowSameFamily, int generatorMaxTokens, int judgeMaxTokens, int sanityCases, double sanityTolerance) {
+        boolean allowSameFamily, int generatorMaxTokens, int judgeMaxTokens, int sanityCases, double sanityTolerance, String generatorDeployment) {
 
     public EvalRequest {
         if (generator == null || generator.isBlank() || judge == null || judge.isBlank()) {
@@ -21,6 +23,11 @@ public record EvalRequest(String generator, String judge, GoldenSet golden, doub
 
     /** The defaults `palisade eval run` uses. */
     public static EvalRequest of(String generator, String judge, GoldenSet golden) {
-        return new EvalRequest(generator, judge, golden, 0.7, 1, 4, false, 1024, 1024, 8, 0.25);
+        return new EvalRequest(generator, judge, golden, 0.7, 1, 4, false, 1024, 1024, 8, 0.25, null);
+    }
+
+    public EvalRequest onDeployment(String deployment) {
+        return new EvalRequest(generator, judge, golden, threshold, repeat, concurrency, allowSameFamily, generatorMaxTokens,
+                judgeMaxTokens, sanityCases, sanityTolerance, deployment);
     }
 }

@@ -29,9 +29,17 @@ public final class EvalService {
     private final Clock clock;
     private final BiFunction<String, EvalRequest, EvalGateway> gateways;
     private final Map<String, EvalProgress> running = new ConcurrentHashMap<>();
+    private final java.util.function.Consumer<String> finished;
 
     /** {@code gateways} makes the gateway a run talks through (run id, request → a gateway with the run's own key). */
     public EvalService(EvalStore store, ObjectMapper json, Clock clock, BiFunction<String, EvalRequest, EvalGateway> gateways) {
+        this(store, json, clock, gateways, runId -> { });
+    }
+
+    /** {@code finished} hears the id of every run that ends (judged or re-judged), e.g. to gate a canary. */
+    public EvalService(EvalStore store, ObjectMapper json, Clock clock, BiFunction<String, EvalRequest, EvalGateway> gateways,
+            java.util.function.Consumer<String> finished) {
+        this.finished = finished;
         this.store = store;
         this.json = json;
         this.clock = clock;
@@ -87,7 +95,8 @@ public final class EvalService {
         EvalRequest original = request(run, allowSameFamily);
         EvalRequest request = new EvalRequest(original.generator(), judgeModel == null ? original.judge() : judgeModel, original.golden(),
                 original.threshold(), original.repeat(), original.concurrency(), allowSameFamily || original.allowSameFamily(),
-                original.generatorMaxTokens(), original.judgeMaxTokens(), original.sanityCases(), original.sanityTolerance());
+                original.generatorMaxTokens(), original.judgeMaxTokens(), original.sanityCases(), original.sanityTolerance(),
+                original.generatorDeployment());
         EvalProgress progress = new EvalProgress();
         EvalRunner runner = new EvalRunner(gateways.apply(runId, request), json, progress);
         EvalRunner.Independence independence = runner.independence(request);
@@ -119,6 +128,11 @@ public final class EvalService {
         }
         store.saveResults(runId, rows);
         store.finish(runId, summary.path("status").asText(), clock.instant().toString(), summary.toString());
+        try {
+            finished.accept(runId);
+        } catch (RuntimeException e) {
+            LOG.error("after evaluation {}: {}", runId, e.getMessage());
+        }
     }
 
     public Optional<EvalProgress> progress(String runId) {
@@ -147,6 +161,9 @@ public final class EvalService {
                 .put("repeat", request.repeat()).put("concurrency", request.concurrency()).put("allow_same_family", request.allowSameFamily())
                 .put("generator_max_tokens", request.generatorMaxTokens()).put("judge_max_tokens", request.judgeMaxTokens())
                 .put("sanity_cases", request.sanityCases()).put("sanity_tolerance", request.sanityTolerance());
+        if (request.generatorDeployment() != null) {
+            config.put("deployment", request.generatorDeployment());
+        }
         config.put("golden_set_name", request.golden().name());
         config.put("golden_set", GoldenSetText.write(json, request.golden()));
         return config;
@@ -158,7 +175,8 @@ public final class EvalService {
         return new EvalRequest(run.generator(), run.judge(), golden, config.path("threshold").asDouble(), config.path("repeat").asInt(1),
                 config.path("concurrency").asInt(4), allowSameFamily || config.path("allow_same_family").asBoolean(),
                 config.path("generator_max_tokens").asInt(1024), config.path("judge_max_tokens").asInt(1024),
-                config.path("sanity_cases").asInt(8), config.path("sanity_tolerance").asDouble(0.25));
+                config.path("sanity_cases").asInt(8), config.path("sanity_tolerance").asDouble(0.25),
+                config.hasNonNull("deployment") ? config.get("deployment").asText() : null);
     }
 
     private JsonNode parse(String text) {

@@ -21,11 +21,21 @@ public final class HttpEvalGateway implements EvalGateway {
     private final java.util.function.Function<String, String> families;
     private final java.util.function.Function<String, boolean[]> unloader;
     private final ObjectMapper json;
+    private final String generator;
+    private final String generatorDeployment;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** {@code families} and {@code unloader} answer the two model-administration questions (in-process or over the admin API). */
     public HttpEvalGateway(URI base, String apiKey, ObjectMapper json, java.util.function.Function<String, String> families,
             java.util.function.Function<String, boolean[]> unloader) {
+        this(base, apiKey, json, families, unloader, null, null);
+    }
+
+    /** As above, with the generator's requests confined to {@code generatorDeployment} (a canary under evaluation). */
+    public HttpEvalGateway(URI base, String apiKey, ObjectMapper json, java.util.function.Function<String, String> families,
+            java.util.function.Function<String, boolean[]> unloader, String generator, String generatorDeployment) {
+        this.generator = generator;
+        this.generatorDeployment = generatorDeployment;
         this.base = base;
         this.apiKey = apiKey;
         this.json = json;
@@ -47,7 +57,8 @@ public final class HttpEvalGateway implements EvalGateway {
             ObjectNode format = body.putObject("response_format").put("type", "json_schema");
             format.putObject("json_schema").put("name", "verdict").set("schema", options.jsonSchema());
         }
-        JsonNode answer = send("POST", "/v1/chat/completions", apiKey, body);
+        String deployment = generatorDeployment != null && model.equals(generator) ? generatorDeployment : null;
+        JsonNode answer = send("POST", "/v1/chat/completions", apiKey, body, deployment);
         return answer.path("choices").path(0).path("message").path("content").asText("");
     }
 
@@ -61,10 +72,13 @@ public final class HttpEvalGateway implements EvalGateway {
         return unloader.apply(model);
     }
 
-    private JsonNode send(String method, String path, String key, ObjectNode body) {
+    private JsonNode send(String method, String path, String key, ObjectNode body, String deployment) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(10))
                     .header("Authorization", "Bearer " + key);
+            if (deployment != null) {
+                request.header("X-Palisade-Deployment", deployment);
+            }
             if (body != null) {
                 request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
             } else {

@@ -1,8 +1,9 @@
 package io.palisade.routing;
 
 import io.palisade.config.BackendConfig;
+import io.palisade.config.DeploymentConfig;
 import io.palisade.config.ModelConfig;
-import io.palisade.config.PalisadeConfig;
+import io.palisade.upstream.Backend;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,29 +19,36 @@ import org.slf4j.LoggerFactory;
 /**
  * Public model names and where they are served: the models named in the config, plus the models
  * discovered on backends with {@code discover_models} (served under their own names; a configured
- * name wins a clash). Lookups read an immutable snapshot; {@link #refresh()} rebuilds it.
- * A lookup miss triggers at most one refresh per {@code MISS_REFRESH_INTERVAL}, so a model pulled
- * into Ollama a moment ago is usable at once, without letting callers hammer the backends.
- * Thread-safe.
+ * name wins a clash). Lookups read an immutable snapshot; {@link #refresh()} rediscovers and
+ * {@link #reconfigure} swaps in a reloaded config; neither disturbs requests already routed, which
+ * hold their own {@link Deployment}. A lookup miss triggers at most one refresh per
+ * {@code MISS_REFRESH_INTERVAL}, so a model pulled into Ollama a moment ago is usable at once,
+ * without letting callers hammer the backends. Thread-safe.
  */
 public final class ModelCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCatalog.class);
     private static final Duration MISS_REFRESH_INTERVAL = Duration.ofSeconds(5);
     private static final String LATEST = ":latest";
 
-    private final List<ModelConfig> configured;
-    private final List<BackendConfig> backends;
-    private final ModelDiscovery discovery;
+    /** The part of the config the catalog is built from, with the backends that speak for it. */
+    public record Sources(List<ModelConfig> models, List<BackendConfig> backendConfigs, Map<String, Backend> backends) {
+        public Sources {
+            models = List.copyOf(models);
+            backendConfigs = List.copyOf(backendConfigs);
+            backends = Map.copyOf(backends);
+        }
+    }
+
     private final Clock clock;
     private final Map<String, List<String>> lastDiscovered = new ConcurrentHashMap<>();
     private final Map<String, Boolean> reachable = new ConcurrentHashMap<>();
+    private final Map<String, DeploymentHealth> health = new ConcurrentHashMap<>();
+    private volatile Sources sources;
     private volatile Map<String, ModelRoute> routes;
     private volatile Instant lastRefresh = Instant.EPOCH;
 
-    public ModelCatalog(PalisadeConfig config, ModelDiscovery discovery, Clock clock) {
-        this.configured = config.models();
-        this.backends = config.backends();
-        this.discovery = discovery;
+    public ModelCatalog(Sources sources, Clock clock) {
+        this.sources = sources;
         this.clock = clock;
         this.routes = build();
     }
@@ -68,19 +76,32 @@ public final class ModelCatalog {
         return routes.values();
     }
 
+    /** The backends as currently configured, by name. */
+    public Map<String, Backend> backends() {
+        return sources.backends();
+    }
+
     /** Whether the last discovery reached {@code backend}; null when it was never asked. */
     public Boolean reachable(String backend) {
         return reachable.get(backend);
     }
 
+    /** Swaps in a reloaded config. Live health (breakers, drift) of deployments that remain is kept. */
+    public synchronized void reconfigure(Sources newSources) {
+        this.sources = newSources;
+        lastDiscovered.keySet().retainAll(newSources.backends().keySet());
+        routes = build();
+    }
+
     public synchronized void refresh() {
         lastRefresh = clock.instant();
-        for (BackendConfig backend : backends) {
+        Sources current = sources;
+        for (BackendConfig backend : current.backendConfigs()) {
             if (!backend.discoverModels()) {
                 continue;
             }
             try {
-                lastDiscovered.put(backend.name(), List.copyOf(discovery.listModels(backend.name())));
+                lastDiscovered.put(backend.name(), List.copyOf(current.backends().get(backend.name()).listModels()));
                 reachable.put(backend.name(), true);
             } catch (Exception e) {
                 reachable.put(backend.name(), false);
@@ -91,18 +112,31 @@ public final class ModelCatalog {
     }
 
     private Map<String, ModelRoute> build() {
+        Sources current = sources;
         Map<String, ModelRoute> map = new LinkedHashMap<>();
-        for (ModelConfig model : configured) {
-            map.put(model.name(), new ModelRoute(model.name(), model.deployments().get(0).backend(),
-                    model.deployments().get(0).upstreamModel(), false, model.family()));
+        for (ModelConfig model : current.models()) {
+            List<Deployment> deployments = new ArrayList<>();
+            for (DeploymentConfig deployment : model.deployments()) {
+                deployments.add(deployment(model.name(), deployment, false, current));
+            }
+            Deployment canary = model.canary() == null ? null : deployment(model.name(), model.canary().deployment(), true, current);
+            map.put(model.name(), new ModelRoute(model.name(), deployments, canary, model.canary(), model.fallbacks(), false,
+                    model.family()));
         }
-        List<String> order = new ArrayList<>();
-        backends.forEach(b -> order.add(b.name()));
-        for (String backend : order) {
-            for (String model : lastDiscovered.getOrDefault(backend, List.of())) {
-                map.putIfAbsent(model, new ModelRoute(model, backend, model, true, null));
+        for (BackendConfig backend : current.backendConfigs()) {
+            for (String model : lastDiscovered.getOrDefault(backend.name(), List.of())) {
+                if (!map.containsKey(model)) {
+                    DeploymentConfig config = new DeploymentConfig(backend.name() + "/" + model, backend.name(), model, 1, null);
+                    map.put(model, new ModelRoute(model, List.of(deployment(model, config, false, current)), null, null, List.of(),
+                            true, null));
+                }
             }
         }
         return Map.copyOf(map);
+    }
+
+    private Deployment deployment(String model, DeploymentConfig config, boolean canary, Sources current) {
+        DeploymentHealth state = health.computeIfAbsent(model + "\u0000" + config.id(), key -> new DeploymentHealth());
+        return new Deployment(model, config, current.backends().get(config.backend()), canary, state);
     }
 }

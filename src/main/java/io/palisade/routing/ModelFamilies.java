@@ -1,16 +1,13 @@
 package io.palisade.routing;
 
 import io.palisade.upstream.Backend;
-import java.util.Map;
 
 /** A model's family: from the config when named there, else from the backend's metadata, else unknown. Thread-safe. */
 public final class ModelFamilies {
     private final ModelCatalog catalog;
-    private final Map<String, Backend> backends;
 
-    public ModelFamilies(ModelCatalog catalog, Map<String, Backend> backends) {
+    public ModelFamilies(ModelCatalog catalog) {
         this.catalog = catalog;
-        this.backends = Map.copyOf(backends);
     }
 
     /** {family or null, source: "config" | "backend" | "unknown"}; null when the model does not exist. */
@@ -22,16 +19,20 @@ public final class ModelFamilies {
         if (route.configuredFamily() != null) {
             return new String[] {route.configuredFamily(), "config"};
         }
-        String family = backends.get(route.backend()).family(route.upstreamModel());
+        String family = route.primary().backend().family(route.upstreamModel());
         return new String[] {family, family == null ? "unknown" : "backend"};
     }
 
-    /** Unloads the model on its backend: {supported, confirmed}. */
-    public Backend.Unload unload(String model) {
+    /** Unloads the model on its primary deployment (or the one named): {supported, confirmed}. */
+    public Backend.Unload unload(String model, String deploymentId) {
         ModelRoute route = catalog.find(model);
         if (route == null) {
             return new Backend.Unload(false, false, "no such model");
         }
-        return backends.get(route.backend()).unload(route.upstreamModel());
+        Deployment deployment = deploymentId == null ? route.primary() : route.deployment(deploymentId);
+        if (deployment == null) {
+            return new Backend.Unload(false, false, "no such deployment");
+        }
+        return deployment.backend().unload(deployment.upstreamModel());
     }
 }

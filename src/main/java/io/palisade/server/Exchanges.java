@@ -92,7 +92,6 @@ public final class Exchanges {
             AdmittedRequest admitted = policy.admitModel(caller, model.asText(), body, bodyBytes == null ? 0 : bodyBytes,
                     record.requestId(), generates);
             exchange.admitted = admitted;
-            record.routed(admitted.route().backend(), admitted.route().upstreamModel());
             audit.started(record);
             handler.handle(ctx, record, body, admitted);
         });

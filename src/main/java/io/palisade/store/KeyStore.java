@@ -23,7 +23,7 @@ public final class KeyStore {
         try (Connection connection = database.connect();
              PreparedStatement statement = connection.prepareStatement(
                      "INSERT INTO api_keys (id, secret_hash, user_id, team_id, allowed_models, requests_per_minute,"
-                             + " expires_at, revoked_at, label, is_admin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                             + " expires_at, revoked_at, label, is_admin, created_at, fallback_models) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             statement.setString(1, key.id());
             statement.setString(2, key.secretHash());
             statement.setString(3, key.userId());
@@ -38,10 +38,22 @@ public final class KeyStore {
             statement.setString(8, Columns.instant(key.revokedAt()));
             statement.setString(9, key.label());
             statement.setInt(10, key.admin() ? 1 : 0);
+            statement.setString(12, Columns.list(key.fallbackModels()));
             statement.setString(11, Columns.instant(key.createdAt()));
             statement.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("cannot create key: " + e.getMessage(), e);
+        }
+    }
+
+    public void updateFallbacks(String id, List<String> fallbackModels) {
+        try (Connection connection = database.connect();
+             PreparedStatement statement = connection.prepareStatement("UPDATE api_keys SET fallback_models = ? WHERE id = ?")) {
+            statement.setString(1, Columns.list(fallbackModels));
+            statement.setString(2, id);
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot update key " + id + ": " + e.getMessage(), e);
         }
     }
 
@@ -68,7 +80,8 @@ public final class KeyStore {
                 keys.add(new ApiKey(rows.getString("id"), rows.getString("secret_hash"), rows.getString("user_id"),
                         rows.getString("team_id"), Columns.list(rows.getString("allowed_models")), requestsPerMinute,
                         Columns.instant(rows.getString("expires_at")), Columns.instant(rows.getString("revoked_at")),
-                        rows.getString("label"), rows.getInt("is_admin") == 1, Columns.instant(rows.getString("created_at"))));
+                        rows.getString("label"), rows.getInt("is_admin") == 1, Columns.instant(rows.getString("created_at")),
+                        Columns.list(rows.getString("fallback_models"))));
             }
             return keys;
         } catch (SQLException e) {

@@ -16,28 +16,40 @@ public final class BackendHealth {
     /** The last probe of one backend. {@code error} is a non-secret description, null when up. */
     public record Probe(String backend, boolean up, int models, double latencyMillis, Instant at, String error) {}
 
-    private final Map<String, Backend> backends;
+    private final java.util.function.Supplier<Map<String, Backend>> backends;
     private final Clock clock;
     private final BiConsumer<String, Boolean> observer;
     private final Map<String, Probe> last = new ConcurrentHashMap<>();
 
     /** {@code observer} hears every probe result (metrics). */
-    public BackendHealth(Map<String, Backend> backends, Clock clock, BiConsumer<String, Boolean> observer) {
-        this.backends = Map.copyOf(backends);
+    public BackendHealth(java.util.function.Supplier<Map<String, Backend>> backends, Clock clock, BiConsumer<String, Boolean> observer) {
+        this.backends = backends;
         this.clock = clock;
         this.observer = observer;
     }
 
     /** Probes every backend now (sequentially; each bounded by its connect and first-byte timeouts). */
     public void probeAll() {
-        backends.keySet().forEach(this::probe);
+        Map<String, Backend> current = backends.get();
+        last.keySet().retainAll(current.keySet());
+        current.keySet().forEach(this::probe);
+    }
+
+    /** True when the backend failed its last probe (false when it passed or was never probed). */
+    public boolean down(String name) {
+        Probe probe = last.get(name);
+        return probe != null && !probe.up();
     }
 
     public Probe probe(String name) {
         long start = System.nanoTime();
         Probe probe;
         try {
-            List<String> models = backends.get(name).listModels();
+            Backend backend = backends.get().get(name);
+            if (backend == null) {
+                throw new io.palisade.server.PalisadeException(io.palisade.server.ErrorCode.NOT_FOUND, "no backend '" + name + "'");
+            }
+            List<String> models = backend.listModels();
             probe = new Probe(name, true, models.size(), (System.nanoTime() - start) / 1e6, clock.instant(), null);
         } catch (Exception e) {
             String error = e instanceof io.palisade.server.PalisadeException known ? known.getMessage() : "probe failed";

@@ -164,7 +164,7 @@ abstract class StoreContract {
         users.insert(user("usr_1", "a@example.com", null));
         ApiKey unlimited = key("key_b", "usr_1", null, T0);
         ApiKey limited = new ApiKey("key_a", "hash-a", "usr_1", null, List.of("qwen*"), 30, T0.plusSeconds(3600), null,
-                "ci", true, T0);
+                "ci", true, T0, List.of("small", "tiny"));
         keys.insert(unlimited);
         keys.insert(limited);
         assertThat(keys.all()).containsExactly(limited, unlimited);
@@ -246,7 +246,7 @@ abstract class StoreContract {
     }
 
     private static ApiKey key(String id, String userId, String teamId, Instant createdAt) {
-        return new ApiKey(id, "hash-" + id, userId, teamId, List.of(), null, null, null, "", false, createdAt);
+        return new ApiKey(id, "hash-" + id, userId, teamId, List.of(), null, null, null, "", false, createdAt, List.of());
     }
 
     private static AuditEvent event(String requestId, String userId, Instant at) {

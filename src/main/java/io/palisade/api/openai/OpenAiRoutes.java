@@ -6,14 +6,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.palisade.admission.AdmittedRequest;
 import io.palisade.admission.PolicyDecisionPoint;
+import io.palisade.audit.AttemptRecord;
 import io.palisade.audit.ContentCapture;
 import io.palisade.audit.RequestRecord;
+import io.palisade.metrics.LifecycleMetrics;
+import io.palisade.routing.Deployment;
+import io.palisade.routing.Failover;
 import io.palisade.routing.ModelCatalog;
 import io.palisade.routing.ModelRoute;
 import io.palisade.server.ErrorCode;
 import io.palisade.server.PalisadeException;
 import io.palisade.server.ServletEventSink;
-import io.palisade.upstream.Backend;
 import io.palisade.upstream.EventSink;
 import io.palisade.upstream.Operation;
 import io.palisade.upstream.StreamOutcome;
@@ -23,79 +26,135 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
-import java.util.Map;
+import java.util.List;
 
 /**
- * The OpenAI-compatible endpoints, after admission: forward to the routed backend and answer in
- * OpenAI's shape, relaying streams event by event. Thread-safe.
+ * The OpenAI-compatible endpoints, after admission: forward through {@link Failover} (deployment
+ * choice, retries, fallbacks) and answer in OpenAI's shape, relaying streams event by event.
+ * Thread-safe.
  */
 public final class OpenAiRoutes {
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
-    private final Map<String, Backend> backends;
+    /** How many attempts the answer took (1 when the first deployment answered). */
+    public static final String ATTEMPTS_HEADER = "X-Palisade-Attempts";
+    /** Set when a fallback model answered: its public name. */
+    public static final String SERVED_MODEL_HEADER = "X-Palisade-Served-Model";
+    public static final String DEPLOYMENT_HEADER = "X-Palisade-Deployment";
+
+    private final Failover failover;
+    private final LifecycleMetrics metrics;
     private final ModelCatalog catalog;
     private final ObjectMapper json;
     private final ContentCapture capture;
 
-    public OpenAiRoutes(Map<String, Backend> backends, ModelCatalog catalog, ObjectMapper json, ContentCapture capture) {
-        this.backends = Map.copyOf(backends);
+    public OpenAiRoutes(Failover failover, ModelCatalog catalog, ObjectMapper json, ContentCapture capture, LifecycleMetrics metrics) {
+        this.metrics = metrics;
+        this.failover = failover;
         this.catalog = catalog;
         this.json = json;
         this.capture = capture;
     }
 
     /** POST /v1/chat/completions, /v1/completions, /v1/embeddings. */
-    public void forward(Context ctx, RequestRecord record, ObjectNode body, AdmittedRequest admitted,
-            Operation operation) throws IOException {
-        ModelRoute route = admitted.route();
-        Backend backend = backends.get(route.backend());
-        if (backend == null) {
-            throw new PalisadeException(ErrorCode.UPSTREAM_UNAVAILABLE, "backend '" + route.backend() + "' is not configured");
-        }
-        UpstreamCall call = new UpstreamCall(operation, body, route.publicName(), route.upstreamModel(), record.requestId(),
-                record.trace().backendTraceparent());
+    public void forward(Context ctx, RequestRecord record, ObjectNode body, AdmittedRequest admitted, Operation operation)
+            throws IOException {
+        ModelRoute route = targeted(ctx, admitted);
         String prompt = capture.prompt(body);
-        if (call.stream()) {
-            StringBuilder captured = capture.enabled() ? new StringBuilder() : null;
-            EventSink sink = new ServletEventSink(ctx, record, admitted.rateLimitHeaders(), captured);
-            long sent = System.nanoTime();
-            StreamOutcome outcome;
-            try {
-                outcome = backend.stream(call, sink);
-            } finally {
-                record.upstreamTime(sent, System.nanoTime() - sent);
+        StringBuilder captured = capture.enabled() && body.path("stream").asBoolean(false) ? new StringBuilder() : null;
+        EventSink sink = new ServletEventSink(ctx, record, admitted.rateLimitHeaders(), captured);
+        Failover.Result<Object> result;
+        try {
+            result = failover.run(route, admitted.caller(), candidate -> PolicyDecisionPoint.mayUse(admitted.caller(), candidate),
+                    record.startNanos(), record::firstByteNanos, (model, deployment, attempt) -> {
+                        ctx.header(ATTEMPTS_HEADER, Integer.toString(attempt));
+                        UpstreamCall call = new UpstreamCall(operation, body, model.publicName(), deployment.upstreamModel(),
+                                record.requestId(), record.trace().backendTraceparent());
+                        long sent = System.nanoTime();
+                        try {
+                            return call.stream() ? deployment.backend().stream(call, sink) : deployment.backend().call(call);
+                        } finally {
+                            record.upstreamTime(sent, System.nanoTime() - sent);
+                        }
+                    });
+        } catch (Failover.Exhausted e) {
+            List<AttemptRecord> attempts = e.attempts();
+            count(attempts);
+            if (!attempts.isEmpty()) {
+                AttemptRecord last = attempts.get(attempts.size() - 1);
+                record.answeredBy(last.deployment(), last.model(), last.backend(), last.upstreamModel(), attempts);
             }
-            record.usage(outcome.usage());
-            record.content(prompt, captured == null ? null : capture.streamedAnswer(captured));
-            if (outcome.error() == null) {
-                try {
-                    ctx.res().getOutputStream().write(DONE);
-                    ctx.res().getOutputStream().flush();
-                } catch (IOException callerGone) {
-                    record.failureReason("client_disconnected");
-                }
-            } else {
-                record.upstreamError(outcome.error());
-                record.failureReason(outcome.callerGone() ? "client_disconnected" : "upstream_stream_interrupted");
-                if (!outcome.callerGone()) {
-                    record.upstreamErrorKind("protocol");
-                    writeStreamError(ctx, sink, outcome.error());
-                }
+            ctx.header(ATTEMPTS_HEADER, Integer.toString(attempts.size()));
+            throw e.failure();
+        }
+        Deployment deployment = result.deployment();
+        count(result.attempts());
+        record.answeredBy(deployment.id(), result.route().publicName(), deployment.backendName(), deployment.upstreamModel(),
+                result.attempts());
+        if (!result.route().publicName().equals(route.publicName())) {
+            metrics.fallback(route.publicName(), result.route().publicName());
+            ctx.header(SERVED_MODEL_HEADER, result.route().publicName());
+        }
+        if (result.value() instanceof StreamOutcome outcome) {
+            finishStream(ctx, record, sink, outcome, prompt, captured);
+            if (outcome.error() != null && !outcome.callerGone()) {
+                failover.brokenAfterStart(result.route(), deployment);
             }
             return;
         }
-        long sent = System.nanoTime();
-        UpstreamAnswer answer;
-        try {
-            answer = backend.call(call);
-        } finally {
-            record.upstreamTime(sent, System.nanoTime() - sent);
-        }
+        UpstreamAnswer answer = (UpstreamAnswer) result.value();
         record.usage(answer.usage());
         record.content(prompt, capture.answer(answer.body()));
         admitted.rateLimitHeaders().forEach(ctx::header);
         record.firstByte(System.nanoTime());
         ctx.status(200).contentType("application/json").result(json.writeValueAsBytes(answer.body()));
+    }
+
+    /**
+     * The route to use: the model's, or only the deployment named in {@value #DEPLOYMENT_HEADER}
+     * (administrators and the evaluator, to test one deployment such as a canary candidate).
+     */
+    private ModelRoute targeted(Context ctx, AdmittedRequest admitted) {
+        ModelRoute route = admitted.route();
+        String wanted = ctx.header(DEPLOYMENT_HEADER);
+        if (wanted == null || wanted.isBlank()) {
+            return route;
+        }
+        if (!admitted.caller().key().admin() && !admitted.caller().user().evaluator()) {
+            throw new PalisadeException(ErrorCode.ADMIN_REQUIRED, "only administrator and evaluation keys may choose a deployment with "
+                    + DEPLOYMENT_HEADER);
+        }
+        Deployment deployment = route.deployment(wanted.trim());
+        if (deployment == null) {
+            throw new PalisadeException(ErrorCode.INVALID_REQUEST, "the model '" + route.publicName() + "' has no deployment '"
+                    + wanted.trim() + "'", DEPLOYMENT_HEADER);
+        }
+        return new ModelRoute(route.publicName(), List.of(deployment), null, null, List.of(), route.discovered(), route.configuredFamily());
+    }
+
+    private void count(List<AttemptRecord> attempts) {
+        attempts.forEach(attempt -> metrics.attempt(attempt.model(), attempt.deployment(), attempt.outcome()));
+    }
+
+    private void finishStream(Context ctx, RequestRecord record, EventSink sink, StreamOutcome outcome, String prompt,
+            StringBuilder captured) throws IOException {
+        record.usage(outcome.usage());
+        record.content(prompt, captured == null ? null : capture.streamedAnswer(captured));
+        if (outcome.error() == null) {
+            try {
+                ctx.res().getOutputStream().write(DONE);
+                ctx.res().getOutputStream().flush();
+            } catch (IOException callerGone) {
+                record.failureReason("client_disconnected");
+            }
+            return;
+        }
+        record.upstreamError(outcome.error());
+        record.failureReason(outcome.callerGone() ? "client_disconnected" : "upstream_stream_interrupted");
+        if (!outcome.callerGone()) {
+            record.upstreamErrorKind("protocol");
+            writeStreamError(ctx, sink, outcome.error());
+        }
     }
 
     /** GET /v1/models: only the models this key may use. */

@@ -1,0 +1,202 @@
+package io.palisade.routing;
+
+import io.palisade.audit.AttemptRecord;
+import io.palisade.auth.Caller;
+import io.palisade.config.RoutingConfig;
+import io.palisade.server.ErrorCode;
+import io.palisade.server.PalisadeException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Runs one request against a model's deployments until one answers: retries on connection
+ * errors, 429, 5xx and timeouts, each retry on a deployment not yet tried while there is one
+ * (immediately) or on the same one after an exponential, jittered backoff; then the fallback
+ * models in order (the key's list if it has one, else the model's), skipping any the caller may
+ * not use. Every attempt must fail before the first byte reaches the caller: the attempt function
+ * throws only then (see {@link io.palisade.upstream.EventSink}). Bounded by {@code max_attempts}
+ * per model, {@code max_total_attempts} per request and the time budget. Breakers, in-flight
+ * counts and the outcome windows (canary judgement) are fed here. Thread-safe.
+ */
+public final class Failover {
+    private final Router router;
+    private final ModelCatalog catalog;
+    private final Supplier<RoutingConfig> config;
+    private final Clock clock;
+    private final Sleeper sleeper;
+
+    /** How the loop waits between tries of the same deployment (a test can count instead of sleep). */
+    public interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
+    }
+
+    /** One attempt on one deployment. Throws {@link PalisadeException} only before any byte went to the caller. */
+    public interface Attempt<T> {
+        T run(ModelRoute route, Deployment deployment, int number);
+    }
+
+    /** The answer, the deployment that gave it, and every attempt made. */
+    public record Result<T>(T value, ModelRoute route, Deployment deployment, List<AttemptRecord> attempts) {}
+
+    /** Thrown when every attempt failed: the last failure, with the attempts for the audit. */
+    public static final class Exhausted extends RuntimeException {
+        private final PalisadeException failure;
+        private final List<AttemptRecord> attempts;
+
+        Exhausted(PalisadeException failure, List<AttemptRecord> attempts) {
+            super(failure.getMessage(), null, false, false);
+            this.failure = failure;
+            this.attempts = List.copyOf(attempts);
+        }
+
+        public PalisadeException failure() {
+            return failure;
+        }
+
+        public List<AttemptRecord> attempts() {
+            return attempts;
+        }
+    }
+
+    public Failover(Router router, ModelCatalog catalog, Supplier<RoutingConfig> config, Clock clock, Sleeper sleeper) {
+        this.router = router;
+        this.catalog = catalog;
+        this.config = config;
+        this.clock = clock;
+        this.sleeper = sleeper;
+    }
+
+    /**
+     * {@code firstByteNanos} reports when the answer's first byte went out (-1 if none yet), so a
+     * stream's latency is its time to first byte. {@code mayUse} is the grant check for fallbacks.
+     */
+    public <T> Result<T> run(ModelRoute route, Caller caller, Function<ModelRoute, Boolean> mayUse, long startNanos,
+            java.util.function.LongSupplier firstByteNanos, Attempt<T> attempt) {
+        RoutingConfig routing = config.get();
+        List<AttemptRecord> attempts = new ArrayList<>();
+        PalisadeException last = null;
+        long deadline = startNanos + routing.retryBudget().toNanos();
+        List<String> fallbacks = caller != null && !caller.key().fallbackModels().isEmpty()
+                ? caller.key().fallbackModels() : route.fallbacks();
+        List<ModelRoute> chain = new ArrayList<>();
+        chain.add(route);
+        for (String name : fallbacks) {
+            ModelRoute fallback = catalog.find(name);
+            if (fallback != null && !fallback.publicName().equals(route.publicName()) && mayUse.apply(fallback)) {
+                chain.add(fallback);
+            }
+        }
+        String stickyKey = caller == null ? null : caller.user().id();
+        for (ModelRoute model : chain) {
+            Set<Deployment> tried = new HashSet<>();
+            int retriesOfSame = 0;
+            for (int onModel = 0; onModel < routing.maxAttempts() && attempts.size() < routing.maxTotalAttempts(); onModel++) {
+                if (!attempts.isEmpty() && System.nanoTime() >= deadline) {
+                    throw exhausted(last, model, attempts, "the retry budget of " + routing.retryBudget().toSeconds() + "s ran out");
+                }
+                Deployment deployment = router.choose(model, stickyKey, tried);
+                if (deployment == null) {
+                    if (last == null) {
+                        last = new PalisadeException(ErrorCode.UPSTREAM_UNAVAILABLE, "no deployment of the model '" + model.publicName()
+                                + "' can take requests right now (all are unhealthy or paused)", null, java.util.Map.of("Retry-After", "5"));
+                    }
+                    break;
+                }
+                if (tried.contains(deployment)) {
+                    if (!pause(routing, retriesOfSame++, deadline)) {
+                        throw exhausted(last, model, attempts, "the retry budget ran out");
+                    }
+                }
+                tried.add(deployment);
+                long began = System.nanoTime();
+                deployment.health().started();
+                try {
+                    T value = attempt.run(model, deployment, attempts.size() + 1);
+                    long firstByte = firstByteNanos.getAsLong();
+                    long latency = (firstByte > began ? firstByte : System.nanoTime()) - began;
+                    succeeded(model, deployment, latency);
+                    attempts.add(new AttemptRecord(model.publicName(), deployment.id(), deployment.backendName(), deployment.upstreamModel(),
+                            "ok", (System.nanoTime() - began) / 1_000_000));
+                    return new Result<>(value, model, deployment, attempts);
+                } catch (PalisadeException e) {
+                    attempts.add(new AttemptRecord(model.publicName(), deployment.id(), deployment.backendName(), deployment.upstreamModel(),
+                            e.code().code(), (System.nanoTime() - began) / 1_000_000));
+                    if (!retryable(e)) {
+                        deployment.health().breaker().release();
+                        throw new Exhausted(e, attempts);
+                    }
+                    failed(model, deployment, routing);
+                    last = e;
+                } finally {
+                    deployment.health().ended();
+                }
+            }
+            if (attempts.size() >= routing.maxTotalAttempts()) {
+                break;
+            }
+        }
+        throw exhausted(last, route, attempts, null);
+    }
+
+    /** A stream that broke after it began counts against the deployment, though it cannot be retried. */
+    public void brokenAfterStart(ModelRoute route, Deployment deployment) {
+        failed(route, deployment, config.get());
+    }
+
+    /** Whether a failure is the backend's and may go better elsewhere: connection, 429, 5xx, timeouts, broken answers. */
+    static boolean retryable(PalisadeException e) {
+        return switch (e.code()) {
+            case UPSTREAM_UNREACHABLE, UPSTREAM_UNAVAILABLE, UPSTREAM_TIMEOUT, UPSTREAM_BAD_RESPONSE -> true;
+            default -> false;
+        };
+    }
+
+    private void succeeded(ModelRoute route, Deployment deployment, long latencyNanos) {
+        deployment.health().breaker().success();
+        window(route, deployment, false, latencyNanos / 1e6);
+    }
+
+    private void failed(ModelRoute route, Deployment deployment, RoutingConfig routing) {
+        deployment.health().breaker().failure(clock.millis(), routing.breakerFailures(), routing.breakerCoolDown().toMillis());
+        window(route, deployment, true, 0);
+    }
+
+    /** Outcomes are kept for every deployment: the canary's and its baseline's are compared, the rest feed `models status`. */
+    private void window(ModelRoute route, Deployment deployment, boolean error, double latencyMillis) {
+        long windowMillis = route.canaryConfig() != null ? route.canaryConfig().rollback().window().toMillis()
+                : io.palisade.config.CanaryConfig.Rollback.DEFAULTS.window().toMillis();
+        deployment.health().window().record(clock.millis(), windowMillis, error, latencyMillis);
+    }
+
+    /** Sleeps before retrying the same deployment; false when the pause would overrun the budget. */
+    private boolean pause(RoutingConfig routing, int retry, long deadline) {
+        long ceiling = Math.min(routing.backoffMax().toMillis(), routing.backoff().toMillis() << Math.min(retry, 20));
+        long millis = ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
+        if (System.nanoTime() + millis * 1_000_000 >= deadline) {
+            return false;
+        }
+        try {
+            sleeper.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static Exhausted exhausted(PalisadeException last, ModelRoute route, List<AttemptRecord> attempts, String why) {
+        PalisadeException failure = last != null ? last
+                : new PalisadeException(ErrorCode.UPSTREAM_UNAVAILABLE, "no deployment of the model '" + route.publicName() + "' answered");
+        if (attempts.size() > 1) {
+            failure = new PalisadeException(failure.code(), failure.getMessage() + " (after " + attempts.size() + " attempts"
+                    + (why == null ? "" : "; " + why) + ")", failure.param(), failure.headers(), failure.limit());
+        }
+        return new Exhausted(failure, attempts);
+    }
+}

@@ -1,0 +1,143 @@
+package io.palisade.routing;
+
+import io.palisade.config.RoutingConfig;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * Picks the deployment for one attempt. First the side: a live canary takes its percentage of
+ * requests (by a hash of the user when sticky, by chance otherwise), a promoted one takes all, a
+ * rolled-back one none. Then, among that side's routable deployments not yet tried, the weighted
+ * power of two choices: two draws by weight, the one with fewer requests in flight per unit of
+ * weight wins. Idle, that is exactly the configured weights; under load it steers away from the
+ * busier deployment. Routable means: its circuit breaker lets a request through, it is not drifted
+ * (unless drift only alerts), and its backend did not fail its last active probe, the last
+ * condition being waived when nothing else is left. Thread-safe and allocation-light: it runs on
+ * every request.
+ */
+public final class Router {
+    private final CanaryPhase.Source phases;
+    private final Supplier<RoutingConfig> config;
+    private final Predicate<String> backendDown;
+    private final Clock clock;
+
+    /** {@code backendDown}: true when the backend's last active probe failed. */
+    public Router(CanaryPhase.Source phases, Supplier<RoutingConfig> config, Predicate<String> backendDown, Clock clock) {
+        this.phases = phases;
+        this.config = config;
+        this.backendDown = backendDown;
+        this.clock = clock;
+    }
+
+    /**
+     * The deployment for the next attempt, with its breaker acquired; null when none can take a
+     * request. Deployments in {@code tried} are avoided while others remain. {@code stickyKey}
+     * (the user id, nullable) decides the side of a sticky canary.
+     */
+    public Deployment choose(ModelRoute route, String stickyKey, Set<Deployment> tried) {
+        long now = clock.millis();
+        boolean stopOnDrift = config.get().stopOnDrift();
+        List<Deployment> preferred;
+        List<Deployment> others;
+        Deployment canary = route.canary();
+        CanaryPhase phase = canary == null ? null : phases.phase(route.publicName(), canary.id());
+        List<Deployment> baseline = route.deployments();
+        if (canary != null && (phase == CanaryPhase.PROMOTED || (phase == CanaryPhase.ACTIVE && takesCanary(route, stickyKey)))) {
+            preferred = List.of(canary);
+            others = baseline;
+        } else {
+            preferred = baseline;
+            others = canary != null && phase != CanaryPhase.ROLLED_BACK ? List.of(canary) : List.of();
+        }
+        List<Deployment> excluded = new ArrayList<>(2);
+        for (int pass = 0; pass < 3; pass++) {
+            while (true) {
+                Deployment pick = switch (pass) {
+                    case 0 -> pick(preferred, tried, excluded, now, stopOnDrift, true, false);
+                    case 1 -> pick(others, tried, excluded, now, stopOnDrift, true, false);
+                    default -> {
+                        Deployment again = pick(preferred, tried, excluded, now, stopOnDrift, false, true);
+                        yield again != null ? again : pick(others, tried, excluded, now, stopOnDrift, false, true);
+                    }
+                };
+                if (pick == null) {
+                    break;
+                }
+                if (pick.health().breaker().tryAcquire(now)) {
+                    return pick;
+                }
+                excluded.add(pick);
+            }
+        }
+        return null;
+    }
+
+    private boolean takesCanary(ModelRoute route, String stickyKey) {
+        double percent = route.canaryConfig().percent();
+        if (percent <= 0) {
+            return false;
+        }
+        if (route.canaryConfig().sticky() && stickyKey != null) {
+            int hash = (stickyKey + '\u0000' + route.publicName()).hashCode();
+            return Math.floorMod(hash * 0x9E3779B9, 10_000) < percent * 100;
+        }
+        return ThreadLocalRandom.current().nextDouble() * 100 < percent;
+    }
+
+    private Deployment pick(List<Deployment> pool, Set<Deployment> tried, List<Deployment> excluded, long now, boolean stopOnDrift,
+            boolean untriedOnly, boolean probeWaived) {
+        int total = 0;
+        int count = 0;
+        for (Deployment deployment : pool) {
+            if (eligible(deployment, tried, excluded, now, stopOnDrift, untriedOnly, probeWaived)) {
+                total += deployment.weight();
+                count++;
+            }
+        }
+        if (count == 0 || total == 0) {
+            return null;
+        }
+        Deployment first = draw(pool, total, tried, excluded, now, stopOnDrift, untriedOnly, probeWaived);
+        if (count == 1) {
+            return first;
+        }
+        Deployment second = draw(pool, total, tried, excluded, now, stopOnDrift, untriedOnly, probeWaived);
+        return load(second) < load(first) ? second : first;
+    }
+
+    private Deployment draw(List<Deployment> pool, int total, Set<Deployment> tried, List<Deployment> excluded, long now,
+            boolean stopOnDrift, boolean untriedOnly, boolean probeWaived) {
+        int ticket = ThreadLocalRandom.current().nextInt(total);
+        Deployment last = null;
+        for (Deployment deployment : pool) {
+            if (!eligible(deployment, tried, excluded, now, stopOnDrift, untriedOnly, probeWaived)) {
+                continue;
+            }
+            last = deployment;
+            ticket -= deployment.weight();
+            if (ticket < 0) {
+                return deployment;
+            }
+        }
+        return last;
+    }
+
+    private boolean eligible(Deployment deployment, Set<Deployment> tried, List<Deployment> excluded, long now, boolean stopOnDrift,
+            boolean untriedOnly, boolean probeWaived) {
+        return deployment.weight() > 0
+                && !(untriedOnly && tried.contains(deployment))
+                && !excluded.contains(deployment)
+                && !(stopOnDrift && deployment.health().drifted())
+                && (probeWaived || !backendDown.test(deployment.backendName()))
+                && deployment.health().breaker().available(now);
+    }
+
+    private static double load(Deployment deployment) {
+        return (double) deployment.health().inFlight() / deployment.weight();
+    }
+}
