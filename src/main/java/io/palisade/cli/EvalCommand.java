@@ -63,12 +63,18 @@ final class EvalCommand implements Runnable {
         @Option(names = "--report-dir", description = "Write report.json, report.md, report.html and junit.xml here.")
         Path reportDirectory;
 
+        @Option(names = "--deployment", description = "Confine the generator to one deployment of its model (e.g. a canary candidate).")
+        String deployment;
+
         @Override
         public Integer call() throws IOException, InterruptedException {
             ObjectMapper json = new ObjectMapper();
             ObjectNode body = json.createObjectNode().put("generator", generator).put("judge", judge).put("threshold", threshold)
                     .put("repeat", repeat).put("concurrency", concurrency).put("allow_same_family", allowSameFamily)
                     .put("sanity_tolerance", sanityTolerance);
+            if (deployment != null) {
+                body.put("deployment", deployment);
+            }
             if (golden != null) {
                 if (!Files.isRegularFile(golden)) {
                     throw new CliException("no golden set at " + golden, PalisadeCommand.EXIT_USAGE);

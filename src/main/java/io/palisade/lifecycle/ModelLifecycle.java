@@ -132,7 +132,7 @@ public final class ModelLifecycle {
     String evaluationGate(String model, Deployment canary) {
         EvalStore.RunRow candidate = latestFinished(model, Set.of(canary.id()), null)
                 .orElseThrow(() -> new PalisadeException(ErrorCode.CONFLICT, "no finished evaluation of the candidate '" + canary.id()
-                        + "'; run `palisade eval run --model " + model + " --deployment " + canary.id()
+                        + "'; run `palisade eval run --generator " + model + " --deployment " + canary.id()
                         + " --judge <judge model>` first, or promote with --force"));
         if (!"pass".equals(candidate.status())) {
             throw new PalisadeException(ErrorCode.CONFLICT, "the latest evaluation of the candidate '" + canary.id() + "' ("

@@ -68,6 +68,9 @@ public final class OpenAiRoutes {
             result = failover.run(route, admitted.caller(), candidate -> PolicyDecisionPoint.mayUse(admitted.caller(), candidate),
                     record.startNanos(), record::firstByteNanos, (model, deployment, attempt) -> {
                         ctx.header(ATTEMPTS_HEADER, Integer.toString(attempt));
+                        if (!model.publicName().equals(route.publicName())) {
+                            ctx.header(SERVED_MODEL_HEADER, model.publicName());
+                        }
                         UpstreamCall call = new UpstreamCall(operation, body, model.publicName(), deployment.upstreamModel(),
                                 record.requestId(), record.trace().backendTraceparent());
                         long sent = System.nanoTime();
@@ -93,7 +96,6 @@ public final class OpenAiRoutes {
                 result.attempts());
         if (!result.route().publicName().equals(route.publicName())) {
             metrics.fallback(route.publicName(), result.route().publicName());
-            ctx.header(SERVED_MODEL_HEADER, result.route().publicName());
         }
         if (result.value() instanceof StreamOutcome outcome) {
             finishStream(ctx, record, sink, outcome, prompt, captured);

@@ -1,0 +1,191 @@
+package io.palisade.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.palisade.TestGateway;
+import io.palisade.simulate.Simulator;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Several simulators behind one gateway: weights, failover, retries, breakers and fallbacks over real HTTP. */
+class RoutingIntegrationTest {
+    private static final String TWO_DEPLOYMENTS = """
+            models:
+              - name: chat
+                deployments:
+                  - {backend: a, upstream_model: "llama3.2:1b", weight: 3}
+                  - {backend: b, upstream_model: "llama3.2:1b", weight: 1}
+            """;
+
+    @Test
+    void weightsAreHonouredWithinStatisticalTolerance(@TempDir Path dir) {
+        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator(), "b", RoutingFixture.simulator()),
+                TWO_DEPLOYMENTS)) {
+            int requests = 400;
+            for (int i = 0; i < requests; i++) {
+                assertThat(fixture.chat("chat").statusCode()).isEqualTo(200);
+            }
+            // Binomial(400, 0.75): mean 300, standard deviation 8.7; five deviations either side.
+            assertThat(fixture.served("a")).isBetween(257L, 343L);
+            assertThat(fixture.served("a") + fixture.served("b")).isEqualTo(requests);
+        }
+    }
+
+    @Test
+    void aDeadDeploymentIsFailedOverBeforeTheFirstByteAndTheAuditNamesEveryAttempt(@TempDir Path dir) {
+        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator(), "b", RoutingFixture.simulator()),
+                TWO_DEPLOYMENTS)) {
+            fixture.simulators.get("a").close();
+            List<HttpResponse<String>> answers = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                answers.add(fixture.chat("chat"));
+            }
+            assertThat(answers).allSatisfy(answer -> assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200));
+            assertThat(answers).anySatisfy(answer -> assertThat(answer.headers().firstValue("x-palisade-attempts")).hasValue("2"));
+            assertThat(fixture.served("b")).isEqualTo(20);
+            JsonNode retried = fixture.chatRecords().stream().filter(r -> r.path("attempts").size() == 2).findFirst().orElseThrow();
+            assertThat(retried.path("deployment").asText()).isEqualTo("b/llama3.2:1b");
+            assertThat(retried.path("attempts").path(0).path("deployment").asText()).isEqualTo("a/llama3.2:1b");
+            assertThat(retried.path("attempts").path(0).path("outcome").asText()).isEqualTo("upstream_unreachable");
+            assertThat(retried.path("attempts").path(1).path("outcome").asText()).isEqualTo("ok");
+        }
+    }
+
+    @Test
+    void theBreakerOpensHalfOpensAndClosesAgain(@TempDir Path dir) throws Exception {
+        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator(), "b", RoutingFixture.simulator()),
+                TWO_DEPLOYMENTS + "routing: {circuit_breaker: {failures: 3, cool_down: 1s}}\n")) {
+            Simulator a = fixture.simulators.get("a");
+            int port = a.port();
+            a.close();
+            while (!"open".equals(deployment(fixture, "a/llama3.2:1b").path("breaker").asText())) {
+                assertThat(fixture.chat("chat").statusCode()).isEqualTo(200);
+            }
+            fixture.clearCounts();
+            for (int i = 0; i < 10; i++) {
+                HttpResponse<String> answer = fixture.chat("chat");
+                assertThat(answer.headers().firstValue("x-palisade-attempts")).as("an open breaker is not tried").hasValue("1");
+            }
+            Thread.sleep(1100);
+            assertThat(fixture.chat("chat").statusCode()).isEqualTo(200);
+            assertThat(deployment(fixture, "a/llama3.2:1b").path("breaker").asText()).as("a failed trial opens it again").isEqualTo("open");
+
+            Simulator revived = new Simulator(RoutingFixture.simulator().withPort(port)).start();
+            fixture.simulators.put("a", revived);
+            Thread.sleep(1100);
+            for (int i = 0; i < 40 && revived.requests().isEmpty(); i++) {
+                assertThat(fixture.chat("chat").statusCode()).isEqualTo(200);
+            }
+            assertThat(deployment(fixture, "a/llama3.2:1b").path("breaker").asText()).as("a good trial closes it").isEqualTo("closed");
+        }
+    }
+
+    @Test
+    void aStreamIsRetriedOnlyBeforeItsFirstByte(@TempDir Path dir) {
+        Map<String, io.palisade.simulate.SimulatorConfig> simulators = Map.of(
+                "a", RoutingFixture.simulator().withDisconnectRate(1.0), "b", RoutingFixture.simulator().withErrorRate(1.0));
+        try (RoutingFixture fixture = RoutingFixture.start(dir, simulators, """
+                models:
+                  - {name: cut, backend: a}
+                  - {name: failing, backend: b, fallbacks: [cut]}
+                """.replace("backend: a}", "backend: a, upstream_model: \"llama3.2:1b\"}")
+                .replace("backend: b,", "backend: b, upstream_model: \"llama3.2:1b\","))) {
+            HttpResponse<String> cut = fixture.chat("cut", true, fixture.key, Map.of());
+            assertThat(cut.statusCode()).isEqualTo(200);
+            assertThat(cut.body()).contains("\"error\"").doesNotContain("[DONE]");
+            assertThat(cut.headers().firstValue("x-palisade-attempts")).hasValue("1");
+            assertThat(fixture.served("a")).as("a stream that began is never sent again").isEqualTo(1);
+
+            fixture.clearCounts();
+            HttpResponse<String> failing = fixture.chat("failing", true, fixture.key, Map.of());
+            assertThat(fixture.served("b")).as("500s before the first byte are retried").isEqualTo(3);
+            assertThat(failing.headers().firstValue("x-palisade-served-model")).hasValue("cut");
+            assertThat(failing.headers().firstValue("x-palisade-attempts")).hasValue("4");
+        }
+    }
+
+    @Test
+    void fallbacksFollowTheKeyBeforeTheModelAndSkipModelsTheKeyMayNotUse(@TempDir Path dir) {
+        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator(),
+                "dead", RoutingFixture.simulator()), """
+                models:
+                  - {name: primary, backend: dead, upstream_model: "llama3.2:1b", fallbacks: [secret, backup]}
+                  - {name: secret, backend: a, upstream_model: "qwen3:0.6b"}
+                  - {name: backup, backend: a, upstream_model: "llama3.2:1b"}
+                  - {name: keyed, backend: a, upstream_model: "qwen3:0.6b"}
+                routing: {retry: {max_attempts: 1}}
+                """)) {
+            fixture.simulators.get("dead").close();
+            fixture.admin("POST", "/admin/users", "{\"email\":\"limited@example.com\"}");
+            String limited = fixture.admin("POST", "/admin/keys",
+                    "{\"user\":\"limited@example.com\",\"allowed_models\":[\"primary\",\"backup\"]}").path("key").asText();
+            HttpResponse<String> answer = fixture.chat("primary", false, limited, Map.of());
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.headers().firstValue("x-palisade-served-model")).as("'secret' is not granted").hasValue("backup");
+            assertThat(TestGateway.json(answer.body()).path("model").asText()).isEqualTo("backup");
+
+            String keyId = fixture.admin("GET", "/admin/keys?user=dev@example.com", null).path("data").path(0).path("id").asText();
+            fixture.admin("PUT", "/admin/keys/" + keyId + "/fallbacks", "{\"fallback_models\":[\"keyed\"]}");
+            HttpResponse<String> keyed = fixture.chat("primary");
+            assertThat(keyed.headers().firstValue("x-palisade-served-model")).hasValue("keyed");
+            JsonNode record = fixture.chatRecords().get(fixture.chatRecords().size() - 1);
+            assertThat(record.path("served_model").asText()).isEqualTo("keyed");
+            assertThat(record.path("model").asText()).isEqualTo("primary");
+        }
+    }
+
+    @Test
+    void whenEverythingFailsTheCallerGetsOneClearErrorAndTheAuditHasTheAttempts(@TempDir Path dir) {
+        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator().withErrorRate(1.0)), """
+                models:
+                  - {name: chat, backend: a, upstream_model: "llama3.2:1b"}
+                routing: {retry: {max_attempts: 2, backoff: 10ms}}
+                """)) {
+            HttpResponse<String> answer = fixture.chat("chat");
+            assertThat(answer.statusCode()).isEqualTo(502);
+            assertThat(answer.body()).contains("after 2 attempts").doesNotContain("127.0.0.1");
+            assertThat(answer.headers().firstValue("x-palisade-attempts")).hasValue("2");
+            JsonNode record = fixture.chatRecords().get(0);
+            assertThat(record.path("attempts").size()).isEqualTo(2);
+            assertThat(record.path("status").asInt()).isEqualTo(502);
+        }
+    }
+
+    @Test
+    void failoverUnderLoadWhenADeploymentDiesMidRunLosesNoRequest(@TempDir Path dir) throws Exception {
+        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator(), "b", RoutingFixture.simulator()),
+                TWO_DEPLOYMENTS)) {
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                boolean stream = i % 2 == 0;
+                results.add(pool.submit(() -> fixture.chat("chat", stream, fixture.key, Map.of()).statusCode()));
+                if (i == 100) {
+                    fixture.simulators.get("a").close();
+                }
+            }
+            for (Future<Integer> result : results) {
+                assertThat(result.get()).isEqualTo(200);
+            }
+            pool.shutdown();
+        }
+    }
+
+    static JsonNode deployment(RoutingFixture fixture, String id) {
+        for (JsonNode deployment : fixture.status("chat").path("deployments")) {
+            if (deployment.path("id").asText().equals(id)) {
+                return deployment;
+            }
+        }
+        throw new AssertionError("no deployment " + id);
+    }
+}
