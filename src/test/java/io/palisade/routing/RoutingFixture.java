@@ -81,6 +81,7 @@ final class RoutingFixture implements AutoCloseable {
                 .append(simulator.baseUrl()).append("\", discover_models: false, timeouts: {connect: 500ms, first_byte: 3s, total: 10s}}\n"));
         yaml.append(rest);
         try {
+            Files.createDirectories(directory);
             Files.writeString(configFile, yaml.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
