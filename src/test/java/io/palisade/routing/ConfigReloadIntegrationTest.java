@@ -1,0 +1,97 @@
+package io.palisade.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reloading routing while requests and streams run: nothing fails, an invalid file changes nothing. */
+class ConfigReloadIntegrationTest {
+    private static final String ON_A = "models:\n  - {name: chat, backend: a, upstream_model: \"llama3.2:1b\"}\n";
+    private static final String ON_B = "models:\n  - {name: chat, backend: b, upstream_model: \"llama3.2:1b\"}\n"
+            + "  - {name: extra, backend: b, upstream_model: \"qwen3:0.6b\"}\n";
+
+    @Test
+    void reloadsUnderLoadWithoutAFailedRequest(@TempDir Path dir) throws Exception {
+        Map<String, io.palisade.simulate.SimulatorConfig> simulators = Map.of(
+                "a", RoutingFixture.simulator().withTokensPerSecond(400), "b", RoutingFixture.simulator().withTokensPerSecond(400));
+        try (RoutingFixture fixture = RoutingFixture.start(dir, simulators, ON_A + "routing: {reload: {watch: false}}\n")) {
+            AtomicBoolean running = new AtomicBoolean(true);
+            ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+            List<Thread> clients = new ArrayList<>();
+            int[] done = new int[8];
+            for (int c = 0; c < 8; c++) {
+                int client = c;
+                clients.add(Thread.ofVirtual().start(() -> {
+                    while (running.get()) {
+                        HttpResponse<String> answer = fixture.chat("chat", client % 2 == 0, fixture.key, Map.of());
+                        if (answer.statusCode() != 200 || answer.body().contains("\"error\"")) {
+                            failures.add(answer.statusCode() + " " + answer.body());
+                        }
+                        done[client]++;
+                    }
+                }));
+            }
+            Thread.sleep(300);
+            fixture.write(ON_B + "routing: {reload: {watch: false}}\n");
+            JsonNode applied = fixture.admin("POST", "/admin/config/reload", null);
+            assertThat(applied.path("result").asText()).isEqualTo("applied");
+            Thread.sleep(300);
+            fixture.write("models: [{name: chat, backend: nowhere}]\n");
+            HttpResponse<String> rejected = fixture.adminCall("POST", "/admin/config/reload", null);
+            assertThat(rejected.statusCode()).isEqualTo(422);
+            assertThat(rejected.body()).contains("the running one stays").contains("models[0].backend: no backend named 'nowhere'");
+            Thread.sleep(300);
+            fixture.write(ON_A + "server: {port: 1}\nrouting: {reload: {watch: false}}\n");
+            JsonNode back = TestGatewayJson.of(fixture.palisade.reloadConfig("signal"));
+            assertThat(back.path("result").asText()).isEqualTo("applied");
+            assertThat(back.path("restart_needed").toString()).contains("server");
+            Thread.sleep(300);
+            running.set(false);
+            for (Thread thread : clients) {
+                thread.join();
+            }
+            assertThat(failures).isEmpty();
+            assertThat(java.util.Arrays.stream(done).sum()).isGreaterThan(40);
+            assertThat(fixture.served("b")).as("the reload moved traffic to b").isPositive();
+            fixture.clearCounts();
+            fixture.chat("chat");
+            assertThat(fixture.served("a")).isEqualTo(1);
+            assertThat(fixture.chat("extra").statusCode()).as("a model removed by reload is gone").isEqualTo(404);
+            assertThat(fixture.admin("GET", "/admin/audit?limit=10000", null).path("data").toString())
+                    .contains("config.reload").contains("rejected").contains("\"trigger\":\"signal\"");
+        }
+    }
+
+    @Test
+    void aChangedFileIsPickedUpByTheWatcher(@TempDir Path dir) throws Exception {
+        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator(), "b", RoutingFixture.simulator()), ON_A)) {
+            assertThat(fixture.chat("extra").statusCode()).isEqualTo(404);
+            fixture.write(ON_B);
+            long deadline = System.currentTimeMillis() + 8000;
+            while (fixture.chat("extra").statusCode() != 200 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(fixture.chat("extra").statusCode()).isEqualTo(200);
+            assertThat(Files.readString(fixture.configFile)).contains("extra");
+        }
+    }
+
+    /** Renders a reload outcome as the admin API does, to assert on the same shape. */
+    private static final class TestGatewayJson {
+        static JsonNode of(io.palisade.lifecycle.ConfigReloader.Outcome outcome) {
+            var node = io.palisade.TestGateway.JSON.createObjectNode().put("result", outcome.result()).put("message", outcome.message());
+            outcome.restartNeeded().forEach(node.putArray("restart_needed")::add);
+            return node;
+        }
+    }
+}
