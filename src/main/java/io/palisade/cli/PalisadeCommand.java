@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "palisade", mixinStandardHelpOptions = true, version = "palisade 0.1.0",
         description = "On-prem LLM gateway: one governed, audited, OpenAI-compatible door to your model servers.",
         subcommands = {ServeCommand.class, SimulateCommand.class, ConfigCommand.class, AdminCommand.class, AuditCommand.class,
-                UsageCommand.class, StatusCommand.class, EvalCommand.class})
+                UsageCommand.class, StatusCommand.class, EvalCommand.class, ModelsCommand.class})
 public final class PalisadeCommand implements Runnable {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
