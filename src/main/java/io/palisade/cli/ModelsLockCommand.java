@@ -120,7 +120,7 @@ final class ModelsLockCommand implements Callable<Integer> {
         }
         differences.forEach(System.out::println);
         if (differences.isEmpty()) {
-            System.out.println("OK: all " + agreeing + " checked deployment(s) serve their pin; the lock file is up to date");
+            System.out.println("OK: all " + agreeing + " checked deployment(s) serve their pin (from the config or the lock file)");
             return 0;
         }
         System.out.println("OUT OF DATE: " + differences.size() + " deployment(s) differ from their pin"

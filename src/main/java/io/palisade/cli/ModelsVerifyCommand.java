@@ -54,8 +54,11 @@ final class ModelsVerifyCommand implements Callable<Integer> {
         ArrayNode rows = table.putArray("data");
         checks.forEach(check -> rows.add(row(check, true)));
         TablePrinter.print(table, false, System.out, "model", "deployment", "kind", "expected", "served", "status");
-        for (PinCheck check : failed) {
-            System.out.println(check.status() + " " + check.model() + " " + check.deployment() + ": " + check.detail());
+        for (PinCheck check : checks) {
+            // Failures explain themselves; an unpinned deployment only when nothing could be learnt about it.
+            if (check.failed() || !check.pinned() && check.served() == null) {
+                System.out.println(check.status() + " " + check.model() + " " + check.deployment() + ": " + check.detail());
+            }
         }
         long unpinned = checks.size() - pinned;
         String unpinnedNote = unpinned == 0 ? "" : "; " + unpinned + " deployment(s) not pinned (palisade models lock pins them)";
