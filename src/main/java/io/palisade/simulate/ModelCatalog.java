@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ModelCatalog {
     private final Map<String, ModelDescriptor> models = new LinkedHashMap<>();
     private final Map<String, String> digestOverrides = new ConcurrentHashMap<>();
+    private final Map<String, String> fileOverrides = new ConcurrentHashMap<>();
 
     ModelCatalog(List<String> names) {
         for (String name : names) {
@@ -66,6 +67,23 @@ final class ModelCatalog {
         ModelDescriptor found = find(model)
                 .orElseThrow(() -> new IllegalArgumentException("model " + model + " is not served by this simulator"));
         digestOverrides.put(found.name(), digest);
+    }
+
+    /**
+     * The GGUF file a llama.cpp server would report having loaded for this model: a made-up path
+     * unless overridden (tests point it at a real file to check GGUF pins).
+     */
+    String file(ModelDescriptor model) {
+        return fileOverrides.getOrDefault(model.name(), "/models/" + model.name().replaceAll("[^A-Za-z0-9._-]", "-") + ".gguf");
+    }
+
+    void overrideFile(String model, String path) {
+        if (path == null || path.isBlank()) {
+            throw new IllegalArgumentException("path must not be blank");
+        }
+        ModelDescriptor found = find(model)
+                .orElseThrow(() -> new IllegalArgumentException("model " + model + " is not served by this simulator"));
+        fileOverrides.put(found.name(), path);
     }
 
     private static String withDefaultTag(String name) {

@@ -122,12 +122,22 @@ public final class Simulator implements AutoCloseable {
 
     /**
      * Changes the digest reported for a model from now on (by {@code /api/tags}, {@code /api/ps} and
-     * {@code /api/show}), as if it had been re-pulled.
+     * {@code /api/show}, and as {@code model_sha} by TGI's {@code /info}), as if it had been re-pulled.
      *
      * @throws IllegalArgumentException if the model is not served or the digest is blank
      */
     public void setModelDigest(String model, String digest) {
         catalog.overrideDigest(model, digest);
+    }
+
+    /**
+     * Changes the GGUF file llama.cpp's {@code /props} reports as {@code model_path} for a model
+     * (default: a made-up {@code /models/NAME.gguf}).
+     *
+     * @throws IllegalArgumentException if the model is not served or the path is blank
+     */
+    public void setModelFile(String model, String path) {
+        catalog.overrideFile(model, path);
     }
 
     /** A misspelt model name would silently leave that model at full accuracy or not judging. */

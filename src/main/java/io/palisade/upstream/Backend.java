@@ -31,6 +31,17 @@ public interface Backend {
         return new Unload(false, false, "this backend kind cannot unload models");
     }
 
+    /**
+     * What the backend serves under {@code upstreamModel} right now, as far as it can say (for
+     * pinned digests). Throws {@link io.palisade.server.PalisadeException} when the backend could not
+     * be asked (unreachable, timed out, an error status), and one with
+     * {@link io.palisade.server.ErrorCode#MODEL_NOT_FOUND} when the backend positively says it does
+     * not serve that model. Backends that cannot identify their weights return all-null fields.
+     */
+    default ServedModel served(String upstreamModel) throws Exception {
+        return ServedModel.unreported("backend '" + name() + "' cannot report what it serves");
+    }
+
     /** The outcome of {@link #unload}. */
     record Unload(boolean supported, boolean confirmed, String detail) {}
 }

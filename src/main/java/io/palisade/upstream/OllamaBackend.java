@@ -130,6 +130,46 @@ public final class OllamaBackend implements Backend {
         }
     }
 
+    /**
+     * The manifest digest of the model as /api/tags lists it (Ollama treats "name" as "name:latest").
+     * A model missing there is looked up with /api/show, which accepts other spellings; Ollama itself
+     * puts no digest in that answer, some builds and the simulator do.
+     */
+    @Override
+    public ServedModel served(String upstreamModel) {
+        String wanted = withDefaultTag(upstreamModel);
+        try (UpstreamHttp.Exchange exchange = http.get("/api/tags", "pin-check")) {
+            for (JsonNode model : http.readJson(exchange).path("models")) {
+                if (wanted.equals(withDefaultTag(model.path("name").asText())) || wanted.equals(withDefaultTag(model.path("model").asText()))) {
+                    String digest = model.path("digest").asText("");
+                    if (!digest.isBlank()) {
+                        return new ServedModel(digest, null, null, "digest of " + model.path("name").asText() + " from /api/tags");
+                    }
+                }
+            }
+        }
+        ObjectNode request = json.createObjectNode().put("model", upstreamModel);
+        JsonNode shown;
+        try (UpstreamHttp.Exchange exchange = http.post("/api/show", bytes(request), "pin-check", Map.of())) {
+            shown = http.readJson(exchange);
+        } catch (PalisadeException e) {
+            if (ServedModel.answeredNotFound(e)) {
+                throw new PalisadeException(ErrorCode.MODEL_NOT_FOUND, "backend '" + name() + "' does not serve model '" + upstreamModel + "'");
+            }
+            throw e;
+        }
+        String digest = shown.path("digest").asText("");
+        return digest.isBlank()
+                ? ServedModel.unreported("backend '" + name() + "' serves '" + upstreamModel + "' but lists no digest for it in /api/tags")
+                : new ServedModel(digest, null, null, "digest of " + upstreamModel + " from /api/show");
+    }
+
+    /** "llama3.2" → "llama3.2:latest"; a registry host's port ("host:5000/model") is not a tag. */
+    private static String withDefaultTag(String model) {
+        String last = model.substring(model.lastIndexOf('/') + 1);
+        return model.isEmpty() || last.contains(":") ? model : model + ":latest";
+    }
+
     /** keep_alive 0 on an empty generate request unloads; /api/ps then confirms it is gone. */
     @Override
     public Unload unload(String upstreamModel) {

@@ -26,13 +26,43 @@ public final class OpenAiBackend implements Backend {
     private final UpstreamHttp http;
     private final ObjectMapper json;
     private final String pathPrefix;
+    private final UpstreamHttp serverRoot;
 
+    /**
+     * A backend whose server root ({@code /info}, {@code /props}) is reached through {@code http}
+     * when its URL has no trailing /v1; with a /v1 URL it cannot report what it serves; use the
+     * four-argument constructor with an {@link UpstreamHttp} over {@link #serverRoot(BackendConfig)}.
+     */
     public OpenAiBackend(BackendConfig config, UpstreamHttp http, ObjectMapper json) {
+        this(config, http, endsInV1(config) ? null : http, json);
+    }
+
+    /** {@code serverRoot} (nullable) speaks to {@link #serverRoot(BackendConfig)}: where TGI and llama.cpp describe their model. */
+    public OpenAiBackend(BackendConfig config, UpstreamHttp http, UpstreamHttp serverRoot, ObjectMapper json) {
         this.config = config;
         this.http = http;
         this.json = json;
+        this.serverRoot = serverRoot;
         // Operators paste base URLs both with and without the trailing /v1.
-        this.pathPrefix = config.url().getPath().endsWith("/v1") ? "" : "/v1";
+        this.pathPrefix = endsInV1(config) ? "" : "/v1";
+    }
+
+    /**
+     * The same backend addressed at its server root, the URL without a trailing /v1: TGI's
+     * {@code /info} and llama.cpp's {@code /props} live there, beside {@code /v1}.
+     */
+    public static BackendConfig serverRoot(BackendConfig config) {
+        if (!endsInV1(config)) {
+            return config;
+        }
+        String url = config.url().toString();
+        int cut = url.lastIndexOf("/v1");
+        return new BackendConfig(config.name(), config.kind(), java.net.URI.create(url.substring(0, cut) + url.substring(cut + 3)),
+                config.apiKey(), config.discoverModels(), config.timeouts());
+    }
+
+    private static boolean endsInV1(BackendConfig config) {
+        return config.url().getPath() != null && config.url().getPath().endsWith("/v1");
     }
 
     @Override
@@ -116,6 +146,62 @@ public final class OpenAiBackend implements Backend {
                 models.add(model.path("id").asText());
             }
             return models;
+        }
+    }
+
+    /**
+     * TGI reports its revision on {@code GET /info} ({@code model_sha}, with {@code model_id}); a
+     * llama.cpp server reports the GGUF it loaded on {@code GET /props} ({@code model_path}). Both
+     * are asked, since a server answers the one it has; a 404 means it does not describe itself
+     * that way. vLLM, for one, reports no revision anywhere. These servers serve one model whatever
+     * name a request gives, so the answer describes the server rather than {@code upstreamModel}.
+     */
+    @Override
+    public ServedModel served(String upstreamModel) {
+        if (serverRoot == null) {
+            return ServedModel.unreported("backend '" + name() + "': its URL ends in /v1 and this process was not given its server root"
+                    + " to ask /info or /props");
+        }
+        List<String> details = new ArrayList<>();
+        String revision = null;
+        JsonNode info = serverDescription("/info");
+        if (info != null) {
+            String sha = info.path("model_sha").asText("");
+            String modelId = info.path("model_id").asText("");
+            if (sha.isBlank()) {
+                details.add("/info reports no model_sha (TGI has none for a model loaded from a local directory)");
+            } else {
+                revision = sha;
+                details.add("model_sha from /info" + (modelId.isBlank() ? "" : " (model_id " + modelId + ")"));
+            }
+        }
+        String file = null;
+        JsonNode props = serverDescription("/props");
+        if (props != null) {
+            String path = props.path("model_path").asText("");
+            if (path.isBlank()) {
+                details.add("/props reports no model_path");
+            } else {
+                file = path;
+                details.add("model_path from /props");
+            }
+        }
+        if (info == null && props == null) {
+            return ServedModel.unreported("backend '" + name() + "' reports no model revision (vLLM and most OpenAI-compatible servers"
+                    + " do not; TGI does on /info, llama.cpp server names its GGUF file on /props)");
+        }
+        return new ServedModel(null, revision, file, String.join("; ", details));
+    }
+
+    /** The JSON a server-root endpoint answers, or null when the server has no such endpoint (404). */
+    private JsonNode serverDescription(String path) {
+        try (UpstreamHttp.Exchange exchange = serverRoot.get(path, "pin-check")) {
+            return serverRoot.readJson(exchange);
+        } catch (PalisadeException e) {
+            if (ServedModel.answeredNotFound(e)) {
+                return null;
+            }
+            throw e;
         }
     }
 
