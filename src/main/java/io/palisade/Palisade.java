@@ -28,7 +28,10 @@ import io.palisade.config.PalisadeConfig;
 import io.palisade.lifecycle.CanaryJudge;
 import io.palisade.lifecycle.CanaryStates;
 import io.palisade.lifecycle.ConfigReloader;
+import io.palisade.lifecycle.GgufDigests;
 import io.palisade.lifecycle.ModelLifecycle;
+import io.palisade.lifecycle.PinMonitor;
+import io.palisade.lifecycle.PinVerifier;
 import io.palisade.metrics.LifecycleMetrics;
 import io.palisade.routing.Failover;
 import io.palisade.routing.Router;
@@ -199,11 +202,19 @@ public final class Palisade implements AutoCloseable {
         lifecycleHolder.set(lifecycle);
         CanaryJudge judge = new CanaryJudge(catalog, canaryStates, lifecycle, clock);
         background.scheduleWithFixedDelay(judge::judgeAll, 1, 1, TimeUnit.SECONDS);
-        ConfigReloader configReloader = new ConfigReloader(source, current, catalog, backendFactory, audit, lifecycleMetrics, () -> {});
+        PinMonitor pins = new PinMonitor(new PinVerifier(new GgufDigests(), clock), current::get, catalog, audit, lifecycleMetrics);
+        pins.checkAllQuietly();
+        long verifyEvery = config.routing().verifyInterval().toMillis();
+        if (verifyEvery > 0) {
+            background.scheduleWithFixedDelay(pins::checkAllQuietly, verifyEvery, verifyEvery, TimeUnit.MILLISECONDS);
+        }
+        ConfigReloader configReloader = new ConfigReloader(source, current, catalog, backendFactory, audit, lifecycleMetrics,
+                pins::checkAllQuietly);
         if (config.routing().watchConfig() && source.file() != null) {
             background.scheduleWithFixedDelay(configReloader::reloadIfFileChanged, 2, 2, TimeUnit.SECONDS);
         }
-        ModelRoutes modelRoutes = new ModelRoutes(exchanges, catalog, canaryStates, lifecycle, configReloader, health, evals, bodies, json, clock);
+        ModelRoutes modelRoutes = new ModelRoutes(exchanges, catalog, canaryStates, lifecycle, configReloader, pins, health, evals, bodies, json,
+                clock);
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics.registry(),
                 authorization -> MetricsAccess.allows(authorization, config.observability().metricsToken(), registry));
 

@@ -10,6 +10,8 @@ import io.palisade.eval.EvalService;
 import io.palisade.lifecycle.CanaryStates;
 import io.palisade.lifecycle.ConfigReloader;
 import io.palisade.lifecycle.ModelLifecycle;
+import io.palisade.lifecycle.PinCheck;
+import io.palisade.lifecycle.PinMonitor;
 import io.palisade.routing.CanaryPhase;
 import io.palisade.routing.Deployment;
 import io.palisade.routing.ModelCatalog;
@@ -38,6 +40,7 @@ public final class ModelRoutes {
     private final CanaryStates states;
     private final ModelLifecycle lifecycle;
     private final ConfigReloader reloader;
+    private final PinMonitor pins;
     private final BackendHealth health;
     private final EvalService evals;
     private final JsonBodyReader bodies;
@@ -45,12 +48,13 @@ public final class ModelRoutes {
     private final Clock clock;
 
     public ModelRoutes(Exchanges exchanges, ModelCatalog catalog, CanaryStates states, ModelLifecycle lifecycle, ConfigReloader reloader,
-            BackendHealth health, EvalService evals, JsonBodyReader bodies, ObjectMapper json, Clock clock) {
+            PinMonitor pins, BackendHealth health, EvalService evals, JsonBodyReader bodies, ObjectMapper json, Clock clock) {
         this.exchanges = exchanges;
         this.catalog = catalog;
         this.states = states;
         this.lifecycle = lifecycle;
         this.reloader = reloader;
+        this.pins = pins;
         this.health = health;
         this.evals = evals;
         this.bodies = bodies;
@@ -71,6 +75,19 @@ public final class ModelRoutes {
         routes.post("/admin/models/resume", exchanges.admin("models.resume", (ctx, a) -> {
             ObjectNode body = bodies.read(ctx);
             ok(ctx, change(lifecycle.resume(model(body), reason(body), actor(a))));
+        }));
+        routes.post("/admin/models/verify", exchanges.admin("models.verify", (ctx, a) -> {
+            ArrayNode data = json.createArrayNode();
+            for (PinCheck check : pins.checkAll()) {
+                data.addObject().put("model", check.model()).put("deployment", check.deployment()).put("backend", check.backend())
+                        .put("upstream_model", check.upstreamModel())
+                        .put("kind", check.kind() == null ? null : check.kind().name().toLowerCase(java.util.Locale.ROOT))
+                        .put("status", check.status().name().toLowerCase(java.util.Locale.ROOT)).put("expected", check.expected())
+                        .put("served", check.served()).put("detail", check.detail()).put("checked_at", check.checkedAt().toString());
+            }
+            ObjectNode body = json.createObjectNode().put("object", "list");
+            body.set("data", data);
+            ok(ctx, body);
         }));
         routes.post("/admin/config/reload", exchanges.admin("config.reload", (ctx, a) -> {
             ConfigReloader.Outcome outcome = reloader.reload("api", actor(a));

@@ -27,7 +27,11 @@ public final class BackendFactory {
 
     public Backend create(BackendConfig config) {
         UpstreamHttp http = new UpstreamHttp(config, watchdog, json);
-        return config.kind() == BackendKind.OLLAMA ? new OllamaBackend(config, http, json, clock) : new OpenAiBackend(config, http, json);
+        if (config.kind() == BackendKind.OLLAMA) {
+            return new OllamaBackend(config, http, json, clock);
+        }
+        // TGI's /info and llama.cpp's /props sit at the server root, outside a base URL that ends in /v1.
+        return new OpenAiBackend(config, http, new UpstreamHttp(OpenAiBackend.serverRoot(config), watchdog, json), json);
     }
 
     /** The clients for {@code configs}, reusing those in {@code previous} whose config is unchanged. */

@@ -1,0 +1,93 @@
+package io.palisade.lifecycle;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.palisade.audit.AuditTrail;
+import io.palisade.config.PalisadeConfig;
+import io.palisade.metrics.LifecycleMetrics;
+import io.palisade.routing.Deployment;
+import io.palisade.routing.ModelCatalog;
+import io.palisade.routing.ModelRoute;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks every pinned deployment against what its backend serves: at start-up (before the
+ * listener opens), after each config reload, every {@code routing.pins.verify_interval}, and on
+ * demand. A deployment found DRIFTED is marked so in its health (the router then skips it unless
+ * {@code on_drift: alert}); the change is audited ({@code model.drift}, {@code model.drift_cleared})
+ * and counted. Unreachable or unverifiable backends do not mark drift: breakers and probes handle
+ * those. Thread-safe (checks are serialised).
+ */
+public final class PinMonitor {
+    private static final Logger LOG = LoggerFactory.getLogger(PinMonitor.class);
+
+    private final PinVerifier verifier;
+    private final Supplier<PalisadeConfig> config;
+    private final ModelCatalog catalog;
+    private final AuditTrail audit;
+    private final LifecycleMetrics metrics;
+
+    public PinMonitor(PinVerifier verifier, Supplier<PalisadeConfig> config, ModelCatalog catalog, AuditTrail audit, LifecycleMetrics metrics) {
+        this.verifier = verifier;
+        this.config = config;
+        this.catalog = catalog;
+        this.audit = audit;
+        this.metrics = metrics;
+    }
+
+    /** Checks every pinned deployment now and applies the results; returns every check, unpinned ones included. */
+    public synchronized List<PinCheck> checkAll() {
+        List<PinCheck> checks = new ArrayList<>();
+        for (PinnedDeployment pinned : PinnedDeployment.all(config.get())) {
+            ModelRoute route = catalog.find(pinned.model());
+            Deployment deployment = route == null ? null : route.deployment(pinned.deployment().id());
+            if (deployment == null) {
+                continue;
+            }
+            if (pinned.deployment().pin() == null) {
+                checks.add(new PinCheck(pinned.model(), deployment.id(), deployment.backendName(), deployment.upstreamModel(), null,
+                        PinCheck.Status.UNPINNED, null, null, "no pin configured", java.time.Instant.now()));
+                continue;
+            }
+            PinCheck check = verifier.verify(pinned.model(), pinned.deployment(), deployment.backend());
+            checks.add(check);
+            metrics.pinChecked(check.status().name().toLowerCase(Locale.ROOT));
+            apply(deployment, check);
+        }
+        return checks;
+    }
+
+    /** For the scheduler: a failure of one round must not stop the next. */
+    public void checkAllQuietly() {
+        try {
+            checkAll();
+        } catch (RuntimeException e) {
+            LOG.error("pin verification failed: {}", e.getMessage());
+        }
+    }
+
+    private void apply(Deployment deployment, PinCheck check) {
+        boolean drifted = check.status() == PinCheck.Status.DRIFTED;
+        boolean was = deployment.health().drifted();
+        deployment.health().drift(drifted, drifted ? check.detail() : null);
+        if (drifted == was) {
+            return;
+        }
+        ObjectNode details = JsonNodeFactory.instance.objectNode().put("model", check.model()).put("deployment", check.deployment())
+                .put("backend", check.backend()).put("kind", check.kind() == null ? null : check.kind().name().toLowerCase(Locale.ROOT))
+                .put("expected", check.expected()).put("served", check.served()).put("detail", check.detail())
+                .put("traffic_stopped", drifted && config.get().routing().stopOnDrift());
+        audit.system(drifted ? "model.drift" : "model.drift_cleared", check.model() + "/" + check.deployment(), details);
+        if (drifted) {
+            LOG.error("deployment {} of model {} serves {} instead of its pin {}{}", check.deployment(), check.model(), check.served(),
+                    check.expected(), config.get().routing().stopOnDrift() ? "; it gets no traffic until it matches again" : "");
+        } else {
+            LOG.info("deployment {} of model {} serves its pin again", check.deployment(), check.model());
+        }
+    }
+}
