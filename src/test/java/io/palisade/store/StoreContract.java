@@ -58,6 +58,19 @@ abstract class StoreContract {
     }
 
     @Test
+    void canaryStatesAreUpsertedAndCleared() {
+        CanaryStateStore states = new CanaryStateStore(database);
+        states.set(new CanaryStateStore.Row("chat", "gpu3/llama", "ROLLED_BACK", "error rate", T0, "palisade"));
+        states.set(new CanaryStateStore.Row("chat", "gpu3/llama", "PROMOTED", "eval passed", T0.plusSeconds(60), "ops@example.com"));
+        states.set(new CanaryStateStore.Row("Qwen/Qwen3", "vllm/Qwen/Qwen3", "ROLLED_BACK", "", T0, "palisade"));
+        assertThat(states.all()).containsExactly(
+                new CanaryStateStore.Row("Qwen/Qwen3", "vllm/Qwen/Qwen3", "ROLLED_BACK", "", T0, "palisade"),
+                new CanaryStateStore.Row("chat", "gpu3/llama", "PROMOTED", "eval passed", T0.plusSeconds(60), "ops@example.com"));
+        states.clear("chat", "gpu3/llama");
+        assertThat(states.all()).extracting(CanaryStateStore.Row::model).containsExactly("Qwen/Qwen3");
+    }
+
+    @Test
     void theStoreHasTheDialectItsUrlNames() {
         assertThat(database.dialect()).isEqualTo(dialect());
     }
