@@ -84,16 +84,9 @@ public final class Failover {
         long deadline = startNanos + routing.retryBudget().toNanos();
         List<String> fallbacks = caller != null && !caller.key().fallbackModels().isEmpty()
                 ? caller.key().fallbackModels() : route.fallbacks();
-        List<ModelRoute> chain = new ArrayList<>();
-        chain.add(route);
-        for (String name : fallbacks) {
-            ModelRoute fallback = catalog.find(name);
-            if (fallback != null && !fallback.publicName().equals(route.publicName()) && mayUse.apply(fallback)) {
-                chain.add(fallback);
-            }
-        }
         String stickyKey = caller == null ? null : caller.user().id();
-        for (ModelRoute model : chain) {
+        int nextFallback = 0;
+        for (ModelRoute model = route; model != null; ) {
             Set<Deployment> tried = new HashSet<>();
             int retriesOfSame = 0;
             for (int onModel = 0; onModel < routing.maxAttempts() && attempts.size() < routing.maxTotalAttempts(); onModel++) {
@@ -139,6 +132,14 @@ public final class Failover {
             }
             if (attempts.size() >= routing.maxTotalAttempts()) {
                 break;
+            }
+            // Fallbacks are resolved only now: the common request never looks them up.
+            model = null;
+            while (model == null && nextFallback < fallbacks.size()) {
+                ModelRoute fallback = catalog.find(fallbacks.get(nextFallback++));
+                if (fallback != null && !fallback.publicName().equals(route.publicName()) && mayUse.apply(fallback)) {
+                    model = fallback;
+                }
             }
         }
         throw exhausted(last, route, attempts, null);
