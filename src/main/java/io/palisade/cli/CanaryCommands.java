@@ -86,8 +86,8 @@ final class CanaryCommands {
         }
     }
 
-    @Command(name = "rollback", description = "Stop sending traffic to the model's canary.")
-    static final class Rollback implements Runnable {
+    /** A phase change that names only the model and a reason; the subclass says which. */
+    abstract static class PhaseChange implements Runnable {
         @Mixin
         ServerOptions server;
 
@@ -97,26 +97,27 @@ final class CanaryCommands {
         @Option(names = "--reason", description = "Why, for the audit.")
         String reason;
 
+        abstract String path();
+
         @Override
         public void run() {
-            print(server, server.client().post("/admin/models/rollback", Map.of("model", model, "reason", reason == null ? "" : reason)));
+            print(server, server.client().post(path(), Map.of("model", model, "reason", reason == null ? "" : reason)));
+        }
+    }
+
+    @Command(name = "rollback", description = "Stop sending traffic to the model's canary.")
+    static final class Rollback extends PhaseChange {
+        @Override
+        String path() {
+            return "/admin/models/rollback";
         }
     }
 
     @Command(name = "resume", description = "Let a rolled-back or promoted canary take its configured share again.")
-    static final class Resume implements Runnable {
-        @Mixin
-        ServerOptions server;
-
-        @Parameters(index = "0", description = "Public model name.")
-        String model;
-
-        @Option(names = "--reason", description = "Why, for the audit.")
-        String reason;
-
+    static final class Resume extends PhaseChange {
         @Override
-        public void run() {
-            print(server, server.client().post("/admin/models/resume", Map.of("model", model, "reason", reason == null ? "" : reason)));
+        String path() {
+            return "/admin/models/resume";
         }
     }
 

@@ -98,8 +98,13 @@ class CanaryIntegrationTest {
                     "trigger", "error_rate")).isEqualTo(1.0);
             assertThat(metrics.value("palisade_canary_traffic_percent", "deployment", "cand/llama3.2:1b", "model", "chat")).isZero();
 
-            JsonNode resumed = fixture.admin("POST", "/admin/models/resume", "{\"model\":\"chat\",\"reason\":\"fixed the runtime\"}");
-            assertThat(resumed.path("phase").asText()).isEqualTo("active");
+            CliRun status = cli(fixture, "models", "status", "chat");
+            assertThat(status.out()).contains("canary   cand/llama3.2:1b").contains("rolled_back by palisade");
+            CliRun resumed = cli(fixture, "models", "resume", "chat", "--reason", "fixed the runtime");
+            assertThat(resumed.out()).as(resumed.err()).contains("chat: canary cand/llama3.2:1b is now active (fixed the runtime)");
+            CliRun again = cli(fixture, "models", "rollback", "chat", "--reason", "by hand");
+            assertThat(again.out()).as(again.err()).contains("is now rolled back (by hand)");
+            assertThat(cli(fixture, "models", "rollback", "chat").exit()).as("already rolled back").isNotZero();
         }
     }
 
@@ -165,15 +170,20 @@ class CanaryIntegrationTest {
         return fixture.status("chat").path("deployments").path(1);
     }
 
+    private static CliRun cli(RoutingFixture fixture, String... args) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + 4);
+        all[args.length] = "--url";
+        all[args.length + 1] = fixture.baseUrl();
+        all[args.length + 2] = "--admin-key";
+        all[args.length + 3] = TestGateway.ADMIN_KEY;
+        return CliRun.of(all);
+    }
+
     private static CliRun eval(RoutingFixture fixture, String... args) {
-        String[] all = new String[args.length + 6];
+        String[] all = new String[args.length + 2];
         all[0] = "eval";
         all[1] = "run";
         System.arraycopy(args, 0, all, 2, args.length);
-        all[args.length + 2] = "--url";
-        all[args.length + 3] = fixture.baseUrl();
-        all[args.length + 4] = "--admin-key";
-        all[args.length + 5] = TestGateway.ADMIN_KEY;
-        return CliRun.of(all);
+        return cli(fixture, all);
     }
 }
