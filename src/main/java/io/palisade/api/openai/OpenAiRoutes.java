@@ -88,6 +88,7 @@ public final class OpenAiRoutes {
                 record.answeredBy(last.deployment(), last.model(), last.backend(), last.upstreamModel(), attempts);
             }
             ctx.header(ATTEMPTS_HEADER, Integer.toString(attempts.size()));
+            ctx.res().setHeader(SERVED_MODEL_HEADER, null);
             throw e.failure();
         }
         Deployment deployment = result.deployment();
