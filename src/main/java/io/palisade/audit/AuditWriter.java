@@ -157,7 +157,8 @@ public final class AuditWriter implements AutoCloseable {
                 }
             }
             long left = deadline - System.nanoTime();
-            Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+            // Past the deadline (the thread may have been descheduled), still take what already arrived.
+            Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
             if (next == null) {
                 return;
             }
