@@ -346,6 +346,33 @@ public final class BenchClient {
                 md.append(" | ").append(String.format(Locale.ROOT, "%.0f%%", ratio * 100)).append(" |\n");
             }
 
+            // The audit under each Palisade point: group commits, their latency, records written.
+            md.append("\n### Audit under load (Palisade points)\n\n");
+            md.append("| concurrency | records/s | records per commit | commit mean ms | commit p50 ≤ ms | commit p99 ≤ ms |\n|---:|---:|---:|---:|---:|---:|\n");
+            ArrayNode auditOut = result.putArray("audit_under_load");
+            for (int c : concurrencies) {
+                List<JsonNode> rows = latency.getOrDefault("palisade|" + c, List.of());
+                if (rows.isEmpty() || !rows.get(0).has("audit_commits")) {
+                    continue;
+                }
+                ObjectNode agg = auditOut.addObject();
+                agg.put("concurrency", c);
+                md.append("| ").append(c);
+                for (String field : List.of("audit_records_per_second", "audit_records_per_commit", "audit_commit_mean_ms")) {
+                    Spread spread = Spread.of(rows, field);
+                    agg.set(field, spread.json());
+                    md.append(" | ").append(spread.text(field.endsWith("_ms") || field.endsWith("commit") ? 2 : 0));
+                }
+                // Histogram bucket bounds: the highest bound over the repetitions, so "at most".
+                for (String field : List.of("audit_commit_p50_le_ms", "audit_commit_p99_le_ms")) {
+                    String worst = rows.stream().map(r -> r.path(field).asText()).max(java.util.Comparator.comparingDouble(
+                            v -> v.equals("inf") ? Double.MAX_VALUE : Double.parseDouble(v))).orElse("");
+                    agg.put(field, worst);
+                    md.append(" | ").append(worst);
+                }
+                md.append(" |\n");
+            }
+
             // Saturation: per run, the best throughput over the concurrencies, for each target.
             Map<String, List<Double>> best = new LinkedHashMap<>();
             for (JsonNode row : raw) {
