@@ -53,6 +53,10 @@ public final class AuditStore {
      * auto-commit mode, because the driver's own transactions begin deferred.
      */
     public List<AuditEvent> appendChained(Connection connection, List<AuditEvent> unchained) throws SQLException {
+        return database.writing(() -> appendChainedLocked(connection, unchained));
+    }
+
+    private List<AuditEvent> appendChainedLocked(Connection connection, List<AuditEvent> unchained) throws SQLException {
         beginLocked(connection);
         try {
             AuditEvent tail = last(connection);

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -17,6 +18,20 @@ import org.flywaydb.core.Flyway;
 public final class Database implements AutoCloseable {
     private final Dialect dialect;
     private final Connections connections;
+    /**
+     * SQLite allows one writer at a time. Writers in this process (the audit writer, the usage
+     * recorder) take turns here, where the next one is woken the moment the lock is free, instead
+     * of colliding inside SQLite, whose busy handler sleeps 1 to 100 ms between retries; those
+     * sleeps were the audit's commit latency under load. Other processes on the same file still
+     * meet SQLite's own lock and busy timeout.
+     */
+    private final ReentrantLock sqliteWriteLock = new ReentrantLock();
+
+    /** Work done inside one write transaction; see {@link #writing}. */
+    @FunctionalInterface
+    public interface WriteWork<T> {
+        T run() throws SQLException;
+    }
 
     private Database(Dialect dialect, Connections connections) {
         this.dialect = dialect;
@@ -61,6 +76,23 @@ public final class Database implements AutoCloseable {
 
     public Dialect dialect() {
         return dialect;
+    }
+
+    /**
+     * Runs {@code work}, a whole write transaction (begin to commit or rollback), as this process's
+     * only SQLite writer at that moment. On PostgreSQL it just runs it: the server handles concurrent
+     * writers without sleeping.
+     */
+    public <T> T writing(WriteWork<T> work) throws SQLException {
+        if (dialect != Dialect.SQLITE) {
+            return work.run();
+        }
+        sqliteWriteLock.lock();
+        try {
+            return work.run();
+        } finally {
+            sqliteWriteLock.unlock();
+        }
     }
 
     public Connection connect() {

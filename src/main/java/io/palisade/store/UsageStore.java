@@ -33,35 +33,41 @@ public final class UsageStore {
 
     public void insert(List<UsageEvent> events) {
         try (Connection connection = database.connect()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "INSERT INTO usage_events (at, day, request_id, user_id, user_email, team, key_id, model, prompt_tokens,"
-                            + " completion_tokens, cost_micros, refused, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                for (UsageEvent event : events) {
-                    statement.setString(1, event.at());
-                    statement.setString(2, event.day());
-                    statement.setString(3, event.requestId());
-                    statement.setString(4, event.userId());
-                    statement.setString(5, event.userEmail());
-                    statement.setString(6, event.team());
-                    statement.setString(7, event.keyId());
-                    statement.setString(8, event.model());
-                    statement.setLong(9, event.promptTokens());
-                    statement.setLong(10, event.completionTokens());
-                    statement.setLong(11, event.costMicros());
-                    statement.setInt(12, event.refused() ? 1 : 0);
-                    statement.setString(13, event.reason());
-                    statement.addBatch();
-                }
-                statement.executeBatch();
-                connection.commit();
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            }
+            database.writing(() -> insert(connection, events));
         } catch (SQLException e) {
             throw new StoreException("cannot record usage: " + e.getMessage(), e);
         }
+    }
+
+    /** One write transaction of the batch; the caller holds the store's write turn. */
+    private static Void insert(Connection connection, List<UsageEvent> events) throws SQLException {
+        connection.setAutoCommit(false);
+        try (PreparedStatement statement = connection.prepareStatement(
+                "INSERT INTO usage_events (at, day, request_id, user_id, user_email, team, key_id, model, prompt_tokens,"
+                        + " completion_tokens, cost_micros, refused, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (UsageEvent event : events) {
+                statement.setString(1, event.at());
+                statement.setString(2, event.day());
+                statement.setString(3, event.requestId());
+                statement.setString(4, event.userId());
+                statement.setString(5, event.userEmail());
+                statement.setString(6, event.team());
+                statement.setString(7, event.keyId());
+                statement.setString(8, event.model());
+                statement.setLong(9, event.promptTokens());
+                statement.setLong(10, event.completionTokens());
+                statement.setLong(11, event.costMicros());
+                statement.setInt(12, event.refused() ? 1 : 0);
+                statement.setString(13, event.reason());
+                statement.addBatch();
+            }
+            statement.executeBatch();
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        }
+        return null;
     }
 
     /**

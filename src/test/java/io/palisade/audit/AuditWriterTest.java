@@ -109,6 +109,43 @@ class AuditWriterTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void aBatchOfOnlyCompletedRowsLingersSoTheNextStartedRowSharesItsCommit(Dialect dialect) throws Exception {
+        try (Database database = Database.open(TestStores.newUrl(dialect, dir))) {
+            List<Integer> batches = java.util.Collections.synchronizedList(new ArrayList<>());
+            AuditWriter.CommitObserver observer = new AuditWriter.CommitObserver() {
+                @Override
+                public void committed(int records, long nanos) {
+                    batches.add(records);
+                }
+
+                @Override
+                public void failed(int records) {}
+            };
+            try (AuditWriter writer = new AuditWriter(new AuditStore(database), 16, observer)) {
+                long alone = System.nanoTime();
+                writer.submit(completed("c-0")).get();
+                assertThat(System.nanoTime() - alone).isGreaterThanOrEqualTo(AuditWriter.LINGER_NANOS);
+                batches.clear();
+
+                long first = System.nanoTime();
+                CompletableFuture<AuditEvent> completion = writer.submit(completed("c-1"));
+                CompletableFuture<AuditEvent> start = writer.submit(event("s-2"));
+                long second = System.nanoTime();
+                assertThat(start.get().seq()).isEqualTo(completion.get().seq() + 1);
+                // A "started" row queued within the linger always joins the lingering batch.
+                if (second - first < AuditWriter.LINGER_NANOS) {
+                    assertThat(batches).containsExactly(2);
+                }
+            }
+        }
+    }
+
+    private static AuditEvent completed(String requestId) {
+        return new AuditEvent(0, requestId, AuditEvent.COMPLETED, "2026-11-23T00:00:00Z", "usr_x", "{}", "", "");
+    }
+
     /** {@code threads} threads each submit {@code perThread} events; returns every future once all are submitted. */
     private static List<CompletableFuture<AuditEvent>> submitConcurrently(AuditWriter writer, String prefix, int threads, int perThread) {
         List<CompletableFuture<AuditEvent>> futures = new ArrayList<>();
