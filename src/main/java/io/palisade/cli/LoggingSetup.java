@@ -1,6 +1,5 @@
 package io.palisade.cli;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
@@ -15,13 +14,6 @@ import org.slf4j.LoggerFactory;
 /** Applies {@code logging.level} and {@code logging.format} to Logback at start-up. */
 final class LoggingSetup {
     private LoggingSetup() {}
-
-    /** Writes out what the asynchronous appender still holds (at shutdown). */
-    static void stop() {
-        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-            context.stop();
-        }
-    }
 
     static void apply(LoggingConfig config) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
@@ -47,21 +39,9 @@ final class LoggingSetup {
         appender.setTarget("System.err");
         appender.setEncoder(encoder);
         appender.start();
-        // Request threads hand the event over instead of formatting and writing to standard error
-        // under the appender's lock (about 5 % of CPU at saturation, docs/performance.md). Nothing
-        // is discarded: a full queue makes the caller wait rather than lose a line.
-        AsyncAppender async = new AsyncAppender();
-        async.setContext(context);
-        async.setName("async-console");
-        async.setQueueSize(8192);
-        async.setDiscardingThreshold(0);
-        async.setNeverBlock(false);
-        async.setMaxFlushTime(2000);
-        async.addAppender(appender);
-        async.start();
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(config.level(), Level.INFO));
-        root.addAppender(async);
+        root.addAppender(appender);
         // Third-party chatter at INFO (Jetty, Flyway, the PostgreSQL pool) drowns Palisade's own lines.
         context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
         context.getLogger("org.flywaydb").setLevel(Level.WARN);

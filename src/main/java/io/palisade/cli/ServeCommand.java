@@ -64,7 +64,6 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             palisade.close();
-            LoggingSetup.stop();
             stopped.countDown();
         }, "palisade-shutdown"));
 
