@@ -110,6 +110,10 @@ public final class ModelLifecycle {
         if (run.isEmpty()) {
             return;
         }
+        if (!"pass".equals(run.get().status()) && !"fail".equals(run.get().status())) {
+            // An INVALID judge or a run that broke says nothing about the candidate itself.
+            return;
+        }
         String deployment = deploymentOf(run.get());
         ModelRoute route = catalog.find(run.get().generator());
         if (deployment == null || route == null || route.canary() == null || !route.canary().id().equals(deployment)

@@ -112,8 +112,8 @@ class CanaryIntegrationTest {
     void promotionNeedsAPassingEvaluationOfTheCandidate(@TempDir Path dir) {
         List<KnownAnswer> knowledge = GoldenSet.defaultSet().cases().stream()
                 .map(c -> new KnownAnswer(c.question(), c.reference(), WRONG)).toList();
-        SimulatorConfig good = SimulatorConfig.defaults().withModels(List.of("llama3.2:1b", "gemma3:4b")).withKnowledge(knowledge)
-                .withJudgeModes(Map.of("gemma3:4b", JudgeMode.STRICT));
+        SimulatorConfig good = SimulatorConfig.defaults().withModels(List.of("llama3.2:1b", "gemma3:4b", "gemma3:1b"))
+                .withKnowledge(knowledge).withJudgeModes(Map.of("gemma3:4b", JudgeMode.STRICT, "gemma3:1b", JudgeMode.LENIENT));
         SimulatorConfig weak = SimulatorConfig.defaults().withModels(List.of("llama3.2:1b")).withKnowledge(knowledge)
                 .withAccuracy(Map.of("llama3.2:1b", 0.2));
         try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("base", good, "cand", weak, "strong", good), """
@@ -127,8 +127,9 @@ class CanaryIntegrationTest {
                     family: llama
                     backend: base
                     upstream_model: "llama3.2:1b"
-                    canary: {backend: strong, upstream_model: "llama3.2:1b", percent: 10, rollback: {on_eval_regression: false}}
+                    canary: {backend: strong, upstream_model: "llama3.2:1b", percent: 10}
                   - {name: judge, family: gemma, backend: base, upstream_model: "gemma3:4b"}
+                  - {name: lenient-judge, family: gemma, backend: base, upstream_model: "gemma3:1b"}
                 """)) {
             HttpResponse<String> unevaluated = fixture.adminCall("POST", "/admin/models/promote", "{\"model\":\"chat\"}");
             assertThat(unevaluated.statusCode()).isEqualTo(409);
@@ -144,6 +145,11 @@ class CanaryIntegrationTest {
             assertThat(blocked.body()).contains("ended FAIL");
             assertThat(fixture.status("chat").path("deployments").path(1).path("phase").asText())
                     .as("a failed evaluation of a live canary rolls it back").isEqualTo("rolled_back");
+
+            CliRun invalid = eval(fixture, "--generator", "chat2", "--deployment", "strong/llama3.2:1b", "--judge", "lenient-judge");
+            assertThat(invalid.exit()).as(invalid.out() + invalid.err()).isEqualTo(3);
+            assertThat(fixture.status("chat2").path("deployments").path(1).path("phase").asText())
+                    .as("an INVALID judge says nothing about the candidate").isEqualTo("active");
 
             CliRun strong = eval(fixture, "--generator", "chat2", "--deployment", "strong/llama3.2:1b", "--judge", "judge");
             assertThat(strong.exit()).as(strong.out() + strong.err()).isZero();
