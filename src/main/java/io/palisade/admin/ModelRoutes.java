@@ -115,11 +115,7 @@ public final class ModelRoutes {
         ObjectNode node = json.createObjectNode().put("model", route.publicName());
         route.fallbacks().forEach(node.putArray("fallbacks")::add);
         CanaryPhase phase = route.canary() == null ? null : states.phase(route.publicName(), route.canary().id());
-        double canaryShare = phase == null ? 0 : switch (phase) {
-            case ACTIVE -> route.canaryConfig().percent();
-            case PROMOTED -> 100;
-            case ROLLED_BACK -> 0;
-        };
+        double canaryShare = phase == null ? 0 : route.canaryShare(phase);
         int totalWeight = route.deployments().stream().mapToInt(Deployment::weight).sum();
         ArrayNode deployments = node.putArray("deployments");
         for (Deployment deployment : route.allDeployments()) {
@@ -143,8 +139,7 @@ public final class ModelRoutes {
             }
             entry.put("pinned", deployment.config().pin() != null);
             entry.put("in_flight", deployment.health().inFlight());
-            long window = route.canaryConfig() == null ? io.palisade.config.CanaryConfig.Rollback.DEFAULTS.window().toMillis()
-                    : route.canaryConfig().rollback().window().toMillis();
+            long window = route.outcomeWindowMillis();
             OutcomeWindow.Summary summary = deployment.health().window().summary(clock.millis(), window);
             entry.putObject("recent").put("window_seconds", window / 1000).put("requests", summary.requests())
                     .put("errors", summary.errors()).put("error_rate", summary.errorRate())

@@ -133,7 +133,7 @@ public final class ConfigReloader {
         add(changed, "discovery", before.discoveryInterval(), after.discoveryInterval());
         add(changed, "metrics/health/tracing", before.observability(), after.observability());
         if (before.routing().watchConfig() != after.routing().watchConfig()
-                || before.routing().verifyInterval().equals(after.routing().verifyInterval()) == false) {
+                || !before.routing().verifyInterval().equals(after.routing().verifyInterval())) {
             changed.add("routing.reload.watch / routing.pins.verify_interval");
         }
         return changed;

@@ -53,12 +53,7 @@ public final class LifecycleMetrics {
                 .labelNames("model", "deployment").callback(callback -> {
                     for (ModelRoute route : routes.get()) {
                         if (route.canary() != null) {
-                            CanaryPhase phase = phases.phase(route.publicName(), route.canary().id());
-                            double share = switch (phase) {
-                                case ACTIVE -> route.canaryConfig().percent();
-                                case PROMOTED -> 100;
-                                case ROLLED_BACK -> 0;
-                            };
+                            double share = route.canaryShare(phases.phase(route.publicName(), route.canary().id()));
                             callback.call(share, route.publicName(), route.canary().id());
                         }
                     }

@@ -170,9 +170,7 @@ public final class Failover {
 
     /** Outcomes are kept for every deployment: the canary's and its baseline's are compared, the rest feed `models status`. */
     private void window(ModelRoute route, Deployment deployment, boolean error, double latencyMillis) {
-        long windowMillis = route.canaryConfig() != null ? route.canaryConfig().rollback().window().toMillis()
-                : io.palisade.config.CanaryConfig.Rollback.DEFAULTS.window().toMillis();
-        deployment.health().window().record(clock.millis(), windowMillis, error, latencyMillis);
+        deployment.health().window().record(clock.millis(), route.outcomeWindowMillis(), error, latencyMillis);
     }
 
     /** Sleeps before retrying the same deployment; false when the pause would overrun the budget. */

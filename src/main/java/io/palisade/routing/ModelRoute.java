@@ -49,6 +49,23 @@ public record ModelRoute(String publicName, List<Deployment> deployments, Deploy
         return List.copyOf(all);
     }
 
+    /** The percentage of traffic the canary is meant to take in {@code phase}: configured, 100 promoted, 0 rolled back or none. */
+    public double canaryShare(CanaryPhase phase) {
+        if (canary == null) {
+            return 0;
+        }
+        return switch (phase) {
+            case ACTIVE -> canaryConfig.percent();
+            case PROMOTED -> 100;
+            case ROLLED_BACK -> 0;
+        };
+    }
+
+    /** The window deployments' recent outcomes are kept over: the canary rule's, else the default rule's. */
+    public long outcomeWindowMillis() {
+        return (canaryConfig == null ? CanaryConfig.Rollback.DEFAULTS : canaryConfig.rollback()).window().toMillis();
+    }
+
     /** The name without Ollama's default ":latest" tag, which callers usually leave out; else the name. */
     public String shortName() {
         return publicName.endsWith(":latest") ? publicName.substring(0, publicName.length() - ":latest".length()) : publicName;

@@ -91,40 +91,34 @@ public final class Router {
 
     private Deployment pick(List<Deployment> pool, Set<Deployment> tried, List<Deployment> excluded, long now, boolean stopOnDrift,
             boolean untriedOnly, boolean probeWaived) {
+        List<Deployment> candidates = new ArrayList<>(pool.size());
         int total = 0;
-        int count = 0;
         for (Deployment deployment : pool) {
             if (eligible(deployment, tried, excluded, now, stopOnDrift, untriedOnly, probeWaived)) {
+                candidates.add(deployment);
                 total += deployment.weight();
-                count++;
             }
         }
-        if (count == 0 || total == 0) {
+        if (candidates.isEmpty()) {
             return null;
         }
-        Deployment first = draw(pool, total, tried, excluded, now, stopOnDrift, untriedOnly, probeWaived);
-        if (count == 1) {
+        Deployment first = draw(candidates, total);
+        if (candidates.size() == 1) {
             return first;
         }
-        Deployment second = draw(pool, total, tried, excluded, now, stopOnDrift, untriedOnly, probeWaived);
+        Deployment second = draw(candidates, total);
         return load(second) < load(first) ? second : first;
     }
 
-    private Deployment draw(List<Deployment> pool, int total, Set<Deployment> tried, List<Deployment> excluded, long now,
-            boolean stopOnDrift, boolean untriedOnly, boolean probeWaived) {
+    private static Deployment draw(List<Deployment> candidates, int total) {
         int ticket = ThreadLocalRandom.current().nextInt(total);
-        Deployment last = null;
-        for (Deployment deployment : pool) {
-            if (!eligible(deployment, tried, excluded, now, stopOnDrift, untriedOnly, probeWaived)) {
-                continue;
-            }
-            last = deployment;
+        for (Deployment deployment : candidates) {
             ticket -= deployment.weight();
             if (ticket < 0) {
                 return deployment;
             }
         }
-        return last;
+        return candidates.get(candidates.size() - 1);
     }
 
     private boolean eligible(Deployment deployment, Set<Deployment> tried, List<Deployment> excluded, long now, boolean stopOnDrift,
