@@ -37,6 +37,20 @@ class RoutingIntegrationTest {
             // Binomial(400, 0.75): mean 300, standard deviation 8.7; five deviations either side.
             assertThat(fixture.served("a")).isBetween(257L, 343L);
             assertThat(fixture.served("a") + fixture.served("b")).isEqualTo(requests);
+
+            Map<String, String> onB = Map.of("X-Palisade-Deployment", "b/llama3.2:1b");
+            HttpResponse<String> refused = fixture.chat("chat", false, fixture.key, onB);
+            assertThat(refused.statusCode()).as("ordinary keys may not choose a deployment").isEqualTo(403);
+            assertThat(refused.body()).contains("admin_required").contains("X-Palisade-Deployment");
+            String operator = fixture.admin("POST", "/admin/keys",
+                    "{\"user\":\"admin@palisade.local\",\"admin\":true,\"allowed_models\":[\"*\"]}").path("key").asText();
+            fixture.clearCounts();
+            for (int i = 0; i < 5; i++) {
+                assertThat(fixture.chat("chat", false, operator, onB).statusCode()).isEqualTo(200);
+            }
+            assertThat(fixture.served("b")).as("an administrator's chosen deployment answers every time").isEqualTo(5);
+            assertThat(fixture.chat("chat", false, operator, Map.of("X-Palisade-Deployment", "nowhere")).statusCode())
+                    .isEqualTo(400);
         }
     }
 

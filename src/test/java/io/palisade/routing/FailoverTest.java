@@ -1,0 +1,62 @@
+package io.palisade.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.palisade.audit.AttemptRecord;
+import io.palisade.config.DeploymentConfig;
+import io.palisade.config.ModelConfig;
+import io.palisade.config.RoutingConfig;
+import io.palisade.server.ErrorCode;
+import io.palisade.server.PalisadeException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The retry loop's bounds with attempts that never reach a backend. */
+class FailoverTest {
+    private static final RoutingConfig ROUTING = new RoutingConfig(2, 3, Duration.ofSeconds(30), Duration.ofMillis(10),
+            Duration.ofMillis(40), 100, Duration.ofSeconds(30), Duration.ZERO, true, null, true, false);
+
+    private final List<Long> pauses = new ArrayList<>();
+    private final ModelCatalog catalog = new ModelCatalog(new ModelCatalog.Sources(List.of(
+            new ModelConfig("a", null, List.of(new DeploymentConfig("a1", "x", "a", 1, null)), null, List.of("b")),
+            ModelConfig.single("b", "x", "b", null)), List.of(), Map.of()), Clock.systemUTC());
+
+    @Test
+    void theSameDeploymentIsRetriedAfterABackoffThenTheFallbackUntilTheTotalIsSpent() {
+        Failover.Exhausted exhausted = failing(ROUTING, System.nanoTime(), ErrorCode.UPSTREAM_UNAVAILABLE);
+        assertThat(exhausted.attempts()).extracting(AttemptRecord::model).containsExactly("a", "a", "b");
+        assertThat(exhausted.failure().getMessage()).endsWith("(after 3 attempts)");
+        assertThat(pauses).as("one pause, before a1 was tried again").hasSize(1);
+        assertThat(pauses.get(0)).isBetween(5L, 10L);
+    }
+
+    @Test
+    void aCallersErrorIsNotRetried() {
+        Failover.Exhausted exhausted = failing(ROUTING, System.nanoTime(), ErrorCode.INVALID_REQUEST);
+        assertThat(exhausted.attempts()).hasSize(1);
+        assertThat(exhausted.failure().code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+    }
+
+    @Test
+    void noAttemptStartsOnceTheTimeBudgetIsSpent() {
+        Failover.Exhausted exhausted = failing(ROUTING, System.nanoTime() - Duration.ofSeconds(31).toNanos(), ErrorCode.UPSTREAM_TIMEOUT);
+        assertThat(exhausted.attempts()).hasSize(1);
+        assertThat(pauses).isEmpty();
+    }
+
+    private Failover.Exhausted failing(RoutingConfig routing, long startNanos, ErrorCode error) {
+        Router router = new Router((model, id) -> CanaryPhase.ACTIVE, () -> routing, backend -> false, Clock.systemUTC());
+        Failover failover = new Failover(router, catalog, () -> routing, Clock.systemUTC(), pauses::add);
+        Throwable thrown = catchThrowable(() -> failover.run(catalog.find("a"), null, route -> true,
+                startNanos, () -> -1, (route, deployment, number) -> {
+                    throw new PalisadeException(error, "backend 'x' failed");
+                }));
+        assertThat(thrown).isInstanceOf(Failover.Exhausted.class);
+        return (Failover.Exhausted) thrown;
+    }
+}
