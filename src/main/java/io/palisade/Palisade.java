@@ -86,14 +86,14 @@ public final class Palisade implements AutoCloseable {
     private final AuditWriter auditWriter;
     private final UsageRecorder usageRecorder;
     private final Counters counters;
-    private final ScheduledExecutorService background;
+    private final List<ScheduledExecutorService> schedulers;
     private final SpanExporter spanExporter;
     private final Database database;
     private final Optional<String> bootstrapAdminKey;
     private final ConfigReloader reloader;
 
     private Palisade(GatewayServer server, AuditWriter auditWriter, UsageRecorder usageRecorder, Counters counters,
-            ScheduledExecutorService background, Database database, SpanExporter spanExporter, Optional<String> bootstrapAdminKey,
+            List<ScheduledExecutorService> schedulers, Database database, SpanExporter spanExporter, Optional<String> bootstrapAdminKey,
             ConfigReloader reloader) {
         this.reloader = reloader;
         this.spanExporter = spanExporter;
@@ -101,7 +101,7 @@ public final class Palisade implements AutoCloseable {
         this.auditWriter = auditWriter;
         this.usageRecorder = usageRecorder;
         this.counters = counters;
-        this.background = background;
+        this.schedulers = schedulers;
         this.database = database;
         this.bootstrapAdminKey = bootstrapAdminKey;
     }
@@ -132,6 +132,11 @@ public final class Palisade implements AutoCloseable {
 
         ScheduledExecutorService background = Executors.newScheduledThreadPool(1,
                 Thread.ofPlatform().name("palisade-background").daemon(true).factory());
+        // Work that waits on backends (discovery, probes, pin checks, reloads that rediscover) gets
+        // its own thread: an unreachable backend's connect timeout must not delay the identity
+        // poll (key revocation), canary phases or the stream deadlines on "palisade-background".
+        ScheduledExecutorService backendChecks = Executors.newScheduledThreadPool(1,
+                Thread.ofPlatform().name("palisade-backend-checks").daemon(true).factory());
         background.scheduleWithFixedDelay(reloader::reloadIfChanged, IdentityReloader.POLL_MILLIS, IdentityReloader.POLL_MILLIS,
                 TimeUnit.MILLISECONDS);
         BackendFactory backendFactory = new BackendFactory(background, json, clock);
@@ -139,7 +144,7 @@ public final class Palisade implements AutoCloseable {
         ModelCatalog catalog = new ModelCatalog(new ModelCatalog.Sources(config.models(), config.backends(), backends), clock);
         catalog.refresh();
         long interval = config.discoveryInterval().toMillis();
-        background.scheduleWithFixedDelay(catalog::refresh, interval, interval, TimeUnit.MILLISECONDS);
+        backendChecks.scheduleWithFixedDelay(catalog::refresh, interval, interval, TimeUnit.MILLISECONDS);
 
         GatewayMetrics metrics = new GatewayMetrics(config.observability().perUserMetrics(), config.observability().maxMetricUsers());
         SpanExporter spanExporter = config.observability().otlpEndpoint() == null ? SpanExporter.NONE
@@ -147,7 +152,7 @@ public final class Palisade implements AutoCloseable {
         BackendHealth health = new BackendHealth(catalog::backends, clock, metrics::backendProbed);
         long probeEvery = config.observability().probeInterval().toMillis();
         StoreHealth storeHealth = new StoreHealth(database);
-        background.scheduleWithFixedDelay(() -> {
+        backendChecks.scheduleWithFixedDelay(() -> {
             storeHealth.check();
             health.probeAll();
         }, 0, probeEvery, TimeUnit.MILLISECONDS);
@@ -206,12 +211,12 @@ public final class Palisade implements AutoCloseable {
         pins.checkAllQuietly();
         long verifyEvery = config.routing().verifyInterval().toMillis();
         if (verifyEvery > 0) {
-            background.scheduleWithFixedDelay(pins::checkAllQuietly, verifyEvery, verifyEvery, TimeUnit.MILLISECONDS);
+            backendChecks.scheduleWithFixedDelay(pins::checkAllQuietly, verifyEvery, verifyEvery, TimeUnit.MILLISECONDS);
         }
         ConfigReloader configReloader = new ConfigReloader(source, current, catalog, backendFactory, audit, lifecycleMetrics,
                 pins::checkAllQuietly);
         if (config.routing().watchConfig() && source.file() != null) {
-            background.scheduleWithFixedDelay(configReloader::reloadIfFileChanged, 2, 2, TimeUnit.SECONDS);
+            backendChecks.scheduleWithFixedDelay(configReloader::reloadIfFileChanged, 2, 2, TimeUnit.SECONDS);
         }
         ModelRoutes modelRoutes = new ModelRoutes(exchanges, catalog, canaryStates, lifecycle, configReloader, pins, health, evals, bodies, json,
                 clock);
@@ -234,10 +239,12 @@ public final class Palisade implements AutoCloseable {
             counters.close();
             spanExporter.close();
             background.shutdownNow();
+            backendChecks.shutdownNow();
             database.close();
             throw e;
         }
-        return new Palisade(server, auditWriter, usageRecorder, counters, background, database, spanExporter, bootstrapAdminKey, configReloader);
+        return new Palisade(server, auditWriter, usageRecorder, counters, List.of(background, backendChecks), database, spanExporter,
+                bootstrapAdminKey, configReloader);
     }
 
     public int port() {
@@ -257,7 +264,7 @@ public final class Palisade implements AutoCloseable {
         usageRecorder.close();
         counters.close();
         spanExporter.close();
-        background.shutdownNow();
+        schedulers.forEach(ScheduledExecutorService::shutdownNow);
         database.close();
     }
 
