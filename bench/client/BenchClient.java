@@ -373,6 +373,52 @@ public final class BenchClient {
                 md.append(" |\n");
             }
 
+            // Paced points: a fixed offered rate over a fixed number of connections, below saturation.
+            Map<String, List<JsonNode>> paced = new LinkedHashMap<>();
+            for (JsonNode row : raw) {
+                if (row.path("type").asText().equals("paced")) {
+                    paced.computeIfAbsent(row.path("offered_rps").asInt() + "|" + row.path("target").asText(), k -> new ArrayList<>()).add(row);
+                }
+            }
+            if (!paced.isEmpty()) {
+                ArrayNode pacedOut = result.putArray("paced");
+                md.append("\n### Paced latency (fixed offered rate, exponential gaps, ").append(machine.path("paced_connections").asText())
+                        .append(" connections)\n\n");
+                md.append("| offered req/s | target | p50 ms | p90 ms | p99 ms | p99.9 ms | req/s | CPU ms/req | added p50 ms | added p99 ms | failed |\n");
+                md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                List<Integer> rates = paced.keySet().stream().map(k -> Integer.parseInt(k.split("\\|")[0])).distinct().sorted().toList();
+                for (int rate : rates) {
+                    List<JsonNode> direct = paced.getOrDefault(rate + "|direct", List.of());
+                    for (String target : List.of("direct", "palisade")) {
+                        List<JsonNode> rows = paced.getOrDefault(rate + "|" + target, List.of());
+                        if (rows.isEmpty()) {
+                            continue;
+                        }
+                        ObjectNode agg = pacedOut.addObject();
+                        agg.put("offered_rps", rate);
+                        agg.put("target", target);
+                        md.append("| ").append(rate).append(" | ").append(target);
+                        for (String field : List.of("p50_ms", "p90_ms", "p99_ms", "p999_ms", "rps", "cpu_ms_per_request")) {
+                            Spread spread = Spread.of(rows, field);
+                            agg.set(field, spread.json());
+                            md.append(" | ").append(spread.text(field.equals("rps") ? 0 : 2));
+                        }
+                        for (String field : List.of("p50_ms", "p99_ms")) {
+                            if (target.equals("palisade") && !direct.isEmpty()) {
+                                double added = Spread.of(rows, field).median - Spread.of(direct, field).median;
+                                agg.put("added_" + field, added);
+                                md.append(" | ").append(String.format(Locale.ROOT, "%.2f", added));
+                            } else {
+                                md.append(" | ");
+                            }
+                        }
+                        long failed = rows.stream().mapToLong(r -> r.path("failed").asLong()).sum();
+                        agg.put("failed_total", failed);
+                        md.append(" | ").append(failed).append(" |\n");
+                    }
+                }
+            }
+
             // Saturation: per run, the best throughput over the concurrencies, for each target.
             Map<String, List<Double>> best = new LinkedHashMap<>();
             for (JsonNode row : raw) {

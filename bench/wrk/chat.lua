@@ -9,6 +9,17 @@ if key ~= "" then
   wrk.headers["Authorization"] = "Bearer " .. key
 end
 
+-- Paced mode (BENCH_DELAY_MS > 0): each connection waits a random, exponentially distributed
+-- time with that mean before its next request, so the offered load is a fixed rate well below
+-- saturation instead of "as fast as answers come back". wrk's latency excludes the wait.
+local mean_delay = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
+if mean_delay > 0 then
+  math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)") or "0", 16) % 100000)
+  function delay()
+    return math.floor(-math.log(1 - math.random()) * mean_delay + 0.5)
+  end
+end
+
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(

@@ -1,5 +1,7 @@
 package io.palisade;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.palisade.admin.AdminBootstrap;
 import io.palisade.admin.AdminRoutes;
@@ -112,7 +114,9 @@ public final class Palisade implements AutoCloseable {
 
     /** Starts from {@code source}, which is read again on reload; {@code config} is its first load. */
     public static Palisade start(ConfigSource source, PalisadeConfig config, Clock clock) {
-        ObjectMapper json = new ObjectMapper();
+        // Requests run on fresh virtual threads, so Jackson's default thread-local buffer recycling
+        // never recycles; a shared pool does (it was ~15 % of the gateway's allocations).
+        ObjectMapper json = new ObjectMapper(JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build());
         AtomicReference<PalisadeConfig> current = new AtomicReference<>(config);
         Database database = Database.open(config.storeUrl());
         UserStore users = new UserStore(database);
@@ -169,7 +173,7 @@ public final class Palisade implements AutoCloseable {
             }
         });
         metrics.gauge("palisade_audit_queue_depth", "Audit records waiting for their group commit", auditWriter::queueDepth);
-        AuditTrail audit = new AuditTrail(auditWriter, clock);
+        AuditTrail audit = new AuditTrail(auditWriter, clock, json);
         UsageStore usage = new UsageStore(database);
         UsageRecorder usageRecorder = new UsageRecorder(usage);
         Counters counters = config.limits().redisUrl() == null ? new LocalCounters()

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -195,7 +196,9 @@ public final class AdmissionControl {
         if (claims.isEmpty()) {
             return Ticket.none(caller, model, Map.of());
         }
-        String reservationId = UUID.randomUUID().toString();
+        // Unique, not secret: a SecureRandom UUID per request cost ~1 % of the gateway's CPU.
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        String reservationId = new UUID(random.nextLong(), random.nextLong()).toString();
         Verdict verdict;
         try {
             seedBudgets(budgetsByClaim, scopesByClaim, instant);

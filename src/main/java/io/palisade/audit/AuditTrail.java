@@ -1,5 +1,7 @@
 package io.palisade.audit;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.palisade.auth.Caller;
@@ -25,10 +27,17 @@ public final class AuditTrail {
 
     private final AuditWriter writer;
     private final Clock clock;
+    private final ObjectMapper json;
 
-    public AuditTrail(AuditWriter writer, Clock clock) {
+    /**
+     * {@code json} renders the row bodies: the gateway's mapper, whose buffers are pooled
+     * ({@code ObjectNode#toString} uses Jackson's internal mapper, which allocates fresh buffers
+     * on every virtual thread).
+     */
+    public AuditTrail(AuditWriter writer, Clock clock, ObjectMapper json) {
         this.writer = writer;
         this.clock = clock;
+        this.json = json;
     }
 
     public void started(RequestRecord record) {
@@ -63,7 +72,7 @@ public final class AuditTrail {
             body.set("details", details);
         }
         await(writer.submit(new AuditEvent(0, requestId, AuditEvent.ADMIN, clock.instant().toString(),
-                actor.user().id(), body.toString(), "", "")));
+                actor.user().id(), text(body), "", "")));
     }
 
     /**
@@ -80,11 +89,19 @@ public final class AuditTrail {
             body.set("details", details);
         }
         await(writer.submit(new AuditEvent(0, "sys_" + java.util.UUID.randomUUID(), AuditEvent.ADMIN, clock.instant().toString(),
-                null, body.toString(), "", "")));
+                null, text(body), "", "")));
     }
 
     private AuditEvent event(RequestRecord record, String kind, ObjectNode body) {
-        return new AuditEvent(0, record.requestId(), kind, clock.instant().toString(), record.userId(), body.toString(), "", "");
+        return new AuditEvent(0, record.requestId(), kind, clock.instant().toString(), record.userId(), text(body), "", "");
+    }
+
+    private String text(ObjectNode body) {
+        try {
+            return json.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree could not be written as text", e);
+        }
     }
 
     private static void await(CompletableFuture<AuditEvent> future) {

@@ -41,6 +41,7 @@ public final class GatewayServer implements AutoCloseable {
         });
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
+            config.jetty.threadPool = RequestThreads.create("palisade-http");
             config.http.compressionStrategy = CompressionStrategy.NONE;
             config.http.maxRequestSize = Long.MAX_VALUE; // JsonBodyReader enforces the configured limit itself
             config.startup.showJavalinBanner = false;

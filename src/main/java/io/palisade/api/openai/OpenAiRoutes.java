@@ -15,6 +15,7 @@ import io.palisade.routing.Failover;
 import io.palisade.routing.ModelCatalog;
 import io.palisade.routing.ModelRoute;
 import io.palisade.server.ErrorCode;
+import io.palisade.server.JsonAnswer;
 import io.palisade.server.PalisadeException;
 import io.palisade.server.ServletEventSink;
 import io.palisade.upstream.EventSink;
@@ -109,8 +110,9 @@ public final class OpenAiRoutes {
         record.usage(answer.usage());
         record.content(prompt, capture.answer(answer.body()));
         admitted.rateLimitHeaders().forEach(ctx::header);
+        byte[] bytes = json.writeValueAsBytes(answer.body());
         record.firstByte(System.nanoTime());
-        ctx.status(200).contentType("application/json").result(json.writeValueAsBytes(answer.body()));
+        JsonAnswer.send(ctx, record, 200, bytes);
     }
 
     /**
