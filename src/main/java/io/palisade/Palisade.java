@@ -75,6 +75,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -134,8 +135,11 @@ public final class Palisade implements AutoCloseable {
                 reloader::publishChange, new KeyTokens(new SecureRandom()), clock);
         Optional<String> bootstrapAdminKey = new AdminBootstrap(identities).ensureAdmin(config.adminKey());
 
-        ScheduledExecutorService background = Executors.newScheduledThreadPool(1,
+        ScheduledThreadPoolExecutor background = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().name("palisade-background").daemon(true).factory());
+        // Every backend answer arms a total deadline here and cancels it when done; without this a
+        // cancelled deadline (and the answer it holds) would stay queued until its time, 10 min by default.
+        background.setRemoveOnCancelPolicy(true);
         // Work that waits on backends (discovery, probes, pin checks, reloads that rediscover) gets
         // its own thread: an unreachable backend's connect timeout must not delay the identity
         // poll (key revocation), canary phases or the stream deadlines on "palisade-background".

@@ -5,9 +5,11 @@ import java.util.Map;
 /**
  * The one exception type a caller ever sees. Its message is user-facing: it must never carry a
  * secret, a stack trace or an internal class name. {@code param} names the offending request
- * field when there is one; {@code headers} carries extras such as {@code Retry-After}.
+ * field when there is one; {@code headers} carries extras such as {@code Retry-After}. A subclass
+ * may carry facts for the gateway's own decisions (the backend's status in
+ * {@code UpstreamStatusException}); it is rendered exactly as this class is.
  */
-public final class PalisadeException extends RuntimeException {
+public class PalisadeException extends RuntimeException {
     private final ErrorCode code;
     private final String param;
     private final Map<String, String> headers;

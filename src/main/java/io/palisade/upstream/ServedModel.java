@@ -13,15 +13,9 @@ public record ServedModel(String digest, String revision, String file, String de
         return new ServedModel(null, null, null, detail);
     }
 
-    /**
-     * True when the backend answered 404 (or 405): the endpoint or the model does not exist there.
-     * {@link UpstreamHttp} reports an unexpected status only in its message, which it words as
-     * "answered HTTP <status>".
-     */
+    /** True when the backend answered 404 (or 405): the endpoint or the model does not exist there. */
     static boolean answeredNotFound(io.palisade.server.PalisadeException e) {
-        String message = e.getMessage() == null ? "" : e.getMessage();
-        return e.code() == io.palisade.server.ErrorCode.UPSTREAM_BAD_RESPONSE
-                && (message.contains("answered HTTP 404") || message.contains("answered HTTP 405"));
+        return e instanceof UpstreamStatusException answered && (answered.status() == 404 || answered.status() == 405);
     }
 
     /** True when at least one identifying value is known. */

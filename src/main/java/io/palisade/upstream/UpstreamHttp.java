@@ -9,27 +9,38 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * HTTP to one backend with its three time limits: connect (client setting), first byte (the wait
- * for response headers) and total (a watchdog that closes the body stream at the deadline, so a
- * backend that trickles forever cannot pin a caller). Maps transport failures and error statuses
- * to Palisade's upstream error codes, naming the backend and never its URL credentials or key.
- * Thread-safe.
+ * HTTP to one backend with its three time limits: connect, first byte (the wait for response
+ * headers) and total (a watchdog that ends the answer at the deadline, so a backend that trickles
+ * forever cannot pin a caller). Maps transport failures and error statuses to Palisade's upstream
+ * error codes, naming the backend and never its URL credentials or key.
+ *
+ * <p>An {@code http://} backend is spoken to by {@link Http1Transport}, a blocking HTTP/1.1
+ * client on the caller's thread over a pool of keep-alive connections ({@value #MAX_IDLE_CONNECTIONS}
+ * idle at most, none reused after {@link #MAX_IDLE_TIME} idle, under the 5 s after which uvicorn
+ * closes them). The pool belongs to this object, so to one backend config; when a reload replaces
+ * the client, the old pool's idle connections are closed by an {@link IdleSweep} on the watchdog,
+ * which holds the pool only weakly. An {@code https://} backend keeps the JDK's {@code HttpClient}
+ * ({@link JdkTransport}), which handles TLS. Thread-safe.
  */
 public final class UpstreamHttp {
+    static final int MAX_IDLE_CONNECTIONS = 64;
+    static final Duration MAX_IDLE_TIME = Duration.ofSeconds(4);
+    private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(2);
+    private static final int ERROR_BODY_BYTES = 8192;
+
     private final BackendConfig backend;
-    private final HttpClient client;
+    private final UpstreamTransport transport;
     private final ScheduledExecutorService watchdog;
     private final ObjectMapper json;
 
@@ -37,15 +48,30 @@ public final class UpstreamHttp {
         this.backend = backend;
         this.watchdog = watchdog;
         this.json = json;
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(backend.timeouts().connect())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        if ("http".equalsIgnoreCase(backend.url().getScheme())) {
+            ConnectionPool pool = new ConnectionPool(MAX_IDLE_CONNECTIONS, MAX_IDLE_TIME, System::nanoTime);
+            IdleSweep.start(watchdog, pool, SWEEP_INTERVAL);
+            this.transport = new Http1Transport(backend.url(), backend.timeouts(), pool, watchdog);
+        } else {
+            this.transport = new JdkTransport(backend.timeouts());
+        }
     }
 
-    /** An open response whose body must be closed by the caller; the total deadline is armed. */
-    public record Exchange(HttpResponse<InputStream> response, ScheduledFuture<?> deadline) implements AutoCloseable {
+    /**
+     * An open answer whose body must be closed by the caller; the total deadline is armed.
+     * {@link #close()} before the body's end gives up the rest of the answer (and, over plain
+     * HTTP, its connection). Used by one thread, except for the deadline.
+     */
+    public static final class Exchange implements AutoCloseable {
+        private final UpstreamTransport.Response response;
+        private final ScheduledFuture<?> deadline;
+
+        private Exchange(UpstreamTransport.Response response, ScheduledFuture<?> deadline) {
+            this.response = response;
+            this.deadline = deadline;
+        }
+
+        /** Exactly the body's bytes (de-chunked) and then -1, passed on as they arrive. */
         public InputStream body() {
             return response.body();
         }
@@ -62,20 +88,17 @@ public final class UpstreamHttp {
     }
 
     public Exchange post(String path, byte[] body, String requestId, Map<String, String> extraHeaders) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(backend.url() + path))
-                .timeout(backend.timeouts().firstByte())
-                .header("Content-Type", "application/json")
-                .header("X-Request-Id", requestId)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        extraHeaders.forEach(request::header);
-        return send(request);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("X-Request-Id", requestId);
+        headers.putAll(extraHeaders);
+        return send("POST", path, headers, body);
     }
 
     public Exchange get(String path, String requestId) {
-        return send(HttpRequest.newBuilder(URI.create(backend.url() + path))
-                .timeout(backend.timeouts().firstByte())
-                .header("X-Request-Id", requestId)
-                .GET());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("X-Request-Id", requestId);
+        return send("GET", path, headers, null);
     }
 
     /** Reads a whole JSON body, or fails with a 502 naming the backend. */
@@ -92,25 +115,30 @@ public final class UpstreamHttp {
         if (e instanceof HttpTimeoutException) {
             return new PalisadeException(ErrorCode.UPSTREAM_TIMEOUT, "backend '" + backend.name() + "' did not answer in time");
         }
+        if (e instanceof MalformedAnswerException) {
+            return sentBadAnswer(e.getMessage());
+        }
         if (e instanceof com.fasterxml.jackson.core.JsonProcessingException) {
-            return new PalisadeException(ErrorCode.UPSTREAM_BAD_RESPONSE, "backend '" + backend.name() + "' sent a bad answer: " + badAnswer);
+            return sentBadAnswer(badAnswer);
         }
         return new PalisadeException(ErrorCode.UPSTREAM_BAD_RESPONSE,
                 "backend '" + backend.name() + "' broke off its answer (" + describe(e) + ")");
     }
 
-    private Exchange send(HttpRequest.Builder request) {
+    private Exchange send(String method, String path, Map<String, String> headers, byte[] body) {
         if (backend.apiKey().isPresent()) {
-            request.header("Authorization", "Bearer " + backend.apiKey().reveal());
+            headers.put("Authorization", "Bearer " + backend.apiKey().reveal());
         }
-        HttpResponse<InputStream> response;
+        UpstreamTransport.Response response;
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            response = transport.send(new UpstreamRequest(method, URI.create(backend.url() + path), headers, body));
         } catch (HttpConnectTimeoutException | ConnectException e) {
             throw new PalisadeException(ErrorCode.UPSTREAM_UNREACHABLE, "backend '" + backend.name() + "' is unreachable");
         } catch (HttpTimeoutException e) {
             throw new PalisadeException(ErrorCode.UPSTREAM_TIMEOUT,
                     "backend '" + backend.name() + "' did not start answering within " + backend.timeouts().firstByte().toSeconds() + "s");
+        } catch (MalformedAnswerException e) {
+            throw sentBadAnswer(e.getMessage());
         } catch (IOException e) {
             throw new PalisadeException(ErrorCode.UPSTREAM_UNREACHABLE,
                     "backend '" + backend.name() + "' could not be reached (" + describe(e) + ")");
@@ -118,35 +146,38 @@ public final class UpstreamHttp {
             Thread.currentThread().interrupt();
             throw new PalisadeException(ErrorCode.UPSTREAM_UNAVAILABLE, "request to backend '" + backend.name() + "' was interrupted");
         }
-        InputStream body = response.body();
-        ScheduledFuture<?> deadline = watchdog.schedule(() -> {
-            try {
-                body.close();
-            } catch (IOException ignored) {
-                // closing is how the deadline is enforced; a failure to close changes nothing
-            }
-        }, backend.timeouts().total().toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> deadline;
+        try {
+            deadline = watchdog.schedule(response::abort, backend.timeouts().total().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            response.abort(); // the watchdog is shut down (the process is stopping): release the connection
+            throw e;
+        }
         Exchange exchange = new Exchange(response, deadline);
-        if (response.statusCode() >= 300) {
+        if (response.status() >= 300) {
             try (exchange) {
-                throw statusFailure(response.statusCode(), readSmall(body));
+                throw statusFailure(response.status(), readSmall(response.body()));
             }
         }
         return exchange;
     }
 
-    private PalisadeException statusFailure(int status, String body) {
+    private UpstreamStatusException statusFailure(int status, String body) {
         String detail = upstreamMessage(body);
         String name = "backend '" + backend.name() + "'";
         return switch (status) {
-            case 400, 422 -> new PalisadeException(ErrorCode.INVALID_REQUEST, name + " rejected the request" + detail);
-            case 413 -> new PalisadeException(ErrorCode.PAYLOAD_TOO_LARGE, name + " rejected the request as too large" + detail);
-            case 429 -> new PalisadeException(ErrorCode.UPSTREAM_UNAVAILABLE, name + " is overloaded (it answered 429)" + detail,
-                    null, Map.of("Retry-After", "1"));
-            case 503 -> new PalisadeException(ErrorCode.UPSTREAM_UNAVAILABLE, name + " is unavailable (it answered 503)" + detail);
-            case 504 -> new PalisadeException(ErrorCode.UPSTREAM_TIMEOUT, name + " timed out (it answered 504)");
-            default -> new PalisadeException(ErrorCode.UPSTREAM_BAD_RESPONSE, name + " answered HTTP " + status + detail);
+            case 400, 422 -> new UpstreamStatusException(status, ErrorCode.INVALID_REQUEST, name + " rejected the request" + detail);
+            case 413 -> new UpstreamStatusException(status, ErrorCode.PAYLOAD_TOO_LARGE, name + " rejected the request as too large" + detail);
+            case 429 -> new UpstreamStatusException(status, ErrorCode.UPSTREAM_UNAVAILABLE, name + " is overloaded (it answered 429)" + detail,
+                    Map.of("Retry-After", "1"));
+            case 503 -> new UpstreamStatusException(status, ErrorCode.UPSTREAM_UNAVAILABLE, name + " is unavailable (it answered 503)" + detail);
+            case 504 -> new UpstreamStatusException(status, ErrorCode.UPSTREAM_TIMEOUT, name + " timed out (it answered 504)");
+            default -> new UpstreamStatusException(status, ErrorCode.UPSTREAM_BAD_RESPONSE, name + " answered HTTP " + status + detail);
         };
+    }
+
+    private PalisadeException sentBadAnswer(String what) {
+        return new PalisadeException(ErrorCode.UPSTREAM_BAD_RESPONSE, "backend '" + backend.name() + "' sent a bad answer: " + what);
     }
 
     /** The backend's own error message, shortened: useful to the caller, not a dump. */
@@ -166,7 +197,7 @@ public final class UpstreamHttp {
 
     private static String readSmall(InputStream body) {
         try {
-            return new String(body.readNBytes(8192), StandardCharsets.UTF_8);
+            return new String(body.readNBytes(ERROR_BODY_BYTES), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
         }

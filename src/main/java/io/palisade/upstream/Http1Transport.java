@@ -1,0 +1,148 @@
+package io.palisade.upstream;
+
+import io.palisade.config.Timeouts;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpTimeoutException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Plain HTTP/1.1 to one {@code http://} backend over pooled keep-alive connections, entirely on
+ * the calling thread: write the request, block for the head, hand the body over as a stream.
+ * No selector thread, worker pool or future stands between the caller and the socket.
+ *
+ * <p>Time limits: connect as the socket's connect timeout; first byte as a deadline on the reads
+ * of the response head (a read timeout set to the time left), counted from the start of the
+ * write. Writing a body too large to fit the kernel's buffers could block on a backend that stops
+ * reading, so such a write is watched by the watchdog, which closes the socket at that deadline.
+ *
+ * <p>Retry: a pooled connection that fails on write, or ends or is reset before the first byte
+ * of the answer, is taken to be one the backend closed while it sat idle (the race every
+ * keep-alive client has), and the request goes once more over a new connection. Never after any
+ * byte of an answer, never on a timeout, and never for a new connection: those are the backend's
+ * answer, and the gateway's failover decides what to do about them. Thread-safe.
+ */
+final class Http1Transport implements UpstreamTransport {
+    private static final int UNWATCHED_BODY_BYTES = 64 * 1024;
+
+    private final String host;
+    private final int port;
+    private final String hostHeader;
+    private final int connectMillis;
+    private final long firstByteNanos;
+    private final ConnectionPool pool;
+    private final ScheduledExecutorService watchdog;
+
+    Http1Transport(URI backendUrl, Timeouts timeouts, ConnectionPool pool, ScheduledExecutorService watchdog) {
+        this.host = backendUrl.getHost();
+        this.port = backendUrl.getPort() < 0 ? 80 : backendUrl.getPort();
+        this.hostHeader = port == 80 ? host : host + ":" + port;
+        this.connectMillis = (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis());
+        this.firstByteNanos = timeouts.firstByte().toNanos();
+        this.pool = pool;
+        this.watchdog = watchdog;
+    }
+
+    @Override
+    public Response send(UpstreamRequest request) throws IOException, InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        byte[] head = request.http1Head(hostHeader);
+        Http1Connection pooled = pool.take();
+        if (pooled != null) {
+            try {
+                return exchange(pooled, true, request.method(), head, request.body());
+            } catch (StaleConnectionException e) {
+                // falls through to one attempt on a new connection
+            }
+        }
+        return exchange(connect(), false, request.method(), head, request.body());
+    }
+
+    private Http1Connection connect() throws IOException, InterruptedException {
+        try {
+            return Http1Connection.open(host, port, connectMillis);
+        } catch (IOException e) {
+            // On a virtual thread an interrupt closes the socket, which shows up as a failure to connect.
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            throw e;
+        }
+    }
+
+    private Response exchange(Http1Connection connection, boolean reused, String method, byte[] head, byte[] body)
+            throws IOException, InterruptedException {
+        ConnectionInput input = connection.input();
+        long receivedBefore = input.received();
+        long deadline = System.nanoTime() + firstByteNanos;
+        AtomicBoolean writeTimedOut = body != null && body.length > UNWATCHED_BODY_BYTES ? new AtomicBoolean() : null;
+        ScheduledFuture<?> writeWatch = writeTimedOut == null ? null : watchdog.schedule(() -> {
+            writeTimedOut.set(true);
+            connection.close();
+        }, firstByteNanos, TimeUnit.NANOSECONDS);
+        try {
+            connection.send(head, body);
+            if (writeWatch != null) {
+                writeWatch.cancel(false);
+            }
+            input.deadline(deadline);
+            ResponseHead answer = ResponseHead.read(input);
+            input.noDeadline();
+            return new Http1Response(answer.status(), body(connection, answer, method));
+        } catch (IOException e) {
+            connection.close();
+            if (writeWatch != null) {
+                writeWatch.cancel(false);
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            if (e instanceof SocketTimeoutException || (writeTimedOut != null && writeTimedOut.get())) {
+                throw new HttpTimeoutException("no answer within the first-byte timeout");
+            }
+            if (reused && input.received() == receivedBefore && !(e instanceof MalformedAnswerException)) {
+                throw new StaleConnectionException();
+            }
+            throw e;
+        }
+    }
+
+    private ResponseBody body(Http1Connection connection, ResponseHead answer, String method) throws MalformedAnswerException {
+        ConnectionInput input = connection.input();
+        boolean keepAlive = answer.keepAlive();
+        BodyFraming framing;
+        if (method.equals("HEAD") || answer.status() == 204 || answer.status() == 304) {
+            framing = new FixedLengthBody(input, 0);
+        } else if (answer.header("transfer-encoding") != null) {
+            // With both headers the length is not to be trusted (RFC 9112 §6.3), nor the connection after it.
+            keepAlive &= answer.chunked() && answer.header("content-length") == null;
+            framing = answer.chunked() ? new ChunkedBody(input) : new UntilCloseBody(input);
+        } else if (answer.contentLength() >= 0) {
+            framing = new FixedLengthBody(input, answer.contentLength());
+        } else {
+            keepAlive = false;
+            framing = new UntilCloseBody(input);
+        }
+        return new ResponseBody(connection, framing, pool, keepAlive);
+    }
+
+    private record Http1Response(int status, ResponseBody body) implements Response {
+        @Override
+        public void abort() {
+            body.abort();
+        }
+    }
+
+    /** Nothing came back over a reused connection: the request may go again on a new one. */
+    private static final class StaleConnectionException extends IOException {
+        StaleConnectionException() {
+            super("the pooled connection was closed by the backend", null);
+        }
+    }
+}
