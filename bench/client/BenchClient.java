@@ -301,8 +301,8 @@ public final class BenchClient {
             }
             ArrayNode latencyOut = result.putArray("non_streaming");
             md.append("### Non-streaming latency (wrk, closed loop)\n\n");
-            md.append("| concurrency | target | p50 ms | p90 ms | p99 ms | p99.9 ms | req/s | CPU ms/req | RSS MB (peak) | failed |\n");
-            md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            md.append("| concurrency | target | p50 ms | p90 ms | p99 ms | p99.9 ms | req/s | CPU ms/req | RSS MB (peak) | JIT CPU ms | failed |\n");
+            md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             List<Integer> concurrencies = latency.keySet().stream().map(k -> Integer.parseInt(k.split("\\|")[1])).distinct().sorted().toList();
             for (int c : concurrencies) {
                 for (String target : List.of("direct", "palisade")) {
@@ -314,10 +314,10 @@ public final class BenchClient {
                     agg.put("target", target);
                     agg.put("concurrency", c);
                     md.append("| ").append(c).append(" | ").append(target);
-                    for (String field : List.of("p50_ms", "p90_ms", "p99_ms", "p999_ms", "rps", "cpu_ms_per_request", "rss_peak_mb")) {
+                    for (String field : List.of("p50_ms", "p90_ms", "p99_ms", "p999_ms", "rps", "cpu_ms_per_request", "rss_peak_mb", "jit_cpu_ms")) {
                         Spread s = Spread.of(rows, field);
                         agg.set(field, s.json());
-                        md.append(" | ").append(s.text(field.equals("rps") || field.startsWith("rss") ? 0 : 2));
+                        md.append(" | ").append(s.text(field.equals("rps") || field.startsWith("rss") || field.startsWith("jit") ? 0 : 2));
                     }
                     long failed = rows.stream().mapToLong(r -> r.path("failed").asLong()).sum();
                     agg.put("failed_total", failed);

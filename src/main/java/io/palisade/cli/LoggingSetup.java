@@ -5,7 +5,6 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import io.palisade.config.LoggingConfig;
 import org.slf4j.Logger;
@@ -33,10 +32,9 @@ final class LoggingSetup {
             pattern.start();
             encoder = pattern;
         }
-        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+        BufferedConsoleAppender appender = new BufferedConsoleAppender();
         appender.setContext(context);
         appender.setName("console");
-        appender.setTarget("System.err");
         appender.setEncoder(encoder);
         appender.start();
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);

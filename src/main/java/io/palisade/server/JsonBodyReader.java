@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 /**
  * Reads a request body as a JSON object, enforcing the content type (415) and the size limit
@@ -38,7 +39,7 @@ public final class JsonBodyReader {
         }
         byte[] bytes;
         try (InputStream in = ctx.req().getInputStream()) {
-            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            bytes = declared >= 0 ? readDeclared(in, (int) declared) : in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
         } catch (IOException e) {
             throw new PalisadeException(ErrorCode.INVALID_REQUEST, "the request body could not be read completely");
         }
@@ -62,6 +63,17 @@ public final class JsonBodyReader {
             throw new PalisadeException(ErrorCode.INVALID_JSON, "the request body must be a JSON object");
         }
         return object;
+    }
+
+    /**
+     * Reads a body whose length was declared (and is within the limit) into an array of exactly
+     * that size; {@code readNBytes(limit)} would grow and copy buffers up to the whole limit.
+     * A body longer than declared is cut at the declared length by the server already.
+     */
+    private static byte[] readDeclared(InputStream in, int declared) throws IOException {
+        byte[] bytes = new byte[declared];
+        int read = in.readNBytes(bytes, 0, declared);
+        return read == declared ? bytes : Arrays.copyOf(bytes, read);
     }
 
     private PalisadeException tooLarge() {

@@ -20,21 +20,16 @@ import org.junit.jupiter.api.Test;
 /** When a connection is reused, when it is not, and the one retry on a pooled connection. */
 class ConnectionReuseTest {
     private final UpstreamFixture fixture = new UpstreamFixture();
-    private final CountDownLatch testOver = new CountDownLatch(1);
     private FakeBackend backend;
 
     @AfterEach
     void stop() throws Exception {
-        testOver.countDown();
         fixture.close();
-        if (backend != null) {
-            backend.close();
-        }
     }
 
     @Test
     void sequentialRequestsShareOneConnection() throws Exception {
-        backend = new FakeBackend((connection, index) -> connection.answerAll(json("{\"n\":1}")));
+        backend = fixture.backend((connection, index) -> connection.answerAll(json("{\"n\":1}")));
         UpstreamHttp http = fixture.http(backend.url());
 
         assertThat(postAndRead(http, "/a")).isEqualTo("{\"n\":1}");
@@ -47,7 +42,7 @@ class ConnectionReuseTest {
     @Test
     void anErrorAnswerReadToItsEndLeavesTheConnectionReusable() throws Exception {
         String error = "{\"error\":{\"message\":\"busy\"}}";
-        backend = new FakeBackend((connection, index) -> {
+        backend = fixture.backend((connection, index) -> {
             connection.read();
             connection.write("HTTP/1.1 503 Service Unavailable\r\nContent-Length: " + error.length() + "\r\n\r\n" + error);
             connection.answerAll(json("{\"n\":2}"));
@@ -61,7 +56,7 @@ class ConnectionReuseTest {
 
     @Test
     void connectionCloseIsHonoured() throws Exception {
-        backend = new FakeBackend((connection, index) -> {
+        backend = fixture.backend((connection, index) -> {
             connection.read();
             connection.write("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok");
             // The client must not send a second request here; it would wait for an answer forever.
@@ -77,11 +72,11 @@ class ConnectionReuseTest {
 
     @Test
     void anAbandonedHalfReadBodyDoesNotGoBackToThePool() throws Exception {
-        backend = new FakeBackend((connection, index) -> {
+        backend = fixture.backend((connection, index) -> {
             if (index == 0) {
                 connection.read();
                 connection.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + "x".repeat(10));
-                testOver.await(60, TimeUnit.SECONDS);
+                fixture.testOver.await(60, TimeUnit.SECONDS);
                 connection.write("x".repeat(990));
             }
             connection.answerAll(json("{\"n\":3}"));
@@ -102,7 +97,7 @@ class ConnectionReuseTest {
         // A reader stops at "[DONE]" and never asks for the terminating chunk; close() reads it.
         String stream = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + chunk("data: {\"n\":1}\n\n") + chunk("data: [DONE]\n\n") + "0\r\n\r\n";
-        backend = new FakeBackend((connection, index) -> connection.answerAll(stream));
+        backend = fixture.backend((connection, index) -> connection.answerAll(stream));
         UpstreamHttp http = fixture.http(backend.url());
 
         for (int i = 0; i < 2; i++) {
@@ -120,7 +115,7 @@ class ConnectionReuseTest {
     @Test
     void aPooledConnectionTheBackendClosedWhileIdleIsRetriedOnceOnANewOne() throws Exception {
         CountDownLatch idleClosed = new CountDownLatch(1);
-        backend = new FakeBackend((connection, index) -> {
+        backend = fixture.backend((connection, index) -> {
             if (index == 0) {
                 connection.read();
                 connection.write(json("{\"n\":\"first\"}"));
@@ -141,7 +136,7 @@ class ConnectionReuseTest {
 
     @Test
     void aNewConnectionClosedBeforeAnAnswerIsAnErrorAndNotRetried() throws Exception {
-        backend = new FakeBackend((connection, index) -> connection.read());
+        backend = fixture.backend((connection, index) -> connection.read());
         UpstreamHttp http = fixture.http(backend.url());
 
         assertThatThrownBy(() -> postAndRead(http, "/a"))
@@ -154,7 +149,7 @@ class ConnectionReuseTest {
     @Test
     void aRequestIsRetriedAtMostOnce() throws Exception {
         // The first connection answers once, then takes the next request and hangs up; so does every later one.
-        backend = new FakeBackend((connection, index) -> {
+        backend = fixture.backend((connection, index) -> {
             if (index == 0) {
                 connection.read();
                 connection.write(json("{}"));
@@ -173,7 +168,7 @@ class ConnectionReuseTest {
 
     @Test
     void aBackendThatAnswersPartOfAHeadIsNotRetried() throws Exception {
-        backend = new FakeBackend((connection, index) -> {
+        backend = fixture.backend((connection, index) -> {
             connection.read();
             if (index == 0) {
                 connection.write(json("{}"));

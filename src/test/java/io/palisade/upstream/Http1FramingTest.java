@@ -23,14 +23,11 @@ class Http1FramingTest {
     @AfterEach
     void stop() throws Exception {
         fixture.close();
-        if (backend != null) {
-            backend.close();
-        }
     }
 
     @Test
     void aPostCarriesItsHeadersBodyAndThePathJoinedToTheBackendPath() throws Exception {
-        backend = new FakeBackend((connection, index) -> connection.answerAll(json("{\"ok\":true}")));
+        backend = fixture.backend((connection, index) -> connection.answerAll(json("{\"ok\":true}")));
         UpstreamHttp http = fixture.http(URI.create(backend.url() + "/base"), UpstreamFixture.GENEROUS, Secret.of("sk-test", "inline"));
         byte[] body = "{\"model\":\"m\",\"prompt\":\"héllo\"}".getBytes(StandardCharsets.UTF_8);
 
@@ -52,7 +49,7 @@ class Http1FramingTest {
 
     @Test
     void aGetHasNoBodyHeadersAndKeepsTheQueryOfItsPath() throws Exception {
-        backend = new FakeBackend((connection, index) -> connection.answerAll(json("{\"data\":[]}")));
+        backend = fixture.backend((connection, index) -> connection.answerAll(json("{\"data\":[]}")));
         UpstreamHttp http = fixture.http(URI.create(backend.url() + "/base"));
 
         try (UpstreamHttp.Exchange exchange = http.get("/v1/models?limit=5&after=a%20b", "discovery")) {
@@ -69,7 +66,7 @@ class Http1FramingTest {
     void aContentLengthBodyIsReadExactlyAndLeavesTheConnectionReady() throws Exception {
         // Headers in odd case: names are case-insensitive.
         String answer = "HTTP/1.1 200 OK\r\ncontent-LENGTH: 5\r\nCONTENT-type: text/plain\r\n\r\nhello";
-        backend = new FakeBackend((connection, index) -> connection.answerAll(answer));
+        backend = fixture.backend((connection, index) -> connection.answerAll(answer));
         UpstreamHttp http = fixture.http(backend.url());
 
         assertThat(postAndRead(http, "/a")).isEqualTo("hello");
@@ -84,7 +81,7 @@ class Http1FramingTest {
                 + "7;name=value;other=\"quoted\"\r\nsecond \r\n"
                 + chunk("third, a longer chunk of text")
                 + "0\r\nX-Checksum: abc\r\nX-Other: 1\r\n\r\n";
-        backend = new FakeBackend((connection, index) -> connection.answerAll(answer));
+        backend = fixture.backend((connection, index) -> connection.answerAll(answer));
         UpstreamHttp http = fixture.http(backend.url());
 
         assertThat(postAndRead(http, "/a")).isEqualTo("first second third, a longer chunk of text");
@@ -95,7 +92,7 @@ class Http1FramingTest {
 
     @Test
     void aBodyWithoutLengthEndsWhenTheBackendClosesAndItsConnectionIsNotReused() throws Exception {
-        backend = new FakeBackend((connection, index) -> {
+        backend = fixture.backend((connection, index) -> {
             connection.read();
             connection.write("HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\n\r\n{\"n\":1}\n{\"n\":2}\n");
         });
@@ -108,7 +105,7 @@ class Http1FramingTest {
 
     @Test
     void interimAnswersAreSkipped() throws Exception {
-        backend = new FakeBackend((connection, index) -> {
+        backend = fixture.backend((connection, index) -> {
             connection.read();
             connection.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </style.css>\r\n\r\n" + json("{\"n\":7}"));
         });
@@ -121,7 +118,7 @@ class Http1FramingTest {
 
     @Test
     void noContentHasNoBodyEvenWithoutLength() throws Exception {
-        backend = new FakeBackend((connection, index) -> connection.answerAll("HTTP/1.1 204 No Content\r\n\r\n"));
+        backend = fixture.backend((connection, index) -> connection.answerAll("HTTP/1.1 204 No Content\r\n\r\n"));
         UpstreamHttp http = fixture.http(backend.url());
 
         assertThat(postAndRead(http, "/a")).isEmpty();
@@ -131,7 +128,7 @@ class Http1FramingTest {
 
     @Test
     void http10IsReusedOnlyWhenItSaysKeepAlive() throws Exception {
-        backend = new FakeBackend((connection, index) -> connection.answerAll(index == 0
+        backend = fixture.backend((connection, index) -> connection.answerAll(index == 0
                 ? "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"
                 : "HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\nok"));
         UpstreamHttp http = fixture.http(backend.url());
@@ -145,7 +142,7 @@ class Http1FramingTest {
     @Test
     void headersBeyondTheBoundAreABadAnswer() throws Exception {
         String big = "X-Filler: " + "x".repeat(1000) + "\r\n";
-        backend = new FakeBackend((connection, index) -> {
+        backend = fixture.backend((connection, index) -> {
             connection.read();
             connection.write("HTTP/1.1 200 OK\r\n" + big.repeat(70) + "Content-Length: 2\r\n\r\nok");
         });
@@ -158,7 +155,7 @@ class Http1FramingTest {
 
     @Test
     void aStatusLineThatIsNotHttp11IsABadAnswer() throws Exception {
-        backend = new FakeBackend((connection, index) -> {
+        backend = fixture.backend((connection, index) -> {
             connection.read();
             connection.write("SSH-2.0-OpenSSH_9.6\r\n\r\n");
         });
@@ -171,7 +168,7 @@ class Http1FramingTest {
 
     @Test
     void aBodyCutShortOfItsLengthIsReportedAsBrokenOff() throws Exception {
-        backend = new FakeBackend((connection, index) -> {
+        backend = fixture.backend((connection, index) -> {
             connection.read();
             connection.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"partial\":");
         });
@@ -186,7 +183,7 @@ class Http1FramingTest {
 
     @Test
     void aMalformedChunkIsABadAnswerMidBody() throws Exception {
-        backend = new FakeBackend((connection, index) -> {
+        backend = fixture.backend((connection, index) -> {
             connection.read();
             connection.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk("{\"a\":") + "zz\r\n1\r\n\r\n");
         });

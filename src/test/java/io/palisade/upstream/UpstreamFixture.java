@@ -10,16 +10,32 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
-/** Builds {@link UpstreamHttp} clients to a test server, sharing one watchdog; close it after the test. */
+/**
+ * Builds {@link UpstreamHttp} clients to test servers, sharing one watchdog, and owns the
+ * servers: {@link #close()} releases scripts waiting on {@link #testOver} and stops them all.
+ */
 final class UpstreamFixture implements AutoCloseable {
     static final Timeouts GENEROUS = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
 
     final ObjectMapper json = new ObjectMapper();
+    /** Counted down when the test is over, so that scripts holding a connection open can end. */
+    final CountDownLatch testOver = new CountDownLatch(1);
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
+    private final List<FakeBackend> backends = new CopyOnWriteArrayList<>();
+
+    /** A test server running {@code script}, stopped by {@link #close()}. */
+    FakeBackend backend(FakeBackend.Script script) throws IOException {
+        FakeBackend backend = new FakeBackend(script);
+        backends.add(backend);
+        return backend;
+    }
 
     UpstreamHttp http(URI url) {
         return http(url, GENEROUS, Secret.empty());
@@ -44,7 +60,11 @@ final class UpstreamFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void close() throws IOException {
+        testOver.countDown();
         watchdog.shutdownNow();
+        for (FakeBackend backend : backends) {
+            backend.close();
+        }
     }
 }

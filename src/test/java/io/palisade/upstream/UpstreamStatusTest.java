@@ -19,9 +19,6 @@ class UpstreamStatusTest {
     @AfterEach
     void stop() throws Exception {
         fixture.close();
-        if (backend != null) {
-            backend.close();
-        }
     }
 
     @Test
@@ -74,7 +71,7 @@ class UpstreamStatusTest {
 
     @Test
     void messagesNameTheBackendButNeverItsUrlOrKey() throws Exception {
-        backend = new FakeBackend((connection, index) -> connection.answerAll(
+        backend = fixture.backend((connection, index) -> connection.answerAll(
                 "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 2\r\n\r\n{}"));
         URI url = URI.create("http://user:password@127.0.0.1:" + backend.url().getPort() + "/secret-path");
         UpstreamHttp http = fixture.http(url, UpstreamFixture.GENEROUS, Secret.of("sk-very-secret", "inline"));
@@ -91,7 +88,7 @@ class UpstreamStatusTest {
             backend.close();
         }
         int length = body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-        backend = new FakeBackend((connection, index) -> connection.answerAll(
+        backend = fixture.backend((connection, index) -> connection.answerAll(
                 "HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n" + body));
         return catchThrowableOfType(UpstreamStatusException.class, () -> postAndRead(fixture.http(backend.url()), "/v1/chat/completions"));
     }

@@ -31,23 +31,18 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class UpstreamStreamingTest {
     private final UpstreamFixture fixture = new UpstreamFixture();
-    private final CountDownLatch testOver = new CountDownLatch(1);
     private FakeBackend backend;
 
     @AfterEach
     void stop() throws Exception {
-        testOver.countDown();
         fixture.close();
-        if (backend != null) {
-            backend.close();
-        }
     }
 
     @Test
     void aStreamedEventReachesTheReaderBeforeTheBackendSendsTheNext() throws Exception {
         CountDownLatch firstEventRead = new CountDownLatch(1);
         AtomicBoolean restSent = new AtomicBoolean();
-        backend = new FakeBackend((connection, index) -> {
+        backend = fixture.backend((connection, index) -> {
             connection.read();
             connection.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + chunk("data: {\"n\":1}\n\n"));
@@ -76,7 +71,7 @@ class UpstreamStreamingTest {
     @Test
     void manyVirtualThreadsShareOneClientWithoutCrossedAnswers() throws Exception {
         // Each answer echoes its request's id, in a framing that depends on the request.
-        backend = new FakeBackend((connection, index) -> {
+        backend = fixture.backend((connection, index) -> {
             for (FakeBackend.Request request = connection.read(); request != null; request = connection.read()) {
                 String id = request.headers().get("x-request-id");
                 String body = "{\"id\":\"" + id + "\",\"pad\":\"" + "p".repeat(id.hashCode() & 0x3ff) + "\"}";

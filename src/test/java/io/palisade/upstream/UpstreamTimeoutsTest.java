@@ -35,23 +35,18 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class UpstreamTimeoutsTest {
     private final UpstreamFixture fixture = new UpstreamFixture();
-    private final CountDownLatch testOver = new CountDownLatch(1);
     private FakeBackend backend;
 
     @AfterEach
     void stop() throws Exception {
-        testOver.countDown();
         fixture.close();
-        if (backend != null) {
-            backend.close();
-        }
     }
 
     @Test
     void aBackendThatDoesNotStartAnsweringHitsTheFirstByteTimeout() throws Exception {
-        backend = new FakeBackend((connection, index) -> {
+        backend = fixture.backend((connection, index) -> {
             connection.read();
-            testOver.await(60, TimeUnit.SECONDS);
+            fixture.testOver.await(60, TimeUnit.SECONDS);
         });
         UpstreamHttp http = fixture.http(backend.url(), timeouts(Duration.ofSeconds(1), Duration.ofSeconds(60)), Secret.empty());
 
@@ -63,11 +58,11 @@ class UpstreamTimeoutsTest {
 
     @Test
     void aHeadTrickledSlowerThanTheFirstByteTimeoutStillTimesOut() throws Exception {
-        backend = new FakeBackend((connection, index) -> {
+        backend = fixture.backend((connection, index) -> {
             connection.read();
             for (char c : "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".toCharArray()) {
                 connection.write(String.valueOf(c));
-                if (testOver.await(200, TimeUnit.MILLISECONDS)) {
+                if (fixture.testOver.await(200, TimeUnit.MILLISECONDS)) {
                     return;
                 }
             }
@@ -80,10 +75,10 @@ class UpstreamTimeoutsTest {
 
     @Test
     void theTotalDeadlineCutsATricklingStream() throws Exception {
-        backend = new FakeBackend((connection, index) -> {
+        backend = fixture.backend((connection, index) -> {
             connection.read();
             connection.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
-            for (int i = 0; !testOver.await(50, TimeUnit.MILLISECONDS); i++) {
+            for (int i = 0; !fixture.testOver.await(50, TimeUnit.MILLISECONDS); i++) {
                 connection.write(chunk("data: {\"n\":" + i + "}\n\n"));
             }
         });
@@ -156,10 +151,10 @@ class UpstreamTimeoutsTest {
     @Test
     void anInterruptedCallerGetsUnavailableAndKeepsItsInterrupt() throws Exception {
         CountDownLatch requestArrived = new CountDownLatch(1);
-        backend = new FakeBackend((connection, index) -> {
+        backend = fixture.backend((connection, index) -> {
             connection.read();
             requestArrived.countDown();
-            testOver.await(60, TimeUnit.SECONDS);
+            fixture.testOver.await(60, TimeUnit.SECONDS);
         });
         UpstreamHttp http = fixture.http(backend.url());
         AtomicReference<Throwable> failure = new AtomicReference<>();
