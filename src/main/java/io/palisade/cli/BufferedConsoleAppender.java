@@ -7,6 +7,7 @@ import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 
 /**
  * Log lines to standard error through a buffer that is written out at most {@link #FLUSH_MILLIS}
@@ -22,14 +23,27 @@ final class BufferedConsoleAppender extends OutputStreamAppender<ILoggingEvent> 
     static final long FLUSH_MILLIS = 100;
     private static final int BUFFER_BYTES = 64 * 1024;
 
+    private final OutputStream target;
+    private final long flushMillis;
     private volatile boolean waiting;
     private Thread flusher;
     private Thread atExit;
 
+    /** Writes to the process's standard error. */
+    BufferedConsoleAppender() {
+        this(new FileOutputStream(FileDescriptor.err), FLUSH_MILLIS);
+    }
+
+    /** Writes to {@code target}, which it never closes, at most {@code flushMillis} after a line. */
+    BufferedConsoleAppender(OutputStream target, long flushMillis) {
+        this.target = target;
+        this.flushMillis = flushMillis;
+    }
+
     @Override
     public void start() {
         setImmediateFlush(false);
-        setOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.err), BUFFER_BYTES));
+        setOutputStream(new BufferedOutputStream(target, BUFFER_BYTES));
         super.start();
         flusher = Thread.ofPlatform().name("palisade-log-flush").daemon(true).start(this::flushPeriodically);
         atExit = new Thread(this::flushNow, "palisade-log-flush-at-exit");
@@ -69,7 +83,7 @@ final class BufferedConsoleAppender extends OutputStreamAppender<ILoggingEvent> 
     private void flushPeriodically() {
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                Thread.sleep(FLUSH_MILLIS);
+                Thread.sleep(flushMillis);
             } catch (InterruptedException e) {
                 return;
             }
