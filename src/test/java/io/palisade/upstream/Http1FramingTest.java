@@ -12,18 +12,15 @@ import io.palisade.server.PalisadeException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** What goes on the wire and how answers are delimited, against a hand-written server. */
 class Http1FramingTest {
+    @AutoClose
     private final UpstreamFixture fixture = new UpstreamFixture();
     private FakeBackend backend;
 
-    @AfterEach
-    void stop() throws Exception {
-        fixture.close();
-    }
 
     @Test
     void aPostCarriesItsHeadersBodyAndThePathJoinedToTheBackendPath() throws Exception {

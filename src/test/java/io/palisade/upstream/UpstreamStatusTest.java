@@ -8,18 +8,15 @@ import io.palisade.config.Secret;
 import io.palisade.server.ErrorCode;
 import io.palisade.server.PalisadeException;
 import java.net.URI;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Error statuses become Palisade errors with the backend's own message and without secrets. */
 class UpstreamStatusTest {
+    @AutoClose
     private final UpstreamFixture fixture = new UpstreamFixture();
     private FakeBackend backend;
 
-    @AfterEach
-    void stop() throws Exception {
-        fixture.close();
-    }
 
     @Test
     void tooManyRequestsIsUnavailableWithRetryAfter() throws Exception {

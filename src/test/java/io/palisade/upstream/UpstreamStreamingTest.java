@@ -23,20 +23,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Streams pass through as they arrive; many virtual threads share one client without crossed answers. */
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class UpstreamStreamingTest {
+    @AutoClose
     private final UpstreamFixture fixture = new UpstreamFixture();
     private FakeBackend backend;
 
-    @AfterEach
-    void stop() throws Exception {
-        fixture.close();
-    }
 
     @Test
     void aStreamedEventReachesTheReaderBeforeTheBackendSendsTheNext() throws Exception {

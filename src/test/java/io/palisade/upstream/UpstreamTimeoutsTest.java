@@ -27,20 +27,17 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Connect, first-byte and total time limits, and interruption, with the errors they become. */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class UpstreamTimeoutsTest {
+    @AutoClose
     private final UpstreamFixture fixture = new UpstreamFixture();
     private FakeBackend backend;
 
-    @AfterEach
-    void stop() throws Exception {
-        fixture.close();
-    }
 
     @Test
     void aBackendThatDoesNotStartAnsweringHitsTheFirstByteTimeout() throws Exception {
