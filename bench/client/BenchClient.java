@@ -476,7 +476,7 @@ public final class BenchClient {
             md.append("\n### Memory, audit and correctness\n\n");
             for (JsonNode row : raw) {
                 String type = row.path("type").asText();
-                if (type.equals("idle") || type.equals("audit") || type.equals("audit_saturation")) {
+                if (type.equals("idle") || type.equals("audit")) {
                     other.add(row);
                     md.append("- ").append(type).append(": ").append(row.toString()).append('\n');
                 }

@@ -40,7 +40,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> Thread.ofVirtual().start(() -> palisade.reloadConfig("signal")));
         } catch (IllegalArgumentException unsupported) {
-            System.err.println("SIGHUP is not available on this platform; reload with `palisade admin reload` instead");
+            System.err.println("SIGHUP is not available on this platform; reload with `palisade models reload` instead");
         }
     }
 

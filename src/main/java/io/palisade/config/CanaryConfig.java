@@ -8,6 +8,8 @@ import java.time.Duration;
  * so one conversation does not flip between models.
  */
 public record CanaryConfig(DeploymentConfig deployment, double percent, boolean sticky, Rollback rollback) {
+    public static final double DEFAULT_PERCENT = 10;
+    public static final boolean DEFAULT_STICKY = false;
 
     /**
      * When the candidate is rolled back automatically, judged over the last {@code window} once both

@@ -6,8 +6,4 @@ package io.palisade.config;
  * "backend/upstream_model"); {@code weight} is its share of the model's traffic among healthy
  * deployments; {@code pin} (nullable) is what it must serve.
  */
-public record DeploymentConfig(String id, String backend, String upstreamModel, int weight, Pin pin) {
-    public DeploymentConfig withPin(Pin newPin) {
-        return new DeploymentConfig(id, backend, upstreamModel, weight, newPin);
-    }
-}
+public record DeploymentConfig(String id, String backend, String upstreamModel, int weight, Pin pin) {}

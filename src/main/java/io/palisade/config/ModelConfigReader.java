@@ -35,12 +35,8 @@ final class ModelConfigReader {
                 throw new ConfigException(section.describe("name") + ": model name '" + name + "' is used twice");
             }
             List<DeploymentConfig> deployments = deployments(section, name);
-            Set<String> ids = new HashSet<>();
             CanaryConfig canary = canary(section, name);
-            for (DeploymentConfig deployment : deployments) {
-                ids.add(deployment.id());
-            }
-            if (canary != null && !ids.add(canary.deployment().id())) {
+            if (canary != null && deployments.stream().anyMatch(d -> d.id().equals(canary.deployment().id()))) {
                 throw new ConfigException(section.describe("canary") + ": the candidate '" + canary.deployment().id()
                         + "' is already one of the model's deployments; give it its own backend, upstream_model or id");
             }
@@ -58,7 +54,7 @@ final class ModelConfigReader {
             if (!model.has("backend")) {
                 throw new ConfigException(model.describe("backend") + ": is required (or list the model's deployments:)");
             }
-            return List.of(deployment(model, name, name));
+            return List.of(deployment(model, name));
         }
         for (String key : List.of("backend", "upstream_model", "pin")) {
             if (model.has(key)) {
@@ -73,7 +69,7 @@ final class ModelConfigReader {
         Set<String> ids = new HashSet<>();
         for (ConfigSection section : sections) {
             section.rejectUnknownKeys(Set.of("id", "backend", "upstream_model", "weight", "pin"));
-            DeploymentConfig deployment = deployment(section, name, name);
+            DeploymentConfig deployment = deployment(section, name);
             if (!ids.add(deployment.id())) {
                 throw new ConfigException(section.describe("id") + ": deployment '" + deployment.id()
                         + "' appears twice in this model; give one an id of its own");
@@ -92,8 +88,8 @@ final class ModelConfigReader {
         }
         ConfigSection section = model.section("canary");
         section.rejectUnknownKeys(Set.of("id", "backend", "upstream_model", "pin", "percent", "sticky", "rollback"));
-        DeploymentConfig deployment = deployment(section, name, name);
-        double percent = section.decimal("percent", 10);
+        DeploymentConfig deployment = deployment(section, name);
+        double percent = section.decimal("percent", CanaryConfig.DEFAULT_PERCENT);
         if (percent > 100) {
             throw new ConfigException(section.describe("percent") + ": must be between 0 and 100, got " + percent);
         }
@@ -108,19 +104,20 @@ final class ModelConfigReader {
         if (increase > 1) {
             throw new ConfigException(rollback.describe("error_rate_increase") + ": is a fraction between 0 and 1, got " + increase);
         }
-        return new CanaryConfig(deployment, percent, section.bool("sticky", false), new CanaryConfig.Rollback(window,
+        return new CanaryConfig(deployment, percent, section.bool("sticky", CanaryConfig.DEFAULT_STICKY), new CanaryConfig.Rollback(window,
                 rollback.integer("min_requests", defaults.minRequests(), 1, 1_000_000), increase,
                 rollback.decimal("latency_ratio", defaults.latencyRatio()), rollback.bool("on_eval_regression", defaults.onEvalRegression())));
     }
 
-    private DeploymentConfig deployment(ConfigSection section, String model, String defaultUpstream) {
+    /** A deployment's upstream model defaults to the public model name. */
+    private DeploymentConfig deployment(ConfigSection section, String model) {
         String backend = section.requiredString("backend");
         BackendConfig backendConfig = backends.stream().filter(b -> b.name().equals(backend)).findFirst().orElse(null);
         if (backendConfig == null) {
             throw new ConfigException(section.describe("backend") + ": no backend named '" + backend + "' (backends: "
                     + String.join(", ", backends.stream().map(BackendConfig::name).toList()) + ")");
         }
-        String upstream = section.string("upstream_model", defaultUpstream);
+        String upstream = section.string("upstream_model", model);
         String id = section.string("id", backend + "/" + upstream);
         if (!id.matches(ID_PATTERN)) {
             throw new ConfigException(section.describe("id") + ": use letters, digits and . _ : / @ + - (at most 128), got '" + id + "'");

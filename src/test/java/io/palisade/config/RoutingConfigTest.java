@@ -37,6 +37,30 @@ class RoutingConfigTest {
         assertThat(routing.promotionRequiresEval()).isTrue();
         assertThat(routing.watchConfig()).isTrue();
         assertThat(CanaryConfig.Rollback.DEFAULTS).isEqualTo(new CanaryConfig.Rollback(Duration.ofMinutes(5), 20, 0.05, 2.0, true));
+        CanaryConfig canary = loader.parse(BACKENDS + "models: [{name: chat, backend: gpu1, canary: {backend: gpu2}}]").model("chat").canary();
+        assertThat(canary.percent()).isEqualTo(10);
+        assertThat(canary.sticky()).isFalse();
+        assertThat(canary.rollback()).isEqualTo(CanaryConfig.Rollback.DEFAULTS);
+    }
+
+    @Test
+    void everyRoutingKeyIsRead() {
+        RoutingConfig routing = loader.parse("""
+                routing:
+                  retry: {max_attempts: 4, max_total_attempts: 9, budget: 12s, backoff: 20ms, backoff_max: 400ms}
+                  circuit_breaker: {failures: 7, cool_down: 45s}
+                  pins: {verify_interval: 90s, on_drift: alert, lock_file: pins/locked.yaml}
+                  promotion: {require_eval: false}
+                  reload: {watch: false}
+                """).routing();
+        assertThat(routing).isEqualTo(new RoutingConfig(4, 9, Duration.ofSeconds(12), Duration.ofMillis(20), Duration.ofMillis(400),
+                7, Duration.ofSeconds(45), Duration.ofSeconds(90), false, Path.of("pins/locked.yaml"), false, false));
+    }
+
+    @Test
+    void totalAttemptsDefaultToSixOrTheAttemptsPerModelIfMore() {
+        assertThat(loader.parse("routing: {retry: {max_attempts: 2}}").routing().maxTotalAttempts()).isEqualTo(6);
+        assertThat(loader.parse("routing: {retry: {max_attempts: 8}}").routing().maxTotalAttempts()).isEqualTo(8);
     }
 
     @Test
