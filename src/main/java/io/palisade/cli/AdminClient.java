@@ -71,7 +71,9 @@ final class AdminClient {
                 String text = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
                 String message = text;
                 try {
-                    message = json.readTree(text).path("error").path("message").asText(text);
+                    // OpenAI-shaped errors carry error.message; outcomes such as a refused reload carry message.
+                    JsonNode answer = json.readTree(text);
+                    message = answer.path("error").path("message").asText(answer.path("message").asText(text));
                 } catch (IOException ignored) {
                     // not JSON: show it as it came
                 }

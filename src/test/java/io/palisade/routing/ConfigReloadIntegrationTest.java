@@ -3,6 +3,8 @@ package io.palisade.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.palisade.TestGateway;
+import io.palisade.cli.CliRun;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,11 +52,18 @@ class ConfigReloadIntegrationTest {
             HttpResponse<String> rejected = fixture.adminCall("POST", "/admin/config/reload", null);
             assertThat(rejected.statusCode()).isEqualTo(422);
             assertThat(rejected.body()).contains("the running one stays").contains("models[0].backend: no backend named 'nowhere'");
+            CliRun refused = reloadByCli(fixture);
+            assertThat(refused.exit()).isNotZero();
+            assertThat(refused.err()).contains("HTTP 422: the new config is invalid, the running one stays")
+                    .doesNotContain("\"result\"");
             Thread.sleep(300);
             fixture.write(ON_A + "server: {port: 1}\nrouting: {reload: {watch: false}}\n");
             JsonNode back = TestGatewayJson.of(fixture.palisade.reloadConfig("signal"));
             assertThat(back.path("result").asText()).isEqualTo("applied");
             assertThat(back.path("restart_needed").toString()).contains("server");
+            CliRun again = reloadByCli(fixture);
+            assertThat(again.exit()).as(again.err()).isZero();
+            assertThat(again.out()).matches("(?s)(unchanged|applied): .*");
             Thread.sleep(300);
             running.set(false);
             for (Thread thread : clients) {
@@ -84,6 +93,10 @@ class ConfigReloadIntegrationTest {
             assertThat(fixture.chat("extra").statusCode()).isEqualTo(200);
             assertThat(Files.readString(fixture.configFile)).contains("extra");
         }
+    }
+
+    private static CliRun reloadByCli(RoutingFixture fixture) {
+        return CliRun.of("models", "reload", "--url", fixture.baseUrl(), "--admin-key", TestGateway.ADMIN_KEY);
     }
 
     /** Renders a reload outcome as the admin API does, to assert on the same shape. */
