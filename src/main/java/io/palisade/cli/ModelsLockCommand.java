@@ -112,7 +112,7 @@ final class ModelsLockCommand implements Callable<Integer> {
             String name = pinned.model() + " " + pinned.deployment().id();
             if (inEffect == null) {
                 differences.add("not locked: " + name + " serves " + describe(now));
-            } else if (!same(inEffect, now)) {
+            } else if (!inEffect.sameAs(now)) {
                 differences.add("drifted: " + name + " is pinned to " + describe(inEffect) + " but serves " + describe(now));
             } else {
                 agreeing++;
@@ -132,14 +132,6 @@ final class ModelsLockCommand implements Callable<Integer> {
         return snapshot.entries().stream()
                 .filter(e -> e.model().equals(pinned.model()) && e.deployment().equals(pinned.deployment().id()))
                 .findFirst();
-    }
-
-    private static boolean same(Pin a, Pin b) {
-        if (a.kind() != b.kind() || !a.value().equals(b.value())) {
-            return false;
-        }
-        return a.file() == null || b.file() == null
-                || a.file().toAbsolutePath().normalize().equals(b.file().toAbsolutePath().normalize());
     }
 
     private static String describe(Pin pin) {

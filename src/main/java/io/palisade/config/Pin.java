@@ -26,4 +26,15 @@ public record Pin(Kind kind, String value, Path file) {
     public boolean matches(String served) {
         return served != null && normalise(served).equals(value);
     }
+
+    /**
+     * The same weights: same kind and value, and for a GGUF pin the same file when both name one
+     * (paths compared absolute and normalised).
+     */
+    public boolean sameAs(Pin other) {
+        if (kind != other.kind || !value.equals(other.value)) {
+            return false;
+        }
+        return file == null || other.file == null || file.toAbsolutePath().normalize().equals(other.file.toAbsolutePath().normalize());
+    }
 }

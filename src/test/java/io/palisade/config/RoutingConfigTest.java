@@ -102,6 +102,18 @@ class RoutingConfigTest {
     }
 
     @Test
+    void pinsAreTheSameByKindValueAndFile() {
+        Pin digest = new Pin(Pin.Kind.OLLAMA_DIGEST, "sha256:ABC", null);
+        assertThat(digest.sameAs(new Pin(Pin.Kind.OLLAMA_DIGEST, "abc", null))).isTrue();
+        assertThat(digest.sameAs(new Pin(Pin.Kind.REVISION, "abc", null))).isFalse();
+        assertThat(digest.sameAs(new Pin(Pin.Kind.OLLAMA_DIGEST, "abd", null))).isFalse();
+        Pin file = new Pin(Pin.Kind.GGUF_SHA256, "abc", Path.of("/models/a.gguf"));
+        assertThat(file.sameAs(new Pin(Pin.Kind.GGUF_SHA256, "abc", Path.of("/models/x/../a.gguf")))).isTrue();
+        assertThat(file.sameAs(new Pin(Pin.Kind.GGUF_SHA256, "abc", Path.of("/models/b.gguf")))).isFalse();
+        assertThat(file.sameAs(new Pin(Pin.Kind.GGUF_SHA256, "abc", null))).as("a pin without a file names no other file").isTrue();
+    }
+
+    @Test
     void ggufPinsNeedAFileAndAHash() {
         ModelConfig model = loader.parse(BACKENDS + "models: [{name: m, backend: vllm, pin: {gguf_sha256: '" + "a".repeat(64)
                 + "', file: /models/m.gguf}}]").model("m");
