@@ -135,19 +135,26 @@ public final class Palisade implements AutoCloseable {
                 reloader::publishChange, new KeyTokens(new SecureRandom()), clock);
         Optional<String> bootstrapAdminKey = new AdminBootstrap(identities).ensureAdmin(config.adminKey());
 
-        ScheduledThreadPoolExecutor background = new ScheduledThreadPoolExecutor(1,
+        // The identity poll, the canary-phase poll and the canary judge: work that reads and writes
+        // the store, and may wait on it (a rollback waits up to 10 s for its audit commit).
+        ScheduledExecutorService background = Executors.newScheduledThreadPool(1,
                 Thread.ofPlatform().name("palisade-background").daemon(true).factory());
+        // The backends' watchdog: total deadlines, the large-body write watch and the idle-connection
+        // sweeps. Its tasks only close sockets, and nothing else runs here, so a deadline fires on
+        // time however long the store keeps "palisade-background" waiting.
+        ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("palisade-deadlines").daemon(true).factory());
         // Every backend answer arms a total deadline here and cancels it when done; without this a
         // cancelled deadline (and the answer it holds) would stay queued until its time, 10 min by default.
-        background.setRemoveOnCancelPolicy(true);
+        deadlines.setRemoveOnCancelPolicy(true);
         // Work that waits on backends (discovery, probes, pin checks, reloads that rediscover) gets
         // its own thread: an unreachable backend's connect timeout must not delay the identity
-        // poll (key revocation), canary phases or the stream deadlines on "palisade-background".
+        // poll (key revocation) or canary phases on "palisade-background".
         ScheduledExecutorService backendChecks = Executors.newScheduledThreadPool(1,
                 Thread.ofPlatform().name("palisade-backend-checks").daemon(true).factory());
         background.scheduleWithFixedDelay(reloader::reloadIfChanged, IdentityReloader.POLL_MILLIS, IdentityReloader.POLL_MILLIS,
                 TimeUnit.MILLISECONDS);
-        BackendFactory backendFactory = new BackendFactory(background, json, clock);
+        BackendFactory backendFactory = new BackendFactory(deadlines, json, clock);
         Map<String, Backend> backends = backendFactory.build(config.backends(), List.of(), Map.of());
         ModelCatalog catalog = new ModelCatalog(new ModelCatalog.Sources(config.models(), config.backends(), backends), clock);
         catalog.refresh();
@@ -247,12 +254,13 @@ public final class Palisade implements AutoCloseable {
             counters.close();
             spanExporter.close();
             background.shutdownNow();
+            deadlines.shutdownNow();
             backendChecks.shutdownNow();
             database.close();
             throw e;
         }
-        return new Palisade(server, auditWriter, usageRecorder, counters, List.of(background, backendChecks), database, spanExporter,
-                bootstrapAdminKey, configReloader);
+        return new Palisade(server, auditWriter, usageRecorder, counters, List.of(background, deadlines, backendChecks), database,
+                spanExporter, bootstrapAdminKey, configReloader);
     }
 
     public int port() {
