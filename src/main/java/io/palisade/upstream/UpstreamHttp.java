@@ -51,35 +51,49 @@ public final class UpstreamHttp {
     private final ObjectMapper json;
 
     public UpstreamHttp(BackendConfig backend, ScheduledExecutorService watchdog, ObjectMapper json) {
+        this(backend, transportFor(backend, watchdog), watchdog, json);
+    }
+
+    /** Over {@code transport} whatever the URL's scheme (tests speak to plain-HTTP servers through the JDK client). */
+    UpstreamHttp(BackendConfig backend, UpstreamTransport transport, ScheduledExecutorService watchdog, ObjectMapper json) {
         this.backend = backend;
+        this.transport = transport;
         this.watchdog = watchdog;
         this.json = json;
-        if ("http".equalsIgnoreCase(backend.url().getScheme())) {
-            ConnectionPool pool = new ConnectionPool(MAX_IDLE_CONNECTIONS, MAX_IDLE_TIME, System::nanoTime);
-            IdleSweep.start(watchdog, pool, SWEEP_INTERVAL);
-            this.transport = new Http1Transport(backend.url(), backend.timeouts(), pool, watchdog);
-        } else {
-            this.transport = new JdkTransport(backend.timeouts());
+    }
+
+    private static UpstreamTransport transportFor(BackendConfig backend, ScheduledExecutorService watchdog) {
+        if (!"http".equalsIgnoreCase(backend.url().getScheme())) {
+            return new JdkTransport(backend.timeouts());
         }
+        ConnectionPool pool = new ConnectionPool(MAX_IDLE_CONNECTIONS, MAX_IDLE_TIME, System::nanoTime);
+        IdleSweep.start(watchdog, pool, SWEEP_INTERVAL);
+        return new Http1Transport(backend.url(), backend.timeouts(), pool, watchdog);
     }
 
     /**
      * An open answer whose body must be closed by the caller; the total deadline is armed.
      * {@link #close()} before the body's end gives up the rest of the answer (and, over plain
      * HTTP, its connection). Used by one thread, except for the deadline.
+     *
+     * <p>The deadline aborts the transport's answer, which makes a read fail in the transport's
+     * own way (a closed socket, a closed JDK stream); the body read here turns any such failure
+     * after the deadline into {@link HttpTimeoutException}, so both transports report a timeout.
      */
     public static final class Exchange implements AutoCloseable {
         private final UpstreamTransport.Response response;
-        private final ScheduledFuture<?> deadline;
+        private final InputStream body;
+        private volatile boolean deadlinePassed;
+        private ScheduledFuture<?> deadline;
 
-        private Exchange(UpstreamTransport.Response response, ScheduledFuture<?> deadline) {
+        private Exchange(UpstreamTransport.Response response) {
             this.response = response;
-            this.deadline = deadline;
+            this.body = new DeadlineBody(response.body());
         }
 
         /** Exactly the body's bytes (de-chunked) and then -1, passed on as they arrive. */
         public InputStream body() {
-            return response.body();
+            return body;
         }
 
         @Override
@@ -89,6 +103,70 @@ public final class UpstreamHttp {
                 response.body().close();
             } catch (IOException ignored) {
                 // the stream is being abandoned; nothing left to release
+            }
+        }
+
+        private void arm(ScheduledExecutorService watchdog, long totalMillis) {
+            try {
+                deadline = watchdog.schedule(this::expire, totalMillis, TimeUnit.MILLISECONDS);
+            } catch (RuntimeException e) {
+                response.abort(); // the watchdog is shut down (the process is stopping): release the connection
+                throw e;
+            }
+        }
+
+        /** On the watchdog's thread. The flag first, so that the read the abort breaks sees it. */
+        private void expire() {
+            deadlinePassed = true;
+            response.abort();
+        }
+
+        private final class DeadlineBody extends InputStream {
+            private final InputStream transportBody;
+
+            DeadlineBody(InputStream transportBody) {
+                this.transportBody = transportBody;
+            }
+
+            @Override
+            public int read() throws IOException {
+                try {
+                    return transportBody.read();
+                } catch (IOException e) {
+                    throw translated(e);
+                }
+            }
+
+            @Override
+            public int read(byte[] target, int offset, int length) throws IOException {
+                try {
+                    return transportBody.read(target, offset, length);
+                } catch (IOException e) {
+                    throw translated(e);
+                }
+            }
+
+            @Override
+            public int available() throws IOException {
+                try {
+                    return transportBody.available();
+                } catch (IOException e) {
+                    throw translated(e);
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                transportBody.close();
+            }
+
+            private IOException translated(IOException e) {
+                if (!deadlinePassed || e instanceof HttpTimeoutException) {
+                    return e;
+                }
+                HttpTimeoutException timeout = new HttpTimeoutException("the total deadline passed");
+                timeout.initCause(e);
+                return timeout;
             }
         }
     }
@@ -152,14 +230,8 @@ public final class UpstreamHttp {
             Thread.currentThread().interrupt();
             throw new PalisadeException(ErrorCode.UPSTREAM_UNAVAILABLE, "request to backend '" + backend.name() + "' was interrupted");
         }
-        ScheduledFuture<?> deadline;
-        try {
-            deadline = watchdog.schedule(response::abort, backend.timeouts().total().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RuntimeException e) {
-            response.abort(); // the watchdog is shut down (the process is stopping): release the connection
-            throw e;
-        }
-        Exchange exchange = new Exchange(response, deadline);
+        Exchange exchange = new Exchange(response);
+        exchange.arm(watchdog, backend.timeouts().total().toMillis());
         if (response.status() >= 300) {
             try (exchange) {
                 throw statusFailure(response.status(), readSmall(response.body()));
