@@ -116,7 +116,7 @@ class UpstreamStreamingTest {
             BackendConfig config = new BackendConfig("sim", BackendKind.OPENAI, URI.create(simulator.baseUrl()), Secret.empty(), false,
                     UpstreamFixture.GENEROUS);
             UpstreamHttp http = new UpstreamHttp(config, fixture.watchdog(), fixture.json);
-            OpenAiBackend openAi = new OpenAiBackend(config, http, fixture.json);
+            OpenAiBackend openAi = new OpenAiBackend(config, http, http, fixture.json);
 
             List<Future<String>> results = new ArrayList<>();
             try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
