@@ -199,7 +199,7 @@ public final class Palisade implements AutoCloseable {
         Router router = new Router(canaryStates, () -> current.get().routing(), health::down, clock);
         Failover failover = new Failover(router, catalog, () -> current.get().routing(), clock, Thread::sleep);
         JsonBodyReader bodies = new JsonBodyReader(json, config.server().maxBodyBytes());
-        Exchanges exchanges = new Exchanges(registry, policy, admission, audit, bodies, config.server(), clock, metrics,
+        Exchanges exchanges = new Exchanges(registry, policy, admission, audit, bodies, json, config.server(), clock, metrics,
                 new RequestLog(config.observability().requestLog()), spanExporter);
         OpenAiRoutes openAi = new OpenAiRoutes(failover, catalog, json, new ContentCapture(config.audit(), json), lifecycleMetrics);
         ModelFamilies families = new ModelFamilies(catalog);
