@@ -32,6 +32,7 @@ final class Http1Transport implements UpstreamTransport {
     private final String host;
     private final int port;
     private final String hostHeader;
+    private final String basePath;
     private final int connectMillis;
     private final long firstByteNanos;
     private final ConnectionPool pool;
@@ -41,6 +42,7 @@ final class Http1Transport implements UpstreamTransport {
         this.host = backendUrl.getHost();
         this.port = backendUrl.getPort() < 0 ? 80 : backendUrl.getPort();
         this.hostHeader = port == 80 ? host : host + ":" + port;
+        this.basePath = backendUrl.getRawPath() == null ? "" : backendUrl.getRawPath();
         this.connectMillis = (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis());
         this.firstByteNanos = timeouts.firstByte().toNanos();
         this.pool = pool;
@@ -52,7 +54,7 @@ final class Http1Transport implements UpstreamTransport {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        byte[] head = request.http1Head(hostHeader);
+        byte[] head = request.http1Head(hostHeader, basePath);
         Http1Connection pooled = pool.take();
         if (pooled != null) {
             try {

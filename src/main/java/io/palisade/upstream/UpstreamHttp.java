@@ -8,12 +8,10 @@ import io.palisade.server.PalisadeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -46,6 +44,7 @@ public final class UpstreamHttp {
     private static final int ERROR_BODY_BYTES = 8192;
 
     private final BackendConfig backend;
+    private final String authorization; // "Bearer " and the key, or null
     private final UpstreamTransport transport;
     private final ScheduledExecutorService watchdog;
     private final ObjectMapper json;
@@ -57,6 +56,7 @@ public final class UpstreamHttp {
     /** Over {@code transport} whatever the URL's scheme (tests speak to plain-HTTP servers through the JDK client). */
     UpstreamHttp(BackendConfig backend, UpstreamTransport transport, ScheduledExecutorService watchdog, ObjectMapper json) {
         this.backend = backend;
+        this.authorization = backend.apiKey().isPresent() ? "Bearer " + backend.apiKey().reveal() : null;
         this.transport = transport;
         this.watchdog = watchdog;
         this.json = json;
@@ -64,7 +64,7 @@ public final class UpstreamHttp {
 
     private static UpstreamTransport transportFor(BackendConfig backend, ScheduledExecutorService watchdog) {
         if (!"http".equalsIgnoreCase(backend.url().getScheme())) {
-            return new JdkTransport(backend.timeouts());
+            return new JdkTransport(backend.url(), backend.timeouts());
         }
         ConnectionPool pool = new ConnectionPool(MAX_IDLE_CONNECTIONS, MAX_IDLE_TIME, System::nanoTime);
         IdleSweep.start(watchdog, pool, SWEEP_INTERVAL);
@@ -171,18 +171,13 @@ public final class UpstreamHttp {
         }
     }
 
+    /** A JSON {@code body} to {@code path} (joined to the backend URL's path); {@code extraHeaders} go along, checked. */
     public Exchange post(String path, byte[] body, String requestId, Map<String, String> extraHeaders) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", "application/json");
-        headers.put("X-Request-Id", requestId);
-        headers.putAll(extraHeaders);
-        return send("POST", path, headers, body);
+        return send(new UpstreamRequest("POST", path, requestId, extraHeaders, authorization, body));
     }
 
     public Exchange get(String path, String requestId) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("X-Request-Id", requestId);
-        return send("GET", path, headers, null);
+        return send(new UpstreamRequest("GET", path, requestId, Map.of(), authorization, null));
     }
 
     /** Reads a whole JSON body, or fails with a 502 naming the backend. */
@@ -209,13 +204,10 @@ public final class UpstreamHttp {
                 "backend '" + backend.name() + "' broke off its answer (" + describe(e) + ")");
     }
 
-    private Exchange send(String method, String path, Map<String, String> headers, byte[] body) {
-        if (backend.apiKey().isPresent()) {
-            headers.put("Authorization", "Bearer " + backend.apiKey().reveal());
-        }
+    private Exchange send(UpstreamRequest request) {
         UpstreamTransport.Response response;
         try {
-            response = transport.send(new UpstreamRequest(method, URI.create(backend.url() + path), headers, body));
+            response = transport.send(request);
         } catch (HttpConnectTimeoutException | ConnectException e) {
             throw new PalisadeException(ErrorCode.UPSTREAM_UNREACHABLE, "backend '" + backend.name() + "' is unreachable");
         } catch (HttpTimeoutException e) {

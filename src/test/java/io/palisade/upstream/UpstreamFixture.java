@@ -48,7 +48,7 @@ final class UpstreamFixture implements AutoCloseable {
     /** Through the JDK client, as an {@code https://} backend is spoken to, though {@code url} is plain HTTP. */
     UpstreamHttp jdkHttp(URI url, Timeouts timeouts) {
         return new UpstreamHttp(new BackendConfig("test", BackendKind.OPENAI, url, Secret.empty(), false, timeouts),
-                new JdkTransport(timeouts), watchdog, json);
+                new JdkTransport(url, timeouts), watchdog, json);
     }
 
     ScheduledExecutorService watchdog() {
