@@ -95,37 +95,47 @@ public final class OpenAiBackend implements Backend {
         TokenUsage usage = TokenUsage.UNKNOWN;
         try (UpstreamHttp.Exchange exchange = http.post(path(call.operation()), bytes(request), call.requestId(), call.headers());
              BufferedReader reader = new BufferedReader(new InputStreamReader(exchange.body(), StandardCharsets.UTF_8))) {
-            String line;
-            while (true) {
-                try {
-                    line = reader.readLine();
-                } catch (IOException e) {
-                    return interrupted(sink, usage, e);
-                }
-                if (line == null) {
-                    return interrupted(sink, usage, null);
-                }
-                if (!line.startsWith("data:")) {
-                    continue;
-                }
-                String data = line.substring(5).trim();
-                if (data.equals("[DONE]")) {
-                    return StreamOutcome.finished(usage);
-                }
-                if (data.contains("\"usage\"")) {
-                    JsonNode chunk = parseOrEmpty(data);
-                    TokenUsage reported = usageOf(chunk.path("usage"));
-                    if (reported.known()) {
-                        usage = reported;
+            boolean complete = false;
+            try {
+                String line;
+                while (true) {
+                    try {
+                        line = reader.readLine();
+                    } catch (IOException e) {
+                        return interrupted(sink, usage, e);
                     }
-                    if (!callerWantsUsage && chunk.path("choices").isArray() && chunk.path("choices").isEmpty()) {
+                    if (line == null) {
+                        return interrupted(sink, usage, null);
+                    }
+                    if (!line.startsWith("data:")) {
                         continue;
                     }
+                    String data = line.substring(5).trim();
+                    if (data.equals("[DONE]")) {
+                        complete = true;
+                        return StreamOutcome.finished(usage);
+                    }
+                    if (data.contains("\"usage\"")) {
+                        JsonNode chunk = parseOrEmpty(data);
+                        TokenUsage reported = usageOf(chunk.path("usage"));
+                        if (reported.known()) {
+                            usage = reported;
+                        }
+                        if (!callerWantsUsage && chunk.path("choices").isArray() && chunk.path("choices").isEmpty()) {
+                            continue;
+                        }
+                    }
+                    if (data.startsWith("{\"error\"")) {
+                        return StreamOutcome.broken(usage, "backend '" + name() + "' reported an error mid-stream");
+                    }
+                    sink.event(rename ? data.replace(upstreamModelField, publicModelField) : data);
                 }
-                if (data.startsWith("{\"error\"")) {
-                    return StreamOutcome.broken(usage, "backend '" + name() + "' reported an error mid-stream");
+            } finally {
+                if (!complete) {
+                    // The caller is gone or the stream broke off while the backend may still be generating:
+                    // draining the rest for the pool would only hold this thread (and the backend) up.
+                    exchange.abandon();
                 }
-                sink.event(rename ? data.replace(upstreamModelField, publicModelField) : data);
             }
         } catch (IOException e) {
             // Writing to the caller failed: the caller went away; the backend stream is closed above.

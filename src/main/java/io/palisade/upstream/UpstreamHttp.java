@@ -96,6 +96,17 @@ public final class UpstreamHttp {
             return body;
         }
 
+        /**
+         * Gives up the rest of the answer at once, reading none of it: over plain HTTP the
+         * connection is closed rather than drained for the pool (which {@link #close()} tries, for
+         * up to 100 ms). For a stream whose caller is gone or that broke off, while the backend
+         * may still be generating. {@link #close()} afterwards has nothing left to do.
+         */
+        public void abandon() {
+            deadline.cancel(false);
+            response.abort();
+        }
+
         @Override
         public void close() {
             deadline.cancel(false);
