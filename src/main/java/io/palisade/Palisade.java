@@ -90,14 +90,15 @@ public final class Palisade implements AutoCloseable {
     private final UsageRecorder usageRecorder;
     private final Counters counters;
     private final List<ScheduledExecutorService> schedulers;
+    private final ScheduledThreadPoolExecutor deadlines;
     private final SpanExporter spanExporter;
     private final Database database;
     private final Optional<String> bootstrapAdminKey;
     private final ConfigReloader reloader;
 
     private Palisade(GatewayServer server, AuditWriter auditWriter, UsageRecorder usageRecorder, Counters counters,
-            List<ScheduledExecutorService> schedulers, Database database, SpanExporter spanExporter, Optional<String> bootstrapAdminKey,
-            ConfigReloader reloader) {
+            List<ScheduledExecutorService> schedulers, ScheduledThreadPoolExecutor deadlines, Database database, SpanExporter spanExporter,
+            Optional<String> bootstrapAdminKey, ConfigReloader reloader) {
         this.reloader = reloader;
         this.spanExporter = spanExporter;
         this.server = server;
@@ -105,6 +106,7 @@ public final class Palisade implements AutoCloseable {
         this.usageRecorder = usageRecorder;
         this.counters = counters;
         this.schedulers = schedulers;
+        this.deadlines = deadlines;
         this.database = database;
         this.bootstrapAdminKey = bootstrapAdminKey;
     }
@@ -259,12 +261,17 @@ public final class Palisade implements AutoCloseable {
             database.close();
             throw e;
         }
-        return new Palisade(server, auditWriter, usageRecorder, counters, List.of(background, deadlines, backendChecks), database,
-                spanExporter, bootstrapAdminKey, configReloader);
+        return new Palisade(server, auditWriter, usageRecorder, counters, List.of(background, deadlines, backendChecks), deadlines,
+                database, spanExporter, bootstrapAdminKey, configReloader);
     }
 
     public int port() {
         return server.port();
+    }
+
+    /** The backends' watchdog ("palisade-deadlines"), for tests to look at what it has queued. */
+    ScheduledThreadPoolExecutor deadlines() {
+        return deadlines;
     }
 
     /** The administrator key created by this start, if it created one (shown once). */

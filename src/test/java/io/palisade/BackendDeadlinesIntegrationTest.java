@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -22,10 +23,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RunnableScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The backends' watchdog (total deadlines, write watches, idle sweeps) as the gateway wires it:
@@ -83,6 +87,35 @@ class BackendDeadlinesIntegrationTest {
             assertThat(body).contains("\"content\":\"a\"").doesNotContain("[DONE]");
             assertThat(took).as("the 1 s total deadline fired on time").isLessThan(Duration.ofSeconds(6));
         }
+    }
+
+    @Test
+    void finishedAnswersLeaveNoDeadlineQueued(@TempDir Path dir) throws Exception {
+        try (TestGateway gateway = TestGateway.start(dir)) {
+            String key = gateway.userWithKey("queue@example.com", List.of("llama3.2:1b", "vllm-qwen"));
+            for (int i = 0; i < 20; i++) {
+                String model = i % 2 == 0 ? "llama3.2:1b" : "vllm-qwen";
+                String stream = i % 4 < 2 ? "false" : "true";
+                HttpResponse<String> answer = gateway.post("/v1/chat/completions", key, "{\"model\":\"" + model + "\",\"stream\":" + stream
+                        + ",\"max_tokens\":4,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            }
+            // Each answer's deadline (5 s) was cancelled when it ended; cancelled, it leaves the queue at once,
+            // so soon only the periodic idle sweeps are left (a health probe may be in flight for a moment).
+            ScheduledThreadPoolExecutor watchdog = gateway.palisade.deadlines();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            List<Runnable> oneShot = oneShotTasks(watchdog);
+            while (!oneShot.isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(20);
+                oneShot = oneShotTasks(watchdog);
+            }
+            assertThat(oneShot).as("deadlines still queued").isEmpty();
+            assertThat(watchdog.getQueue()).as("the idle sweeps").isNotEmpty();
+        }
+    }
+
+    private static List<Runnable> oneShotTasks(ScheduledThreadPoolExecutor scheduler) {
+        return scheduler.getQueue().stream().filter(task -> !((RunnableScheduledFuture<?>) task).isPeriodic()).toList();
     }
 
     /** Until the gateway's store connection waits for the lock {@code locker} holds. */

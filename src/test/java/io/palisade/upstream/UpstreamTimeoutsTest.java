@@ -4,6 +4,7 @@ import static io.palisade.upstream.FakeBackend.chunk;
 import static io.palisade.upstream.UpstreamFixture.postAndRead;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.palisade.config.Secret;
@@ -51,6 +52,24 @@ class UpstreamTimeoutsTest {
                 .isInstanceOfSatisfying(PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_TIMEOUT))
                 .hasMessage("backend 'test' did not start answering within 1s");
         assertThat(backend.connections()).as("a timeout is not retried").isEqualTo(1);
+    }
+
+    @Test
+    void aLargeBodyTheBackendDoesNotReadHitsTheFirstByteTimeout() throws Exception {
+        // Far more than the kernel buffers on both ends hold: the write blocks until the watchdog closes the socket.
+        byte[] body = new byte[32 * 1024 * 1024];
+        backend = fixture.backend((connection, index) -> fixture.testOver.await(60, TimeUnit.SECONDS));
+        UpstreamHttp http = fixture.http(backend.url(), timeouts(Duration.ofSeconds(1), Duration.ofSeconds(60)), Secret.empty());
+
+        long start = System.nanoTime();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread caller = Thread.ofVirtual().start(() -> failure.set(catchThrowable(() -> http.post("/a", body, "r", Map.of()).close())));
+        assertThat(caller.join(Duration.ofSeconds(20))).as("the blocked write was cut").isTrue();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(failure.get()).isInstanceOfSatisfying(PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_TIMEOUT))
+                .hasMessage("backend 'test' did not start answering within 1s");
+        assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofSeconds(10));
     }
 
     @Test
