@@ -90,14 +90,15 @@ public final class Palisade implements AutoCloseable {
     private final UsageRecorder usageRecorder;
     private final Counters counters;
     private final List<ScheduledExecutorService> schedulers;
+    private final ScheduledThreadPoolExecutor deadlines;
     private final SpanExporter spanExporter;
     private final Database database;
     private final Optional<String> bootstrapAdminKey;
     private final ConfigReloader reloader;
 
     private Palisade(GatewayServer server, AuditWriter auditWriter, UsageRecorder usageRecorder, Counters counters,
-            List<ScheduledExecutorService> schedulers, Database database, SpanExporter spanExporter, Optional<String> bootstrapAdminKey,
-            ConfigReloader reloader) {
+            List<ScheduledExecutorService> schedulers, ScheduledThreadPoolExecutor deadlines, Database database, SpanExporter spanExporter,
+            Optional<String> bootstrapAdminKey, ConfigReloader reloader) {
         this.reloader = reloader;
         this.spanExporter = spanExporter;
         this.server = server;
@@ -105,6 +106,7 @@ public final class Palisade implements AutoCloseable {
         this.usageRecorder = usageRecorder;
         this.counters = counters;
         this.schedulers = schedulers;
+        this.deadlines = deadlines;
         this.database = database;
         this.bootstrapAdminKey = bootstrapAdminKey;
     }
@@ -135,19 +137,26 @@ public final class Palisade implements AutoCloseable {
                 reloader::publishChange, new KeyTokens(new SecureRandom()), clock);
         Optional<String> bootstrapAdminKey = new AdminBootstrap(identities).ensureAdmin(config.adminKey());
 
-        ScheduledThreadPoolExecutor background = new ScheduledThreadPoolExecutor(1,
+        // The identity poll, the canary-phase poll and the canary judge: work that reads and writes
+        // the store, and may wait on it (a rollback waits up to 10 s for its audit commit).
+        ScheduledExecutorService background = Executors.newScheduledThreadPool(1,
                 Thread.ofPlatform().name("palisade-background").daemon(true).factory());
+        // The backends' watchdog: total deadlines, the large-body write watch and the idle-connection
+        // sweeps. Its tasks only close sockets, and nothing else runs here, so a deadline fires on
+        // time however long the store keeps "palisade-background" waiting.
+        ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("palisade-deadlines").daemon(true).factory());
         // Every backend answer arms a total deadline here and cancels it when done; without this a
         // cancelled deadline (and the answer it holds) would stay queued until its time, 10 min by default.
-        background.setRemoveOnCancelPolicy(true);
+        deadlines.setRemoveOnCancelPolicy(true);
         // Work that waits on backends (discovery, probes, pin checks, reloads that rediscover) gets
         // its own thread: an unreachable backend's connect timeout must not delay the identity
-        // poll (key revocation), canary phases or the stream deadlines on "palisade-background".
+        // poll (key revocation) or canary phases on "palisade-background".
         ScheduledExecutorService backendChecks = Executors.newScheduledThreadPool(1,
                 Thread.ofPlatform().name("palisade-backend-checks").daemon(true).factory());
         background.scheduleWithFixedDelay(reloader::reloadIfChanged, IdentityReloader.POLL_MILLIS, IdentityReloader.POLL_MILLIS,
                 TimeUnit.MILLISECONDS);
-        BackendFactory backendFactory = new BackendFactory(background, json, clock);
+        BackendFactory backendFactory = new BackendFactory(deadlines, json, clock);
         Map<String, Backend> backends = backendFactory.build(config.backends(), List.of(), Map.of());
         ModelCatalog catalog = new ModelCatalog(new ModelCatalog.Sources(config.models(), config.backends(), backends), clock);
         catalog.refresh();
@@ -192,7 +201,7 @@ public final class Palisade implements AutoCloseable {
         Router router = new Router(canaryStates, () -> current.get().routing(), health::down, clock);
         Failover failover = new Failover(router, catalog, () -> current.get().routing(), clock, Thread::sleep);
         JsonBodyReader bodies = new JsonBodyReader(json, config.server().maxBodyBytes());
-        Exchanges exchanges = new Exchanges(registry, policy, admission, audit, bodies, config.server(), clock, metrics,
+        Exchanges exchanges = new Exchanges(registry, policy, admission, audit, bodies, json, config.server(), clock, metrics,
                 new RequestLog(config.observability().requestLog()), spanExporter);
         OpenAiRoutes openAi = new OpenAiRoutes(failover, catalog, json, new ContentCapture(config.audit(), json), lifecycleMetrics);
         ModelFamilies families = new ModelFamilies(catalog);
@@ -247,16 +256,22 @@ public final class Palisade implements AutoCloseable {
             counters.close();
             spanExporter.close();
             background.shutdownNow();
+            deadlines.shutdownNow();
             backendChecks.shutdownNow();
             database.close();
             throw e;
         }
-        return new Palisade(server, auditWriter, usageRecorder, counters, List.of(background, backendChecks), database, spanExporter,
-                bootstrapAdminKey, configReloader);
+        return new Palisade(server, auditWriter, usageRecorder, counters, List.of(background, deadlines, backendChecks), deadlines,
+                database, spanExporter, bootstrapAdminKey, configReloader);
     }
 
     public int port() {
         return server.port();
+    }
+
+    /** The backends' watchdog ("palisade-deadlines"), for tests to look at what it has queued. */
+    ScheduledThreadPoolExecutor deadlines() {
+        return deadlines;
     }
 
     /** The administrator key created by this start, if it created one (shown once). */

@@ -1,6 +1,8 @@
 package io.palisade.server;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
@@ -43,13 +45,15 @@ public final class Exchanges {
     private final AdmissionControl admission;
     private final AuditTrail audit;
     private final JsonBodyReader bodies;
+    private final ObjectMapper json;
     private final ServerConfig server;
     private final Clock clock;
     private final GatewayMetrics metrics;
     private final RequestObserver observer;
 
     public Exchanges(KeyRegistry registry, PolicyDecisionPoint policy, AdmissionControl admission, AuditTrail audit,
-            JsonBodyReader bodies, ServerConfig server, Clock clock, GatewayMetrics metrics, RequestLog requestLog, SpanExporter spans) {
+            JsonBodyReader bodies, ObjectMapper json, ServerConfig server, Clock clock, GatewayMetrics metrics, RequestLog requestLog,
+            SpanExporter spans) {
         this.metrics = metrics;
         this.observer = new RequestObserver(metrics, requestLog, spans);
         this.registry = registry;
@@ -57,6 +61,7 @@ public final class Exchanges {
         this.admission = admission;
         this.audit = audit;
         this.bodies = bodies;
+        this.json = json;
         this.server = server;
         this.clock = clock;
     }
@@ -186,10 +191,18 @@ public final class Exchanges {
         if (record.responseStarted()) {
             return;
         }
-        ctx.status(rendered.code().status());
         rendered.headers().forEach(ctx::header);
-        ctx.contentType("application/json");
-        ctx.result(OpenAiErrors.body(rendered).toString());
+        // Straight to the socket like every JSON answer: refusals (429s under overload) are a hot path too.
+        // The answer is complete at its last byte, so a result a handler set before failing is not sent.
+        JsonAnswer.send(ctx, record, rendered.code().status(), errorBody(rendered));
+    }
+
+    private byte[] errorBody(PalisadeException error) {
+        try {
+            return json.writeValueAsBytes(OpenAiErrors.body(error));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an error body of strings cannot fail to encode", e);
+        }
     }
 
     private Caller authenticate(Context ctx, RequestRecord record) {

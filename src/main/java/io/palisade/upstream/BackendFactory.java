@@ -30,8 +30,10 @@ public final class BackendFactory {
         if (config.kind() == BackendKind.OLLAMA) {
             return new OllamaBackend(config, http, json, clock);
         }
-        // TGI's /info and llama.cpp's /props sit at the server root, outside a base URL that ends in /v1.
-        return new OpenAiBackend(config, http, new UpstreamHttp(OpenAiBackend.serverRoot(config), watchdog, json), json);
+        // TGI's /info and llama.cpp's /props sit at the server root, outside a base URL that ends in /v1;
+        // a URL without /v1 is the server root already, and one client (one pool, one sweep) serves both.
+        BackendConfig root = OpenAiBackend.serverRoot(config);
+        return new OpenAiBackend(config, http, root.equals(config) ? http : new UpstreamHttp(root, watchdog, json), json);
     }
 
     /** The clients for {@code configs}, reusing those in {@code previous} whose config is unchanged. */

@@ -33,7 +33,8 @@ final class Http1Connection implements AutoCloseable {
     }
 
     /**
-     * Connects with TCP_NODELAY (a request is written in one piece, so Nagle would only delay it).
+     * Connects with TCP_NODELAY: a request leaves in one write when head and body fit the 16 KiB
+     * buffer, else in two (head, then body), and Nagle would hold the second back for an ACK.
      *
      * @throws HttpConnectTimeoutException when the connect timeout passes ({@code connectMillis} 0 waits without limit)
      * @throws ConnectException for every other failure to connect: refused, no route, unknown host
@@ -62,7 +63,7 @@ final class Http1Connection implements AutoCloseable {
         }
     }
 
-    /** Writes the request head and body with one flush. */
+    /** Writes the request head and body with one flush: one write if both fit the buffer, else two. */
     void send(byte[] head, byte[] body) throws IOException {
         output.write(head);
         if (body != null) {

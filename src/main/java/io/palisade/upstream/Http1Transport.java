@@ -32,6 +32,7 @@ final class Http1Transport implements UpstreamTransport {
     private final String host;
     private final int port;
     private final String hostHeader;
+    private final String basePath;
     private final int connectMillis;
     private final long firstByteNanos;
     private final ConnectionPool pool;
@@ -41,6 +42,7 @@ final class Http1Transport implements UpstreamTransport {
         this.host = backendUrl.getHost();
         this.port = backendUrl.getPort() < 0 ? 80 : backendUrl.getPort();
         this.hostHeader = port == 80 ? host : host + ":" + port;
+        this.basePath = backendUrl.getRawPath() == null ? "" : backendUrl.getRawPath();
         this.connectMillis = (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis());
         this.firstByteNanos = timeouts.firstByte().toNanos();
         this.pool = pool;
@@ -52,16 +54,16 @@ final class Http1Transport implements UpstreamTransport {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        byte[] head = request.http1Head(hostHeader);
+        byte[] head = request.http1Head(hostHeader, basePath);
         Http1Connection pooled = pool.take();
         if (pooled != null) {
             try {
-                return exchange(pooled, true, request.method(), head, request.body());
+                return exchange(pooled, true, head, request.body());
             } catch (StaleConnectionException e) {
                 // falls through to one attempt on a new connection
             }
         }
-        return exchange(connect(), false, request.method(), head, request.body());
+        return exchange(connect(), false, head, request.body());
     }
 
     private Http1Connection connect() throws IOException, InterruptedException {
@@ -76,7 +78,7 @@ final class Http1Transport implements UpstreamTransport {
         }
     }
 
-    private Response exchange(Http1Connection connection, boolean reused, String method, byte[] head, byte[] body)
+    private Response exchange(Http1Connection connection, boolean reused, byte[] head, byte[] body)
             throws IOException, InterruptedException {
         ConnectionInput input = connection.input();
         long receivedBefore = input.received();
@@ -94,7 +96,7 @@ final class Http1Transport implements UpstreamTransport {
             input.deadline(deadline);
             ResponseHead answer = ResponseHead.read(input);
             input.noDeadline();
-            return new Http1Response(answer.status(), body(connection, answer, method));
+            return new Http1Response(answer.status(), body(connection, answer));
         } catch (IOException e) {
             connection.close();
             if (writeWatch != null) {
@@ -113,11 +115,12 @@ final class Http1Transport implements UpstreamTransport {
         }
     }
 
-    private ResponseBody body(Http1Connection connection, ResponseHead answer, String method) throws MalformedAnswerException {
+    /** How the answer's body is delimited (RFC 9112 §6.3). Only GET and POST are sent, so no answer is to a HEAD. */
+    private ResponseBody body(Http1Connection connection, ResponseHead answer) throws MalformedAnswerException {
         ConnectionInput input = connection.input();
         boolean keepAlive = answer.keepAlive();
         BodyFraming framing;
-        if (method.equals("HEAD") || answer.status() == 204 || answer.status() == 304) {
+        if (answer.status() == 204 || answer.status() == 304) {
             framing = new FixedLengthBody(input, 0);
         } else if (answer.header("transfer-encoding") != null) {
             // With both headers the length is not to be trusted (RFC 9112 §6.3), nor the connection after it.

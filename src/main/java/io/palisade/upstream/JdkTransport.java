@@ -3,6 +3,7 @@ package io.palisade.upstream;
 import io.palisade.config.Timeouts;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,9 +16,11 @@ import java.net.http.HttpResponse;
  */
 final class JdkTransport implements UpstreamTransport {
     private final HttpClient client;
+    private final String baseUrl;
     private final Timeouts timeouts;
 
-    JdkTransport(Timeouts timeouts) {
+    JdkTransport(URI backendUrl, Timeouts timeouts) {
+        this.baseUrl = backendUrl.toString();
         this.timeouts = timeouts;
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -28,8 +31,8 @@ final class JdkTransport implements UpstreamTransport {
 
     @Override
     public Response send(UpstreamRequest request) throws IOException, InterruptedException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri()).timeout(timeouts.firstByte());
-        request.headers().forEach(builder::header);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + request.path())).timeout(timeouts.firstByte());
+        request.forEachHeader(builder::header);
         builder.method(request.method(), request.body() == null
                 ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(request.body()));

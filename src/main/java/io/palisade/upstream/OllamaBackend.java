@@ -76,32 +76,40 @@ public final class OllamaBackend implements Backend {
                 call.publicModel(), responseId(call), clock.instant().getEpochSecond(), call.callerWantsStreamUsage());
         try (UpstreamHttp.Exchange exchange = http.post(path(call.operation()), bytes(request), call.requestId(), call.headers());
              BufferedReader reader = new BufferedReader(new InputStreamReader(exchange.body(), StandardCharsets.UTF_8))) {
-            while (!translator.finished()) {
-                String line;
-                try {
-                    line = reader.readLine();
-                } catch (IOException e) {
-                    return interrupted(sink, translator, http.failure(e, "bad stream").getMessage());
+            try {
+                while (!translator.finished()) {
+                    String line;
+                    try {
+                        line = reader.readLine();
+                    } catch (IOException e) {
+                        return interrupted(sink, translator, http.failure(e, "bad stream").getMessage());
+                    }
+                    if (line == null) {
+                        return interrupted(sink, translator, "backend '" + name() + "' ended the stream before it was complete");
+                    }
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    List<ObjectNode> chunks;
+                    try {
+                        chunks = translator.onLine(json.readTree(line));
+                    } catch (PalisadeException e) {
+                        return interrupted(sink, translator, e.getMessage());
+                    } catch (IOException e) {
+                        return interrupted(sink, translator, "backend '" + name() + "' sent a line that is not JSON");
+                    }
+                    for (ObjectNode chunk : chunks) {
+                        sink.event(chunk.toString());
+                    }
                 }
-                if (line == null) {
-                    return interrupted(sink, translator, "backend '" + name() + "' ended the stream before it was complete");
-                }
-                if (line.isBlank()) {
-                    continue;
-                }
-                List<ObjectNode> chunks;
-                try {
-                    chunks = translator.onLine(json.readTree(line));
-                } catch (PalisadeException e) {
-                    return interrupted(sink, translator, e.getMessage());
-                } catch (IOException e) {
-                    return interrupted(sink, translator, "backend '" + name() + "' sent a line that is not JSON");
-                }
-                for (ObjectNode chunk : chunks) {
-                    sink.event(chunk.toString());
+                return StreamOutcome.finished(translator.usage());
+            } finally {
+                if (!translator.finished()) {
+                    // The caller is gone or the stream broke off while the backend may still be generating:
+                    // draining the rest for the pool would only hold this thread (and the backend) up.
+                    exchange.abandon();
                 }
             }
-            return StreamOutcome.finished(translator.usage());
         } catch (IOException e) {
             return StreamOutcome.callerDisconnected(translator.finished() ? translator.usage() : TokenUsage.UNKNOWN);
         }

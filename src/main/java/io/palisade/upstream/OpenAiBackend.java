@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * An OpenAI-compatible backend (vLLM, llama.cpp server, TGI, LM Studio, SGLang, cloud APIs).
@@ -29,20 +30,14 @@ public final class OpenAiBackend implements Backend {
     private final UpstreamHttp serverRoot;
 
     /**
-     * A backend whose server root ({@code /info}, {@code /props}) is reached through {@code http}
-     * when its URL has no trailing /v1; with a /v1 URL it cannot report what it serves; use the
-     * four-argument constructor with an {@link UpstreamHttp} over {@link #serverRoot(BackendConfig)}.
+     * {@code serverRoot} speaks to {@link #serverRoot(BackendConfig)}, where TGI and llama.cpp
+     * describe their model: {@code http} itself when the URL has no trailing /v1.
      */
-    public OpenAiBackend(BackendConfig config, UpstreamHttp http, ObjectMapper json) {
-        this(config, http, endsInV1(config) ? null : http, json);
-    }
-
-    /** {@code serverRoot} (nullable) speaks to {@link #serverRoot(BackendConfig)}: where TGI and llama.cpp describe their model. */
     public OpenAiBackend(BackendConfig config, UpstreamHttp http, UpstreamHttp serverRoot, ObjectMapper json) {
         this.config = config;
         this.http = http;
         this.json = json;
-        this.serverRoot = serverRoot;
+        this.serverRoot = Objects.requireNonNull(serverRoot, "serverRoot");
         // Operators paste base URLs both with and without the trailing /v1.
         this.pathPrefix = endsInV1(config) ? "" : "/v1";
     }
@@ -100,37 +95,47 @@ public final class OpenAiBackend implements Backend {
         TokenUsage usage = TokenUsage.UNKNOWN;
         try (UpstreamHttp.Exchange exchange = http.post(path(call.operation()), bytes(request), call.requestId(), call.headers());
              BufferedReader reader = new BufferedReader(new InputStreamReader(exchange.body(), StandardCharsets.UTF_8))) {
-            String line;
-            while (true) {
-                try {
-                    line = reader.readLine();
-                } catch (IOException e) {
-                    return interrupted(sink, usage, e);
-                }
-                if (line == null) {
-                    return interrupted(sink, usage, null);
-                }
-                if (!line.startsWith("data:")) {
-                    continue;
-                }
-                String data = line.substring(5).trim();
-                if (data.equals("[DONE]")) {
-                    return StreamOutcome.finished(usage);
-                }
-                if (data.contains("\"usage\"")) {
-                    JsonNode chunk = parseOrEmpty(data);
-                    TokenUsage reported = usageOf(chunk.path("usage"));
-                    if (reported.known()) {
-                        usage = reported;
+            boolean complete = false;
+            try {
+                String line;
+                while (true) {
+                    try {
+                        line = reader.readLine();
+                    } catch (IOException e) {
+                        return interrupted(sink, usage, e);
                     }
-                    if (!callerWantsUsage && chunk.path("choices").isArray() && chunk.path("choices").isEmpty()) {
+                    if (line == null) {
+                        return interrupted(sink, usage, null);
+                    }
+                    if (!line.startsWith("data:")) {
                         continue;
                     }
+                    String data = line.substring(5).trim();
+                    if (data.equals("[DONE]")) {
+                        complete = true;
+                        return StreamOutcome.finished(usage);
+                    }
+                    if (data.contains("\"usage\"")) {
+                        JsonNode chunk = parseOrEmpty(data);
+                        TokenUsage reported = usageOf(chunk.path("usage"));
+                        if (reported.known()) {
+                            usage = reported;
+                        }
+                        if (!callerWantsUsage && chunk.path("choices").isArray() && chunk.path("choices").isEmpty()) {
+                            continue;
+                        }
+                    }
+                    if (data.startsWith("{\"error\"")) {
+                        return StreamOutcome.broken(usage, "backend '" + name() + "' reported an error mid-stream");
+                    }
+                    sink.event(rename ? data.replace(upstreamModelField, publicModelField) : data);
                 }
-                if (data.startsWith("{\"error\"")) {
-                    return StreamOutcome.broken(usage, "backend '" + name() + "' reported an error mid-stream");
+            } finally {
+                if (!complete) {
+                    // The caller is gone or the stream broke off while the backend may still be generating:
+                    // draining the rest for the pool would only hold this thread (and the backend) up.
+                    exchange.abandon();
                 }
-                sink.event(rename ? data.replace(upstreamModelField, publicModelField) : data);
             }
         } catch (IOException e) {
             // Writing to the caller failed: the caller went away; the backend stream is closed above.
@@ -158,10 +163,6 @@ public final class OpenAiBackend implements Backend {
      */
     @Override
     public ServedModel served(String upstreamModel) {
-        if (serverRoot == null) {
-            return ServedModel.unreported("backend '" + name() + "': its URL ends in /v1 and this process was not given its server root"
-                    + " to ask /info or /props");
-        }
         List<String> details = new ArrayList<>();
         String revision = null;
         JsonNode info = serverDescription("/info");

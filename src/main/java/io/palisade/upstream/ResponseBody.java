@@ -2,7 +2,6 @@ package io.palisade.upstream;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpTimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -17,8 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Reads and {@link #close()} belong to the one thread that owns the exchange. {@link #abort()}
  * (the total deadline) may come from any thread: it closes the socket, so a blocked read fails at
- * once and reports {@link HttpTimeoutException}. The connection is handed on (pool or close)
- * exactly once, by whichever of them takes it first.
+ * once, and so does every later one ({@link UpstreamHttp.Exchange} reports either as a timeout).
+ * The connection is handed on (pool or close) exactly once, by whichever of them takes it first.
  */
 final class ResponseBody extends InputStream {
     static final int DRAIN_BYTES = 64 * 1024;
@@ -28,7 +27,6 @@ final class ResponseBody extends InputStream {
     private final AtomicReference<Http1Connection> connection;
     private final ConnectionPool pool;
     private final boolean reusable;
-    private volatile boolean aborted;
     private boolean finished;
 
     /** {@code reusable}: the answer allows another exchange on the connection once this body is read. */
@@ -55,14 +53,14 @@ final class ResponseBody extends InputStream {
             return -1;
         }
         if (connection.get() == null) {
-            throw gone();
+            throw new IOException("the answer's body was closed");
         }
         int count;
         try {
             count = framing.read(target, offset, length);
         } catch (IOException e) {
             discard();
-            throw aborted ? deadlinePassed() : e;
+            throw e;
         }
         if (count < 0 || framing.complete()) {
             finish();
@@ -90,7 +88,6 @@ final class ResponseBody extends InputStream {
 
     /** Ends the answer now, from any thread: the total deadline passed. */
     void abort() {
-        aborted = true;
         Http1Connection owned = connection.getAndSet(null);
         if (owned != null) {
             owned.close();
@@ -135,13 +132,5 @@ final class ResponseBody extends InputStream {
         if (owned != null) {
             owned.close();
         }
-    }
-
-    private IOException gone() {
-        return aborted ? deadlinePassed() : new IOException("the answer's body was closed");
-    }
-
-    private static HttpTimeoutException deadlinePassed() {
-        return new HttpTimeoutException("the total deadline passed");
     }
 }

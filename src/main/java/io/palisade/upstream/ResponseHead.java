@@ -1,6 +1,7 @@
 package io.palisade.upstream;
 
 import java.io.IOException;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -53,7 +54,7 @@ record ResponseHead(int status, boolean http10, Map<String, String> headers) {
                 throw new MalformedAnswerException("it switched protocols");
             }
             if (status >= 200) {
-                return new ResponseHead(status, http10, Map.copyOf(headers));
+                return new ResponseHead(status, http10, Collections.unmodifiableMap(headers));
             }
         }
     }

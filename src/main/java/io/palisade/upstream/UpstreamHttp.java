@@ -8,12 +8,10 @@ import io.palisade.server.PalisadeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -46,40 +44,67 @@ public final class UpstreamHttp {
     private static final int ERROR_BODY_BYTES = 8192;
 
     private final BackendConfig backend;
+    private final String authorization; // "Bearer " and the key, or null
     private final UpstreamTransport transport;
     private final ScheduledExecutorService watchdog;
     private final ObjectMapper json;
 
     public UpstreamHttp(BackendConfig backend, ScheduledExecutorService watchdog, ObjectMapper json) {
+        this(backend, transportFor(backend, watchdog), watchdog, json);
+    }
+
+    /** Over {@code transport} whatever the URL's scheme (tests speak to plain-HTTP servers through the JDK client). */
+    UpstreamHttp(BackendConfig backend, UpstreamTransport transport, ScheduledExecutorService watchdog, ObjectMapper json) {
         this.backend = backend;
+        this.authorization = backend.apiKey().isPresent() ? "Bearer " + backend.apiKey().reveal() : null;
+        this.transport = transport;
         this.watchdog = watchdog;
         this.json = json;
-        if ("http".equalsIgnoreCase(backend.url().getScheme())) {
-            ConnectionPool pool = new ConnectionPool(MAX_IDLE_CONNECTIONS, MAX_IDLE_TIME, System::nanoTime);
-            IdleSweep.start(watchdog, pool, SWEEP_INTERVAL);
-            this.transport = new Http1Transport(backend.url(), backend.timeouts(), pool, watchdog);
-        } else {
-            this.transport = new JdkTransport(backend.timeouts());
+    }
+
+    private static UpstreamTransport transportFor(BackendConfig backend, ScheduledExecutorService watchdog) {
+        if (!"http".equalsIgnoreCase(backend.url().getScheme())) {
+            return new JdkTransport(backend.url(), backend.timeouts());
         }
+        ConnectionPool pool = new ConnectionPool(MAX_IDLE_CONNECTIONS, MAX_IDLE_TIME, System::nanoTime);
+        IdleSweep.start(watchdog, pool, SWEEP_INTERVAL);
+        return new Http1Transport(backend.url(), backend.timeouts(), pool, watchdog);
     }
 
     /**
      * An open answer whose body must be closed by the caller; the total deadline is armed.
      * {@link #close()} before the body's end gives up the rest of the answer (and, over plain
      * HTTP, its connection). Used by one thread, except for the deadline.
+     *
+     * <p>The deadline aborts the transport's answer, which makes a read fail in the transport's
+     * own way (a closed socket, a closed JDK stream); the body read here turns any such failure
+     * after the deadline into {@link HttpTimeoutException}, so both transports report a timeout.
      */
     public static final class Exchange implements AutoCloseable {
         private final UpstreamTransport.Response response;
-        private final ScheduledFuture<?> deadline;
+        private final InputStream body;
+        private volatile boolean deadlinePassed;
+        private ScheduledFuture<?> deadline;
 
-        private Exchange(UpstreamTransport.Response response, ScheduledFuture<?> deadline) {
+        private Exchange(UpstreamTransport.Response response) {
             this.response = response;
-            this.deadline = deadline;
+            this.body = new DeadlineBody(response.body());
         }
 
         /** Exactly the body's bytes (de-chunked) and then -1, passed on as they arrive. */
         public InputStream body() {
-            return response.body();
+            return body;
+        }
+
+        /**
+         * Gives up the rest of the answer at once, reading none of it: over plain HTTP the
+         * connection is closed rather than drained for the pool (which {@link #close()} tries, for
+         * up to 100 ms). For a stream whose caller is gone or that broke off, while the backend
+         * may still be generating. {@link #close()} afterwards has nothing left to do.
+         */
+        public void abandon() {
+            deadline.cancel(false);
+            response.abort();
         }
 
         @Override
@@ -91,20 +116,79 @@ public final class UpstreamHttp {
                 // the stream is being abandoned; nothing left to release
             }
         }
+
+        private void arm(ScheduledExecutorService watchdog, long totalMillis) {
+            try {
+                deadline = watchdog.schedule(this::expire, totalMillis, TimeUnit.MILLISECONDS);
+            } catch (RuntimeException e) {
+                response.abort(); // the watchdog is shut down (the process is stopping): release the connection
+                throw e;
+            }
+        }
+
+        /** On the watchdog's thread. The flag first, so that the read the abort breaks sees it. */
+        private void expire() {
+            deadlinePassed = true;
+            response.abort();
+        }
+
+        private final class DeadlineBody extends InputStream {
+            private final InputStream transportBody;
+
+            DeadlineBody(InputStream transportBody) {
+                this.transportBody = transportBody;
+            }
+
+            @Override
+            public int read() throws IOException {
+                try {
+                    return transportBody.read();
+                } catch (IOException e) {
+                    throw translated(e);
+                }
+            }
+
+            @Override
+            public int read(byte[] target, int offset, int length) throws IOException {
+                try {
+                    return transportBody.read(target, offset, length);
+                } catch (IOException e) {
+                    throw translated(e);
+                }
+            }
+
+            @Override
+            public int available() throws IOException {
+                try {
+                    return transportBody.available();
+                } catch (IOException e) {
+                    throw translated(e);
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                transportBody.close();
+            }
+
+            private IOException translated(IOException e) {
+                if (!deadlinePassed || e instanceof HttpTimeoutException) {
+                    return e;
+                }
+                HttpTimeoutException timeout = new HttpTimeoutException("the total deadline passed");
+                timeout.initCause(e);
+                return timeout;
+            }
+        }
     }
 
+    /** A JSON {@code body} to {@code path} (joined to the backend URL's path); {@code extraHeaders} go along, checked. */
     public Exchange post(String path, byte[] body, String requestId, Map<String, String> extraHeaders) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", "application/json");
-        headers.put("X-Request-Id", requestId);
-        headers.putAll(extraHeaders);
-        return send("POST", path, headers, body);
+        return send(new UpstreamRequest("POST", path, requestId, extraHeaders, authorization, body));
     }
 
     public Exchange get(String path, String requestId) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("X-Request-Id", requestId);
-        return send("GET", path, headers, null);
+        return send(new UpstreamRequest("GET", path, requestId, Map.of(), authorization, null));
     }
 
     /** Reads a whole JSON body, or fails with a 502 naming the backend. */
@@ -131,13 +215,10 @@ public final class UpstreamHttp {
                 "backend '" + backend.name() + "' broke off its answer (" + describe(e) + ")");
     }
 
-    private Exchange send(String method, String path, Map<String, String> headers, byte[] body) {
-        if (backend.apiKey().isPresent()) {
-            headers.put("Authorization", "Bearer " + backend.apiKey().reveal());
-        }
+    private Exchange send(UpstreamRequest request) {
         UpstreamTransport.Response response;
         try {
-            response = transport.send(new UpstreamRequest(method, URI.create(backend.url() + path), headers, body));
+            response = transport.send(request);
         } catch (HttpConnectTimeoutException | ConnectException e) {
             throw new PalisadeException(ErrorCode.UPSTREAM_UNREACHABLE, "backend '" + backend.name() + "' is unreachable");
         } catch (HttpTimeoutException e) {
@@ -152,14 +233,8 @@ public final class UpstreamHttp {
             Thread.currentThread().interrupt();
             throw new PalisadeException(ErrorCode.UPSTREAM_UNAVAILABLE, "request to backend '" + backend.name() + "' was interrupted");
         }
-        ScheduledFuture<?> deadline;
-        try {
-            deadline = watchdog.schedule(response::abort, backend.timeouts().total().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RuntimeException e) {
-            response.abort(); // the watchdog is shut down (the process is stopping): release the connection
-            throw e;
-        }
-        Exchange exchange = new Exchange(response, deadline);
+        Exchange exchange = new Exchange(response);
+        exchange.arm(watchdog, backend.timeouts().total().toMillis());
         if (response.status() >= 300) {
             try (exchange) {
                 throw statusFailure(response.status(), readSmall(response.body()));

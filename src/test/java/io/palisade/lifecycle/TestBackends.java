@@ -1,36 +1,27 @@
 package io.palisade.lifecycle;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.palisade.config.BackendConfig;
-import io.palisade.config.BackendKind;
 import io.palisade.config.PalisadeConfig;
 import io.palisade.upstream.Backend;
-import io.palisade.upstream.OllamaBackend;
-import io.palisade.upstream.OpenAiBackend;
-import io.palisade.upstream.UpstreamHttp;
+import io.palisade.upstream.BackendFactory;
 import java.time.Clock;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
-/** A config's backends over real HTTP, as the gateway builds them. */
+/** A config's backends over real HTTP, built by the gateway's own {@link BackendFactory}. */
 final class TestBackends implements AutoCloseable {
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
-    private final Map<String, Backend> backends = new LinkedHashMap<>();
+    private final Map<String, Backend> backends;
 
     TestBackends(PalisadeConfig config) {
-        ObjectMapper json = new ObjectMapper();
-        for (BackendConfig backend : config.backends()) {
-            UpstreamHttp http = new UpstreamHttp(backend, watchdog, json);
-            backends.put(backend.name(), backend.kind() == BackendKind.OLLAMA
-                    ? new OllamaBackend(backend, http, json, Clock.systemUTC())
-                    : new OpenAiBackend(backend, http, new UpstreamHttp(OpenAiBackend.serverRoot(backend), watchdog, json), json));
-        }
+        this.backends = Map.copyOf(new BackendFactory(watchdog, new ObjectMapper(), Clock.systemUTC())
+                .build(config.backends(), List.of(), Map.of()));
     }
 
     Map<String, Backend> byName() {
-        return Map.copyOf(backends);
+        return backends;
     }
 
     Backend get(String name) {

@@ -68,6 +68,29 @@ class ConnectionReuseTest {
     }
 
     @Test
+    void aConnectionWithBytesPastTheEndOfTheBodyIsNotReused() throws Exception {
+        // A second answer nobody asked for rides behind the first; pooled, it would answer the next request.
+        backend = fixture.backend((connection, index) -> connection.answerAll(
+                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale"));
+        UpstreamHttp http = fixture.http(backend.url());
+
+        assertThat(postAndRead(http, "/a")).isEqualTo("ok");
+        assertThat(postAndRead(http, "/b")).isEqualTo("ok");
+        assertThat(backend.connections()).isEqualTo(2);
+    }
+
+    @Test
+    void anAnswerWithBothTransferEncodingAndContentLengthIsReadChunkedAndItsConnectionNotReused() throws Exception {
+        backend = fixture.backend((connection, index) -> connection.answerAll(
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n" + chunk("hello") + "0\r\n\r\n"));
+        UpstreamHttp http = fixture.http(backend.url());
+
+        assertThat(postAndRead(http, "/a")).isEqualTo("hello");
+        assertThat(postAndRead(http, "/b")).isEqualTo("hello");
+        assertThat(backend.connections()).isEqualTo(2);
+    }
+
+    @Test
     void anAbandonedHalfReadBodyDoesNotGoBackToThePool() throws Exception {
         backend = fixture.backend((connection, index) -> {
             if (index == 0) {

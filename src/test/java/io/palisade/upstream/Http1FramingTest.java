@@ -60,6 +60,27 @@ class Http1FramingTest {
     }
 
     @Test
+    void headerValuesThatWouldSplitTheRequestAreRefusedBeforeAnythingIsSent() throws Exception {
+        backend = fixture.backend((connection, index) -> connection.answerAll(json("{}")));
+        UpstreamHttp http = fixture.http(backend.url());
+        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> http.post("/a", body, "r", Map.of("traceparent", "00-abc\r\nX-Injected: 1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("header value not allowed for traceparent");
+        assertThatThrownBy(() -> http.post("/a", body, "r", Map.of("traceparent", "00-abc\nGET /admin HTTP/1.1")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> http.get("/a", "r\r\nX-Injected: 1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("header value not allowed for X-Request-Id");
+        assertThatThrownBy(() -> http.post("/a", body, "r", Map.of("Content-Length", "0")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("header name not allowed: Content-Length");
+        assertThatThrownBy(() -> http.post("/a", body, "r", Map.of("X-Bad: 1\r\nX-Also", "v")))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(postAndRead(http, "/ok")).isEqualTo("{}");
+        assertThat(backend.requests()).extracting(FakeBackend.Request::line).containsExactly("POST /ok HTTP/1.1");
+    }
+
+    @Test
     void aContentLengthBodyIsReadExactlyAndLeavesTheConnectionReady() throws Exception {
         // Headers in odd case: names are case-insensitive.
         String answer = "HTTP/1.1 200 OK\r\ncontent-LENGTH: 5\r\nCONTENT-type: text/plain\r\n\r\nhello";

@@ -45,6 +45,12 @@ final class UpstreamFixture implements AutoCloseable {
         return new UpstreamHttp(new BackendConfig("test", BackendKind.OPENAI, url, key, false, timeouts), watchdog, json);
     }
 
+    /** Through the JDK client, as an {@code https://} backend is spoken to, though {@code url} is plain HTTP. */
+    UpstreamHttp jdkHttp(URI url, Timeouts timeouts) {
+        return new UpstreamHttp(new BackendConfig("test", BackendKind.OPENAI, url, Secret.empty(), false, timeouts),
+                new JdkTransport(url, timeouts), watchdog, json);
+    }
+
     ScheduledExecutorService watchdog() {
         return watchdog;
     }

@@ -107,7 +107,10 @@ class UpstreamStreamingTest {
             }
         }
         assertThat(backend.requests()).hasSize(callers * requestsEach);
-        assertThat(backend.connections()).as("connections are reused").isLessThan(callers * requestsEach / 2);
+        // A caller holds one connection at a time and every answer leaves its connection reusable, so
+        // no more connections open than callers ever ran at once; the slack is for a drain that ran
+        // out of time on a loaded machine.
+        assertThat(backend.connections()).as("connections are reused").isLessThanOrEqualTo(callers + callers / 8);
     }
 
     @Test
@@ -116,7 +119,7 @@ class UpstreamStreamingTest {
             BackendConfig config = new BackendConfig("sim", BackendKind.OPENAI, URI.create(simulator.baseUrl()), Secret.empty(), false,
                     UpstreamFixture.GENEROUS);
             UpstreamHttp http = new UpstreamHttp(config, fixture.watchdog(), fixture.json);
-            OpenAiBackend openAi = new OpenAiBackend(config, http, fixture.json);
+            OpenAiBackend openAi = new OpenAiBackend(config, http, http, fixture.json);
 
             List<Future<String>> results = new ArrayList<>();
             try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -4,6 +4,7 @@ import static io.palisade.upstream.FakeBackend.chunk;
 import static io.palisade.upstream.UpstreamFixture.postAndRead;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.palisade.config.Secret;
@@ -54,6 +55,24 @@ class UpstreamTimeoutsTest {
     }
 
     @Test
+    void aLargeBodyTheBackendDoesNotReadHitsTheFirstByteTimeout() throws Exception {
+        // Far more than the kernel buffers on both ends hold: the write blocks until the watchdog closes the socket.
+        byte[] body = new byte[32 * 1024 * 1024];
+        backend = fixture.backend((connection, index) -> fixture.testOver.await(60, TimeUnit.SECONDS));
+        UpstreamHttp http = fixture.http(backend.url(), timeouts(Duration.ofSeconds(1), Duration.ofSeconds(60)), Secret.empty());
+
+        long start = System.nanoTime();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread caller = Thread.ofVirtual().start(() -> failure.set(catchThrowable(() -> http.post("/a", body, "r", Map.of()).close())));
+        assertThat(caller.join(Duration.ofSeconds(20))).as("the blocked write was cut").isTrue();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(failure.get()).isInstanceOfSatisfying(PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_TIMEOUT))
+                .hasMessage("backend 'test' did not start answering within 1s");
+        assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofSeconds(10));
+    }
+
+    @Test
     void aHeadTrickledSlowerThanTheFirstByteTimeoutStillTimesOut() throws Exception {
         backend = fixture.backend((connection, index) -> {
             connection.read();
@@ -80,6 +99,37 @@ class UpstreamTimeoutsTest {
             }
         });
         UpstreamHttp http = fixture.http(backend.url(), timeouts(Duration.ofSeconds(30), Duration.ofSeconds(2)), Secret.empty());
+        List<String> lines = new ArrayList<>();
+        IOException cut = null;
+
+        try (UpstreamHttp.Exchange exchange = http.post("/s", "{}".getBytes(StandardCharsets.UTF_8), "r", Map.of());
+             BufferedReader reader = new BufferedReader(new InputStreamReader(exchange.body(), StandardCharsets.UTF_8))) {
+            while (true) {
+                String line = reader.readLine();
+                assertThat(line).as("the stream never ends by itself").isNotNull();
+                lines.add(line);
+            }
+        } catch (IOException e) {
+            cut = e;
+        }
+
+        assertThat(lines).contains("data: {\"n\":0}");
+        assertThat(cut).isNotNull();
+        PalisadeException mapped = http.failure(cut, "bad stream");
+        assertThat(mapped.code()).isEqualTo(ErrorCode.UPSTREAM_TIMEOUT);
+        assertThat(mapped.getMessage()).isEqualTo("backend 'test' did not answer in time");
+    }
+
+    @Test
+    void theTotalDeadlineIsATimeoutThroughTheJdkClientToo() throws Exception {
+        backend = fixture.backend((connection, index) -> {
+            connection.read();
+            connection.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
+            for (int i = 0; !fixture.testOver.await(50, TimeUnit.MILLISECONDS); i++) {
+                connection.write(chunk("data: {\"n\":" + i + "}\n\n"));
+            }
+        });
+        UpstreamHttp http = fixture.jdkHttp(backend.url(), timeouts(Duration.ofSeconds(30), Duration.ofSeconds(2)));
         List<String> lines = new ArrayList<>();
         IOException cut = null;
 
