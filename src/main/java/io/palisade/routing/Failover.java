@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -20,7 +22,8 @@ import java.util.function.Supplier;
  * (immediately) or on the same one after an exponential, jittered backoff; then the fallback
  * models in order (the key's list if it has one, else the model's), skipping any the caller may
  * not use. Every attempt must fail before the first byte reaches the caller: the attempt function
- * throws only then (see {@link io.palisade.upstream.EventSink}). Bounded by {@code max_attempts}
+ * throws only then (see {@link io.palisade.upstream.EventSink}); an answer that broke later is
+ * returned as it is and counted as the deployment's failure. Bounded by {@code max_attempts}
  * per model, {@code max_total_attempts} per request and the time budget. Breakers, in-flight
  * counts and the outcome windows (canary judgement) are fed here. Thread-safe.
  */
@@ -75,9 +78,11 @@ public final class Failover {
     /**
      * {@code firstByteNanos} reports when the answer's first byte went out (-1 if none yet), so a
      * stream's latency is its time to first byte. {@code mayUse} is the grant check for fallbacks.
+     * {@code brokenAfterStart} tells an answer that failed after its first byte (a stream cut
+     * midway): it is returned, since it cannot be retried, but counts against the deployment.
      */
     public <T> Result<T> run(ModelRoute route, Caller caller, Function<ModelRoute, Boolean> mayUse, long startNanos,
-            java.util.function.LongSupplier firstByteNanos, Attempt<T> attempt) {
+            LongSupplier firstByteNanos, Predicate<? super T> brokenAfterStart, Attempt<T> attempt) {
         RoutingConfig routing = config.get();
         List<AttemptRecord> attempts = new ArrayList<>();
         PalisadeException last = null;
@@ -111,9 +116,12 @@ public final class Failover {
                 deployment.health().started();
                 try {
                     T value = attempt.run(model, deployment, attempts.size() + 1);
-                    long firstByte = firstByteNanos.getAsLong();
-                    long latency = (firstByte > began ? firstByte : System.nanoTime()) - began;
-                    succeeded(model, deployment, latency);
+                    if (brokenAfterStart.test(value)) {
+                        failed(model, deployment, routing);
+                    } else {
+                        long firstByte = firstByteNanos.getAsLong();
+                        succeeded(model, deployment, (firstByte > began ? firstByte : System.nanoTime()) - began);
+                    }
                     attempts.add(new AttemptRecord(model.publicName(), deployment.id(), deployment.backendName(), deployment.upstreamModel(),
                             "ok", (System.nanoTime() - began) / 1_000_000));
                     return new Result<>(value, model, deployment, attempts);
@@ -143,11 +151,6 @@ public final class Failover {
             }
         }
         throw exhausted(last, route, attempts, null);
-    }
-
-    /** A stream that broke after it began counts against the deployment, though it cannot be retried. */
-    public void brokenAfterStart(ModelRoute route, Deployment deployment) {
-        failed(route, deployment, config.get());
     }
 
     /** Whether a failure is the backend's and may go better elsewhere: connection, 429, 5xx, timeouts, broken answers. */

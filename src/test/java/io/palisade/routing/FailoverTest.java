@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The retry loop's bounds with attempts that never reach a backend. */
+/** The retry loop's bounds and what it feeds the breakers and outcome windows, with attempts that never reach a backend. */
 class FailoverTest {
     private static final RoutingConfig ROUTING = new RoutingConfig(2, 3, Duration.ofSeconds(30), Duration.ofMillis(10),
             Duration.ofMillis(40), 100, Duration.ofSeconds(30), Duration.ZERO, true, null, true, false);
@@ -49,11 +49,34 @@ class FailoverTest {
         assertThat(pauses).isEmpty();
     }
 
-    private Failover.Exhausted failing(RoutingConfig routing, long startNanos, ErrorCode error) {
+    @Test
+    void aStreamCutAfterItsFirstByteCountsOnceAndAsAFailure() {
+        RoutingConfig routing = new RoutingConfig(2, 3, Duration.ofSeconds(30), Duration.ofMillis(10), Duration.ofMillis(40), 3,
+                Duration.ofSeconds(30), Duration.ZERO, true, null, true, false);
+        Failover failover = failover(routing);
+        ModelRoute route = catalog.find("a");
+        Deployment a1 = route.deployments().get(0);
+        for (int i = 0; i < 3; i++) {
+            Failover.Result<String> result = failover.run(route, null, fallback -> true, System.nanoTime(), () -> -1,
+                    "cut"::equals, (model, deployment, number) -> "cut");
+            assertThat(result.value()).as("a stream that began is returned, never retried").isEqualTo("cut");
+            assertThat(result.attempts()).hasSize(1);
+        }
+        assertThat(a1.health().breaker().state()).as("three breaks in a row open the breaker").isEqualTo(CircuitBreaker.State.OPEN);
+        OutcomeWindow.Summary recent = a1.health().window().summary(System.currentTimeMillis(), route.outcomeWindowMillis());
+        assertThat(recent.requests()).isEqualTo(3);
+        assertThat(recent.errors()).isEqualTo(3);
+    }
+
+    private Failover failover(RoutingConfig routing) {
         Router router = new Router((model, id) -> CanaryPhase.ACTIVE, () -> routing, backend -> false, Clock.systemUTC());
-        Failover failover = new Failover(router, catalog, () -> routing, Clock.systemUTC(), pauses::add);
+        return new Failover(router, catalog, () -> routing, Clock.systemUTC(), pauses::add);
+    }
+
+    private Failover.Exhausted failing(RoutingConfig routing, long startNanos, ErrorCode error) {
+        Failover failover = failover(routing);
         Throwable thrown = catchThrowable(() -> failover.run(catalog.find("a"), null, route -> true,
-                startNanos, () -> -1, (route, deployment, number) -> {
+                startNanos, () -> -1, answer -> false, (route, deployment, number) -> {
                     throw new PalisadeException(error, "backend 'x' failed");
                 }));
         assertThat(thrown).isInstanceOf(Failover.Exhausted.class);

@@ -128,6 +128,23 @@ class RoutingIntegrationTest {
     }
 
     @Test
+    void streamsCutMidwayCountAgainstTheDeploymentOnceEach(@TempDir Path dir) {
+        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator().withDisconnectRate(1.0)), """
+                models:
+                  - {name: cut, backend: a, upstream_model: "llama3.2:1b"}
+                routing: {circuit_breaker: {failures: 3, cool_down: 1m}}
+                """)) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(fixture.chat("cut", true, fixture.key, Map.of()).body()).contains("\"error\"").doesNotContain("[DONE]");
+            }
+            JsonNode deployment = fixture.status("cut").path("deployments").path(0);
+            assertThat(deployment.path("breaker").asText()).as("three breaks in a row open the breaker").isEqualTo("open");
+            assertThat(deployment.path("recent").path("requests").asLong()).isEqualTo(3);
+            assertThat(deployment.path("recent").path("errors").asLong()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void fallbacksFollowTheKeyBeforeTheModelAndSkipModelsTheKeyMayNotUse(@TempDir Path dir) {
         try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator(),
                 "dead", RoutingFixture.simulator()), """

@@ -67,7 +67,7 @@ public final class OpenAiRoutes {
         Failover.Result<Object> result;
         try {
             result = failover.run(route, admitted.caller(), candidate -> PolicyDecisionPoint.mayUse(admitted.caller(), candidate),
-                    record.startNanos(), record::firstByteNanos, (model, deployment, attempt) -> {
+                    record.startNanos(), record::firstByteNanos, OpenAiRoutes::brokenAfterStart, (model, deployment, attempt) -> {
                         ctx.header(ATTEMPTS_HEADER, Integer.toString(attempt));
                         if (!model.publicName().equals(route.publicName())) {
                             ctx.header(SERVED_MODEL_HEADER, model.publicName());
@@ -101,9 +101,6 @@ public final class OpenAiRoutes {
         }
         if (result.value() instanceof StreamOutcome outcome) {
             finishStream(ctx, record, sink, outcome, prompt, captured);
-            if (outcome.error() != null && !outcome.callerGone()) {
-                failover.brokenAfterStart(result.route(), deployment);
-            }
             return;
         }
         UpstreamAnswer answer = (UpstreamAnswer) result.value();
@@ -135,6 +132,11 @@ public final class OpenAiRoutes {
                     + wanted.trim() + "'", DEPLOYMENT_HEADER);
         }
         return new ModelRoute(route.publicName(), List.of(deployment), null, null, List.of(), route.discovered(), route.configuredFamily());
+    }
+
+    /** A stream the backend cut midway; one the caller left is no fault of the deployment's. */
+    private static boolean brokenAfterStart(Object answer) {
+        return answer instanceof StreamOutcome outcome && outcome.error() != null && !outcome.callerGone();
     }
 
     private void count(List<AttemptRecord> attempts) {
