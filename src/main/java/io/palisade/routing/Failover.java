@@ -106,36 +106,45 @@ public final class Failover {
                     }
                     break;
                 }
-                if (tried.contains(deployment)) {
-                    if (!pause(routing, retriesOfSame++, deadline)) {
+                // The router acquired the deployment's breaker, perhaps as its one half-open trial: however
+                // this attempt ends, the breaker hears a success or a failure, or gets the permit back.
+                boolean reported = false;
+                try {
+                    if (tried.contains(deployment) && !pause(routing, retriesOfSame++, deadline)) {
                         throw exhausted(last, model, attempts, "the retry budget ran out");
                     }
-                }
-                tried.add(deployment);
-                long began = System.nanoTime();
-                deployment.health().started();
-                try {
-                    T value = attempt.run(model, deployment, attempts.size() + 1);
-                    if (brokenAfterStart.test(value)) {
+                    tried.add(deployment);
+                    long began = System.nanoTime();
+                    deployment.health().started();
+                    try {
+                        T value = attempt.run(model, deployment, attempts.size() + 1);
+                        if (brokenAfterStart.test(value)) {
+                            failed(model, deployment, routing);
+                        } else {
+                            long firstByte = firstByteNanos.getAsLong();
+                            succeeded(model, deployment, (firstByte > began ? firstByte : System.nanoTime()) - began);
+                        }
+                        reported = true;
+                        attempts.add(new AttemptRecord(model.publicName(), deployment.id(), deployment.backendName(),
+                                deployment.upstreamModel(), "ok", (System.nanoTime() - began) / 1_000_000));
+                        return new Result<>(value, model, deployment, attempts);
+                    } catch (PalisadeException e) {
+                        attempts.add(new AttemptRecord(model.publicName(), deployment.id(), deployment.backendName(),
+                                deployment.upstreamModel(), e.code().code(), (System.nanoTime() - began) / 1_000_000));
+                        if (!retryable(e)) {
+                            // the caller's own error says nothing about the deployment
+                            throw new Exhausted(e, attempts);
+                        }
                         failed(model, deployment, routing);
-                    } else {
-                        long firstByte = firstByteNanos.getAsLong();
-                        succeeded(model, deployment, (firstByte > began ? firstByte : System.nanoTime()) - began);
+                        reported = true;
+                        last = e;
+                    } finally {
+                        deployment.health().ended();
                     }
-                    attempts.add(new AttemptRecord(model.publicName(), deployment.id(), deployment.backendName(), deployment.upstreamModel(),
-                            "ok", (System.nanoTime() - began) / 1_000_000));
-                    return new Result<>(value, model, deployment, attempts);
-                } catch (PalisadeException e) {
-                    attempts.add(new AttemptRecord(model.publicName(), deployment.id(), deployment.backendName(), deployment.upstreamModel(),
-                            e.code().code(), (System.nanoTime() - began) / 1_000_000));
-                    if (!retryable(e)) {
-                        deployment.health().breaker().release();
-                        throw new Exhausted(e, attempts);
-                    }
-                    failed(model, deployment, routing);
-                    last = e;
                 } finally {
-                    deployment.health().ended();
+                    if (!reported) {
+                        deployment.health().breaker().release();
+                    }
                 }
             }
             if (attempts.size() >= routing.maxTotalAttempts()) {

@@ -68,6 +68,27 @@ class FailoverTest {
         assertThat(recent.errors()).isEqualTo(3);
     }
 
+    @Test
+    void aHalfOpenTrialThatNeverRanIsGivenBack() {
+        RoutingConfig routing = new RoutingConfig(2, 3, Duration.ofSeconds(30), Duration.ofMillis(10), Duration.ofMillis(40), 1,
+                Duration.ZERO, Duration.ZERO, true, null, true, false);
+        Router router = new Router((model, id) -> CanaryPhase.ACTIVE, () -> routing, backend -> false, Clock.systemUTC());
+        Failover failover = new Failover(router, catalog, () -> routing, Clock.systemUTC(), millis -> {
+            throw new InterruptedException();
+        });
+        Throwable thrown = catchThrowable(() -> failover.run(catalog.find("a"), null, route -> true, System.nanoTime(), () -> -1,
+                answer -> false, (route, deployment, number) -> {
+                    throw new PalisadeException(ErrorCode.UPSTREAM_UNAVAILABLE, "backend 'x' failed");
+                }));
+        assertThat(Thread.interrupted()).as("the interrupted pause keeps the thread's flag").isTrue();
+        assertThat(thrown).isInstanceOf(Failover.Exhausted.class);
+        assertThat(((Failover.Exhausted) thrown).attempts()).as("the retry took the half-open trial, then its pause was cut short")
+                .hasSize(1);
+        CircuitBreaker breaker = catalog.find("a").deployments().get(0).health().breaker();
+        assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+        assertThat(breaker.available(System.currentTimeMillis())).as("the unused trial was released").isTrue();
+    }
+
     private Failover failover(RoutingConfig routing) {
         Router router = new Router((model, id) -> CanaryPhase.ACTIVE, () -> routing, backend -> false, Clock.systemUTC());
         return new Failover(router, catalog, () -> routing, Clock.systemUTC(), pauses::add);
