@@ -139,9 +139,9 @@ public final class ModelRoutes {
             }
             entry.put("pinned", deployment.config().pin() != null);
             entry.put("in_flight", deployment.health().inFlight());
-            long window = route.outcomeWindowMillis();
-            OutcomeWindow.Summary summary = deployment.health().window().summary(clock.millis(), window);
-            entry.putObject("recent").put("window_seconds", window / 1000).put("requests", summary.requests())
+            OutcomeWindow window = deployment.health().window();
+            OutcomeWindow.Summary summary = window.summary(clock.millis());
+            entry.putObject("recent").put("window_seconds", window.windowMillis() / 1000).put("requests", summary.requests())
                     .put("errors", summary.errors()).put("error_rate", summary.errorRate())
                     .put("median_ms", Double.isNaN(summary.medianMillis()) ? null : summary.medianMillis());
             EvalStore.RunRow run = lastEval.get(route.publicName() + '\u0000' + deployment.id());

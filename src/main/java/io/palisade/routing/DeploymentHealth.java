@@ -11,9 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class DeploymentHealth {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final CircuitBreaker breaker = new CircuitBreaker();
-    private final OutcomeWindow window = new OutcomeWindow();
+    private volatile OutcomeWindow window;
     private volatile boolean drifted;
     private volatile String driftDetail;
+
+    /** {@code windowMillis}: how long recent outcomes are kept (the model's canary rule's window). */
+    public DeploymentHealth(long windowMillis) {
+        this.window = new OutcomeWindow(windowMillis);
+    }
 
     public int inFlight() {
         return inFlight.get();
@@ -33,6 +38,16 @@ public final class DeploymentHealth {
 
     public OutcomeWindow window() {
         return window;
+    }
+
+    /**
+     * Keeps recent outcomes over {@code windowMillis} from now on (a reload changed the rule). A
+     * different length starts an empty window: outcomes counted in other slots cannot be compared.
+     */
+    void windowMillis(long windowMillis) {
+        if (window.windowMillis() != windowMillis) {
+            window = new OutcomeWindow(windowMillis);
+        }
     }
 
     public boolean drifted() {

@@ -182,7 +182,7 @@ public final class Failover {
 
     /** Outcomes are kept for every deployment: the canary's and its baseline's are compared, the rest feed `models status`. */
     private void window(ModelRoute route, Deployment deployment, boolean error, double latencyMillis) {
-        deployment.health().window().record(clock.millis(), route.outcomeWindowMillis(), error, latencyMillis);
+        deployment.health().window().record(clock.millis(), error, latencyMillis);
     }
 
     /** Sleeps before retrying the same deployment; false when the pause would overrun the budget. */

@@ -115,11 +115,13 @@ public final class ModelCatalog {
         Sources current = sources;
         Map<String, ModelRoute> map = new LinkedHashMap<>();
         for (ModelConfig model : current.models()) {
+            long window = ModelRoute.outcomeWindowMillis(model.canary());
             List<Deployment> deployments = new ArrayList<>();
             for (DeploymentConfig deployment : model.deployments()) {
-                deployments.add(deployment(model.name(), deployment, false, current));
+                deployments.add(deployment(model.name(), deployment, false, window, current));
             }
-            Deployment canary = model.canary() == null ? null : deployment(model.name(), model.canary().deployment(), true, current);
+            Deployment canary = model.canary() == null ? null
+                    : deployment(model.name(), model.canary().deployment(), true, window, current);
             map.put(model.name(), new ModelRoute(model.name(), deployments, canary, model.canary(), model.fallbacks(), false,
                     model.family()));
         }
@@ -127,16 +129,17 @@ public final class ModelCatalog {
             for (String model : lastDiscovered.getOrDefault(backend.name(), List.of())) {
                 if (!map.containsKey(model)) {
                     DeploymentConfig config = new DeploymentConfig(backend.name() + "/" + model, backend.name(), model, 1, null);
-                    map.put(model, new ModelRoute(model, List.of(deployment(model, config, false, current)), null, null, List.of(),
-                            true, null));
+                    map.put(model, new ModelRoute(model, List.of(deployment(model, config, false, ModelRoute.outcomeWindowMillis(null),
+                            current)), null, null, List.of(), true, null));
                 }
             }
         }
         return Map.copyOf(map);
     }
 
-    private Deployment deployment(String model, DeploymentConfig config, boolean canary, Sources current) {
-        DeploymentHealth state = health.computeIfAbsent(model + "\u0000" + config.id(), key -> new DeploymentHealth());
+    private Deployment deployment(String model, DeploymentConfig config, boolean canary, long windowMillis, Sources current) {
+        DeploymentHealth state = health.computeIfAbsent(model + "\u0000" + config.id(), key -> new DeploymentHealth(windowMillis));
+        state.windowMillis(windowMillis);
         return new Deployment(model, config, current.backends().get(config.backend()), canary, state);
     }
 }

@@ -3,7 +3,9 @@ package io.palisade.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.palisade.MutableClock;
 import io.palisade.audit.AttemptRecord;
+import io.palisade.config.CanaryConfig;
 import io.palisade.config.DeploymentConfig;
 import io.palisade.config.ModelConfig;
 import io.palisade.config.RoutingConfig;
@@ -11,6 +13,7 @@ import io.palisade.server.ErrorCode;
 import io.palisade.server.PalisadeException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +27,11 @@ class FailoverTest {
     private final List<Long> pauses = new ArrayList<>();
     private final ModelCatalog catalog = new ModelCatalog(new ModelCatalog.Sources(List.of(
             new ModelConfig("a", null, List.of(new DeploymentConfig("a1", "x", "a", 1, null)), null, List.of("b")),
-            ModelConfig.single("b", "x", "b", null)), List.of(), Map.of()), Clock.systemUTC());
+            ModelConfig.single("b", "x", "b", null),
+            new ModelConfig("c", null, List.of(new DeploymentConfig("c1", "x", "c", 1, null)), new CanaryConfig(
+                    new DeploymentConfig("c2", "x", "c", 1, null), 100, false,
+                    new CanaryConfig.Rollback(Duration.ofHours(1), 20, 0.05, 2.0, true)), List.of())), List.of(), Map.of()),
+            Clock.systemUTC());
 
     @Test
     void theSameDeploymentIsRetriedAfterABackoffThenTheFallbackUntilTheTotalIsSpent() {
@@ -63,7 +70,7 @@ class FailoverTest {
             assertThat(result.attempts()).hasSize(1);
         }
         assertThat(a1.health().breaker().state()).as("three breaks in a row open the breaker").isEqualTo(CircuitBreaker.State.OPEN);
-        OutcomeWindow.Summary recent = a1.health().window().summary(System.currentTimeMillis(), route.outcomeWindowMillis());
+        OutcomeWindow.Summary recent = a1.health().window().summary(System.currentTimeMillis());
         assertThat(recent.requests()).isEqualTo(3);
         assertThat(recent.errors()).isEqualTo(3);
     }
@@ -87,6 +94,26 @@ class FailoverTest {
         CircuitBreaker breaker = catalog.find("a").deployments().get(0).health().breaker();
         assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
         assertThat(breaker.available(System.currentTimeMillis())).as("the unused trial was released").isTrue();
+    }
+
+    @Test
+    void outcomesLandInTheRulesWindowWhicheverRouteRecordsThem() {
+        // At 325 s the canary rule's 60 s slots (one-hour window) and the default rule's 5 s slots
+        // (five minutes) share a slot index: a record sized by the wrong rule would wipe the slot.
+        MutableClock clock = new MutableClock(Instant.ofEpochMilli(325_000));
+        Router router = new Router((model, id) -> CanaryPhase.ACTIVE, () -> ROUTING, backend -> false, clock);
+        Failover failover = new Failover(router, catalog, () -> ROUTING, clock, pauses::add);
+        ModelRoute route = catalog.find("c");
+        Deployment canary = route.canary();
+        for (int i = 0; i < 5; i++) {
+            assertThat(failover.run(route, null, fallback -> true, System.nanoTime(), () -> -1, answer -> false,
+                    (model, deployment, number) -> deployment).value()).isSameAs(canary);
+        }
+        // A route without the canary's rule around the same deployment: as a request confined to the
+        // canary saw it, or one routed just before a reload changed the rule.
+        ModelRoute other = new ModelRoute("c", List.of(canary), null, null, List.of(), false, null);
+        failover.run(other, null, fallback -> true, System.nanoTime(), () -> -1, answer -> false, (model, deployment, number) -> "ok");
+        assertThat(canary.health().window().summary(clock.millis()).requests()).isEqualTo(6);
     }
 
     private Failover failover(RoutingConfig routing) {

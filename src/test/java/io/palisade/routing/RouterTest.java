@@ -60,7 +60,8 @@ class RouterTest {
 
     @Test
     void theCanaryTakesItsShareAndNoneOnceRolledBackAndAllOncePromoted() {
-        Deployment canary = new Deployment("m", new DeploymentConfig("c", "backend-c", "m", 1, null), null, true, new DeploymentHealth());
+        Deployment canary = new Deployment("m", new DeploymentConfig("c", "backend-c", "m", 1, null), null, true,
+                new DeploymentHealth(60_000));
         ModelRoute route = route(List.of(deployment("a", 1)), canary, 20);
         assertThat(choose(route, 5000).get("c")).isBetween(850, 1150);
         phases.put("c", CanaryPhase.ROLLED_BACK);
@@ -78,7 +79,8 @@ class RouterTest {
     }
 
     private static Deployment deployment(String id, int weight) {
-        return new Deployment("m", new DeploymentConfig(id, "backend-" + id, "m", weight, null), null, false, new DeploymentHealth());
+        return new Deployment("m", new DeploymentConfig(id, "backend-" + id, "m", weight, null), null, false,
+                new DeploymentHealth(60_000));
     }
 
     private static ModelRoute route(List<Deployment> deployments, Deployment canary, double percent) {
