@@ -11,7 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -43,6 +42,14 @@ public final class Failover {
     public interface Attempt<T> {
         T run(ModelRoute route, Deployment deployment, int number);
     }
+
+    /**
+     * The request being served. {@code caller}: who asks (null: no user to keep on one side of a
+     * sticky canary, no key fallbacks); {@code mayUse}: the grant check for fallback models;
+     * {@code startNanos}: when it arrived (its retry budget runs from then); {@code firstByteNanos}:
+     * when its answer's first byte went out, -1 before (a stream's latency is its time to first byte).
+     */
+    public record Request(Caller caller, Predicate<ModelRoute> mayUse, long startNanos, LongSupplier firstByteNanos) {}
 
     /** The answer, the deployment that gave it, and every attempt made. */
     public record Result<T>(T value, ModelRoute route, Deployment deployment, List<AttemptRecord> attempts) {}
@@ -76,17 +83,15 @@ public final class Failover {
     }
 
     /**
-     * {@code firstByteNanos} reports when the answer's first byte went out (-1 if none yet), so a
-     * stream's latency is its time to first byte. {@code mayUse} is the grant check for fallbacks.
      * {@code brokenAfterStart} tells an answer that failed after its first byte (a stream cut
      * midway): it is returned, since it cannot be retried, but counts against the deployment.
      */
-    public <T> Result<T> run(ModelRoute route, Caller caller, Function<ModelRoute, Boolean> mayUse, long startNanos,
-            LongSupplier firstByteNanos, Predicate<? super T> brokenAfterStart, Attempt<T> attempt) {
+    public <T> Result<T> run(ModelRoute route, Request request, Predicate<? super T> brokenAfterStart, Attempt<T> attempt) {
         RoutingConfig routing = config.get();
         List<AttemptRecord> attempts = new ArrayList<>();
         PalisadeException last = null;
-        long deadline = startNanos + routing.retryBudget().toNanos();
+        long deadline = request.startNanos() + routing.retryBudget().toNanos();
+        Caller caller = request.caller();
         List<String> fallbacks = caller != null && !caller.key().fallbackModels().isEmpty()
                 ? caller.key().fallbackModels() : route.fallbacks();
         String stickyKey = caller == null ? null : caller.user().id();
@@ -121,7 +126,7 @@ public final class Failover {
                         if (brokenAfterStart.test(value)) {
                             failed(model, deployment, routing);
                         } else {
-                            long firstByte = firstByteNanos.getAsLong();
+                            long firstByte = request.firstByteNanos().getAsLong();
                             succeeded(model, deployment, (firstByte > began ? firstByte : System.nanoTime()) - began);
                         }
                         reported = true;
@@ -154,7 +159,7 @@ public final class Failover {
             model = null;
             while (model == null && nextFallback < fallbacks.size()) {
                 ModelRoute fallback = catalog.find(fallbacks.get(nextFallback++));
-                if (fallback != null && !fallback.publicName().equals(route.publicName()) && mayUse.apply(fallback)) {
+                if (fallback != null && !fallback.publicName().equals(route.publicName()) && request.mayUse().test(fallback)) {
                     model = fallback;
                 }
             }

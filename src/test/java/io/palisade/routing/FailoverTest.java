@@ -64,8 +64,8 @@ class FailoverTest {
         ModelRoute route = catalog.find("a");
         Deployment a1 = route.deployments().get(0);
         for (int i = 0; i < 3; i++) {
-            Failover.Result<String> result = failover.run(route, null, fallback -> true, System.nanoTime(), () -> -1,
-                    "cut"::equals, (model, deployment, number) -> "cut");
+            Failover.Result<String> result = failover.run(route, request(System.nanoTime()), "cut"::equals,
+                    (model, deployment, number) -> "cut");
             assertThat(result.value()).as("a stream that began is returned, never retried").isEqualTo("cut");
             assertThat(result.attempts()).hasSize(1);
         }
@@ -83,8 +83,8 @@ class FailoverTest {
         Failover failover = new Failover(router, catalog, () -> routing, Clock.systemUTC(), millis -> {
             throw new InterruptedException();
         });
-        Throwable thrown = catchThrowable(() -> failover.run(catalog.find("a"), null, route -> true, System.nanoTime(), () -> -1,
-                answer -> false, (route, deployment, number) -> {
+        Throwable thrown = catchThrowable(() -> failover.run(catalog.find("a"), request(System.nanoTime()), answer -> false,
+                (route, deployment, number) -> {
                     throw new PalisadeException(ErrorCode.UPSTREAM_UNAVAILABLE, "backend 'x' failed");
                 }));
         assertThat(Thread.interrupted()).as("the interrupted pause keeps the thread's flag").isTrue();
@@ -106,14 +106,19 @@ class FailoverTest {
         ModelRoute route = catalog.find("c");
         Deployment canary = route.canary();
         for (int i = 0; i < 5; i++) {
-            assertThat(failover.run(route, null, fallback -> true, System.nanoTime(), () -> -1, answer -> false,
+            assertThat(failover.run(route, request(System.nanoTime()), answer -> false,
                     (model, deployment, number) -> deployment).value()).isSameAs(canary);
         }
         // A route without the canary's rule around the same deployment: as a request confined to the
         // canary saw it, or one routed just before a reload changed the rule.
         ModelRoute other = new ModelRoute("c", List.of(canary), null, null, List.of(), false, null);
-        failover.run(other, null, fallback -> true, System.nanoTime(), () -> -1, answer -> false, (model, deployment, number) -> "ok");
+        failover.run(other, request(System.nanoTime()), answer -> false, (model, deployment, number) -> "ok");
         assertThat(canary.health().window().summary(clock.millis()).requests()).isEqualTo(6);
+    }
+
+    /** A request without a caller, allowed every fallback, whose answer never sends a byte. */
+    private static Failover.Request request(long startNanos) {
+        return new Failover.Request(null, fallback -> true, startNanos, () -> -1);
     }
 
     private Failover failover(RoutingConfig routing) {
@@ -123,8 +128,8 @@ class FailoverTest {
 
     private Failover.Exhausted failing(RoutingConfig routing, long startNanos, ErrorCode error) {
         Failover failover = failover(routing);
-        Throwable thrown = catchThrowable(() -> failover.run(catalog.find("a"), null, route -> true,
-                startNanos, () -> -1, answer -> false, (route, deployment, number) -> {
+        Throwable thrown = catchThrowable(() -> failover.run(catalog.find("a"), request(startNanos), answer -> false,
+                (route, deployment, number) -> {
                     throw new PalisadeException(error, "backend 'x' failed");
                 }));
         assertThat(thrown).isInstanceOf(Failover.Exhausted.class);

@@ -66,21 +66,22 @@ public final class OpenAiRoutes {
         EventSink sink = new ServletEventSink(ctx, record, admitted.rateLimitHeaders(), captured);
         Failover.Result<Object> result;
         try {
-            result = failover.run(route, admitted.caller(), candidate -> PolicyDecisionPoint.mayUse(admitted.caller(), candidate),
-                    record.startNanos(), record::firstByteNanos, OpenAiRoutes::brokenAfterStart, (model, deployment, attempt) -> {
-                        ctx.header(ATTEMPTS_HEADER, Integer.toString(attempt));
-                        if (!model.publicName().equals(route.publicName())) {
-                            ctx.header(SERVED_MODEL_HEADER, model.publicName());
-                        }
-                        UpstreamCall call = new UpstreamCall(operation, body, model.publicName(), deployment.upstreamModel(),
-                                record.requestId(), record.trace().backendTraceparent());
-                        long sent = System.nanoTime();
-                        try {
-                            return call.stream() ? deployment.backend().stream(call, sink) : deployment.backend().call(call);
-                        } finally {
-                            record.upstreamTime(sent, System.nanoTime() - sent);
-                        }
-                    });
+            Failover.Request request = new Failover.Request(admitted.caller(),
+                    candidate -> PolicyDecisionPoint.mayUse(admitted.caller(), candidate), record.startNanos(), record::firstByteNanos);
+            result = failover.run(route, request, OpenAiRoutes::brokenAfterStart, (model, deployment, attempt) -> {
+                ctx.header(ATTEMPTS_HEADER, Integer.toString(attempt));
+                if (!model.publicName().equals(route.publicName())) {
+                    ctx.header(SERVED_MODEL_HEADER, model.publicName());
+                }
+                UpstreamCall call = new UpstreamCall(operation, body, model.publicName(), deployment.upstreamModel(),
+                        record.requestId(), record.trace().backendTraceparent());
+                long sent = System.nanoTime();
+                try {
+                    return call.stream() ? deployment.backend().stream(call, sink) : deployment.backend().call(call);
+                } finally {
+                    record.upstreamTime(sent, System.nanoTime() - sent);
+                }
+            });
         } catch (Failover.Exhausted e) {
             List<AttemptRecord> attempts = e.attempts();
             count(attempts);
