@@ -46,10 +46,13 @@ public final class Failover {
     /**
      * The request being served. {@code caller}: who asks (null: no user to keep on one side of a
      * sticky canary, no key fallbacks); {@code mayUse}: the grant check for fallback models;
-     * {@code startNanos}: when it arrived (its retry budget runs from then); {@code firstByteNanos}:
-     * when its answer's first byte went out, -1 before (a stream's latency is its time to first byte).
+     * {@code confinedTo}: the one deployment of the route it may use, or null for the router's
+     * choice (a confined request is retried only there and never falls back); {@code startNanos}:
+     * when it arrived (its retry budget runs from then); {@code firstByteNanos}: when its answer's
+     * first byte went out, -1 before (a stream's latency is its time to first byte).
      */
-    public record Request(Caller caller, Predicate<ModelRoute> mayUse, long startNanos, LongSupplier firstByteNanos) {}
+    public record Request(Caller caller, Predicate<ModelRoute> mayUse, Deployment confinedTo, long startNanos,
+            LongSupplier firstByteNanos) {}
 
     /** The answer, the deployment that gave it, and every attempt made. */
     public record Result<T>(T value, ModelRoute route, Deployment deployment, List<AttemptRecord> attempts) {}
@@ -92,8 +95,8 @@ public final class Failover {
         PalisadeException last = null;
         long deadline = request.startNanos() + routing.retryBudget().toNanos();
         Caller caller = request.caller();
-        List<String> fallbacks = caller != null && !caller.key().fallbackModels().isEmpty()
-                ? caller.key().fallbackModels() : route.fallbacks();
+        List<String> fallbacks = request.confinedTo() != null ? List.of()
+                : caller != null && !caller.key().fallbackModels().isEmpty() ? caller.key().fallbackModels() : route.fallbacks();
         String stickyKey = caller == null ? null : caller.user().id();
         int nextFallback = 0;
         for (ModelRoute model = route; model != null; ) {
@@ -103,11 +106,11 @@ public final class Failover {
                 if (!attempts.isEmpty() && System.nanoTime() >= deadline) {
                     throw exhausted(last, model, attempts, "the retry budget of " + routing.retryBudget().toSeconds() + "s ran out");
                 }
-                Deployment deployment = router.choose(model, stickyKey, tried);
+                Deployment deployment = request.confinedTo() != null ? router.chooseOnly(request.confinedTo())
+                        : router.choose(model, stickyKey, tried);
                 if (deployment == null) {
                     if (last == null) {
-                        last = new PalisadeException(ErrorCode.UPSTREAM_UNAVAILABLE, "no deployment of the model '" + model.publicName()
-                                + "' can take requests right now (all are unhealthy or paused)", null, java.util.Map.of("Retry-After", "5"));
+                        last = nothingRoutable(model, request.confinedTo());
                     }
                     break;
                 }
@@ -188,6 +191,14 @@ public final class Failover {
     /** Outcomes are kept for every deployment: the canary's and its baseline's are compared, the rest feed `models status`. */
     private void window(ModelRoute route, Deployment deployment, boolean error, double latencyMillis) {
         deployment.health().window().record(clock.millis(), error, latencyMillis);
+    }
+
+    private static PalisadeException nothingRoutable(ModelRoute model, Deployment confinedTo) {
+        String message = confinedTo != null
+                ? "the deployment '" + confinedTo.id() + "' of the model '" + model.publicName() + "' cannot take requests right now"
+                        + " (unhealthy or drifted)"
+                : "no deployment of the model '" + model.publicName() + "' can take requests right now (all are unhealthy or paused)";
+        return new PalisadeException(ErrorCode.UPSTREAM_UNAVAILABLE, message, null, java.util.Map.of("Retry-After", "5"));
     }
 
     /** Sleeps before retrying the same deployment; false when the pause would overrun the budget. */

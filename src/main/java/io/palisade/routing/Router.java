@@ -77,6 +77,18 @@ public final class Router {
         return null;
     }
 
+    /**
+     * {@code deployment} alone, with its breaker acquired, for a request confined to it; null when
+     * it is not routable. Its weight does not count (0 drains a deployment from its model's traffic,
+     * it does not hide it from an operator testing it), nor does its backend's probe (nothing else
+     * would be better), nor its canary phase.
+     */
+    public Deployment chooseOnly(Deployment deployment) {
+        long now = clock.millis();
+        return routable(deployment, now, config.get().stopOnDrift(), true) && deployment.health().breaker().tryAcquire(now)
+                ? deployment : null;
+    }
+
     private boolean takesCanary(ModelRoute route, String stickyKey) {
         double percent = route.canaryConfig().percent();
         if (percent <= 0) {
@@ -126,7 +138,11 @@ public final class Router {
         return deployment.weight() > 0
                 && !(untriedOnly && tried.contains(deployment))
                 && !excluded.contains(deployment)
-                && !(stopOnDrift && deployment.health().drifted())
+                && routable(deployment, now, stopOnDrift, probeWaived);
+    }
+
+    private boolean routable(Deployment deployment, long now, boolean stopOnDrift, boolean probeWaived) {
+        return !(stopOnDrift && deployment.health().drifted())
                 && (probeWaived || !backendDown.test(deployment.backendName()))
                 && deployment.health().breaker().available(now);
     }

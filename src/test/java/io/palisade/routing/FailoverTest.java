@@ -118,7 +118,7 @@ class FailoverTest {
 
     /** A request without a caller, allowed every fallback, whose answer never sends a byte. */
     private static Failover.Request request(long startNanos) {
-        return new Failover.Request(null, fallback -> true, startNanos, () -> -1);
+        return new Failover.Request(null, fallback -> true, null, startNanos, () -> -1);
     }
 
     private Failover failover(RoutingConfig routing) {

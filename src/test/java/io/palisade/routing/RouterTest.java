@@ -70,6 +70,18 @@ class RouterTest {
         assertThat(choose(route, 200)).containsOnlyKeys("c");
     }
 
+    @Test
+    void aConfinedRequestGetsItsDeploymentWhateverItsWeightUnlessItIsOutOfTraffic() {
+        Deployment drained = deployment("d", 0);
+        down.add("backend-d");
+        assertThat(router.chooseOnly(drained)).as("weight 0 and a failed probe do not count").isSameAs(drained);
+        drained.health().drift(true, "re-pulled");
+        assertThat(router.chooseOnly(drained)).isNull();
+        drained.health().drift(false, null);
+        drained.health().breaker().failure(clock.millis(), 1, 30_000);
+        assertThat(router.chooseOnly(drained)).isNull();
+    }
+
     private Map<String, Integer> choose(ModelRoute route, int times) {
         Map<String, Integer> counts = new HashMap<>();
         for (int i = 0; i < times; i++) {

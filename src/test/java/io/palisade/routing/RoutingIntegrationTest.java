@@ -55,6 +55,37 @@ class RoutingIntegrationTest {
     }
 
     @Test
+    void aRequestConfinedToOneDeploymentMayUseADrainedOneAndNeverFallsBack(@TempDir Path dir) {
+        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator(),
+                "drained", RoutingFixture.simulator(), "dead", RoutingFixture.simulator()), """
+                models:
+                  - name: chat
+                    deployments:
+                      - {backend: a, upstream_model: "llama3.2:1b"}
+                      - {backend: drained, upstream_model: "llama3.2:1b", weight: 0}
+                      - {backend: dead, upstream_model: "llama3.2:1b"}
+                  - {name: backup, backend: a, upstream_model: "qwen3:0.6b"}
+                routing: {retry: {max_attempts: 2, backoff: 10ms}}
+                """)) {
+            fixture.simulators.get("dead").close();
+            String operator = fixture.admin("POST", "/admin/keys", "{\"user\":\"admin@palisade.local\",\"admin\":true,"
+                    + "\"allowed_models\":[\"*\"],\"fallback_models\":[\"backup\"]}").path("key").asText();
+
+            HttpResponse<String> drained = fixture.chat("chat", false, operator, Map.of("X-Palisade-Deployment", "drained/llama3.2:1b"));
+            assertThat(drained.statusCode()).as(drained.body()).isEqualTo(200);
+            assertThat(drained.headers().firstValue("x-palisade-served-model")).isEmpty();
+            assertThat(fixture.served("drained")).as("weight 0 drains a deployment, it does not hide it from its operator").isEqualTo(1);
+
+            fixture.clearCounts();
+            HttpResponse<String> dead = fixture.chat("chat", false, operator, Map.of("X-Palisade-Deployment", "dead/llama3.2:1b"));
+            assertThat(dead.statusCode()).as("no fallback, not even the key's").isEqualTo(502);
+            assertThat(dead.headers().firstValue("x-palisade-attempts")).hasValue("2");
+            assertThat(dead.headers().firstValue("x-palisade-served-model")).isEmpty();
+            assertThat(fixture.served("a")).isZero();
+        }
+    }
+
+    @Test
     void aDeadDeploymentIsFailedOverBeforeTheFirstByteAndTheAuditNamesEveryAttempt(@TempDir Path dir) {
         try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator(), "b", RoutingFixture.simulator()),
                 TWO_DEPLOYMENTS)) {
