@@ -27,6 +27,7 @@ import io.palisade.upstream.BackendHealth;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -81,8 +82,8 @@ public final class ModelRoutes {
             for (PinCheck check : pins.checkAll()) {
                 data.addObject().put("model", check.model()).put("deployment", check.deployment()).put("backend", check.backend())
                         .put("upstream_model", check.upstreamModel())
-                        .put("kind", check.kind() == null ? null : check.kind().name().toLowerCase(java.util.Locale.ROOT))
-                        .put("status", check.status().name().toLowerCase(java.util.Locale.ROOT)).put("expected", check.expected())
+                        .put("kind", check.kind() == null ? null : check.kind().name().toLowerCase(Locale.ROOT))
+                        .put("status", check.status().name().toLowerCase(Locale.ROOT)).put("expected", check.expected())
                         .put("served", check.served()).put("detail", check.detail()).put("checked_at", check.checkedAt().toString());
             }
             ObjectNode body = json.createObjectNode().put("object", "list");
@@ -124,14 +125,14 @@ public final class ModelRoutes {
                     .put("upstream_model", deployment.upstreamModel()).put("role", deployment.canary() ? "canary" : "baseline")
                     .put("weight", deployment.weight()).put("traffic_percent", Math.round(share * 10) / 10.0);
             if (deployment.canary()) {
-                entry.put("phase", phase.name().toLowerCase());
+                entry.put("phase", phase.name().toLowerCase(Locale.ROOT));
                 CanaryStateStore.Row row = states.row(route.publicName(), deployment.id());
                 if (row != null) {
                     entry.put("phase_reason", row.reason()).put("phase_changed_at", row.changedAt().toString())
                             .put("phase_changed_by", row.changedBy());
                 }
             }
-            entry.put("breaker", deployment.health().breaker().state().name().toLowerCase());
+            entry.put("breaker", deployment.health().breaker().state().name().toLowerCase(Locale.ROOT));
             entry.put("backend_up", !health.down(deployment.backendName()));
             entry.put("drifted", deployment.health().drifted());
             if (deployment.health().driftDetail() != null) {
@@ -175,7 +176,7 @@ public final class ModelRoutes {
 
     private ObjectNode change(ModelLifecycle.Change change) {
         return json.createObjectNode().put("model", change.model()).put("deployment", change.deployment())
-                .put("phase", change.phase().name().toLowerCase()).put("reason", change.reason());
+                .put("phase", change.phase().name().toLowerCase(Locale.ROOT)).put("reason", change.reason());
     }
 
     private static String model(ObjectNode body) {

@@ -17,6 +17,7 @@ import io.palisade.store.CanaryStateStore;
 import io.palisade.store.EvalStore;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -140,7 +141,7 @@ public final class ModelLifecycle {
                         + " --judge <judge model>` first, or promote with --force"));
         if (!"pass".equals(candidate.status())) {
             throw new PalisadeException(ErrorCode.CONFLICT, "the latest evaluation of the candidate '" + canary.id() + "' ("
-                    + candidate.id() + ") ended " + candidate.status().toUpperCase() + "; promotion needs PASS");
+                    + candidate.id() + ") ended " + candidate.status().toUpperCase(Locale.ROOT) + "; promotion needs PASS");
         }
         ModelRoute route = catalog.find(model);
         Set<String> baselineIds = route.deployments().stream().map(Deployment::id).collect(Collectors.toSet());

@@ -13,6 +13,7 @@ import io.palisade.simulate.SimulatorConfig;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +53,31 @@ class CanaryIntegrationTest {
                 fixture.chat("chat");
             }
             assertThat(fixture.served("base") == 0 || fixture.served("cand") == 0).as("one user, one side").isTrue();
+        }
+    }
+
+    @Test
+    void phasesAndBreakerStatesAreSpelledTheSameInEveryLocale(@TempDir Path dir) {
+        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("base", RoutingFixture.simulator(),
+                "cand", RoutingFixture.simulator()), """
+                models:
+                  - name: chat
+                    backend: base
+                    upstream_model: "llama3.2:1b"
+                    canary: {backend: cand, upstream_model: "llama3.2:1b", percent: 10}
+                """)) {
+            Locale before = Locale.getDefault();
+            // Turkish lower-cases "I" to a dotless "ı": "ACTIVE" would become "actıve".
+            Locale.setDefault(Locale.forLanguageTag("tr-TR"));
+            try {
+                assertThat(canary(fixture).path("phase").asText()).isEqualTo("active");
+                assertThat(canary(fixture).path("breaker").asText()).isEqualTo("closed");
+                fixture.admin("POST", "/admin/models/rollback", "{\"model\":\"chat\"}");
+                JsonNode resumed = fixture.admin("POST", "/admin/models/resume", "{\"model\":\"chat\"}");
+                assertThat(resumed.path("phase").asText()).isEqualTo("active");
+            } finally {
+                Locale.setDefault(before);
+            }
         }
     }
 
