@@ -47,7 +47,7 @@ public final class Router {
         Deployment canary = route.canary();
         CanaryPhase phase = canary == null ? null : phases.phase(route.publicName(), canary.id());
         List<Deployment> baseline = route.deployments();
-        if (canary != null && (phase == CanaryPhase.PROMOTED || (phase == CanaryPhase.ACTIVE && takesCanary(route, stickyKey)))) {
+        if (canary != null && takesCanary(route, phase, stickyKey)) {
             preferred = List.of(canary);
             others = baseline;
         } else {
@@ -89,10 +89,14 @@ public final class Router {
                 ? deployment : null;
     }
 
-    private boolean takesCanary(ModelRoute route, String stickyKey) {
-        double percent = route.canaryConfig().percent();
+    /** Whether this request goes to the canary side, by the canary's share in {@code phase}. */
+    private boolean takesCanary(ModelRoute route, CanaryPhase phase, String stickyKey) {
+        double percent = route.canaryShare(phase);
         if (percent <= 0) {
             return false;
+        }
+        if (percent >= 100) {
+            return true;
         }
         if (route.canaryConfig().sticky() && stickyKey != null) {
             int hash = (stickyKey + '\u0000' + route.publicName()).hashCode();
