@@ -156,19 +156,11 @@ public final class ModelRoutes {
     /** The latest finished evaluation per model and deployment (runs against a whole model count for its primary). */
     private Map<String, EvalStore.RunRow> lastEvaluations() {
         Map<String, EvalStore.RunRow> last = new HashMap<>();
-        for (EvalStore.RunRow run : evals.runs(1000)) {
-            if (run.finishedAt() == null) {
-                continue;
-            }
-            ModelRoute route = catalog.find(run.generator());
-            if (route == null) {
-                continue;
-            }
-            String deployment = lifecycle.deploymentOf(run);
-            String key = route.publicName() + '\u0000' + (deployment == null ? route.primary().id() : deployment);
-            EvalStore.RunRow known = last.get(key);
-            if (known == null || known.finishedAt().compareTo(run.finishedAt()) < 0) {
-                last.put(key, run);
+        for (ModelLifecycle.FinishedRun finished : lifecycle.finishedRuns()) {
+            ModelRoute route = catalog.find(finished.run().generator());
+            if (route != null) {
+                String deployment = finished.deployment() == null ? route.primary().id() : finished.deployment();
+                last.putIfAbsent(route.publicName() + '\u0000' + deployment, finished.run());
             }
         }
         return last;
