@@ -140,6 +140,6 @@ public final class ModelCatalog {
     private Deployment deployment(String model, DeploymentConfig config, boolean canary, long windowMillis, Sources current) {
         DeploymentHealth state = health.computeIfAbsent(model + "\u0000" + config.id(), key -> new DeploymentHealth(windowMillis));
         state.windowMillis(windowMillis);
-        return new Deployment(model, config, current.backends().get(config.backend()), canary, state);
+        return new Deployment(config, current.backends().get(config.backend()), canary, state);
     }
 }

@@ -60,7 +60,7 @@ class CanaryJudgeTest {
     }
 
     private static Deployment deployment(String id, boolean canary) {
-        return new Deployment("chat", new DeploymentConfig(id, "backend-" + id, "m", 1, null), null, canary,
+        return new Deployment(new DeploymentConfig(id, "backend-" + id, "m", 1, null), null, canary,
                 new DeploymentHealth(RULE.window().toMillis()));
     }
 }

@@ -27,7 +27,7 @@ class FailoverTest {
     private final List<Long> pauses = new ArrayList<>();
     private final ModelCatalog catalog = new ModelCatalog(new ModelCatalog.Sources(List.of(
             new ModelConfig("a", null, List.of(new DeploymentConfig("a1", "x", "a", 1, null)), null, List.of("b")),
-            ModelConfig.single("b", "x", "b", null),
+            new ModelConfig("b", null, List.of(new DeploymentConfig("b1", "x", "b", 1, null)), null, List.of()),
             new ModelConfig("c", null, List.of(new DeploymentConfig("c1", "x", "c", 1, null)), new CanaryConfig(
                     new DeploymentConfig("c2", "x", "c", 1, null), 100, false,
                     new CanaryConfig.Rollback(Duration.ofHours(1), 20, 0.05, 2.0, true)), List.of())), List.of(), Map.of()),

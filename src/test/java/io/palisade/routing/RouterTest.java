@@ -60,8 +60,7 @@ class RouterTest {
 
     @Test
     void theCanaryTakesItsShareAndNoneOnceRolledBackAndAllOncePromoted() {
-        Deployment canary = new Deployment("m", new DeploymentConfig("c", "backend-c", "m", 1, null), null, true,
-                new DeploymentHealth(60_000));
+        Deployment canary = new Deployment(new DeploymentConfig("c", "backend-c", "m", 1, null), null, true, new DeploymentHealth(60_000));
         ModelRoute route = route(List.of(deployment("a", 1)), canary, 20);
         assertThat(choose(route, 5000).get("c")).isBetween(850, 1150);
         phases.put("c", CanaryPhase.ROLLED_BACK);
@@ -91,8 +90,7 @@ class RouterTest {
     }
 
     private static Deployment deployment(String id, int weight) {
-        return new Deployment("m", new DeploymentConfig(id, "backend-" + id, "m", weight, null), null, false,
-                new DeploymentHealth(60_000));
+        return new Deployment(new DeploymentConfig(id, "backend-" + id, "m", weight, null), null, false, new DeploymentHealth(60_000));
     }
 
     private static ModelRoute route(List<Deployment> deployments, Deployment canary, double percent) {
