@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * What the router knows about one deployment right now: requests in flight, its circuit breaker,
  * its recent outcomes, and whether it serves what it is pinned to. One instance per public model
- * and deployment id, kept across config reloads so that a reload does not forget an open breaker.
- * Thread-safe.
+ * and deployment id, kept across config reloads that keep the deployment, so that a reload does
+ * not forget an open breaker. Thread-safe.
  */
 public final class DeploymentHealth {
     private final AtomicInteger inFlight = new AtomicInteger();

@@ -188,9 +188,14 @@ public final class Failover {
         window(route, deployment, true, 0);
     }
 
-    /** Outcomes are kept for every deployment: the canary's and its baseline's are compared, the rest feed `models status`. */
+    /**
+     * Outcomes are kept for every configured deployment: the canary's and its baseline's are
+     * compared, the rest feed {@code models status}. Nothing reads a discovered model's.
+     */
     private void window(ModelRoute route, Deployment deployment, boolean error, double latencyMillis) {
-        deployment.health().window().record(clock.millis(), error, latencyMillis);
+        if (!route.discovered()) {
+            deployment.health().window().record(clock.millis(), error, latencyMillis);
+        }
     }
 
     private static PalisadeException nothingRoutable(ModelRoute model, Deployment confinedTo) {

@@ -116,6 +116,15 @@ class FailoverTest {
         assertThat(canary.health().window().summary(clock.millis()).requests()).isEqualTo(6);
     }
 
+    @Test
+    void nothingReadsADiscoveredModelsOutcomesSoNoneAreKept() {
+        Deployment served = new Deployment(new DeploymentConfig("x/d", "x", "d", 1, null), null, false, new DeploymentHealth(60_000));
+        ModelRoute discovered = new ModelRoute("d", List.of(served), null, null, List.of(), true, null);
+        failover(ROUTING).run(discovered, request(System.nanoTime()), answer -> false, (model, deployment, number) -> "ok");
+        assertThat(served.health().breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(served.health().window().summary(System.currentTimeMillis()).requests()).isZero();
+    }
+
     /** A request without a caller, allowed every fallback, whose answer never sends a byte. */
     private static Failover.Request request(long startNanos) {
         return new Failover.Request(null, fallback -> true, null, startNanos, () -> -1);

@@ -35,6 +35,21 @@ class ModelCatalogTest {
                 .isZero();
     }
 
+    @Test
+    void theHealthOfADeploymentNoLongerServedIsForgotten() {
+        DeploymentHealth base = catalog.find("chat").deployments().get(0).health();
+        base.breaker().failure(System.currentTimeMillis(), 1, 60_000);
+        ModelConfig other = new ModelConfig("other", null, List.of(BASE), null, List.of());
+
+        catalog.reconfigure(sources(other));
+        assertThat(catalog.find("chat")).isNull();
+        catalog.reconfigure(sources(other, withCanary(Duration.ofMinutes(1))));
+        DeploymentHealth again = catalog.find("chat").deployments().get(0).health();
+        assertThat(again).as("a model removed and added back starts afresh").isNotSameAs(base);
+        assertThat(again.breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(catalog.find("other").deployments().get(0).health()).as("health is per model").isNotSameAs(again);
+    }
+
     private static ModelConfig withCanary(Duration window) {
         return new ModelConfig("chat", null, List.of(BASE),
                 new CanaryConfig(CANDIDATE, 10, false, new CanaryConfig.Rollback(window, 20, 0.05, 2.0, true)), List.of());
