@@ -112,9 +112,11 @@ class RoutingIntegrationTest {
             Simulator a = fixture.simulators.get("a");
             int port = a.port();
             a.close();
-            while (!"open".equals(deployment(fixture, "a/llama3.2:1b").path("breaker").asText())) {
+            // Bounded, so that a breaker that never opens fails the test instead of hanging it.
+            for (int i = 0; i < 100 && !"open".equals(deployment(fixture, "a/llama3.2:1b").path("breaker").asText()); i++) {
                 assertThat(fixture.chat("chat").statusCode()).isEqualTo(200);
             }
+            assertThat(deployment(fixture, "a/llama3.2:1b").path("breaker").asText()).as("three failures open it").isEqualTo("open");
             fixture.clearCounts();
             for (int i = 0; i < 10; i++) {
                 HttpResponse<String> answer = fixture.chat("chat");
