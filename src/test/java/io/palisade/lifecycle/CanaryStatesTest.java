@@ -34,6 +34,26 @@ class CanaryStatesTest {
     }
 
     @Test
+    void aReplicaSeesAnotherReplicasPhaseChangeAfterItsNextReload() {
+        CanaryStates one = new CanaryStates(new CanaryStateStore(database));
+        CanaryStates two = new CanaryStates(new CanaryStateStore(database));
+        one.reload();
+        two.reload();
+
+        one.set(new CanaryStateStore.Row("chat", "cand", "ROLLED_BACK", "error rate", T0, "palisade"));
+        assertThat(one.phase("chat", "cand")).as("written through at once").isEqualTo(CanaryPhase.ROLLED_BACK);
+        assertThat(two.phase("chat", "cand")).as("the other replica's snapshot until it reloads").isEqualTo(CanaryPhase.ACTIVE);
+        two.reload();
+        assertThat(two.phase("chat", "cand")).isEqualTo(CanaryPhase.ROLLED_BACK);
+        assertThat(two.row("chat", "cand").changedBy()).isEqualTo("palisade");
+
+        two.clear("chat", "cand");
+        one.reload();
+        assertThat(one.phase("chat", "cand")).as("resumed on the other replica").isEqualTo(CanaryPhase.ACTIVE);
+        assertThat(one.row("chat", "cand")).isNull();
+    }
+
+    @Test
     void aPhaseThisVersionDoesNotKnowCountsAsActiveInsteadOfFailingEveryRequest() {
         CanaryStateStore store = new CanaryStateStore(database);
         store.set(new CanaryStateStore.Row("chat", "cand", "PAUSED", "written by a newer version", T0, "ops@example.com"));

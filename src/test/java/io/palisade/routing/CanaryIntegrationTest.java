@@ -198,6 +198,43 @@ class CanaryIntegrationTest {
         }
     }
 
+    @Test
+    void aCandidateThatPassesButRegressesSignificantlyAgainstTheBaselineIsNotPromoted(@TempDir Path dir) throws Exception {
+        List<KnownAnswer> knowledge = GoldenSet.defaultSet().cases().stream()
+                .map(c -> new KnownAnswer(c.question(), c.reference(), WRONG)).toList();
+        SimulatorConfig good = SimulatorConfig.defaults().withModels(List.of("llama3.2:1b", "gemma3:4b"))
+                .withKnowledge(knowledge).withJudgeModes(Map.of("gemma3:4b", JudgeMode.STRICT));
+        SimulatorConfig worse = SimulatorConfig.defaults().withModels(List.of("llama3.2:1b")).withKnowledge(knowledge)
+                .withAccuracy(Map.of("llama3.2:1b", 0.75));
+        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("base", good, "cand", worse), """
+                models:
+                  - name: chat
+                    family: llama
+                    backend: base
+                    upstream_model: "llama3.2:1b"
+                    canary: {backend: cand, upstream_model: "llama3.2:1b", percent: 10}
+                  - {name: judge, family: gemma, backend: base, upstream_model: "gemma3:4b"}
+                """)) {
+            CliRun baseline = eval(fixture, "--generator", "chat", "--deployment", "base/llama3.2:1b", "--judge", "judge");
+            assertThat(baseline.exit()).as(baseline.out() + baseline.err()).isZero();
+            CliRun candidate = eval(fixture, "--generator", "chat", "--deployment", "cand/llama3.2:1b", "--judge", "judge",
+                    "--threshold", "0.5");
+            assertThat(candidate.exit()).as("the candidate passes on its own: " + candidate.out() + candidate.err()).isZero();
+
+            // The run is stored as finished just before the gateway judges it: give the rollback a moment.
+            long deadline = System.currentTimeMillis() + 5000;
+            while (!"rolled_back".equals(canary(fixture).path("phase").asText()) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            JsonNode canary = canary(fixture);
+            assertThat(canary.path("phase").asText()).as("a live canary that regressed is rolled back").isEqualTo("rolled_back");
+            assertThat(canary.path("phase_reason").asText()).contains("regressed against the baseline").contains("McNemar p=");
+            HttpResponse<String> blocked = fixture.adminCall("POST", "/admin/models/promote", "{\"model\":\"chat\"}");
+            assertThat(blocked.statusCode()).as(blocked.body()).isEqualTo(409);
+            assertThat(blocked.body()).contains("regressed against the baseline").contains("cases went from pass to fail");
+        }
+    }
+
     private static JsonNode canary(RoutingFixture fixture) {
         return fixture.status("chat").path("deployments").path(1);
     }

@@ -70,6 +70,17 @@ class RouterTest {
     }
 
     @Test
+    void aRolledBackCanaryIsNeverAFailoverEvenWithTheBaselineOut() {
+        Deployment base = deployment("a", 1);
+        Deployment canary = new Deployment(new DeploymentConfig("c", "backend-c", "m", 1, null), null, true, new DeploymentHealth(60_000));
+        ModelRoute route = route(List.of(base), canary, 20);
+        base.health().breaker().failure(clock.millis(), 1, 30_000);
+        assertThat(router.choose(route, null, Set.of())).as("a live canary stands in for the baseline").isSameAs(canary);
+        phases.put("c", CanaryPhase.ROLLED_BACK);
+        assertThat(router.choose(route, null, Set.of())).as("a rolled-back one does not").isNull();
+    }
+
+    @Test
     void aConfinedRequestGetsItsDeploymentWhateverItsWeightUnlessItIsOutOfTraffic() {
         Deployment drained = deployment("d", 0);
         down.add("backend-d");
