@@ -27,6 +27,7 @@ import io.palisade.upstream.BackendHealth;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -81,8 +82,8 @@ public final class ModelRoutes {
             for (PinCheck check : pins.checkAll()) {
                 data.addObject().put("model", check.model()).put("deployment", check.deployment()).put("backend", check.backend())
                         .put("upstream_model", check.upstreamModel())
-                        .put("kind", check.kind() == null ? null : check.kind().name().toLowerCase(java.util.Locale.ROOT))
-                        .put("status", check.status().name().toLowerCase(java.util.Locale.ROOT)).put("expected", check.expected())
+                        .put("kind", check.kind() == null ? null : check.kind().name().toLowerCase(Locale.ROOT))
+                        .put("status", check.status().name().toLowerCase(Locale.ROOT)).put("expected", check.expected())
                         .put("served", check.served()).put("detail", check.detail()).put("checked_at", check.checkedAt().toString());
             }
             ObjectNode body = json.createObjectNode().put("object", "list");
@@ -124,14 +125,14 @@ public final class ModelRoutes {
                     .put("upstream_model", deployment.upstreamModel()).put("role", deployment.canary() ? "canary" : "baseline")
                     .put("weight", deployment.weight()).put("traffic_percent", Math.round(share * 10) / 10.0);
             if (deployment.canary()) {
-                entry.put("phase", phase.name().toLowerCase());
+                entry.put("phase", phase.name().toLowerCase(Locale.ROOT));
                 CanaryStateStore.Row row = states.row(route.publicName(), deployment.id());
                 if (row != null) {
                     entry.put("phase_reason", row.reason()).put("phase_changed_at", row.changedAt().toString())
                             .put("phase_changed_by", row.changedBy());
                 }
             }
-            entry.put("breaker", deployment.health().breaker().state().name().toLowerCase());
+            entry.put("breaker", deployment.health().breaker().state().name().toLowerCase(Locale.ROOT));
             entry.put("backend_up", !health.down(deployment.backendName()));
             entry.put("drifted", deployment.health().drifted());
             if (deployment.health().driftDetail() != null) {
@@ -139,9 +140,9 @@ public final class ModelRoutes {
             }
             entry.put("pinned", deployment.config().pin() != null);
             entry.put("in_flight", deployment.health().inFlight());
-            long window = route.outcomeWindowMillis();
-            OutcomeWindow.Summary summary = deployment.health().window().summary(clock.millis(), window);
-            entry.putObject("recent").put("window_seconds", window / 1000).put("requests", summary.requests())
+            OutcomeWindow window = deployment.health().window();
+            OutcomeWindow.Summary summary = window.summary(clock.millis());
+            entry.putObject("recent").put("window_seconds", window.windowMillis() / 1000).put("requests", summary.requests())
                     .put("errors", summary.errors()).put("error_rate", summary.errorRate())
                     .put("median_ms", Double.isNaN(summary.medianMillis()) ? null : summary.medianMillis());
             EvalStore.RunRow run = lastEval.get(route.publicName() + '\u0000' + deployment.id());
@@ -155,19 +156,11 @@ public final class ModelRoutes {
     /** The latest finished evaluation per model and deployment (runs against a whole model count for its primary). */
     private Map<String, EvalStore.RunRow> lastEvaluations() {
         Map<String, EvalStore.RunRow> last = new HashMap<>();
-        for (EvalStore.RunRow run : evals.runs(1000)) {
-            if (run.finishedAt() == null) {
-                continue;
-            }
-            ModelRoute route = catalog.find(run.generator());
-            if (route == null) {
-                continue;
-            }
-            String deployment = lifecycle.deploymentOf(run);
-            String key = route.publicName() + '\u0000' + (deployment == null ? route.primary().id() : deployment);
-            EvalStore.RunRow known = last.get(key);
-            if (known == null || known.finishedAt().compareTo(run.finishedAt()) < 0) {
-                last.put(key, run);
+        for (ModelLifecycle.FinishedRun finished : lifecycle.finishedRuns()) {
+            ModelRoute route = catalog.find(finished.run().generator());
+            if (route != null) {
+                String deployment = finished.deployment() == null ? route.primary().id() : finished.deployment();
+                last.putIfAbsent(route.publicName() + '\u0000' + deployment, finished.run());
             }
         }
         return last;
@@ -175,7 +168,7 @@ public final class ModelRoutes {
 
     private ObjectNode change(ModelLifecycle.Change change) {
         return json.createObjectNode().put("model", change.model()).put("deployment", change.deployment())
-                .put("phase", change.phase().name().toLowerCase()).put("reason", change.reason());
+                .put("phase", change.phase().name().toLowerCase(Locale.ROOT)).put("reason", change.reason());
     }
 
     private static String model(ObjectNode body) {

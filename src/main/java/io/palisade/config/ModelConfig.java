@@ -13,10 +13,4 @@ public record ModelConfig(String name, String family, List<DeploymentConfig> dep
         deployments = List.copyOf(deployments);
         fallbacks = List.copyOf(fallbacks);
     }
-
-    /** A model served by one deployment with no canary and no fallbacks (the short config form). */
-    public static ModelConfig single(String name, String backend, String upstreamModel, String family) {
-        return new ModelConfig(name, family, List.of(new DeploymentConfig(backend + "/" + upstreamModel, backend, upstreamModel, 1, null)),
-                null, List.of());
-    }
 }

@@ -55,14 +55,14 @@ public final class CanaryJudge {
     Breach judge(ModelRoute route) {
         CanaryConfig.Rollback rule = route.canaryConfig().rollback();
         long now = clock.millis();
-        long window = rule.window().toMillis();
-        OutcomeWindow.Summary candidate = route.canary().health().window().summary(now, window);
+        // Every deployment of the route keeps its outcomes over the rule's window (ModelCatalog).
+        OutcomeWindow.Summary candidate = route.canary().health().window().summary(now);
         long requests = 0;
         long errors = 0;
         double median = Double.NaN;
         long mostRequests = -1;
         for (Deployment deployment : route.deployments()) {
-            OutcomeWindow.Summary summary = deployment.health().window().summary(now, window);
+            OutcomeWindow.Summary summary = deployment.health().window().summary(now);
             requests += summary.requests();
             errors += summary.errors();
             if (summary.requests() > mostRequests && !Double.isNaN(summary.medianMillis())) {

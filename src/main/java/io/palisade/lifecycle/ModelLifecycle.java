@@ -17,6 +17,9 @@ import io.palisade.store.CanaryStateStore;
 import io.palisade.store.EvalStore;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -140,7 +143,7 @@ public final class ModelLifecycle {
                         + " --judge <judge model>` first, or promote with --force"));
         if (!"pass".equals(candidate.status())) {
             throw new PalisadeException(ErrorCode.CONFLICT, "the latest evaluation of the candidate '" + canary.id() + "' ("
-                    + candidate.id() + ") ended " + candidate.status().toUpperCase() + "; promotion needs PASS");
+                    + candidate.id() + ") ended " + candidate.status().toUpperCase(Locale.ROOT) + "; promotion needs PASS");
         }
         ModelRoute route = catalog.find(model);
         Set<String> baselineIds = route.deployments().stream().map(Deployment::id).collect(Collectors.toSet());
@@ -158,20 +161,37 @@ public final class ModelLifecycle {
         return "candidate evaluation " + candidate.id() + " PASS, no significant regression against " + baseline.get().id();
     }
 
+    /**
+     * The latest PASS or FAIL of {@code model} on one of {@code deployments}; with {@code goldenHash},
+     * only on that golden set, and then a run against the model as a whole counts too (a baseline).
+     */
     private Optional<EvalStore.RunRow> latestFinished(String model, Set<String> deployments, String goldenHash) {
+        return finishedRuns().stream()
+                .filter(finished -> finished.run().generator().equals(model))
+                .filter(finished -> "pass".equals(finished.run().status()) || "fail".equals(finished.run().status()))
+                .filter(finished -> goldenHash == null || goldenHash.equals(finished.run().goldenHash()))
+                .filter(finished -> finished.deployment() == null ? goldenHash != null : deployments.contains(finished.deployment()))
+                .map(FinishedRun::run)
+                .findFirst();
+    }
+
+    /** A finished evaluation run and the deployment it was confined to (null: the model as a whole). */
+    public record FinishedRun(EvalStore.RunRow run, String deployment) {}
+
+    /**
+     * The finished runs among the latest 1,000 evaluations, whatever their outcome, the most recently
+     * finished first (runs finished at the same time: the later created first).
+     */
+    public List<FinishedRun> finishedRuns() {
         return evals.runs(1000).stream()
-                .filter(run -> run.generator().equals(model) && run.finishedAt() != null)
-                .filter(run -> "pass".equals(run.status()) || "fail".equals(run.status()))
-                .filter(run -> goldenHash == null || goldenHash.equals(run.goldenHash()))
-                .filter(run -> {
-                    String deployment = deploymentOf(run);
-                    return deployment == null ? goldenHash != null : deployments.contains(deployment);
-                })
-                .max(java.util.Comparator.comparing(EvalStore.RunRow::finishedAt));
+                .filter(run -> run.finishedAt() != null)
+                .sorted(Comparator.comparing(EvalStore.RunRow::finishedAt).reversed())
+                .map(run -> new FinishedRun(run, deploymentOf(run)))
+                .toList();
     }
 
     /** The deployment an evaluation run was confined to; null when it ran against the model as a whole. */
-    public String deploymentOf(EvalStore.RunRow run) {
+    private String deploymentOf(EvalStore.RunRow run) {
         try {
             JsonNode config = json.readTree(run.config());
             return config.hasNonNull("deployment") ? config.get("deployment").asText() : null;

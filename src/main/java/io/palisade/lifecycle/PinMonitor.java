@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * Checks every pinned deployment against what its backend serves: at start-up (before the
  * listener opens), after each config reload, every {@code routing.pins.verify_interval}, and on
  * demand. A deployment found DRIFTED is marked so in its health (the router then skips it unless
- * {@code on_drift: alert}); the change is audited ({@code model.drift}, {@code model.drift_cleared})
- * and counted. Unreachable or unverifiable backends do not mark drift: breakers and probes handle
- * those. Thread-safe (checks are serialised).
+ * {@code on_drift: alert}); one found to MATCH again, or whose pin a reload removed, is cleared.
+ * Each change is audited ({@code model.drift}, {@code model.drift_cleared}) and counted. An
+ * unreachable or unverifiable backend changes nothing either way: the check learned nothing about
+ * the weights (breakers and probes handle unreachable backends). Thread-safe (checks are serialised).
  */
 public final class PinMonitor {
     private static final Logger LOG = LoggerFactory.getLogger(PinMonitor.class);
@@ -50,8 +51,10 @@ public final class PinMonitor {
                 continue;
             }
             if (pinned.deployment().pin() == null) {
-                checks.add(new PinCheck(pinned.model(), deployment.id(), deployment.backendName(), deployment.upstreamModel(), null,
-                        PinCheck.Status.UNPINNED, null, null, "no pin configured", java.time.Instant.now()));
+                PinCheck unpinned = new PinCheck(pinned.model(), deployment.id(), deployment.backendName(), deployment.upstreamModel(), null,
+                        PinCheck.Status.UNPINNED, null, null, "no pin configured", java.time.Instant.now());
+                checks.add(unpinned);
+                apply(deployment, unpinned);
                 continue;
             }
             PinCheck check = verifier.verify(pinned.model(), pinned.deployment(), deployment.backend());
@@ -72,7 +75,15 @@ public final class PinMonitor {
     }
 
     private void apply(Deployment deployment, PinCheck check) {
-        boolean drifted = check.status() == PinCheck.Status.DRIFTED;
+        boolean drifted;
+        switch (check.status()) {
+            case DRIFTED -> drifted = true;
+            // A deployment without a pin any more (removed by a reload) cannot be drifted from it.
+            case MATCH, UNPINNED -> drifted = false;
+            default -> {
+                return;
+            }
+        }
         boolean was = deployment.health().drifted();
         deployment.health().drift(drifted, drifted ? check.detail() : null);
         if (drifted == was) {
@@ -87,7 +98,8 @@ public final class PinMonitor {
             LOG.error("deployment {} of model {} serves {} instead of its pin {}{}", check.deployment(), check.model(), check.served(),
                     check.expected(), config.get().routing().stopOnDrift() ? "; it gets no traffic until it matches again" : "");
         } else {
-            LOG.info("deployment {} of model {} serves its pin again", check.deployment(), check.model());
+            LOG.info("deployment {} of model {} {}", check.deployment(), check.model(),
+                    check.pinned() ? "serves its pin again" : "has no pin any more; it is no longer held out as drifted");
         }
     }
 }

@@ -5,15 +5,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * What the router knows about one deployment right now: requests in flight, its circuit breaker,
  * its recent outcomes, and whether it serves what it is pinned to. One instance per public model
- * and deployment id, kept across config reloads so that a reload does not forget an open breaker.
- * Thread-safe.
+ * and deployment id, kept across config reloads that keep the deployment, so that a reload does
+ * not forget an open breaker. Thread-safe.
  */
 public final class DeploymentHealth {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final CircuitBreaker breaker = new CircuitBreaker();
-    private final OutcomeWindow window = new OutcomeWindow();
+    private volatile OutcomeWindow window;
     private volatile boolean drifted;
     private volatile String driftDetail;
+
+    /** {@code windowMillis}: how long recent outcomes are kept (the model's canary rule's window). */
+    public DeploymentHealth(long windowMillis) {
+        this.window = new OutcomeWindow(windowMillis);
+    }
 
     public int inFlight() {
         return inFlight.get();
@@ -33,6 +38,16 @@ public final class DeploymentHealth {
 
     public OutcomeWindow window() {
         return window;
+    }
+
+    /**
+     * Keeps recent outcomes over {@code windowMillis} from now on (a reload changed the rule). A
+     * different length starts an empty window: outcomes counted in other slots cannot be compared.
+     */
+    void windowMillis(long windowMillis) {
+        if (window.windowMillis() != windowMillis) {
+            window = new OutcomeWindow(windowMillis);
+        }
     }
 
     public boolean drifted() {

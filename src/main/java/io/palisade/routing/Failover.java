@@ -11,7 +11,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -20,7 +21,8 @@ import java.util.function.Supplier;
  * (immediately) or on the same one after an exponential, jittered backoff; then the fallback
  * models in order (the key's list if it has one, else the model's), skipping any the caller may
  * not use. Every attempt must fail before the first byte reaches the caller: the attempt function
- * throws only then (see {@link io.palisade.upstream.EventSink}). Bounded by {@code max_attempts}
+ * throws only then (see {@link io.palisade.upstream.EventSink}); an answer that broke later is
+ * returned as it is and counted as the deployment's failure. Bounded by {@code max_attempts}
  * per model, {@code max_total_attempts} per request and the time budget. Breakers, in-flight
  * counts and the outcome windows (canary judgement) are fed here. Thread-safe.
  */
@@ -40,6 +42,17 @@ public final class Failover {
     public interface Attempt<T> {
         T run(ModelRoute route, Deployment deployment, int number);
     }
+
+    /**
+     * The request being served. {@code caller}: who asks (null: no user to keep on one side of a
+     * sticky canary, no key fallbacks); {@code mayUse}: the grant check for fallback models;
+     * {@code confinedTo}: the one deployment of the route it may use, or null for the router's
+     * choice (a confined request is retried only there and never falls back); {@code startNanos}:
+     * when it arrived (its retry budget runs from then); {@code firstByteNanos}: when its answer's
+     * first byte went out, -1 before (a stream's latency is its time to first byte).
+     */
+    public record Request(Caller caller, Predicate<ModelRoute> mayUse, Deployment confinedTo, long startNanos,
+            LongSupplier firstByteNanos) {}
 
     /** The answer, the deployment that gave it, and every attempt made. */
     public record Result<T>(T value, ModelRoute route, Deployment deployment, List<AttemptRecord> attempts) {}
@@ -73,17 +86,17 @@ public final class Failover {
     }
 
     /**
-     * {@code firstByteNanos} reports when the answer's first byte went out (-1 if none yet), so a
-     * stream's latency is its time to first byte. {@code mayUse} is the grant check for fallbacks.
+     * {@code brokenAfterStart} tells an answer that failed after its first byte (a stream cut
+     * midway): it is returned, since it cannot be retried, but counts against the deployment.
      */
-    public <T> Result<T> run(ModelRoute route, Caller caller, Function<ModelRoute, Boolean> mayUse, long startNanos,
-            java.util.function.LongSupplier firstByteNanos, Attempt<T> attempt) {
+    public <T> Result<T> run(ModelRoute route, Request request, Predicate<? super T> brokenAfterStart, Attempt<T> attempt) {
         RoutingConfig routing = config.get();
         List<AttemptRecord> attempts = new ArrayList<>();
         PalisadeException last = null;
-        long deadline = startNanos + routing.retryBudget().toNanos();
-        List<String> fallbacks = caller != null && !caller.key().fallbackModels().isEmpty()
-                ? caller.key().fallbackModels() : route.fallbacks();
+        long deadline = request.startNanos() + routing.retryBudget().toNanos();
+        Caller caller = request.caller();
+        List<String> fallbacks = request.confinedTo() != null ? List.of()
+                : caller != null && !caller.key().fallbackModels().isEmpty() ? caller.key().fallbackModels() : route.fallbacks();
         String stickyKey = caller == null ? null : caller.user().id();
         int nextFallback = 0;
         for (ModelRoute model = route; model != null; ) {
@@ -93,41 +106,53 @@ public final class Failover {
                 if (!attempts.isEmpty() && System.nanoTime() >= deadline) {
                     throw exhausted(last, model, attempts, "the retry budget of " + routing.retryBudget().toSeconds() + "s ran out");
                 }
-                Deployment deployment = router.choose(model, stickyKey, tried);
+                Deployment deployment = request.confinedTo() != null ? router.chooseOnly(request.confinedTo())
+                        : router.choose(model, stickyKey, tried);
                 if (deployment == null) {
                     if (last == null) {
-                        last = new PalisadeException(ErrorCode.UPSTREAM_UNAVAILABLE, "no deployment of the model '" + model.publicName()
-                                + "' can take requests right now (all are unhealthy or paused)", null, java.util.Map.of("Retry-After", "5"));
+                        last = nothingRoutable(model, request.confinedTo());
                     }
                     break;
                 }
-                if (tried.contains(deployment)) {
-                    if (!pause(routing, retriesOfSame++, deadline)) {
+                // The router acquired the deployment's breaker, perhaps as its one half-open trial: however
+                // this attempt ends, the breaker hears a success or a failure, or gets the permit back.
+                boolean reported = false;
+                try {
+                    if (tried.contains(deployment) && !pause(routing, retriesOfSame++, deadline)) {
                         throw exhausted(last, model, attempts, "the retry budget ran out");
                     }
-                }
-                tried.add(deployment);
-                long began = System.nanoTime();
-                deployment.health().started();
-                try {
-                    T value = attempt.run(model, deployment, attempts.size() + 1);
-                    long firstByte = firstByteNanos.getAsLong();
-                    long latency = (firstByte > began ? firstByte : System.nanoTime()) - began;
-                    succeeded(model, deployment, latency);
-                    attempts.add(new AttemptRecord(model.publicName(), deployment.id(), deployment.backendName(), deployment.upstreamModel(),
-                            "ok", (System.nanoTime() - began) / 1_000_000));
-                    return new Result<>(value, model, deployment, attempts);
-                } catch (PalisadeException e) {
-                    attempts.add(new AttemptRecord(model.publicName(), deployment.id(), deployment.backendName(), deployment.upstreamModel(),
-                            e.code().code(), (System.nanoTime() - began) / 1_000_000));
-                    if (!retryable(e)) {
-                        deployment.health().breaker().release();
-                        throw new Exhausted(e, attempts);
+                    tried.add(deployment);
+                    long began = System.nanoTime();
+                    deployment.health().started();
+                    try {
+                        T value = attempt.run(model, deployment, attempts.size() + 1);
+                        if (brokenAfterStart.test(value)) {
+                            failed(model, deployment, routing);
+                        } else {
+                            long firstByte = request.firstByteNanos().getAsLong();
+                            succeeded(model, deployment, (firstByte > began ? firstByte : System.nanoTime()) - began);
+                        }
+                        reported = true;
+                        attempts.add(new AttemptRecord(model.publicName(), deployment.id(), deployment.backendName(),
+                                deployment.upstreamModel(), "ok", (System.nanoTime() - began) / 1_000_000));
+                        return new Result<>(value, model, deployment, attempts);
+                    } catch (PalisadeException e) {
+                        attempts.add(new AttemptRecord(model.publicName(), deployment.id(), deployment.backendName(),
+                                deployment.upstreamModel(), e.code().code(), (System.nanoTime() - began) / 1_000_000));
+                        if (!retryable(e)) {
+                            // the caller's own error says nothing about the deployment
+                            throw new Exhausted(e, attempts);
+                        }
+                        failed(model, deployment, routing);
+                        reported = true;
+                        last = e;
+                    } finally {
+                        deployment.health().ended();
                     }
-                    failed(model, deployment, routing);
-                    last = e;
                 } finally {
-                    deployment.health().ended();
+                    if (!reported) {
+                        deployment.health().breaker().release();
+                    }
                 }
             }
             if (attempts.size() >= routing.maxTotalAttempts()) {
@@ -137,17 +162,12 @@ public final class Failover {
             model = null;
             while (model == null && nextFallback < fallbacks.size()) {
                 ModelRoute fallback = catalog.find(fallbacks.get(nextFallback++));
-                if (fallback != null && !fallback.publicName().equals(route.publicName()) && mayUse.apply(fallback)) {
+                if (fallback != null && !fallback.publicName().equals(route.publicName()) && request.mayUse().test(fallback)) {
                     model = fallback;
                 }
             }
         }
         throw exhausted(last, route, attempts, null);
-    }
-
-    /** A stream that broke after it began counts against the deployment, though it cannot be retried. */
-    public void brokenAfterStart(ModelRoute route, Deployment deployment) {
-        failed(route, deployment, config.get());
     }
 
     /** Whether a failure is the backend's and may go better elsewhere: connection, 429, 5xx, timeouts, broken answers. */
@@ -168,9 +188,22 @@ public final class Failover {
         window(route, deployment, true, 0);
     }
 
-    /** Outcomes are kept for every deployment: the canary's and its baseline's are compared, the rest feed `models status`. */
+    /**
+     * Outcomes are kept for every configured deployment: the canary's and its baseline's are
+     * compared, the rest feed {@code models status}. Nothing reads a discovered model's.
+     */
     private void window(ModelRoute route, Deployment deployment, boolean error, double latencyMillis) {
-        deployment.health().window().record(clock.millis(), route.outcomeWindowMillis(), error, latencyMillis);
+        if (!route.discovered()) {
+            deployment.health().window().record(clock.millis(), error, latencyMillis);
+        }
+    }
+
+    private static PalisadeException nothingRoutable(ModelRoute model, Deployment confinedTo) {
+        String message = confinedTo != null
+                ? "the deployment '" + confinedTo.id() + "' of the model '" + model.publicName() + "' cannot take requests right now"
+                        + " (unhealthy or drifted)"
+                : "no deployment of the model '" + model.publicName() + "' can take requests right now (all are unhealthy or paused)";
+        return new PalisadeException(ErrorCode.UPSTREAM_UNAVAILABLE, message, null, java.util.Map.of("Retry-After", "5"));
     }
 
     /** Sleeps before retrying the same deployment; false when the pause would overrun the budget. */

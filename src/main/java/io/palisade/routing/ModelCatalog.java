@@ -9,9 +9,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,7 +88,10 @@ public final class ModelCatalog {
         return reachable.get(backend);
     }
 
-    /** Swaps in a reloaded config. Live health (breakers, drift) of deployments that remain is kept. */
+    /**
+     * Swaps in a reloaded config. Live health (breakers, drift, outcomes) of deployments that remain
+     * is kept; that of deployments gone is forgotten.
+     */
     public synchronized void reconfigure(Sources newSources) {
         this.sources = newSources;
         lastDiscovered.keySet().retainAll(newSources.backends().keySet());
@@ -111,15 +116,19 @@ public final class ModelCatalog {
         routes = build();
     }
 
+    /** The routes of the current sources; health no route uses any more is dropped (requests still running keep theirs). */
     private Map<String, ModelRoute> build() {
         Sources current = sources;
+        Set<String> used = new HashSet<>();
         Map<String, ModelRoute> map = new LinkedHashMap<>();
         for (ModelConfig model : current.models()) {
+            long window = ModelRoute.outcomeWindowMillis(model.canary());
             List<Deployment> deployments = new ArrayList<>();
             for (DeploymentConfig deployment : model.deployments()) {
-                deployments.add(deployment(model.name(), deployment, false, current));
+                deployments.add(deployment(model.name(), deployment, false, window, current, used));
             }
-            Deployment canary = model.canary() == null ? null : deployment(model.name(), model.canary().deployment(), true, current);
+            Deployment canary = model.canary() == null ? null
+                    : deployment(model.name(), model.canary().deployment(), true, window, current, used);
             map.put(model.name(), new ModelRoute(model.name(), deployments, canary, model.canary(), model.fallbacks(), false,
                     model.family()));
         }
@@ -127,16 +136,21 @@ public final class ModelCatalog {
             for (String model : lastDiscovered.getOrDefault(backend.name(), List.of())) {
                 if (!map.containsKey(model)) {
                     DeploymentConfig config = new DeploymentConfig(backend.name() + "/" + model, backend.name(), model, 1, null);
-                    map.put(model, new ModelRoute(model, List.of(deployment(model, config, false, current)), null, null, List.of(),
-                            true, null));
+                    map.put(model, new ModelRoute(model, List.of(deployment(model, config, false, ModelRoute.outcomeWindowMillis(null),
+                            current, used)), null, null, List.of(), true, null));
                 }
             }
         }
+        health.keySet().retainAll(used);
         return Map.copyOf(map);
     }
 
-    private Deployment deployment(String model, DeploymentConfig config, boolean canary, Sources current) {
-        DeploymentHealth state = health.computeIfAbsent(model + "\u0000" + config.id(), key -> new DeploymentHealth());
-        return new Deployment(model, config, current.backends().get(config.backend()), canary, state);
+    private Deployment deployment(String model, DeploymentConfig config, boolean canary, long windowMillis, Sources current,
+            Set<String> used) {
+        String key = model + "\u0000" + config.id();
+        used.add(key);
+        DeploymentHealth state = health.computeIfAbsent(key, k -> new DeploymentHealth(windowMillis));
+        state.windowMillis(windowMillis);
+        return new Deployment(config, current.backends().get(config.backend()), canary, state);
     }
 }

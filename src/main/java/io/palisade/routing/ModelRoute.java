@@ -61,9 +61,12 @@ public record ModelRoute(String publicName, List<Deployment> deployments, Deploy
         };
     }
 
-    /** The window deployments' recent outcomes are kept over: the canary rule's, else the default rule's. */
-    public long outcomeWindowMillis() {
-        return (canaryConfig == null ? CanaryConfig.Rollback.DEFAULTS : canaryConfig.rollback()).window().toMillis();
+    /**
+     * The window a model's deployments keep their recent outcomes over: its canary rule's (so the
+     * candidate and its baseline are compared over the same slots), else the default rule's.
+     */
+    public static long outcomeWindowMillis(CanaryConfig canary) {
+        return (canary == null ? CanaryConfig.Rollback.DEFAULTS : canary.rollback()).window().toMillis();
     }
 
     /** The name without Ollama's default ":latest" tag, which callers usually leave out; else the name. */

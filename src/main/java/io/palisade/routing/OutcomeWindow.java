@@ -3,13 +3,17 @@ package io.palisade.routing;
 /**
  * Recent outcomes of one deployment over a sliding window, in fixed time slots: requests, errors
  * and a coarse latency histogram (to compare medians without keeping every sample). Old slots are
- * cleared lazily as time moves on. Thread-safe (one lock; a record costs a few array writes).
+ * cleared lazily as time moves on. The window's length, and so the slots' size, is fixed at
+ * creation: every record and summary must slice time the same way. Thread-safe (one lock; a
+ * record costs a few array writes).
  */
 public final class OutcomeWindow {
     static final int SLOTS = 60;
     /** Latency bucket upper bounds grow by 25 %: 1 ms … about 15 minutes in 62 buckets. */
     private static final double[] BOUNDS = bounds();
 
+    private final long windowMillis;
+    private final long slotMillis;
     private final long[] slotStart = new long[SLOTS];
     private final long[] requests = new long[SLOTS];
     private final long[] errors = new long[SLOTS];
@@ -22,8 +26,17 @@ public final class OutcomeWindow {
         }
     }
 
-    public synchronized void record(long nowMillis, long windowMillis, boolean error, double latencyMillis) {
-        int slot = slot(nowMillis, windowMillis);
+    public OutcomeWindow(long windowMillis) {
+        this.windowMillis = windowMillis;
+        this.slotMillis = Math.max(1, windowMillis / SLOTS);
+    }
+
+    public long windowMillis() {
+        return windowMillis;
+    }
+
+    public synchronized void record(long nowMillis, boolean error, double latencyMillis) {
+        int slot = slot(nowMillis);
         requests[slot]++;
         if (error) {
             errors[slot]++;
@@ -32,8 +45,7 @@ public final class OutcomeWindow {
         }
     }
 
-    public synchronized Summary summary(long nowMillis, long windowMillis) {
-        long slotMillis = slotMillis(windowMillis);
+    public synchronized Summary summary(long nowMillis) {
         long oldest = nowMillis / slotMillis * slotMillis - (SLOTS - 1) * slotMillis;
         long total = 0;
         long failed = 0;
@@ -60,8 +72,7 @@ public final class OutcomeWindow {
         }
     }
 
-    private int slot(long nowMillis, long windowMillis) {
-        long slotMillis = slotMillis(windowMillis);
+    private int slot(long nowMillis) {
         long start = nowMillis / slotMillis * slotMillis;
         int slot = (int) ((start / slotMillis) % SLOTS);
         if (slotStart[slot] != start) {
@@ -71,10 +82,6 @@ public final class OutcomeWindow {
             java.util.Arrays.fill(latency[slot], 0);
         }
         return slot;
-    }
-
-    private static long slotMillis(long windowMillis) {
-        return Math.max(1, windowMillis / SLOTS);
     }
 
     private static int bucket(double millis) {

@@ -47,7 +47,7 @@ public final class Router {
         Deployment canary = route.canary();
         CanaryPhase phase = canary == null ? null : phases.phase(route.publicName(), canary.id());
         List<Deployment> baseline = route.deployments();
-        if (canary != null && (phase == CanaryPhase.PROMOTED || (phase == CanaryPhase.ACTIVE && takesCanary(route, stickyKey)))) {
+        if (canary != null && takesCanary(route, phase, stickyKey)) {
             preferred = List.of(canary);
             others = baseline;
         } else {
@@ -77,10 +77,26 @@ public final class Router {
         return null;
     }
 
-    private boolean takesCanary(ModelRoute route, String stickyKey) {
-        double percent = route.canaryConfig().percent();
+    /**
+     * {@code deployment} alone, with its breaker acquired, for a request confined to it; null when
+     * it is not routable. Its weight does not count (0 drains a deployment from its model's traffic,
+     * it does not hide it from an operator testing it), nor does its backend's probe (nothing else
+     * would be better), nor its canary phase.
+     */
+    public Deployment chooseOnly(Deployment deployment) {
+        long now = clock.millis();
+        return routable(deployment, now, config.get().stopOnDrift(), true) && deployment.health().breaker().tryAcquire(now)
+                ? deployment : null;
+    }
+
+    /** Whether this request goes to the canary side, by the canary's share in {@code phase}. */
+    private boolean takesCanary(ModelRoute route, CanaryPhase phase, String stickyKey) {
+        double percent = route.canaryShare(phase);
         if (percent <= 0) {
             return false;
+        }
+        if (percent >= 100) {
+            return true;
         }
         if (route.canaryConfig().sticky() && stickyKey != null) {
             int hash = (stickyKey + '\u0000' + route.publicName()).hashCode();
@@ -126,7 +142,11 @@ public final class Router {
         return deployment.weight() > 0
                 && !(untriedOnly && tried.contains(deployment))
                 && !excluded.contains(deployment)
-                && !(stopOnDrift && deployment.health().drifted())
+                && routable(deployment, now, stopOnDrift, probeWaived);
+    }
+
+    private boolean routable(Deployment deployment, long now, boolean stopOnDrift, boolean probeWaived) {
+        return !(stopOnDrift && deployment.health().drifted())
                 && (probeWaived || !backendDown.test(deployment.backendName()))
                 && deployment.health().breaker().available(now);
     }

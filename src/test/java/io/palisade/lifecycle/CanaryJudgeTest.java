@@ -55,11 +55,12 @@ class CanaryJudgeTest {
 
     private void feed(Deployment deployment, int requests, int errors, double latencyMillis) {
         for (int i = 0; i < requests; i++) {
-            deployment.health().window().record(clock.millis(), RULE.window().toMillis(), i < errors, latencyMillis);
+            deployment.health().window().record(clock.millis(), i < errors, latencyMillis);
         }
     }
 
     private static Deployment deployment(String id, boolean canary) {
-        return new Deployment("chat", new DeploymentConfig(id, "backend-" + id, "m", 1, null), null, canary, new DeploymentHealth());
+        return new Deployment(new DeploymentConfig(id, "backend-" + id, "m", 1, null), null, canary,
+                new DeploymentHealth(RULE.window().toMillis()));
     }
 }

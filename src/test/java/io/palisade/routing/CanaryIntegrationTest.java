@@ -13,6 +13,7 @@ import io.palisade.simulate.SimulatorConfig;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +53,31 @@ class CanaryIntegrationTest {
                 fixture.chat("chat");
             }
             assertThat(fixture.served("base") == 0 || fixture.served("cand") == 0).as("one user, one side").isTrue();
+        }
+    }
+
+    @Test
+    void phasesAndBreakerStatesAreSpelledTheSameInEveryLocale(@TempDir Path dir) {
+        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("base", RoutingFixture.simulator(),
+                "cand", RoutingFixture.simulator()), """
+                models:
+                  - name: chat
+                    backend: base
+                    upstream_model: "llama3.2:1b"
+                    canary: {backend: cand, upstream_model: "llama3.2:1b", percent: 10}
+                """)) {
+            Locale before = Locale.getDefault();
+            // Turkish lower-cases "I" to a dotless "ı": "ACTIVE" would become "actıve".
+            Locale.setDefault(Locale.forLanguageTag("tr-TR"));
+            try {
+                assertThat(canary(fixture).path("phase").asText()).isEqualTo("active");
+                assertThat(canary(fixture).path("breaker").asText()).isEqualTo("closed");
+                fixture.admin("POST", "/admin/models/rollback", "{\"model\":\"chat\"}");
+                JsonNode resumed = fixture.admin("POST", "/admin/models/resume", "{\"model\":\"chat\"}");
+                assertThat(resumed.path("phase").asText()).isEqualTo("active");
+            } finally {
+                Locale.setDefault(before);
+            }
         }
     }
 
@@ -169,6 +195,43 @@ class CanaryIntegrationTest {
             HttpResponse<String> forced = fixture.adminCall("POST", "/admin/models/promote", "{\"model\":\"chat\",\"force\":true}");
             assertThat(forced.statusCode()).as(forced.body()).isEqualTo(200);
             assertThat(forced.body()).contains("skipped (forced)");
+        }
+    }
+
+    @Test
+    void aCandidateThatPassesButRegressesSignificantlyAgainstTheBaselineIsNotPromoted(@TempDir Path dir) throws Exception {
+        List<KnownAnswer> knowledge = GoldenSet.defaultSet().cases().stream()
+                .map(c -> new KnownAnswer(c.question(), c.reference(), WRONG)).toList();
+        SimulatorConfig good = SimulatorConfig.defaults().withModels(List.of("llama3.2:1b", "gemma3:4b"))
+                .withKnowledge(knowledge).withJudgeModes(Map.of("gemma3:4b", JudgeMode.STRICT));
+        SimulatorConfig worse = SimulatorConfig.defaults().withModels(List.of("llama3.2:1b")).withKnowledge(knowledge)
+                .withAccuracy(Map.of("llama3.2:1b", 0.75));
+        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("base", good, "cand", worse), """
+                models:
+                  - name: chat
+                    family: llama
+                    backend: base
+                    upstream_model: "llama3.2:1b"
+                    canary: {backend: cand, upstream_model: "llama3.2:1b", percent: 10}
+                  - {name: judge, family: gemma, backend: base, upstream_model: "gemma3:4b"}
+                """)) {
+            CliRun baseline = eval(fixture, "--generator", "chat", "--deployment", "base/llama3.2:1b", "--judge", "judge");
+            assertThat(baseline.exit()).as(baseline.out() + baseline.err()).isZero();
+            CliRun candidate = eval(fixture, "--generator", "chat", "--deployment", "cand/llama3.2:1b", "--judge", "judge",
+                    "--threshold", "0.5");
+            assertThat(candidate.exit()).as("the candidate passes on its own: " + candidate.out() + candidate.err()).isZero();
+
+            // The run is stored as finished just before the gateway judges it: give the rollback a moment.
+            long deadline = System.currentTimeMillis() + 5000;
+            while (!"rolled_back".equals(canary(fixture).path("phase").asText()) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            JsonNode canary = canary(fixture);
+            assertThat(canary.path("phase").asText()).as("a live canary that regressed is rolled back").isEqualTo("rolled_back");
+            assertThat(canary.path("phase_reason").asText()).contains("regressed against the baseline").contains("McNemar p=");
+            HttpResponse<String> blocked = fixture.adminCall("POST", "/admin/models/promote", "{\"model\":\"chat\"}");
+            assertThat(blocked.statusCode()).as(blocked.body()).isEqualTo(409);
+            assertThat(blocked.body()).contains("regressed against the baseline").contains("cases went from pass to fail");
         }
     }
 

@@ -57,6 +57,43 @@ class PinDriftIntegrationTest {
     }
 
     @Test
+    void onlyAMatchOrARemovedPinClearsDriftAnUnreachableBackendDoesNot(@TempDir Path dir) throws Exception {
+        Simulator probe = new Simulator(RoutingFixture.simulator().withPort(0)).start();
+        String digest = digestOf(probe, RoutingFixture.MODEL);
+        probe.close();
+        String pinned = """
+                models:
+                  - name: chat
+                    deployments:
+                      - {backend: a, upstream_model: "llama3.2:1b", pin: "%s"}
+                      - {backend: b, upstream_model: "llama3.2:1b"}
+                routing: {reload: {watch: false}}
+                """.formatted(digest);
+        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator(), "b", RoutingFixture.simulator()),
+                pinned)) {
+            fixture.simulators.get("a").setModelDigest(RoutingFixture.MODEL, "f".repeat(64));
+            assertThat(verify(fixture).path(0).path("status").asText()).isEqualTo("drifted");
+
+            int port = fixture.simulators.get("a").port();
+            fixture.simulators.get("a").close();
+            assertThat(verify(fixture).path(0).path("status").asText()).isEqualTo("unreachable");
+            JsonNode a = RoutingIntegrationTest.deployment(fixture, "a/llama3.2:1b");
+            assertThat(a.path("drifted").asBoolean()).as("a check that reached nothing learned nothing").isTrue();
+            assertThat(a.path("pin_detail").asText()).contains("the pin expects another");
+            assertThat(fixture.admin("GET", "/admin/audit?limit=10000", null).path("data").toString()).doesNotContain("model.drift_cleared");
+
+            Simulator revived = new Simulator(RoutingFixture.simulator().withPort(port)).start();
+            revived.setModelDigest(RoutingFixture.MODEL, "f".repeat(64));
+            fixture.simulators.put("a", revived);
+            fixture.write(pinned.replace(", pin: \"" + digest + "\"", ""));
+            assertThat(fixture.admin("POST", "/admin/config/reload", null).path("result").asText()).isEqualTo("applied");
+            assertThat(RoutingIntegrationTest.deployment(fixture, "a/llama3.2:1b").path("drifted").asBoolean())
+                    .as("a deployment whose pin was removed is no longer held out").isFalse();
+            assertThat(fixture.admin("GET", "/admin/audit?limit=10000", null).path("data").toString()).contains("model.drift_cleared");
+        }
+    }
+
+    @Test
     void driftFoundAtStartUpKeepsTheDeploymentOutFromTheFirstRequestUnlessDriftOnlyAlerts(@TempDir Path dir) {
         String models = """
                 models:

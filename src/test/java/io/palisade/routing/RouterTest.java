@@ -60,13 +60,36 @@ class RouterTest {
 
     @Test
     void theCanaryTakesItsShareAndNoneOnceRolledBackAndAllOncePromoted() {
-        Deployment canary = new Deployment("m", new DeploymentConfig("c", "backend-c", "m", 1, null), null, true, new DeploymentHealth());
+        Deployment canary = new Deployment(new DeploymentConfig("c", "backend-c", "m", 1, null), null, true, new DeploymentHealth(60_000));
         ModelRoute route = route(List.of(deployment("a", 1)), canary, 20);
         assertThat(choose(route, 5000).get("c")).isBetween(850, 1150);
         phases.put("c", CanaryPhase.ROLLED_BACK);
         assertThat(choose(route, 200)).containsOnlyKeys("a");
         phases.put("c", CanaryPhase.PROMOTED);
         assertThat(choose(route, 200)).containsOnlyKeys("c");
+    }
+
+    @Test
+    void aRolledBackCanaryIsNeverAFailoverEvenWithTheBaselineOut() {
+        Deployment base = deployment("a", 1);
+        Deployment canary = new Deployment(new DeploymentConfig("c", "backend-c", "m", 1, null), null, true, new DeploymentHealth(60_000));
+        ModelRoute route = route(List.of(base), canary, 20);
+        base.health().breaker().failure(clock.millis(), 1, 30_000);
+        assertThat(router.choose(route, null, Set.of())).as("a live canary stands in for the baseline").isSameAs(canary);
+        phases.put("c", CanaryPhase.ROLLED_BACK);
+        assertThat(router.choose(route, null, Set.of())).as("a rolled-back one does not").isNull();
+    }
+
+    @Test
+    void aConfinedRequestGetsItsDeploymentWhateverItsWeightUnlessItIsOutOfTraffic() {
+        Deployment drained = deployment("d", 0);
+        down.add("backend-d");
+        assertThat(router.chooseOnly(drained)).as("weight 0 and a failed probe do not count").isSameAs(drained);
+        drained.health().drift(true, "re-pulled");
+        assertThat(router.chooseOnly(drained)).isNull();
+        drained.health().drift(false, null);
+        drained.health().breaker().failure(clock.millis(), 1, 30_000);
+        assertThat(router.chooseOnly(drained)).isNull();
     }
 
     private Map<String, Integer> choose(ModelRoute route, int times) {
@@ -78,7 +101,7 @@ class RouterTest {
     }
 
     private static Deployment deployment(String id, int weight) {
-        return new Deployment("m", new DeploymentConfig(id, "backend-" + id, "m", weight, null), null, false, new DeploymentHealth());
+        return new Deployment(new DeploymentConfig(id, "backend-" + id, "m", weight, null), null, false, new DeploymentHealth(60_000));
     }
 
     private static ModelRoute route(List<Deployment> deployments, Deployment canary, double percent) {

@@ -55,6 +55,37 @@ class RoutingIntegrationTest {
     }
 
     @Test
+    void aRequestConfinedToOneDeploymentMayUseADrainedOneAndNeverFallsBack(@TempDir Path dir) {
+        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator(),
+                "drained", RoutingFixture.simulator(), "dead", RoutingFixture.simulator()), """
+                models:
+                  - name: chat
+                    deployments:
+                      - {backend: a, upstream_model: "llama3.2:1b"}
+                      - {backend: drained, upstream_model: "llama3.2:1b", weight: 0}
+                      - {backend: dead, upstream_model: "llama3.2:1b"}
+                  - {name: backup, backend: a, upstream_model: "qwen3:0.6b"}
+                routing: {retry: {max_attempts: 2, backoff: 10ms}}
+                """)) {
+            fixture.simulators.get("dead").close();
+            String operator = fixture.admin("POST", "/admin/keys", "{\"user\":\"admin@palisade.local\",\"admin\":true,"
+                    + "\"allowed_models\":[\"*\"],\"fallback_models\":[\"backup\"]}").path("key").asText();
+
+            HttpResponse<String> drained = fixture.chat("chat", false, operator, Map.of("X-Palisade-Deployment", "drained/llama3.2:1b"));
+            assertThat(drained.statusCode()).as(drained.body()).isEqualTo(200);
+            assertThat(drained.headers().firstValue("x-palisade-served-model")).isEmpty();
+            assertThat(fixture.served("drained")).as("weight 0 drains a deployment, it does not hide it from its operator").isEqualTo(1);
+
+            fixture.clearCounts();
+            HttpResponse<String> dead = fixture.chat("chat", false, operator, Map.of("X-Palisade-Deployment", "dead/llama3.2:1b"));
+            assertThat(dead.statusCode()).as("no fallback, not even the key's").isEqualTo(502);
+            assertThat(dead.headers().firstValue("x-palisade-attempts")).hasValue("2");
+            assertThat(dead.headers().firstValue("x-palisade-served-model")).isEmpty();
+            assertThat(fixture.served("a")).isZero();
+        }
+    }
+
+    @Test
     void aDeadDeploymentIsFailedOverBeforeTheFirstByteAndTheAuditNamesEveryAttempt(@TempDir Path dir) {
         try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator(), "b", RoutingFixture.simulator()),
                 TWO_DEPLOYMENTS)) {
@@ -81,9 +112,11 @@ class RoutingIntegrationTest {
             Simulator a = fixture.simulators.get("a");
             int port = a.port();
             a.close();
-            while (!"open".equals(deployment(fixture, "a/llama3.2:1b").path("breaker").asText())) {
+            // Bounded, so that a breaker that never opens fails the test instead of hanging it.
+            for (int i = 0; i < 100 && !"open".equals(deployment(fixture, "a/llama3.2:1b").path("breaker").asText()); i++) {
                 assertThat(fixture.chat("chat").statusCode()).isEqualTo(200);
             }
+            assertThat(deployment(fixture, "a/llama3.2:1b").path("breaker").asText()).as("three failures open it").isEqualTo("open");
             fixture.clearCounts();
             for (int i = 0; i < 10; i++) {
                 HttpResponse<String> answer = fixture.chat("chat");
@@ -124,6 +157,23 @@ class RoutingIntegrationTest {
             assertThat(fixture.served("b")).as("500s before the first byte are retried").isEqualTo(3);
             assertThat(failing.headers().firstValue("x-palisade-served-model")).hasValue("cut");
             assertThat(failing.headers().firstValue("x-palisade-attempts")).hasValue("4");
+        }
+    }
+
+    @Test
+    void streamsCutMidwayCountAgainstTheDeploymentOnceEach(@TempDir Path dir) {
+        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator().withDisconnectRate(1.0)), """
+                models:
+                  - {name: cut, backend: a, upstream_model: "llama3.2:1b"}
+                routing: {circuit_breaker: {failures: 3, cool_down: 1m}}
+                """)) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(fixture.chat("cut", true, fixture.key, Map.of()).body()).contains("\"error\"").doesNotContain("[DONE]");
+            }
+            JsonNode deployment = fixture.status("cut").path("deployments").path(0);
+            assertThat(deployment.path("breaker").asText()).as("three breaks in a row open the breaker").isEqualTo("open");
+            assertThat(deployment.path("recent").path("requests").asLong()).isEqualTo(3);
+            assertThat(deployment.path("recent").path("errors").asLong()).isEqualTo(3);
         }
     }
 

@@ -35,7 +35,8 @@ abstract class StoreContract {
     @TempDir
     Path dir;
 
-    private Database database;
+    /** The store under test, open for each test. */
+    Database database;
     private UserStore users;
     private TeamStore teams;
     private KeyStore keys;

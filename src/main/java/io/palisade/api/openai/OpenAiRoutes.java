@@ -60,27 +60,29 @@ public final class OpenAiRoutes {
     /** POST /v1/chat/completions, /v1/completions, /v1/embeddings. */
     public void forward(Context ctx, RequestRecord record, ObjectNode body, AdmittedRequest admitted, Operation operation)
             throws IOException {
-        ModelRoute route = targeted(ctx, admitted);
+        ModelRoute route = admitted.route();
         String prompt = capture.prompt(body);
         StringBuilder captured = capture.enabled() && body.path("stream").asBoolean(false) ? new StringBuilder() : null;
         EventSink sink = new ServletEventSink(ctx, record, admitted.rateLimitHeaders(), captured);
         Failover.Result<Object> result;
         try {
-            result = failover.run(route, admitted.caller(), candidate -> PolicyDecisionPoint.mayUse(admitted.caller(), candidate),
-                    record.startNanos(), record::firstByteNanos, (model, deployment, attempt) -> {
-                        ctx.header(ATTEMPTS_HEADER, Integer.toString(attempt));
-                        if (!model.publicName().equals(route.publicName())) {
-                            ctx.header(SERVED_MODEL_HEADER, model.publicName());
-                        }
-                        UpstreamCall call = new UpstreamCall(operation, body, model.publicName(), deployment.upstreamModel(),
-                                record.requestId(), record.trace().backendTraceparent());
-                        long sent = System.nanoTime();
-                        try {
-                            return call.stream() ? deployment.backend().stream(call, sink) : deployment.backend().call(call);
-                        } finally {
-                            record.upstreamTime(sent, System.nanoTime() - sent);
-                        }
-                    });
+            Failover.Request request = new Failover.Request(admitted.caller(),
+                    candidate -> PolicyDecisionPoint.mayUse(admitted.caller(), candidate), confinedTo(ctx, admitted), record.startNanos(),
+                    record::firstByteNanos);
+            result = failover.run(route, request, OpenAiRoutes::brokenAfterStart, (model, deployment, attempt) -> {
+                ctx.header(ATTEMPTS_HEADER, Integer.toString(attempt));
+                if (!model.publicName().equals(route.publicName())) {
+                    ctx.header(SERVED_MODEL_HEADER, model.publicName());
+                }
+                UpstreamCall call = new UpstreamCall(operation, body, model.publicName(), deployment.upstreamModel(),
+                        record.requestId(), record.trace().backendTraceparent());
+                long sent = System.nanoTime();
+                try {
+                    return call.stream() ? deployment.backend().stream(call, sink) : deployment.backend().call(call);
+                } finally {
+                    record.upstreamTime(sent, System.nanoTime() - sent);
+                }
+            });
         } catch (Failover.Exhausted e) {
             List<AttemptRecord> attempts = e.attempts();
             count(attempts);
@@ -101,9 +103,6 @@ public final class OpenAiRoutes {
         }
         if (result.value() instanceof StreamOutcome outcome) {
             finishStream(ctx, record, sink, outcome, prompt, captured);
-            if (outcome.error() != null && !outcome.callerGone()) {
-                failover.brokenAfterStart(result.route(), deployment);
-            }
             return;
         }
         UpstreamAnswer answer = (UpstreamAnswer) result.value();
@@ -116,14 +115,15 @@ public final class OpenAiRoutes {
     }
 
     /**
-     * The route to use: the model's, or only the deployment named in {@value #DEPLOYMENT_HEADER}
-     * (administrators and the evaluator, to test one deployment such as a canary candidate).
+     * The deployment named in {@value #DEPLOYMENT_HEADER}, to which the request is confined
+     * (administrators and the evaluator, to test one deployment such as a canary candidate); null
+     * without the header: the router chooses.
      */
-    private ModelRoute targeted(Context ctx, AdmittedRequest admitted) {
+    private static Deployment confinedTo(Context ctx, AdmittedRequest admitted) {
         ModelRoute route = admitted.route();
         String wanted = ctx.header(DEPLOYMENT_HEADER);
         if (wanted == null || wanted.isBlank()) {
-            return route;
+            return null;
         }
         if (!admitted.caller().key().admin() && !admitted.caller().user().evaluator()) {
             throw new PalisadeException(ErrorCode.ADMIN_REQUIRED, "only administrator and evaluation keys may choose a deployment with "
@@ -134,7 +134,12 @@ public final class OpenAiRoutes {
             throw new PalisadeException(ErrorCode.INVALID_REQUEST, "the model '" + route.publicName() + "' has no deployment '"
                     + wanted.trim() + "'", DEPLOYMENT_HEADER);
         }
-        return new ModelRoute(route.publicName(), List.of(deployment), null, null, List.of(), route.discovered(), route.configuredFamily());
+        return deployment;
+    }
+
+    /** A stream the backend cut midway; one the caller left is no fault of the deployment's. */
+    private static boolean brokenAfterStart(Object answer) {
+        return answer instanceof StreamOutcome outcome && outcome.error() != null && !outcome.callerGone();
     }
 
     private void count(List<AttemptRecord> attempts) {
