@@ -235,7 +235,7 @@ public final class Palisade implements AutoCloseable {
         if (config.routing().watchConfig() && source.file() != null) {
             backendChecks.scheduleWithFixedDelay(configReloader::reloadIfFileChanged, 2, 2, TimeUnit.SECONDS);
         }
-        ModelRoutes modelRoutes = new ModelRoutes(exchanges, catalog, canaryStates, lifecycle, configReloader, pins, health, evals, bodies, json,
+        ModelRoutes modelRoutes = new ModelRoutes(exchanges, catalog, canaryStates, lifecycle, configReloader, pins, health, bodies, json,
                 clock);
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics.registry(),
                 authorization -> MetricsAccess.allows(authorization, config.observability().metricsToken(), registry));

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.palisade.admission.AdmittedRequest;
-import io.palisade.eval.EvalService;
 import io.palisade.lifecycle.CanaryStates;
 import io.palisade.lifecycle.ConfigReloader;
 import io.palisade.lifecycle.ModelLifecycle;
@@ -43,13 +42,12 @@ public final class ModelRoutes {
     private final ConfigReloader reloader;
     private final PinMonitor pins;
     private final BackendHealth health;
-    private final EvalService evals;
     private final JsonBodyReader bodies;
     private final ObjectMapper json;
     private final Clock clock;
 
     public ModelRoutes(Exchanges exchanges, ModelCatalog catalog, CanaryStates states, ModelLifecycle lifecycle, ConfigReloader reloader,
-            PinMonitor pins, BackendHealth health, EvalService evals, JsonBodyReader bodies, ObjectMapper json, Clock clock) {
+            PinMonitor pins, BackendHealth health, JsonBodyReader bodies, ObjectMapper json, Clock clock) {
         this.exchanges = exchanges;
         this.catalog = catalog;
         this.states = states;
@@ -57,7 +55,6 @@ public final class ModelRoutes {
         this.reloader = reloader;
         this.pins = pins;
         this.health = health;
-        this.evals = evals;
         this.bodies = bodies;
         this.json = json;
         this.clock = clock;
