@@ -126,15 +126,18 @@ public final class Failover {
                     deployment.health().started();
                     try {
                         T value = attempt.run(model, deployment, attempts.size() + 1);
-                        if (brokenAfterStart.test(value)) {
+                        boolean broken = brokenAfterStart.test(value);
+                        if (broken) {
                             failed(model, deployment, routing);
                         } else {
                             long firstByte = request.firstByteNanos().getAsLong();
                             succeeded(model, deployment, (firstByte > began ? firstByte : System.nanoTime()) - began);
                         }
                         reported = true;
+                        // The audit and the attempts metric say what the breaker heard.
                         attempts.add(new AttemptRecord(model.publicName(), deployment.id(), deployment.backendName(),
-                                deployment.upstreamModel(), "ok", (System.nanoTime() - began) / 1_000_000));
+                                deployment.upstreamModel(), broken ? ErrorCode.UPSTREAM_BAD_RESPONSE.code() : "ok",
+                                (System.nanoTime() - began) / 1_000_000));
                         return new Result<>(value, model, deployment, attempts);
                     } catch (PalisadeException e) {
                         attempts.add(new AttemptRecord(model.publicName(), deployment.id(), deployment.backendName(),

@@ -68,6 +68,7 @@ class FailoverTest {
                     (model, deployment, number) -> "cut");
             assertThat(result.value()).as("a stream that began is returned, never retried").isEqualTo("cut");
             assertThat(result.attempts()).hasSize(1);
+            assertThat(result.attempts().get(0).outcome()).as("the audit says what the breaker heard").isEqualTo("upstream_bad_response");
         }
         assertThat(a1.health().breaker().state()).as("three breaks in a row open the breaker").isEqualTo(CircuitBreaker.State.OPEN);
         OutcomeWindow.Summary recent = a1.health().window().summary(System.currentTimeMillis());
