@@ -91,45 +91,27 @@ class UpstreamTimeoutsTest {
 
     @Test
     void theTotalDeadlineCutsATricklingStream() throws Exception {
-        backend = fixture.backend((connection, index) -> {
-            connection.read();
-            connection.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
-            for (int i = 0; !fixture.testOver.await(50, TimeUnit.MILLISECONDS); i++) {
-                connection.write(chunk("data: {\"n\":" + i + "}\n\n"));
-            }
-        });
-        UpstreamHttp http = fixture.http(backend.url(), timeouts(Duration.ofSeconds(30), Duration.ofSeconds(2)), Secret.empty());
-        List<String> lines = new ArrayList<>();
-        IOException cut = null;
-
-        try (UpstreamHttp.Exchange exchange = http.post("/s", "{}".getBytes(StandardCharsets.UTF_8), "r", Map.of());
-             BufferedReader reader = new BufferedReader(new InputStreamReader(exchange.body(), StandardCharsets.UTF_8))) {
-            while (true) {
-                String line = reader.readLine();
-                assertThat(line).as("the stream never ends by itself").isNotNull();
-                lines.add(line);
-            }
-        } catch (IOException e) {
-            cut = e;
-        }
-
-        assertThat(lines).contains("data: {\"n\":0}");
-        assertThat(cut).isNotNull();
-        PalisadeException mapped = http.failure(cut, "bad stream");
-        assertThat(mapped.code()).isEqualTo(ErrorCode.UPSTREAM_TIMEOUT);
-        assertThat(mapped.getMessage()).isEqualTo("backend 'test' did not answer in time");
+        backend = fixture.backend(this::trickleUntilTheTestIsOver);
+        assertTheTotalDeadlineCutsTheStream(fixture.http(backend.url(), timeouts(Duration.ofSeconds(30), Duration.ofSeconds(2)),
+                Secret.empty()));
     }
 
     @Test
     void theTotalDeadlineIsATimeoutThroughTheJdkClientToo() throws Exception {
-        backend = fixture.backend((connection, index) -> {
-            connection.read();
-            connection.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
-            for (int i = 0; !fixture.testOver.await(50, TimeUnit.MILLISECONDS); i++) {
-                connection.write(chunk("data: {\"n\":" + i + "}\n\n"));
-            }
-        });
-        UpstreamHttp http = fixture.jdkHttp(backend.url(), timeouts(Duration.ofSeconds(30), Duration.ofSeconds(2)));
+        backend = fixture.backend(this::trickleUntilTheTestIsOver);
+        assertTheTotalDeadlineCutsTheStream(fixture.jdkHttp(backend.url(), timeouts(Duration.ofSeconds(30), Duration.ofSeconds(2))));
+    }
+
+    /** Streams an event every 50 ms until the test is over. */
+    private void trickleUntilTheTestIsOver(FakeBackend.Connection connection, int index) throws Exception {
+        connection.read();
+        connection.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
+        for (int i = 0; !fixture.testOver.await(50, TimeUnit.MILLISECONDS); i++) {
+            connection.write(chunk("data: {\"n\":" + i + "}\n\n"));
+        }
+    }
+
+    private static void assertTheTotalDeadlineCutsTheStream(UpstreamHttp http) {
         List<String> lines = new ArrayList<>();
         IOException cut = null;
 
