@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class UsageRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UsageRecorder.class);
-    private static final int BATCH = 512;
     /**
      * How long rows gather before they are written. Every write is a
      * transaction with an fsync that holds the store's single write turn, which the audit's group
@@ -39,14 +38,22 @@ public final class UsageRecorder implements AutoCloseable {
         queue.add(event);
     }
 
-    /** Writes everything queued so far (the writer thread every GATHER_MILLIS, tests, shutdown). */
+    /**
+     * Writes everything queued so far (the writer thread every GATHER_MILLIS, tests, shutdown), in
+     * one transaction. Only what was queued when it began: rows arriving meanwhile wait for the
+     * next call. Draining until the queue is empty never returned under steady load and turned
+     * the gathering into one small transaction after another, each with its fsync and a new
+     * connection, which is what GATHER_MILLIS exists to prevent.
+     */
     public void flush() {
-        List<UsageStore.UsageEvent> batch = new ArrayList<>();
         synchronized (this) {
-            while (queue.drainTo(batch, BATCH) > 0) {
-                write(batch);
-                batch.clear();
+            int queued = queue.size();
+            if (queued == 0) {
+                return;
             }
+            List<UsageStore.UsageEvent> batch = new ArrayList<>(queued);
+            queue.drainTo(batch, queued);
+            write(batch);
         }
     }
 

@@ -18,6 +18,8 @@ public final class UsageStore {
     /** Columns a report may group by; "day" is the UTC date. */
     public static final Set<String> GROUPS = Set.of("user", "team", "key", "model", "day");
 
+    private static final int CHUNK = 512;
+
     private final Database database;
 
     public UsageStore(Database database) {
@@ -39,12 +41,16 @@ public final class UsageStore {
         }
     }
 
-    /** One write transaction of the batch; the caller holds the store's write turn. */
+    /**
+     * One write transaction of the whole batch, sent to the driver in chunks so a long backlog
+     * does not hold every bound row at once; the caller holds the store's write turn.
+     */
     private static Void insert(Connection connection, List<UsageEvent> events) throws SQLException {
         connection.setAutoCommit(false);
         try (PreparedStatement statement = connection.prepareStatement(
                 "INSERT INTO usage_events (at, day, request_id, user_id, user_email, team, key_id, model, prompt_tokens,"
                         + " completion_tokens, cost_micros, refused, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            int bound = 0;
             for (UsageEvent event : events) {
                 statement.setString(1, event.at());
                 statement.setString(2, event.day());
@@ -60,6 +66,10 @@ public final class UsageStore {
                 statement.setInt(12, event.refused() ? 1 : 0);
                 statement.setString(13, event.reason());
                 statement.addBatch();
+                if (++bound == CHUNK) {
+                    statement.executeBatch();
+                    bound = 0;
+                }
             }
             statement.executeBatch();
             connection.commit();
