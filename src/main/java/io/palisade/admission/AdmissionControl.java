@@ -48,6 +48,7 @@ public final class AdmissionControl {
     private final Clock clock;
     private final Set<String> seededBudgets = ConcurrentHashMap.newKeySet();
     private final Map<String, ModelGrants> patterns = new ConcurrentHashMap<>();
+    private final BudgetPeriods periods = new BudgetPeriods();
 
     public AdmissionControl(Counters counters, LimitsRegistry limits, LimitsConfig config, TokenEstimator estimator, UsageStore usage,
             UsageRecorder recorder, Clock clock) {
@@ -166,8 +167,9 @@ public final class AdmissionControl {
             }
             if (model != null) {
                 for (Budget budget : scopeLimits.budgets()) {
-                    String period = budget.period().id(instant);
-                    long end = budget.period().end(instant).toEpochMilli();
+                    BudgetPeriods.Window window = periods.at(budget.period(), now);
+                    String period = window.id();
+                    long end = window.endMillis();
                     List<Claim> budgetClaims = new ArrayList<>();
                     if (budget.tokens() != null) {
                         budgetClaims.add(new Claim(Claim.Kind.BUDGET, scope.key() + ":budget:tokens:" + period, budget.tokens(), tokens,
