@@ -8,13 +8,13 @@ import io.palisade.config.LimitsConfig;
 import io.palisade.routing.ModelRoute;
 import io.palisade.server.ErrorCode;
 import io.palisade.server.PalisadeException;
-import io.palisade.store.LimitsStore;
 import io.palisade.store.UsageStore;
 import io.palisade.upstream.TokenUsage;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +40,6 @@ public final class AdmissionControl {
     private static final long SLOT_LIFETIME_MILLIS = 30 * 60_000L;
 
     private final Counters counters;
-    private final LimitsRegistry limits;
     private final LimitsConfig config;
     private final TokenEstimator estimator;
     private final UsageStore usage;
@@ -48,16 +47,19 @@ public final class AdmissionControl {
     private final Clock clock;
     private final Set<String> seededBudgets = ConcurrentHashMap.newKeySet();
     private final Map<String, ModelGrants> patterns = new ConcurrentHashMap<>();
+    /** Claim keys, limit descriptions and budget periods, kept from one request to the next (each says when it is rebuilt). */
+    private final CallerScopes callerScopes;
+    private final BudgetPeriods periods = new BudgetPeriods();
 
     public AdmissionControl(Counters counters, LimitsRegistry limits, LimitsConfig config, TokenEstimator estimator, UsageStore usage,
             UsageRecorder recorder, Clock clock) {
         this.counters = counters;
-        this.limits = limits;
         this.config = config;
         this.estimator = estimator;
         this.usage = usage;
         this.recorder = recorder;
         this.clock = clock;
+        this.callerScopes = new CallerScopes(limits, config);
     }
 
     /**
@@ -138,51 +140,37 @@ public final class AdmissionControl {
     private Ticket reserve(Caller caller, String model, String requestId, List<ScopeLimits> scopes, long prompt, long output,
             long tokens, long cost) {
         long now = clock.millis();
-        Instant instant = Instant.ofEpochMilli(now);
         List<Claim> claims = new ArrayList<>();
-        Map<Claim, Budget> budgetsByClaim = new LinkedHashMap<>();
-        Map<Claim, ScopeLimits> scopesByClaim = new LinkedHashMap<>();
+        List<BudgetSeed> seeds = null;
+        ScopeLimits keyScope = null;
         int keyRequests = -1;
         int keyTokens = -1;
         for (ScopeLimits scope : scopes) {
-            Limits scopeLimits = scope.limits();
-            if (positive(scopeLimits.requestsPerMinute())) {
+            Claim requests = scope.requestsClaim();
+            if (requests != null) {
                 if (scope.isKey()) {
+                    keyScope = scope;
                     keyRequests = claims.size();
                 }
-                claims.add(new Claim(Claim.Kind.RATE, scope.key() + ":rpm", scopeLimits.requestsPerMinute(), 1, 0,
-                        scope.name() + ": " + scopeLimits.requestsPerMinute() + " requests per minute"));
+                claims.add(requests);
             }
-            if (model != null && positive(scopeLimits.tokensPerMinute())) {
+            Claim tokensClaim = model == null ? null : scope.tokensClaim(tokens);
+            if (tokensClaim != null) {
                 if (scope.isKey()) {
+                    keyScope = scope;
                     keyTokens = claims.size();
                 }
-                claims.add(new Claim(Claim.Kind.RATE, scope.key() + ":tpm", scopeLimits.tokensPerMinute(), tokens, 0,
-                        scope.name() + ": " + scopeLimits.tokensPerMinute() + " tokens per minute"));
+                claims.add(tokensClaim);
             }
-            if (positive(scopeLimits.maxConcurrent())) {
-                claims.add(new Claim(Claim.Kind.CONCURRENCY, scope.key() + ":concurrent", scopeLimits.maxConcurrent(), 1,
-                        now + SLOT_LIFETIME_MILLIS, scope.name() + ": " + scopeLimits.maxConcurrent() + " requests at once"));
+            Claim concurrency = scope.concurrencyClaim(now + SLOT_LIFETIME_MILLIS);
+            if (concurrency != null) {
+                claims.add(concurrency);
             }
             if (model != null) {
-                for (Budget budget : scopeLimits.budgets()) {
-                    String period = budget.period().id(instant);
-                    long end = budget.period().end(instant).toEpochMilli();
-                    List<Claim> budgetClaims = new ArrayList<>();
-                    if (budget.tokens() != null) {
-                        budgetClaims.add(new Claim(Claim.Kind.BUDGET, scope.key() + ":budget:tokens:" + period, budget.tokens(), tokens,
-                                end, scope.name() + ": " + budget.tokens() + " tokens per " + budget.period().name().toLowerCase()));
-                    }
-                    if (budget.cost() != null) {
-                        long limitMicros = Math.round(budget.cost() * 1_000_000);
-                        budgetClaims.add(new Claim(Claim.Kind.BUDGET, scope.key() + ":budget:cost:" + period, limitMicros, cost, end,
-                                scope.name() + ": $" + budget.cost() + " per " + budget.period().name().toLowerCase()));
-                    }
-                    for (Claim claim : budgetClaims) {
-                        claims.add(claim);
-                        budgetsByClaim.put(claim, budget);
-                        scopesByClaim.put(claim, scope);
-                    }
+                for (BudgetLimit budget : scope.budgets()) {
+                    BudgetPeriods.Window period = periods.at(budget.period(), now);
+                    seeds = addBudgetClaim(claims, seeds, budget.tokensClaim(period, tokens), scope, period);
+                    seeds = addBudgetClaim(claims, seeds, budget.costClaim(period, cost), scope, period);
                 }
             }
         }
@@ -201,7 +189,7 @@ public final class AdmissionControl {
         String reservationId = new UUID(random.nextLong(), random.nextLong()).toString();
         Verdict verdict;
         try {
-            seedBudgets(budgetsByClaim, scopesByClaim, instant);
+            seedBudgets(seeds);
             verdict = counters.reserve(reservationId, claims, now);
         } catch (CountersUnavailableException e) {
             if (config.failOpen()) {
@@ -215,21 +203,48 @@ public final class AdmissionControl {
         if (!verdict.admitted()) {
             throw refusal(claims.get(verdict.refusedClaim()), verdict.retryAfterMillis(), claims, keyRequests, keyTokens);
         }
-        return new Ticket(reservationId, caller, model, List.copyOf(claims), now, prompt, output,
-                headers(claims, verdict.remaining(), keyRequests, keyTokens));
+        // No copy: nothing changes the list after this, and the view keeps the ticket's claims read-only.
+        return new Ticket(reservationId, caller, model, Collections.unmodifiableList(claims), now, prompt, output,
+                headers(keyScope, verdict.remaining(), keyRequests, keyTokens));
+    }
+
+    /** A budget claim whose counter this replica may not have seeded yet in its period. */
+    private record BudgetSeed(Claim claim, ScopeLimits scope, BudgetPeriods.Window period) {}
+
+    /**
+     * Adds {@code claim} (if any) and returns the seeds still to do, with this claim among them
+     * unless its counter was seeded already: the seeded set only grows, so such a claim would be
+     * skipped by {@link #seedBudgets} anyway.
+     */
+    private List<BudgetSeed> addBudgetClaim(List<Claim> claims, List<BudgetSeed> seeds, Claim claim, ScopeLimits scope,
+            BudgetPeriods.Window period) {
+        if (claim == null) {
+            return seeds;
+        }
+        claims.add(claim);
+        if (seededBudgets.contains(claim.key())) {
+            return seeds;
+        }
+        List<BudgetSeed> pending = seeds == null ? new ArrayList<>() : seeds;
+        pending.add(new BudgetSeed(claim, scope, period));
+        return pending;
     }
 
     /**
      * A budget counter seen for the first time by this replica in its period starts from the
      * settled usage in the store (only if the shared counter does not exist yet).
      */
-    private void seedBudgets(Map<Claim, Budget> budgets, Map<Claim, ScopeLimits> scopes, Instant now) {
-        budgets.forEach((claim, budget) -> {
+    private void seedBudgets(List<BudgetSeed> seeds) {
+        if (seeds == null) {
+            return;
+        }
+        for (BudgetSeed seed : seeds) {
+            Claim claim = seed.claim();
             if (seededBudgets.contains(claim.key())) {
-                return;
+                continue;
             }
-            ScopeLimits scope = scopes.get(claim);
-            long[] totals = usage.totals(scope.usageColumn(), scope.usageValue(), scope.modelPattern(), budget.period().start(now).toString());
+            ScopeLimits scope = seed.scope();
+            long[] totals = usage.totals(scope.usageColumn(), scope.usageValue(), scope.modelPattern(), seed.period().start().toString());
             long counted = claim.key().contains(":cost:") ? totals[2] : switch (config.tokensCounted()) {
                 case TOTAL -> totals[0] + totals[1];
                 case PROMPT -> totals[0];
@@ -237,7 +252,7 @@ public final class AdmissionControl {
             };
             counters.seedBudget(claim.key(), counted, claim.expiresAtMillis());
             seededBudgets.add(claim.key());
-        });
+        }
     }
 
     private PalisadeException refusal(Claim claim, long retryAfterMillis, List<Claim> claims, int keyRequests, int keyTokens) {
@@ -272,14 +287,15 @@ public final class AdmissionControl {
         return new PalisadeException(code, what + " (" + claim.describe() + "); retry after " + seconds + "s", null, headers, claim.describe());
     }
 
-    private static Map<String, String> headers(List<Claim> claims, long[] remaining, int keyRequests, int keyTokens) {
+    /** The x-ratelimit-* headers of the key's own limits ({@code keyScope}, whose claims are at the given indexes). */
+    private static Map<String, String> headers(ScopeLimits keyScope, long[] remaining, int keyRequests, int keyTokens) {
         Map<String, String> headers = new LinkedHashMap<>();
         if (keyRequests >= 0) {
-            headers.put("x-ratelimit-limit-requests", Long.toString(claims.get(keyRequests).limit()));
+            headers.put("x-ratelimit-limit-requests", keyScope.requestsLimitHeader());
             headers.put("x-ratelimit-remaining-requests", Long.toString(remaining[keyRequests]));
         }
         if (keyTokens >= 0) {
-            headers.put("x-ratelimit-limit-tokens", Long.toString(claims.get(keyTokens).limit()));
+            headers.put("x-ratelimit-limit-tokens", keyScope.tokensLimitHeader());
             headers.put("x-ratelimit-remaining-tokens", Long.toString(remaining[keyTokens]));
         }
         return headers;
@@ -319,39 +335,36 @@ public final class AdmissionControl {
         return 0;
     }
 
+    /** The caller's scopes, each followed by those of its per-model limits that match {@code model}. */
     private List<ScopeLimits> scopes(Caller caller, String model) {
-        Limits key = limits.of(LimitsStore.Scope.KEY, caller.key().id())
-                .orDefaults(config.defaultRequestsPerMinute(), config.defaultTokensPerMinute(), config.defaultMaxConcurrent());
-        if (caller.key().requestsPerMinute() != null) {
-            key = key.withRequestsPerMinute(caller.key().requestsPerMinute());
+        List<ScopeLimits> scopes = callerScopes.of(caller);
+        if (model == null || !hasModelScopes(scopes)) {
+            return scopes;
         }
-        List<ScopeLimits> scopes = new ArrayList<>();
-        addScope(scopes, new ScopeLimits("key " + caller.key().id(), "key:" + caller.key().id(), "key_id", caller.key().id(), null, key), model);
-        addScope(scopes, new ScopeLimits("user " + caller.user().email(), "user:" + caller.user().id(), "user_id", caller.user().id(), null,
-                limits.of(LimitsStore.Scope.USER, caller.user().id())), model);
-        if (caller.team() != null) {
-            addScope(scopes, new ScopeLimits("team " + caller.team().name(), "team:" + caller.team().id(), "team", caller.team().name(), null,
-                    limits.of(LimitsStore.Scope.TEAM, caller.team().id())), model);
+        List<ScopeLimits> applying = new ArrayList<>();
+        for (ScopeLimits scope : scopes) {
+            applying.add(scope);
+            for (ScopeLimits modelScope : scope.modelScopes()) {
+                if (pattern(modelScope.modelPattern()).allows(model)) {
+                    applying.add(modelScope);
+                }
+            }
         }
-        return scopes;
+        return applying;
+    }
+
+    private static boolean hasModelScopes(List<ScopeLimits> scopes) {
+        for (ScopeLimits scope : scopes) {
+            if (!scope.modelScopes().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Model patterns compiled once, not per request. */
     private ModelGrants pattern(String pattern) {
         return patterns.computeIfAbsent(pattern, p -> ModelGrants.of(List.of(p)));
-    }
-
-    private void addScope(List<ScopeLimits> scopes, ScopeLimits scope, String model) {
-        scopes.add(scope);
-        if (model == null) {
-            return;
-        }
-        scope.limits().models().forEach((pattern, modelLimits) -> {
-            if (pattern(pattern).allows(model)) {
-                scopes.add(new ScopeLimits(scope.name() + " for " + pattern, scope.key() + ":model:" + pattern, scope.usageColumn(),
-                        scope.usageValue(), pattern, modelLimits));
-            }
-        });
     }
 
     private long costMicros(String model, long promptTokens, long outputTokens) {
@@ -383,12 +396,5 @@ public final class AdmissionControl {
 
     private static boolean positive(Integer value) {
         return value != null && value > 0;
-    }
-
-    /** One scope's limits with the names its counters and usage rows go by. */
-    private record ScopeLimits(String name, String key, String usageColumn, String usageValue, String modelPattern, Limits limits) {
-        boolean isKey() {
-            return key.startsWith("key:") && modelPattern == null;
-        }
     }
 }

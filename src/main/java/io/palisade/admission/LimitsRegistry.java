@@ -11,7 +11,7 @@ import java.util.Map;
 public final class LimitsRegistry {
     private final LimitsStore store;
     private final LimitsCodec codec;
-    private volatile Map<String, Limits> byScope = Map.of();
+    private volatile Snapshot snapshot = new Snapshot(Map.of());
 
     public LimitsRegistry(LimitsStore store, LimitsCodec codec) {
         this.store = store;
@@ -19,19 +19,41 @@ public final class LimitsRegistry {
     }
 
     public synchronized void reload() {
-        Map<String, Limits> snapshot = new HashMap<>();
+        Map<String, Limits> byScope = new HashMap<>();
         for (LimitsStore.Scope scope : LimitsStore.Scope.values()) {
-            store.all(scope).forEach((id, json) -> snapshot.put(key(scope, id), codec.parseStored(json)));
+            store.all(scope).forEach((id, json) -> byScope.put(key(scope, id), codec.parseStored(json)));
         }
-        byScope = Map.copyOf(snapshot);
+        snapshot = new Snapshot(Map.copyOf(byScope));
     }
 
     /** The limits set on one scope, {@link Limits#NONE} when none. */
     public Limits of(LimitsStore.Scope scope, String id) {
-        return id == null ? Limits.NONE : byScope.getOrDefault(key(scope, id), Limits.NONE);
+        return snapshot.of(scope, id);
+    }
+
+    /**
+     * The limits as last loaded. Every reload makes a new snapshot, so what admission derives from
+     * one is current exactly while it is still the one returned here.
+     */
+    Snapshot snapshot() {
+        return snapshot;
     }
 
     private static String key(LimitsStore.Scope scope, String id) {
         return scope.name() + ":" + id;
+    }
+
+    /** The limits of every scope as of one reload. Immutable. */
+    static final class Snapshot {
+        private final Map<String, Limits> byScope;
+
+        private Snapshot(Map<String, Limits> byScope) {
+            this.byScope = byScope;
+        }
+
+        /** The limits set on one scope, {@link Limits#NONE} when none. */
+        Limits of(LimitsStore.Scope scope, String id) {
+            return id == null ? Limits.NONE : byScope.getOrDefault(key(scope, id), Limits.NONE);
+        }
     }
 }

@@ -1,0 +1,66 @@
+package io.palisade.admission;
+
+import io.palisade.auth.Caller;
+import io.palisade.config.LimitsConfig;
+import io.palisade.store.LimitsStore;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The scopes whose limits apply to a caller (its key, its user, its team), built once per key and
+ * reused while current, so that a request neither merges the key's limits with the defaults nor
+ * builds claim keys and descriptions. The key registry and the limits registry both make new
+ * objects on every reload, and a scope depends only on the caller, its limits and the (fixed)
+ * configuration: an entry is current exactly while the caller and the limits snapshot it was built
+ * from are the very objects in use, and is rebuilt otherwise.
+ *
+ * <p>Thread-safe: entries are immutable and held in a {@link ConcurrentHashMap}; requests that find
+ * an entry stale at once build equal entries and the last one stays.
+ */
+final class CallerScopes {
+    /** Deleted and rotated keys leave entries behind; past this many, all are dropped and rebuilt on use. */
+    private static final int MAX_ENTRIES = 100_000;
+
+    private final LimitsRegistry limits;
+    private final LimitsConfig config;
+    private final Map<String, Entry> byKeyId = new ConcurrentHashMap<>();
+
+    private record Entry(Caller caller, LimitsRegistry.Snapshot snapshot, List<ScopeLimits> scopes) {}
+
+    CallerScopes(LimitsRegistry limits, LimitsConfig config) {
+        this.limits = limits;
+        this.config = config;
+    }
+
+    /** The key's, the user's and (when there is one) the team's scope, in that order. Immutable. */
+    List<ScopeLimits> of(Caller caller) {
+        LimitsRegistry.Snapshot snapshot = limits.snapshot();
+        Entry entry = byKeyId.get(caller.key().id());
+        if (entry != null && entry.caller() == caller && entry.snapshot() == snapshot) {
+            return entry.scopes();
+        }
+        List<ScopeLimits> scopes = build(caller, snapshot);
+        if (byKeyId.size() >= MAX_ENTRIES) {
+            byKeyId.clear();
+        }
+        byKeyId.put(caller.key().id(), new Entry(caller, snapshot, scopes));
+        return scopes;
+    }
+
+    private List<ScopeLimits> build(Caller caller, LimitsRegistry.Snapshot snapshot) {
+        Limits key = snapshot.of(LimitsStore.Scope.KEY, caller.key().id())
+                .orDefaults(config.defaultRequestsPerMinute(), config.defaultTokensPerMinute(), config.defaultMaxConcurrent());
+        if (caller.key().requestsPerMinute() != null) {
+            key = key.withRequestsPerMinute(caller.key().requestsPerMinute());
+        }
+        ScopeLimits keyScope = new ScopeLimits("key " + caller.key().id(), "key:" + caller.key().id(), "key_id", caller.key().id(), null, key);
+        ScopeLimits userScope = new ScopeLimits("user " + caller.user().email(), "user:" + caller.user().id(), "user_id", caller.user().id(),
+                null, snapshot.of(LimitsStore.Scope.USER, caller.user().id()));
+        if (caller.team() == null) {
+            return List.of(keyScope, userScope);
+        }
+        return List.of(keyScope, userScope, new ScopeLimits("team " + caller.team().name(), "team:" + caller.team().id(), "team",
+                caller.team().name(), null, snapshot.of(LimitsStore.Scope.TEAM, caller.team().id())));
+    }
+}
