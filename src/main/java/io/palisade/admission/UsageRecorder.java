@@ -17,10 +17,11 @@ import org.slf4j.LoggerFactory;
 public final class UsageRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UsageRecorder.class);
     /**
-     * How long rows gather before they are written. Every write is a
-     * transaction with an fsync that holds the store's single write turn, which the audit's group
-     * commit (on the request path) then waits for; a few large batches a second instead of one per
-     * request keep that wait rare. Within the "fraction of a second" a crash may lose.
+     * How long rows gather before they are written. Every write takes the store's single write
+     * turn, which the audit's group commit (on the request path) then waits for, and opens a
+     * connection; a few batches a second instead of one per request keep that wait rare (the store
+     * writes a batch in short transactions, see {@link UsageStore#insert}). Within the "fraction of
+     * a second" a crash may lose.
      */
     private static final long GATHER_MILLIS = 200;
 

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class UsageStore {
     /** Columns a report may group by; "day" is the UTC date. */
     public static final Set<String> GROUPS = Set.of("user", "team", "key", "model", "day");
 
-    private static final int CHUNK = 512;
+    private static final int CHUNK = 256;
 
     private final Database database;
 
@@ -33,24 +34,44 @@ public final class UsageStore {
     public record UsageRow(Map<String, String> group, long requests, long promptTokens, long completionTokens, long costMicros,
             long refusals) {}
 
+    /**
+     * Stores the rows on one connection, {@value #CHUNK} per transaction, handing the store's write
+     * turn back between transactions: the audit's group commit, which callers wait for, then waits
+     * behind one chunk, never behind a whole batch. Usage commits do not wait for the disk (SQLite
+     * {@code synchronous=NORMAL} on this connection, PostgreSQL {@code synchronous_commit} off for
+     * the transaction): usage may lose the last fraction of a second in a crash anyway
+     * (docs/admission.md), and on SQLite the next audit commit's fsync of the shared write-ahead log
+     * makes these rows durable too. Thrown on failure with how many rows were stored before it.
+     */
     public void insert(List<UsageEvent> events) {
+        int stored = 0;
         try (Connection connection = database.connect()) {
-            database.writing(() -> insert(connection, events));
+            if (database.dialect() == Dialect.SQLITE) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("PRAGMA synchronous = NORMAL");
+                }
+            }
+            while (stored < events.size()) {
+                List<UsageEvent> chunk = events.subList(stored, Math.min(events.size(), stored + CHUNK));
+                database.writing(() -> insert(connection, chunk, database.dialect()));
+                stored += chunk.size();
+            }
         } catch (SQLException e) {
-            throw new StoreException("cannot record usage: " + e.getMessage(), e);
+            throw new StoreException("cannot record usage (" + stored + " of " + events.size() + " rows stored): " + e.getMessage(), e);
         }
     }
 
-    /**
-     * One write transaction of the whole batch, sent to the driver in chunks so a long backlog
-     * does not hold every bound row at once; the caller holds the store's write turn.
-     */
-    private static Void insert(Connection connection, List<UsageEvent> events) throws SQLException {
+    /** One write transaction; the caller holds the store's write turn. */
+    private static Void insert(Connection connection, List<UsageEvent> events, Dialect dialect) throws SQLException {
         connection.setAutoCommit(false);
         try (PreparedStatement statement = connection.prepareStatement(
                 "INSERT INTO usage_events (at, day, request_id, user_id, user_email, team, key_id, model, prompt_tokens,"
                         + " completion_tokens, cost_micros, refused, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            int bound = 0;
+            if (dialect == Dialect.POSTGRESQL) {
+                try (Statement relax = connection.createStatement()) {
+                    relax.execute("SET LOCAL synchronous_commit TO OFF");
+                }
+            }
             for (UsageEvent event : events) {
                 statement.setString(1, event.at());
                 statement.setString(2, event.day());
@@ -66,10 +87,6 @@ public final class UsageStore {
                 statement.setInt(12, event.refused() ? 1 : 0);
                 statement.setString(13, event.reason());
                 statement.addBatch();
-                if (++bound == CHUNK) {
-                    statement.executeBatch();
-                    bound = 0;
-                }
             }
             statement.executeBatch();
             connection.commit();

@@ -71,6 +71,26 @@ abstract class StoreContract {
         assertThat(states.all()).extracting(CanaryStateStore.Row::model).containsExactly("Qwen/Qwen3");
     }
 
+    /** A batch larger than one usage transaction is stored whole, and the connection is usable afterwards. */
+    @Test
+    void aUsageBatchSpanningSeveralTransactionsIsStoredWhole() {
+        UsageStore usage = new UsageStore(database);
+        List<UsageStore.UsageEvent> batch = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            batch.add(new UsageStore.UsageEvent(T0.toString(), "2026-11-23", "req-" + i, "u1", "a@example.com", "ml", "k1", "chat",
+                    10, 5, 2, false, null));
+        }
+        usage.insert(batch);
+        usage.insert(batch.subList(0, 1));
+        assertThat(usage.report(List.of("team"), null, null))
+                .singleElement()
+                .satisfies(row -> {
+                    assertThat(row.requests()).isEqualTo(601);
+                    assertThat(row.promptTokens()).isEqualTo(6_010);
+                    assertThat(row.costMicros()).isEqualTo(1_202);
+                });
+    }
+
     @Test
     void theStoreHasTheDialectItsUrlNames() {
         assertThat(database.dialect()).isEqualTo(dialect());
