@@ -1,5 +1,7 @@
 package io.palisade.admission;
 
+import java.util.Locale;
+
 /**
  * One budget of a scope, with its limit descriptions built once and its claim keys (which name the
  * period, e.g. "user:u1:budget:tokens:day:2026-11-23") kept for the period last asked for, so a
@@ -21,7 +23,7 @@ final class BudgetLimit {
     /** {@code scopeName} and {@code scopeKey} as in {@link ScopeLimits}. */
     BudgetLimit(Budget budget, String scopeName, String scopeKey) {
         this.budget = budget;
-        String per = " per " + budget.period().name().toLowerCase();
+        String per = " per " + budget.period().name().toLowerCase(Locale.ROOT);
         this.tokensPrefix = budget.tokens() == null ? null : scopeKey + ":budget:tokens:";
         this.tokensDescription = budget.tokens() == null ? null : scopeName + ": " + budget.tokens() + " tokens" + per;
         this.costPrefix = budget.cost() == null ? null : scopeKey + ":budget:cost:";

@@ -40,9 +40,9 @@ public final class UsageRecorder implements AutoCloseable {
     }
 
     /**
-     * Writes everything queued so far (the writer thread every GATHER_MILLIS, tests, shutdown), in
-     * one transaction. Only what was queued when it began: rows arriving meanwhile wait for the
-     * next call. Draining until the queue is empty never returned under steady load and turned
+     * Writes everything queued so far (the writer thread every GATHER_MILLIS, tests, shutdown), as
+     * one {@link UsageStore#insert}. Only what was queued when it began: rows arriving meanwhile
+     * wait for the next call. Draining until the queue is empty never returned under steady load and turned
      * the gathering into one small transaction after another, each with its fsync and a new
      * connection, which is what GATHER_MILLIS exists to prevent.
      */
