@@ -19,9 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PinDriftIntegrationTest {
     @Test
     void aDriftedDeploymentIsMarkedAuditedCountedAndTakenOutOfTraffic(@TempDir Path dir) throws Exception {
-        Simulator probe = new Simulator(RoutingFixture.simulator().withPort(0)).start();
-        String digest = digestOf(probe, RoutingFixture.MODEL);
-        probe.close();
+        String digest = servedDigest();
         String models = """
                 models:
                   - name: chat
@@ -58,9 +56,7 @@ class PinDriftIntegrationTest {
 
     @Test
     void onlyAMatchOrARemovedPinClearsDriftAnUnreachableBackendDoesNot(@TempDir Path dir) throws Exception {
-        Simulator probe = new Simulator(RoutingFixture.simulator().withPort(0)).start();
-        String digest = digestOf(probe, RoutingFixture.MODEL);
-        probe.close();
+        String digest = servedDigest();
         String pinned = """
                 models:
                   - name: chat
@@ -123,14 +119,17 @@ class PinDriftIntegrationTest {
         return fixture.admin("POST", "/admin/models/verify", null).path("data");
     }
 
-    private static String digestOf(Simulator simulator, String model) throws Exception {
-        HttpResponse<String> tags = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/api/tags"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        for (JsonNode entry : TestGateway.json(tags.body()).path("models")) {
-            if (entry.path("name").asText().equals(model)) {
-                return entry.path("digest").asText();
+    /** The digest the fixture's simulators serve for {@link RoutingFixture#MODEL}, read from a throw-away one. */
+    private static String servedDigest() throws Exception {
+        try (Simulator probe = new Simulator(RoutingFixture.simulator().withPort(0)).start()) {
+            HttpResponse<String> tags = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(probe.baseUrl() + "/api/tags"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            for (JsonNode entry : TestGateway.json(tags.body()).path("models")) {
+                if (entry.path("name").asText().equals(RoutingFixture.MODEL)) {
+                    return entry.path("digest").asText();
+                }
             }
+            throw new AssertionError("no " + RoutingFixture.MODEL);
         }
-        throw new AssertionError("no " + model);
     }
 }

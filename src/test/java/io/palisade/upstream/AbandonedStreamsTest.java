@@ -66,10 +66,10 @@ class AbandonedStreamsTest {
         Backend openAi = backend(BackendKind.OPENAI, backend.url());
 
         for (int i = 0; i < 3; i++) {
-            List<String> events = new ArrayList<>();
-            StreamOutcome outcome = openAi.stream(call(), sink(events));
+            RecordingSink sink = new RecordingSink();
+            StreamOutcome outcome = openAi.stream(call(), sink);
             assertThat(outcome.error()).isNull();
-            assertThat(events).hasSize(1);
+            assertThat(sink.events()).hasSize(1);
         }
         assertThat(backend.connections()).isEqualTo(1);
     }
@@ -113,19 +113,5 @@ class AbandonedStreamsTest {
         ObjectNode body = fixture.json.createObjectNode().put("stream", true);
         body.putArray("messages").addObject().put("role", "user").put("content", "hi");
         return new UpstreamCall(Operation.CHAT, body, "m", "m", "req-abandon", null);
-    }
-
-    private static EventSink sink(List<String> events) {
-        return new EventSink() {
-            @Override
-            public void event(String data) {
-                events.add(data);
-            }
-
-            @Override
-            public boolean started() {
-                return !events.isEmpty();
-            }
-        };
     }
 }

@@ -34,7 +34,6 @@ class UpstreamStreamingTest {
     private final UpstreamFixture fixture = new UpstreamFixture();
     private FakeBackend backend;
 
-
     @Test
     void aStreamedEventReachesTheReaderBeforeTheBackendSendsTheNext() throws Exception {
         CountDownLatch firstEventRead = new CountDownLatch(1);
@@ -138,20 +137,10 @@ class UpstreamStreamingTest {
                                 }
                             } else {
                                 body.put("stream", true);
-                                List<String> events = new ArrayList<>();
-                                StreamOutcome outcome = openAi.stream(call, new EventSink() {
-                                    @Override
-                                    public void event(String data) {
-                                        events.add(data);
-                                    }
-
-                                    @Override
-                                    public boolean started() {
-                                        return !events.isEmpty();
-                                    }
-                                });
-                                if (outcome.error() != null || events.isEmpty() || !outcome.usage().known()) {
-                                    return "stream " + outcome + " with " + events.size() + " events";
+                                RecordingSink sink = new RecordingSink();
+                                StreamOutcome outcome = openAi.stream(call, sink);
+                                if (outcome.error() != null || sink.events().isEmpty() || !outcome.usage().known()) {
+                                    return "stream " + outcome + " with " + sink.events().size() + " events";
                                 }
                             }
                         }

@@ -39,7 +39,6 @@ class UpstreamTimeoutsTest {
     private final UpstreamFixture fixture = new UpstreamFixture();
     private FakeBackend backend;
 
-
     @Test
     void aBackendThatDoesNotStartAnsweringHitsTheFirstByteTimeout() throws Exception {
         backend = fixture.backend((connection, index) -> {
