@@ -1,7 +1,7 @@
 package io.palisade.audit;
 
+import io.palisade.store.AuditAppender;
 import io.palisade.store.AuditStore;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * queued and has the store chain and commit it in a single transaction. Under load many requests
  * share one fsync; idle, a record commits alone with no added delay.
  *
- * <p>The writer remembers nothing about the chain: {@link AuditStore#appendChained} reads the tail
+ * <p>The writer remembers nothing about the chain: {@link AuditAppender#append} reads the tail
  * under the chain lock in the same transaction that inserts, so writers in several replicas (or
  * processes) can share one chain. Thread-safe. A failed commit fails every future of that batch
  * (callers then fail closed); the next batch links to whatever is really stored, over a fresh
@@ -43,8 +43,8 @@ public final class AuditWriter implements AutoCloseable {
     private final Thread thread;
     private final CommitObserver observer;
     /** Used only by the writer thread (which closes it when it stops); null after a failure until the next batch. */
-    private Connection connection;
-    private long connectionUsedAt = System.nanoTime();
+    private AuditAppender appender;
+    private long appenderUsedAt = System.nanoTime();
     private volatile boolean closed;
     private volatile boolean lastCommitFailed;
 
@@ -72,7 +72,7 @@ public final class AuditWriter implements AutoCloseable {
         this.maxBatch = maxBatch;
         this.observer = observer;
         // Connecting here, not on the writer thread, makes an unreachable store fail the start.
-        this.connection = store.writerConnection();
+        this.appender = store.appender();
         this.thread = Thread.ofPlatform().name("palisade-audit-writer").daemon(true).unstarted(this::run);
         this.thread.start();
     }
@@ -139,7 +139,7 @@ public final class AuditWriter implements AutoCloseable {
             }
             batch.clear();
         }
-        closeConnection();
+        closeAppender();
     }
 
     /**
@@ -179,7 +179,7 @@ public final class AuditWriter implements AutoCloseable {
         }
         long start = System.nanoTime();
         try {
-            List<AuditEvent> chained = store.appendChained(connection(), unchained);
+            List<AuditEvent> chained = appender().append(unchained);
             lastCommitFailed = false;
             observer.committed(batch.size(), System.nanoTime() - start);
             for (int i = 0; i < batch.size(); i++) {
@@ -192,34 +192,29 @@ public final class AuditWriter implements AutoCloseable {
             for (Pending pending : batch) {
                 pending.future().completeExceptionally(e);
             }
-            closeConnection();
+            closeAppender();
         }
     }
 
     /** The writer's connection, replaced if it was dropped while idle (a dropped one would fail a batch, refusing requests). */
-    private Connection connection() throws SQLException {
+    private AuditAppender appender() {
         long now = System.nanoTime();
-        if (connection != null && now - connectionUsedAt > IDLE_CHECK_NANOS && !connection.isValid(5)) {
+        if (appender != null && now - appenderUsedAt > IDLE_CHECK_NANOS && !appender.isValid(5)) {
             LOG.warn("the audit connection was lost while idle; reconnecting");
-            closeConnection();
+            closeAppender();
         }
-        if (connection == null) {
-            connection = store.writerConnection();
+        if (appender == null) {
+            appender = store.appender();
         }
-        connectionUsedAt = now;
-        return connection;
+        appenderUsedAt = now;
+        return appender;
     }
 
-    private void closeConnection() {
-        if (connection == null) {
-            return;
+    private void closeAppender() {
+        if (appender != null) {
+            appender.close();
+            appender = null;
         }
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            LOG.warn("closing the audit connection failed: {}", e.getMessage());
-        }
-        connection = null;
     }
 
     private record Pending(AuditEvent event, CompletableFuture<AuditEvent> future) {}

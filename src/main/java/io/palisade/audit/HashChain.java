@@ -1,23 +1,37 @@
 package io.palisade.audit;
 
+import io.palisade.auth.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** The chain's hash function, in one place so writer and verifier cannot disagree. */
+/**
+ * The chain's hash function, in one place so writer and verifier cannot disagree. A row's hash is
+ * the SHA-256 of its fields' UTF-8 text joined by newlines, in the order below; rows already
+ * stored depend on exactly these bytes (HashChainTest pins them).
+ */
 public final class HashChain {
     public static final String GENESIS = "0".repeat(64);
+    private static final byte NEWLINE = '\n';
 
     private HashChain() {}
 
     public static String hashOf(AuditEvent event) {
-        String content = event.prevHash() + "\n" + event.seq() + "\n" + event.requestId() + "\n" + event.kind() + "\n"
-                + event.at() + "\n" + (event.userId() == null ? "" : event.userId()) + "\n" + event.body();
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-        }
+        // Field by field into the digest: the same bytes as hashing the joined text, without
+        // building it (the body is most of a row).
+        MessageDigest digest = Sha256.digest();
+        field(digest, event.prevHash());
+        field(digest, Long.toString(event.seq()));
+        field(digest, event.requestId());
+        field(digest, event.kind());
+        field(digest, event.at());
+        field(digest, event.userId() == null ? "" : event.userId());
+        digest.update(String.valueOf(event.body()).getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static void field(MessageDigest digest, String value) {
+        digest.update(String.valueOf(value).getBytes(StandardCharsets.UTF_8));
+        digest.update(NEWLINE);
     }
 }

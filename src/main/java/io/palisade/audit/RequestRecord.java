@@ -1,10 +1,10 @@
 package io.palisade.audit;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.palisade.auth.Caller;
 import io.palisade.tracing.TraceContext;
 import io.palisade.upstream.TokenUsage;
+import java.io.IOException;
 import java.time.Instant;
 
 /**
@@ -208,74 +208,72 @@ public final class RequestRecord {
     }
 
 
-    /** The part known before the backend is called. */
-    ObjectNode startedBody(String decision) {
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.put("received_at", receivedAt.toString());
-        body.put("client", clientAddress);
-        body.put("method", method);
-        body.put("route", route);
+    /** The part known before the backend is called: fields of the row's body object. */
+    void writeStarted(JsonGenerator body, String decision) throws IOException {
+        body.writeStringField("received_at", receivedAt.toString());
+        body.writeStringField("client", clientAddress);
+        body.writeStringField("method", method);
+        body.writeStringField("route", route);
         if (caller != null) {
-            body.put("user_id", caller.user().id());
-            body.put("user", caller.user().email());
-            body.put("team", caller.teamName());
-            body.put("key_id", caller.key().id());
-            body.put("key_label", caller.key().label());
+            body.writeStringField("user_id", caller.user().id());
+            body.writeStringField("user", caller.user().email());
+            body.writeStringField("team", caller.teamName());
+            body.writeStringField("key_id", caller.key().id());
+            body.writeStringField("key_label", caller.key().label());
         } else {
-            body.put("caller", "unidentified");
-            body.put("presented_key_fingerprint", presentedFingerprint);
+            body.writeStringField("caller", "unidentified");
+            body.writeStringField("presented_key_fingerprint", presentedFingerprint);
         }
-        body.put("model", requestedModel);
-        body.put("stream", stream);
-        body.put("decision", decision);
-        return body;
+        body.writeStringField("model", requestedModel);
+        body.writeBooleanField("stream", stream);
+        body.writeStringField("decision", decision);
     }
 
-    /** The part known when the answer has ended (or failed). */
-    ObjectNode completedBody(int status, String reason, long endNanos) {
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.put("status", status);
+    /** The part known when the answer has ended (or failed): fields of the row's body object. */
+    void writeCompleted(JsonGenerator body, int status, String reason, long endNanos) throws IOException {
+        body.writeNumberField("status", status);
         if (reason != null) {
-            body.put("reason", reason);
+            body.writeStringField("reason", reason);
         }
-        body.put("latency_ms", (endNanos - startNanos) / 1_000_000.0);
+        body.writeNumberField("latency_ms", (endNanos - startNanos) / 1_000_000.0);
         if (deployment != null) {
-            body.put("backend", backend);
-            body.put("upstream_model", upstreamModel);
-            body.put("deployment", deployment);
+            body.writeStringField("backend", backend);
+            body.writeStringField("upstream_model", upstreamModel);
+            body.writeStringField("deployment", deployment);
             if (!servedModel.equals(requestedModel)) {
-                body.put("served_model", servedModel);
+                body.writeStringField("served_model", servedModel);
             }
         }
         if (!attempts.isEmpty()) {
-            com.fasterxml.jackson.databind.node.ArrayNode list = body.putArray("attempts");
+            body.writeArrayFieldStart("attempts");
             for (AttemptRecord attempt : attempts) {
-                ObjectNode node = list.addObject();
-                node.put("model", attempt.model());
-                node.put("deployment", attempt.deployment());
-                node.put("backend", attempt.backend());
-                node.put("outcome", attempt.outcome());
-                node.put("ms", attempt.millis());
+                body.writeStartObject();
+                body.writeStringField("model", attempt.model());
+                body.writeStringField("deployment", attempt.deployment());
+                body.writeStringField("backend", attempt.backend());
+                body.writeStringField("outcome", attempt.outcome());
+                body.writeNumberField("ms", attempt.millis());
+                body.writeEndObject();
             }
+            body.writeEndArray();
         }
         if (firstByteNanos >= 0) {
-            body.put("ttft_ms", (firstByteNanos - startNanos) / 1_000_000.0);
+            body.writeNumberField("ttft_ms", (firstByteNanos - startNanos) / 1_000_000.0);
         }
         if (usage.promptTokens() >= 0) {
-            body.put("prompt_tokens", usage.promptTokens());
+            body.writeNumberField("prompt_tokens", usage.promptTokens());
         }
         if (usage.completionTokens() >= 0) {
-            body.put("completion_tokens", usage.completionTokens());
+            body.writeNumberField("completion_tokens", usage.completionTokens());
         }
         if (upstreamError != null) {
-            body.put("upstream_error", upstreamError);
+            body.writeStringField("upstream_error", upstreamError);
         }
         if (prompt != null) {
-            body.put("prompt", prompt);
+            body.writeStringField("prompt", prompt);
         }
         if (response != null) {
-            body.put("response", response);
+            body.writeStringField("response", response);
         }
-        return body;
     }
 }

@@ -55,8 +55,9 @@ public final class KeyRegistry {
         if (token == null) {
             return new Authentication(null, ErrorCode.MISSING_API_KEY, null);
         }
-        String fingerprint = KeyTokens.fingerprint(token);
-        Caller caller = bySecretHash.get(KeyTokens.hash(token));
+        String hash = KeyTokens.hash(token);
+        String fingerprint = KeyTokens.fingerprintOfHash(hash);
+        Caller caller = bySecretHash.get(hash);
         if (caller == null) {
             return new Authentication(null, ErrorCode.INVALID_API_KEY, fingerprint);
         }

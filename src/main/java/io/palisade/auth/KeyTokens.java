@@ -1,8 +1,5 @@
 package io.palisade.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -41,20 +38,17 @@ public final class KeyTokens {
     }
 
     public static String hash(String token) {
-        return HexFormat.of().formatHex(sha256(token));
+        return HexFormat.of().formatHex(Sha256.of(token));
     }
 
     /** A non-secret fingerprint of whatever a caller presented: enough to correlate, useless to replay. */
     public static String fingerprint(String presented) {
-        return "sha256:" + HexFormat.of().formatHex(sha256(presented)).substring(0, 16);
+        return fingerprintOfHash(hash(presented));
     }
 
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-        }
+    /** {@link #fingerprint} of a token whose {@link #hash} is already known, without hashing it again. */
+    public static String fingerprintOfHash(String hash) {
+        return "sha256:" + hash.substring(0, 16);
     }
 
     private String randomBase32(int length) {

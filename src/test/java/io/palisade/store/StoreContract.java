@@ -211,18 +211,18 @@ abstract class StoreContract {
 
     @Test
     void appendsChainOntoTheStoredTailAndReadBackInOrder() throws SQLException {
-        try (Connection connection = audit.writerConnection()) {
-            assertThat(audit.last(connection)).isNull();
-            List<AuditEvent> first = audit.appendChained(connection,
+        try (AuditAppender appender = audit.appender(); Connection reader = database.connect()) {
+            assertThat(audit.last(reader)).isNull();
+            List<AuditEvent> first = appender.append(
                     List.of(event("r1", "usr_1", T0), event("r2", "usr_2", T0.plusSeconds(10))));
             assertThat(first).extracting(AuditEvent::seq).containsExactly(1L, 2L);
             assertThat(first.get(0).prevHash()).isEqualTo(HashChain.GENESIS);
             assertThat(first.get(1).prevHash()).isEqualTo(first.get(0).hash());
 
-            List<AuditEvent> second = audit.appendChained(connection, List.of(event("r3", "usr_1", T0.plusSeconds(20))));
+            List<AuditEvent> second = appender.append(List.of(event("r3", "usr_1", T0.plusSeconds(20))));
             assertThat(second.get(0).seq()).isEqualTo(3);
             assertThat(second.get(0).prevHash()).isEqualTo(first.get(1).hash());
-            assertThat(audit.last(connection)).isEqualTo(second.get(0));
+            assertThat(audit.last(reader)).isEqualTo(second.get(0));
         }
 
         List<AuditEvent> all = new ArrayList<>();
@@ -243,14 +243,28 @@ abstract class StoreContract {
     }
 
     @Test
+    void appendersTakingTurnsEachLinkToWhatTheOtherCommitted() throws SQLException {
+        try (AuditAppender one = audit.appender(); AuditAppender two = audit.appender()) {
+            one.append(List.of(event("r1", "usr_1", T0)));
+            two.append(List.of(event("r2", "usr_1", T0), event("r3", "usr_2", T0)));
+            List<AuditEvent> last = one.append(List.of(event("r4", "usr_1", T0)));
+            assertThat(last.get(0).seq()).isEqualTo(4);
+        }
+        List<AuditEvent> all = new ArrayList<>();
+        audit.scan(all::add);
+        assertThat(all).extracting(AuditEvent::requestId).containsExactly("r1", "r2", "r3", "r4");
+        assertThat(new AuditVerifier(audit).verify().intact()).isTrue();
+    }
+
+    @Test
     void aFailedAppendStoresNothingAndTheConnectionStaysUsable() throws SQLException {
-        try (Connection connection = audit.writerConnection()) {
-            audit.appendChained(connection, List.of(event("r1", "usr_1", T0)));
+        try (AuditAppender appender = audit.appender()) {
+            appender.append(List.of(event("r1", "usr_1", T0)));
             AuditEvent broken = new AuditEvent(0, null, AuditEvent.STARTED, T0.toString(), null, "{}", "", "");
-            assertThatThrownBy(() -> audit.appendChained(connection, List.of(event("r2", "usr_1", T0), broken)))
+            assertThatThrownBy(() -> appender.append(List.of(event("r2", "usr_1", T0), broken)))
                     .isInstanceOf(SQLException.class);
 
-            List<AuditEvent> after = audit.appendChained(connection, List.of(event("r3", "usr_1", T0)));
+            List<AuditEvent> after = appender.append(List.of(event("r3", "usr_1", T0)));
             assertThat(after.get(0).seq()).isEqualTo(2);
         }
         List<AuditEvent> all = new ArrayList<>();
@@ -261,13 +275,13 @@ abstract class StoreContract {
 
     @Test
     void aLongChainStreamsInOrder() throws SQLException {
-        try (Connection connection = audit.writerConnection()) {
+        try (AuditAppender appender = audit.appender()) {
             for (int batch = 0; batch < 5; batch++) {
                 List<AuditEvent> events = new ArrayList<>();
                 for (int i = 0; i < 300; i++) {
                     events.add(event("r" + batch + "-" + i, "usr_1", T0));
                 }
-                audit.appendChained(connection, events);
+                appender.append(events);
             }
         }
         AuditVerifier.Result verified = new AuditVerifier(audit).verify();

@@ -1,0 +1,93 @@
+package io.palisade.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.palisade.server.ErrorCode;
+import io.palisade.server.PalisadeException;
+import io.palisade.store.AuditStore;
+import io.palisade.store.Database;
+import io.palisade.upstream.TokenUsage;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The bodies of a request's rows, as stored. */
+class AuditTrailTest {
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+    private final ObjectMapper json = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDenialCarriesWhatWasKnownAtTheDoorAndWhyItWasRefused() throws Exception {
+        RequestRecord record = new RequestRecord("req_1", T0, System.nanoTime(), "10.0.0.7", "POST", "/v1/chat/completions");
+        record.identify(null, "sha256:0123456789abcdef");
+        record.requestedModel("qwen \"large\"");
+
+        JsonNode body = onlyRow(trail -> trail.denied(record, new PalisadeException(ErrorCode.RATE_LIMITED,
+                "too many requests", null, Map.of(), "key requests_per_minute 10")));
+
+        assertThat(fieldNames(body)).containsExactly("received_at", "client", "method", "route", "caller",
+                "presented_key_fingerprint", "model", "stream", "decision", "status", "reason", "latency_ms", "message", "limit");
+        assertThat(body.path("caller").asText()).isEqualTo("unidentified");
+        assertThat(body.path("model").asText()).isEqualTo("qwen \"large\"");
+        assertThat(body.path("stream").isBoolean()).isTrue();
+        assertThat(body.path("decision").asText()).isEqualTo("denied");
+        assertThat(body.path("status").asInt()).isEqualTo(429);
+        assertThat(body.path("reason").asText()).isEqualTo("rate_limited");
+        assertThat(body.path("latency_ms").isDouble()).isTrue();
+        assertThat(body.path("limit").asText()).isEqualTo("key requests_per_minute 10");
+    }
+
+    @Test
+    void aCompletionCarriesTheOutcomeTheAttemptsAndTheTokens() throws Exception {
+        RequestRecord record = new RequestRecord("req_2", T0, System.nanoTime(), "10.0.0.7", "POST", "/v1/chat/completions");
+        record.requestedModel("chat");
+        record.answeredBy("b/qwen", "qwen", "b", "qwen:7b", List.of(
+                new AttemptRecord("chat", "a/llama", "a", "llama", "upstream_unreachable", 3),
+                new AttemptRecord("qwen", "b/qwen", "b", "qwen:7b", "ok", 12)));
+        record.usage(new TokenUsage(11, 0));
+
+        JsonNode body = onlyRow(trail -> trail.completed(record, 200, null).join());
+
+        assertThat(fieldNames(body)).containsExactly("status", "latency_ms", "backend", "upstream_model", "deployment",
+                "served_model", "attempts", "prompt_tokens", "completion_tokens");
+        assertThat(body.path("served_model").asText()).isEqualTo("qwen");
+        assertThat(body.path("attempts").get(0).path("outcome").asText()).isEqualTo("upstream_unreachable");
+        assertThat(body.path("attempts").get(1).path("ms").asLong()).isEqualTo(12);
+        assertThat(body.path("completion_tokens").asInt()).isZero();
+    }
+
+    private JsonNode onlyRow(TrailUse use) throws Exception {
+        try (Database database = Database.open("sqlite:" + dir.resolve("palisade.db"))) {
+            AuditStore store = new AuditStore(database);
+            try (AuditWriter writer = new AuditWriter(store, 16)) {
+                use.accept(new AuditTrail(writer, Clock.fixed(T0, ZoneOffset.UTC), json));
+            }
+            List<AuditEvent> rows = new ArrayList<>();
+            store.scan(rows::add);
+            assertThat(rows).hasSize(1);
+            return json.readTree(rows.get(0).body());
+        }
+    }
+
+    private static List<String> fieldNames(JsonNode body) {
+        List<String> names = new ArrayList<>();
+        body.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @FunctionalInterface
+    private interface TrailUse {
+        void accept(AuditTrail trail) throws Exception;
+    }
+}
