@@ -7,6 +7,7 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.encoder.Encoder;
 import io.palisade.config.LoggingConfig;
+import java.time.ZoneId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +29,12 @@ final class LoggingSetup {
         } else {
             PatternLayoutEncoder pattern = new PatternLayoutEncoder();
             pattern.setContext(context);
-            pattern.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg %kvp%n");
+            pattern.setPattern(TextLineEncoder.PATTERN);
             pattern.start();
-            encoder = pattern;
+            TextLineEncoder text = new TextLineEncoder(pattern, ZoneId.systemDefault());
+            text.setContext(context);
+            text.start();
+            encoder = text;
         }
         BufferedConsoleAppender appender = new BufferedConsoleAppender();
         appender.setContext(context);

@@ -20,6 +20,12 @@ public final class GatewayMetrics {
             60, 120, 300};
     private static final double[] OVERHEAD_BUCKETS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1};
     private static final double[] RATE_BUCKETS = {1, 2, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500, 1000};
+    /**
+     * Label combinations of the request path whose children are kept. Those in use stay far below
+     * it: routes are templates, a denied request's model and backend are "-", an admitted one's
+     * come from the catalog (a name or its ":latest" form), decisions are error codes.
+     */
+    private static final int MAX_CACHED_SERIES = 4096;
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests;
@@ -40,6 +46,8 @@ public final class GatewayMetrics {
     private final Counter userTokens;
     private final int maxUsers;
     private final java.util.Set<String> labelledUsers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final SeriesCache<RequestSeries.Key, RequestSeries> requestSeries;
+    private final SeriesCache<UsageSeries.Key, UsageSeries> usageSeries;
 
     /** No per-user series. */
     public GatewayMetrics() {
@@ -51,7 +59,14 @@ public final class GatewayMetrics {
      * distinct users (the rest share the label "other"), so cardinality stays bounded.
      */
     public GatewayMetrics(boolean perUser, int maxUsers) {
+        this(perUser, maxUsers, MAX_CACHED_SERIES);
+    }
+
+    /** {@code maxCachedSeries}: how many label combinations the request path keeps its children for. */
+    GatewayMetrics(boolean perUser, int maxUsers, int maxCachedSeries) {
         this.maxUsers = maxUsers;
+        requestSeries = new SeriesCache<>(this::newRequestSeries, maxCachedSeries);
+        usageSeries = new SeriesCache<>(this::newUsageSeries, maxCachedSeries);
         requests = Counter.builder().name("palisade_requests_total")
                 .help("Requests by route, public model, backend, status class and decision (allowed or the refusal reason)")
                 .labelNames("route", "model", "backend", "status_class", "decision").register(registry);
@@ -118,37 +133,59 @@ public final class GatewayMetrics {
                 userTokens.labelValues(user).inc(tokensUsed);
             }
         }
-        requests.labelValues(outcome.route(), outcome.model(), outcome.backend(), outcome.status() / 100 + "xx", outcome.decision()).inc();
+        RequestSeries series = requestSeries.get(new RequestSeries.Key(outcome.route(), outcome.model(), outcome.backend(),
+                StatusClass.of(outcome.status()), outcome.decision()));
+        series.requests.inc();
         if (!outcome.admitted()) {
             if (outcome.refusedByLimits()) {
-                refusals.labelValues(outcome.decision()).inc();
+                series.refusals.get().inc();
             }
             return;
         }
-        duration.labelValues(outcome.route(), outcome.model(), outcome.backend()).observe(outcome.totalSeconds());
+        series.duration.get().observe(outcome.totalSeconds());
         if (outcome.upstreamSeconds() >= 0) {
-            upstreamDuration.labelValues(outcome.backend()).observe(outcome.upstreamSeconds());
-            overhead.labelValues(outcome.route()).observe(Math.max(0, outcome.totalSeconds() - outcome.upstreamSeconds()));
+            series.upstreamDuration.get().observe(outcome.upstreamSeconds());
+            series.overhead.get().observe(Math.max(0, outcome.totalSeconds() - outcome.upstreamSeconds()));
         }
         if (outcome.timeToFirstTokenSeconds() >= 0) {
-            timeToFirstToken.labelValues(outcome.model(), outcome.backend()).observe(outcome.timeToFirstTokenSeconds());
+            series.timeToFirstToken.get().observe(outcome.timeToFirstTokenSeconds());
             double streaming = outcome.totalSeconds() - outcome.timeToFirstTokenSeconds();
             if (outcome.completionTokens() > 0 && streaming > 0) {
-                streamTokensPerSecond.labelValues(outcome.model(), outcome.backend()).observe(outcome.completionTokens() / streaming);
+                series.streamTokensPerSecond.get().observe(outcome.completionTokens() / streaming);
             }
         }
         if (outcome.upstreamErrorKind() != null) {
+            // Failures only: not worth a cache.
             upstreamErrors.labelValues(outcome.backend(), outcome.upstreamErrorKind()).inc();
         }
-        if (outcome.promptTokens() > 0) {
-            tokens.labelValues(outcome.model(), outcome.team(), "prompt").inc(outcome.promptTokens());
+        if (outcome.promptTokens() > 0 || outcome.completionTokens() > 0 || outcome.costUsd() > 0) {
+            UsageSeries usage = usageSeries.get(new UsageSeries.Key(outcome.model(), outcome.team()));
+            if (outcome.promptTokens() > 0) {
+                usage.promptTokens.get().inc(outcome.promptTokens());
+            }
+            if (outcome.completionTokens() > 0) {
+                usage.completionTokens.get().inc(outcome.completionTokens());
+            }
+            if (outcome.costUsd() > 0) {
+                usage.cost.get().inc(outcome.costUsd());
+            }
         }
-        if (outcome.completionTokens() > 0) {
-            tokens.labelValues(outcome.model(), outcome.team(), "completion").inc(outcome.completionTokens());
-        }
-        if (outcome.costUsd() > 0) {
-            cost.labelValues(outcome.model(), outcome.team()).inc(outcome.costUsd());
-        }
+    }
+
+    private RequestSeries newRequestSeries(RequestSeries.Key key) {
+        return new RequestSeries(requests.labelValues(key.route(), key.model(), key.backend(), key.statusClass(), key.decision()),
+                new LazyChild<>(() -> refusals.labelValues(key.decision())),
+                new LazyChild<>(() -> duration.labelValues(key.route(), key.model(), key.backend())),
+                new LazyChild<>(() -> upstreamDuration.labelValues(key.backend())),
+                new LazyChild<>(() -> overhead.labelValues(key.route())),
+                new LazyChild<>(() -> timeToFirstToken.labelValues(key.model(), key.backend())),
+                new LazyChild<>(() -> streamTokensPerSecond.labelValues(key.model(), key.backend())));
+    }
+
+    private UsageSeries newUsageSeries(UsageSeries.Key key) {
+        return new UsageSeries(new LazyChild<>(() -> tokens.labelValues(key.model(), key.team(), "prompt")),
+                new LazyChild<>(() -> tokens.labelValues(key.model(), key.team(), "completion")),
+                new LazyChild<>(() -> cost.labelValues(key.model(), key.team())));
     }
 
     private String userLabel(String user) {

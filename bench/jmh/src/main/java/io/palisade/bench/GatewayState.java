@@ -60,7 +60,8 @@ final class GatewayState implements AutoCloseable {
             limits.reload();
         }, new KeyTokens(new SecureRandom()), clock);
         identities.createUser("bench@example.com", "Bench", null, UserStatus.ACTIVE, false);
-        IdentityAdmin.IssuedKey issued = identities.createKey("bench@example.com", null, List.of("bench-*"), 10_000_000, null, "bench", false, null);
+        IdentityAdmin.IssuedKey issued = identities.createKey("bench@example.com", null, List.of("bench-*"), 10_000_000, null, "bench", false, null,
+                List.of());
         token = issued.token();
         limitsStore.set(LimitsStore.Scope.KEY, issued.key().id(),
                 "{\"tokens_per_minute\": 2000000000, \"max_concurrent\": 100000, \"budgets\": [{\"period\": \"day\", \"tokens\": 900000000000}]}");
@@ -71,7 +72,7 @@ final class GatewayState implements AutoCloseable {
                 new LimitsConfig(10_000_000, 0, 0, 8192, 4096, false, 1024, LimitsConfig.TokensCounted.TOTAL, null, false, List.of()),
                 new TokenEstimator(), new UsageStore(database), usageRecorder, clock);
         auditWriter = new AuditWriter(auditStore, 256);
-        audit = new AuditTrail(auditWriter, clock);
+        audit = new AuditTrail(auditWriter, clock, json);
     }
 
     @Override

@@ -6,11 +6,15 @@ import io.palisade.admission.Ticket;
 import io.palisade.audit.RequestRecord;
 import io.palisade.auth.Authentication;
 import io.palisade.auth.Caller;
+import io.palisade.config.DeploymentConfig;
+import io.palisade.routing.Deployment;
+import io.palisade.routing.DeploymentHealth;
 import io.palisade.routing.ModelRoute;
 import io.palisade.upstream.TokenUsage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -60,7 +64,9 @@ public class HotPathBenchmarks {
         gateway = new GatewayState();
         authorization = "Bearer " + gateway.token;
         caller = gateway.registry.authenticate(authorization).caller();
-        route = new ModelRoute("bench-fast", "sim", "bench-fast", true, null);
+        Deployment deployment = new Deployment(new DeploymentConfig("bench-fast", "sim", "bench-fast", 1, null), null, false,
+                new DeploymentHealth(60_000));
+        route = new ModelRoute("bench-fast", List.of(deployment), null, null, List.of(), false, null);
         bodyBytes = BODY.getBytes(StandardCharsets.UTF_8);
         body = (ObjectNode) gateway.json.readTree(bodyBytes);
     }
@@ -121,7 +127,7 @@ public class HotPathBenchmarks {
                 "/v1/chat/completions");
         record.identify(caller, null);
         record.requestedModel("bench-fast");
-        record.routed("sim", "bench-fast");
+        record.answeredBy("bench-fast", "bench-fast", "sim", "bench-fast", List.of());
         record.usage(new TokenUsage(20, 16));
         return gateway.audit.completed(record, 200, null);
     }

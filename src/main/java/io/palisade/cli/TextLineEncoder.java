@@ -1,0 +1,117 @@
+package io.palisade.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.pattern.TargetLengthBasedClassNameAbbreviator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.CoreConstants;
+import ch.qos.logback.core.encoder.EncoderBase;
+import java.nio.charset.Charset;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.event.KeyValuePair;
+
+/**
+ * The text log format, {@value #PATTERN}, written byte for byte as Logback's pattern encoder
+ * writes it but without its converter chain: with one request-log line per request the pattern
+ * machinery was a measurable share of the gateway's CPU (docs/performance.md). Logback formats the
+ * time on every new millisecond, takes a lock for the logger name, and builds the key-value pairs
+ * in a string of their own through a boxed quote character per quote. Lines with an exception go
+ * to Logback's encoder of the same pattern, which also supplies the header and footer (none), so
+ * stack traces stay exactly Logback's. Thread-safe.
+ */
+public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
+    public static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg %kvp%n";
+    private static final int LOGGER_LENGTH = 20;
+    private static final int MAX_LOGGER_NAMES = 1024;
+    /** Time, level, logger and separators, plus the request line's key-value pairs, so it seldom grows. */
+    private static final int LINE_CAPACITY = 384;
+
+    private final PatternLayoutEncoder withException;
+    private final Charset charset;
+    private final TimeOfDayFormat timeOfDay;
+    private final LoggerNameAbbreviations loggerNames;
+
+    /** {@code withException}: Logback's encoder of {@link #PATTERN}, started; {@code zone}: the time's. */
+    public TextLineEncoder(PatternLayoutEncoder withException, ZoneId zone) {
+        if (!PATTERN.equals(withException.getPattern())) {
+            throw new IllegalArgumentException("the fallback encoder must have the pattern " + PATTERN + ", not " + withException.getPattern());
+        }
+        this.withException = withException;
+        // Logback's encoder turns the line into bytes with its charset, or the platform's without one.
+        this.charset = withException.getCharset() == null ? Charset.defaultCharset() : withException.getCharset();
+        // Logback's date converter takes the default locale too; digits do not depend on it.
+        this.timeOfDay = new TimeOfDayFormat(zone, Locale.getDefault());
+        this.loggerNames = new LoggerNameAbbreviations(new TargetLengthBasedClassNameAbbreviator(LOGGER_LENGTH), MAX_LOGGER_NAMES);
+    }
+
+    @Override
+    public byte[] headerBytes() {
+        return withException.headerBytes();
+    }
+
+    @Override
+    public byte[] footerBytes() {
+        return withException.footerBytes();
+    }
+
+    @Override
+    public byte[] encode(ILoggingEvent event) {
+        if (event.getThrowableProxy() != null) {
+            return withException.encode(event);
+        }
+        String message = event.getFormattedMessage();
+        StringBuilder line = new StringBuilder(LINE_CAPACITY + (message == null ? 0 : message.length()));
+        timeOfDay.append(line, event.getTimeStamp());
+        line.append(' ');
+        appendLevel(line, event.getLevel());
+        line.append(' ').append(loggerNames.abbreviated(event.getLoggerName())).append(" - ").append(message).append(' ');
+        appendKeyValuePairs(line, event.getKeyValuePairs());
+        line.append(CoreConstants.LINE_SEPARATOR);
+        return line.toString().getBytes(charset);
+    }
+
+    /** {@code %-5level}: the name, padded with spaces on the right to five characters. */
+    private static void appendLevel(StringBuilder line, Level level) {
+        String name = level.toString();
+        line.append(name);
+        for (int padding = 5 - name.length(); padding > 0; padding--) {
+            line.append(' ');
+        }
+    }
+
+    /** {@code %kvp}: key="value" pairs separated by one space, values unescaped, as Logback writes them. */
+    private static void appendKeyValuePairs(StringBuilder line, List<KeyValuePair> pairs) {
+        if (pairs == null) {
+            return;
+        }
+        for (int i = 0; i < pairs.size(); i++) {
+            KeyValuePair pair = pairs.get(i);
+            if (i > 0) {
+                line.append(' ');
+            }
+            line.append(pair.key).append("=\"");
+            appendValue(line, pair.value);
+            line.append('"');
+        }
+    }
+
+    /**
+     * {@code String.valueOf(value)}, without the intermediate string for the common types. An
+     * instanceof chain rather than a pattern switch, whose type-switch bootstrap measured slower.
+     */
+    private static void appendValue(StringBuilder line, Object value) {
+        if (value instanceof String text) {
+            line.append(text);
+        } else if (value instanceof Integer number) {
+            line.append(number.intValue());
+        } else if (value instanceof Long number) {
+            line.append(number.longValue());
+        } else if (value instanceof Double number) {
+            line.append(number.doubleValue());
+        } else {
+            line.append(value);
+        }
+    }
+}
