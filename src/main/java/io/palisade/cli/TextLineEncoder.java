@@ -19,7 +19,13 @@ import org.slf4j.event.KeyValuePair;
  * time on every new millisecond, takes a lock for the logger name, and builds the key-value pairs
  * in a string of their own through a boxed quote character per quote. Lines with an exception go
  * to Logback's encoder of the same pattern, which also supplies the header and footer (none), so
- * stack traces stay exactly Logback's. Thread-safe.
+ * stack traces stay exactly Logback's.
+ *
+ * <p>One deliberate difference: callers choose some of what is logged (a model name from a request
+ * body, a path), so control characters in the message and in values are written escaped (a
+ * newline as backslash and n, others as backslash-u escapes), and quotes and backslashes in values
+ * too: a caller cannot start a forged line or close a value early. Logback writes them raw.
+ * Thread-safe.
  */
 public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
     public static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg %kvp%n";
@@ -27,6 +33,7 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
     private static final int MAX_LOGGER_NAMES = 1024;
     /** Time, level, logger and separators, plus the request line's key-value pairs, so it seldom grows. */
     private static final int LINE_CAPACITY = 384;
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final PatternLayoutEncoder withException;
     private final Charset charset;
@@ -66,7 +73,9 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
         timeOfDay.append(line, event.getTimeStamp());
         line.append(' ');
         appendLevel(line, event.getLevel());
-        line.append(' ').append(loggerNames.abbreviated(event.getLoggerName())).append(" - ").append(message).append(' ');
+        line.append(' ').append(loggerNames.abbreviated(event.getLoggerName())).append(" - ");
+        appendEscaped(line, message, false);
+        line.append(' ');
         appendKeyValuePairs(line, event.getKeyValuePairs());
         line.append(CoreConstants.LINE_SEPARATOR);
         return line.toString().getBytes(charset);
@@ -81,7 +90,7 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
         }
     }
 
-    /** {@code %kvp}: key="value" pairs separated by one space, values unescaped, as Logback writes them. */
+    /** {@code %kvp}: key="value" pairs separated by one space, values escaped (see the class comment). */
     private static void appendKeyValuePairs(StringBuilder line, List<KeyValuePair> pairs) {
         if (pairs == null) {
             return;
@@ -91,7 +100,8 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
             if (i > 0) {
                 line.append(' ');
             }
-            line.append(pair.key).append("=\"");
+            appendEscaped(line, pair.key, true);
+            line.append("=\"");
             appendValue(line, pair.value);
             line.append('"');
         }
@@ -103,7 +113,7 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
      */
     private static void appendValue(StringBuilder line, Object value) {
         if (value instanceof String text) {
-            line.append(text);
+            appendEscaped(line, text, true);
         } else if (value instanceof Integer number) {
             line.append(number.intValue());
         } else if (value instanceof Long number) {
@@ -111,7 +121,31 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
         } else if (value instanceof Double number) {
             line.append(number.doubleValue());
         } else {
-            line.append(value);
+            appendEscaped(line, String.valueOf(value), true);
+        }
+    }
+
+    /** {@code text} ("null" when null) with control characters escaped, and quotes and backslashes too {@code inValue}. */
+    private static void appendEscaped(StringBuilder line, String text, boolean inValue) {
+        if (text == null) {
+            line.append("null");
+            return;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                line.append("\\n");
+            } else if (c == '\r') {
+                line.append("\\r");
+            } else if (c == '\t') {
+                line.append("\\t");
+            } else if (c < 0x20 || c == 0x7f) {
+                line.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
+            } else if (inValue && (c == '"' || c == '\\')) {
+                line.append('\\').append(c);
+            } else {
+                line.append(c);
+            }
         }
     }
 }

@@ -15,7 +15,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.slf4j.event.KeyValuePair;
 
-/** The text format's own encoder writes exactly the bytes Logback's pattern encoder writes. */
+/**
+ * The text format's own encoder writes exactly the bytes Logback's pattern encoder writes, except
+ * that it escapes what a caller could use to forge lines or values.
+ */
 class TextLineEncoderTest {
     private static final long NOON = 1_795_431_676_000L;
 
@@ -34,14 +37,26 @@ class TextLineEncoderTest {
     void aRequestLineIsWrittenAsLogbackWritesIt() {
         LoggingEvent event = event(Level.INFO, "palisade.request", NOON + 7, "{} {} {} {}", "POST", "/v1/chat/completions", 200, "allowed");
         event.addKeyValuePair(new KeyValuePair("request_id", "req_1"));
-        event.addKeyValuePair(new KeyValuePair("model", "a \"quoted\" model with spaces"));
+        event.addKeyValuePair(new KeyValuePair("model", "a model with spaces"));
         event.addKeyValuePair(new KeyValuePair("status", 200));
         event.addKeyValuePair(new KeyValuePair("latency_ms", 12.35));
         event.addKeyValuePair(new KeyValuePair("prompt_tokens", 20));
 
         assertSameAsLogback(event);
         assertThat(text(encoder.encode(event))).endsWith(" INFO  palisade.request - POST /v1/chat/completions 200 allowed request_id=\"req_1\" "
-                + "model=\"a \"quoted\" model with spaces\" status=\"200\" latency_ms=\"12.35\" prompt_tokens=\"20\"" + System.lineSeparator());
+                + "model=\"a model with spaces\" status=\"200\" latency_ms=\"12.35\" prompt_tokens=\"20\"" + System.lineSeparator());
+    }
+
+    @Test
+    void aCallerCannotForgeALineOrCloseAValueEarly() {
+        LoggingEvent event = event(Level.INFO, "palisade.request", NOON, "{} {} {} {}", "POST", "/v1/x\n12:00:00.000 WARN  forged - line", 404,
+                "denied");
+        event.addKeyValuePair(new KeyValuePair("model", "m\" decision=\"allowed\r\n12:00:00.000 INFO  palisade.request - forged\u001b[2J\\"));
+
+        String line = text(encoder.encode(event));
+
+        assertThat(line).hasLineCount(1).endsWith(" INFO  palisade.request - POST /v1/x\\n12:00:00.000 WARN  forged - line 404 denied "
+                + "model=\"m\\\" decision=\\\"allowed\\r\\n12:00:00.000 INFO  palisade.request - forged\\u001b[2J\\\\\"" + System.lineSeparator());
     }
 
     @Test
@@ -71,7 +86,7 @@ class TextLineEncoderTest {
 
     @Test
     void valuesOfEveryKindAndAbsentOnesAreWrittenAsLogbackWritesThem() {
-        List<Object> values = new ArrayList<>(List.of("", "plain", "with space", "with \"quotes\"", "tab\tand\nnewline", "ünïcödé", 0, -1,
+        List<Object> values = new ArrayList<>(List.of("", "plain", "with space", "ünïcödé", 0, -1,
                 Integer.MAX_VALUE, Integer.MIN_VALUE, 0L, Long.MIN_VALUE, 1.0, 0.1 + 0.2, 12.35, 1e-7, 1.0e10, 123456789.125, -0.0,
                 Double.NaN, Double.POSITIVE_INFINITY, Double.MIN_VALUE, 2.5f, true, 'c', List.of(1, 2)));
         values.add(null);

@@ -51,7 +51,7 @@ class RequestLogTest {
     }
 
     @Test
-    void anAllowedRequestIsOneLineOfKeyValuePairsWithValuesQuotedAsTheyAre() {
+    void anAllowedRequestIsOneLineOfKeyValuePairsWithQuotesInValuesEscaped() {
         RequestRecord record = record("req_pinned_1");
         record.identify(caller(), null);
         record.requestedModel("my \"quoted\" model");
@@ -62,9 +62,9 @@ class RequestLogTest {
 
         assertThat(text(event)).isEqualTo(time(event) + " INFO  palisade.request - POST /v1/chat/completions 200 allowed "
                 + "request_id=\"req_pinned_1\" user=\"ada@example.com\" key_id=\"key_ada\" route=\"/v1/chat/completions\" "
-                + "model=\"my \"quoted\" model\" backend=\"local\" status=\"200\" decision=\"allowed\" latency_ms=\"12.35\" "
+                + "model=\"my \\\"quoted\\\" model\" backend=\"local\" status=\"200\" decision=\"allowed\" latency_ms=\"12.35\" "
                 + "prompt_tokens=\"20\" completion_tokens=\"16\"" + System.lineSeparator());
-        assertThat(text(event)).isEqualTo(logbackText(event));
+        assertThat(text(event)).as("Logback writes quotes in values raw").isNotEqualTo(logbackText(event));
     }
 
     @Test
