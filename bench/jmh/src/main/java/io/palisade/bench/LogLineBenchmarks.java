@@ -39,7 +39,6 @@ public class LogLineBenchmarks {
     @Setup
     public void setUp() {
         event = RequestLines.event();
-        event.prepareForDeferredProcessing();
         timestamp = event.getTimeStamp();
         lineEncoder = RequestLines.textEncoder(encoder);
     }

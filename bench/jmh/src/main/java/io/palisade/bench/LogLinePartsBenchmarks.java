@@ -44,7 +44,6 @@ public class LogLinePartsBenchmarks {
     @Setup
     public void setUp() {
         event = RequestLines.event();
-        event.prepareForDeferredProcessing();
         timestamp = event.getTimeStamp();
         LoggerContext context = RequestLines.context();
         encoder = new PatternLayoutEncoder();

@@ -62,7 +62,7 @@ final class RequestLines {
         return (LoggerContext) LoggerFactory.getILoggerFactory();
     }
 
-    /** The event one {@link RequestLog#log} call hands to the appenders. */
+    /** The event one {@link RequestLog#log} call hands to the appenders, prepared as an appender finds it. */
     static LoggingEvent event() {
         LoggerContext context = context();
         context.reset();
@@ -72,6 +72,8 @@ final class RequestLines {
         context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(caught);
         new RequestLog(true).log(record(), 200, "allowed", 1.2345);
         context.reset();
-        return (LoggingEvent) caught.list.getFirst();
+        LoggingEvent event = (LoggingEvent) caught.list.getFirst();
+        event.prepareForDeferredProcessing();
+        return event;
     }
 }
