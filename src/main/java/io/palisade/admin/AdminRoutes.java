@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -304,7 +305,7 @@ public final class AdminRoutes {
         for (BackendConfig config : backendConfigs.get()) {
             ObjectNode node = json.createObjectNode();
             node.put("name", config.name());
-            node.put("kind", config.kind().name().toLowerCase());
+            node.put("kind", config.kind().name().toLowerCase(Locale.ROOT));
             node.put("url", config.url().getScheme() + "://" + config.url().getHost()
                     + (config.url().getPort() > 0 ? ":" + config.url().getPort() : "") + config.url().getPath());
             BackendHealth.Probe probe = health.probe(config.name());

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -60,7 +61,7 @@ public final class LimitsCodec {
             ArrayNode budgets = node.putArray("budgets");
             for (Budget budget : limits.budgets()) {
                 ObjectNode item = budgets.addObject();
-                item.put("period", budget.period().name().toLowerCase());
+                item.put("period", budget.period().name().toLowerCase(Locale.ROOT));
                 if (budget.tokens() != null) {
                     item.put("tokens", budget.tokens());
                 }
@@ -119,7 +120,7 @@ public final class LimitsCodec {
         }
         Budget.Period period;
         try {
-            period = Budget.Period.valueOf(node.path("period").asText("").toUpperCase());
+            period = Budget.Period.valueOf(node.path("period").asText("").toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw invalid("'period' must be day, week, month or total", at + ".period");
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
+import java.util.Locale;
 
 /** Audit records as CSV (fixed columns, RFC 4180 quoting) or JSON Lines (every field). */
 public enum AuditExportFormat {
@@ -16,7 +17,7 @@ public enum AuditExportFormat {
             "completion_tokens", "upstream_error", "action", "target", "actor");
 
     public static AuditExportFormat parse(String text) {
-        return switch (text == null ? "jsonl" : text.trim().toLowerCase()) {
+        return switch (text == null ? "jsonl" : text.trim().toLowerCase(Locale.ROOT)) {
             case "csv" -> CSV;
             case "jsonl", "json" -> JSONL;
             default -> throw new IllegalArgumentException("format must be csv or jsonl, got '" + text + "'");

@@ -5,6 +5,7 @@ import io.palisade.config.ModelConfig;
 import io.palisade.config.PalisadeConfig;
 import io.palisade.store.StoreUrl;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,7 +31,7 @@ final class ConfigCommand implements Runnable {
             System.out.println("  listen:   " + loaded.server().host() + ":" + loaded.server().port());
             System.out.println("  store:    " + StoreUrl.parse(loaded.storeUrl()));
             for (BackendConfig backend : loaded.backends()) {
-                System.out.println("  backend:  " + backend.name() + " (" + backend.kind().name().toLowerCase() + ") " + backend.url()
+                System.out.println("  backend:  " + backend.name() + " (" + backend.kind().name().toLowerCase(Locale.ROOT) + ") " + backend.url()
                         + (backend.apiKey().isPresent() ? " api_key=" + backend.apiKey() : "")
                         + (backend.discoverModels() ? " discover_models" : ""));
             }
@@ -46,7 +47,7 @@ final class ConfigCommand implements Runnable {
                 }
                 System.out.println(line);
             }
-            System.out.println("  audit:    content " + loaded.audit().content().name().toLowerCase());
+            System.out.println("  audit:    content " + loaded.audit().content().name().toLowerCase(Locale.ROOT));
             System.out.println("  admin:    key " + loaded.adminKey());
             return 0;
         }

@@ -8,6 +8,7 @@ import io.palisade.config.ServerConfig;
 import io.palisade.store.StoreUrl;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -70,7 +71,7 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("Palisade is listening on http://" + loaded.server().host() + ":" + palisade.port());
         System.out.println("  store: " + StoreUrl.parse(loaded.storeUrl()));
         for (BackendConfig backend : loaded.backends()) {
-            System.out.println("  backend: " + backend.name() + " (" + backend.kind().name().toLowerCase() + ") at " + backend.url());
+            System.out.println("  backend: " + backend.name() + " (" + backend.kind().name().toLowerCase(Locale.ROOT) + ") at " + backend.url());
         }
         palisade.bootstrapAdminKey().ifPresent(key -> {
             System.out.println();

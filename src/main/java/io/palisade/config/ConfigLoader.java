@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -95,11 +96,11 @@ public final class ConfigLoader {
 
         ConfigSection logging = top.section("logging");
         logging.rejectUnknownKeys(Set.of("level", "format", "requests"));
-        String level = logging.string("level", "info").toLowerCase();
+        String level = logging.string("level", "info").toLowerCase(Locale.ROOT);
         if (!Set.of("trace", "debug", "info", "warn", "error").contains(level)) {
             throw new ConfigException(logging.describe("level") + ": expected one of trace, debug, info, warn, error, got '" + level + "'");
         }
-        String format = logging.string("format", "console").toLowerCase();
+        String format = logging.string("format", "console").toLowerCase(Locale.ROOT);
         if (!Set.of("console", "json").contains(format)) {
             throw new ConfigException(logging.describe("format") + ": expected console or json, got '" + format + "'");
         }

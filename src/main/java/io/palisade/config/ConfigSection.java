@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -149,7 +150,7 @@ final class ConfigSection {
         if (value == null) {
             return fallback;
         }
-        return switch (value.trim().toLowerCase()) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on" -> true;
             case "false", "no", "off" -> false;
             default -> throw new ConfigException(describe(key) + ": expected true or false, got '" + value + "'");
@@ -184,7 +185,7 @@ final class ConfigSection {
                 return constant;
             }
         }
-        List<String> allowed = java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase()).toList();
+        List<String> allowed = java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
         throw new ConfigException(describe(key) + ": expected one of " + allowed + ", got '" + value + "'");
     }
 
@@ -214,7 +215,7 @@ final class ConfigSection {
     }
 
     static String environmentName(String keyPath) {
-        return "PALISADE_" + keyPath.replace('.', '_').toUpperCase();
+        return "PALISADE_" + keyPath.replace('.', '_').toUpperCase(Locale.ROOT);
     }
 
     private String raw(String key) {

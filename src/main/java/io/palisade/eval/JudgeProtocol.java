@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -81,7 +82,7 @@ public final class JudgeProtocol {
     private JudgeVerdict read(String candidate) {
         try {
             JsonNode node = json.readTree(candidate);
-            String verdict = node.path("verdict").asText("").trim().toLowerCase();
+            String verdict = node.path("verdict").asText("").trim().toLowerCase(Locale.ROOT);
             if (!verdict.equals("pass") && !verdict.equals("fail")) {
                 return null;
             }

@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Reads a request body as a JSON object, enforcing the content type (415) and the size limit
@@ -28,7 +29,7 @@ public final class JsonBodyReader {
 
     public ObjectNode read(Context ctx) {
         String contentType = ctx.contentType();
-        if (contentType == null || !contentType.toLowerCase().trim().startsWith("application/json")) {
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).trim().startsWith("application/json")) {
             throw new PalisadeException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "the request body must be JSON, sent with 'Content-Type: application/json'"
                             + (contentType == null ? "" : " (got '" + sanitize(contentType) + "')"));

@@ -1,6 +1,7 @@
 package io.palisade.tracing;
 
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
@@ -18,7 +19,7 @@ public record TraceContext(String traceId, String parentSpanId, String serverSpa
     /** Continues the caller's trace when {@code traceparent} is valid; otherwise starts one. */
     public static TraceContext from(String traceparent) {
         if (traceparent != null) {
-            var matcher = TRACEPARENT.matcher(traceparent.trim().toLowerCase());
+            var matcher = TRACEPARENT.matcher(traceparent.trim().toLowerCase(Locale.ROOT));
             if (matcher.matches() && !matcher.group(1).equals(ZERO_TRACE) && !matcher.group(2).equals(ZERO_SPAN)) {
                 boolean sampled = (Integer.parseInt(matcher.group(3), 16) & 1) == 1;
                 return new TraceContext(matcher.group(1), matcher.group(2), randomHex(8), randomHex(8), sampled);
