@@ -3,6 +3,7 @@ package io.palisade.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.pattern.TargetLengthBasedClassNameAbbreviator;
+import ch.qos.logback.classic.pattern.ThrowableProxyConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.encoder.EncoderBase;
@@ -17,9 +18,10 @@ import org.slf4j.event.KeyValuePair;
  * writes it but without its converter chain: with one request-log line per request the pattern
  * machinery was a measurable share of the gateway's CPU (docs/performance.md). Logback formats the
  * time on every new millisecond, takes a lock for the logger name, and builds the key-value pairs
- * in a string of their own through a boxed quote character per quote. Lines with an exception go
- * to Logback's encoder of the same pattern, which also supplies the header and footer (none), so
- * stack traces stay exactly Logback's.
+ * in a string of their own through a boxed quote character per quote. A line with an exception is
+ * followed by the stack trace as Logback writes it (its {@code ThrowableProxyConverter}, which its
+ * pattern layout appends to a pattern without one); Logback's encoder of the same pattern supplies
+ * the header and footer (none) and the charset.
  *
  * <p>One deliberate difference: callers choose some of what is logged (a model name from a request
  * body, a path), so control characters in the message and in values are written escaped (a
@@ -35,19 +37,20 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
     private static final int LINE_CAPACITY = 384;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private final PatternLayoutEncoder withException;
+    private final PatternLayoutEncoder logback;
+    private final ThrowableProxyConverter stackTrace = new ThrowableProxyConverter();
     private final Charset charset;
     private final TimeOfDayFormat timeOfDay;
     private final LoggerNameAbbreviations loggerNames;
 
-    /** {@code withException}: Logback's encoder of {@link #PATTERN}, started; {@code zone}: the time's. */
-    public TextLineEncoder(PatternLayoutEncoder withException, ZoneId zone) {
-        if (!PATTERN.equals(withException.getPattern())) {
-            throw new IllegalArgumentException("the fallback encoder must have the pattern " + PATTERN + ", not " + withException.getPattern());
+    /** {@code logback}: Logback's encoder of {@link #PATTERN}, started; {@code zone}: the time's. */
+    public TextLineEncoder(PatternLayoutEncoder logback, ZoneId zone) {
+        if (!PATTERN.equals(logback.getPattern())) {
+            throw new IllegalArgumentException("the fallback encoder must have the pattern " + PATTERN + ", not " + logback.getPattern());
         }
-        this.withException = withException;
+        this.logback = logback;
         // Logback's encoder turns the line into bytes with its charset, or the platform's without one.
-        this.charset = withException.getCharset() == null ? Charset.defaultCharset() : withException.getCharset();
+        this.charset = logback.getCharset() == null ? Charset.defaultCharset() : logback.getCharset();
         // Logback's date converter takes the default locale too; digits do not depend on it.
         this.timeOfDay = new TimeOfDayFormat(zone, Locale.getDefault());
         this.loggerNames = new LoggerNameAbbreviations(new TargetLengthBasedClassNameAbbreviator(LOGGER_LENGTH), MAX_LOGGER_NAMES);
@@ -55,19 +58,29 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
 
     @Override
     public byte[] headerBytes() {
-        return withException.headerBytes();
+        return logback.headerBytes();
     }
 
     @Override
     public byte[] footerBytes() {
-        return withException.footerBytes();
+        return logback.footerBytes();
+    }
+
+    @Override
+    public void start() {
+        stackTrace.setContext(getContext());
+        stackTrace.start();
+        super.start();
+    }
+
+    @Override
+    public void stop() {
+        stackTrace.stop();
+        super.stop();
     }
 
     @Override
     public byte[] encode(ILoggingEvent event) {
-        if (event.getThrowableProxy() != null) {
-            return withException.encode(event);
-        }
         String message = event.getFormattedMessage();
         StringBuilder line = new StringBuilder(LINE_CAPACITY + (message == null ? 0 : message.length()));
         timeOfDay.append(line, event.getTimeStamp());
@@ -78,6 +91,9 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
         line.append(' ');
         appendKeyValuePairs(line, event.getKeyValuePairs());
         line.append(CoreConstants.LINE_SEPARATOR);
+        if (event.getThrowableProxy() != null) {
+            line.append(stackTrace.convert(event));
+        }
         return line.toString().getBytes(charset);
     }
 

@@ -110,7 +110,21 @@ class TextLineEncoderTest {
     }
 
     @Test
-    void aLineWithAnExceptionIsLogbacksOwn() {
+    void aLineWithAnExceptionIsEscapedToo() {
+        LoggingEvent event = event(Level.ERROR, "io.palisade.server.GatewayServer", NOON, "unhandled failure on {} {}", "POST",
+                "/v1/x\n12:00:00.000 INFO  forged - line", new IllegalStateException("boom"));
+
+        String text = text(encoder.encode(event));
+
+        assertThat(text).startsWith(text(encoder.encode(event(Level.ERROR, "io.palisade.server.GatewayServer", NOON,
+                "unhandled failure on {} {}", "POST", "/v1/x\n12:00:00.000 INFO  forged - line"))));
+        assertThat(text).contains("unhandled failure on POST /v1/x\\n12:00:00.000 INFO  forged - line ")
+                .contains(System.lineSeparator() + "java.lang.IllegalStateException: boom" + System.lineSeparator());
+        assertThat(text.lines()).noneMatch(line -> line.contains("forged") && line.startsWith("12:00:00.000"));
+    }
+
+    @Test
+    void aLineWithAnExceptionIsWrittenAsLogbackWritesIt() {
         LoggingEvent event = event(Level.ERROR, "io.palisade.server.Exchanges", NOON, "failed {}", "badly", new IllegalStateException("boom",
                 new RuntimeException("cause")));
         event.addKeyValuePair(new KeyValuePair("request_id", "req_1"));
