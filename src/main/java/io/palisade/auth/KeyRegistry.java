@@ -56,22 +56,28 @@ public final class KeyRegistry {
             return new Authentication(null, ErrorCode.MISSING_API_KEY, null);
         }
         String hash = KeyTokens.hash(token);
-        String fingerprint = KeyTokens.fingerprintOfHash(hash);
         Caller caller = bySecretHash.get(hash);
+        ErrorCode refusal = refusal(caller);
+        // The fingerprint only names a refused key in the audit: not made for an accepted one.
+        return refusal == null ? Authentication.accepted(caller) : new Authentication(caller, refusal, KeyTokens.fingerprintOfHash(hash));
+    }
+
+    /** Why {@code caller} (null: no key has this hash) may not call now, or null when it may. */
+    private ErrorCode refusal(Caller caller) {
         if (caller == null) {
-            return new Authentication(null, ErrorCode.INVALID_API_KEY, fingerprint);
+            return ErrorCode.INVALID_API_KEY;
+        }
+        if (caller.key().revokedAt() != null) {
+            return ErrorCode.KEY_REVOKED;
         }
         Instant now = clock.instant();
-        if (caller.key().revokedAt() != null) {
-            return new Authentication(caller, ErrorCode.KEY_REVOKED, fingerprint);
-        }
         if (caller.key().expiresAt() != null && !now.isBefore(caller.key().expiresAt())) {
-            return new Authentication(caller, ErrorCode.KEY_EXPIRED, fingerprint);
+            return ErrorCode.KEY_EXPIRED;
         }
         if (caller.user().status() != UserStatus.ACTIVE) {
-            return new Authentication(caller, ErrorCode.USER_NOT_ACTIVE, fingerprint);
+            return ErrorCode.USER_NOT_ACTIVE;
         }
-        return Authentication.accepted(caller);
+        return null;
     }
 
     public boolean isEmpty() {

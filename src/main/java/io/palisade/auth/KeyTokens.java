@@ -41,12 +41,10 @@ public final class KeyTokens {
         return HexFormat.of().formatHex(Sha256.of(token));
     }
 
-    /** A non-secret fingerprint of whatever a caller presented: enough to correlate, useless to replay. */
-    public static String fingerprint(String presented) {
-        return fingerprintOfHash(hash(presented));
-    }
-
-    /** {@link #fingerprint} of a token whose {@link #hash} is already known, without hashing it again. */
+    /**
+     * A non-secret fingerprint of whatever a caller presented, from its {@link #hash}: enough to
+     * correlate, useless to replay.
+     */
     public static String fingerprintOfHash(String hash) {
         return "sha256:" + hash.substring(0, 16);
     }

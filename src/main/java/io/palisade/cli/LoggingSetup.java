@@ -3,10 +3,10 @@ package io.palisade.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.encoder.Encoder;
 import io.palisade.config.LoggingConfig;
+import java.nio.charset.Charset;
 import java.time.ZoneId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,11 +27,7 @@ final class LoggingSetup {
             json.start();
             encoder = json;
         } else {
-            PatternLayoutEncoder pattern = new PatternLayoutEncoder();
-            pattern.setContext(context);
-            pattern.setPattern(TextLineEncoder.PATTERN);
-            pattern.start();
-            TextLineEncoder text = new TextLineEncoder(pattern, ZoneId.systemDefault());
+            TextLineEncoder text = new TextLineEncoder(Charset.defaultCharset(), ZoneId.systemDefault());
             text.setContext(context);
             text.start();
             encoder = text;

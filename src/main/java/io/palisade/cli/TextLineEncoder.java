@@ -1,7 +1,6 @@
 package io.palisade.cli;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.pattern.TargetLengthBasedClassNameAbbreviator;
 import ch.qos.logback.classic.pattern.ThrowableProxyConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -20,8 +19,7 @@ import org.slf4j.event.KeyValuePair;
  * time on every new millisecond, takes a lock for the logger name, and builds the key-value pairs
  * in a string of their own through a boxed quote character per quote. A line with an exception is
  * followed by the stack trace as Logback writes it (its {@code ThrowableProxyConverter}, which its
- * pattern layout appends to a pattern without one); Logback's encoder of the same pattern supplies
- * the header and footer (none) and the charset.
+ * pattern layout appends to a pattern without one). No header or footer, as the pattern has none.
  *
  * <p>One deliberate difference: callers choose some of what is logged (a model name from a request
  * body, a path), so control characters in the message and in values are written escaped (a
@@ -37,20 +35,17 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
     private static final int LINE_CAPACITY = 384;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private final PatternLayoutEncoder logback;
     private final ThrowableProxyConverter stackTrace = new ThrowableProxyConverter();
     private final Charset charset;
     private final TimeOfDayFormat timeOfDay;
     private final LoggerNameAbbreviations loggerNames;
 
-    /** {@code logback}: Logback's encoder of {@link #PATTERN}, started; {@code zone}: the time's. */
-    public TextLineEncoder(PatternLayoutEncoder logback, ZoneId zone) {
-        if (!PATTERN.equals(logback.getPattern())) {
-            throw new IllegalArgumentException("the fallback encoder must have the pattern " + PATTERN + ", not " + logback.getPattern());
-        }
-        this.logback = logback;
-        // Logback's encoder turns the line into bytes with its charset, or the platform's without one.
-        this.charset = logback.getCharset() == null ? Charset.defaultCharset() : logback.getCharset();
+    /**
+     * {@code charset}: of the bytes (Logback's pattern encoder without one set uses the platform's);
+     * {@code zone}: the time's.
+     */
+    public TextLineEncoder(Charset charset, ZoneId zone) {
+        this.charset = charset;
         // Logback's date converter takes the default locale too; digits do not depend on it.
         this.timeOfDay = new TimeOfDayFormat(zone, Locale.getDefault());
         this.loggerNames = new LoggerNameAbbreviations(new TargetLengthBasedClassNameAbbreviator(LOGGER_LENGTH), MAX_LOGGER_NAMES);
@@ -58,12 +53,12 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
 
     @Override
     public byte[] headerBytes() {
-        return logback.headerBytes();
+        return new byte[0];
     }
 
     @Override
     public byte[] footerBytes() {
-        return logback.footerBytes();
+        return new byte[0];
     }
 
     @Override

@@ -32,14 +32,6 @@ public final class AuditStore {
         return new AuditAppender(database);
     }
 
-    /** The last row of the chain, or null for an empty chain. */
-    public AuditEvent last(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1");
-             ResultSet rows = statement.executeQuery()) {
-            return rows.next() ? event(rows) : null;
-        }
-    }
-
     /** Streams every row in chain order to {@code consumer} without holding them all in memory. */
     public void scan(Consumer<AuditEvent> consumer) {
         query("SELECT * FROM audit_events ORDER BY seq", List.of(), consumer);

@@ -15,6 +15,7 @@ import io.palisade.auth.User;
 import io.palisade.auth.UserStatus;
 import io.palisade.cli.TextLineEncoder;
 import io.palisade.upstream.TokenUsage;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -104,7 +105,7 @@ class RequestLogTest {
     }
 
     private String text(ILoggingEvent event) {
-        TextLineEncoder encoder = new TextLineEncoder(logbackEncoder(), ZoneId.systemDefault());
+        TextLineEncoder encoder = new TextLineEncoder(Charset.defaultCharset(), ZoneId.systemDefault());
         encoder.setContext(context);
         encoder.start();
         return new String(encoder.encode(event), StandardCharsets.UTF_8);

@@ -211,8 +211,8 @@ abstract class StoreContract {
 
     @Test
     void appendsChainOntoTheStoredTailAndReadBackInOrder() throws SQLException {
-        try (AuditAppender appender = audit.appender(); Connection reader = database.connect()) {
-            assertThat(audit.last(reader)).isNull();
+        try (AuditAppender appender = audit.appender()) {
+            assertThat(lastAuditRow()).isNull();
             List<AuditEvent> first = appender.append(
                     List.of(event("r1", "usr_1", T0), event("r2", "usr_2", T0.plusSeconds(10))));
             assertThat(first).extracting(AuditEvent::seq).containsExactly(1L, 2L);
@@ -222,7 +222,7 @@ abstract class StoreContract {
             List<AuditEvent> second = appender.append(List.of(event("r3", "usr_1", T0.plusSeconds(20))));
             assertThat(second.get(0).seq()).isEqualTo(3);
             assertThat(second.get(0).prevHash()).isEqualTo(first.get(1).hash());
-            assertThat(audit.last(reader)).isEqualTo(second.get(0));
+            assertThat(lastAuditRow()).isEqualTo(second.get(0));
         }
 
         List<AuditEvent> all = new ArrayList<>();
@@ -287,6 +287,12 @@ abstract class StoreContract {
         AuditVerifier.Result verified = new AuditVerifier(audit).verify();
         assertThat(verified.intact()).isTrue();
         assertThat(verified.records()).isEqualTo(1500);
+    }
+
+    private AuditEvent lastAuditRow() {
+        List<AuditEvent> all = new ArrayList<>();
+        audit.scan(all::add);
+        return all.isEmpty() ? null : all.getLast();
     }
 
     private static User user(String id, String email, String teamId) {

@@ -15,6 +15,7 @@ import io.palisade.cli.TextLineEncoder;
 import io.palisade.server.RequestLog;
 import io.palisade.upstream.TokenUsage;
 import java.time.Instant;
+import java.nio.charset.Charset;
 import java.time.ZoneId;
 import java.util.List;
 import org.slf4j.LoggerFactory;
@@ -52,7 +53,7 @@ final class RequestLines {
         if (which.equals("logback")) {
             return pattern;
         }
-        TextLineEncoder own = new TextLineEncoder(pattern, ZoneId.systemDefault());
+        TextLineEncoder own = new TextLineEncoder(Charset.defaultCharset(), ZoneId.systemDefault());
         own.setContext(context());
         own.start();
         return own;
