@@ -141,12 +141,13 @@ public final class Palisade implements AutoCloseable {
         // the store, and may wait on it (a rollback waits up to 10 s for its audit commit).
         ScheduledExecutorService background = Executors.newScheduledThreadPool(1,
                 Thread.ofPlatform().name("palisade-background").daemon(true).factory());
-        // The backends' watchdog: total deadlines, the large-body write watch and the idle-connection
-        // sweeps. Its tasks only close sockets, and nothing else runs here, so a deadline fires on
-        // time however long the store keeps "palisade-background" waiting.
+        // The watchdog: backend exchanges' deadlines, the idle-connection sweeps and the audit writer's
+        // watch for overdue commits. Its tasks only close sockets and fail futures, and nothing that
+        // waits runs here, so a deadline fires on time however long the store keeps
+        // "palisade-background" (or the audit writer) waiting.
         ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().name("palisade-deadlines").daemon(true).factory());
-        // Every backend answer arms a total deadline here and cancels it when done; without this a
+        // Every backend exchange arms its deadline here and cancels it when done; without this a
         // cancelled deadline (and the answer it holds) would stay queued until its time, 10 min by default.
         deadlines.setRemoveOnCancelPolicy(true);
         // Work that waits on backends (discovery, probes, pin checks, reloads that rediscover) gets
@@ -184,7 +185,7 @@ public final class Palisade implements AutoCloseable {
             public void failed(int records) {
                 metrics.auditCommitFailed();
             }
-        });
+        }, deadlines);
         metrics.gauge("palisade_audit_queue_depth", "Audit records waiting for their group commit", auditWriter::queueDepth);
         AuditTrail audit = new AuditTrail(auditWriter, clock, json);
         UsageStore usage = new UsageStore(database);

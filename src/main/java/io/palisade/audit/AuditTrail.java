@@ -13,8 +13,6 @@ import java.io.StringWriter;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The request path's door to the audit chain. Durability rules, all enforced here:
@@ -22,12 +20,11 @@ import java.util.concurrent.TimeoutException;
  * committed before the error is sent; an admin action is committed before it is answered.
  * "completed" rows are queued without waiting (the response has already gone), so a crash can
  * leave a request without its completion, which readers show as incomplete, never missing.
- * When the chain cannot be written the request fails closed with 503 audit_unavailable.
+ * When the chain cannot be written, or not within {@link AuditWriter#MAX_WAIT}, the request fails
+ * closed with 503 audit_unavailable.
  * Thread-safe.
  */
 public final class AuditTrail {
-    private static final long COMMIT_WAIT_SECONDS = 10;
-
     private final AuditWriter writer;
     private final Clock clock;
     private final ObjectMapper json;
@@ -133,11 +130,12 @@ public final class AuditTrail {
 
     private static void await(CompletableFuture<AuditEvent> future) {
         try {
-            future.get(COMMIT_WAIT_SECONDS, TimeUnit.SECONDS);
+            // Untimed: the writer's watch fails the future after AuditWriter.MAX_WAIT.
+            future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable();
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
             throw unavailable();
         }
     }

@@ -3,12 +3,16 @@ package io.palisade.audit;
 import io.palisade.store.AuditAppender;
 import io.palisade.store.AuditStore;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +27,18 @@ import org.slf4j.LoggerFactory;
  * processes) can share one chain. Thread-safe. A failed commit fails every future of that batch
  * (callers then fail closed); the next batch links to whatever is really stored, over a fresh
  * connection in case the failure was the connection's.
+ *
+ * <p>No caller waits longer than {@link #MAX_WAIT}: a watch on the watchdog fails the futures of
+ * rows queued or being committed for longer (a disk that does not return from {@code fsync}, a
+ * lock held elsewhere), so callers fail closed instead of hanging. Callers therefore wait without
+ * a timeout of their own: on a virtual thread a timed wait costs a timer on the JDK's scheduler,
+ * waking its thread twice per request (docs/performance.md, finding 18).
  */
 public final class AuditWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
-    private static final Pending STOP = new Pending(null, null);
+    /** The longest a caller waits for its row's commit before the row's future fails. */
+    public static final Duration MAX_WAIT = Duration.ofSeconds(10);
+    private static final Pending STOP = new Pending(null, null, 0);
     /** After this long unused, the connection is checked before a batch: servers and firewalls drop idle connections. */
     private static final long IDLE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(30);
     /**
@@ -42,13 +54,21 @@ public final class AuditWriter implements AutoCloseable {
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final CommitObserver observer;
+    private final long maxWaitNanos;
+    private final ScheduledFuture<?> watch;
+    /** The batch in the writer's hands and since when, for the watch; empty between commits. */
+    private volatile List<Pending> committing = List.of();
+    private volatile long committingSince;
     /** Used only by the writer thread (which closes it when it stops); null after a failure until the next batch. */
     private AuditAppender appender;
     private long appenderUsedAt = System.nanoTime();
     private volatile boolean closed;
     private volatile boolean lastCommitFailed;
 
-    /** Hears every group commit: its duration, or its failure (metrics). Called on the writer thread. */
+    /**
+     * Hears every group commit: its duration, or its failure (metrics). Called on the writer
+     * thread, and on the watchdog's when rows are failed as overdue (thread-safe implementations).
+     */
     public interface CommitObserver {
         CommitObserver NONE = new CommitObserver() {
             @Override
@@ -63,16 +83,20 @@ public final class AuditWriter implements AutoCloseable {
         void failed(int records);
     }
 
-    public AuditWriter(AuditStore store, int maxBatch) {
-        this(store, maxBatch, CommitObserver.NONE);
+    /** Watched on {@code watchdog} (whose tasks must never wait), every {@link #MAX_WAIT} / 10. */
+    public AuditWriter(AuditStore store, int maxBatch, CommitObserver observer, ScheduledExecutorService watchdog) {
+        this(store, maxBatch, observer, watchdog, MAX_WAIT);
     }
 
-    public AuditWriter(AuditStore store, int maxBatch, CommitObserver observer) {
+    AuditWriter(AuditStore store, int maxBatch, CommitObserver observer, ScheduledExecutorService watchdog, Duration maxWait) {
         this.store = store;
         this.maxBatch = maxBatch;
         this.observer = observer;
+        this.maxWaitNanos = maxWait.toNanos();
         // Connecting here, not on the writer thread, makes an unreachable store fail the start.
         this.appender = store.appender();
+        long period = Math.clamp(maxWaitNanos / 10, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(1));
+        this.watch = watchdog.scheduleWithFixedDelay(this::failOverdue, period, period, TimeUnit.NANOSECONDS);
         this.thread = Thread.ofPlatform().name("palisade-audit-writer").daemon(true).unstarted(this::run);
         this.thread.start();
     }
@@ -84,11 +108,11 @@ public final class AuditWriter implements AutoCloseable {
             future.completeExceptionally(new IllegalStateException("audit writer is closed"));
             return future;
         }
-        queue.add(new Pending(event, future));
+        queue.add(new Pending(event, future, System.nanoTime()));
         return future;
     }
 
-    /** False once closed or after the last commit failed; true again after a commit succeeds. */
+    /** False once closed, after the last commit failed or rows were failed as overdue; true again after a commit succeeds. */
     public boolean healthy() {
         return !closed && !lastCommitFailed;
     }
@@ -110,7 +134,46 @@ public final class AuditWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        watch.cancel(false);
     }
+
+    /**
+     * Fails the futures of rows queued or in a commit for longer than the longest wait. On the
+     * watchdog's thread; never waits. A row failed here may still be committed later (the store
+     * came back): its caller has been refused, so the trail shows a start without a completion.
+     */
+    void failOverdue() {
+        long now = System.nanoTime();
+        int failed = 0;
+        List<Pending> inCommit = committing;
+        if (!inCommit.isEmpty() && now - committingSince > maxWaitNanos) {
+            for (Pending pending : inCommit) {
+                failed += fail(pending);
+            }
+        }
+        Pending oldest = queue.peek();
+        // The common case ends here: the queue is in order, so nothing behind a fresh head is older.
+        if (oldest != null && now - oldest.queuedAt() > maxWaitNanos) {
+            for (Pending pending : queue) {
+                if (now - pending.queuedAt() <= maxWaitNanos) {
+                    break;
+                }
+                failed += pending == STOP ? 0 : fail(pending);
+            }
+        }
+        if (failed > 0) {
+            lastCommitFailed = true; // not ready until a commit succeeds again
+            observer.failed(failed);
+            LOG.error("the audit store has not committed for over {} ms; {} records waiting for it were failed, their requests refused",
+                    TimeUnit.NANOSECONDS.toMillis(maxWaitNanos), failed);
+        }
+    }
+
+    private int fail(Pending pending) {
+        return pending.future().completeExceptionally(
+                new TimeoutException("the audit store did not commit within " + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos) + " ms")) ? 1 : 0;
+    }
+
 
     private void run() {
         List<Pending> batch = new ArrayList<>();
@@ -178,6 +241,8 @@ public final class AuditWriter implements AutoCloseable {
             unchained.add(pending.event());
         }
         long start = System.nanoTime();
+        committingSince = start;
+        committing = List.copyOf(batch);
         try {
             List<AuditEvent> chained = appender().append(unchained);
             lastCommitFailed = false;
@@ -193,6 +258,8 @@ public final class AuditWriter implements AutoCloseable {
                 pending.future().completeExceptionally(e);
             }
             closeAppender();
+        } finally {
+            committing = List.of();
         }
     }
 
@@ -217,5 +284,5 @@ public final class AuditWriter implements AutoCloseable {
         }
     }
 
-    private record Pending(AuditEvent event, CompletableFuture<AuditEvent> future) {}
+    private record Pending(AuditEvent event, CompletableFuture<AuditEvent> future, long queuedAt) {}
 }

@@ -10,8 +10,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The buffered input side of one backend socket, shared by the response head parser and the body
  * framings of every exchange the connection carries (bytes read ahead belong to the next reader).
- * While a deadline is set, every read from the socket waits at most until it, by setting the
- * socket's read timeout to the time left; without one, reads wait as long as the socket does.
+ * While a deadline is set (only for the short drain of an answer closed before its end), every
+ * read from the socket waits at most until it, by setting the socket's read timeout to the time
+ * left; without one, reads wait as long as the socket does, and the exchange's
+ * {@link ExchangeDeadline} cuts them (a timed read on a virtual thread costs a timer per read).
  * Each read returns what one socket read delivered, so a stream is passed on as it arrives.
  * Not thread-safe: one exchange at a time owns the connection.
  */

@@ -2,23 +2,17 @@ package io.palisade.upstream;
 
 import io.palisade.config.Timeouts;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Plain HTTP/1.1 to one {@code http://} backend over pooled keep-alive connections, entirely on
  * the calling thread: write the request, block for the head, hand the body over as a stream.
  * No selector thread, worker pool or future stands between the caller and the socket.
  *
- * <p>Time limits: connect as the socket's connect timeout; first byte as a deadline on the reads
- * of the response head (a read timeout set to the time left), counted from the start of the
- * write. Writing a body too large to fit the kernel's buffers could block on a backend that stops
- * reading, so such a write is watched by the watchdog, which closes the socket at that deadline.
+ * <p>Time limits: connect as the socket's connect timeout; first byte and total by the exchange's
+ * {@link ExchangeDeadline}, whose watchdog closes the socket when a limit passes. That covers a
+ * write that blocks on a backend which stopped reading as well as a head that never comes.
  *
  * <p>Retry: a pooled connection that fails on write, or ends or is reset before the first byte
  * of the answer, is taken to be one the backend closed while it sat idle (the race every
@@ -27,30 +21,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * answer, and the gateway's failover decides what to do about them. Thread-safe.
  */
 final class Http1Transport implements UpstreamTransport {
-    private static final int UNWATCHED_BODY_BYTES = 64 * 1024;
-
     private final String host;
     private final int port;
     private final String hostHeader;
     private final String basePath;
     private final int connectMillis;
-    private final long firstByteNanos;
     private final ConnectionPool pool;
-    private final ScheduledExecutorService watchdog;
 
-    Http1Transport(URI backendUrl, Timeouts timeouts, ConnectionPool pool, ScheduledExecutorService watchdog) {
+    Http1Transport(URI backendUrl, Timeouts timeouts, ConnectionPool pool) {
         this.host = backendUrl.getHost();
         this.port = backendUrl.getPort() < 0 ? 80 : backendUrl.getPort();
         this.hostHeader = port == 80 ? host : host + ":" + port;
         this.basePath = backendUrl.getRawPath() == null ? "" : backendUrl.getRawPath();
         this.connectMillis = (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis());
-        this.firstByteNanos = timeouts.firstByte().toNanos();
         this.pool = pool;
-        this.watchdog = watchdog;
     }
 
     @Override
-    public Response send(UpstreamRequest request) throws IOException, InterruptedException {
+    public Response send(UpstreamRequest request, ExchangeDeadline deadline) throws IOException, InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
@@ -58,12 +46,12 @@ final class Http1Transport implements UpstreamTransport {
         Http1Connection pooled = pool.take();
         if (pooled != null) {
             try {
-                return exchange(pooled, true, head, request.body());
+                return exchange(pooled, true, head, request.body(), deadline);
             } catch (StaleConnectionException e) {
                 // falls through to one attempt on a new connection
             }
         }
-        return exchange(connect(), false, head, request.body());
+        return exchange(connect(), false, head, request.body(), deadline);
     }
 
     private Http1Connection connect() throws IOException, InterruptedException {
@@ -78,34 +66,22 @@ final class Http1Transport implements UpstreamTransport {
         }
     }
 
-    private Response exchange(Http1Connection connection, boolean reused, byte[] head, byte[] body)
+    private Response exchange(Http1Connection connection, boolean reused, byte[] head, byte[] body, ExchangeDeadline deadline)
             throws IOException, InterruptedException {
         ConnectionInput input = connection.input();
         long receivedBefore = input.received();
-        long deadline = System.nanoTime() + firstByteNanos;
-        AtomicBoolean writeTimedOut = body != null && body.length > UNWATCHED_BODY_BYTES ? new AtomicBoolean() : null;
-        ScheduledFuture<?> writeWatch = writeTimedOut == null ? null : watchdog.schedule(() -> {
-            writeTimedOut.set(true);
-            connection.close();
-        }, firstByteNanos, TimeUnit.NANOSECONDS);
+        deadline.cutWith(connection::close);
         try {
             connection.send(head, body);
-            if (writeWatch != null) {
-                writeWatch.cancel(false);
-            }
-            input.deadline(deadline);
             ResponseHead answer = ResponseHead.read(input);
-            input.noDeadline();
+            deadline.answered();
             return new Http1Response(answer.status(), body(connection, answer));
         } catch (IOException e) {
             connection.close();
-            if (writeWatch != null) {
-                writeWatch.cancel(false);
-            }
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            if (e instanceof SocketTimeoutException || (writeTimedOut != null && writeTimedOut.get())) {
+            if (deadline.passed() != null) {
                 throw new HttpTimeoutException("no answer within the first-byte timeout");
             }
             if (reused && input.received() == receivedBefore && !(e instanceof MalformedAnswerException)) {

@@ -15,13 +15,12 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * HTTP to one backend with its three time limits: connect, first byte (the wait for response
- * headers) and total (a watchdog that ends the answer at the deadline, so a backend that trickles
- * forever cannot pin a caller). Maps transport failures and error statuses to Palisade's upstream
+ * headers) and total (the whole exchange: its watchdog ends the answer at the deadline, so a
+ * backend that trickles forever cannot pin a caller); the last two are one
+ * {@link ExchangeDeadline}. Maps transport failures and error statuses to Palisade's upstream
  * error codes, naming the backend and never its URL credentials or key.
  *
  * <p>An {@code http://} backend is spoken to by {@link Http1Transport}, a blocking HTTP/1.1
@@ -69,7 +68,7 @@ public final class UpstreamHttp {
         }
         ConnectionPool pool = new ConnectionPool(MAX_IDLE_CONNECTIONS, MAX_IDLE_TIME, System::nanoTime);
         IdleSweep.start(watchdog, pool, SWEEP_INTERVAL);
-        return new Http1Transport(backend.url(), backend.timeouts(), pool, watchdog);
+        return new Http1Transport(backend.url(), backend.timeouts(), pool);
     }
 
     /**
@@ -83,13 +82,14 @@ public final class UpstreamHttp {
      */
     public static final class Exchange implements AutoCloseable {
         private final UpstreamTransport.Response response;
+        private final ExchangeDeadline deadline;
         private final InputStream body;
-        private volatile boolean deadlinePassed;
-        private ScheduledFuture<?> deadline;
 
-        private Exchange(UpstreamTransport.Response response) {
+        private Exchange(UpstreamTransport.Response response, ExchangeDeadline deadline) {
             this.response = response;
+            this.deadline = deadline;
             this.body = new DeadlineBody(response.body());
+            deadline.cutWith(response::abort);
         }
 
         /** Exactly the body's bytes (de-chunked) and then -1, passed on as they arrive. */
@@ -104,33 +104,18 @@ public final class UpstreamHttp {
          * may still be generating. {@link #close()} afterwards has nothing left to do.
          */
         public void abandon() {
-            deadline.cancel(false);
+            deadline.disarm();
             response.abort();
         }
 
         @Override
         public void close() {
-            deadline.cancel(false);
+            deadline.disarm();
             try {
                 response.body().close();
             } catch (IOException ignored) {
                 // the stream is being abandoned; nothing left to release
             }
-        }
-
-        private void arm(ScheduledExecutorService watchdog, long totalMillis) {
-            try {
-                deadline = watchdog.schedule(this::expire, totalMillis, TimeUnit.MILLISECONDS);
-            } catch (RuntimeException e) {
-                response.abort(); // the watchdog is shut down (the process is stopping): release the connection
-                throw e;
-            }
-        }
-
-        /** On the watchdog's thread. The flag first, so that the read the abort breaks sees it. */
-        private void expire() {
-            deadlinePassed = true;
-            response.abort();
         }
 
         private final class DeadlineBody extends InputStream {
@@ -173,7 +158,7 @@ public final class UpstreamHttp {
             }
 
             private IOException translated(IOException e) {
-                if (!deadlinePassed || e instanceof HttpTimeoutException) {
+                if (deadline.passed() == null || e instanceof HttpTimeoutException) {
                     return e;
                 }
                 HttpTimeoutException timeout = new HttpTimeoutException("the total deadline passed");
@@ -217,31 +202,43 @@ public final class UpstreamHttp {
     }
 
     private Exchange send(UpstreamRequest request) {
+        ExchangeDeadline deadline = ExchangeDeadline.arm(watchdog, backend.timeouts());
         UpstreamTransport.Response response;
         try {
-            response = transport.send(request);
-        } catch (HttpConnectTimeoutException | ConnectException e) {
-            throw new PalisadeException(ErrorCode.UPSTREAM_UNREACHABLE, "backend '" + backend.name() + "' is unreachable");
-        } catch (HttpTimeoutException e) {
-            throw new PalisadeException(ErrorCode.UPSTREAM_TIMEOUT,
-                    "backend '" + backend.name() + "' did not start answering within " + backend.timeouts().firstByte().toSeconds() + "s");
-        } catch (MalformedAnswerException e) {
-            throw sentBadAnswer(e.getMessage());
-        } catch (IOException e) {
-            throw new PalisadeException(ErrorCode.UPSTREAM_UNREACHABLE,
-                    "backend '" + backend.name() + "' could not be reached (" + describe(e) + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PalisadeException(ErrorCode.UPSTREAM_UNAVAILABLE, "request to backend '" + backend.name() + "' was interrupted");
+            response = transport.send(request, deadline);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            deadline.disarm();
+            throw sendFailure(e);
         }
-        Exchange exchange = new Exchange(response);
-        exchange.arm(watchdog, backend.timeouts().total().toMillis());
+        Exchange exchange = new Exchange(response, deadline);
         if (response.status() >= 300) {
             try (exchange) {
                 throw statusFailure(response.status(), readSmall(response.body()));
             }
         }
         return exchange;
+    }
+
+    private RuntimeException sendFailure(Exception e) {
+        return switch (e) {
+            case HttpConnectTimeoutException unreachable -> unreachable();
+            case ConnectException unreachable -> unreachable();
+            case HttpTimeoutException timeout -> new PalisadeException(ErrorCode.UPSTREAM_TIMEOUT,
+                    "backend '" + backend.name() + "' did not start answering within " + backend.timeouts().firstByte().toSeconds() + "s");
+            case MalformedAnswerException malformed -> sentBadAnswer(malformed.getMessage());
+            case IOException other -> new PalisadeException(ErrorCode.UPSTREAM_UNREACHABLE,
+                    "backend '" + backend.name() + "' could not be reached (" + describe(other) + ")");
+            case InterruptedException interrupted -> {
+                Thread.currentThread().interrupt();
+                yield new PalisadeException(ErrorCode.UPSTREAM_UNAVAILABLE, "request to backend '" + backend.name() + "' was interrupted");
+            }
+            case RuntimeException unexpected -> unexpected;
+            default -> new IllegalStateException(e);
+        };
+    }
+
+    private PalisadeException unreachable() {
+        return new PalisadeException(ErrorCode.UPSTREAM_UNREACHABLE, "backend '" + backend.name() + "' is unreachable");
     }
 
     private UpstreamStatusException statusFailure(int status, String body) {

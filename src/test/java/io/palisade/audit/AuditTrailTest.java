@@ -16,6 +16,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,8 +72,11 @@ class AuditTrailTest {
     private JsonNode onlyRow(TrailUse use) throws Exception {
         try (Database database = Database.open("sqlite:" + dir.resolve("palisade.db"))) {
             AuditStore store = new AuditStore(database);
-            try (AuditWriter writer = new AuditWriter(store, 16)) {
+            ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
+            try (AuditWriter writer = new AuditWriter(store, 16, AuditWriter.CommitObserver.NONE, watchdog)) {
                 use.accept(new AuditTrail(writer, Clock.fixed(T0, ZoneOffset.UTC), json));
+            } finally {
+                watchdog.shutdownNow();
             }
             List<AuditEvent> rows = new ArrayList<>();
             store.scan(rows::add);

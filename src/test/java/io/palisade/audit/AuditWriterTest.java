@@ -1,36 +1,52 @@
 package io.palisade.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.palisade.TestStores;
 import io.palisade.store.AuditStore;
 import io.palisade.store.Database;
 import io.palisade.store.Dialect;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Group commit and chaining, on each store dialect. */
 class AuditWriterTest {
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
+
     @TempDir
     Path dir;
+
+    @AfterEach
+    void stopWatchdog() {
+        watchdog.shutdownNow();
+    }
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
     void concurrentSubmissionsFormOneUnbrokenChainAcrossRestarts(Dialect dialect) throws Exception {
         try (Database database = Database.open(TestStores.newUrl(dialect, dir))) {
             AuditStore store = new AuditStore(database);
-            try (AuditWriter writer = new AuditWriter(store, 64)) {
+            try (AuditWriter writer = writer(store, 64)) {
                 List<CompletableFuture<AuditEvent>> futures = submitConcurrently(writer, "r", 8, 100);
                 for (CompletableFuture<AuditEvent> future : futures) {
                     assertThat(future.get().seq()).isPositive();
                 }
             }
-            try (AuditWriter reopened = new AuditWriter(store, 64)) {
+            try (AuditWriter reopened = writer(store, 64)) {
                 assertThat(reopened.submit(event("after-restart")).get().seq()).isEqualTo(801);
             }
             AuditVerifier.Result result = new AuditVerifier(store).verify();
@@ -49,8 +65,8 @@ class AuditWriterTest {
         String url = TestStores.newUrl(dialect, dir);
         try (Database first = Database.open(url); Database second = Database.open(url)) {
             List<CompletableFuture<AuditEvent>> futures = new ArrayList<>();
-            try (AuditWriter one = new AuditWriter(new AuditStore(first), 16);
-                 AuditWriter two = new AuditWriter(new AuditStore(second), 16)) {
+            try (AuditWriter one = writer(new AuditStore(first), 16);
+                 AuditWriter two = writer(new AuditStore(second), 16)) {
                 List<Thread> replicas = new ArrayList<>();
                 for (AuditWriter writer : List.of(one, two)) {
                     replicas.add(Thread.ofPlatform().start(() -> {
@@ -80,7 +96,7 @@ class AuditWriterTest {
     void closeCommitsWhatWasQueued(Dialect dialect) throws Exception {
         try (Database database = Database.open(TestStores.newUrl(dialect, dir))) {
             AuditStore store = new AuditStore(database);
-            AuditWriter writer = new AuditWriter(store, 4);
+            AuditWriter writer = writer(store, 4);
             List<CompletableFuture<AuditEvent>> futures = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 futures.add(writer.submit(event("q" + i)));
@@ -97,10 +113,10 @@ class AuditWriterTest {
     void aFailedCommitFailsItsCallersAndTheChainStaysConsistent(Dialect dialect) throws Exception {
         try (Database database = Database.open(TestStores.newUrl(dialect, dir))) {
             AuditStore store = new AuditStore(database);
-            try (AuditWriter writer = new AuditWriter(store, 16)) {
+            try (AuditWriter writer = writer(store, 16)) {
                 writer.submit(event("ok-1")).get();
                 CompletableFuture<AuditEvent> failing = writer.submit(new AuditEvent(0, null, "started", "t", null, "{}", "", ""));
-                assertThat(failing).failsWithin(java.time.Duration.ofSeconds(5));
+                assertThat(failing).failsWithin(Duration.ofSeconds(5));
                 assertThat(writer.healthy()).isFalse();
                 assertThat(writer.submit(event("ok-2")).get().seq()).isEqualTo(2);
                 assertThat(writer.healthy()).isTrue();
@@ -123,7 +139,7 @@ class AuditWriterTest {
                 @Override
                 public void failed(int records) {}
             };
-            try (AuditWriter writer = new AuditWriter(new AuditStore(database), 16, observer)) {
+            try (AuditWriter writer = new AuditWriter(new AuditStore(database), 16, observer, watchdog)) {
                 long alone = System.nanoTime();
                 writer.submit(completed("c-0")).get();
                 assertThat(System.nanoTime() - alone).isGreaterThanOrEqualTo(AuditWriter.LINGER_NANOS);
@@ -140,6 +156,48 @@ class AuditWriterTest {
                 }
             }
         }
+    }
+
+    /**
+     * A store that does not return (here: another connection holds the chain's lock) fails the
+     * callers' futures after the longest wait, so they fail closed instead of hanging; once the
+     * lock is free the writer goes on, and the rows it had are committed after all.
+     */
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    @Timeout(30)
+    void aCommitThatHangsFailsItsCallersAfterTheLongestWait(Dialect dialect) throws Exception {
+        String url = TestStores.newUrl(dialect, dir);
+        try (Database database = Database.open(url); Database other = Database.open(url)) {
+            AuditStore store = new AuditStore(database);
+            try (AuditWriter writer = new AuditWriter(store, 16, AuditWriter.CommitObserver.NONE, watchdog, Duration.ofMillis(300))) {
+                writer.submit(event("before")).get();
+                try (Connection holder = other.connect(); Statement statement = holder.createStatement()) {
+                    if (dialect == Dialect.SQLITE) {
+                        statement.execute("BEGIN IMMEDIATE");
+                    } else {
+                        holder.setAutoCommit(false);
+                        statement.execute("LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE");
+                    }
+                    long start = System.nanoTime();
+                    CompletableFuture<AuditEvent> inCommit = writer.submit(event("in-commit"));
+                    CompletableFuture<AuditEvent> queued = writer.submit(event("queued"));
+
+                    assertThatThrownBy(inCommit::get).hasCauseInstanceOf(TimeoutException.class);
+                    assertThatThrownBy(queued::get).hasCauseInstanceOf(TimeoutException.class);
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(300), Duration.ofSeconds(3));
+                    assertThat(writer.healthy()).as("ready only once a commit succeeds again").isFalse();
+                    statement.execute("ROLLBACK");
+                }
+                assertThat(writer.submit(event("after")).get().seq()).isEqualTo(4);
+                assertThat(writer.healthy()).isTrue();
+            }
+            assertThat(new AuditVerifier(store).verify().intact()).isTrue();
+        }
+    }
+
+    private AuditWriter writer(AuditStore store, int maxBatch) {
+        return new AuditWriter(store, maxBatch, AuditWriter.CommitObserver.NONE, watchdog);
     }
 
     private static AuditEvent completed(String requestId) {

@@ -1,0 +1,77 @@
+package io.palisade.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.palisade.config.Timeouts;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** One task per exchange watches both limits; the transports' own tests cover the errors they become. */
+class ExchangeDeadlineTest {
+    private static final Timeouts LIMITS = new Timeouts(Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMillis(400));
+
+    private final ScheduledThreadPoolExecutor watchdog = new ScheduledThreadPoolExecutor(1);
+
+    @AfterEach
+    void stop() {
+        watchdog.shutdownNow();
+    }
+
+    @Test
+    void noHeadWithinTheFirstByteLimitCutsTheExchange() throws Exception {
+        CountDownLatch cut = new CountDownLatch(1);
+        long start = System.nanoTime();
+        ExchangeDeadline deadline = ExchangeDeadline.arm(watchdog, LIMITS);
+        deadline.cutWith(cut::countDown);
+
+        assertThat(cut.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(deadline.passed()).isEqualTo(ExchangeDeadline.Limit.FIRST_BYTE);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(100), Duration.ofMillis(400));
+    }
+
+    @Test
+    void anAnsweredExchangeIsCutAtTheTotalLimitCountedFromItsStart() throws Exception {
+        CountDownLatch cut = new CountDownLatch(1);
+        long start = System.nanoTime();
+        ExchangeDeadline deadline = ExchangeDeadline.arm(watchdog, LIMITS);
+        deadline.cutWith(cut::countDown);
+        deadline.answered();
+
+        assertThat(cut.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(deadline.passed()).isEqualTo(ExchangeDeadline.Limit.TOTAL);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+    }
+
+    @Test
+    void aDisarmedDeadlineCutsNothingAndLeavesNothingQueued() throws Exception {
+        watchdog.setRemoveOnCancelPolicy(true);
+        AtomicInteger cuts = new AtomicInteger();
+        ExchangeDeadline deadline = ExchangeDeadline.arm(watchdog, LIMITS);
+        deadline.cutWith(cuts::incrementAndGet);
+        deadline.answered();
+        deadline.disarm();
+
+        assertThat(watchdog.getQueue()).isEmpty();
+        Thread.sleep(500);
+        assertThat(cuts).hasValue(0);
+        assertThat(deadline.passed()).isNull();
+    }
+
+    @Test
+    void aCutRegisteredAfterALimitPassedRunsAtOnce() throws Exception {
+        ExchangeDeadline deadline = ExchangeDeadline.arm(watchdog, LIMITS);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (deadline.passed() == null && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        AtomicInteger cuts = new AtomicInteger();
+        deadline.cutWith(cuts::incrementAndGet);
+
+        assertThat(cuts).hasValue(1);
+    }
+}
