@@ -26,6 +26,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The gateway's hot-path objects wired as {@code Palisade.start} wires them, over a throw-away
@@ -40,6 +42,7 @@ final class GatewayState implements AutoCloseable {
     final String token;
     final AdmissionControl admission;
     final AuditWriter auditWriter;
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
     final AuditTrail audit;
     final UsageRecorder usageRecorder;
 
@@ -71,13 +74,14 @@ final class GatewayState implements AutoCloseable {
         admission = new AdmissionControl(new LocalCounters(), limits,
                 new LimitsConfig(10_000_000, 0, 0, 8192, 4096, false, 1024, LimitsConfig.TokensCounted.TOTAL, null, false, List.of()),
                 new TokenEstimator(), new UsageStore(database), usageRecorder, clock);
-        auditWriter = new AuditWriter(auditStore, 256);
+        auditWriter = new AuditWriter(auditStore, 256, AuditWriter.CommitObserver.NONE, watchdog);
         audit = new AuditTrail(auditWriter, clock, json);
     }
 
     @Override
     public void close() throws Exception {
         auditWriter.close();
+        watchdog.shutdownNow();
         usageRecorder.close();
         database.close();
         try (var files = Files.walk(dir)) {
