@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.palisade.config.Secret;
+import io.palisade.metrics.UpstreamErrorKind;
 import io.palisade.server.ErrorCode;
 import io.palisade.server.PalisadeException;
 import java.net.URI;
@@ -16,7 +17,6 @@ class UpstreamStatusTest {
     @AutoClose
     private final UpstreamFixture fixture = new UpstreamFixture();
     private FakeBackend backend;
-
 
     @Test
     void tooManyRequestsIsUnavailableWithRetryAfter() throws Exception {
@@ -64,6 +64,18 @@ class UpstreamStatusTest {
         assertThat(ServedModel.answeredNotFound(gone)).isFalse();
         assertThat(ServedModel.answeredNotFound(new PalisadeException(ErrorCode.UPSTREAM_BAD_RESPONSE, "backend 'x' answered HTTP 404")))
                 .as("only the backend's status counts").isFalse();
+    }
+
+    @Test
+    void theMetricsKindOfAStatusComesFromTheStatusNotItsWording() throws Exception {
+        assertThat(UpstreamErrorKind.of(failureFor(400, "Bad Request", "{}"))).isEqualTo("4xx");
+        assertThat(UpstreamErrorKind.of(failureFor(413, "Content Too Large", "{}"))).isEqualTo("4xx");
+        assertThat(UpstreamErrorKind.of(failureFor(404, "Not Found", "{\"error\":\"answered HTTP 500\"}"))).isEqualTo("protocol");
+        assertThat(UpstreamErrorKind.of(failureFor(429, "Too Many Requests", "{}"))).isEqualTo("5xx");
+        assertThat(UpstreamErrorKind.of(failureFor(502, "Bad Gateway", "{}"))).isEqualTo("5xx");
+        assertThat(UpstreamErrorKind.of(failureFor(504, "Gateway Timeout", "{}"))).isEqualTo("timeout");
+        assertThat(UpstreamErrorKind.of(new PalisadeException(ErrorCode.UPSTREAM_BAD_RESPONSE, "backend 'x' answered HTTP 500")))
+                .as("only the backend's status counts").isEqualTo("protocol");
     }
 
     @Test
