@@ -174,7 +174,6 @@ public final class AuditWriter implements AutoCloseable {
                 new TimeoutException("the audit store did not commit within " + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos) + " ms")) ? 1 : 0;
     }
 
-
     private void run() {
         List<Pending> batch = new ArrayList<>();
         boolean stopping = false;

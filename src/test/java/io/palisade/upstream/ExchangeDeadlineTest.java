@@ -24,27 +24,12 @@ class ExchangeDeadlineTest {
 
     @Test
     void noHeadWithinTheFirstByteLimitCutsTheExchange() throws Exception {
-        CountDownLatch cut = new CountDownLatch(1);
-        long start = System.nanoTime();
-        ExchangeDeadline deadline = ExchangeDeadline.arm(watchdog, LIMITS);
-        deadline.cutWith(cut::countDown);
-
-        assertThat(cut.await(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(deadline.passed()).isEqualTo(ExchangeDeadline.Limit.FIRST_BYTE);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(100), Duration.ofMillis(400));
+        assertThat(timeUntilCut(false, ExchangeDeadline.Limit.FIRST_BYTE)).isBetween(Duration.ofMillis(100), Duration.ofMillis(400));
     }
 
     @Test
     void anAnsweredExchangeIsCutAtTheTotalLimitCountedFromItsStart() throws Exception {
-        CountDownLatch cut = new CountDownLatch(1);
-        long start = System.nanoTime();
-        ExchangeDeadline deadline = ExchangeDeadline.arm(watchdog, LIMITS);
-        deadline.cutWith(cut::countDown);
-        deadline.answered();
-
-        assertThat(cut.await(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(deadline.passed()).isEqualTo(ExchangeDeadline.Limit.TOTAL);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+        assertThat(timeUntilCut(true, ExchangeDeadline.Limit.TOTAL)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
     }
 
     @Test
@@ -73,5 +58,19 @@ class ExchangeDeadlineTest {
         deadline.cutWith(cuts::incrementAndGet);
 
         assertThat(cuts).hasValue(1);
+    }
+
+    /** Arms a deadline (the head arriving at once when {@code answered}) and waits for its cut, which must be for {@code expected}. */
+    private Duration timeUntilCut(boolean answered, ExchangeDeadline.Limit expected) throws InterruptedException {
+        CountDownLatch cut = new CountDownLatch(1);
+        long start = System.nanoTime();
+        ExchangeDeadline deadline = ExchangeDeadline.arm(watchdog, LIMITS);
+        deadline.cutWith(cut::countDown);
+        if (answered) {
+            deadline.answered();
+        }
+        assertThat(cut.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(deadline.passed()).isEqualTo(expected);
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 }
