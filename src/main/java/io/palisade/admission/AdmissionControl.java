@@ -345,7 +345,7 @@ public final class AdmissionControl {
         for (ScopeLimits scope : scopes) {
             applying.add(scope);
             for (ScopeLimits modelScope : scope.modelScopes()) {
-                if (pattern(modelScope.modelPattern()).allows(model)) {
+                if (modelScope.appliesTo(model)) {
                     applying.add(modelScope);
                 }
             }
@@ -362,7 +362,7 @@ public final class AdmissionControl {
         return false;
     }
 
-    /** Model patterns compiled once, not per request. */
+    /** Pricing's model patterns compiled once, not per request. */
     private ModelGrants pattern(String pattern) {
         return patterns.computeIfAbsent(pattern, p -> ModelGrants.of(List.of(p)));
     }

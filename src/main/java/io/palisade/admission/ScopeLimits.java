@@ -1,5 +1,6 @@
 package io.palisade.admission;
 
+import io.palisade.auth.ModelGrants;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +17,8 @@ final class ScopeLimits {
     private final String usageColumn;
     private final String usageValue;
     private final String modelPattern;
+    /** The pattern compiled, or null for the scope itself. */
+    private final ModelGrants modelGrants;
     private final Limits limits;
     private final boolean isKey;
     /** Null when not limited. Amount 1 and no expiry: one claim serves every request. */
@@ -40,6 +43,7 @@ final class ScopeLimits {
         this.usageColumn = usageColumn;
         this.usageValue = usageValue;
         this.modelPattern = modelPattern;
+        this.modelGrants = modelPattern == null ? null : ModelGrants.of(List.of(modelPattern));
         this.limits = limits;
         this.isKey = key.startsWith("key:") && modelPattern == null;
         this.requests = positive(limits.requestsPerMinute()) ? new Claim(Claim.Kind.RATE, key + ":rpm", limits.requestsPerMinute(), 1, 0,
@@ -84,6 +88,11 @@ final class ScopeLimits {
 
     String modelPattern() {
         return modelPattern;
+    }
+
+    /** True for a per-model scope whose pattern matches {@code model}. */
+    boolean appliesTo(String model) {
+        return modelGrants != null && modelGrants.allows(model);
     }
 
     Limits limits() {
