@@ -102,6 +102,21 @@ class AdmissionCachesTest {
         }
     }
 
+    @Test
+    void aPerModelLimitHoldsForTheModelsItsPatternMatchesOnly(@TempDir Path dir) {
+        try (TestGateway gateway = TestGateway.start(dir)) {
+            String key = gateway.userWithKey("models@example.com", List.of("llama3.2:1b", "vllm-qwen"), 0);
+            gateway.admin("PUT", "/admin/users/models@example.com/limits", "{\"models\":{\"llama*\":{\"requests_per_minute\":1}}}");
+            assertThat(post(gateway, key).statusCode()).isEqualTo(200);
+            assertRefused(gateway, post(gateway, key), 429, "rate_limited",
+                    "rate limit reached (user models@example.com for llama*: 1 requests per minute); retry after 61s",
+                    "user models@example.com for llama*: 1 requests per minute");
+            requests++;
+            HttpResponse<String> other = gateway.post("/v1/chat/completions", key, CHAT.replace("llama3.2:1b", "vllm-qwen"));
+            assertThat(other.statusCode()).as("vllm-qwen does not match llama*").isEqualTo(200);
+        }
+    }
+
     private HttpResponse<String> spendUntilRefused(TestGateway gateway, String key) {
         int admitted = 0;
         HttpResponse<String> response;
