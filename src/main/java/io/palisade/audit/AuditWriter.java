@@ -55,6 +55,8 @@ public final class AuditWriter implements AutoCloseable {
     private final Thread thread;
     private final CommitObserver observer;
     private final long maxWaitNanos;
+    /** How often the watch looks for overdue rows, and how often an unready writer with nothing to commit probes the store. */
+    private final long periodNanos;
     private final ScheduledFuture<?> watch;
     /** The batch in the writer's hands and since when, for the watch; empty between commits. */
     private volatile List<Pending> committing = List.of();
@@ -95,8 +97,8 @@ public final class AuditWriter implements AutoCloseable {
         this.maxWaitNanos = maxWait.toNanos();
         // Connecting here, not on the writer thread, makes an unreachable store fail the start.
         this.appender = store.appender();
-        long period = Math.clamp(maxWaitNanos / 10, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(1));
-        this.watch = watchdog.scheduleWithFixedDelay(this::failOverdue, period, period, TimeUnit.NANOSECONDS);
+        this.periodNanos = Math.clamp(maxWaitNanos / 10, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(1));
+        this.watch = watchdog.scheduleWithFixedDelay(this::failOverdue, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
         this.thread = Thread.ofPlatform().name("palisade-audit-writer").daemon(true).unstarted(this::run);
         this.thread.start();
     }
@@ -112,7 +114,10 @@ public final class AuditWriter implements AutoCloseable {
         return future;
     }
 
-    /** False once closed, after the last commit failed or rows were failed as overdue; true again after a commit succeeds. */
+    /**
+     * False once closed, after the last commit failed or rows were failed as overdue; true again
+     * after a commit succeeds, or when idle, once a probe finds the store takes commits again.
+     */
     public boolean healthy() {
         return !closed && !lastCommitFailed;
     }
@@ -144,12 +149,10 @@ public final class AuditWriter implements AutoCloseable {
      */
     void failOverdue() {
         long now = System.nanoTime();
-        int failed = 0;
+        List<Pending> overdue = new ArrayList<>();
         List<Pending> inCommit = committing;
         if (!inCommit.isEmpty() && now - committingSince > maxWaitNanos) {
-            for (Pending pending : inCommit) {
-                failed += fail(pending);
-            }
+            overdue.addAll(inCommit);
         }
         Pending oldest = queue.peek();
         // The common case ends here: the queue is in order, so nothing behind a fresh head is older.
@@ -158,20 +161,26 @@ public final class AuditWriter implements AutoCloseable {
                 if (now - pending.queuedAt() <= maxWaitNanos) {
                     break;
                 }
-                failed += pending == STOP ? 0 : fail(pending);
+                if (pending != STOP) {
+                    overdue.add(pending);
+                }
             }
         }
-        if (failed > 0) {
-            lastCommitFailed = true; // not ready until a commit succeeds again
-            observer.failed(failed);
-            LOG.error("the audit store has not committed for over {} ms; {} records waiting for it were failed, their requests refused",
-                    TimeUnit.NANOSECONDS.toMillis(maxWaitNanos), failed);
+        overdue.removeIf(pending -> pending.future().isDone());
+        if (overdue.isEmpty()) {
+            return;
         }
-    }
-
-    private int fail(Pending pending) {
-        return pending.future().completeExceptionally(
-                new TimeoutException("the audit store did not commit within " + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos) + " ms")) ? 1 : 0;
+        // Unready before any caller hears of the failure, so a caller that then asks for readiness is told the truth.
+        lastCommitFailed = true;
+        TimeoutException timeout = new TimeoutException(
+                "the audit store did not commit within " + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos) + " ms");
+        int failed = 0;
+        for (Pending pending : overdue) {
+            failed += pending.future().completeExceptionally(timeout) ? 1 : 0;
+        }
+        observer.failed(failed);
+        LOG.error("the audit store has not committed for over {} ms; {} records waiting for it were failed, their requests refused",
+                TimeUnit.NANOSECONDS.toMillis(maxWaitNanos), failed);
     }
 
     private void run() {
@@ -179,7 +188,12 @@ public final class AuditWriter implements AutoCloseable {
         boolean stopping = false;
         while (!stopping) {
             try {
-                batch.add(queue.take());
+                Pending first = lastCommitFailed ? queue.poll(periodNanos, TimeUnit.NANOSECONDS) : queue.take();
+                if (first == null) {
+                    probe();
+                    continue;
+                }
+                batch.add(first);
             } catch (InterruptedException e) {
                 stopping = true;
             }
@@ -259,6 +273,21 @@ public final class AuditWriter implements AutoCloseable {
             closeAppender();
         } finally {
             committing = List.of();
+        }
+    }
+
+    /**
+     * Clears the unready mark once the store would take a commit again. Without it a replica made
+     * unready by a failed commit would stay so for good: unready, it gets no traffic, so no commit.
+     */
+    private void probe() {
+        try {
+            appender().probe();
+            lastCommitFailed = false;
+            LOG.info("the audit store takes commits again");
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("the audit store still does not take commits: {}", e.getMessage());
+            closeAppender();
         }
     }
 

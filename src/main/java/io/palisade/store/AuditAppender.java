@@ -81,6 +81,24 @@ public final class AuditAppender implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether an append would get through now, storing nothing: takes the chain lock, reads the
+     * tail and rolls back. Throws what an append would have thrown.
+     */
+    public void probe() throws SQLException {
+        database.writing(() -> {
+            beginLocked();
+            try {
+                chain(List.of());
+            } catch (SQLException | RuntimeException e) {
+                rollback(e);
+                throw e;
+            }
+            endTransaction();
+            return null;
+        });
+    }
+
     private List<AuditEvent> appendLocked(List<AuditEvent> unchained) throws SQLException {
         beginLocked();
         try {
@@ -154,16 +172,21 @@ public final class AuditAppender implements AutoCloseable {
     /** Undoes the open transaction; a failure to do so is attached to {@code cause}, which is what the caller reports. */
     private void rollback(Exception cause) {
         try {
-            if (rollback != null) {
-                // SQLite may already have rolled back by itself (disk full, I/O error); then this
-                // fails harmlessly and the failure rides along as suppressed.
-                rollback.execute();
-            } else {
-                connection.rollback();
-                connection.setAutoCommit(true);
-            }
+            // SQLite may already have rolled back by itself (disk full, I/O error); then this
+            // fails harmlessly and the failure rides along as suppressed.
+            endTransaction();
         } catch (SQLException | RuntimeException rollbackFailure) {
             cause.addSuppressed(rollbackFailure);
+        }
+    }
+
+    /** Rolls the open transaction back and leaves the connection in auto-commit mode. */
+    private void endTransaction() throws SQLException {
+        if (rollback != null) {
+            rollback.execute();
+        } else {
+            connection.rollback();
+            connection.setAutoCommit(true);
         }
     }
 

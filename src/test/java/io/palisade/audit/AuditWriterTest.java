@@ -125,6 +125,25 @@ class AuditWriterTest {
         }
     }
 
+    /** Unready after a failed commit, a replica gets no traffic; so the writer itself finds out when the store is back. */
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    @Timeout(30)
+    void aFailedCommitWithNothingAfterItIsReadyAgainOnceTheStoreIsProbed(Dialect dialect) throws Exception {
+        try (Database database = Database.open(TestStores.newUrl(dialect, dir))) {
+            AuditStore store = new AuditStore(database);
+            try (AuditWriter writer = new AuditWriter(store, 16, AuditWriter.CommitObserver.NONE, watchdog, Duration.ofMillis(300))) {
+                writer.submit(event("ok-1")).get();
+                assertThat(writer.submit(new AuditEvent(0, null, "started", "t", null, "{}", "", ""))).failsWithin(Duration.ofSeconds(5));
+                while (!writer.healthy()) {
+                    Thread.sleep(10);
+                }
+                assertThat(writer.submit(event("ok-2")).get().seq()).as("the probe stored nothing").isEqualTo(2);
+            }
+            assertThat(new AuditVerifier(store).verify().intact()).isTrue();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Dialect.class)
     void aBatchOfOnlyCompletedRowsLingersSoTheNextStartedRowSharesItsCommit(Dialect dialect) throws Exception {
