@@ -40,6 +40,7 @@ public final class RequestRecord {
     private String deployment;
     private String servedModel;
     private java.util.List<AttemptRecord> attempts = java.util.List.of();
+    private Runnable beforeAnswerEnds;
 
     public RequestRecord(String requestId, Instant receivedAt, long startNanos, String clientAddress, String method, String route) {
         this.requestId = requestId;
@@ -187,6 +188,25 @@ public final class RequestRecord {
 
     void markAuditStarted() {
         auditStarted = true;
+    }
+
+    /**
+     * Work to run once, just before the last bytes of the answer go out (see {@link #answerEnding}).
+     * The exchange releases the request's admission there: a caller that sends its next request
+     * as soon as it has this answer, on another connection, must not find this one still holding
+     * its concurrency slot or its token reservation.
+     */
+    public void beforeAnswerEnds(Runnable work) {
+        this.beforeAnswerEnds = work;
+    }
+
+    /** Called by whatever writes an answer's last bytes, before it writes them; runs the work registered, once. */
+    public void answerEnding() {
+        Runnable work = beforeAnswerEnds;
+        beforeAnswerEnds = null;
+        if (work != null) {
+            work.run();
+        }
     }
 
     /** True once bytes of the answer went out: the HTTP status can no longer change. */

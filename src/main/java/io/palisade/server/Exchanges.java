@@ -138,6 +138,8 @@ public final class Exchanges {
     private static final class Exchange {
         AdmittedRequest admitted;
         PalisadeException failure;
+        boolean settled;
+        long costMicros;
     }
 
     private void run(Context ctx, Body body) {
@@ -148,6 +150,7 @@ public final class Exchanges {
                 clientAddress(ctx), ctx.method().name(), ctx.path());
         record.trace(TraceContext.from(ctx.header("traceparent")));
         Exchange exchange = new Exchange();
+        record.beforeAnswerEnds(() -> settle(exchange, record));
         metrics.requestStarted();
         try {
             body.run(record, exchange);
@@ -162,12 +165,27 @@ public final class Exchanges {
             exchange.failure = new PalisadeException(ErrorCode.INTERNAL, "internal error; the request id is " + requestId);
             fail(ctx, record, exchange.failure);
         } finally {
-            long costMicros = 0;
-            if (exchange.admitted != null) {
-                costMicros = admission.settle(exchange.admitted.ticket(), record.usage(), record.streamedEvents(), record.responseStarted());
-            }
-            observer.finished(ctx, record, exchange.failure, costMicros);
+            observer.finished(ctx, record, exchange.failure, settle(exchange, record));
         }
+    }
+
+    /**
+     * Settles the admission once: before the answer's last bytes where the answer is written here
+     * ({@link RequestRecord#answerEnding}), else when the handler returns (answers Javalin writes
+     * after that). Returns the request's cost in micro-dollars.
+     */
+    private long settle(Exchange exchange, RequestRecord record) {
+        if (exchange.admitted != null && !exchange.settled) {
+            exchange.settled = true;
+            try {
+                exchange.costMicros = admission.settle(exchange.admitted.ticket(), record.usage(), record.streamedEvents(),
+                        record.responseStarted());
+            } catch (RuntimeException e) {
+                // The answer is the caller's either way; a settle that fails must not cost it.
+                LOG.error("request {}: settling its admission failed", record.requestId(), e);
+            }
+        }
+        return exchange.costMicros;
     }
 
     private void fail(Context ctx, RequestRecord record, PalisadeException error) {

@@ -14,8 +14,12 @@ public final class JsonAnswer {
     private JsonAnswer() {
     }
 
-    /** A caller that is gone by now is recorded as {@code client_disconnected}, not thrown. */
+    /**
+     * A caller that is gone by now is recorded as {@code client_disconnected}, not thrown. Runs
+     * {@link RequestRecord#answerEnding} first: the caller may act on the answer at its last byte.
+     */
     public static void send(Context ctx, RequestRecord record, int status, byte[] body) {
+        record.answerEnding();
         ctx.status(status).contentType("application/json");
         ctx.res().setContentLength(body.length);
         try {

@@ -59,6 +59,25 @@ class AdmissionIntegrationTest {
         }
     }
 
+    /**
+     * A caller that has its answer may send the next request at once, on another connection: the
+     * finished request's slot must be free by then (it is released before the answer's last byte).
+     */
+    @Test
+    void theNextRequestOnAnotherConnectionFindsTheSlotOfTheAnsweredOneFree(@TempDir Path dir) {
+        try (TestGateway gateway = TestGateway.start(dir, "")) {
+            String key = gateway.userWithKey("sequential@example.com", List.of("llama3.2:1b"), 0);
+            setLimits(gateway, "keys", keyId(gateway, "sequential@example.com"), "{\"max_concurrent\":1}");
+            List<HttpClient> clients = List.of(HttpClient.newHttpClient(), HttpClient.newHttpClient());
+            for (int i = 0; i < 300; i++) {
+                HttpResponse<String> response = clients.get(i % 2).sendAsync(gateway.request("/v1/chat/completions", key)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(CHAT)).build(),
+                        HttpResponse.BodyHandlers.ofString()).join();
+                assertThat(response.statusCode()).as("request %d: %s", i, response.body()).isEqualTo(200);
+            }
+        }
+    }
+
     @Test
     void promptAndOutputCapsAndTheDefaultCapIsSentToTheBackend(@TempDir Path dir) {
         try (TestGateway gateway = TestGateway.start(dir, "limits: {default_output_cap: 33}")) {

@@ -150,6 +150,7 @@ public final class OpenAiRoutes {
             StringBuilder captured) throws IOException {
         record.usage(outcome.usage());
         record.content(prompt, captured == null ? null : capture.streamedAnswer(captured));
+        record.answerEnding();
         if (outcome.error() == null) {
             try {
                 ctx.res().getOutputStream().write(DONE);
