@@ -20,6 +20,7 @@ import io.palisade.server.JsonBodyReader;
 import io.palisade.server.PalisadeException;
 import io.palisade.store.EvalStore;
 import java.io.IOException;
+import java.util.Optional;
 
 /** The evaluation part of the admin API: start, list, show (with progress), report, re-judge, compare. */
 public final class EvalRoutes {
@@ -105,13 +106,16 @@ public final class EvalRoutes {
 
     private ObjectNode view(EvalStore.RunRow run) {
         ObjectNode node = json.createObjectNode();
-        node.put("run_id", run.id()).put("status", run.status()).put("generator", run.generator()).put("judge", run.judge())
+        Optional<EvalProgress> progress = evals.progress(run.id());
+        // A run stays "running" until the gateway has acted on its verdict (a failed canary rolled
+        // back), so whoever waits for the run's end finds the deployments already changed.
+        node.put("run_id", run.id()).put("status", progress.isPresent() ? "running" : run.status()).put("generator", run.generator()).put("judge", run.judge())
                 .put("golden_set", run.goldenName()).put("golden_set_hash", run.goldenHash()).put("created_at", run.createdAt())
                 .put("finished_at", run.finishedAt());
         if (run.summary() != null) {
             node.set("summary", parse(run.summary()));
         }
-        evals.progress(run.id()).ifPresent(progress -> node.set("progress", progress(progress)));
+        progress.ifPresent(running -> node.set("progress", progress(running)));
         return node;
     }
 
