@@ -43,7 +43,7 @@ class TwoReplicasTest {
             String budgeted = first.userWithKey("budgeted@example.com", List.of("llama3.2:1b"), 0);
             first.admin("PUT", "/admin/users/budgeted@example.com/limits", "{\"budgets\":[{\"period\":\"day\",\"tokens\":300}]}");
             awaitStatus(second, budgeted, 200, Duration.ofSeconds(5));
-            Thread.sleep(1500);
+            awaitBudget(second, budgeted, Duration.ofSeconds(10));
             List<HttpResponse<String>> spent = parallel(List.of(first, second), budgeted, 200);
             assertThat(spent.stream().filter(r -> r.statusCode() == 200).count()).isPositive().isLessThan(15);
             assertThat(spent).filteredOn(r -> r.statusCode() != 200).allSatisfy(r -> assertThat(r.body()).contains("budget_exceeded"));
@@ -75,6 +75,24 @@ class TwoReplicasTest {
             Thread.sleep(100);
         }
         throw new AssertionError("expected " + status + " within " + within + ", last saw " + last);
+    }
+
+    /**
+     * Waits until {@code gateway} knows the key's 300-token budget: a request that could need more
+     * than the whole budget is refused before any counter is touched, so asking costs nothing.
+     */
+    private static void awaitBudget(TestGateway gateway, String key, Duration within) throws InterruptedException {
+        String tooBig = CHAT.replace("\"max_tokens\":20", "\"max_tokens\":400");
+        long deadline = System.nanoTime() + within.toNanos();
+        HttpResponse<String> last = null;
+        while (System.nanoTime() < deadline) {
+            last = gateway.post("/v1/chat/completions", key, tooBig);
+            if (last.statusCode() == 400 && last.body().contains("request_exceeds_limit")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the budget did not reach the replica within " + within + "; last answer " + (last == null ? null : last.body()));
     }
 
     private static List<HttpResponse<String>> parallel(List<TestGateway> replicas, String key, int count) {

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,13 +36,18 @@ class HealthIntegrationTest {
                 """.formatted(dir.resolve("p.db"), TestGateway.ADMIN_KEY, metricsPort));
         try (Palisade palisade = Palisade.start(config, Clock.systemUTC())) {
             String main = "http://127.0.0.1:" + palisade.port();
-            Thread.sleep(500);
             assertThat(get(main + "/health/live", null).statusCode()).isEqualTo(200);
             HttpResponse<String> ready = get(main + "/health/ready", null);
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(ready.body()).contains("not_ready");
             assertThat(get(main + "/metrics", TestGateway.ADMIN_KEY).statusCode()).as("not on the main listener").isEqualTo(404);
+            // The gauge appears with the first probe, which runs on its own thread.
             HttpResponse<String> metrics = get("http://127.0.0.1:" + metricsPort + "/metrics", TestGateway.ADMIN_KEY);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!metrics.body().contains("palisade_backend_up{backend=\"gone\"}") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                metrics = get("http://127.0.0.1:" + metricsPort + "/metrics", TestGateway.ADMIN_KEY);
+            }
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("palisade_backend_up{backend=\"gone\"} 0");
             assertThat(get("http://127.0.0.1:" + metricsPort + "/health/ready", null).statusCode()).isEqualTo(503);
