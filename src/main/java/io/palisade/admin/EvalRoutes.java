@@ -109,7 +109,8 @@ public final class EvalRoutes {
         Optional<EvalProgress> progress = evals.progress(run.id());
         // A run stays "running" until the gateway has acted on its verdict (a failed canary rolled
         // back), so whoever waits for the run's end finds the deployments already changed.
-        node.put("run_id", run.id()).put("status", progress.isPresent() ? "running" : run.status()).put("generator", run.generator()).put("judge", run.judge())
+        node.put("run_id", run.id()).put("status", progress.isPresent() ? "running" : run.status())
+                .put("generator", run.generator()).put("judge", run.judge())
                 .put("golden_set", run.goldenName()).put("golden_set_hash", run.goldenHash()).put("created_at", run.createdAt())
                 .put("finished_at", run.finishedAt());
         if (run.summary() != null) {

@@ -172,11 +172,10 @@ public final class AuditWriter implements AutoCloseable {
         }
         // Unready before any caller hears of the failure, so a caller that then asks for readiness is told the truth.
         lastCommitFailed = true;
-        TimeoutException timeout = new TimeoutException(
-                "the audit store did not commit within " + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos) + " ms");
+        String message = "the audit store did not commit within " + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos) + " ms";
         int failed = 0;
         for (Pending pending : overdue) {
-            failed += pending.future().completeExceptionally(timeout) ? 1 : 0;
+            failed += pending.future().completeExceptionally(new TimeoutException(message)) ? 1 : 0;
         }
         observer.failed(failed);
         LOG.error("the audit store has not committed for over {} ms; {} records waiting for it were failed, their requests refused",
