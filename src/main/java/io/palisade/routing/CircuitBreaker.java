@@ -14,6 +14,8 @@ public final class CircuitBreaker {
     private int consecutiveFailures;
     private long openUntilMillis;
     private boolean trialInFlight;
+    /** The thread that holds the trial: a request runs on one thread from its choice to its end. */
+    private Thread trialHolder;
 
     /** Whether a request may be sent now; in half-open state the caller that gets true is the trial. */
     public synchronized boolean tryAcquire(long nowMillis) {
@@ -25,15 +27,20 @@ public final class CircuitBreaker {
                     return false;
                 }
                 state = State.HALF_OPEN;
-                trialInFlight = true;
+                takeTrial();
                 return true;
             default:
                 if (trialInFlight) {
                     return false;
                 }
-                trialInFlight = true;
+                takeTrial();
                 return true;
         }
+    }
+
+    private void takeTrial() {
+        trialInFlight = true;
+        trialHolder = Thread.currentThread();
     }
 
     /** Whether {@link #tryAcquire} would let a request through now, without taking the trial. */
@@ -51,6 +58,7 @@ public final class CircuitBreaker {
         state = State.CLOSED;
         consecutiveFailures = 0;
         trialInFlight = false;
+        trialHolder = null;
         return changed;
     }
 
@@ -61,14 +69,22 @@ public final class CircuitBreaker {
             state = State.OPEN;
             openUntilMillis = nowMillis + coolDownMillis;
             trialInFlight = false;
+            trialHolder = null;
             return true;
         }
         return false;
     }
 
-    /** Releases a trial that ended neither in success nor failure (e.g. the caller's own error). */
+    /**
+     * Releases the trial held by the calling thread when its request ended neither in success nor
+     * failure (e.g. the caller's own error). A request let through while the breaker was closed
+     * holds no trial, so its release must not free the trial another request took since.
+     */
     public synchronized void release() {
-        trialInFlight = false;
+        if (trialHolder == Thread.currentThread()) {
+            trialInFlight = false;
+            trialHolder = null;
+        }
     }
 
     public synchronized State state() {

@@ -2,6 +2,8 @@ package io.palisade.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class CircuitBreakerTest {
@@ -47,5 +49,34 @@ class CircuitBreakerTest {
         assertThat(breaker.tryAcquire(1000)).isTrue();
         breaker.release();
         assertThat(breaker.tryAcquire(1000)).isTrue();
+    }
+
+    /** A request let through while closed, ending after another took the half-open trial, must not free that trial. */
+    @Test
+    void onlyTheTrialsOwnRequestReleasesIt() throws Exception {
+        assertThat(breaker.tryAcquire(0)).as("closed: no trial").isTrue();
+        for (int i = 0; i < 3; i++) {
+            breaker.failure(0, 3, 1000);
+        }
+        CountDownLatch acquired = new CountDownLatch(1);
+        CountDownLatch ending = new CountDownLatch(1);
+        AtomicBoolean gotTrial = new AtomicBoolean();
+        Thread trial = Thread.ofVirtual().start(() -> {
+            gotTrial.set(breaker.tryAcquire(1000));
+            acquired.countDown();
+            try {
+                ending.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            breaker.release();
+        });
+        acquired.await();
+        assertThat(gotTrial).isTrue();
+        breaker.release();
+        assertThat(breaker.tryAcquire(1000)).as("the trial is still out").isFalse();
+        ending.countDown();
+        trial.join();
+        assertThat(breaker.tryAcquire(1000)).as("released by its own request").isTrue();
     }
 }
