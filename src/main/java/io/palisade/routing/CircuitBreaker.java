@@ -13,8 +13,10 @@ public final class CircuitBreaker {
     private State state = State.CLOSED;
     private int consecutiveFailures;
     private long openUntilMillis;
-    private boolean trialInFlight;
-    /** The thread that holds the trial: a request runs on one thread from its choice to its end. */
+    /**
+     * The thread holding the half-open trial, null when none is out. A thread names the request:
+     * a request runs on one thread from its choice to its end.
+     */
     private Thread trialHolder;
 
     /** Whether a request may be sent now; in half-open state the caller that gets true is the trial. */
@@ -27,20 +29,15 @@ public final class CircuitBreaker {
                     return false;
                 }
                 state = State.HALF_OPEN;
-                takeTrial();
+                trialHolder = Thread.currentThread();
                 return true;
             default:
-                if (trialInFlight) {
+                if (trialHolder != null) {
                     return false;
                 }
-                takeTrial();
+                trialHolder = Thread.currentThread();
                 return true;
         }
-    }
-
-    private void takeTrial() {
-        trialInFlight = true;
-        trialHolder = Thread.currentThread();
     }
 
     /** Whether {@link #tryAcquire} would let a request through now, without taking the trial. */
@@ -48,7 +45,7 @@ public final class CircuitBreaker {
         return switch (state) {
             case CLOSED -> true;
             case OPEN -> nowMillis >= openUntilMillis;
-            case HALF_OPEN -> !trialInFlight;
+            case HALF_OPEN -> trialHolder == null;
         };
     }
 
@@ -57,7 +54,6 @@ public final class CircuitBreaker {
         boolean changed = state != State.CLOSED;
         state = State.CLOSED;
         consecutiveFailures = 0;
-        trialInFlight = false;
         trialHolder = null;
         return changed;
     }
@@ -68,7 +64,6 @@ public final class CircuitBreaker {
         if (state == State.HALF_OPEN || (state == State.CLOSED && consecutiveFailures >= threshold)) {
             state = State.OPEN;
             openUntilMillis = nowMillis + coolDownMillis;
-            trialInFlight = false;
             trialHolder = null;
             return true;
         }
@@ -82,7 +77,6 @@ public final class CircuitBreaker {
      */
     public synchronized void release() {
         if (trialHolder == Thread.currentThread()) {
-            trialInFlight = false;
             trialHolder = null;
         }
     }
