@@ -69,6 +69,7 @@ import io.palisade.store.TeamStore;
 import io.palisade.store.UserStore;
 import io.palisade.upstream.Backend;
 import io.palisade.upstream.BackendHealth;
+import io.palisade.upstream.BackgroundChecks;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
@@ -77,6 +78,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A running gateway. This is the one place the object graph is built, by hand, from a validated
@@ -95,11 +97,15 @@ public final class Palisade implements AutoCloseable {
     private final Database database;
     private final Optional<String> bootstrapAdminKey;
     private final ConfigReloader reloader;
+    private final BackgroundChecks checks;
+    private final BooleanSupplier firstChecksDone;
 
     private Palisade(GatewayServer server, AuditWriter auditWriter, UsageRecorder usageRecorder, Counters counters,
             List<ScheduledExecutorService> schedulers, ScheduledThreadPoolExecutor deadlines, Database database, SpanExporter spanExporter,
-            Optional<String> bootstrapAdminKey, ConfigReloader reloader) {
+            Optional<String> bootstrapAdminKey, ConfigReloader reloader, BackgroundChecks checks, BooleanSupplier firstChecksDone) {
         this.reloader = reloader;
+        this.checks = checks;
+        this.firstChecksDone = firstChecksDone;
         this.spanExporter = spanExporter;
         this.server = server;
         this.auditWriter = auditWriter;
@@ -150,16 +156,20 @@ public final class Palisade implements AutoCloseable {
         // Every backend exchange arms its deadline here and cancels it when done; without this a
         // cancelled deadline (and the answer it holds) would stay queued until its time, 10 min by default.
         deadlines.setRemoveOnCancelPolicy(true);
-        // Work that waits on backends (discovery, probes, pin checks, reloads that rediscover) gets
-        // its own thread: an unreachable backend's connect timeout must not delay the identity
-        // poll (key revocation) or canary phases on "palisade-background".
+        // Only schedules: discovery, probes and pin checks themselves run on "checks" (a virtual thread
+        // per check, one at a time per backend), so nothing here ever waits on a backend and one that
+        // never answers cannot hold up another's checks, a config reload (the file watch runs here),
+        // the identity poll on "palisade-background", start-up or a request.
         ScheduledExecutorService backendChecks = Executors.newScheduledThreadPool(1,
                 Thread.ofPlatform().name("palisade-backend-checks").daemon(true).factory());
+        BackgroundChecks checks = new BackgroundChecks();
         background.scheduleWithFixedDelay(reloader::reloadIfChanged, IdentityReloader.POLL_MILLIS, IdentityReloader.POLL_MILLIS,
                 TimeUnit.MILLISECONDS);
         BackendFactory backendFactory = new BackendFactory(deadlines, json, clock);
         Map<String, Backend> backends = backendFactory.build(config.backends(), List.of(), Map.of());
-        ModelCatalog catalog = new ModelCatalog(new ModelCatalog.Sources(config.models(), config.backends(), backends), clock);
+        ModelCatalog catalog = new ModelCatalog(new ModelCatalog.Sources(config.models(), config.backends(), backends), clock, checks);
+        // The first discovery runs in the background: the listener opens at once, configured models
+        // are routable at once, discovered ones appear as each backend answers (readiness waits).
         catalog.refresh();
         long interval = config.discoveryInterval().toMillis();
         backendChecks.scheduleWithFixedDelay(catalog::refresh, interval, interval, TimeUnit.MILLISECONDS);
@@ -171,8 +181,8 @@ public final class Palisade implements AutoCloseable {
         long probeEvery = config.observability().probeInterval().toMillis();
         StoreHealth storeHealth = new StoreHealth(database);
         backendChecks.scheduleWithFixedDelay(() -> {
-            storeHealth.check();
-            health.probeAll();
+            checks.request("store", storeHealth::check);
+            health.probeAll(checks);
         }, 0, probeEvery, TimeUnit.MILLISECONDS);
 
         AuditWriter auditWriter = new AuditWriter(auditStore, config.audit().groupCommitMaxBatch(), new AuditWriter.CommitObserver() {
@@ -226,13 +236,17 @@ public final class Palisade implements AutoCloseable {
         CanaryJudge judge = new CanaryJudge(catalog, canaryStates, lifecycle, clock);
         background.scheduleWithFixedDelay(judge::judgeAll, 1, 1, TimeUnit.SECONDS);
         PinMonitor pins = new PinMonitor(new PinVerifier(new GgufDigests(), clock), current::get, catalog, audit, lifecycleMetrics);
-        pins.checkAllQuietly();
+        // Pinned deployments take no traffic until this first round has checked them (DeploymentHealth#pinUnchecked).
+        Runnable checkPins = () -> checks.request("pins", pins::checkAllQuietly);
+        checkPins.run();
         long verifyEvery = config.routing().verifyInterval().toMillis();
         if (verifyEvery > 0) {
-            backendChecks.scheduleWithFixedDelay(pins::checkAllQuietly, verifyEvery, verifyEvery, TimeUnit.MILLISECONDS);
+            backendChecks.scheduleWithFixedDelay(checkPins, verifyEvery, verifyEvery, TimeUnit.MILLISECONDS);
         }
-        ConfigReloader configReloader = new ConfigReloader(source, current, catalog, backendFactory, audit, lifecycleMetrics,
-                pins::checkAllQuietly);
+        ConfigReloader configReloader = new ConfigReloader(source, current, catalog, backendFactory, audit, lifecycleMetrics, () -> {
+            pins.clearUnpinned();
+            checkPins.run();
+        });
         if (config.routing().watchConfig() && source.file() != null) {
             backendChecks.scheduleWithFixedDelay(configReloader::reloadIfFileChanged, 2, 2, TimeUnit.SECONDS);
         }
@@ -246,7 +260,8 @@ public final class Palisade implements AutoCloseable {
             evalRoutes.register(routes);
             modelRoutes.register(routes);
         }, metricsEndpoint,
-                config.observability().metricsPort(), () -> storeHealth.writable() && auditWriter.healthy() && health.anyUp());
+                config.observability().metricsPort(),
+                () -> storeHealth.writable() && auditWriter.healthy() && health.anyUp() && catalog.discoveredOnce());
         try {
             server.start(config.server().host(), config.server().port());
             String host = config.server().host().equals("0.0.0.0") || config.server().host().equals("::") ? "127.0.0.1" : config.server().host();
@@ -259,11 +274,12 @@ public final class Palisade implements AutoCloseable {
             background.shutdownNow();
             deadlines.shutdownNow();
             backendChecks.shutdownNow();
+            checks.close();
             database.close();
             throw e;
         }
         return new Palisade(server, auditWriter, usageRecorder, counters, List.of(background, deadlines, backendChecks), deadlines,
-                database, spanExporter, bootstrapAdminKey, configReloader);
+                database, spanExporter, bootstrapAdminKey, configReloader, checks, () -> catalog.discoveredOnce() && pins.checkedOnce());
     }
 
     public int port() {
@@ -273,6 +289,16 @@ public final class Palisade implements AutoCloseable {
     /** The backends' watchdog ("palisade-deadlines"), for tests to look at what it has queued. */
     ScheduledThreadPoolExecutor deadlines() {
         return deadlines;
+    }
+
+    /**
+     * Whether the background checks begun at start have concluded: every discovering backend's first
+     * discovery and the first round of pin checks (each bounded by its backend's limit for checks).
+     * {@link #start} does not wait for them; tests that use discovered models or pinned deployments
+     * from the first request wait for this.
+     */
+    public boolean firstChecksDone() {
+        return firstChecksDone.getAsBoolean();
     }
 
     /** The administrator key created by this start, if it created one (shown once). */
@@ -289,6 +315,7 @@ public final class Palisade implements AutoCloseable {
         counters.close();
         spanExporter.close();
         schedulers.forEach(ScheduledExecutorService::shutdownNow);
+        checks.close();
         database.close();
     }
 

@@ -104,7 +104,28 @@ public final class TestGateway implements AutoCloseable {
                 """.formatted(storeUrl, ADMIN_KEY, simulator.baseUrl(), simulator.baseUrl(), extraBackends, extraModels, extraYaml);
         PalisadeConfig config = new ConfigLoader(Map.of()).parse(yaml);
         Palisade palisade = Palisade.start(config, clock);
+        awaitFirstChecks(palisade);
         return new TestGateway(simulator, palisade, storeUrl);
+    }
+
+    /**
+     * Waits until the checks {@link Palisade#start} began in the background have concluded (first
+     * discovery, first pin checks), so that a test's first request sees discovered models and
+     * checked pins. Each check is bounded by its backend's limit for checks; the bound here is generous.
+     */
+    public static void awaitFirstChecks(Palisade palisade) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!palisade.firstChecksDone()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the gateway's first discovery and pin checks did not conclude within 60 s");
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 
     public String baseUrl() {

@@ -302,13 +302,14 @@ public final class AdminRoutes {
 
     private List<ObjectNode> probeBackends() {
         List<ObjectNode> result = new ArrayList<>();
+        Map<String, BackendHealth.Probe> probes = health.probeNow(backendConfigs.get().stream().map(BackendConfig::name).toList());
         for (BackendConfig config : backendConfigs.get()) {
             ObjectNode node = json.createObjectNode();
             node.put("name", config.name());
             node.put("kind", config.kind().name().toLowerCase(Locale.ROOT));
             node.put("url", config.url().getScheme() + "://" + config.url().getHost()
                     + (config.url().getPort() > 0 ? ":" + config.url().getPort() : "") + config.url().getPath());
-            BackendHealth.Probe probe = health.probe(config.name());
+            BackendHealth.Probe probe = probes.containsKey(config.name()) ? probes.get(config.name()) : health.probe(config.name());
             node.put("reachable", probe.up());
             node.put("models", probe.models());
             node.put("probe_ms", probe.latencyMillis());

@@ -136,6 +136,8 @@ public final class ModelRoutes {
                 entry.put("pin_detail", deployment.health().driftDetail());
             }
             entry.put("pinned", deployment.config().pin() != null);
+            // A pinned deployment is held out of traffic until its first pin check concludes.
+            entry.put("pin_unchecked", deployment.health().pinUnchecked());
             entry.put("in_flight", deployment.health().inFlight());
             OutcomeWindow window = deployment.health().window();
             OutcomeWindow.Summary summary = window.summary(clock.millis());

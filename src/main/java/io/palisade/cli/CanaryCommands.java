@@ -42,7 +42,8 @@ final class CanaryCommands {
                             deployment.path("role").asText(), deployment.path("id").asText(), deployment.path("traffic_percent").asDouble(),
                             deployment.has("phase") ? deployment.path("phase").asText() : "-", deployment.path("breaker").asText(),
                             deployment.path("backend_up").asBoolean() ? "up" : "DOWN",
-                            !deployment.path("pinned").asBoolean() ? "unpinned" : deployment.path("drifted").asBoolean() ? "DRIFTED" : "pinned",
+                            !deployment.path("pinned").asBoolean() ? "unpinned" : deployment.path("drifted").asBoolean() ? "DRIFTED"
+                                    : deployment.path("pin_unchecked").asBoolean() ? "checking" : "pinned",
                             recent.path("requests").asLong(), recent.path("error_rate").asDouble() * 100,
                             recent.path("median_ms").isNumber() ? String.format(Locale.ROOT, " p50 %.0fms", recent.path("median_ms").asDouble()) : "",
                             eval.isMissingNode() ? "  eval: none" : "  eval: " + eval.path("status").asText().toUpperCase(Locale.ROOT) + " "

@@ -245,11 +245,12 @@ public final class ConfigLoader {
             }
             URI url = httpUrl(section);
             ConfigSection timeouts = section.section("timeouts");
-            timeouts.rejectUnknownKeys(Set.of("connect", "first_byte", "total"));
+            timeouts.rejectUnknownKeys(Set.of("connect", "first_byte", "total", "checks"));
             Timeouts timeoutConfig = new Timeouts(
                     positive(timeouts, "connect", Timeouts.DEFAULTS.connect()),
                     positive(timeouts, "first_byte", Timeouts.DEFAULTS.firstByte()),
-                    positive(timeouts, "total", Timeouts.DEFAULTS.total()));
+                    positive(timeouts, "total", Timeouts.DEFAULTS.total()),
+                    positive(timeouts, "checks", Timeouts.DEFAULTS.checks()));
             backends.add(new BackendConfig(name, kind, url, section.secret("api_key"),
                     section.bool("discover_models", kind == BackendKind.OLLAMA), timeoutConfig));
         }

@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * running keep the deployment and backend client they hold, so nothing in flight is dropped.
  * Settings that shape the process itself (listener, store, audit, limits, admin key, logging,
  * metrics, health, tracing, discovery) are reported as needing a restart and keep their values.
- * Thread-safe (reloads are serialised).
+ * A reload asks no backend anything and so never waits on one: configured models are routable
+ * when it returns, discovery and pin checks of the new config run in the background
+ * ({@link ModelCatalog#refresh()}, {@code afterApply}). Thread-safe (reloads are serialised).
  */
 public final class ConfigReloader {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigReloader.class);
@@ -48,7 +50,10 @@ public final class ConfigReloader {
     private final Runnable afterApply;
     private byte[] lastFileDigest;
 
-    /** {@code afterApply} runs after a config was applied (e.g. verify the pins of new deployments). */
+    /**
+     * {@code afterApply} runs after a config was applied (e.g. have the pins of new deployments
+     * verified); it must not wait on a backend.
+     */
     public ConfigReloader(ConfigSource source, AtomicReference<PalisadeConfig> current, ModelCatalog catalog, BackendFactory backends,
             AuditTrail audit, LifecycleMetrics metrics, Runnable afterApply) {
         this.source = source;

@@ -14,6 +14,7 @@ public final class DeploymentHealth {
     private volatile OutcomeWindow window;
     private volatile boolean drifted;
     private volatile String driftDetail;
+    private volatile boolean pinUnchecked;
 
     /** {@code windowMillis}: how long recent outcomes are kept (the model's canary rule's window). */
     public DeploymentHealth(long windowMillis) {
@@ -62,5 +63,22 @@ public final class DeploymentHealth {
     public void drift(boolean isDrifted, String detail) {
         this.drifted = isDrifted;
         this.driftDetail = detail;
+    }
+
+    /**
+     * True from the deployment's creation with a pin until its first pin check concludes (whatever
+     * it found): the router treats it as drifted meanwhile, since its weights are unverified.
+     */
+    public boolean pinUnchecked() {
+        return pinUnchecked;
+    }
+
+    void awaitPinCheck() {
+        pinUnchecked = true;
+    }
+
+    /** Set by the pin check once it concluded, whatever it found. */
+    public void pinChecked() {
+        pinUnchecked = false;
     }
 }

@@ -4,6 +4,7 @@ import io.palisade.config.BackendConfig;
 import io.palisade.config.DeploymentConfig;
 import io.palisade.config.ModelConfig;
 import io.palisade.upstream.Backend;
+import io.palisade.upstream.BackgroundChecks;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,11 +22,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Public model names and where they are served: the models named in the config, plus the models
  * discovered on backends with {@code discover_models} (served under their own names; a configured
- * name wins a clash). Lookups read an immutable snapshot; {@link #refresh()} rediscovers and
- * {@link #reconfigure} swaps in a reloaded config; neither disturbs requests already routed, which
- * hold their own {@link Deployment}. A lookup miss triggers at most one refresh per
- * {@code MISS_REFRESH_INTERVAL}, so a model pulled into Ollama a moment ago is usable at once,
- * without letting callers hammer the backends. Thread-safe.
+ * name wins a clash). Lookups read an immutable snapshot and never wait: an unknown name is
+ * answered from memory at once. {@link #refresh()} asks every discovering backend for its models
+ * in the background, each backend on its own through {@link BackgroundChecks} with the backend's
+ * short limit for checks; each answer is swapped in when it comes, so one backend that never
+ * answers delays no other backend's models. No network I/O is done under the catalog's lock: the
+ * list is fetched outside, the new snapshot built and swapped in under it. {@link #reconfigure}
+ * swaps in a reloaded config; neither disturbs requests already routed, which hold their own
+ * {@link Deployment}. A lookup miss asks for a background refresh at most once per
+ * {@code MISS_REFRESH_INTERVAL}, so a model pulled into Ollama a moment ago becomes usable
+ * shortly after, without letting callers hammer the backends. Thread-safe.
  */
 public final class ModelCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCatalog.class);
@@ -42,6 +48,7 @@ public final class ModelCatalog {
     }
 
     private final Clock clock;
+    private final BackgroundChecks checks;
     private final Map<String, List<String>> lastDiscovered = new ConcurrentHashMap<>();
     private final Map<String, Boolean> reachable = new ConcurrentHashMap<>();
     private final Map<String, DeploymentHealth> health = new ConcurrentHashMap<>();
@@ -49,18 +56,30 @@ public final class ModelCatalog {
     private volatile Map<String, ModelRoute> routes;
     private volatile Instant lastRefresh = Instant.EPOCH;
 
+    /** A catalog whose discovery runs on a {@link BackgroundChecks} of its own. */
     public ModelCatalog(Sources sources, Clock clock) {
-        this.sources = sources;
-        this.clock = clock;
-        this.routes = build();
+        this(sources, clock, new BackgroundChecks());
     }
 
-    /** The route for {@code name}; like Ollama, an untagged name means its ":latest" tag. */
+    /** {@code checks} runs discovery, one backend at a time per backend. */
+    public ModelCatalog(Sources sources, Clock clock, BackgroundChecks checks) {
+        this.sources = sources;
+        this.clock = clock;
+        this.checks = checks;
+        synchronized (this) {
+            this.routes = build();
+        }
+    }
+
+    /**
+     * The route for {@code name}, from memory, at once; like Ollama, an untagged name means its
+     * ":latest" tag. A miss asks for a background refresh (at most one per interval) and is not
+     * held for it: the caller's answer does not depend on any backend.
+     */
     public ModelRoute find(String name) {
         ModelRoute route = lookup(name);
         if (route == null && clock.instant().isAfter(lastRefresh.plus(MISS_REFRESH_INTERVAL))) {
             refresh();
-            route = lookup(name);
         }
         return route;
     }
@@ -83,40 +102,86 @@ public final class ModelCatalog {
         return sources.backends();
     }
 
-    /** Whether the last discovery reached {@code backend}; null when it was never asked. */
+    /** Whether the last discovery reached {@code backend}; null when it was never asked (or has not answered yet). */
     public Boolean reachable(String backend) {
         return reachable.get(backend);
     }
 
     /**
+     * Whether every backend with {@code discover_models} has concluded a discovery (answered, failed
+     * or timed out) since it was configured: until then some of its models may be missing
+     * (readiness waits for this; the wait is bounded by each backend's limit for checks).
+     */
+    public boolean discoveredOnce() {
+        Sources current = sources;
+        for (BackendConfig backend : current.backendConfigs()) {
+            if (backend.discoverModels() && !reachable.containsKey(backend.name())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Swaps in a reloaded config. Live health (breakers, drift, outcomes) of deployments that remain
-     * is kept; that of deployments gone is forgotten.
+     * is kept; that of deployments gone is forgotten. Models discovered on a backend that remains
+     * stay listed until its next discovery answers. No I/O: discovery is {@link #refresh()}'s.
      */
     public synchronized void reconfigure(Sources newSources) {
         this.sources = newSources;
         lastDiscovered.keySet().retainAll(newSources.backends().keySet());
+        reachable.keySet().retainAll(newSources.backends().keySet());
         routes = build();
     }
 
-    public synchronized void refresh() {
+    /**
+     * Asks every backend with {@code discover_models} for its models, in the background, each on
+     * its own; returns at once. A backend still answering the previous request is asked again when
+     * that one ends.
+     */
+    public void refresh() {
         lastRefresh = clock.instant();
-        Sources current = sources;
-        for (BackendConfig backend : current.backendConfigs()) {
-            if (!backend.discoverModels()) {
-                continue;
-            }
-            try {
-                lastDiscovered.put(backend.name(), List.copyOf(current.backends().get(backend.name()).listModels()));
-                reachable.put(backend.name(), true);
-            } catch (Exception e) {
-                reachable.put(backend.name(), false);
-                LOG.warn("model discovery on backend '{}' failed: {}", backend.name(), e.getMessage());
+        for (BackendConfig backend : sources.backendConfigs()) {
+            if (backend.discoverModels()) {
+                checks.request("discovery:" + backend.name(), () -> discover(backend.name()));
             }
         }
-        routes = build();
     }
 
-    /** The routes of the current sources; health no route uses any more is dropped (requests still running keep theirs). */
+    /**
+     * Asks one backend for its models on the calling thread, outside the lock, then swaps the
+     * answer in under it. An answer from a client a reload replaced meanwhile is dropped: the new
+     * client's own discovery follows ({@link #refresh()} after every reload).
+     */
+    void discover(String name) {
+        Sources asked = sources;
+        Backend backend = asked.backends().get(name);
+        BackendConfig config = asked.backendConfigs().stream().filter(b -> b.name().equals(name)).findFirst().orElse(null);
+        if (backend == null || config == null || !config.discoverModels()) {
+            return;
+        }
+        List<String> models = null;
+        try {
+            models = List.copyOf(backend.listModels());
+        } catch (Exception e) {
+            LOG.warn("model discovery on backend '{}' failed: {}", name, e.getMessage());
+        }
+        synchronized (this) {
+            if (sources.backends().get(name) != backend) {
+                return;
+            }
+            if (models != null) {
+                lastDiscovered.put(name, models);
+            }
+            reachable.put(name, models != null);
+            routes = build();
+        }
+    }
+
+    /**
+     * The routes of the current sources; health no route uses any more is dropped (requests still
+     * running keep theirs). Called under the lock.
+     */
     private Map<String, ModelRoute> build() {
         Sources current = sources;
         Set<String> used = new HashSet<>();
@@ -149,7 +214,15 @@ public final class ModelCatalog {
             Set<String> used) {
         String key = model + "\u0000" + config.id();
         used.add(key);
-        DeploymentHealth state = health.computeIfAbsent(key, k -> new DeploymentHealth(windowMillis));
+        DeploymentHealth state = health.computeIfAbsent(key, k -> {
+            DeploymentHealth created = new DeploymentHealth(windowMillis);
+            if (config.pin() != null) {
+                // Held out until its pin is first checked: the check runs in the background now, and
+                // weights nobody has verified must not take traffic meanwhile (routing.pins.on_drift: stop).
+                created.awaitPinCheck();
+            }
+            return created;
+        });
         state.windowMillis(windowMillis);
         return new Deployment(config, current.backends().get(config.backend()), canary, state);
     }

@@ -15,9 +15,9 @@ import java.util.function.Supplier;
  * rolled-back one none. Then, among that side's routable deployments not yet tried, the weighted
  * power of two choices: two draws by weight, the one with fewer requests in flight per unit of
  * weight wins. Idle, that is exactly the configured weights; under load it steers away from the
- * busier deployment. Routable means: its circuit breaker lets a request through, it is not drifted
- * (unless drift only alerts), and its backend did not fail its last active probe, the last
- * condition being waived when nothing else is left. Thread-safe and allocation-light: it runs on
+ * busier deployment. Routable means: its circuit breaker lets a request through, it is neither
+ * drifted nor pinned and not checked yet (unless drift only alerts), and its backend did not fail
+ * its last active probe, the last condition being waived when nothing else is left. Thread-safe and allocation-light: it runs on
  * every request.
  */
 public final class Router {
@@ -146,7 +146,7 @@ public final class Router {
     }
 
     private boolean routable(Deployment deployment, long now, boolean stopOnDrift, boolean probeWaived) {
-        return !(stopOnDrift && deployment.health().drifted())
+        return !(stopOnDrift && (deployment.health().drifted() || deployment.health().pinUnchecked()))
                 && (probeWaived || !backendDown.test(deployment.backendName()))
                 && deployment.health().breaker().available(now);
     }

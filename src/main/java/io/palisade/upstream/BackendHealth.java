@@ -9,7 +9,7 @@ import java.util.function.BiConsumer;
 
 /**
  * Active health probes: every backend is asked for its model list ({@code /api/tags} or
- * {@code /v1/models}) on a schedule; the last answer per backend is kept for readiness, the admin
+ * {@code /v1/models}) on a schedule, each backend on its own, off the request path; the last answer per backend is kept for readiness, the admin
  * API, {@code palisade status} and the {@code palisade_backend_up} metric. Thread-safe.
  */
 public final class BackendHealth {
@@ -28,11 +28,34 @@ public final class BackendHealth {
         this.observer = observer;
     }
 
-    /** Probes every backend now (sequentially; each bounded by its connect and first-byte timeouts). */
-    public void probeAll() {
+    /**
+     * Probes every backend in the background, each on its own through {@code checks} and bounded
+     * by its limit for checks; returns at once. A backend whose previous probe is still waiting is
+     * probed again when that one ends, so a backend that never answers delays only its own probe.
+     */
+    public void probeAll(BackgroundChecks checks) {
         Map<String, Backend> current = backends.get();
         last.keySet().retainAll(current.keySet());
-        current.keySet().forEach(this::probe);
+        current.keySet().forEach(name -> checks.request("probe:" + name, () -> {
+            if (backends.get().containsKey(name)) {
+                probe(name);
+            }
+        }));
+    }
+
+    /**
+     * Probes {@code names} now, all at once, each on its own virtual thread, and returns their
+     * probes by name once all have answered: the wait is the slowest backend's limit for checks,
+     * not the sum of them (the admin API's "probe every backend now").
+     */
+    public Map<String, Probe> probeNow(java.util.Collection<String> names) {
+        Map<String, java.util.concurrent.Future<Probe>> running = new java.util.LinkedHashMap<>();
+        try (java.util.concurrent.ExecutorService each = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            names.forEach(name -> running.put(name, each.submit(() -> probe(name))));
+        }
+        Map<String, Probe> probes = new java.util.LinkedHashMap<>();
+        running.forEach((name, probe) -> probes.put(name, probe.resultNow()));
+        return probes;
     }
 
     /** True when the backend failed its last probe (false when it passed or was never probed). */

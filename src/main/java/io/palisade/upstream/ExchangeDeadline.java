@@ -30,6 +30,7 @@ final class ExchangeDeadline {
     private static final Runnable NO_CUT = () -> {};
 
     private final ScheduledExecutorService watchdog;
+    private final java.time.Duration firstByteLimit;
     private final long firstByteAt;
     private final long totalAt;
     private volatile Runnable cut = NO_CUT;
@@ -38,8 +39,9 @@ final class ExchangeDeadline {
     private volatile Limit passed;
     private ScheduledFuture<?> task; // guarded by this
 
-    private ExchangeDeadline(ScheduledExecutorService watchdog, long firstByteAt, long totalAt) {
+    private ExchangeDeadline(ScheduledExecutorService watchdog, java.time.Duration firstByteLimit, long firstByteAt, long totalAt) {
         this.watchdog = watchdog;
+        this.firstByteLimit = firstByteLimit;
         this.firstByteAt = firstByteAt;
         this.totalAt = totalAt;
     }
@@ -51,10 +53,15 @@ final class ExchangeDeadline {
      */
     static ExchangeDeadline arm(ScheduledExecutorService watchdog, Timeouts timeouts) {
         long now = System.nanoTime();
-        ExchangeDeadline deadline = new ExchangeDeadline(watchdog,
+        ExchangeDeadline deadline = new ExchangeDeadline(watchdog, timeouts.firstByte(),
                 now + timeouts.firstByte().toNanos(), now + timeouts.total().toNanos());
         deadline.scheduleIn(Math.min(timeouts.firstByte().toNanos(), timeouts.total().toNanos()));
         return deadline;
+    }
+
+    /** The first-byte limit this exchange was armed with (a transport with its own head timeout uses it). */
+    java.time.Duration firstByteLimit() {
+        return firstByteLimit;
     }
 
     /** What ends the exchange when a limit passes; replaces the previous cut (a retry's new connection). */

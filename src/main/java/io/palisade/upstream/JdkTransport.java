@@ -17,11 +17,9 @@ import java.net.http.HttpResponse;
 final class JdkTransport implements UpstreamTransport {
     private final HttpClient client;
     private final String baseUrl;
-    private final Timeouts timeouts;
 
     JdkTransport(URI backendUrl, Timeouts timeouts) {
         this.baseUrl = backendUrl.toString();
-        this.timeouts = timeouts;
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeouts.connect())
@@ -31,7 +29,7 @@ final class JdkTransport implements UpstreamTransport {
 
     @Override
     public Response send(UpstreamRequest request, ExchangeDeadline deadline) throws IOException, InterruptedException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + request.path())).timeout(timeouts.firstByte());
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + request.path())).timeout(deadline.firstByteLimit());
         request.forEachHeader(builder::header);
         builder.method(request.method(), request.body() == null
                 ? HttpRequest.BodyPublishers.noBody()

@@ -27,6 +27,7 @@ import java.util.Map;
 public final class OllamaBackend implements Backend {
     private final BackendConfig config;
     private final UpstreamHttp http;
+    private final UpstreamHttp checks; // discovery, probes and pin checks: the short limit for checks
     private final ObjectMapper json;
     private final Clock clock;
     private final OpenAiToOllama requests;
@@ -35,6 +36,7 @@ public final class OllamaBackend implements Backend {
     public OllamaBackend(BackendConfig config, UpstreamHttp http, ObjectMapper json, Clock clock) {
         this.config = config;
         this.http = http;
+        this.checks = http.forChecks();
         this.json = json;
         this.clock = clock;
         this.requests = new OpenAiToOllama(json);
@@ -117,9 +119,9 @@ public final class OllamaBackend implements Backend {
 
     @Override
     public List<String> listModels() {
-        try (UpstreamHttp.Exchange exchange = http.get("/api/tags", "discovery")) {
+        try (UpstreamHttp.Exchange exchange = checks.get("/api/tags", "discovery")) {
             List<String> models = new ArrayList<>();
-            for (JsonNode model : http.readJson(exchange).path("models")) {
+            for (JsonNode model : checks.readJson(exchange).path("models")) {
                 models.add(model.path("name").asText());
             }
             return models;
@@ -146,8 +148,8 @@ public final class OllamaBackend implements Backend {
     @Override
     public ServedModel served(String upstreamModel) {
         String wanted = withDefaultTag(upstreamModel);
-        try (UpstreamHttp.Exchange exchange = http.get("/api/tags", "pin-check")) {
-            for (JsonNode model : http.readJson(exchange).path("models")) {
+        try (UpstreamHttp.Exchange exchange = checks.get("/api/tags", "pin-check")) {
+            for (JsonNode model : checks.readJson(exchange).path("models")) {
                 if (wanted.equals(withDefaultTag(model.path("name").asText())) || wanted.equals(withDefaultTag(model.path("model").asText()))) {
                     String digest = model.path("digest").asText("");
                     if (!digest.isBlank()) {
@@ -158,8 +160,8 @@ public final class OllamaBackend implements Backend {
         }
         ObjectNode request = json.createObjectNode().put("model", upstreamModel);
         JsonNode shown;
-        try (UpstreamHttp.Exchange exchange = http.post("/api/show", bytes(request), "pin-check", Map.of())) {
-            shown = http.readJson(exchange);
+        try (UpstreamHttp.Exchange exchange = checks.post("/api/show", bytes(request), "pin-check", Map.of())) {
+            shown = checks.readJson(exchange);
         } catch (PalisadeException e) {
             if (ServedModel.answeredNotFound(e)) {
                 throw new PalisadeException(ErrorCode.MODEL_NOT_FOUND, "backend '" + name() + "' does not serve model '" + upstreamModel + "'");

@@ -27,7 +27,8 @@ public final class OpenAiBackend implements Backend {
     private final UpstreamHttp http;
     private final ObjectMapper json;
     private final String pathPrefix;
-    private final UpstreamHttp serverRoot;
+    private final UpstreamHttp checks; // discovery and probes: the short limit for checks
+    private final UpstreamHttp serverRootChecks; // pin checks
 
     /**
      * {@code serverRoot} speaks to {@link #serverRoot(BackendConfig)}, where TGI and llama.cpp
@@ -37,7 +38,8 @@ public final class OpenAiBackend implements Backend {
         this.config = config;
         this.http = http;
         this.json = json;
-        this.serverRoot = Objects.requireNonNull(serverRoot, "serverRoot");
+        this.checks = http.forChecks();
+        this.serverRootChecks = Objects.requireNonNull(serverRoot, "serverRoot").forChecks();
         // Operators paste base URLs both with and without the trailing /v1.
         this.pathPrefix = endsInV1(config) ? "" : "/v1";
     }
@@ -145,9 +147,9 @@ public final class OpenAiBackend implements Backend {
 
     @Override
     public List<String> listModels() {
-        try (UpstreamHttp.Exchange exchange = http.get(pathPrefix + "/models", "discovery")) {
+        try (UpstreamHttp.Exchange exchange = checks.get(pathPrefix + "/models", "discovery")) {
             List<String> models = new ArrayList<>();
-            for (JsonNode model : http.readJson(exchange).path("data")) {
+            for (JsonNode model : checks.readJson(exchange).path("data")) {
                 models.add(model.path("id").asText());
             }
             return models;
@@ -196,8 +198,8 @@ public final class OpenAiBackend implements Backend {
 
     /** The JSON a server-root endpoint answers, or null when the server has no such endpoint (404). */
     private JsonNode serverDescription(String path) {
-        try (UpstreamHttp.Exchange exchange = serverRoot.get(path, "pin-check")) {
-            return serverRoot.readJson(exchange);
+        try (UpstreamHttp.Exchange exchange = serverRootChecks.get(path, "pin-check")) {
+            return serverRootChecks.readJson(exchange);
         } catch (PalisadeException e) {
             if (ServedModel.answeredNotFound(e)) {
                 return null;

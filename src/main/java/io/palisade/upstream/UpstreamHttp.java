@@ -3,6 +3,7 @@ package io.palisade.upstream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.palisade.config.BackendConfig;
+import io.palisade.config.Timeouts;
 import io.palisade.server.ErrorCode;
 import io.palisade.server.PalisadeException;
 import java.io.IOException;
@@ -44,6 +45,7 @@ public final class UpstreamHttp {
     private static final int ERROR_BODY_BYTES = 8192;
 
     private final BackendConfig backend;
+    private final Timeouts timeouts;
     private final String authorization; // "Bearer " and the key, or null
     private final UpstreamTransport transport;
     private final ScheduledExecutorService watchdog;
@@ -55,11 +57,26 @@ public final class UpstreamHttp {
 
     /** Over {@code transport} whatever the URL's scheme (tests speak to plain-HTTP servers through the JDK client). */
     UpstreamHttp(BackendConfig backend, UpstreamTransport transport, ScheduledExecutorService watchdog, ObjectMapper json) {
+        this(backend, backend.timeouts(), transport, watchdog, json);
+    }
+
+    private UpstreamHttp(BackendConfig backend, Timeouts timeouts, UpstreamTransport transport, ScheduledExecutorService watchdog,
+            ObjectMapper json) {
         this.backend = backend;
+        this.timeouts = timeouts;
         this.authorization = backend.apiKey().isPresent() ? "Bearer " + backend.apiKey().reveal() : null;
         this.transport = transport;
         this.watchdog = watchdog;
         this.json = json;
+    }
+
+    /**
+     * The same backend over the same connections, for the gateway's own background checks
+     * (discovery, probes, pin checks): each exchange is bounded by the backend's {@code checks}
+     * limit instead of the first-byte and total limits meant for generation.
+     */
+    public UpstreamHttp forChecks() {
+        return new UpstreamHttp(backend, timeouts.forChecks(), transport, watchdog, json);
     }
 
     private static UpstreamTransport transportFor(BackendConfig backend, ScheduledExecutorService watchdog) {
@@ -202,7 +219,7 @@ public final class UpstreamHttp {
     }
 
     private Exchange send(UpstreamRequest request) {
-        ExchangeDeadline deadline = ExchangeDeadline.arm(watchdog, backend.timeouts());
+        ExchangeDeadline deadline = ExchangeDeadline.arm(watchdog, timeouts);
         UpstreamTransport.Response response;
         try {
             response = transport.send(request, deadline);
@@ -224,7 +241,8 @@ public final class UpstreamHttp {
             case HttpConnectTimeoutException unreachable -> unreachable();
             case ConnectException unreachable -> unreachable();
             case HttpTimeoutException timeout -> new PalisadeException(ErrorCode.UPSTREAM_TIMEOUT,
-                    "backend '" + backend.name() + "' did not start answering within " + backend.timeouts().firstByte().toSeconds() + "s");
+                    "backend '" + backend.name() + "' did not start answering within " + (timeouts.firstByte().toMillis() % 1000 == 0
+                            ? timeouts.firstByte().toSeconds() + "s" : timeouts.firstByte().toMillis() + "ms"));
             case MalformedAnswerException malformed -> sentBadAnswer(malformed.getMessage());
             case IOException other -> new PalisadeException(ErrorCode.UPSTREAM_UNREACHABLE,
                     "backend '" + backend.name() + "' could not be reached (" + describe(other) + ")");

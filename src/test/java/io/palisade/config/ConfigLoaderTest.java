@@ -24,7 +24,8 @@ class ConfigLoaderTest {
         assertThat(ollama.kind()).isEqualTo(BackendKind.OLLAMA);
         assertThat(ollama.url().toString()).isEqualTo("http://127.0.0.1:11434");
         assertThat(ollama.discoverModels()).isTrue();
-        assertThat(ollama.timeouts()).isEqualTo(new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofMinutes(10)));
+        assertThat(ollama.timeouts()).isEqualTo(new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofMinutes(10),
+                Duration.ofSeconds(5)));
         assertThat(config.models()).isEmpty();
         assertThat(config.audit()).isEqualTo(new AuditConfig(AuditConfig.ContentCapture.OFF, 2000, 256));
         assertThat(config.limits().defaultRequestsPerMinute()).isEqualTo(120);
@@ -61,7 +62,7 @@ class ConfigLoaderTest {
                     kind: openai
                     url: http://10.0.0.5:8000/v1/
                     api_key: env:VLLM_KEY
-                    timeouts: {connect: 250ms, first_byte: 30s, total: 2m}
+                    timeouts: {connect: 250ms, first_byte: 30s, total: 2m, checks: 2s}
                 models:
                   - {name: coder, backend: gpu1, upstream_model: Qwen/Qwen3-Coder-30B}
                 audit: {content: truncated, content_max_chars: 100}
@@ -75,6 +76,7 @@ class ConfigLoaderTest {
         assertThat(gpu.apiKey().reveal()).isEqualTo("s3cret");
         assertThat(gpu.apiKey().toString()).doesNotContain("s3cret").contains("env:VLLM_KEY");
         assertThat(gpu.timeouts().connect()).isEqualTo(Duration.ofMillis(250));
+        assertThat(gpu.timeouts().checks()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.models().get(0).deployments().get(0).upstreamModel()).isEqualTo("Qwen/Qwen3-Coder-30B");
         assertThat(config.audit().content()).isEqualTo(AuditConfig.ContentCapture.TRUNCATED);
         assertThat(config.limits().defaultRequestsPerMinute()).isZero();

@@ -1,17 +1,31 @@
 package io.palisade.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.palisade.config.BackendConfig;
+import io.palisade.config.BackendKind;
 import io.palisade.config.CanaryConfig;
 import io.palisade.config.DeploymentConfig;
 import io.palisade.config.ModelConfig;
+import io.palisade.config.Secret;
+import io.palisade.config.Timeouts;
+import io.palisade.upstream.Backend;
+import io.palisade.upstream.BackgroundChecks;
+import io.palisade.upstream.EventSink;
+import io.palisade.upstream.StreamOutcome;
+import io.palisade.upstream.UpstreamAnswer;
+import io.palisade.upstream.UpstreamCall;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
-/** The catalog's deployment health across reloads, without backends. */
+/** The catalog's deployment health across reloads, and its discovery, with backends that only list models. */
 class ModelCatalogTest {
     private static final DeploymentConfig BASE = new DeploymentConfig("base", "x", "m", 1, null);
     private static final DeploymentConfig CANDIDATE = new DeploymentConfig("cand", "x", "m", 1, null);
@@ -48,6 +62,67 @@ class ModelCatalogTest {
         assertThat(again).as("a model removed and added back starts afresh").isNotSameAs(base);
         assertThat(again.breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
         assertThat(catalog.find("other").deployments().get(0).health()).as("health is per model").isNotSameAs(again);
+    }
+
+    @Test
+    void aBackendThatNeverAnswersItsDiscoveryHoldsUpNoLookupNoReconfigureAndNoOtherBackend() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Backend hung = new ListingBackend("hung", () -> {
+            release.await();
+            return List.of("late:latest");
+        });
+        Backend quick = new ListingBackend("quick", () -> List.of("quick:latest"));
+        ModelCatalog.Sources sources = new ModelCatalog.Sources(List.of(withCanary(Duration.ofMinutes(1))),
+                List.of(discovering("hung"), discovering("quick")), Map.of("hung", hung, "quick", quick));
+        try (BackgroundChecks checks = new BackgroundChecks()) {
+            ModelCatalog discovering = new ModelCatalog(sources, Clock.systemUTC(), checks);
+            // Before the fix refresh() asked each backend in turn on the caller's thread, under the lock.
+            assertTimeoutPreemptively(Duration.ofSeconds(10), discovering::refresh, "refresh returns at once");
+            awaitTrue(() -> discovering.find("quick") != null);
+            assertThat(checks.running("discovery:hung")).as("the hung backend is still being asked").isTrue();
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThat(discovering.find("nope")).isNull(),
+                    "an unknown name is answered from memory");
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> discovering.reconfigure(sources),
+                    "no lock is held while a backend is asked");
+            assertThat(discovering.find("chat")).isNotNull();
+            assertThat(discovering.discoveredOnce()).isFalse();
+            assertThat(discovering.reachable("quick")).isTrue();
+
+            release.countDown();
+            awaitTrue(() -> discovering.find("late") != null);
+            assertThat(discovering.discoveredOnce()).isTrue();
+            assertThat(discovering.find("quick")).as("one backend's answer keeps the other's models").isNotNull();
+        }
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
+    private static BackendConfig discovering(String name) {
+        return new BackendConfig(name, BackendKind.OLLAMA, URI.create("http://127.0.0.1:9"), Secret.empty(), true, Timeouts.DEFAULTS);
+    }
+
+    /** A backend that only lists models, as {@code models} says (which may wait). */
+    private record ListingBackend(String name, Callable<List<String>> models) implements Backend {
+        @Override
+        public UpstreamAnswer call(UpstreamCall call) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public StreamOutcome stream(UpstreamCall call, EventSink sink) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<String> listModels() throws Exception {
+            return models.call();
+        }
     }
 
     private static ModelConfig withCanary(Duration window) {

@@ -56,6 +56,7 @@ final class RoutingFixture implements AutoCloseable {
             }
         };
         this.palisade = Palisade.start(source, source.load(), Clock.systemUTC());
+        TestGateway.awaitFirstChecks(palisade);
         admin("POST", "/admin/users", "{\"email\":\"dev@example.com\"}");
         this.key = admin("POST", "/admin/keys", "{\"user\":\"dev@example.com\",\"allowed_models\":[\"*\"]}").path("key").asText();
     }
