@@ -279,7 +279,7 @@ public final class Palisade implements AutoCloseable {
             throw e;
         }
         return new Palisade(server, auditWriter, usageRecorder, counters, List.of(background, deadlines, backendChecks), deadlines,
-                database, spanExporter, bootstrapAdminKey, configReloader, checks, () -> catalog.discoveredOnce() && pins.checkedOnce());
+                database, spanExporter, bootstrapAdminKey, configReloader, checks, () -> catalog.discoveredOnce() && pins.checkedOnce() && health.probedAll());
     }
 
     public int port() {
@@ -293,7 +293,8 @@ public final class Palisade implements AutoCloseable {
 
     /**
      * Whether the background checks begun at start have concluded: every discovering backend's first
-     * discovery and the first round of pin checks (each bounded by its backend's limit for checks).
+     * discovery, every backend's first probe and the first round of pin checks (each bounded by its
+     * backend's limit for checks).
      * {@link #start} does not wait for them; tests that use discovered models or pinned deployments
      * from the first request wait for this.
      */

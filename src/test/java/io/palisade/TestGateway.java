@@ -110,8 +110,8 @@ public final class TestGateway implements AutoCloseable {
 
     /**
      * Waits until the checks {@link Palisade#start} began in the background have concluded (first
-     * discovery, first pin checks), so that a test's first request sees discovered models and
-     * checked pins. Each check is bounded by its backend's limit for checks; the bound here is generous.
+     * discovery, probes and pin checks), so that a test's first request sees discovered models,
+     * probed backends and checked pins. Each check is bounded by its backend's limit for checks; the bound here is generous.
      */
     public static void awaitFirstChecks(Palisade palisade) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

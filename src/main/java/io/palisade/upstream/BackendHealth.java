@@ -88,6 +88,11 @@ public final class BackendHealth {
         return Map.copyOf(last);
     }
 
+    /** True when every backend configured now has been probed at least once. */
+    public boolean probedAll() {
+        return last.keySet().containsAll(backends.get().keySet());
+    }
+
     /** True when at least one backend answered its last probe. */
     public boolean anyUp() {
         return last.values().stream().anyMatch(Probe::up);
