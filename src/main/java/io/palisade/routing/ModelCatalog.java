@@ -164,6 +164,9 @@ public final class ModelCatalog {
         try {
             models = List.copyOf(backend.listModels());
         } catch (Exception e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return; // the gateway is stopping
+            }
             LOG.warn("model discovery on backend '{}' failed: {}", name, e.getMessage());
         }
         synchronized (this) {

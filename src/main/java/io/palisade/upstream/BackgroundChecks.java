@@ -53,16 +53,24 @@ public final class BackgroundChecks implements AutoCloseable {
     }
 
     private void runUntilSettled(String key, Runnable check) {
-        while (true) {
-            try {
-                check.run();
-            } catch (RuntimeException e) {
-                // A failure of one run must not stop the next; what the check learned is its own business.
-                LOG.error("background check {} failed: {}", key, e.toString());
+        boolean settled = false;
+        try {
+            while (!threads.isShutdown()) {
+                try {
+                    check.run();
+                } catch (RuntimeException e) {
+                    // A failure of one run must not stop the next; what the check learned is its own business.
+                    LOG.error("background check {} failed: {}", key, e.toString());
+                }
+                Boolean again = running.compute(key, (k, requested) -> Boolean.TRUE.equals(requested) ? false : null);
+                if (again == null) {
+                    settled = true;
+                    return;
+                }
             }
-            Boolean again = running.compute(key, (k, requested) -> Boolean.TRUE.equals(requested) ? false : null);
-            if (again == null || threads.isShutdown()) {
-                return;
+        } finally {
+            if (!settled) {
+                running.remove(key); // an Error or the shutdown ended the runs: the key must not stay taken
             }
         }
     }
