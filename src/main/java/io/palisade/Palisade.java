@@ -21,10 +21,13 @@ import io.palisade.audit.AuditRecords;
 import io.palisade.audit.AuditTrail;
 import io.palisade.audit.AuditVerifier;
 import io.palisade.audit.AuditWriter;
+import io.palisade.audit.CheckpointKey;
+import io.palisade.audit.CheckpointWriter;
 import io.palisade.audit.ContentCapture;
 import io.palisade.auth.KeyRegistry;
 import io.palisade.auth.KeyTokens;
 import io.palisade.admin.ModelRoutes;
+import io.palisade.config.AuditConfig;
 import io.palisade.config.ConfigSource;
 import io.palisade.config.PalisadeConfig;
 import io.palisade.lifecycle.CanaryJudge;
@@ -69,6 +72,7 @@ import io.palisade.store.TeamStore;
 import io.palisade.store.UserStore;
 import io.palisade.upstream.Backend;
 import io.palisade.upstream.BackendHealth;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
@@ -87,6 +91,7 @@ import java.util.concurrent.TimeUnit;
 public final class Palisade implements AutoCloseable {
     private final GatewayServer server;
     private final AuditWriter auditWriter;
+    private final CheckpointWriter checkpoints;
     private final UsageRecorder usageRecorder;
     private final Counters counters;
     private final List<ScheduledExecutorService> schedulers;
@@ -96,13 +101,14 @@ public final class Palisade implements AutoCloseable {
     private final Optional<String> bootstrapAdminKey;
     private final ConfigReloader reloader;
 
-    private Palisade(GatewayServer server, AuditWriter auditWriter, UsageRecorder usageRecorder, Counters counters,
+    private Palisade(GatewayServer server, AuditWriter auditWriter, CheckpointWriter checkpoints, UsageRecorder usageRecorder, Counters counters,
             List<ScheduledExecutorService> schedulers, ScheduledThreadPoolExecutor deadlines, Database database, SpanExporter spanExporter,
             Optional<String> bootstrapAdminKey, ConfigReloader reloader) {
         this.reloader = reloader;
         this.spanExporter = spanExporter;
         this.server = server;
         this.auditWriter = auditWriter;
+        this.checkpoints = checkpoints;
         this.usageRecorder = usageRecorder;
         this.counters = counters;
         this.schedulers = schedulers;
@@ -175,6 +181,14 @@ public final class Palisade implements AutoCloseable {
             health.probeAll();
         }, 0, probeEvery, TimeUnit.MILLISECONDS);
 
+        // Anchors of the chain's head outside the store (docs/security.md): this replica's own file, and the log.
+        AuditConfig.Checkpoints checkpointConfig = config.audit().checkpoints();
+        Path checkpointFile = checkpointConfig.fileFor(config.storeUrl());
+        CheckpointKey checkpointKey = CheckpointKey.of(checkpointConfig.key());
+        CheckpointWriter checkpoints = new CheckpointWriter(checkpointFile, checkpointKey, checkpointConfig.interval(),
+                checkpointConfig.everyRecords(), clock);
+        metrics.gauge("palisade_audit_checkpoint_failing", "1 while audit checkpoints cannot be written to their file",
+                () -> checkpoints.healthy() ? 0 : 1);
         AuditWriter auditWriter = new AuditWriter(auditStore, config.audit().groupCommitMaxBatch(), new AuditWriter.CommitObserver() {
             @Override
             public void committed(int records, long nanos) {
@@ -184,6 +198,11 @@ public final class Palisade implements AutoCloseable {
             @Override
             public void failed(int records) {
                 metrics.auditCommitFailed();
+            }
+
+            @Override
+            public void headCommitted(long seq, String hash) {
+                checkpoints.headCommitted(seq, hash);
             }
         }, deadlines);
         metrics.gauge("palisade_audit_queue_depth", "Audit records waiting for their group commit", auditWriter::queueDepth);
@@ -206,7 +225,7 @@ public final class Palisade implements AutoCloseable {
                 new RequestLog(config.observability().requestLog()), spanExporter);
         OpenAiRoutes openAi = new OpenAiRoutes(failover, catalog, json, new ContentCapture(config.audit(), json), lifecycleMetrics);
         ModelFamilies families = new ModelFamilies(catalog);
-        AdminRoutes admin = new AdminRoutes(exchanges, identities, new AuditRecords(auditStore, json), new AuditVerifier(auditStore),
+        AdminRoutes admin = new AdminRoutes(exchanges, identities, new AuditRecords(auditStore, json), new AuditVerifier(auditStore, List.of(checkpointFile), checkpointKey),
                 catalog, health, families, () -> current.get().backends(), bodies, json, limitsCodec, limitsRegistry, usage);
         AtomicReference<URI> selfUrl = new AtomicReference<>();
         AtomicReference<ModelLifecycle> lifecycleHolder = new AtomicReference<>();
@@ -253,6 +272,7 @@ public final class Palisade implements AutoCloseable {
             selfUrl.set(URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port()));
         } catch (RuntimeException e) {
             auditWriter.close();
+            checkpoints.close();
             usageRecorder.close();
             counters.close();
             spanExporter.close();
@@ -262,7 +282,7 @@ public final class Palisade implements AutoCloseable {
             database.close();
             throw e;
         }
-        return new Palisade(server, auditWriter, usageRecorder, counters, List.of(background, deadlines, backendChecks), deadlines,
+        return new Palisade(server, auditWriter, checkpoints, usageRecorder, counters, List.of(background, deadlines, backendChecks), deadlines,
                 database, spanExporter, bootstrapAdminKey, configReloader);
     }
 
@@ -285,6 +305,8 @@ public final class Palisade implements AutoCloseable {
     public void close() {
         server.close();
         auditWriter.close();
+        // After the writer: its last commit is the head the final checkpoint anchors.
+        checkpoints.close();
         usageRecorder.close();
         counters.close();
         spanExporter.close();

@@ -1,0 +1,122 @@
+package io.palisade.audit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Checkpoint files read for {@link AuditVerifier}: every line parsed and its signature checked,
+ * the valid ones kept by sequence number. Lines may come in any order and from several files (one
+ * per replica, or a log extract), so files that replicas share or that were concatenated verify
+ * alike. Memory is bounded whatever the files hold: lines longer than {@link #MAX_LINE_CHARS} are
+ * skipped as malformed, and only the {@link #MAX_KEPT} highest checkpoints are kept. That loses no
+ * detection: a record's hash covers all before it, so the highest checkpoint that matches pins the
+ * whole prefix; lower ones only narrow down where a rewrite happened. Not thread-safe.
+ */
+final class CheckpointFiles {
+    static final int MAX_KEPT = 10_000;
+    static final int MAX_LINE_CHARS = 4096;
+
+    /** A checkpoint and where it was read ({@code FILE:LINE}). */
+    record Located(Checkpoint checkpoint, String where) {}
+
+    private final CheckpointKey key;
+    private final AuditVerifier.Problems problems;
+    private final TreeMap<Long, List<Located>> kept = new TreeMap<>();
+    private final List<Path> missing = new ArrayList<>();
+    private long valid;
+    private long unverifiedSignatures;
+
+    CheckpointFiles(CheckpointKey key, AuditVerifier.Problems problems) {
+        this.key = key;
+        this.problems = problems;
+    }
+
+    void read(Path file) {
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            StringBuilder line = new StringBuilder();
+            long number = 0;
+            while (true) {
+                line.setLength(0);
+                boolean tooLong = false;
+                int c;
+                while ((c = reader.read()) != -1 && c != '\n') {
+                    if (line.length() < MAX_LINE_CHARS) {
+                        line.append((char) c);
+                    } else {
+                        tooLong = true;
+                    }
+                }
+                if (c == -1 && line.isEmpty() && !tooLong) {
+                    return;
+                }
+                number++;
+                String where = file + ":" + number;
+                if (tooLong) {
+                    problems.add(AuditVerifier.ProblemKind.MALFORMED_CHECKPOINT, -1, where + ": line longer than " + MAX_LINE_CHARS + " characters");
+                } else if (!line.toString().isBlank()) {
+                    accept(line.toString().strip(), where);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            missing.add(file);
+        } catch (IOException | RuntimeException e) {
+            problems.add(AuditVerifier.ProblemKind.UNREADABLE_CHECKPOINTS, -1, file + ": cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    private void accept(String line, String where) {
+        Checkpoint checkpoint;
+        try {
+            checkpoint = Checkpoint.parse(line);
+        } catch (Checkpoint.MalformedException e) {
+            problems.add(AuditVerifier.ProblemKind.MALFORMED_CHECKPOINT, -1, where + ": not a checkpoint (" + e.getMessage() + ")");
+            return;
+        }
+        if (key.isPresent()) {
+            if (checkpoint.mac() == null) {
+                problems.add(AuditVerifier.ProblemKind.UNSIGNED_CHECKPOINT, checkpoint.seq(), where
+                        + ": checkpoint of record " + checkpoint.seq() + " is not signed, but a checkpoint key is configured (forged or from before the key)");
+                return;
+            }
+            if (!key.verifies(checkpoint)) {
+                problems.add(AuditVerifier.ProblemKind.BAD_SIGNATURE, checkpoint.seq(), where
+                        + ": checkpoint of record " + checkpoint.seq() + " has a bad signature (forged or altered, or signed with another key)");
+                return;
+            }
+        } else if (checkpoint.mac() != null) {
+            unverifiedSignatures++;
+        }
+        valid++;
+        kept.computeIfAbsent(checkpoint.seq(), seq -> new ArrayList<>(1)).add(new Located(checkpoint, where));
+        if (kept.size() > MAX_KEPT) {
+            kept.pollFirstEntry();
+        }
+    }
+
+    /** The kept checkpoints by sequence number, ascending. */
+    TreeMap<Long, List<Located>> kept() {
+        return kept;
+    }
+
+    /** Valid checkpoints read (signed with the key when there is one), including those not kept. */
+    long valid() {
+        return valid;
+    }
+
+    /** Signed checkpoints whose signature could not be checked, for want of the key. */
+    long unverifiedSignatures() {
+        return unverifiedSignatures;
+    }
+
+    /** Files that do not exist. */
+    List<Path> missing() {
+        return missing;
+    }
+}
