@@ -1,5 +1,7 @@
 package io.palisade.audit;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +15,7 @@ import java.util.TreeMap;
 /**
  * Checkpoint files read for {@link AuditVerifier}: every line parsed and its signature checked,
  * the valid ones kept by sequence number. Lines may come in any order and from several files (one
- * per replica, or a log extract), so files that replicas share or that were concatenated verify
+ * per replica, or lines of the log), so files that replicas share or that were concatenated verify
  * alike. Memory is bounded whatever the files hold: lines longer than {@link #MAX_LINE_CHARS} are
  * skipped as malformed, and only the {@link #MAX_KEPT} highest checkpoints are kept. That loses no
  * detection: a record's hash covers all before it, so the highest checkpoint that matches pins the
@@ -22,6 +24,9 @@ import java.util.TreeMap;
 final class CheckpointFiles {
     static final int MAX_KEPT = 10_000;
     static final int MAX_LINE_CHARS = 4096;
+    /** What {@link CheckpointWriter} logs before the checkpoint's JSON. */
+    static final String LOG_MARKER = "audit checkpoint ";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A checkpoint and where it was read ({@code FILE:LINE}). */
     record Located(Checkpoint checkpoint, String where) {}
@@ -74,7 +79,7 @@ final class CheckpointFiles {
     private void accept(String line, String where) {
         Checkpoint checkpoint;
         try {
-            checkpoint = Checkpoint.parse(line);
+            checkpoint = Checkpoint.parse(checkpointText(line));
         } catch (Checkpoint.MalformedException e) {
             problems.add(AuditVerifier.ProblemKind.MALFORMED_CHECKPOINT, -1, where + ": not a checkpoint (" + e.getMessage() + ")");
             return;
@@ -98,6 +103,30 @@ final class CheckpointFiles {
         if (kept.size() > MAX_KEPT) {
             kept.pollFirstEntry();
         }
+    }
+
+    /**
+     * The checkpoint in {@code line}: the line itself in a checkpoint file; in a line of the log
+     * ({@code … audit checkpoint {…}}, console or JSON format), the object after the marker. So
+     * {@code grep 'audit checkpoint {' palisade.log} is a checkpoint file too.
+     */
+    private static String checkpointText(String line) {
+        int marker = line.indexOf(LOG_MARKER);
+        if (marker < 0) {
+            return line;
+        }
+        if (line.startsWith("{")) {
+            try {
+                String message = JSON.readTree(line).path("message").asText("");
+                if (message.startsWith(LOG_MARKER)) {
+                    return message.substring(LOG_MARKER.length());
+                }
+            } catch (JacksonException e) {
+                return line;
+            }
+            return line;
+        }
+        return line.substring(marker + LOG_MARKER.length());
     }
 
     /** The kept checkpoints by sequence number, ascending. */

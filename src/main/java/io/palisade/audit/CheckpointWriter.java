@@ -8,11 +8,13 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -51,6 +53,8 @@ public final class CheckpointWriter implements AutoCloseable {
     private volatile boolean lastWriteFailed;
     /** Guarded by this. */
     private FileChannel channel;
+    /** Guarded by this: {@link #fileKey()} when the channel was opened. */
+    private Object openedKey;
 
     public CheckpointWriter(Path file, CheckpointKey key, Duration interval, long everyRecords, Clock clock) {
         this.file = file;
@@ -106,7 +110,7 @@ public final class CheckpointWriter implements AutoCloseable {
         Checkpoint checkpoint = key.sign(new Checkpoint(current.seq(), current.hash(), clock.instant().truncatedTo(ChronoUnit.MILLIS), null));
         String line = checkpoint.toLine();
         // The log first: it is the second, usually shipped, copy, and must not depend on the file.
-        LOG.info("audit checkpoint {}", line);
+        LOG.info(CheckpointFiles.LOG_MARKER + "{}", line);
         try {
             FileChannel out = channel();
             ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
@@ -147,6 +151,11 @@ public final class CheckpointWriter implements AutoCloseable {
     }
 
     private synchronized FileChannel channel() throws IOException {
+        if (channel != null && !Objects.equals(fileKey(), openedKey)) {
+            // Writing on would go to a file nobody sees any more: say so (it may be tampering) and start a new one.
+            LOG.warn("the audit checkpoint file {} was moved or removed while in use; starting a new one", file);
+            closeChannel();
+        }
         if (channel == null) {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -158,8 +167,18 @@ public final class CheckpointWriter implements AutoCloseable {
                     ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
                     : new FileAttribute<?>[0];
             channel = FileChannel.open(file, options, ownerOnly);
+            openedKey = fileKey();
         }
         return channel;
+    }
+
+    /** The identity (device and inode on POSIX) of what {@link #file} names now; null when nothing is there. */
+    private Object fileKey() {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private void closeChannel() {

@@ -2,6 +2,7 @@ package io.palisade.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.palisade.TestGateway;
 import io.palisade.TestStores;
 import io.palisade.config.Secret;
 import io.palisade.store.AuditStore;
@@ -201,6 +202,23 @@ class AuditCheckpointTest {
         }
     }
 
+    /** A file moved away (rotated, or removed to hide checkpoints) is not written on unseen: a new one is started. */
+    @Test
+    void aFileMovedAwayWhileInUseIsStartedAgain() throws Exception {
+        Path file = dir.resolve("checkpoints.jsonl");
+        try (Database database = Database.open(TestStores.newUrl(Dialect.SQLITE, dir));
+             CheckpointWriter checkpoints = new CheckpointWriter(file, KEY, NEVER, Long.MAX_VALUE, Clock.systemUTC());
+             AuditWriter writer = writer(new AuditStore(database), checkpoints)) {
+            writer.submit(event("one")).get();
+            checkpoints.writeIfMoved();
+            Files.move(file, dir.resolve("rotated.jsonl"));
+            writer.submit(event("two")).get();
+            checkpoints.writeIfMoved();
+            assertThat(Files.readAllLines(file)).hasSize(1).allSatisfy(line -> assertThat(Checkpoint.parse(line).seq()).isEqualTo(2));
+            assertThat(Files.readAllLines(dir.resolve("rotated.jsonl"))).hasSize(1);
+        }
+    }
+
     @Test
     void linesThatAreNotCheckpointsAreReportedWithBoundedMemory() throws Exception {
         Path file = dir.resolve("checkpoints.jsonl");
@@ -217,6 +235,27 @@ class AuditCheckpointTest {
             assertThat(result.anchoring().problems().get(1).detail()).contains(":3: line longer than");
             assertThat(result.anchoring().anchoredSeq()).as("the good line still anchors").isEqualTo(3);
             assertThat(result.anchoring().missingFiles()).containsExactly(dir.resolve("absent.jsonl"));
+        }
+    }
+
+    /** The log carries every checkpoint too: its lines, console or JSON format, verify like the file's. */
+    @Test
+    void linesOfTheLogAreCheckpointsToo() throws Exception {
+        Path file = dir.resolve("checkpoints.jsonl");
+        try (Database database = Database.open(TestStores.newUrl(Dialect.SQLITE, dir))) {
+            AuditStore store = new AuditStore(database);
+            write(store, file, 12);
+            String checkpoint = Files.readAllLines(file).getLast();
+            Path log = dir.resolve("palisade.log");
+            Files.writeString(log, "22:09:07.984 INFO  i.p.a.CheckpointWriter - audit checkpoint " + checkpoint + "\n"
+                    + TestGateway.JSON.createObjectNode().put("level", "INFO").put("message", "audit checkpoint " + checkpoint) + "\n");
+            AuditVerifier.Result result = new AuditVerifier(store, List.of(log), KEY).verify();
+            assertThat(result.intact()).as(result.problem()).isTrue();
+            assertThat(result.anchoring().checkpoints()).isEqualTo(2);
+            assertThat(result.anchoring().anchoredSeq()).isEqualTo(12);
+
+            execute(database, "DELETE FROM audit_events WHERE seq = 12");
+            assertThat(new AuditVerifier(store, List.of(log), KEY).verify().problem()).contains("record 12 is missing from the end");
         }
     }
 
