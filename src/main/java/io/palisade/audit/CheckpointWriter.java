@@ -50,6 +50,11 @@ public final class CheckpointWriter implements AutoCloseable {
     private final AtomicBoolean countTriggered = new AtomicBoolean();
     /** The seq of the last checkpoint written (0: none yet by this process). */
     private volatile long writtenSeq;
+    /**
+     * The seq of the last checkpoint tried, written or not: what the record count counts from, so
+     * a file that keeps failing is retried once per interval or per {@code everyRecords}, not per commit.
+     */
+    private volatile long attemptedSeq;
     private volatile boolean lastWriteFailed;
     /** Guarded by this. */
     private FileChannel channel;
@@ -72,11 +77,6 @@ public final class CheckpointWriter implements AutoCloseable {
         thread.scheduleWithFixedDelay(this::writeIfMoved, period, period, TimeUnit.MILLISECONDS);
     }
 
-    /** The file this writer appends to. */
-    public Path file() {
-        return file;
-    }
-
     /** False after a checkpoint could not be written to the file, until one is again. */
     public boolean healthy() {
         return !lastWriteFailed;
@@ -88,7 +88,7 @@ public final class CheckpointWriter implements AutoCloseable {
      */
     public void headCommitted(long seq, String hash) {
         head.set(new Head(seq, hash));
-        if (seq - writtenSeq >= everyRecords && countTriggered.compareAndSet(false, true)) {
+        if (seq - attemptedSeq >= everyRecords && countTriggered.compareAndSet(false, true)) {
             try {
                 thread.execute(() -> {
                     countTriggered.set(false);
@@ -107,6 +107,7 @@ public final class CheckpointWriter implements AutoCloseable {
         if (current == null || current.seq() == writtenSeq) {
             return;
         }
+        attemptedSeq = current.seq();
         Checkpoint checkpoint = key.sign(new Checkpoint(current.seq(), current.hash(), clock.instant().truncatedTo(ChronoUnit.MILLIS), null));
         String line = checkpoint.toLine();
         // The log first: it is the second, usually shipped, copy, and must not depend on the file.

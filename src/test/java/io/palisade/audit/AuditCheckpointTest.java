@@ -219,13 +219,34 @@ class AuditCheckpointTest {
         }
     }
 
+    /** A file that cannot be written makes the writer unhealthy (gauge, alert) without failing commits; it recovers by itself. */
+    @Test
+    void aFileThatCannotBeWrittenIsReportedAndRetried() throws Exception {
+        Path file = dir.resolve("checkpoints.jsonl");
+        try (Database database = Database.open(TestStores.newUrl(Dialect.SQLITE, dir));
+             CheckpointWriter checkpoints = new CheckpointWriter(file, KEY, NEVER, Long.MAX_VALUE, Clock.systemUTC());
+             AuditWriter writer = writer(new AuditStore(database), checkpoints)) {
+            Files.move(file, dir.resolve("away.jsonl"));
+            Files.createDirectory(file);
+            writer.submit(event("one")).get();
+            checkpoints.writeIfMoved();
+            assertThat(checkpoints.healthy()).isFalse();
+            assertThat(writer.submit(event("two")).get().seq()).as("commits go on").isEqualTo(2);
+
+            Files.delete(file);
+            checkpoints.writeIfMoved();
+            assertThat(checkpoints.healthy()).isTrue();
+            assertThat(Checkpoint.parse(Files.readAllLines(file).getFirst()).seq()).isEqualTo(2);
+        }
+    }
+
     @Test
     void linesThatAreNotCheckpointsAreReportedWithBoundedMemory() throws Exception {
         Path file = dir.resolve("checkpoints.jsonl");
         try (Database database = Database.open(TestStores.newUrl(Dialect.SQLITE, dir))) {
             AuditStore store = new AuditStore(database);
             write(store, file, 3);
-            Files.writeString(file, "not json\n" + "x".repeat(1_000_000) + "\n{\"seq\":0,\"hash\":\"00\",\"at\":\"now\"}\n",
+            Files.writeString(file, "not json\n" + "x".repeat(1_000_000) + "\n{\"seq\":0,\"hash\":\"00\",\"at\":\"now\"}\n{\"seq\":3,\"ha",
                     StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
             AuditVerifier.Result result = new AuditVerifier(store, List.of(file, dir.resolve("absent.jsonl")), KEY).verify();
             assertThat(result.intact()).isFalse();
