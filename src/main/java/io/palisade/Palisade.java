@@ -91,7 +91,6 @@ import java.util.concurrent.TimeUnit;
 public final class Palisade implements AutoCloseable {
     private final GatewayServer server;
     private final AuditWriter auditWriter;
-    private final CheckpointWriter checkpoints;
     private final UsageRecorder usageRecorder;
     private final Counters counters;
     private final List<ScheduledExecutorService> schedulers;
@@ -100,15 +99,16 @@ public final class Palisade implements AutoCloseable {
     private final Database database;
     private final Optional<String> bootstrapAdminKey;
     private final ConfigReloader reloader;
+    private final CheckpointWriter checkpoints;
 
-    private Palisade(GatewayServer server, AuditWriter auditWriter, CheckpointWriter checkpoints, UsageRecorder usageRecorder, Counters counters,
+    private Palisade(GatewayServer server, AuditWriter auditWriter, UsageRecorder usageRecorder, Counters counters,
             List<ScheduledExecutorService> schedulers, ScheduledThreadPoolExecutor deadlines, Database database, SpanExporter spanExporter,
-            Optional<String> bootstrapAdminKey, ConfigReloader reloader) {
+            Optional<String> bootstrapAdminKey, ConfigReloader reloader, CheckpointWriter checkpoints) {
         this.reloader = reloader;
+        this.checkpoints = checkpoints;
         this.spanExporter = spanExporter;
         this.server = server;
         this.auditWriter = auditWriter;
-        this.checkpoints = checkpoints;
         this.usageRecorder = usageRecorder;
         this.counters = counters;
         this.schedulers = schedulers;
@@ -189,6 +189,7 @@ public final class Palisade implements AutoCloseable {
                 checkpointConfig.everyRecords(), clock);
         metrics.gauge("palisade_audit_checkpoint_failing", "1 while audit checkpoints cannot be written to their file",
                 () -> checkpoints.healthy() ? 0 : 1);
+        AuditVerifier verifier = new AuditVerifier(auditStore, List.of(checkpointFile), checkpointKey);
         AuditWriter auditWriter = new AuditWriter(auditStore, config.audit().groupCommitMaxBatch(), new AuditWriter.CommitObserver() {
             @Override
             public void committed(int records, long nanos) {
@@ -225,7 +226,7 @@ public final class Palisade implements AutoCloseable {
                 new RequestLog(config.observability().requestLog()), spanExporter);
         OpenAiRoutes openAi = new OpenAiRoutes(failover, catalog, json, new ContentCapture(config.audit(), json), lifecycleMetrics);
         ModelFamilies families = new ModelFamilies(catalog);
-        AdminRoutes admin = new AdminRoutes(exchanges, identities, new AuditRecords(auditStore, json), new AuditVerifier(auditStore, List.of(checkpointFile), checkpointKey),
+        AdminRoutes admin = new AdminRoutes(exchanges, identities, new AuditRecords(auditStore, json), verifier,
                 catalog, health, families, () -> current.get().backends(), bodies, json, limitsCodec, limitsRegistry, usage);
         AtomicReference<URI> selfUrl = new AtomicReference<>();
         AtomicReference<ModelLifecycle> lifecycleHolder = new AtomicReference<>();
@@ -282,8 +283,8 @@ public final class Palisade implements AutoCloseable {
             database.close();
             throw e;
         }
-        return new Palisade(server, auditWriter, checkpoints, usageRecorder, counters, List.of(background, deadlines, backendChecks), deadlines,
-                database, spanExporter, bootstrapAdminKey, configReloader);
+        return new Palisade(server, auditWriter, usageRecorder, counters, List.of(background, deadlines, backendChecks), deadlines,
+                database, spanExporter, bootstrapAdminKey, configReloader, checkpoints);
     }
 
     public int port() {

@@ -189,7 +189,8 @@ public final class AuditVerifier {
                 Checkpoint checkpoint = highest.checkpoint();
                 String gone = checkpoint.seq() == lastSeq + 1 ? "record " + checkpoint.seq() + " is"
                         : "records " + (lastSeq + 1) + " to " + checkpoint.seq() + " are";
-                problems.add(ProblemKind.MISSING_TAIL, lastSeq + 1, gone + " missing from the end: the chain ends at record " + lastSeq + ", but the checkpoint at " + highest.where()
+                problems.add(ProblemKind.MISSING_TAIL, lastSeq + 1, gone + " missing from the end: the chain ends at record " + lastSeq
+                        + ", but the checkpoint at " + highest.where()
                         + " (written " + checkpoint.at() + ") recorded record " + checkpoint.seq()
                         + (beyond > 1 ? " (" + beyond + " checkpoints lie beyond the end)" : ""));
             }

@@ -89,7 +89,8 @@ final class CheckpointFiles {
         if (key.isPresent()) {
             if (checkpoint.mac() == null) {
                 problems.add(AuditVerifier.ProblemKind.UNSIGNED_CHECKPOINT, checkpoint.seq(), where
-                        + ": checkpoint of record " + checkpoint.seq() + " is not signed, but a checkpoint key is configured (forged or from before the key)");
+                        + ": checkpoint of record " + checkpoint.seq()
+                        + " is not signed, but a checkpoint key is configured (forged, or written before the key was)");
                 return;
             }
             if (!key.verifies(checkpoint)) {
