@@ -17,13 +17,15 @@ import java.util.TreeMap;
  * the valid ones kept by sequence number. Lines may come in any order and from several files (one
  * per replica, or lines of the log), so files that replicas share or that were concatenated verify
  * alike. Memory is bounded whatever the files hold: lines longer than {@link #MAX_LINE_CHARS} are
- * skipped as malformed, and only the {@link #MAX_KEPT} highest checkpoints are kept. That loses no
+ * skipped as malformed, only the {@link #MAX_KEPT} highest checkpoints are kept, and at most
+ * {@link #MAX_PER_RECORD} different ones for one record. That loses no
  * detection: a record's hash covers all before it, so the highest checkpoint that matches pins the
  * whole prefix; lower ones only narrow down where a rewrite happened. Not thread-safe.
  */
 final class CheckpointFiles {
     static final int MAX_KEPT = 10_000;
     static final int MAX_LINE_CHARS = 4096;
+    static final int MAX_PER_RECORD = 16;
     /** What {@link CheckpointWriter} logs before the checkpoint's JSON. */
     static final String LOG_MARKER = "audit checkpoint ";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,6 +38,7 @@ final class CheckpointFiles {
     private final TreeMap<Long, List<Located>> kept = new TreeMap<>();
     private final List<Path> missing = new ArrayList<>();
     private long valid;
+    private long keptCount;
     private long unverifiedSignatures;
 
     CheckpointFiles(CheckpointKey key, AuditVerifier.Problems problems) {
@@ -102,9 +105,16 @@ final class CheckpointFiles {
             unverifiedSignatures++;
         }
         valid++;
-        kept.computeIfAbsent(checkpoint.seq(), seq -> new ArrayList<>(1)).add(new Located(checkpoint, where));
-        if (kept.size() > MAX_KEPT) {
-            kept.pollFirstEntry();
+        List<Located> atSeq = kept.computeIfAbsent(checkpoint.seq(), seq -> new ArrayList<>(1));
+        // The same checkpoint twice (a file and a log extract) adds nothing; a few different hashes
+        // for one record are enough to report it, however many lines claim one.
+        if (atSeq.size() >= MAX_PER_RECORD || atSeq.stream().anyMatch(other -> other.checkpoint().hash().equals(checkpoint.hash()))) {
+            return;
+        }
+        atSeq.add(new Located(checkpoint, where));
+        keptCount++;
+        while (keptCount > MAX_KEPT) {
+            keptCount -= kept.pollFirstEntry().getValue().size();
         }
     }
 
