@@ -21,10 +21,13 @@ import io.palisade.audit.AuditRecords;
 import io.palisade.audit.AuditTrail;
 import io.palisade.audit.AuditVerifier;
 import io.palisade.audit.AuditWriter;
+import io.palisade.audit.CheckpointKey;
+import io.palisade.audit.CheckpointWriter;
 import io.palisade.audit.ContentCapture;
 import io.palisade.auth.KeyRegistry;
 import io.palisade.auth.KeyTokens;
 import io.palisade.admin.ModelRoutes;
+import io.palisade.config.AuditConfig;
 import io.palisade.config.ConfigSource;
 import io.palisade.config.PalisadeConfig;
 import io.palisade.lifecycle.CanaryJudge;
@@ -70,6 +73,7 @@ import io.palisade.store.UserStore;
 import io.palisade.upstream.Backend;
 import io.palisade.upstream.BackendHealth;
 import io.palisade.upstream.BackgroundChecks;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
@@ -99,13 +103,16 @@ public final class Palisade implements AutoCloseable {
     private final ConfigReloader reloader;
     private final BackgroundChecks checks;
     private final BooleanSupplier firstChecksDone;
+    private final CheckpointWriter checkpoints;
 
     private Palisade(GatewayServer server, AuditWriter auditWriter, UsageRecorder usageRecorder, Counters counters,
             List<ScheduledExecutorService> schedulers, ScheduledThreadPoolExecutor deadlines, Database database, SpanExporter spanExporter,
-            Optional<String> bootstrapAdminKey, ConfigReloader reloader, BackgroundChecks checks, BooleanSupplier firstChecksDone) {
+            Optional<String> bootstrapAdminKey, ConfigReloader reloader, BackgroundChecks checks, BooleanSupplier firstChecksDone,
+            CheckpointWriter checkpoints) {
         this.reloader = reloader;
         this.checks = checks;
         this.firstChecksDone = firstChecksDone;
+        this.checkpoints = checkpoints;
         this.spanExporter = spanExporter;
         this.server = server;
         this.auditWriter = auditWriter;
@@ -185,6 +192,15 @@ public final class Palisade implements AutoCloseable {
             health.probeAll(checks);
         }, 0, probeEvery, TimeUnit.MILLISECONDS);
 
+        // Anchors of the chain's head outside the store (docs/security.md): this replica's own file, and the log.
+        AuditConfig.Checkpoints checkpointConfig = config.audit().checkpoints();
+        Path checkpointFile = checkpointConfig.fileFor(config.storeUrl());
+        CheckpointKey checkpointKey = CheckpointKey.of(checkpointConfig.key());
+        CheckpointWriter checkpoints = new CheckpointWriter(checkpointFile, checkpointKey, checkpointConfig.interval(),
+                checkpointConfig.everyRecords(), clock);
+        metrics.gauge("palisade_audit_checkpoint_failing", "1 while audit checkpoints cannot be written to their file",
+                () -> checkpoints.healthy() ? 0 : 1);
+        AuditVerifier verifier = new AuditVerifier(auditStore, List.of(checkpointFile), checkpointKey);
         AuditWriter auditWriter = new AuditWriter(auditStore, config.audit().groupCommitMaxBatch(), new AuditWriter.CommitObserver() {
             @Override
             public void committed(int records, long nanos) {
@@ -194,6 +210,11 @@ public final class Palisade implements AutoCloseable {
             @Override
             public void failed(int records) {
                 metrics.auditCommitFailed();
+            }
+
+            @Override
+            public void headCommitted(long seq, String hash) {
+                checkpoints.headCommitted(seq, hash);
             }
         }, deadlines);
         metrics.gauge("palisade_audit_queue_depth", "Audit records waiting for their group commit", auditWriter::queueDepth);
@@ -216,7 +237,7 @@ public final class Palisade implements AutoCloseable {
                 new RequestLog(config.observability().requestLog()), spanExporter);
         OpenAiRoutes openAi = new OpenAiRoutes(failover, catalog, json, new ContentCapture(config.audit(), json), lifecycleMetrics);
         ModelFamilies families = new ModelFamilies(catalog);
-        AdminRoutes admin = new AdminRoutes(exchanges, identities, new AuditRecords(auditStore, json), new AuditVerifier(auditStore),
+        AdminRoutes admin = new AdminRoutes(exchanges, identities, new AuditRecords(auditStore, json), verifier,
                 catalog, health, families, () -> current.get().backends(), bodies, json, limitsCodec, limitsRegistry, usage);
         AtomicReference<URI> selfUrl = new AtomicReference<>();
         AtomicReference<ModelLifecycle> lifecycleHolder = new AtomicReference<>();
@@ -268,6 +289,7 @@ public final class Palisade implements AutoCloseable {
             selfUrl.set(URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port()));
         } catch (RuntimeException e) {
             auditWriter.close();
+            checkpoints.close();
             usageRecorder.close();
             counters.close();
             spanExporter.close();
@@ -279,7 +301,8 @@ public final class Palisade implements AutoCloseable {
             throw e;
         }
         return new Palisade(server, auditWriter, usageRecorder, counters, List.of(background, deadlines, backendChecks), deadlines,
-                database, spanExporter, bootstrapAdminKey, configReloader, checks, () -> catalog.discoveredOnce() && pins.checkedOnce() && health.probedAll());
+                database, spanExporter, bootstrapAdminKey, configReloader, checks,
+                () -> catalog.discoveredOnce() && pins.checkedOnce() && health.probedAll(), checkpoints);
     }
 
     public int port() {
@@ -312,6 +335,8 @@ public final class Palisade implements AutoCloseable {
     public void close() {
         server.close();
         auditWriter.close();
+        // After the writer: its last commit is the head the final checkpoint anchors.
+        checkpoints.close();
         usageRecorder.close();
         counters.close();
         spanExporter.close();

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -102,7 +103,7 @@ public final class TestGateway implements AutoCloseable {
                 %s
                 %s
                 """.formatted(storeUrl, ADMIN_KEY, simulator.baseUrl(), simulator.baseUrl(), extraBackends, extraModels, extraYaml);
-        PalisadeConfig config = new ConfigLoader(Map.of()).parse(yaml);
+        PalisadeConfig config = new ConfigLoader(checkpointFileFor(storeUrl)).parse(yaml);
         Palisade palisade = Palisade.start(config, clock);
         awaitFirstChecks(palisade);
         return new TestGateway(simulator, palisade, storeUrl);
@@ -125,6 +126,22 @@ public final class TestGateway implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
             }
+        }
+    }
+
+    /**
+     * A PostgreSQL store has no directory of its own, so by default its audit checkpoints would go
+     * to ./data of the build: they go to a fresh temporary directory instead (an override, as
+     * PALISADE_AUDIT_CHECKPOINT_FILE would be). A SQLite store keeps the default, beside its file.
+     */
+    private static Map<String, String> checkpointFileFor(String storeUrl) {
+        if (storeUrl.startsWith("sqlite:")) {
+            return Map.of();
+        }
+        try {
+            return Map.of("PALISADE_AUDIT_CHECKPOINT_FILE", Files.createTempDirectory("palisade-checkpoints").resolve("checkpoints.jsonl").toString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -178,8 +178,30 @@ public final class AdminRoutes {
             body.put("first_broken_seq", result.firstBrokenSeq());
             body.put("problem", result.problem());
             body.put("head_hash", result.headHash());
+            body.set("anchoring", anchoring(result.anchoring()));
             ok(ctx, body);
         }));
+    }
+
+    /** The chain against this replica's own checkpoint file (other replicas' files: {@code palisade audit verify --checkpoints}). */
+    private ObjectNode anchoring(AuditVerifier.Anchoring anchoring) {
+        ObjectNode node = json.createObjectNode();
+        ArrayNode files = node.putArray("checkpoint_files");
+        anchoring.files().forEach(file -> files.add(file.toString()));
+        ArrayNode missing = node.putArray("missing_checkpoint_files");
+        anchoring.missingFiles().forEach(file -> missing.add(file.toString()));
+        node.put("checkpoints", anchoring.checkpoints());
+        node.put("signatures_checked", anchoring.signaturesChecked());
+        node.put("anchored_seq", anchoring.anchoredSeq());
+        node.put("anchored_at", anchoring.anchoredAt() == null ? null : anchoring.anchoredAt().toString());
+        node.put("anchored_by", anchoring.anchoredBy());
+        node.put("problem_count", anchoring.problemCount());
+        ArrayNode problems = node.putArray("problems");
+        for (AuditVerifier.Problem problem : anchoring.problems()) {
+            problems.addObject().put("kind", problem.kind().name().toLowerCase(Locale.ROOT)).put("seq", problem.seq())
+                    .put("detail", problem.detail());
+        }
+        return node;
     }
 
     private ModelRoute route(String name) {

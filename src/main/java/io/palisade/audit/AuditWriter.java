@@ -83,6 +83,13 @@ public final class AuditWriter implements AutoCloseable {
         void committed(int records, long nanos);
 
         void failed(int records);
+
+        /**
+         * The chain's head after a successful commit: this writer's last row, in chain order.
+         * Must not wait: it runs on the writer thread, before the batch's callers are released
+         * (checkpoints: {@link CheckpointWriter#headCommitted}).
+         */
+        default void headCommitted(long seq, String hash) {}
     }
 
     /** Watched on {@code watchdog} (whose tasks must never wait), every {@link #MAX_WAIT} / 10. */
@@ -259,6 +266,8 @@ public final class AuditWriter implements AutoCloseable {
             List<AuditEvent> chained = appender().append(unchained);
             lastCommitFailed = false;
             observer.committed(batch.size(), System.nanoTime() - start);
+            AuditEvent head = chained.getLast();
+            observer.headCommitted(head.seq(), head.hash());
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).future().complete(chained.get(i));
             }

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.palisade.audit.AuditExportFormat;
 import io.palisade.audit.AuditRecords;
 import io.palisade.audit.AuditVerifier;
+import io.palisade.audit.CheckpointKey;
 import io.palisade.audit.TimeBound;
 import io.palisade.auth.User;
+import io.palisade.config.PalisadeConfig;
 import io.palisade.store.AuditStore;
 import io.palisade.store.Database;
 import io.palisade.store.UserStore;
@@ -19,7 +21,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -57,43 +62,101 @@ final class AuditCommand implements Runnable {
         }
     }
 
-    @Command(name = "verify", description = "Check the hash chain; exit 1 and name the first broken record if anything was altered,"
-            + " removed or reordered.")
+    @Command(name = "verify", description = "Check the hash chain and its checkpoints; exit 1 and name the first broken record if anything was"
+            + " altered, removed (also from the end, up to the last checkpoint) or reordered, or a checkpoint is forged.")
     static final class Verify implements Callable<Integer> {
         @Mixin
         Source source;
 
+        @Option(names = "--checkpoints", paramLabel = "FILE", description = "A checkpoint file to check the chain against; repeat for each"
+                + " replica's file (default: audit.checkpoint_file, else the file beside the SQLite store or under ./data for PostgreSQL)."
+                + " Signatures are checked with audit.checkpoint_key.")
+        List<Path> checkpoints = new ArrayList<>();
+
         @Override
         public Integer call() {
-            boolean intact;
-            long records;
-            long broken;
-            String problem;
-            String head;
-            if (source.remote) {
-                JsonNode answer = source.server.client().get("/admin/audit/verify", Map.of());
-                intact = answer.path("intact").asBoolean();
-                records = answer.path("records").asLong();
-                broken = answer.path("first_broken_seq").asLong();
-                problem = answer.path("problem").asText(null);
-                head = answer.path("head_hash").asText();
+            AuditVerifier.Result result = source.remote ? remote() : local();
+            print(result);
+            return result.intact() ? 0 : PalisadeCommand.EXIT_FAILURE;
+        }
+
+        private AuditVerifier.Result local() {
+            PalisadeConfig config = source.config.load();
+            String storeUrl = source.store != null ? source.store : config.storeUrl();
+            List<Path> files = checkpoints;
+            if (files.isEmpty()) {
+                files = List.of(config.audit().checkpoints().fileFor(storeUrl));
             } else {
-                AuditVerifier.Result result;
-                try (Database database = source.database()) {
-                    result = new AuditVerifier(new AuditStore(database)).verify();
+                for (Path file : files) {
+                    if (!Files.isRegularFile(file)) {
+                        throw new CliException("no checkpoint file " + file, PalisadeCommand.EXIT_USAGE);
+                    }
                 }
-                intact = result.intact();
-                records = result.records();
-                broken = result.firstBrokenSeq();
-                problem = result.problem();
-                head = result.headHash();
             }
-            if (intact) {
-                System.out.println("audit chain intact: " + records + " records; head hash " + head);
-                return 0;
+            try (Database database = Database.openExisting(storeUrl)) {
+                return new AuditVerifier(new AuditStore(database), files, CheckpointKey.of(config.audit().checkpoints().key())).verify();
             }
-            System.out.println("audit chain BROKEN at record " + broken + ": " + problem + " (" + records + " records read)");
-            return PalisadeCommand.EXIT_FAILURE;
+        }
+
+        private AuditVerifier.Result remote() {
+            if (!checkpoints.isEmpty()) {
+                throw new CliException("--checkpoints reads files here; with --remote the server checks its own file", PalisadeCommand.EXIT_USAGE);
+            }
+            JsonNode answer = source.server.client().get("/admin/audit/verify", Map.of());
+            JsonNode anchoring = answer.path("anchoring");
+            List<AuditVerifier.Problem> problems = new ArrayList<>();
+            for (JsonNode problem : anchoring.path("problems")) {
+                problems.add(new AuditVerifier.Problem(AuditVerifier.ProblemKind.valueOf(problem.path("kind").asText().toUpperCase(Locale.ROOT)),
+                        problem.path("seq").asLong(), problem.path("detail").asText()));
+            }
+            String anchoredAt = anchoring.path("anchored_at").asText(null);
+            return new AuditVerifier.Result(answer.path("intact").asBoolean(), answer.path("records").asLong(),
+                    answer.path("first_broken_seq").asLong(), answer.path("problem").asText(null), answer.path("head_hash").asText(),
+                    new AuditVerifier.Anchoring(paths(anchoring.path("checkpoint_files")), paths(anchoring.path("missing_checkpoint_files")),
+                            anchoring.path("checkpoints").asLong(), anchoring.path("signatures_checked").asBoolean(),
+                            anchoring.path("anchored_seq").asLong(), anchoredAt == null ? null : Instant.parse(anchoredAt),
+                            anchoring.path("anchored_by").asText(null), problems, anchoring.path("problem_count").asLong()));
+        }
+
+        private static List<Path> paths(JsonNode array) {
+            List<Path> paths = new ArrayList<>();
+            array.forEach(path -> paths.add(Path.of(path.asText())));
+            return paths;
+        }
+
+        private static void print(AuditVerifier.Result result) {
+            AuditVerifier.Anchoring anchoring = result.anchoring();
+            List<AuditVerifier.Problem> problems = anchoring.problems();
+            if (result.intact()) {
+                System.out.println("audit chain intact: " + result.records() + " records; head hash " + result.headHash());
+            } else {
+                System.out.println("audit chain BROKEN at record " + result.firstBrokenSeq() + ": " + result.problem() + " (" + result.records()
+                        + " records read)");
+                if (!problems.isEmpty() && problems.getFirst().detail().equals(result.problem())) {
+                    problems = problems.subList(1, problems.size());
+                }
+            }
+            for (AuditVerifier.Problem problem : problems) {
+                System.out.println("  also (" + problem.kind().name().toLowerCase(Locale.ROOT) + "): " + problem.detail());
+            }
+            if (anchoring.problemCount() > anchoring.problems().size()) {
+                System.out.println("  … and " + (anchoring.problemCount() - anchoring.problems().size()) + " more checkpoint problems");
+            }
+            for (Path missing : anchoring.missingFiles()) {
+                System.out.println("WARNING: no checkpoint file " + missing);
+            }
+            String read = anchoring.checkpoints() + " checkpoint(s) read from " + anchoring.files() + "; signatures "
+                    + (anchoring.signaturesChecked() ? "checked" : "NOT checked (no audit.checkpoint_key)");
+            if (anchoring.anchoredSeq() == 0) {
+                System.out.println((result.intact() ? "NOT anchored: no checkpoint, so records deleted from the end of the chain would go unnoticed"
+                        : "no checkpoint matches the chain") + " (" + read + ")");
+                return;
+            }
+            // Records are counted up to the first broken link only, so what follows the anchor is known only for an intact chain.
+            long after = result.intact() ? result.records() - anchoring.anchoredSeq() : 0;
+            System.out.println("anchored up to record " + anchoring.anchoredSeq() + " by the checkpoint written " + anchoring.anchoredAt() + " ("
+                    + anchoring.anchoredBy() + ")" + (after > 0 ? "; the " + after + " records after it are not anchored yet" : "") + " ("
+                    + read + ")");
         }
     }
 

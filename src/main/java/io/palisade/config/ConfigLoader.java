@@ -82,11 +82,13 @@ public final class ConfigLoader {
         List<ModelConfig> models = new ModelConfigReader(backends, LockFile.read(routing.lockFile())).read(top);
 
         ConfigSection audit = top.section("audit");
-        audit.rejectUnknownKeys(Set.of("content", "content_max_chars", "group_commit_max_batch"));
+        audit.rejectUnknownKeys(Set.of("content", "content_max_chars", "group_commit_max_batch", "checkpoint_file", "checkpoint_interval",
+                "checkpoint_every_records", "checkpoint_key"));
         AuditConfig auditConfig = new AuditConfig(
                 audit.choice("content", AuditConfig.ContentCapture.class, AuditConfig.ContentCapture.OFF),
                 audit.integer("content_max_chars", 2000, 1, Integer.MAX_VALUE),
-                audit.integer("group_commit_max_batch", 256, 1, 100_000));
+                audit.integer("group_commit_max_batch", 256, 1, 100_000),
+                checkpoints(audit));
 
         LimitsConfig limitsConfig = limits(top.section("limits"));
 
@@ -111,6 +113,26 @@ public final class ConfigLoader {
 
         return new PalisadeConfig(serverConfig, storeUrl, backends, models, auditConfig, limitsConfig,
                 adminKey, new LoggingConfig(level, format), discoveryInterval, observability(top, logging), routing);
+    }
+
+    private static AuditConfig.Checkpoints checkpoints(ConfigSection audit) {
+        AuditConfig.Checkpoints defaults = AuditConfig.Checkpoints.DEFAULTS;
+        String file = audit.string("checkpoint_file", null);
+        if (file != null && file.isBlank()) {
+            throw new ConfigException(audit.describe("checkpoint_file") + ": expected a file path");
+        }
+        Duration interval = audit.duration("checkpoint_interval", defaults.interval());
+        if (interval.toMillis() < 100) {
+            throw new ConfigException(audit.describe("checkpoint_interval") + ": must be at least 100ms");
+        }
+        Secret key = audit.secret("checkpoint_key");
+        // HMAC-SHA256 wants a key as long as its output; a short one is guessable offline from one signed line.
+        if (key.isPresent() && key.reveal().length() < 32) {
+            throw new ConfigException(audit.describe("checkpoint_key") + ": must be at least 32 characters (e.g. openssl rand -hex 32)");
+        }
+        // Relative to the working directory, like a SQLite store.url.
+        return new AuditConfig.Checkpoints(file == null ? null : Path.of(file), interval,
+                audit.integer("checkpoint_every_records", defaults.everyRecords(), 1, Integer.MAX_VALUE), key);
     }
 
     private static RoutingConfig routing(ConfigSection routing, Path directory) {

@@ -103,6 +103,70 @@ class AuditIntegrationTest {
         assertThat(removed.out()).contains("BROKEN at record 4").contains("removed");
     }
 
+    /**
+     * Issue 15, item 3: deleting the newest rows leaves an internally consistent chain, so before
+     * checkpoints `audit verify` said "intact". The gateway's checkpoint file (next to the SQLite
+     * file) anchors the head it had committed; verify now names the missing tail.
+     */
+    @Test
+    void deletingTheNewestRecordsIsReportedAsAMissingTail(@TempDir Path dir) throws Exception {
+        String storeUrl;
+        try (TestGateway gateway = TestGateway.start(dir)) {
+            String key = gateway.userWithKey("erin@example.com", List.of("llama3.2:1b"));
+            for (int i = 0; i < 3; i++) {
+                gateway.post("/v1/chat/completions", key, CHAT.formatted("llama3.2:1b"));
+            }
+            gateway.awaitApiRecords(3);
+            storeUrl = gateway.storeUrl();
+        }
+        CliRun clean = CliRun.of("audit", "verify", "--store", storeUrl);
+        assertThat(clean.exit()).as(clean.out()).isZero();
+        assertThat(clean.out()).contains("audit chain intact").contains("anchored up to record");
+
+        Path file = Path.of(storeUrl.substring("sqlite:".length()));
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement statement = connection.createStatement()) {
+            statement.executeUpdate("DELETE FROM audit_events WHERE seq > (SELECT MAX(seq) - 2 FROM audit_events)");
+        }
+        CliRun truncated = CliRun.of("audit", "verify", "--store", storeUrl);
+        assertThat(truncated.exit()).as(truncated.out()).isEqualTo(1);
+        assertThat(truncated.out()).contains("BROKEN").contains("are missing from the end");
+    }
+
+    /** A running replica checks the chain against its own (signed) checkpoints, through the admin API and {@code verify --remote}. */
+    @Test
+    void theAdminApiChecksTheChainAgainstTheReplicasSignedCheckpoints(@TempDir Path dir) throws Exception {
+        try (TestGateway gateway = TestGateway.start(dir, "audit: {checkpoint_interval: 100ms, checkpoint_key: \"" + "s".repeat(32) + "\"}")) {
+            String key = gateway.userWithKey("frank@example.com", List.of("llama3.2:1b"));
+            gateway.post("/v1/chat/completions", key, CHAT.formatted("llama3.2:1b"));
+            gateway.awaitApiRecords(1);
+            JsonNode verified = gateway.admin("GET", "/admin/audit/verify", null);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (verified.path("anchoring").path("anchored_seq").asLong() < verified.path("records").asLong() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                verified = gateway.admin("GET", "/admin/audit/verify", null);
+            }
+            assertThat(verified.path("intact").asBoolean()).as(verified.toString()).isTrue();
+            assertThat(verified.path("anchoring").path("anchored_seq").asLong()).isEqualTo(verified.path("records").asLong());
+            assertThat(verified.path("anchoring").path("signatures_checked").asBoolean()).isTrue();
+            assertThat(Files.readString(dir.resolve("palisade.audit-checkpoints.jsonl"))).contains("\"mac\":\"");
+
+            long anchored = verified.path("anchoring").path("anchored_seq").asLong();
+            try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("palisade.db"));
+                 Statement statement = connection.createStatement()) {
+                statement.executeUpdate("DELETE FROM audit_events WHERE seq >= " + anchored);
+            }
+            // The gateway keeps appending (admin calls are audited) onto the shortened chain, re-using the freed numbers: the
+            // chain stays consistent, but the record at the anchored seq is missing or another one, which the checkpoint tells apart.
+            JsonNode truncated = gateway.admin("GET", "/admin/audit/verify", null);
+            assertThat(truncated.path("intact").asBoolean()).isFalse();
+            assertThat(truncated.path("anchoring").path("problems").get(0).path("kind").asText()).isIn("missing_tail", "rewritten");
+            CliRun remote = CliRun.of("audit", "verify", "--remote", "--url", gateway.baseUrl(), "--admin-key", TestGateway.ADMIN_KEY);
+            assertThat(remote.exit()).as(remote.out() + remote.err()).isEqualTo(1);
+            assertThat(remote.out()).contains("BROKEN at record " + anchored + ":").contains("the checkpoint at " + dir.resolve("palisade.audit-checkpoints.jsonl"));
+        }
+    }
+
     @Test
     void exportBeforeDeleteAndExportFormats(@TempDir Path dir) throws Exception {
         try (TestGateway gateway = TestGateway.start(dir)) {

@@ -120,6 +120,36 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void auditCheckpointsDefaultBesideTheStoreAndAreConfigurable() {
+        AuditConfig.Checkpoints defaults = loader.parse("").audit().checkpoints();
+        assertThat(defaults).isEqualTo(new AuditConfig.Checkpoints(null, Duration.ofSeconds(5), 10_000, Secret.empty()));
+        assertThat(defaults.fileFor("sqlite:./data/palisade.db"))
+                .isEqualTo(Path.of("data/palisade.audit-checkpoints.jsonl").toAbsolutePath());
+        assertThat(defaults.fileFor("postgresql://app:s3cret@db.internal:5433/palisade?sslmode=require"))
+                .isEqualTo(Path.of("data", "audit-checkpoints-db.internal_5433_palisade.jsonl"));
+
+        String key = "0123456789abcdef0123456789abcdef";
+        AuditConfig.Checkpoints configured = new ConfigLoader(Map.of("PALISADE_AUDIT_CHECKPOINT_KEY", key)).parse("""
+                audit:
+                  checkpoint_file: /var/lib/palisade/checkpoints.jsonl
+                  checkpoint_interval: 2s
+                  checkpoint_every_records: 500
+                  checkpoint_key: env:PALISADE_AUDIT_CHECKPOINT_KEY
+                """).audit().checkpoints();
+        assertThat(configured.fileFor("sqlite:./data/palisade.db")).isEqualTo(Path.of("/var/lib/palisade/checkpoints.jsonl"));
+        assertThat(configured.interval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(configured.everyRecords()).isEqualTo(500);
+        assertThat(configured.key().reveal()).isEqualTo(key);
+        assertThat(configured.toString()).doesNotContain(key);
+
+        assertError("audit: {checkpoint_interval: 10ms}", "audit.checkpoint_interval: must be at least 100ms");
+        assertError("audit: {checkpoint_every_records: 0}", "audit.checkpoint_every_records: must be between 1 and");
+        assertError("audit: {checkpoint_key: too-short}", "audit.checkpoint_key: must be at least 32 characters");
+        assertError("audit: {checkpoint_file: \"\"}", "audit.checkpoint_file: expected a file path");
+        assertError("audit: {checkpoint_key: env:NOT_SET_ANYWHERE}", "audit.checkpoint_key: refers to environment variable NOT_SET_ANYWHERE");
+    }
+
+    @Test
     void aMissingFileIsAClearError(@TempDir Path dir) {
         assertThatThrownBy(() -> loader.load(dir.resolve("nope.yaml")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("nope.yaml does not exist");
