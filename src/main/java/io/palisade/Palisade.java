@@ -129,7 +129,7 @@ public final class Palisade implements AutoCloseable {
         KeyRegistry registry = new KeyRegistry(keys, users, teams, clock);
         LimitsCodec limitsCodec = new LimitsCodec(json);
         LimitsStore limitsStore = new LimitsStore(database);
-        LimitsRegistry limitsRegistry = new LimitsRegistry(limitsStore, limitsCodec);
+        LimitsRegistry limitsRegistry = new LimitsRegistry(limitsStore, limitsCodec, config.limits());
         IdentityVersionStore versions = new IdentityVersionStore(database);
         IdentityReloader reloader = new IdentityReloader(versions, registry, limitsRegistry);
         reloader.reload();

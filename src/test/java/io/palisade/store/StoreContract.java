@@ -167,8 +167,8 @@ abstract class StoreContract {
     void deletingAUserDeletesTheirKeysAndNothingElse() {
         users.insert(user("usr_1", "a@example.com", null));
         users.insert(user("usr_2", "b@example.com", null));
-        keys.insert(key("key_1", "usr_1", null, T0));
-        keys.insert(key("key_2", "usr_2", null, T0));
+        keys.insert(key("key_1", "usr_1", null, T0), null);
+        keys.insert(key("key_2", "usr_2", null, T0), null);
 
         users.delete("usr_1");
 
@@ -197,10 +197,10 @@ abstract class StoreContract {
     void keysRoundTripAndARevocationHoldsItsFirstTime() {
         users.insert(user("usr_1", "a@example.com", null));
         ApiKey unlimited = key("key_b", "usr_1", null, T0);
-        ApiKey limited = new ApiKey("key_a", "hash-a", "usr_1", null, List.of("qwen*"), 30, T0.plusSeconds(3600), null,
+        ApiKey limited = new ApiKey("key_a", "hash-a", "usr_1", null, List.of("qwen*"), T0.plusSeconds(3600), null,
                 "ci", true, T0, List.of("small", "tiny"));
-        keys.insert(unlimited);
-        keys.insert(limited);
+        keys.insert(unlimited, null);
+        keys.insert(limited, "{\"requests_per_minute\":30}");
         assertThat(keys.all()).containsExactly(limited, unlimited);
 
         keys.revoke("key_a", T0.plusSeconds(60));
@@ -300,7 +300,7 @@ abstract class StoreContract {
     }
 
     private static ApiKey key(String id, String userId, String teamId, Instant createdAt) {
-        return new ApiKey(id, "hash-" + id, userId, teamId, List.of(), null, null, null, "", false, createdAt, List.of());
+        return new ApiKey(id, "hash-" + id, userId, teamId, List.of(), null, null, "", false, createdAt, List.of());
     }
 
     private static AuditEvent event(String requestId, String userId, Instant at) {
