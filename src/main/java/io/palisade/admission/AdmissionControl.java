@@ -18,7 +18,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -45,7 +44,7 @@ public final class AdmissionControl {
     private final UsageStore usage;
     private final UsageRecorder recorder;
     private final Clock clock;
-    private final Set<String> seededBudgets = ConcurrentHashMap.newKeySet();
+    private final SeededBudgets seededBudgets = new SeededBudgets();
     private final Map<String, ModelGrants> patterns = new ConcurrentHashMap<>();
     /** Claim keys, limit descriptions and budget periods, kept from one request to the next (each says when it is rebuilt). */
     private final CallerScopes callerScopes;
@@ -266,7 +265,7 @@ public final class AdmissionControl {
                 case COMPLETION -> totals[1];
             };
             counters.seedBudget(claim.key(), counted, claim.expiresAtMillis());
-            seededBudgets.add(claim.key());
+            seededBudgets.add(claim.key(), claim.expiresAtMillis(), clock.millis());
         }
     }
 
