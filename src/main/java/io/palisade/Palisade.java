@@ -64,6 +64,7 @@ import io.palisade.server.JsonBodyReader;
 import io.palisade.store.AuditStore;
 import io.palisade.store.Database;
 import io.palisade.store.StoreHealth;
+import io.palisade.store.StoreUrl;
 import io.palisade.store.IdentityVersionStore;
 import io.palisade.store.LimitsStore;
 import io.palisade.store.UsageStore;
@@ -73,6 +74,7 @@ import io.palisade.store.UserStore;
 import io.palisade.upstream.Backend;
 import io.palisade.upstream.BackendHealth;
 import io.palisade.upstream.BackgroundChecks;
+
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -124,6 +126,16 @@ public final class Palisade implements AutoCloseable {
         this.bootstrapAdminKey = bootstrapAdminKey;
     }
 
+    /**
+     * Where usage rows wait while the store fails: the data directory, that is the SQLite file's
+     * directory, or {@code ./data} with PostgreSQL (each replica runs in its own working directory).
+     */
+    private static Path usageSpool(String storeUrl) {
+        Path file = StoreUrl.parse(storeUrl).file();
+        Path directory = file == null ? Path.of("data") : file.toAbsolutePath().getParent();
+        return directory.resolve("usage-spool.jsonl");
+    }
+
     public static Palisade start(PalisadeConfig config, Clock clock) {
         return start(ConfigSource.fixed(config), config, clock);
     }
@@ -142,7 +154,7 @@ public final class Palisade implements AutoCloseable {
         KeyRegistry registry = new KeyRegistry(keys, users, teams, clock);
         LimitsCodec limitsCodec = new LimitsCodec(json);
         LimitsStore limitsStore = new LimitsStore(database);
-        LimitsRegistry limitsRegistry = new LimitsRegistry(limitsStore, limitsCodec);
+        LimitsRegistry limitsRegistry = new LimitsRegistry(limitsStore, limitsCodec, config.limits());
         IdentityVersionStore versions = new IdentityVersionStore(database);
         IdentityReloader reloader = new IdentityReloader(versions, registry, limitsRegistry);
         reloader.reload();
@@ -220,7 +232,11 @@ public final class Palisade implements AutoCloseable {
         metrics.gauge("palisade_audit_queue_depth", "Audit records waiting for their group commit", auditWriter::queueDepth);
         AuditTrail audit = new AuditTrail(auditWriter, clock, json);
         UsageStore usage = new UsageStore(database);
-        UsageRecorder usageRecorder = new UsageRecorder(usage);
+        UsageRecorder usageRecorder = new UsageRecorder(usage, usageSpool(config.storeUrl()));
+        metrics.gauge("palisade_usage_backlog_rows", "Usage rows accepted but not yet stored (the store failed): in memory and spooled",
+                usageRecorder::backlogRows);
+        metrics.counter("palisade_usage_write_failures_total", "Usage writes to the store that failed (the rows are kept and retried)",
+                usageRecorder::writeFailures);
         Counters counters = config.limits().redisUrl() == null ? new LocalCounters()
                 : RedisCounters.connect(config.limits().redisUrl(), "palisade:");
         AdmissionControl admission = new AdmissionControl(counters, limitsRegistry, config.limits(), new TokenEstimator(), usage,

@@ -71,7 +71,7 @@ public final class AdminRoutes {
         this.backendConfigs = backendConfigs;
         this.bodies = bodies;
         this.json = json;
-        this.views = new AdminViews(json);
+        this.views = new AdminViews(json, limits);
         this.limitsCodec = limitsCodec;
         this.limits = limits;
         this.usage = usage;
@@ -145,9 +145,13 @@ public final class AdminRoutes {
                 case TEAM -> "teams";
             };
             routes.get("/admin/" + collection + "/{id}/limits", exchanges.admin(collection + ".limits.show",
-                    (ctx, a) -> ok(ctx, limitsCodec.write(limits.of(scope, scopeId(scope, ctx.pathParam("id")))))));
-            routes.put("/admin/" + collection + "/{id}/limits", exchanges.admin(collection + ".limits.set", (ctx, a) -> ok(ctx,
-                    limitsCodec.write(identities.setLimits(scope, ctx.pathParam("id"), limitsCodec.parse(bodies.read(ctx)))))));
+                    (ctx, a) -> ok(ctx, limitsCodec.write(limits.effective(scope, scopeId(scope, ctx.pathParam("id")))))));
+            // Both answer what admission enforces (a key's unset fields show the configured defaults):
+            // the change is published and reloaded before setLimits returns.
+            routes.put("/admin/" + collection + "/{id}/limits", exchanges.admin(collection + ".limits.set", (ctx, a) -> {
+                identities.setLimits(scope, ctx.pathParam("id"), limitsCodec.parse(bodies.read(ctx)));
+                ok(ctx, limitsCodec.write(limits.effective(scope, scopeId(scope, ctx.pathParam("id")))));
+            }));
         }
         routes.get("/admin/usage", exchanges.admin("usage.report", this::usageReport));
 

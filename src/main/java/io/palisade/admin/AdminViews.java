@@ -3,9 +3,11 @@ package io.palisade.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.palisade.admission.LimitsRegistry;
 import io.palisade.auth.ApiKey;
 import io.palisade.auth.Team;
 import io.palisade.auth.User;
+import io.palisade.store.LimitsStore;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -14,9 +16,11 @@ import java.util.stream.Collectors;
 /** The admin API's JSON shapes. Secrets appear only in {@link #issuedKey}, once. */
 final class AdminViews {
     private final ObjectMapper json;
+    private final LimitsRegistry limits;
 
-    AdminViews(ObjectMapper json) {
+    AdminViews(ObjectMapper json, LimitsRegistry limits) {
         this.json = json;
+        this.limits = limits;
     }
 
     ObjectNode user(User user, Map<String, Team> teamsById) {
@@ -53,10 +57,12 @@ final class AdminViews {
         key.allowedModels().forEach(models::add);
         ArrayNode fallbacks = node.putArray("fallback_models");
         key.fallbackModels().forEach(fallbacks::add);
-        if (key.requestsPerMinute() == null) {
+        // The enforced value, from the key's limits (0 = unlimited): the same that `limits show` prints.
+        Integer requestsPerMinute = limits.effective(LimitsStore.Scope.KEY, key.id()).requestsPerMinute();
+        if (requestsPerMinute == null) {
             node.putNull("requests_per_minute");
         } else {
-            node.put("requests_per_minute", key.requestsPerMinute());
+            node.put("requests_per_minute", requestsPerMinute);
         }
         node.put("expires_at", key.expiresAt() == null ? null : key.expiresAt().toString());
         node.put("revoked_at", key.revokedAt() == null ? null : key.revokedAt().toString());

@@ -155,15 +155,26 @@ public final class IdentityAdmin {
         changed.run();
     }
 
-    /** Issues a key for a user; {@code token} null makes a fresh one (non-null only for bootstrap). */
+    /**
+     * Issues a key for a user; {@code token} null makes a fresh one (non-null only for bootstrap).
+     * {@code requestsPerMinute} (null: the configured default) becomes the key's
+     * {@code requests_per_minute} limit in the limits store, the one place admission and
+     * {@code limits show} read, so a later {@link #setLimits} replaces it like any other limit.
+     */
     public synchronized IssuedKey createKey(String userIdOrEmail, String team, List<String> allowedModels, Integer requestsPerMinute,
+            Instant expiresAt, String label, boolean admin, String token, List<String> fallbackModels) {
+        if (requestsPerMinute != null && (requestsPerMinute < 0 || requestsPerMinute > 10_000_000)) {
+            throw invalid("'requests_per_minute' must be between 0 (unlimited) and 10000000", "requests_per_minute");
+        }
+        String keyLimits = requestsPerMinute == null ? null : limitsCodec.write(Limits.NONE.withRequestsPerMinute(requestsPerMinute)).toString();
+        return issueKey(userIdOrEmail, team, allowedModels, keyLimits, expiresAt, label, admin, token, fallbackModels);
+    }
+
+    private IssuedKey issueKey(String userIdOrEmail, String team, List<String> allowedModels, String keyLimits,
             Instant expiresAt, String label, boolean admin, String token, List<String> fallbackModels) {
         User user = user(userIdOrEmail);
         if (admin && !user.admin()) {
             throw invalid("only an administrator user can hold an admin key", "admin");
-        }
-        if (requestsPerMinute != null && (requestsPerMinute < 0 || requestsPerMinute > 10_000_000)) {
-            throw invalid("'requests_per_minute' must be between 0 (unlimited) and 10000000", "requests_per_minute");
         }
         if (expiresAt != null && !expiresAt.isAfter(clock.instant())) {
             throw invalid("'expires_at' must be in the future", "expires_at");
@@ -171,9 +182,9 @@ public final class IdentityAdmin {
         String keyId = tokens.newKeyId();
         String secret = token == null ? tokens.newToken(keyId) : token;
         String teamId = team == null ? user.teamId() : team(team).id();
-        ApiKey key = new ApiKey(keyId, KeyTokens.hash(secret), user.id(), teamId, checkedPatterns(allowedModels), requestsPerMinute,
+        ApiKey key = new ApiKey(keyId, KeyTokens.hash(secret), user.id(), teamId, checkedPatterns(allowedModels),
                 expiresAt, null, label == null ? "" : label, admin, clock.instant(), checkedFallbacks(fallbackModels));
-        keys.insert(key);
+        keys.insert(key, keyLimits);
         changed.run();
         return new IssuedKey(key, secret);
     }
@@ -214,13 +225,13 @@ public final class IdentityAdmin {
         return key(id);
     }
 
-    /** Replaces a key by a new one with the same owner and grants; the old one is revoked at once. */
+    /** Replaces a key by a new one with the same owner, grants and limits; the old one is revoked at once. */
     public synchronized IssuedKey rotateKey(String id) {
         ApiKey old = key(id);
         if (old.revokedAt() != null) {
             throw new PalisadeException(ErrorCode.CONFLICT, "key '" + id + "' is revoked; create a new key instead");
         }
-        IssuedKey fresh = createKey(old.userId(), old.teamId(), old.allowedModels(), old.requestsPerMinute(), old.expiresAt(),
+        IssuedKey fresh = issueKey(old.userId(), old.teamId(), old.allowedModels(), limits.of(LimitsStore.Scope.KEY, old.id()), old.expiresAt(),
                 old.label(), old.admin(), null, old.fallbackModels());
         revokeKey(old.id());
         return fresh;

@@ -18,7 +18,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -45,7 +44,7 @@ public final class AdmissionControl {
     private final UsageStore usage;
     private final UsageRecorder recorder;
     private final Clock clock;
-    private final Set<String> seededBudgets = ConcurrentHashMap.newKeySet();
+    private final SeededBudgets seededBudgets = new SeededBudgets();
     private final Map<String, ModelGrants> patterns = new ConcurrentHashMap<>();
     /** Claim keys, limit descriptions and budget periods, kept from one request to the next (each says when it is rebuilt). */
     private final CallerScopes callerScopes;
@@ -59,7 +58,7 @@ public final class AdmissionControl {
         this.usage = usage;
         this.recorder = recorder;
         this.clock = clock;
-        this.callerScopes = new CallerScopes(limits, config);
+        this.callerScopes = new CallerScopes(limits);
     }
 
     /**
@@ -99,11 +98,10 @@ public final class AdmissionControl {
      * (may be unknown); {@code streamedChunks} counts answer chunks relayed, the fallback measure
      * of output for a stream cut before its usage arrived; {@code answered} is false when nothing
      * reached the caller (the reservation is then released whole). Returns the cost in micro-dollars.
+     * A request that reserved nothing (no limit applies to it, or limits failed open) is still
+     * recorded in usage: reports and costs count every answered request, limited or not.
      */
     public long settle(Ticket ticket, TokenUsage reported, long streamedChunks, boolean answered) {
-        if (ticket.reservationId() == null) {
-            return 0;
-        }
         long prompt = !answered ? 0 : reported.promptTokens() >= 0 ? reported.promptTokens() : ticket.reservedPrompt();
         long output = !answered ? 0 : reported.completionTokens() >= 0 ? reported.completionTokens()
                 : Math.min(streamedChunks, ticket.reservedOutput());
@@ -113,6 +111,17 @@ public final class AdmissionControl {
             case COMPLETION -> output;
         };
         long cost = ticket.model() == null ? 0 : costMicros(ticket.model(), prompt, output);
+        if (ticket.reservationId() != null) {
+            settleCounters(ticket, tokens, cost);
+        }
+        if (ticket.model() != null) {
+            String usageId = ticket.reservationId() != null ? ticket.reservationId() : newId();
+            recorder.record(event(ticket.caller(), ticket.model(), usageId, prompt, output, cost, null));
+        }
+        return cost;
+    }
+
+    private void settleCounters(Ticket ticket, long tokens, long cost) {
         long[] actual = new long[ticket.claims().size()];
         for (int i = 0; i < actual.length; i++) {
             Claim claim = ticket.claims().get(i);
@@ -124,10 +133,6 @@ public final class AdmissionControl {
         } catch (CountersUnavailableException e) {
             LOG.warn("could not settle reservation {}: {}", ticket.reservationId(), e.getMessage());
         }
-        if (ticket.model() != null) {
-            recorder.record(event(ticket.caller(), ticket.model(), ticket.reservationId(), prompt, output, cost, null));
-        }
-        return cost;
     }
 
     /** Records a refused model request in the usage report (tokens zero). */
@@ -182,11 +187,9 @@ public final class AdmissionControl {
             }
         }
         if (claims.isEmpty()) {
-            return Ticket.none(caller, model, Map.of());
+            return unreserved(caller, model, now, prompt, output);
         }
-        // Unique, not secret: a SecureRandom UUID per request cost ~1 % of the gateway's CPU.
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        String reservationId = new UUID(random.nextLong(), random.nextLong()).toString();
+        String reservationId = newId();
         Verdict verdict;
         try {
             seedBudgets(seeds);
@@ -194,7 +197,7 @@ public final class AdmissionControl {
         } catch (CountersUnavailableException e) {
             if (config.failOpen()) {
                 LOG.warn("shared counters unreachable; admitting without limits (limits.redis_failure: open): {}", e.getMessage());
-                return Ticket.none(caller, model, Map.of());
+                return unreserved(caller, model, now, prompt, output);
             }
             throw new PalisadeException(ErrorCode.LIMITS_UNAVAILABLE,
                     "limits cannot be checked right now, so the request was not processed; try again shortly", null,
@@ -208,13 +211,24 @@ public final class AdmissionControl {
                 headers(keyScope, verdict.remaining(), keyRequests, keyTokens));
     }
 
+    /** A ticket with no reservation that still knows its estimate, the usage recorded if the backend reports none. */
+    private static Ticket unreserved(Caller caller, String model, long now, long prompt, long output) {
+        return new Ticket(null, caller, model, List.of(), now, prompt, output, Map.of());
+    }
+
+    /** Unique, not secret: a SecureRandom UUID per request cost ~1 % of the gateway's CPU. */
+    private static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return new UUID(random.nextLong(), random.nextLong()).toString();
+    }
+
     /** A budget claim whose counter this replica may not have seeded yet in its period. */
     private record BudgetSeed(Claim claim, ScopeLimits scope, BudgetPeriods.Window period) {}
 
     /**
      * Adds {@code claim} (if any) and returns the seeds still to do, with this claim among them
-     * unless its counter was seeded already: the seeded set only grows, so such a claim would be
-     * skipped by {@link #seedBudgets} anyway.
+     * unless its counter was seeded already: a seeded key stays seeded until its period ends, so
+     * such a claim would be skipped by {@link #seedBudgets} anyway.
      */
     private List<BudgetSeed> addBudgetClaim(List<Claim> claims, List<BudgetSeed> seeds, Claim claim, ScopeLimits scope,
             BudgetPeriods.Window period) {
@@ -251,7 +265,7 @@ public final class AdmissionControl {
                 case COMPLETION -> totals[1];
             };
             counters.seedBudget(claim.key(), counted, claim.expiresAtMillis());
-            seededBudgets.add(claim.key());
+            seededBudgets.add(claim.key(), claim.expiresAtMillis(), clock.millis());
         }
     }
 

@@ -1,7 +1,6 @@
 package io.palisade.admission;
 
 import io.palisade.auth.Caller;
-import io.palisade.config.LimitsConfig;
 import io.palisade.store.LimitsStore;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The scopes whose limits apply to a caller (its key, its user, its team), built once per key and
  * reused while current, so that a request neither merges the key's limits with the defaults nor
  * builds claim keys and descriptions. The key registry and the limits registry both make new
- * objects on every reload, and a scope depends only on the caller, its limits and the (fixed)
- * configuration: an entry is current exactly while the caller and the limits snapshot it was built
+ * objects on every reload, and a scope depends only on the caller and its limits (the
+ * key defaults are part of the snapshot): an entry is current exactly while the caller and the limits snapshot it was built
  * from are the very objects in use, and is rebuilt otherwise.
  *
  * <p>Thread-safe: entries are immutable and held in a {@link ConcurrentHashMap}; requests that find
@@ -23,14 +22,12 @@ final class CallerScopes {
     private static final int MAX_ENTRIES = 100_000;
 
     private final LimitsRegistry limits;
-    private final LimitsConfig config;
     private final Map<String, Entry> byKeyId = new ConcurrentHashMap<>();
 
     private record Entry(Caller caller, LimitsRegistry.Snapshot snapshot, List<ScopeLimits> scopes) {}
 
-    CallerScopes(LimitsRegistry limits, LimitsConfig config) {
+    CallerScopes(LimitsRegistry limits) {
         this.limits = limits;
-        this.config = config;
     }
 
     /** The key's, the user's and (when there is one) the team's scope, in that order. Immutable. */
@@ -49,11 +46,7 @@ final class CallerScopes {
     }
 
     private List<ScopeLimits> build(Caller caller, LimitsRegistry.Snapshot snapshot) {
-        Limits key = snapshot.of(LimitsStore.Scope.KEY, caller.key().id())
-                .orDefaults(config.defaultRequestsPerMinute(), config.defaultTokensPerMinute(), config.defaultMaxConcurrent());
-        if (caller.key().requestsPerMinute() != null) {
-            key = key.withRequestsPerMinute(caller.key().requestsPerMinute());
-        }
+        Limits key = snapshot.effective(LimitsStore.Scope.KEY, caller.key().id());
         ScopeLimits keyScope = new ScopeLimits("key " + caller.key().id(), "key:" + caller.key().id(), "key_id", caller.key().id(), null, key);
         ScopeLimits userScope = new ScopeLimits("user " + caller.user().email(), "user:" + caller.user().id(), "user_id", caller.user().id(),
                 null, snapshot.of(LimitsStore.Scope.USER, caller.user().id()));

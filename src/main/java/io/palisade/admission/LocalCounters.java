@@ -9,13 +9,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * Counters held in this process: exact for a single node, and not shared with other replicas
  * (see docs/admission.md). One lock covers a whole reservation, which makes multi-claim
  * reservations atomic; it is held for a few map operations per claim (microseconds).
+ *
+ * <p>Bounded: at most once per {@link #SWEEP_EVERY_MILLIS} of the callers' clock, a reservation
+ * first evicts every counter that no longer counts anything (rate windows whose minute has passed,
+ * concurrency keys with no live slot, budgets whose period has ended), so the maps hold only
+ * the keys active in about the last two minutes and the budgets of current periods, however many
+ * keys and periods pass through. The sweep costs one pass over what is held, once a minute.
  * Thread-safe.
  */
 public final class LocalCounters implements Counters {
+    static final long SWEEP_EVERY_MILLIS = 60_000;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, RateWindow> rates = new HashMap<>();
     private final Map<String, Map<String, Long>> slots = new HashMap<>();
     private final Map<String, Budget> budgets = new HashMap<>();
+    /** When the next sweep is due (guarded by the lock); the first reservation sweeps (nothing) and sets it. */
+    private long nextSweepMillis = Long.MIN_VALUE;
 
     private record Budget(long total, long expiresAtMillis) {}
 
@@ -23,6 +33,7 @@ public final class LocalCounters implements Counters {
     public Verdict reserve(String reservationId, List<Claim> claims, long nowMillis) {
         lock.lock();
         try {
+            sweepIfDue(nowMillis);
             long[] remaining = new long[claims.size()];
             for (int i = 0; i < claims.size(); i++) {
                 Claim claim = claims.get(i);
@@ -125,6 +136,29 @@ public final class LocalCounters implements Counters {
                 yield budget == null ? 0 : budget.total();
             }
         };
+    }
+
+    /** How many counters are held (rate windows, concurrency keys, budgets): what the sweep bounds. */
+    int size() {
+        lock.lock();
+        try {
+            return rates.size() + slots.size() + budgets.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void sweepIfDue(long nowMillis) {
+        if (nowMillis < nextSweepMillis && nowMillis >= nextSweepMillis - SWEEP_EVERY_MILLIS) {
+            return; // not due (the second test notices a clock set back, which would otherwise delay the sweep)
+        }
+        nextSweepMillis = nowMillis + SWEEP_EVERY_MILLIS;
+        rates.values().removeIf(window -> window.idle(nowMillis));
+        slots.values().removeIf(held -> {
+            held.values().removeIf(expiry -> expiry <= nowMillis);
+            return held.isEmpty();
+        });
+        budgets.values().removeIf(budget -> budget.expiresAtMillis() <= nowMillis);
     }
 
     private Budget liveBudget(String key, long nowMillis) {

@@ -27,6 +27,20 @@ final class RateWindow {
         return total;
     }
 
+    /**
+     * True when no second of the window is still inside it: it counts nothing and no later
+     * {@link #adjust} can change it, so its owner may drop it and start afresh.
+     */
+    boolean idle(long nowMillis) {
+        long now = bucket(nowMillis);
+        for (int i = 0; i < BUCKETS; i++) {
+            if (now - seconds[i] < BUCKETS) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     void add(long second, long amount) {
         int slot = (int) Math.floorMod(second, (long) BUCKETS);
         if (seconds[slot] != second) {

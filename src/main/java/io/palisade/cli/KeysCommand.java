@@ -50,7 +50,8 @@ final class KeysCommand implements Runnable {
         @Option(names = "--team", description = "Team whose grants also apply (default: the user's team).")
         String team;
 
-        @Option(names = "--rpm", description = "Requests per minute (0 = unlimited; default: limits.default_requests_per_minute).")
+        @Option(names = "--rpm", description = "Requests per minute (0 = unlimited; default: limits.default_requests_per_minute),"
+                + " stored as the key's requests_per_minute limit: 'admin limits show|set key' show and replace it.")
         Integer rpm;
 
         @Option(names = "--expires", description = "Expiry, ISO-8601 (2027-01-31T00:00:00Z) or a date (2027-01-31).")

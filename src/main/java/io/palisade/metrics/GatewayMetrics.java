@@ -1,6 +1,7 @@
 package io.palisade.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -111,6 +112,11 @@ public final class GatewayMetrics {
 
     public PrometheusRegistry registry() {
         return registry;
+    }
+
+    /** Registers a counter read at scrape time from its owner's own count ({@code name} ends in _total). */
+    public void counter(String name, String help, DoubleSupplier value) {
+        CounterWithCallback.builder().name(name).help(help).callback(callback -> callback.call(value.getAsDouble())).register(registry);
     }
 
     /** Registers a gauge read at scrape time (queue depths). */

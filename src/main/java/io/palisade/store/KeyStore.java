@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,21 +18,21 @@ public final class KeyStore {
         this.database = database;
     }
 
-    public void insert(ApiKey key) {
+    /**
+     * Stores a new key with its limits ({@code limitsJson}, null for none) in one statement, so a
+     * key never exists without the limits it was created with.
+     */
+    public void insert(ApiKey key, String limitsJson) {
         try (Connection connection = database.connect();
              PreparedStatement statement = connection.prepareStatement(
-                     "INSERT INTO api_keys (id, secret_hash, user_id, team_id, allowed_models, requests_per_minute,"
+                     "INSERT INTO api_keys (id, secret_hash, user_id, team_id, allowed_models, limits,"
                              + " expires_at, revoked_at, label, is_admin, created_at, fallback_models) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             statement.setString(1, key.id());
             statement.setString(2, key.secretHash());
             statement.setString(3, key.userId());
             statement.setString(4, key.teamId());
             statement.setString(5, Columns.list(key.allowedModels()));
-            if (key.requestsPerMinute() == null) {
-                statement.setNull(6, Types.INTEGER);
-            } else {
-                statement.setInt(6, key.requestsPerMinute());
-            }
+            statement.setString(6, limitsJson);
             statement.setString(7, Columns.instant(key.expiresAt()));
             statement.setString(8, Columns.instant(key.revokedAt()));
             statement.setString(9, key.label());
@@ -75,10 +74,8 @@ public final class KeyStore {
              ResultSet rows = statement.executeQuery()) {
             List<ApiKey> keys = new ArrayList<>();
             while (rows.next()) {
-                int rpm = rows.getInt("requests_per_minute");
-                Integer requestsPerMinute = rows.wasNull() ? null : rpm;
                 keys.add(new ApiKey(rows.getString("id"), rows.getString("secret_hash"), rows.getString("user_id"),
-                        rows.getString("team_id"), Columns.list(rows.getString("allowed_models")), requestsPerMinute,
+                        rows.getString("team_id"), Columns.list(rows.getString("allowed_models")),
                         Columns.instant(rows.getString("expires_at")), Columns.instant(rows.getString("revoked_at")),
                         rows.getString("label"), rows.getInt("is_admin") == 1, Columns.instant(rows.getString("created_at")),
                         Columns.list(rows.getString("fallback_models"))));

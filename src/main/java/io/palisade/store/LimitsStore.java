@@ -41,6 +41,19 @@ public final class LimitsStore {
         }
     }
 
+    /** The limits JSON of one scope, null when none (or no such row). */
+    public String of(Scope scope, String id) {
+        try (Connection connection = database.connect();
+             PreparedStatement statement = connection.prepareStatement("SELECT limits FROM " + scope.table + " WHERE id = ?")) {
+            statement.setString(1, id);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read limits: " + e.getMessage(), e);
+        }
+    }
+
     /** Every scope of that kind that has limits: id → JSON. */
     public Map<String, String> all(Scope scope) {
         try (Connection connection = database.connect();

@@ -1,5 +1,6 @@
 package io.palisade.store;
 
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,9 +8,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Settled usage, one row per request (refusals included, with zero tokens): the source of usage
@@ -27,8 +30,36 @@ public final class UsageStore {
         this.database = database;
     }
 
+    /**
+     * One usage row. {@code eventId} is the row's own identity, made once when the row is recorded:
+     * writing the same row again (a retry after a failed or ambiguous commit, a spool replayed)
+     * stores it once.
+     */
     public record UsageEvent(String at, String day, String requestId, String userId, String userEmail, String team, String keyId,
-            String model, long promptTokens, long completionTokens, long costMicros, boolean refused, String reason) {}
+            String model, long promptTokens, long completionTokens, long costMicros, boolean refused, String reason, String eventId) {
+
+        /** A new row, with a fresh {@code eventId}. */
+        public UsageEvent(String at, String day, String requestId, String userId, String userEmail, String team, String keyId,
+                String model, long promptTokens, long completionTokens, long costMicros, boolean refused, String reason) {
+            this(at, day, requestId, userId, userEmail, team, keyId, model, promptTokens, completionTokens, costMicros, refused, reason,
+                    newEventId());
+        }
+
+        /**
+         * Unique, not secret: this process's random prefix and a counter. Ids rising within a
+         * process keep the unique index's inserts at its end; random ids (UUIDs) scattered them
+         * over the whole index and made usage writes some three times slower.
+         */
+        private static String newEventId() {
+            return EventIds.PREFIX + HexFormat.of().toHexDigits(EventIds.NEXT.getAndIncrement());
+        }
+    }
+
+    /** The event id generator's state, made once per process. */
+    private static final class EventIds {
+        private static final String PREFIX = HexFormat.of().toHexDigits(new SecureRandom().nextLong());
+        private static final AtomicLong NEXT = new AtomicLong();
+    }
 
     /** One report row: the group values (by name) and the totals. */
     public record UsageRow(Map<String, String> group, long requests, long promptTokens, long completionTokens, long costMicros,
@@ -42,6 +73,8 @@ public final class UsageStore {
      * the transaction): usage may lose the last fraction of a second in a crash anyway
      * (docs/admission.md), and on SQLite the next audit commit's fsync of the shared write-ahead log
      * makes these rows durable too. Thrown on failure with how many rows were stored before it.
+     * Idempotent: a row whose {@code eventId} is stored already is skipped, so a batch may be
+     * written again after a failure that left some of it (or all of it, unacknowledged) stored.
      */
     public void insert(List<UsageEvent> events) {
         int stored = 0;
@@ -66,7 +99,8 @@ public final class UsageStore {
         connection.setAutoCommit(false);
         try (PreparedStatement statement = connection.prepareStatement(
                 "INSERT INTO usage_events (at, day, request_id, user_id, user_email, team, key_id, model, prompt_tokens,"
-                        + " completion_tokens, cost_micros, refused, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + " completion_tokens, cost_micros, refused, reason, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " ON CONFLICT (event_id) DO NOTHING")) {
             if (dialect == Dialect.POSTGRESQL) {
                 try (Statement relax = connection.createStatement()) {
                     relax.execute("SET LOCAL synchronous_commit TO OFF");
@@ -86,6 +120,7 @@ public final class UsageStore {
                 statement.setLong(11, event.costMicros());
                 statement.setInt(12, event.refused() ? 1 : 0);
                 statement.setString(13, event.reason());
+                statement.setString(14, event.eventId());
                 statement.addBatch();
             }
             statement.executeBatch();

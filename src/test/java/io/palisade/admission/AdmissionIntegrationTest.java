@@ -27,7 +27,7 @@ class AdmissionIntegrationTest {
     void twoHundredParallelRequestsNeverPassTheTokenLimitOrTheBudget(@TempDir Path dir) {
         try (TestGateway gateway = TestGateway.start(dir)) {
             String tpmKey = gateway.userWithKey("tpm@example.com", List.of("llama3.2:1b"), 0);
-            setLimits(gateway, "keys", keyId(gateway, "tpm@example.com"), "{\"tokens_per_minute\":1000}");
+            setLimits(gateway, "keys", keyId(gateway, "tpm@example.com"), "{\"requests_per_minute\":0,\"tokens_per_minute\":1000}");
             String budgetKey = gateway.userWithKey("budget@example.com", List.of("llama3.2:1b"), 0);
             setLimits(gateway, "users", "budget@example.com", "{\"budgets\":[{\"period\":\"day\",\"tokens\":800}]}");
 
@@ -48,7 +48,7 @@ class AdmissionIntegrationTest {
              TestGateway gateway = TestGateway.start(dir, "", "  - {name: slow, kind: ollama, url: \"" + slow.baseUrl()
                      + "\", discover_models: false}\n", "  - {name: slow-model, backend: slow, upstream_model: m}\n")) {
             String key = gateway.userWithKey("conc@example.com", List.of("slow-model"), 0);
-            setLimits(gateway, "keys", keyId(gateway, "conc@example.com"), "{\"max_concurrent\":2}");
+            setLimits(gateway, "keys", keyId(gateway, "conc@example.com"), "{\"requests_per_minute\":0,\"max_concurrent\":2}");
             List<HttpResponse<String>> responses = parallel(gateway, key, 8, CHAT.replace("llama3.2:1b", "slow-model"));
             long ok = responses.stream().filter(r -> r.statusCode() == 200).count();
             assertThat(ok).isBetween(1L, 2L);
@@ -67,7 +67,7 @@ class AdmissionIntegrationTest {
     void theNextRequestOnAnotherConnectionFindsTheSlotOfTheAnsweredOneFree(@TempDir Path dir) {
         try (TestGateway gateway = TestGateway.start(dir, "")) {
             String key = gateway.userWithKey("sequential@example.com", List.of("llama3.2:1b"), 0);
-            setLimits(gateway, "keys", keyId(gateway, "sequential@example.com"), "{\"max_concurrent\":1}");
+            setLimits(gateway, "keys", keyId(gateway, "sequential@example.com"), "{\"requests_per_minute\":0,\"max_concurrent\":1}");
             List<HttpClient> clients = List.of(HttpClient.newHttpClient(), HttpClient.newHttpClient());
             for (int i = 0; i < 300; i++) {
                 HttpResponse<String> response = clients.get(i % 2).sendAsync(gateway.request("/v1/chat/completions", key)
@@ -85,7 +85,7 @@ class AdmissionIntegrationTest {
             gateway.post("/v1/chat/completions", key, CHAT.replace("\"max_tokens\":20,", ""));
             assertThat(lastChat(gateway).path("options").path("num_predict").asInt()).isEqualTo(33);
 
-            setLimits(gateway, "keys", keyId(gateway, "caps@example.com"), "{\"max_prompt_tokens\":20,\"max_output_tokens\":15}");
+            setLimits(gateway, "keys", keyId(gateway, "caps@example.com"), "{\"requests_per_minute\":0,\"max_prompt_tokens\":20,\"max_output_tokens\":15}");
             HttpResponse<String> longPrompt = gateway.post("/v1/chat/completions", key, CHAT.replace("hello there", "word ".repeat(50)));
             assertThat(longPrompt.statusCode()).isEqualTo(400);
             assertThat(longPrompt.body()).contains("prompt_too_long");
@@ -147,7 +147,7 @@ class AdmissionIntegrationTest {
              TestGateway gateway = TestGateway.start(dir, "", "  - {name: paced, kind: ollama, url: \"" + paced.baseUrl()
                      + "\", discover_models: false}\n", "  - {name: paced-model, backend: paced, upstream_model: m}\n")) {
             String key = gateway.userWithKey("cancel@example.com", List.of("paced-model"), 0);
-            setLimits(gateway, "keys", keyId(gateway, "cancel@example.com"), "{\"tokens_per_minute\":400}");
+            setLimits(gateway, "keys", keyId(gateway, "cancel@example.com"), "{\"requests_per_minute\":0,\"tokens_per_minute\":400}");
             String stream = "{\"model\":\"paced-model\",\"stream\":true,\"max_tokens\":300,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
             HttpResponse<InputStream> response = HttpClient.newHttpClient().send(gateway.request("/v1/chat/completions", key)
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(stream)).build(),

@@ -38,19 +38,19 @@ class CallerScopesTest {
     private CallerScopes scopes;
     private final Team team = new Team("t1", "ml", List.of(), T0);
     private final User user = new User("u1", "ana@example.com", "Ana", null, UserStatus.ACTIVE, false, T0, 0);
-    private final ApiKey key = new ApiKey("k1", "hash", "u1", null, List.of("llama*"), null, null, null, "test", false, T0, List.of());
+    private final ApiKey key = new ApiKey("k1", "hash", "u1", null, List.of("llama*"), null, null, "test", false, T0, List.of());
 
     @BeforeEach
     void openStore() {
         database = Database.open("sqlite:" + dir.resolve("store.db"));
         new TeamStore(database).insert(team);
         new UserStore(database).insert(user);
-        new KeyStore(database).insert(key);
+        new KeyStore(database).insert(key, null);
         limitsStore = new LimitsStore(database);
-        registry = new LimitsRegistry(limitsStore, new LimitsCodec(new ObjectMapper()));
+        registry = new LimitsRegistry(limitsStore, new LimitsCodec(new ObjectMapper()), new LimitsConfig(120, 0, 0, 0, 0, false, 1024,
+                LimitsConfig.TokensCounted.TOTAL, null, false, List.of()));
         registry.reload();
-        scopes = new CallerScopes(registry, new LimitsConfig(120, 0, 0, 0, 0, false, 1024, LimitsConfig.TokensCounted.TOTAL, null,
-                false, List.of()));
+        scopes = new CallerScopes(registry);
     }
 
     @AfterEach
@@ -91,12 +91,12 @@ class CallerScopesTest {
     @Test
     void aNewCallerForTheSameKeyRebuildsItsScopes() {
         List<ScopeLimits> alone = scopes.of(caller(key, null));
-        ApiKey limitedKey = new ApiKey("k1", "hash", "u1", null, List.of("llama*"), 7, null, null, "test", false, T0, List.of());
-        List<ScopeLimits> inTeam = scopes.of(caller(limitedKey, team));
+        ApiKey relabelled = new ApiKey("k1", "hash", "u1", null, List.of("llama*"), null, null, "relabelled", false, T0, List.of());
+        List<ScopeLimits> inTeam = scopes.of(caller(relabelled, team));
         assertThat(inTeam).isNotSameAs(alone).extracting(ScopeLimits::name).containsExactly("key k1", "user ana@example.com", "team ml");
         assertThat(inTeam.get(0).isKey()).isTrue();
-        assertThat(inTeam.get(0).requestsClaim().describe()).isEqualTo("key k1: 7 requests per minute");
-        assertThat(inTeam.get(0).requestsLimitHeader()).isEqualTo("7");
+        assertThat(inTeam.get(0).requestsClaim().describe()).isEqualTo("key k1: 120 requests per minute");
+        assertThat(inTeam.get(0).requestsLimitHeader()).isEqualTo("120");
         assertThat(inTeam.get(2).key()).isEqualTo("team:t1");
         assertThat(inTeam.get(2).usageValue()).isEqualTo("ml");
     }

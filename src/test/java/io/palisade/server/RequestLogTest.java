@@ -133,7 +133,7 @@ class RequestLogTest {
 
     private static Caller caller() {
         User user = new User("usr_ada", "ada@example.com", "Ada", null, UserStatus.ACTIVE, false, T0, 0);
-        ApiKey key = new ApiKey("key_ada", "hash", user.id(), null, List.of("*"), null, null, null, "", false, T0, List.of());
+        ApiKey key = new ApiKey("key_ada", "hash", user.id(), null, List.of("*"), null, null, "", false, T0, List.of());
         return new Caller(key, user, null, null);
     }
 }

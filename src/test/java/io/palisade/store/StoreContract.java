@@ -3,6 +3,7 @@ package io.palisade.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.palisade.TestStores;
 import io.palisade.audit.AuditEvent;
 import io.palisade.audit.AuditVerifier;
@@ -13,6 +14,7 @@ import io.palisade.auth.User;
 import io.palisade.auth.UserStatus;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,6 +22,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,7 +74,7 @@ abstract class StoreContract {
         assertThat(states.all()).extracting(CanaryStateStore.Row::model).containsExactly("Qwen/Qwen3");
     }
 
-    /** A batch larger than one usage transaction is stored whole, and the connection is usable afterwards. */
+    /** A batch larger than one usage transaction is stored whole, the connection is usable afterwards, and rows written twice count once. */
     @Test
     void aUsageBatchSpanningSeveralTransactionsIsStoredWhole() {
         UsageStore usage = new UsageStore(database);
@@ -81,7 +84,9 @@ abstract class StoreContract {
                     10, 5, 2, false, null));
         }
         usage.insert(batch);
-        usage.insert(batch.subList(0, 1));
+        usage.insert(batch.subList(0, 300)); // written again, as a retry after an ambiguous commit would: each row counts once
+        usage.insert(List.of(new UsageStore.UsageEvent(T0.toString(), "2026-11-23", "req-600", "u1", "a@example.com", "ml", "k1", "chat",
+                10, 5, 2, false, null)));
         assertThat(usage.report(List.of("team"), null, null))
                 .singleElement()
                 .satisfies(row -> {
@@ -89,6 +94,42 @@ abstract class StoreContract {
                     assertThat(row.promptTokens()).isEqualTo(6_010);
                     assertThat(row.costMicros()).isEqualTo(1_202);
                 });
+    }
+
+    /**
+     * Issue 15, item 5: migration V8 moves each key's creation flag (the old requests_per_minute
+     * column, which won over the limits when enforced) into its limits, so what was enforced stays
+     * enforced and the limits are its only home.
+     */
+    @Test
+    void migrationEightMovesTheCreationFlagIntoTheKeysLimits() throws Exception {
+        String url = TestStores.newUrl(dialect(), dir);
+        StoreUrl parsed = StoreUrl.parse(url);
+        Flyway.configure().dataSource(parsed.jdbcUrl(), parsed.user(), parsed.password())
+                .locations(dialect().migrations()).target("5").load().migrate();
+        try (Connection connection = DriverManager.getConnection(parsed.jdbcUrl(), parsed.user(), parsed.password());
+             Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO users (id, email, name, status, created_at) VALUES ('u1', 'a@example.com', 'A', 'active', '"
+                    + T0 + "')");
+            statement.execute("INSERT INTO api_keys (id, secret_hash, user_id, requests_per_minute, limits, created_at) VALUES"
+                    + " ('k_flag', 'h1', 'u1', 0, NULL, '" + T0 + "'),"
+                    + " ('k_both', 'h2', 'u1', 10, '{\"requests_per_minute\":50,\"tokens_per_minute\":900}', '" + T0 + "'),"
+                    + " ('k_limits', 'h3', 'u1', NULL, '{\"max_concurrent\":2}', '" + T0 + "'),"
+                    + " ('k_none', 'h4', 'u1', NULL, NULL, '" + T0 + "')");
+        }
+        Database migrated = Database.open(url);
+        try {
+            LimitsStore limits = new LimitsStore(migrated);
+            ObjectMapper json = new ObjectMapper();
+            assertThat(json.readTree(limits.of(LimitsStore.Scope.KEY, "k_flag"))).isEqualTo(json.readTree("{\"requests_per_minute\":0}"));
+            assertThat(json.readTree(limits.of(LimitsStore.Scope.KEY, "k_both")))
+                    .isEqualTo(json.readTree("{\"requests_per_minute\":10,\"tokens_per_minute\":900}"));
+            assertThat(json.readTree(limits.of(LimitsStore.Scope.KEY, "k_limits"))).isEqualTo(json.readTree("{\"max_concurrent\":2}"));
+            assertThat(limits.of(LimitsStore.Scope.KEY, "k_none")).isNull();
+            assertThat(new KeyStore(migrated).all()).hasSize(4);
+        } finally {
+            migrated.close();
+        }
     }
 
     @Test
@@ -167,8 +208,8 @@ abstract class StoreContract {
     void deletingAUserDeletesTheirKeysAndNothingElse() {
         users.insert(user("usr_1", "a@example.com", null));
         users.insert(user("usr_2", "b@example.com", null));
-        keys.insert(key("key_1", "usr_1", null, T0));
-        keys.insert(key("key_2", "usr_2", null, T0));
+        keys.insert(key("key_1", "usr_1", null, T0), null);
+        keys.insert(key("key_2", "usr_2", null, T0), null);
 
         users.delete("usr_1");
 
@@ -197,10 +238,10 @@ abstract class StoreContract {
     void keysRoundTripAndARevocationHoldsItsFirstTime() {
         users.insert(user("usr_1", "a@example.com", null));
         ApiKey unlimited = key("key_b", "usr_1", null, T0);
-        ApiKey limited = new ApiKey("key_a", "hash-a", "usr_1", null, List.of("qwen*"), 30, T0.plusSeconds(3600), null,
+        ApiKey limited = new ApiKey("key_a", "hash-a", "usr_1", null, List.of("qwen*"), T0.plusSeconds(3600), null,
                 "ci", true, T0, List.of("small", "tiny"));
-        keys.insert(unlimited);
-        keys.insert(limited);
+        keys.insert(unlimited, null);
+        keys.insert(limited, "{\"requests_per_minute\":30}");
         assertThat(keys.all()).containsExactly(limited, unlimited);
 
         keys.revoke("key_a", T0.plusSeconds(60));
@@ -300,7 +341,7 @@ abstract class StoreContract {
     }
 
     private static ApiKey key(String id, String userId, String teamId, Instant createdAt) {
-        return new ApiKey(id, "hash-" + id, userId, teamId, List.of(), null, null, null, "", false, createdAt, List.of());
+        return new ApiKey(id, "hash-" + id, userId, teamId, List.of(), null, null, "", false, createdAt, List.of());
     }
 
     private static AuditEvent event(String requestId, String userId, Instant at) {
