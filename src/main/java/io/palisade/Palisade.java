@@ -191,7 +191,7 @@ public final class Palisade implements AutoCloseable {
         UsageStore usage = new UsageStore(database);
         UsageRecorder usageRecorder = new UsageRecorder(usage);
         Counters counters = config.limits().redisUrl() == null ? new LocalCounters()
-                : RedisCounters.connect(config.limits().redisUrl(), "palisade:");
+                : RedisCounters.connect(config.limits().redisUrl(), "palisade:", config.limits().redisLease());
         AdmissionControl admission = new AdmissionControl(counters, limitsRegistry, config.limits(), new TokenEstimator(), usage,
                 usageRecorder, clock);
         PolicyDecisionPoint policy = new PolicyDecisionPoint(catalog, admission);
@@ -246,7 +246,9 @@ public final class Palisade implements AutoCloseable {
             evalRoutes.register(routes);
             modelRoutes.register(routes);
         }, metricsEndpoint,
-                config.observability().metricsPort(), () -> storeHealth.writable() && auditWriter.healthy() && health.anyUp());
+                config.observability().metricsPort(), () -> storeHealth.writable() && auditWriter.healthy() && health.anyUp()
+                        // admission works without shared counters only when configured to admit without limits
+                        && (counters.healthy() || config.limits().failOpen()));
         try {
             server.start(config.server().host(), config.server().port());
             String host = config.server().host().equals("0.0.0.0") || config.server().host().equals("::") ? "127.0.0.1" : config.server().host();
