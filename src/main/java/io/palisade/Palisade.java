@@ -238,7 +238,7 @@ public final class Palisade implements AutoCloseable {
         metrics.counter("palisade_usage_write_failures_total", "Usage writes to the store that failed (the rows are kept and retried)",
                 usageRecorder::writeFailures);
         Counters counters = config.limits().redisUrl() == null ? new LocalCounters()
-                : RedisCounters.connect(config.limits().redisUrl(), "palisade:");
+                : RedisCounters.connect(config.limits().redisUrl(), "palisade:", config.limits().redisLease());
         AdmissionControl admission = new AdmissionControl(counters, limitsRegistry, config.limits(), new TokenEstimator(), usage,
                 usageRecorder, clock);
         PolicyDecisionPoint policy = new PolicyDecisionPoint(catalog, admission);
@@ -298,7 +298,9 @@ public final class Palisade implements AutoCloseable {
             modelRoutes.register(routes);
         }, metricsEndpoint,
                 config.observability().metricsPort(),
-                () -> storeHealth.writable() && auditWriter.healthy() && health.anyUp() && catalog.discoveredOnce());
+                () -> storeHealth.writable() && auditWriter.healthy() && health.anyUp() && catalog.discoveredOnce()
+                        // admission works without shared counters only when configured to admit without limits
+                        && (counters.healthy() || config.limits().failOpen()));
         try {
             server.start(config.server().host(), config.server().port());
             String host = config.server().host().equals("0.0.0.0") || config.server().host().equals("::") ? "127.0.0.1" : config.server().host();

@@ -66,6 +66,23 @@ public final class TestRedis implements AutoCloseable {
         throw failure;
     }
 
+    /**
+     * A server of one's own on {@code port}, e.g. to bring back a server a test stopped at the
+     * address its clients still use. Retries while the old process' port is still being released.
+     */
+    public static TestRedis startOn(int port, String... extraArguments) {
+        Path binary = binary();
+        IllegalStateException failure = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                return startOn(binary, port, extraArguments);
+            } catch (IllegalStateException e) {
+                failure = e;
+            }
+        }
+        throw failure;
+    }
+
     public int port() {
         return port;
     }

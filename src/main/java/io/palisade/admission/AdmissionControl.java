@@ -44,7 +44,6 @@ public final class AdmissionControl {
     private final UsageStore usage;
     private final UsageRecorder recorder;
     private final Clock clock;
-    private final SeededBudgets seededBudgets = new SeededBudgets();
     private final Map<String, ModelGrants> patterns = new ConcurrentHashMap<>();
     /** Claim keys, limit descriptions and budget periods, kept from one request to the next (each says when it is rebuilt). */
     private final CallerScopes callerScopes;
@@ -192,8 +191,17 @@ public final class AdmissionControl {
         String reservationId = newId();
         Verdict verdict;
         try {
-            seedBudgets(seeds);
             verdict = counters.reserve(reservationId, claims, now);
+            // Only on a miss (a new period, or counters that lost their data): a budget is counted
+            // from durable usage, never restarted at 0. Each round seeds one counter; more rounds than
+            // claims means counters vanish as fast as they are seeded.
+            for (int round = 0; verdict.needsSeed(); round++) {
+                if (round > claims.size()) {
+                    throw new CountersUnavailableException("budget counters disappear as they are seeded", null);
+                }
+                seedBudget(seeds, claims.get(verdict.unseededClaim()));
+                verdict = counters.reserve(reservationId, claims, now);
+            }
         } catch (CountersUnavailableException e) {
             if (config.failOpen()) {
                 LOG.warn("shared counters unreachable; admitting without limits (limits.redis_failure: open): {}", e.getMessage());
@@ -222,41 +230,33 @@ public final class AdmissionControl {
         return new UUID(random.nextLong(), random.nextLong()).toString();
     }
 
-    /** A budget claim whose counter this replica may not have seeded yet in its period. */
+    /** A budget claim, with what is needed to seed its counter should it be missing. */
     private record BudgetSeed(Claim claim, ScopeLimits scope, BudgetPeriods.Window period) {}
 
-    /**
-     * Adds {@code claim} (if any) and returns the seeds still to do, with this claim among them
-     * unless its counter was seeded already: a seeded key stays seeded until its period ends, so
-     * such a claim would be skipped by {@link #seedBudgets} anyway.
-     */
+    /** Adds {@code claim} (if any) and returns the budget claims so far, this one among them. */
     private List<BudgetSeed> addBudgetClaim(List<Claim> claims, List<BudgetSeed> seeds, Claim claim, ScopeLimits scope,
             BudgetPeriods.Window period) {
         if (claim == null) {
             return seeds;
         }
         claims.add(claim);
-        if (seededBudgets.contains(claim.key())) {
-            return seeds;
-        }
         List<BudgetSeed> pending = seeds == null ? new ArrayList<>() : seeds;
         pending.add(new BudgetSeed(claim, scope, period));
         return pending;
     }
 
     /**
-     * A budget counter seen for the first time by this replica in its period starts from the
-     * settled usage in the store (only if the shared counter does not exist yet).
+     * Seeds the missing counter of {@code claim} from the settled usage of its period. Usage this
+     * replica has queued but not yet written is written first, so it is counted too; the counters
+     * add this replica's reservations in flight (docs/admission.md: what other replicas' unwritten
+     * usage leaves open).
      */
-    private void seedBudgets(List<BudgetSeed> seeds) {
-        if (seeds == null) {
-            return;
-        }
+    private void seedBudget(List<BudgetSeed> seeds, Claim claim) {
         for (BudgetSeed seed : seeds) {
-            Claim claim = seed.claim();
-            if (seededBudgets.contains(claim.key())) {
+            if (seed.claim() != claim) {
                 continue;
             }
+            recorder.flush();
             ScopeLimits scope = seed.scope();
             long[] totals = usage.totals(scope.usageColumn(), scope.usageValue(), scope.modelPattern(), seed.period().start().toString());
             long counted = claim.key().contains(":cost:") ? totals[2] : switch (config.tokensCounted()) {
@@ -265,8 +265,9 @@ public final class AdmissionControl {
                 case COMPLETION -> totals[1];
             };
             counters.seedBudget(claim.key(), counted, claim.expiresAtMillis());
-            seededBudgets.add(claim.key(), claim.expiresAtMillis(), clock.millis());
+            return;
         }
+        throw new IllegalStateException("the counters asked to seed a claim that is not a budget: " + claim.describe());
     }
 
     private PalisadeException refusal(Claim claim, long retryAfterMillis, List<Claim> claims, int keyRequests, int keyTokens) {

@@ -17,7 +17,12 @@ import java.util.List;
  * Thread-safe.
  */
 public interface Counters extends AutoCloseable {
-    /** {@code reservationId} is unique per request; {@code nowMillis} is wall-clock time (shared by replicas). */
+    /**
+     * {@code reservationId} is unique per request; {@code nowMillis} is wall-clock time (shared by replicas).
+     * A BUDGET claim whose counter does not exist (or whose period has ended) is never started at 0:
+     * the answer is {@link Verdict#unseeded} and nothing is applied, so that budgets are always
+     * counted from durable usage, however the counter was lost.
+     */
     Verdict reserve(String reservationId, List<Claim> claims, long nowMillis);
 
     /** {@code actual[i]} is the real amount for claim {@code i} (ignored for CONCURRENCY). */
@@ -25,9 +30,20 @@ public interface Counters extends AutoCloseable {
 
     /**
      * Starts a BUDGET counter at {@code amount} unless it already exists: budgets outlive processes
-     * (and Redis restarts), so the first use in a period is seeded from the settled usage in the store.
+     * (and Redis restarts), so a counter missing when it is needed is seeded from the settled usage
+     * in the store. An implementation whose counters can be lost while this process holds
+     * reservations against them (Redis) adds those reservations, so that they are neither
+     * forgotten nor, when they settle, taken off a total that never held them.
      */
     void seedBudget(String key, long amount, long expiresAtMillis);
+
+    /**
+     * Whether reservations can be decided now (for readiness): false while shared counters are
+     * unreachable. Cheap; never blocks.
+     */
+    default boolean healthy() {
+        return true;
+    }
 
     /** Current usage of a claim's key (for headers and tests), without changing anything. */
     long used(Claim claim, long nowMillis);

@@ -37,6 +37,9 @@ public final class LocalCounters implements Counters {
             long[] remaining = new long[claims.size()];
             for (int i = 0; i < claims.size(); i++) {
                 Claim claim = claims.get(i);
+                if (claim.kind() == Claim.Kind.BUDGET && liveBudget(claim.key(), nowMillis) == null) {
+                    return Verdict.unseeded(i); // the Counters contract: budgets start from durable usage, never at 0
+                }
                 long used = usedLocked(claim, nowMillis);
                 if (used + claim.amount() > claim.limit()) {
                     long retry = claim.kind() == Claim.Kind.RATE
@@ -99,7 +102,8 @@ public final class LocalCounters implements Counters {
     public void seedBudget(String key, long amount, long expiresAtMillis) {
         lock.lock();
         try {
-            if (liveBudget(key, System.currentTimeMillis()) == null) {
+            Budget live = liveBudget(key, System.currentTimeMillis());
+            if (live == null || live.expiresAtMillis() < expiresAtMillis) { // an earlier period's is replaced
                 budgets.put(key, new Budget(amount, expiresAtMillis));
             }
         } finally {

@@ -4,12 +4,19 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.JedisURIHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Counters in Redis, shared by every replica, with the semantics of {@link LocalCounters} (the
@@ -21,13 +28,24 @@ import redis.clients.jedis.util.JedisURIHelper;
  * <ul>
  *   <li>{@code rate:<key>}: a hash from epoch second to the amount reserved in it; seconds that
  *       have left the 61-second window are dropped by the next reservation; TTL window + linger.</li>
- *   <li>{@code slots:<key>}: a sorted set of reservation ids scored by their expiry (ms); expired
- *       members are dropped before counting; TTL until the last expiry + linger.</li>
- *   <li>{@code budget:<key>}: a hash {@code {total, expires}}; it counts while {@code expires} is
- *       after now; TTL until {@code expires} + linger.</li>
+ *   <li>{@code slots:<key>}: a sorted set of reservation ids scored by their lease expiry (ms);
+ *       expired members are dropped before counting; TTL until the last expiry + linger.</li>
+ *   <li>{@code budget:<key>}: a hash {@code {total, expires, r:<reservation id> = amount...}}; it
+ *       counts while {@code expires} is after now; TTL until {@code expires} + linger. The
+ *       {@code r:} fields are the reservations not yet settled (see redis-settle.lua).</li>
  * </ul>
  * Scripts: {@code redis-reserve.lua}, {@code redis-settle.lua}, {@code redis-used.lua},
- * {@code redis-seed-budget.lua} beside this class. With Redis Cluster, all keys of one
+ * {@code redis-seed-budget.lua}, {@code redis-renew-leases.lua} beside this class.
+ *
+ * <p>Concurrency slots are leases: a slot is taken for {@code lease} (at most until the claim's own
+ * expiry) and this process renews the leases of the reservations it holds from one background
+ * thread, every {@link #heartbeatMillis} (one script call per replica, not per request). A
+ * replica that dies stops renewing, so its slots free themselves within one lease, on every replica.
+ * The same heartbeat is the health probe behind {@link #healthy()}.
+ *
+ * <p>Lost data (FLUSHALL, failover to an empty replica, eviction): a missing budget counter is
+ * reported by {@link #reserve} ({@link Verdict#unseeded}) rather than started at 0; the caller seeds
+ * it from durable usage, and {@link #seedBudget} adds this process' reservations in flight. With Redis Cluster, all keys of one
  * reservation must share a slot: give the prefix a hash tag, e.g. {@code "{palisade}:"}.
  *
  * <p>Time: every decision uses the caller's {@code nowMillis}, never Redis' clock, so replicas
@@ -51,33 +69,62 @@ public final class RedisCounters implements Counters {
     /** Enough for every request thread of a busy replica; a script takes well under a millisecond. */
     public static final int MAX_CONNECTIONS = 64;
     static final long LINGER_MILLIS = 10_000;
+    /** How long a concurrency slot outlives its holder's last heartbeat, unless configured. */
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
+    /** Keys per renewal script call: bounds one call's size when many requests are in flight. */
+    private static final int RENEWALS_PER_CALL = 512;
+    private static final Logger LOG = LoggerFactory.getLogger(RedisCounters.class);
 
     private static final RedisScript RESERVE = RedisScript.load("redis-reserve.lua");
     private static final RedisScript SETTLE = RedisScript.load("redis-settle.lua");
     private static final RedisScript USED = RedisScript.load("redis-used.lua");
     private static final RedisScript SEED_BUDGET = RedisScript.load("redis-seed-budget.lua");
+    private static final RedisScript RENEW_LEASES = RedisScript.load("redis-renew-leases.lua");
 
     private final UnifiedJedis redis;
     private final String prefix;
     private final boolean ownsClient;
+    private final long leaseMillis;
+    private final long heartbeatMillis;
+    /**
+     * This process' reservations not yet settled that hold slots or budget amounts, by id: what
+     * the heartbeat renews and a re-seed adds. Bounded by the requests in flight (each leaves at
+     * its settle, which the {@link Counters} contract guarantees).
+     */
+    private final Map<String, List<Claim>> inFlight = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService heartbeat;
+    /** Whether the last call to Redis worked (written only on a change, read by readiness). */
+    private volatile boolean reachable;
 
     /** Uses {@code redis} without taking it over: closing these counters leaves it open. */
     public RedisCounters(UnifiedJedis redis, String prefix) {
-        this(redis, prefix, false);
+        this(redis, prefix, DEFAULT_LEASE, false);
     }
 
-    private RedisCounters(UnifiedJedis redis, String prefix, boolean ownsClient) {
-        if (redis == null || prefix == null) {
-            throw new IllegalArgumentException("a Redis client and a key prefix are required");
+    private RedisCounters(UnifiedJedis redis, String prefix, Duration lease, boolean ownsClient) {
+        if (redis == null || prefix == null || lease == null || lease.toMillis() < 100) {
+            throw new IllegalArgumentException("a Redis client, a key prefix and a lease of at least 100 ms are required");
         }
         this.redis = redis;
         this.prefix = prefix;
         this.ownsClient = ownsClient;
+        this.leaseMillis = lease.toMillis();
+        // Three renewals per lease, so one lost renewal never loses a live slot; at least once a
+        // second, since the heartbeat is also the health probe that readiness reads.
+        this.heartbeatMillis = Math.min(1_000, leaseMillis / 3);
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("palisade-redis-heartbeat").daemon(true).factory());
+        heartbeat.scheduleWithFixedDelay(this::beat, 0, heartbeatMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** Connects to {@code redis://[[user]:password@]host:port[/db]} (or {@code rediss://}) with the default timeouts. */
+    /** Connects to {@code redis://[[user]:password@]host:port[/db]} (or {@code rediss://}) with the default timeouts and lease. */
     public static RedisCounters connect(String redisUrl, String prefix) {
-        return connect(redisUrl, prefix, DEFAULT_CONNECT_TIMEOUT, DEFAULT_SOCKET_TIMEOUT);
+        return connect(redisUrl, prefix, DEFAULT_LEASE);
+    }
+
+    /** Connects with the default timeouts and the given concurrency lease. */
+    public static RedisCounters connect(String redisUrl, String prefix, Duration lease) {
+        return connect(redisUrl, prefix, DEFAULT_CONNECT_TIMEOUT, DEFAULT_SOCKET_TIMEOUT, lease);
     }
 
     /**
@@ -85,6 +132,11 @@ public final class RedisCounters implements Counters {
      * {@link CountersUnavailableException} instead of stalled requests.
      */
     public static RedisCounters connect(String redisUrl, String prefix, Duration connectTimeout, Duration socketTimeout) {
+        return connect(redisUrl, prefix, connectTimeout, socketTimeout, DEFAULT_LEASE);
+    }
+
+    private static RedisCounters connect(String redisUrl, String prefix, Duration connectTimeout, Duration socketTimeout,
+            Duration lease) {
         URI uri;
         try {
             uri = URI.create(redisUrl);
@@ -107,7 +159,7 @@ public final class RedisCounters implements Counters {
                 .fromURI(uri)
                 .poolConfig(pool)
                 .build();
-        return new RedisCounters(client, prefix, true);
+        return new RedisCounters(client, prefix, lease, true);
     }
 
     @Override
@@ -121,21 +173,38 @@ public final class RedisCounters implements Counters {
         arguments.add(Long.toString(RateWindow.bucket(nowMillis)));
         arguments.add(reservationId);
         arguments.add(Long.toString(LINGER_MILLIS));
+        boolean held = false;
         for (Claim claim : claims) {
             keys.add(key(claim.kind(), claim.key()));
             arguments.add(kind(claim.kind()));
             arguments.add(Long.toString(claim.limit()));
             arguments.add(Long.toString(claim.amount()));
-            arguments.add(Long.toString(claim.expiresAtMillis()));
+            arguments.add(Long.toString(claim.kind() == Claim.Kind.CONCURRENCY ? leaseUntil(claim, nowMillis) : claim.expiresAtMillis()));
+            held |= claim.kind() != Claim.Kind.RATE;
         }
-        List<?> reply = (List<?>) run(RESERVE, keys, arguments);
+        if (held) {
+            // Before the script: a heartbeat between the script and this line would miss the new slot.
+            inFlight.put(reservationId, claims);
+        }
+        List<?> reply;
+        try {
+            reply = (List<?>) run(RESERVE, keys, arguments);
+        } catch (CountersUnavailableException e) {
+            inFlight.remove(reservationId); // never settled; a slot it may hold lapses with its lease
+            throw e;
+        }
         int refused = Math.toIntExact((Long) reply.get(0));
+        if (refused != -1) {
+            inFlight.remove(reservationId);
+        }
+        if (refused == -2) {
+            return Verdict.unseeded(Math.toIntExact((Long) reply.get(1)));
+        }
         if (refused >= 0) {
             Claim claim = claims.get(refused);
             long retryAfter = switch (claim.kind()) {
-                case RATE -> (Long) reply.get(1);
+                case RATE, CONCURRENCY -> (Long) reply.get(1);
                 case BUDGET -> Math.max(0, claim.expiresAtMillis() - nowMillis);
-                case CONCURRENCY -> 0;
             };
             return Verdict.refused(refused, retryAfter);
         }
@@ -156,8 +225,9 @@ public final class RedisCounters implements Counters {
         if (claims.isEmpty()) {
             return;
         }
+        inFlight.remove(reservationId);
         List<String> keys = new ArrayList<>(claims.size());
-        List<String> arguments = new ArrayList<>(3 + 3 * claims.size());
+        List<String> arguments = new ArrayList<>(3 + 4 * claims.size());
         arguments.add(Long.toString(nowMillis));
         arguments.add(Long.toString(RateWindow.bucket(nowMillis)));
         arguments.add(reservationId);
@@ -168,6 +238,7 @@ public final class RedisCounters implements Counters {
             arguments.add(kind(claim.kind()));
             arguments.add(Long.toString(actual[i] - claim.amount()));
             arguments.add(reservedSecond);
+            arguments.add(Long.toString(actual[i]));
         }
         run(SETTLE, keys, arguments);
     }
@@ -178,9 +249,86 @@ public final class RedisCounters implements Counters {
      */
     @Override
     public void seedBudget(String key, long amount, long expiresAtMillis) {
-        run(SEED_BUDGET, List.of(key(Claim.Kind.BUDGET, key)), List.of(
-                Long.toString(amount), Long.toString(expiresAtMillis),
+        List<String> arguments = new ArrayList<>(List.of("", Long.toString(expiresAtMillis),
                 Long.toString(System.currentTimeMillis()), Long.toString(LINGER_MILLIS)));
+        long total = amount;
+        for (Map.Entry<String, List<Claim>> reservation : inFlight.entrySet()) {
+            for (Claim claim : reservation.getValue()) {
+                if (claim.kind() == Claim.Kind.BUDGET && claim.key().equals(key) && claim.expiresAtMillis() == expiresAtMillis) {
+                    arguments.add(reservation.getKey());
+                    arguments.add(Long.toString(claim.amount()));
+                    total += claim.amount();
+                }
+            }
+        }
+        arguments.set(0, Long.toString(total));
+        run(SEED_BUDGET, List.of(key(Claim.Kind.BUDGET, key)), arguments);
+    }
+
+    /** False from the first failed call to Redis until the next that works (the heartbeat tries at least once a second). */
+    @Override
+    public boolean healthy() {
+        return reachable;
+    }
+
+    private long leaseUntil(Claim claim, long nowMillis) {
+        return Math.min(claim.expiresAtMillis(), nowMillis + leaseMillis);
+    }
+
+    /**
+     * One heartbeat: renews the lease of every slot this process holds, or, holding none, pings.
+     * Either way it tells {@link #healthy()} whether Redis answers. Never throws (a scheduled task
+     * that throws is never run again).
+     */
+    private void beat() {
+        try {
+            long now = System.currentTimeMillis();
+            List<String> keys = new ArrayList<>();
+            List<String> arguments = new ArrayList<>();
+            for (Map.Entry<String, List<Claim>> reservation : inFlight.entrySet()) {
+                for (Claim claim : reservation.getValue()) {
+                    if (claim.kind() == Claim.Kind.CONCURRENCY) {
+                        if (keys.isEmpty()) {
+                            arguments.add(Long.toString(now));
+                            arguments.add(Long.toString(LINGER_MILLIS));
+                        }
+                        keys.add(key(claim.kind(), claim.key()));
+                        arguments.add(reservation.getKey());
+                        arguments.add(Long.toString(leaseUntil(claim, now)));
+                        if (keys.size() == RENEWALS_PER_CALL) {
+                            run(RENEW_LEASES, keys, arguments);
+                            keys = new ArrayList<>();
+                            arguments = new ArrayList<>();
+                        }
+                    }
+                }
+            }
+            if (!keys.isEmpty()) {
+                run(RENEW_LEASES, keys, arguments);
+            } else {
+                ping();
+            }
+        } catch (CountersUnavailableException e) {
+            LOG.debug("Redis heartbeat failed: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("Redis heartbeat failed unexpectedly", e);
+        }
+    }
+
+    private void ping() {
+        try {
+            redis.ping();
+            reached(true);
+        } catch (JedisException e) {
+            reached(false);
+            throw new CountersUnavailableException("Redis counters unavailable (PING): " + e.getMessage(), e);
+        }
+    }
+
+    private void reached(boolean answered) {
+        if (reachable != answered) {
+            reachable = answered;
+        }
     }
 
     @Override
@@ -189,9 +337,13 @@ public final class RedisCounters implements Counters {
                 kind(claim.kind()), Long.toString(nowMillis), Long.toString(RateWindow.bucket(nowMillis))));
     }
 
-    /** Closes the client only if {@link #connect} made it; one passed in belongs to the caller. */
+    /**
+     * Stops the heartbeat (leases of reservations still held then lapse by themselves) and closes
+     * the client only if {@link #connect} made it; one passed in belongs to the caller.
+     */
     @Override
     public void close() {
+        heartbeat.shutdownNow();
         if (ownsClient) {
             redis.close();
         }
@@ -199,8 +351,11 @@ public final class RedisCounters implements Counters {
 
     private Object run(RedisScript script, List<String> keys, List<String> arguments) {
         try {
-            return script.run(redis, keys, arguments);
+            Object reply = script.run(redis, keys, arguments);
+            reached(true);
+            return reply;
         } catch (JedisException e) {
+            reached(false);
             // Any Redis failure (connection, timeout, exhausted pool, LOADING, READONLY, OOM, a
             // script error) leaves the limits unknown; the gateway decides between 503 and failing open.
             throw new CountersUnavailableException("Redis counters unavailable (" + script.name() + "): " + e.getMessage(), e);

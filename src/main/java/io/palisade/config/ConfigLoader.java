@@ -200,7 +200,7 @@ public final class ConfigLoader {
     private static LimitsConfig limits(ConfigSection limits) {
         limits.rejectUnknownKeys(Set.of("default_requests_per_minute", "default_tokens_per_minute", "default_max_concurrent",
                 "max_prompt_tokens", "max_output_tokens", "output_cap_mode", "default_output_cap", "tokens_counted", "redis_url",
-                "redis_failure", "pricing"));
+                "redis_failure", "redis_lease", "pricing"));
         String capMode = limits.string("output_cap_mode", "reject");
         if (!Set.of("reject", "clamp").contains(capMode)) {
             throw new ConfigException(limits.describe("output_cap_mode") + ": expected reject or clamp, got '" + capMode + "'");
@@ -230,7 +230,16 @@ public final class ConfigLoader {
                 limits.choice("tokens_counted", LimitsConfig.TokensCounted.class, LimitsConfig.TokensCounted.TOTAL),
                 redisUrl,
                 redisFailure.equals("open"),
-                pricing);
+                pricing,
+                redisLease(limits));
+    }
+
+    private static Duration redisLease(ConfigSection limits) {
+        Duration lease = limits.duration("redis_lease", LimitsConfig.DEFAULT_REDIS_LEASE);
+        if (lease.compareTo(Duration.ofMillis(500)) < 0 || lease.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new ConfigException(limits.describe("redis_lease") + ": expected between 500ms and 10m, got " + lease.toMillis() + " ms");
+        }
+        return lease;
     }
 
     private static String storeUrl(ConfigSection store) {

@@ -1,5 +1,6 @@
 package io.palisade.config;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -17,6 +18,8 @@ import java.util.List;
  * @param redisUrl shared counters for every replica; null keeps counters in this process
  * @param failOpen when the shared counters are unreachable: admit without limits (true) or refuse with 503 (false)
  * @param pricing prices per model pattern, first match wins; models without a price cost 0
+ * @param redisLease how long a concurrency slot in Redis outlives the last heartbeat of the replica
+ *     holding it: a crashed replica's slots free themselves within this
  */
 public record LimitsConfig(
         int defaultRequestsPerMinute,
@@ -29,10 +32,20 @@ public record LimitsConfig(
         TokensCounted tokensCounted,
         String redisUrl,
         boolean failOpen,
-        List<Price> pricing) {
+        List<Price> pricing,
+        Duration redisLease) {
+    public static final Duration DEFAULT_REDIS_LEASE = Duration.ofSeconds(10);
 
     public LimitsConfig {
         pricing = List.copyOf(pricing);
+    }
+
+    /** With the default Redis lease. */
+    public LimitsConfig(int defaultRequestsPerMinute, int defaultTokensPerMinute, int defaultMaxConcurrent, int maxPromptTokens,
+            int maxOutputTokens, boolean clampOutput, int defaultOutputCap, TokensCounted tokensCounted, String redisUrl, boolean failOpen,
+            List<Price> pricing) {
+        this(defaultRequestsPerMinute, defaultTokensPerMinute, defaultMaxConcurrent, maxPromptTokens, maxOutputTokens, clampOutput,
+                defaultOutputCap, tokensCounted, redisUrl, failOpen, pricing, DEFAULT_REDIS_LEASE);
     }
 
     /** The defaults, with a requests-per-minute limit of {@code requestsPerMinute}. */

@@ -1,13 +1,18 @@
 -- Reserves every claim or none, in one step: Redis runs one script at a time, so no other
 -- reservation, from any replica, can interleave between the checks and the updates.
 -- KEYS[i]: the counter of claim i: RATE a hash {epoch second -> amount}, CONCURRENCY a sorted set
---   {reservation id, score = expiry ms}, BUDGET a hash {total, expires (ms)}.
+--   {reservation id, score = lease expiry ms}, BUDGET a hash {total, expires (ms), and one field
+--   "r:<reservation id>" = amount per reservation not yet settled}.
 -- ARGV: now (ms), now (epoch second), reservation id, linger (ms), then four per claim:
 --   kind (R, C or B), limit, amount, expires at (ms).
 -- Time is the caller's clock, never Redis TIME; key TTLs are relative (caller's expiry minus the
 --   caller's now, plus linger) and only collect garbage: liveness is decided here from ARGV time.
--- Returns {-1, 0, used 1, ..., used n} (usage before this reservation) when admitted, or
---   {index of the first refused claim, 0-based; retry after ms (RATE only, else 0)}.
+-- Returns {-1, 0, used 1, ..., used n} (usage before this reservation) when admitted,
+--   {index of the first refused claim, 0-based; retry after ms (RATE: until the window frees
+--   enough; CONCURRENCY: until the earliest lease could expire; BUDGET: 0)}, or
+--   {-2, index of a BUDGET claim whose counter does not exist}: nothing is applied then. A budget
+--   is never started at 0 here: a missing one (new period, or Redis lost its data) must be seeded
+--   from durable usage by the caller (redis-seed-budget.lua), which then reserves again.
 local now = tonumber(ARGV[1])
 local second = tonumber(ARGV[2])
 local reservation = ARGV[3]
@@ -75,12 +80,20 @@ for i = 1, #KEYS do
     redis.call('ZREMRANGEBYSCORE', key, '-inf', ARGV[1])
     current = redis.call('ZCARD', key)
   else
-    current = live_budget(key) or 0
+    current = live_budget(key)
+    if not current then
+      return {-2, i - 1}
+    end
   end
   if current + amount > limit then
     local retry = 0
     if kind == 'R' then
       retry = rate_retry_after(buckets, current, limit, amount)
+    elseif kind == 'C' then
+      local earliest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+      if earliest[2] then
+        retry = math.max(tonumber(earliest[2]) - now, 0)
+      end
     end
     return {i - 1, retry}
   end
@@ -101,13 +114,10 @@ for i = 1, #KEYS do
     local last = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
     redis.call('PEXPIRE', key, math.max(tonumber(last[2]) - now, 0) + linger)
   else
-    -- Re-read rather than reuse the check: an earlier claim of this reservation may have started it.
-    if live_budget(key) then
-      redis.call('HINCRBY', key, 'total', amount)
-      redis.call('HSET', key, 'expires', expires)
-    else
-      redis.call('HSET', key, 'total', amount, 'expires', expires)
-    end
+    -- The reservation is remembered in the counter, so that its settle knows whether this counter
+    -- holds it (a counter re-seeded after a loss does not: settle then adds the actual amount).
+    redis.call('HINCRBY', key, 'total', amount)
+    redis.call('HSET', key, 'expires', expires, 'r:' .. reservation, amount)
     redis.call('PEXPIRE', key, math.max(tonumber(expires) - now, 0) + linger)
   end
 end

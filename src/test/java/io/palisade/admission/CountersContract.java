@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * clock, and tests move forward from it by passing {@code nowMillis}.
  */
 abstract class CountersContract {
-    private static final long HOUR = 3_600_000;
+    protected static final long HOUR = 3_600_000;
 
     protected Counters counters;
     protected long start;
@@ -129,6 +129,7 @@ abstract class CountersContract {
     @Test
     void aBudgetCountsUntilItsPeriodEndsAndSettleFreesWhatWasNotUsed() {
         long end = start + HOUR;
+        counters.seedBudget("day", 0, end);
         assertThat(reserve("first", start, budget("day", 1_000, 700, end)).remaining()).containsExactly(300);
         Verdict refused = reserve(start + 1_000, budget("day", 1_000, 400, end));
         assertThat(refused.admitted()).isFalse();
@@ -141,19 +142,28 @@ abstract class CountersContract {
 
         assertThat(counters.used(budget("day", 1_000, 0, end), end - 1)).isEqualTo(900);
         assertThat(counters.used(budget("day", 1_000, 0, end), end)).isZero();
-        assertThat(reserve(end, budget("day", 1_000, 1_000, end + HOUR)).remaining()).as("a new period starts at 0").containsExactly(0);
+        Verdict newPeriod = reserve(end, budget("day", 1_000, 1_000, end + HOUR));
+        assertThat(newPeriod.needsSeed()).as("a new period is seeded from durable usage, not started at 0").isTrue();
+        assertThat(newPeriod.unseededClaim()).isZero();
+        counters.seedBudget("day", 0, end + HOUR);
+        assertThat(reserve(end, budget("day", 1_000, 1_000, end + HOUR)).remaining()).containsExactly(0);
     }
 
     @Test
-    void budgetSettleAfterThePeriodOrBelowZeroIsCapped() {
+    void budgetSettleAfterThePeriodChangesNothingAndARaiseAlwaysCounts() {
+        // Budget keys name their period (as the gateway's do), so a late settle meets its own, ended counter.
         long end = start + 10_000;
-        assertThat(reserve("old", start, budget("day", 1_000, 600, end)).admitted()).isTrue();
-        assertThat(reserve("new", end, budget("day", 1_000, 100, end + HOUR)).remaining()).containsExactly(900);
+        counters.seedBudget("day:1", 0, end);
+        assertThat(reserve("old", start, budget("day:1", 1_000, 600, end)).admitted()).isTrue();
+        assertThat(reserve("new", end, budget("day:2", 1_000, 100, end + HOUR)).needsSeed()).isTrue();
+        counters.seedBudget("day:2", 0, end + HOUR);
+        assertThat(reserve("new", end, budget("day:2", 1_000, 100, end + HOUR)).remaining()).containsExactly(900);
 
-        counters.settle("old", List.of(budget("day", 1_000, 600, end)), new long[] {0}, start, end + 500);
-        assertThat(counters.used(budget("day", 1_000, 0, end + HOUR), end + 500)).as("never below 0").isZero();
-        counters.settle("new", List.of(budget("day", 1_000, 100, end + HOUR)), new long[] {250}, end, end + 600);
-        assertThat(counters.used(budget("day", 1_000, 0, end + HOUR), end + 600)).as("raised, always").isEqualTo(150);
+        counters.settle("old", List.of(budget("day:1", 1_000, 600, end)), new long[] {0}, start, end + 500);
+        assertThat(counters.used(budget("day:1", 1_000, 0, end), end + 500)).as("an ended period counts nothing").isZero();
+        assertThat(counters.used(budget("day:2", 1_000, 0, end + HOUR), end + 500)).isEqualTo(100);
+        counters.settle("new", List.of(budget("day:2", 1_000, 100, end + HOUR)), new long[] {250}, end, end + 600);
+        assertThat(counters.used(budget("day:2", 1_000, 0, end + HOUR), end + 600)).as("raised, always").isEqualTo(250);
     }
 
     @Test
@@ -184,7 +194,7 @@ abstract class CountersContract {
         Verdict refused = reserve("three", start, slots("inflight", 2, expires));
         assertThat(refused.admitted()).isFalse();
         assertThat(refused.refusedClaim()).isZero();
-        assertThat(refused.retryAfterMillis()).isZero();
+        assertThat(refused.retryAfterMillis()).as("at most until the earliest slot lapses").isBetween(0L, 30_000L);
 
         counters.settle("one", List.of(slots("inflight", 2, expires)), new long[] {0}, start, start + 1_000);
         assertThat(counters.used(slots("inflight", 2, expires), start + 1_000)).isEqualTo(1);
@@ -200,6 +210,7 @@ abstract class CountersContract {
         long end = start + HOUR;
         assertThat(reserve("holder", start, slots("c", 1, end)).admitted()).isTrue();
         List<Claim> claims = List.of(rate("r", 10, 1), budget("b", 100, 50, end), slots("c", 1, end));
+        counters.seedBudget("b", 0, end);
         Verdict refused = reserve("request", start, claims.toArray(Claim[]::new));
         assertThat(refused.admitted()).isFalse();
         assertThat(refused.refusedClaim()).isEqualTo(2);
@@ -216,6 +227,7 @@ abstract class CountersContract {
     @Test
     void aRefusalInTheMiddleAppliesNeitherSide() {
         long end = start + HOUR;
+        counters.seedBudget("b", 0, end);
         Verdict refused = reserve("request", start + 250, rate("r", 10, 1), budget("b", 10, 20, end), slots("c", 1, end));
         assertThat(refused.refusedClaim()).isEqualTo(1);
         assertThat(refused.retryAfterMillis()).isEqualTo(HOUR - 250);
@@ -226,6 +238,7 @@ abstract class CountersContract {
     @Test
     void oneKeyUnderThreeKindsIsThreeCounters() {
         long end = start + HOUR;
+        counters.seedBudget("same", 0, end);
         Verdict verdict = reserve(start, rate("same", 1, 1), slots("same", 1, end), budget("same", 1, 1, end));
         assertThat(verdict.remaining()).containsExactly(0, 0, 0);
         assertThat(counters.used(rate("same", 1, 1), start)).isEqualTo(1);
@@ -237,6 +250,7 @@ abstract class CountersContract {
     void concurrentReservationsAdmitExactlyTheLimit() throws Exception {
         long end = start + HOUR;
         List<Claim> claims = List.of(rate("rpm", 100, 1), budget("tokens", 1_000_000, 10, end));
+        counters.seedBudget("tokens", 0, end);
         int admitted = admitConcurrently(List.of(counters), 32, 50, claims, start + 500);
         assertThat(admitted).isEqualTo(100);
         assertThat(counters.used(claims.get(0), start + 500)).isEqualTo(100);
@@ -247,6 +261,7 @@ abstract class CountersContract {
     void concurrentReservationsStayAllOrNothing() throws Exception {
         long end = start + HOUR;
         List<Claim> claims = List.of(rate("rpm", 100, 1), budget("tokens", 735, 10, end));
+        counters.seedBudget("tokens", 0, end);
         int admitted = admitConcurrently(List.of(counters), 32, 50, claims, start + 500);
         assertThat(admitted).as("the budget binds first").isEqualTo(73);
         assertThat(counters.used(claims.get(0), start + 500)).as("no rate taken by a refused budget").isEqualTo(73);

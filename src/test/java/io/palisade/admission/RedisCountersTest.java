@@ -15,7 +15,9 @@ class RedisCountersTest extends CountersContract {
 
     @Override
     protected Counters newCounters() {
-        return RedisCounters.connect(redis.url(), redis.uniquePrefix());
+        // A lease longer than any span the contract simulates: the contract's slots are held by a
+        // live process and must count until their own expiry (leases have tests of their own).
+        return RedisCounters.connect(redis.url(), redis.uniquePrefix(), Duration.ofMinutes(5));
     }
 
     @Test
@@ -24,6 +26,7 @@ class RedisCountersTest extends CountersContract {
         try (RedisCounters first = RedisCounters.connect(redis.url(), prefix);
                 RedisCounters second = RedisCounters.connect(redis.url(), prefix)) {
             List<Claim> claims = List.of(rate("rpm", 100, 1), budget("tokens", 1_000_000, 10, start + 3_600_000));
+            first.seedBudget("tokens", 0, start + 3_600_000);
             int admitted = admitConcurrently(List.of(first, second), 32, 50, claims, start + 500);
             assertThat(admitted).isEqualTo(100);
             assertThat(first.used(claims.get(0), start + 500)).isEqualTo(100);
@@ -77,6 +80,7 @@ class RedisCountersTest extends CountersContract {
         long end = start + 3_600_000;
         List<Claim> claims = List.of(rate("r", 10, 5), slots("c", 2, start + 30_000), budget("b", 100, 5, end));
         try (RedisCounters counters = RedisCounters.connect(redis.url(), prefix); RedisClient client = RedisClient.create(redis.url())) {
+            counters.seedBudget("b", 0, end);
             assertThat(counters.reserve("kept", claims, start).admitted()).isTrue();
             assertThat(counters.reserve("settled", claims, start).admitted()).isTrue();
             counters.settle("settled", claims, new long[] {1, 0, 1}, start, start + 1_000);
@@ -107,6 +111,94 @@ class RedisCountersTest extends CountersContract {
         assertThatThrownBy(() -> RedisCounters.connect("http://:sesame@127.0.0.1:6379", "p:"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("sesame");
+    }
+
+    @Test
+    void aDeadReplicasSlotsLapseWithinTheLeaseWhileALiveOnesAreKept() throws Exception {
+        String prefix = redis.uniquePrefix();
+        Duration lease = Duration.ofSeconds(1);
+        Claim slot = slots("inflight", 1, System.currentTimeMillis() + 30 * 60_000L);
+        try (RedisCounters other = RedisCounters.connect(redis.url(), prefix, lease)) {
+            RedisCounters holder = RedisCounters.connect(redis.url(), prefix, lease);
+            long taken = System.currentTimeMillis();
+            assertThat(holder.reserve("held", List.of(slot), taken).admitted()).isTrue();
+            // While its holder lives, its heartbeat keeps the slot past several leases.
+            while (System.currentTimeMillis() < taken + 3 * lease.toMillis()) {
+                Verdict refused = other.reserve("waiting", List.of(slot), System.currentTimeMillis());
+                assertThat(refused.admitted()).as("a live holder's slot is kept").isFalse();
+                assertThat(refused.retryAfterMillis()).as("honest: until the holder's lease could lapse").isBetween(0L, lease.toMillis());
+                Thread.sleep(50);
+            }
+            // The holder dies without settling: its heartbeat stops, its connections close.
+            holder.close();
+            long died = System.nanoTime();
+            Verdict verdict = other.reserve("after", List.of(slot), System.currentTimeMillis());
+            while (!verdict.admitted() && System.nanoTime() - died < Duration.ofSeconds(10).toNanos()) {
+                Thread.sleep(20);
+                verdict = other.reserve("after", List.of(slot), System.currentTimeMillis());
+            }
+            assertThat(verdict.admitted()).as("the dead holder's slot lapsed").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - died)).isLessThan(lease.plusSeconds(2));
+        }
+    }
+
+    @Test
+    void healthFollowsRedisAndRecoversWithinASecondOfItsReturn() throws Exception {
+        TestRedis own = TestRedis.start();
+        int port = own.port();
+        try (RedisCounters counters = RedisCounters.connect(own.url(), "p:", Duration.ofMillis(600))) {
+            await(counters::healthy, Duration.ofSeconds(5), "healthy while Redis answers");
+            own.close();
+            await(() -> !counters.healthy(), Duration.ofSeconds(5), "unhealthy once Redis is gone, even without requests");
+            own = TestRedis.startOn(port);
+            long back = System.nanoTime();
+            await(counters::healthy, Duration.ofSeconds(5), "healthy again once Redis is back");
+            Claim claim = rate("rpm", 10, 1);
+            await(() -> {
+                try {
+                    return counters.reserve("back", List.of(claim), System.currentTimeMillis()).admitted();
+                } catch (CountersUnavailableException e) {
+                    return false;
+                }
+            }, Duration.ofSeconds(5), "admitting again once Redis is back");
+            assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofSeconds(2));
+        } finally {
+            own.close();
+        }
+    }
+
+    @Test
+    void aLostBudgetIsReportedThenReseededWithTheReservationsInFlight() {
+        String prefix = redis.uniquePrefix();
+        long end = start + HOUR;
+        Claim budget = budget("day", 1_000, 300, end);
+        try (RedisCounters counters = RedisCounters.connect(redis.url(), prefix); RedisCounters other = RedisCounters.connect(redis.url(), prefix);
+                RedisClient client = RedisClient.create(redis.url())) {
+            counters.seedBudget("day", 100, end);
+            assertThat(counters.reserve("mine", List.of(budget), start).admitted()).isTrue();
+            assertThat(other.reserve("theirs", List.of(budget), start).admitted()).isTrue();
+            client.del(prefix + "budget:day"); // what FLUSHALL or a failover to an empty replica does to it
+
+            Verdict lost = counters.reserve("next", List.of(budget), start);
+            assertThat(lost.needsSeed()).as("a lost budget is reported, not restarted at 0").isTrue();
+            counters.seedBudget("day", 100, end);
+            assertThat(counters.used(budget, start)).as("durable usage plus this replica's reservation in flight").isEqualTo(400);
+
+            counters.settle("mine", List.of(budget), new long[] {50}, start, start + 1);
+            assertThat(counters.used(budget, start + 1)).as("a reservation the seed counted is corrected").isEqualTo(150);
+            other.settle("theirs", List.of(budget), new long[] {70}, start, start + 2);
+            assertThat(counters.used(budget, start + 2)).as("one it could not count is added whole").isEqualTo(220);
+        }
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, Duration within, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not " + what + " within " + within);
+            }
+            Thread.sleep(20);
+        }
     }
 
     @Test

@@ -48,6 +48,7 @@ class ConfigLoaderTest {
         assertThat(limits.tokensCounted()).isEqualTo(LimitsConfig.TokensCounted.TOTAL);
         assertThat(limits.redisUrl()).isNull();
         assertThat(limits.failOpen()).isFalse();
+        assertThat(limits.redisLease()).isEqualTo(Duration.ofSeconds(10));
         assertThat(limits.pricing()).isEmpty();
     }
 
