@@ -32,8 +32,7 @@ final class ServeCommand implements Callable<Integer> {
             return loaded;
         }
         ServerConfig server = loaded.server();
-        return loaded.withServer(new ServerConfig(host != null ? host : server.host(), port != null ? port : server.port(),
-                server.maxBodyBytes(), server.trustForwardedFor()));
+        return loaded.withServer(server.listeningOn(host != null ? host : server.host(), port != null ? port : server.port()));
     }
 
     /** {@code kill -HUP} reloads the config, as with nginx and Envoy. The JDK offers signals only through sun.misc. */
