@@ -80,7 +80,7 @@ public final class ConfigLoader {
                 server.longValue("max_body_bytes", 10L * 1024 * 1024, 1024, 1L << 31),
                 positive(server, "header_timeout", Duration.ofSeconds(30)),
                 positive(server, "body_read_timeout", Duration.ofSeconds(60)),
-                positive(server, "idle_timeout", Duration.ofMinutes(5)),
+                positive(server, "idle_timeout", Duration.ofSeconds(60)),
                 server.integer("max_connections", 0, 0, 10_000_000),
                 trustedProxies(server));
 

@@ -30,9 +30,11 @@ import org.slf4j.LoggerFactory;
  * for its next request is closed after that time too);</li>
  * <li>a request's body must arrive within {@code server.body_read_timeout}, counted from the
  * handler's first read;</li>
- * <li>any connection silent in both directions for {@code server.idle_timeout} is closed (Jetty's
- * idle timeout). An answer being written (a stream) is not silent, and between the body's end and
- * the answer's end no read deadline runs: a stream may last as long as its backend allows;</li>
+ * <li>a connection whose pending read or write makes no progress for {@code server.idle_timeout}
+ * is closed (Jetty's idle timeout; a client that stops reading its answer). An answer being written
+ * is not idle, Jetty does not apply it to a request waiting silently for its backend, and between
+ * the body's end and the answer's end no read deadline runs: a stream may last as long as its
+ * backend allows;</li>
  * <li>at most {@code server.max_connections} connections are open: beyond that the listener stops
  * accepting (new connections wait in the kernel's backlog) until one closes.</li>
  * </ul>

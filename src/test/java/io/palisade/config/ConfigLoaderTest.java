@@ -19,7 +19,7 @@ class ConfigLoaderTest {
     void noFileGivesTheDocumentedDefaults() {
         PalisadeConfig config = loader.load(null);
         assertThat(config.server()).isEqualTo(new ServerConfig("127.0.0.1", 4000, 10L * 1024 * 1024, Duration.ofSeconds(30),
-                Duration.ofSeconds(60), Duration.ofMinutes(5), 0, TrustedProxies.none()));
+                Duration.ofSeconds(60), Duration.ofSeconds(60), 0, TrustedProxies.none()));
         assertThat(config.storeUrl()).isEqualTo("sqlite:./data/palisade.db");
         assertThat(config.backends()).hasSize(1);
         BackendConfig ollama = config.backends().get(0);
