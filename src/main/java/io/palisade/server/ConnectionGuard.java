@@ -71,7 +71,37 @@ final class ConnectionGuard extends Handler.Wrapper implements Connection.Listen
      */
     static void install(Server server, ServerConfig config, int maxConnections, String name) {
         server.setHandler(new ConnectionGuard(config, name));
-        server.addBean(new NetworkConnectionLimit(maxConnections, server));
+        server.addBean(new LoggedConnectionLimit(maxConnections, server, name));
+    }
+
+    /**
+     * Jetty's limit, saying when it starts refusing to accept: an operator must learn that clients
+     * are waiting. At most one warning a minute, however often the limit is reached and left.
+     */
+    private static final class LoggedConnectionLimit extends NetworkConnectionLimit {
+        private static final long WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+        private final String name;
+        private long lastWarning = System.nanoTime() - WARNING_INTERVAL_NANOS;
+        private int episodes;
+
+        LoggedConnectionLimit(int maxConnections, Server server, String name) {
+            super(maxConnections, server);
+            this.name = name;
+        }
+
+        /** Called by Jetty under its lock, so the fields need no other guard. */
+        @Override
+        protected void limit() {
+            super.limit();
+            episodes++;
+            long now = System.nanoTime();
+            if (now - lastWarning >= WARNING_INTERVAL_NANOS) {
+                lastWarning = now;
+                LOG.warn("{}: {} connections open, the server.max_connections limit; new connections wait until one closes "
+                        + "(reached {} time(s) since the last warning)", name, getMaxNetworkConnectionCount(), episodes);
+                episodes = 0;
+            }
+        }
     }
 
     @Override
