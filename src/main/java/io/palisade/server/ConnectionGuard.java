@@ -70,7 +70,17 @@ final class ConnectionGuard extends Handler.Wrapper implements Connection.Listen
      * {@code maxConnections} is the limit to enforce, already resolved (see {@link ConnectionBudget}).
      */
     static void install(Server server, ServerConfig config, int maxConnections, String name) {
-        server.setHandler(new ConnectionGuard(config, name));
+        ConnectionGuard guard = new ConnectionGuard(config, name);
+        // Inside any wrapper already installed (Javalin attaches its servlet to the innermost one), never replacing it.
+        if (server.getHandler() instanceof Handler.Wrapper outer) {
+            Handler.Wrapper innermost = outer;
+            while (innermost.getHandler() instanceof Handler.Wrapper inner) {
+                innermost = inner;
+            }
+            innermost.setHandler(guard);
+        } else {
+            server.setHandler(guard);
+        }
         server.addBean(new LoggedConnectionLimit(maxConnections, server, name));
     }
 
@@ -148,11 +158,16 @@ final class ConnectionGuard extends Handler.Wrapper implements Connection.Listen
                 super.failed(failure);
             }
         };
-        if (super.handle(new BodyDeadlineRequest(request, deadline), response, next)) {
-            return true;
+        boolean handled = false;
+        try {
+            handled = super.handle(new BodyDeadlineRequest(request, deadline), response, next);
+            return handled;
+        } finally {
+            if (!handled) {
+                // Jetty answers (404 or 500) with its own callback: the connection must not stay unguarded.
+                deadline.awaitHeaders(System.nanoTime());
+            }
         }
-        deadline.awaitHeaders(System.nanoTime());
-        return false;
     }
 
     private void sweep() {
