@@ -292,7 +292,7 @@ public final class Palisade implements AutoCloseable {
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics.registry(),
                 authorization -> MetricsAccess.allows(authorization, config.observability().metricsToken(), registry));
 
-        GatewayServer server = new GatewayServer(exchanges, openAi, routes -> {
+        GatewayServer server = new GatewayServer(config.server(), exchanges, openAi, routes -> {
             admin.register(routes);
             evalRoutes.register(routes);
             modelRoutes.register(routes);

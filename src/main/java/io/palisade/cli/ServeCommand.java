@@ -27,13 +27,18 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", description = "Override server.host.")
     String host;
 
+    /** The SQLite store's folder, else ./data: where the first administrator key file goes. */
+    private static Path dataDirectory(PalisadeConfig config) {
+        StoreUrl store = StoreUrl.parse(config.storeUrl());
+        return store.file() != null ? store.file().getParent() : Path.of("data").toAbsolutePath();
+    }
+
     private PalisadeConfig withOverrides(PalisadeConfig loaded) {
         if (port == null && host == null) {
             return loaded;
         }
         ServerConfig server = loaded.server();
-        return loaded.withServer(new ServerConfig(host != null ? host : server.host(), port != null ? port : server.port(),
-                server.maxBodyBytes(), server.trustForwardedFor()));
+        return loaded.withServer(server.listeningOn(host != null ? host : server.host(), port != null ? port : server.port()));
     }
 
     /** {@code kill -HUP} reloads the config, as with nginx and Envoy. The JDK offers signals only through sun.misc. */
@@ -73,14 +78,9 @@ final class ServeCommand implements Callable<Integer> {
         for (BackendConfig backend : loaded.backends()) {
             System.out.println("  backend: " + backend.name() + " (" + backend.kind().name().toLowerCase(Locale.ROOT) + ") at " + backend.url());
         }
-        palisade.bootstrapAdminKey().ifPresent(key -> {
-            System.out.println();
-            System.out.println("First start: an administrator key was created. It is shown only this once; store it now:");
-            System.out.println();
-            System.out.println("    " + key);
-            System.out.println();
-            System.out.println("Use it with the admin CLI:  export PALISADE_ADMIN_KEY=" + key);
-        });
+        Path dataDirectory = dataDirectory(loaded);
+        palisade.bootstrapAdminKey().ifPresentOrElse(key -> FirstAdminKey.announce(key, Terminal.isInteractive(), dataDirectory, System.out),
+                () -> FirstAdminKey.remindIfLeftBehind(dataDirectory, System.out));
         System.out.flush();
         stopped.await();
         return 0;

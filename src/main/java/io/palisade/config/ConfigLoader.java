@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.palisade.server.AddressRange;
+import io.palisade.server.TrustedProxies;
 import io.palisade.store.StoreUrl;
 import java.io.IOException;
 import java.net.URI;
@@ -66,12 +68,21 @@ public final class ConfigLoader {
                 "metrics", "health", "tracing", "routing"));
 
         ConfigSection server = top.section("server");
-        server.rejectUnknownKeys(Set.of("host", "port", "max_body_bytes", "trust_forwarded_for"));
+        if (server.has("trust_forwarded_for")) {
+            throw new ConfigException(server.describe("trust_forwarded_for") + ": was removed, because it believed any caller's "
+                    + "X-Forwarded-For; list the addresses of your proxies in server.trusted_proxies instead (e.g. [127.0.0.1, 10.0.0.0/8])");
+        }
+        server.rejectUnknownKeys(Set.of("host", "port", "max_body_bytes", "header_timeout", "body_read_timeout", "idle_timeout",
+                "max_connections", "trusted_proxies"));
         ServerConfig serverConfig = new ServerConfig(
                 server.string("host", "127.0.0.1"),
                 server.integer("port", 4000, 0, 65535),
                 server.longValue("max_body_bytes", 10L * 1024 * 1024, 1024, 1L << 31),
-                server.bool("trust_forwarded_for", false));
+                positive(server, "header_timeout", Duration.ofSeconds(30)),
+                positive(server, "body_read_timeout", Duration.ofSeconds(60)),
+                positive(server, "idle_timeout", Duration.ofSeconds(60)),
+                server.integer("max_connections", 0, 0, 10_000_000),
+                trustedProxies(server));
 
         ConfigSection store = top.section("store");
         store.rejectUnknownKeys(Set.of("url"));
@@ -240,6 +251,19 @@ public final class ConfigLoader {
             throw new ConfigException(limits.describe("redis_lease") + ": expected between 500ms and 10m, got " + lease.toMillis() + " ms");
         }
         return lease;
+    }
+
+    private static TrustedProxies trustedProxies(ConfigSection server) {
+        List<String> entries = server.strings("trusted_proxies");
+        List<AddressRange> ranges = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            try {
+                ranges.add(AddressRange.parse(entries.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(server.describe("trusted_proxies") + "[" + i + "]: " + e.getMessage());
+            }
+        }
+        return TrustedProxies.of(ranges);
     }
 
     private static String storeUrl(ConfigSection store) {

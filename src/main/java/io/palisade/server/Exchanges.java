@@ -229,13 +229,9 @@ public final class Exchanges {
         return policy.authenticated(authentication);
     }
 
+    /** The socket peer, or, behind {@code server.trusted_proxies}, the client they forwarded for. */
     private String clientAddress(Context ctx) {
-        if (server.trustForwardedFor()) {
-            String forwarded = ctx.header("X-Forwarded-For");
-            if (forwarded != null && !forwarded.isBlank()) {
-                return forwarded.split(",")[0].trim();
-            }
-        }
-        return ctx.req().getRemoteAddr();
+        return server.trustedProxies().clientAddress(ctx.req().getRemoteAddr(),
+                java.util.Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
     }
 }

@@ -7,6 +7,7 @@ import io.javalin.http.Handler;
 import io.palisade.api.openai.OpenAiErrors;
 import io.palisade.api.openai.OpenAiRequestRules;
 import io.palisade.api.openai.OpenAiRoutes;
+import io.palisade.config.ServerConfig;
 import io.palisade.upstream.Operation;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -21,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+    /** Scrapers and probes: a few at a time; its own bound, so they cannot take the gateway's descriptors. */
+    private static final int OPERATIONS_CONNECTIONS = 64;
 
     private final Javalin app;
     private final Javalin operations;
@@ -30,12 +33,13 @@ public final class GatewayServer implements AutoCloseable {
      * {@code metricsPort} 0 serves /metrics on the main listener; otherwise /metrics and the health
      * probes are (also) served on a separate listener on that port, for an operations network.
      */
-    public GatewayServer(Exchanges exchanges, OpenAiRoutes openAi, Consumer<RoutesConfig> adminRoutes, Handler metrics, int metricsPort,
-            BooleanSupplier ready) {
+    public GatewayServer(ServerConfig listener, Exchanges exchanges, OpenAiRoutes openAi, Consumer<RoutesConfig> adminRoutes, Handler metrics,
+            int metricsPort, BooleanSupplier ready) {
         this.operationsPort = metricsPort;
         this.operations = metricsPort == 0 ? null : Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
+            config.jetty.modifyServer(server -> ConnectionGuard.install(server, listener, OPERATIONS_CONNECTIONS, "palisade-operations"));
             config.routes.get("/metrics", metrics);
             health(config.routes, ready);
         });
@@ -46,6 +50,8 @@ public final class GatewayServer implements AutoCloseable {
             config.http.maxRequestSize = Long.MAX_VALUE; // JsonBodyReader enforces the configured limit itself
             config.startup.showJavalinBanner = false;
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+            int maxConnections = ConnectionBudget.resolve(listener.maxConnections());
+            config.jetty.modifyServer(server -> ConnectionGuard.install(server, listener, maxConnections, "palisade-http"));
 
             config.routes.before(ctx -> {
                 String requestId = RequestIds.accept(ctx.header("X-Request-Id"));

@@ -42,6 +42,9 @@ public final class JsonBodyReader {
         try (InputStream in = ctx.req().getInputStream()) {
             bytes = declared >= 0 ? readDeclared(in, (int) declared) : in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
         } catch (IOException e) {
+            if (cutForSlowness(e)) {
+                throw new PalisadeException(ErrorCode.REQUEST_TIMEOUT, "the request body did not arrive within the server's body read timeout");
+            }
             throw new PalisadeException(ErrorCode.INVALID_REQUEST, "the request body could not be read completely");
         }
         if (bytes.length > maxBytes) {
@@ -75,6 +78,16 @@ public final class JsonBodyReader {
         byte[] bytes = new byte[declared];
         int read = in.readNBytes(bytes, 0, declared);
         return read == declared ? bytes : Arrays.copyOf(bytes, read);
+    }
+
+    /** The connection was closed by {@link ConnectionGuard}'s body deadline (the read failure carries its reason). */
+    private static boolean cutForSlowness(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RequestReadTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private PalisadeException tooLarge() {

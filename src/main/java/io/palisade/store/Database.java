@@ -55,7 +55,7 @@ public final class Database implements AutoCloseable {
     public static Database open(StoreUrl url) {
         Connections connections;
         if (url.kind() == Dialect.SQLITE) {
-            createFolder(url.file());
+            createPrivateStore(url.file());
             connections = new SqliteConnections(url.jdbcUrl());
         } else {
             try {
@@ -129,13 +129,26 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static void createFolder(Path file) {
+    /**
+     * The store's folder (when created here) is 0700 and its file 0600, created so before SQLite
+     * opens it: SQLite gives its -wal and -shm files the database file's permissions, so they are
+     * 0600 too. A store left readable by others (an earlier version made it 0644) is restricted.
+     */
+    private static void createPrivateStore(Path file) {
         try {
             if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
+                PrivateFiles.createFolder(file.getParent());
             }
         } catch (IOException e) {
             throw new StoreException("cannot create the folder for the store at " + file.getParent() + ": " + e.getMessage(), e);
+        }
+        try {
+            PrivateFiles.createFile(file);
+        } catch (IOException e) {
+            throw new StoreException("cannot create the store at " + file + ": " + e.getMessage(), e);
+        }
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            PrivateFiles.restrictToOwner(Path.of(file + suffix));
         }
     }
 }

@@ -3,6 +3,8 @@ package io.palisade.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.palisade.server.AddressRange;
+import io.palisade.server.TrustedProxies;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +18,8 @@ class ConfigLoaderTest {
     @Test
     void noFileGivesTheDocumentedDefaults() {
         PalisadeConfig config = loader.load(null);
-        assertThat(config.server()).isEqualTo(new ServerConfig("127.0.0.1", 4000, 10L * 1024 * 1024, false));
+        assertThat(config.server()).isEqualTo(new ServerConfig("127.0.0.1", 4000, 10L * 1024 * 1024, Duration.ofSeconds(30),
+                Duration.ofSeconds(60), Duration.ofSeconds(60), 0, TrustedProxies.none()));
         assertThat(config.storeUrl()).isEqualTo("sqlite:./data/palisade.db");
         assertThat(config.backends()).hasSize(1);
         BackendConfig ollama = config.backends().get(0);
@@ -148,6 +151,37 @@ class ConfigLoaderTest {
         assertError("audit: {checkpoint_key: too-short}", "audit.checkpoint_key: must be at least 32 characters");
         assertError("audit: {checkpoint_file: \"\"}", "audit.checkpoint_file: expected a file path");
         assertError("audit: {checkpoint_key: env:NOT_SET_ANYWHERE}", "audit.checkpoint_key: refers to environment variable NOT_SET_ANYWHERE");
+    }
+
+    @Test
+    void connectionBoundsAndTrustedProxiesAreRead() {
+        ServerConfig server = loader.parse("""
+                server:
+                  header_timeout: 2s
+                  body_read_timeout: 250ms
+                  idle_timeout: 1m
+                  max_connections: 500
+                  trusted_proxies: [127.0.0.1, 10.0.0.0/8, "fd00::/8", "::1"]
+                """).server();
+        assertThat(server.headerTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(server.bodyReadTimeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(server.idleTimeout()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(server.maxConnections()).isEqualTo(500);
+        assertThat(server.trustedProxies()).isEqualTo(TrustedProxies.of(java.util.List.of(AddressRange.parse("127.0.0.1"),
+                AddressRange.parse("10.0.0.0/8"), AddressRange.parse("fd00::/8"), AddressRange.parse("::1"))));
+
+        assertError("server: {header_timeout: 0s}", "server.header_timeout: must be greater than zero");
+        assertError("server: {max_connections: -1}", "server.max_connections: must be between 0 and");
+        assertError("server: {trusted_proxies: [10.0.0.0/33]}", "server.trusted_proxies[0]: '10.0.0.0/33': the prefix length must be");
+        assertError("server: {trusted_proxies: [proxy.internal]}", "server.trusted_proxies[0]: expected an IP address or CIDR block");
+        assertError("server: {trusted_proxies: 10.0.0.1}", "server.trusted_proxies: expected a list");
+    }
+
+    /** The old switch believed the leftmost X-Forwarded-For entry, which any caller writes: refused with what to use instead. */
+    @Test
+    void theRemovedTrustForwardedForKeyNamesItsReplacement() {
+        assertError("server: {trust_forwarded_for: true}", "server.trust_forwarded_for: was removed");
+        assertError("server: {trust_forwarded_for: false}", "server.trusted_proxies");
     }
 
     @Test

@@ -35,12 +35,12 @@ class TurkishLocaleTest {
         PalisadeConfig config = new ConfigLoader(Map.of()).parse("""
                 logging: {level: INFO, format: CONSOLE}
                 audit: {content: TRUNCATED}
-                server: {trust_forwarded_for: YES}
+                metrics: {per_user: YES}
                 """);
         assertThat(config.logging().level()).isEqualTo("info");
         assertThat(config.logging().format()).isEqualTo("console");
         assertThat(config.audit().content()).isEqualTo(AuditConfig.ContentCapture.TRUNCATED);
-        assertThat(config.server().trustForwardedFor()).isTrue();
+        assertThat(config.observability().perUserMetrics()).isTrue();
 
         assertThat(UserStatus.parse("active")).isEqualTo(UserStatus.ACTIVE);
         assertThat(UserStatus.DISABLED.wire()).isEqualTo("disabled");
