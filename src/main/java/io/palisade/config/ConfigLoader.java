@@ -1,9 +1,6 @@
 package io.palisade.config;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.palisade.store.StoreUrl;
 import java.io.IOException;
 import java.net.URI;
@@ -41,7 +38,7 @@ public final class ConfigLoader {
             throw new ConfigException("config file " + file + " does not exist or is not a file");
         }
         try {
-            return parse(Files.readString(file), file.toAbsolutePath().getParent());
+            return parse(Files.readString(file), file.toAbsolutePath().getParent(), file.toString());
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
@@ -54,14 +51,37 @@ public final class ConfigLoader {
 
     /** Parses config text whose relative paths are relative to {@code directory} (the config file's). */
     public PalisadeConfig parse(String yaml, Path directory) {
-        JsonNode root;
+        return parse(yaml, directory, "<config>");
+    }
+
+    /**
+     * Parses config text read from {@code source} (the name errors start with). Every problem found is
+     * reported in one {@link ConfigException}, each with its file:line:column or environment variable.
+     */
+    private PalisadeConfig parse(String yaml, Path directory, String source) {
+        LocatedYaml document;
         try {
-            root = yaml.isBlank() ? null : new ObjectMapper(new YAMLFactory()).readTree(yaml);
+            document = LocatedYaml.read(yaml);
         } catch (JacksonException e) {
-            throw new ConfigException("config is not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+            throw new ConfigException(source + (e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr() + ":"
+                    + e.getLocation().getColumnNr()) + ": config is not valid YAML: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ConfigException(source + ": cannot read: " + e.getMessage(), e);
         }
-        ConfigSection top = new ConfigSection(root, "", environment, true);
+        ConfigProblems problems = new ConfigProblems(source, document.locations());
+        document.duplicates().forEach(duplicate -> problems.at(duplicate.path(), duplicate.location(),
+                "duplicate key (first written at line " + duplicate.firstLine() + "); a key may appear once"));
+        PalisadeConfig config = null;
+        try {
+            config = build(new ConfigSection(document.root(), environment, problems), directory);
+        } catch (ConfigException e) {
+            problems.add(e); // a check that could not carry on; everything found before it is reported with it
+        }
+        problems.throwIfAny();
+        return config;
+    }
+
+    private PalisadeConfig build(ConfigSection top, Path directory) {
         top.rejectUnknownKeys(Set.of("server", "store", "backends", "models", "audit", "limits", "admin", "logging", "discovery",
                 "metrics", "health", "tracing", "routing"));
 
@@ -98,11 +118,11 @@ public final class ConfigLoader {
         logging.rejectUnknownKeys(Set.of("level", "format", "requests"));
         String level = logging.string("level", "info").toLowerCase(Locale.ROOT);
         if (!Set.of("trace", "debug", "info", "warn", "error").contains(level)) {
-            throw new ConfigException(logging.describe("level") + ": expected one of trace, debug, info, warn, error, got '" + level + "'");
+            logging.report("level", "expected one of trace, debug, info, warn, error, got '" + level + "'");
         }
         String format = logging.string("format", "console").toLowerCase(Locale.ROOT);
         if (!Set.of("console", "json").contains(format)) {
-            throw new ConfigException(logging.describe("format") + ": expected console or json, got '" + format + "'");
+            logging.report("format", "expected console or json, got '" + format + "'");
         }
 
         ConfigSection discovery = top.section("discovery");
@@ -129,16 +149,16 @@ public final class ConfigLoader {
         int maxAttempts = retry.integer("max_attempts", defaults.maxAttempts(), 1, 20);
         int maxTotal = retry.integer("max_total_attempts", Math.max(defaults.maxTotalAttempts(), maxAttempts), 1, 100);
         if (maxTotal < maxAttempts) {
-            throw new ConfigException(retry.describe("max_total_attempts") + ": must be at least max_attempts (" + maxAttempts + ")");
+            retry.report("max_total_attempts", "must be at least max_attempts (" + maxAttempts + ")");
         }
         Duration backoff = retry.duration("backoff", defaults.backoff());
         Duration backoffMax = retry.duration("backoff_max", defaults.backoffMax());
         if (backoffMax.compareTo(backoff) < 0) {
-            throw new ConfigException(retry.describe("backoff_max") + ": must be at least backoff (" + backoff.toMillis() + "ms)");
+            retry.report("backoff_max", "must be at least backoff (" + backoff.toMillis() + "ms)");
         }
         String onDrift = pins.string("on_drift", "stop");
         if (!Set.of("stop", "alert").contains(onDrift)) {
-            throw new ConfigException(pins.describe("on_drift") + ": expected stop or alert, got '" + onDrift + "'");
+            pins.report("on_drift", "expected stop or alert, got '" + onDrift + "'");
         }
         Path lockFile = directory.resolve(pins.string("lock_file", "palisade.lock.yaml"));
         return new RoutingConfig(maxAttempts, maxTotal, positive(retry, "budget", defaults.retryBudget()), backoff, backoffMax,
@@ -156,7 +176,7 @@ public final class ConfigLoader {
         tracing.rejectUnknownKeys(Set.of("otlp_endpoint", "service_name"));
         Duration probeInterval = health.duration("probe_interval", Duration.ofSeconds(10));
         if (probeInterval.toMillis() < 100) {
-            throw new ConfigException(health.describe("probe_interval") + ": must be at least 100ms");
+            health.report("probe_interval", "must be at least 100ms");
         }
         URI otlp = null;
         String endpoint = tracing.string("otlp_endpoint", null);
@@ -164,10 +184,10 @@ public final class ConfigLoader {
             try {
                 otlp = new URI(endpoint);
             } catch (URISyntaxException e) {
-                throw new ConfigException(tracing.describe("otlp_endpoint") + ": not a valid URL: '" + endpoint + "'");
+                tracing.report("otlp_endpoint", "not a valid URL: '" + endpoint + "'");
             }
-            if (!("http".equals(otlp.getScheme()) || "https".equals(otlp.getScheme()))) {
-                throw new ConfigException(tracing.describe("otlp_endpoint") + ": expected an http(s) URL such as http://127.0.0.1:4318/v1/traces");
+            if (otlp != null && !("http".equals(otlp.getScheme()) || "https".equals(otlp.getScheme()))) {
+                tracing.report("otlp_endpoint", "expected an http(s) URL such as http://127.0.0.1:4318/v1/traces");
             }
         }
         return new ObservabilityConfig(metrics.secret("token"), metrics.integer("port", 0, 0, 65535), probeInterval,
@@ -181,15 +201,15 @@ public final class ConfigLoader {
                 "redis_failure", "pricing"));
         String capMode = limits.string("output_cap_mode", "reject");
         if (!Set.of("reject", "clamp").contains(capMode)) {
-            throw new ConfigException(limits.describe("output_cap_mode") + ": expected reject or clamp, got '" + capMode + "'");
+            limits.report("output_cap_mode", "expected reject or clamp, got '" + capMode + "'");
         }
         String redisFailure = limits.string("redis_failure", "closed");
         if (!Set.of("closed", "open").contains(redisFailure)) {
-            throw new ConfigException(limits.describe("redis_failure") + ": expected closed or open, got '" + redisFailure + "'");
+            limits.report("redis_failure", "expected closed or open, got '" + redisFailure + "'");
         }
         String redisUrl = limits.string("redis_url", null);
         if (redisUrl != null && !(redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"))) {
-            throw new ConfigException(limits.describe("redis_url") + ": expected redis://host:port, got '" + redisUrl + "'");
+            limits.report("redis_url", "expected redis://host:port, got '" + redisUrl + "'");
         }
         List<LimitsConfig.Price> pricing = new ArrayList<>();
         for (ConfigSection price : limits.list("pricing")) {
@@ -217,7 +237,7 @@ public final class ConfigLoader {
             StoreUrl.parse(url);
         } catch (IllegalArgumentException e) {
             // The parser's message never holds the password, so it is fit for the start-up error.
-            throw new ConfigException(store.describe("url") + ": " + e.getMessage());
+            store.report("url", e.getMessage());
         }
         return url;
     }
@@ -234,14 +254,14 @@ public final class ConfigLoader {
             section.rejectUnknownKeys(Set.of("name", "kind", "url", "api_key", "discover_models", "timeouts"));
             String name = section.requiredString("name");
             if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
-                throw new ConfigException(section.describe("name") + ": use letters, digits, '.', '_' or '-' (at most 63), got '" + name + "'");
+                section.report("name", "use letters, digits, '.', '_' or '-' (at most 63), got '" + name + "'");
             }
             if (!names.add(name)) {
-                throw new ConfigException(section.describe("name") + ": backend name '" + name + "' is used twice");
+                section.report("name", "backend name '" + name + "' is used twice");
             }
             BackendKind kind = section.choice("kind", BackendKind.class, null);
             if (kind == null) {
-                throw new ConfigException(section.describe("kind") + ": is required (ollama or openai)");
+                section.report("kind", "is required (ollama or openai)");
             }
             URI url = httpUrl(section);
             ConfigSection timeouts = section.section("timeouts");
@@ -259,7 +279,7 @@ public final class ConfigLoader {
     private static Duration positive(ConfigSection section, String key, Duration fallback) {
         Duration value = section.duration(key, fallback);
         if (value.isZero()) {
-            throw new ConfigException(section.describe(key) + ": must be greater than zero");
+            section.report(key, "must be greater than zero");
         }
         return value;
     }
@@ -269,11 +289,12 @@ public final class ConfigLoader {
         try {
             URI uri = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new ConfigException(section.describe("url") + ": expected an http:// or https:// URL, got '" + text + "'");
+                section.report("url", "expected an http:// or https:// URL, got '" + text + "'");
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new ConfigException(section.describe("url") + ": not a valid URL: '" + text + "'");
+            section.report("url", "not a valid URL: '" + text + "'");
+            return null;
         }
     }
 }
