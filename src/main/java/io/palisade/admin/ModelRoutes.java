@@ -99,10 +99,11 @@ public final class ModelRoutes {
     private ObjectNode status(String only) {
         Map<String, EvalStore.RunRow> lastEval = lastEvaluations();
         ArrayNode models = json.createArrayNode();
-        catalog.all().stream().filter(route -> !route.discovered()).filter(route -> only == null || route.publicName().equals(only))
+        // Discovered models are listed too (marked): a gateway serving only discovered models showed nothing.
+        catalog.all().stream().filter(route -> only == null || route.publicName().equals(only))
                 .sorted(Comparator.comparing(ModelRoute::publicName)).forEach(route -> models.add(model(route, lastEval)));
         if (only != null && models.isEmpty()) {
-            throw new PalisadeException(ErrorCode.MODEL_NOT_FOUND, "no configured model '" + only + "'");
+            throw new PalisadeException(ErrorCode.MODEL_NOT_FOUND, "no model '" + only + "'");
         }
         ObjectNode body = json.createObjectNode().put("object", "list");
         body.set("data", models);
@@ -110,7 +111,7 @@ public final class ModelRoutes {
     }
 
     private ObjectNode model(ModelRoute route, Map<String, EvalStore.RunRow> lastEval) {
-        ObjectNode node = json.createObjectNode().put("model", route.publicName());
+        ObjectNode node = json.createObjectNode().put("model", route.publicName()).put("discovered", route.discovered());
         route.fallbacks().forEach(node.putArray("fallbacks")::add);
         CanaryPhase phase = route.canary() == null ? null : states.phase(route.publicName(), route.canary().id());
         double canaryShare = phase == null ? 0 : route.canaryShare(phase);

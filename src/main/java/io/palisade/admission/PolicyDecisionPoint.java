@@ -3,6 +3,7 @@ package io.palisade.admission;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.palisade.auth.Authentication;
 import io.palisade.auth.Caller;
+import io.palisade.routing.Deployment;
 import io.palisade.routing.ModelCatalog;
 import io.palisade.routing.ModelRoute;
 import io.palisade.server.ErrorCode;
@@ -45,7 +46,22 @@ public final class PolicyDecisionPoint {
             throw new PalisadeException(ErrorCode.MODEL_ACCESS_DENIED,
                     "this key may not use the model '" + model + "'; ask an administrator for access", "model");
         }
+        refuseWhatABackendCannotHonour(route, body);
         return new AdmittedRequest(caller, route, admission.admit(caller, route, body, bodyBytes, requestId, generates));
+    }
+
+    /**
+     * Refuses, before any limit is consumed, a field that one of the model's deployments (canary
+     * included) cannot honour: the answer to a request then never depends on which deployment the
+     * traffic split, a canary or a failover would pick (docs/api.md, "What each backend kind does").
+     */
+    private static void refuseWhatABackendCannotHonour(ModelRoute route, ObjectNode body) {
+        for (Deployment deployment : route.allDeployments()) {
+            PalisadeException refusal = deployment.backend().refusal(body);
+            if (refusal != null) {
+                throw refusal;
+            }
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -22,6 +23,24 @@ public enum AuditExportFormat {
             case "jsonl", "json" -> JSONL;
             default -> throw new IllegalArgumentException("format must be csv or jsonl, got '" + text + "'");
         };
+    }
+
+    /**
+     * The format for an export written to {@code file}: the one asked for, else CSV when the file
+     * name ends in {@code .csv} (what the operator evidently wants), else JSON Lines.
+     */
+    public static AuditExportFormat forOutput(String asked, Path file) {
+        if (asked != null) {
+            return parse(asked);
+        }
+        boolean csvName = file != null && file.getFileName() != null
+                && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
+        return csvName ? CSV : JSONL;
+    }
+
+    /** The name the admin API's {@code format} parameter takes. */
+    public String parameter() {
+        return name().toLowerCase(Locale.ROOT);
     }
 
     public String contentType() {

@@ -100,6 +100,16 @@ final class AdminClient {
         }
     }
 
+    /**
+     * One path segment from the operator's input (a user's email, a team or key id), percent-encoded
+     * so that a space, '/', '?' or '#' in it stays inside the segment instead of breaking or
+     * redirecting the request. Every variable part of an admin path goes through here.
+     */
+    static String segment(String value) {
+        // URLEncoder encodes for forms: '+' for a space is wrong in a path, and a literal '+' is already %2B.
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     private static String queryString(Map<String, String> query) {
         Map<String, String> present = new LinkedHashMap<>();
         query.forEach((k, v) -> {

@@ -174,7 +174,7 @@ final class AuditCommand implements Runnable {
         @Option(names = "--until", description = "Until this time (ISO-8601 or a date), exclusive.")
         String until;
 
-        @Option(names = "--format", defaultValue = "jsonl", description = "csv or jsonl (default: jsonl).")
+        @Option(names = "--format", description = "csv or jsonl (default: csv when --output ends in .csv, else jsonl).")
         String format;
 
         @Option(names = {"-o", "--output"}, description = "Write to FILE instead of standard output.")
@@ -184,7 +184,7 @@ final class AuditCommand implements Runnable {
         public Integer call() throws IOException {
             AuditExportFormat exportFormat;
             try {
-                exportFormat = AuditExportFormat.parse(format);
+                exportFormat = AuditExportFormat.forOutput(format, output);
             } catch (IllegalArgumentException e) {
                 throw new CliException(e.getMessage(), PalisadeCommand.EXIT_USAGE);
             }
@@ -194,7 +194,7 @@ final class AuditCommand implements Runnable {
                     query.put("user", user);
                     query.put("since", since);
                     query.put("until", until);
-                    query.put("format", format);
+                    query.put("format", exportFormat.parameter());
                     try (InputStream body = source.server.client().stream("GET", "/admin/audit/export", query)) {
                         body.transferTo(out);
                     }

@@ -32,8 +32,12 @@ final class CanaryCommands {
                 System.out.println(answer.toPrettyString());
                 return;
             }
+            if (answer.path("data").isEmpty()) {
+                System.out.println("no models: none configured and none discovered yet (palisade status shows the backends)");
+            }
             for (JsonNode entry : answer.path("data")) {
-                System.out.println(entry.path("model").asText() + (entry.path("fallbacks").isEmpty() ? ""
+                System.out.println(entry.path("model").asText() + (entry.path("discovered").asBoolean() ? "  (discovered)" : "")
+                        + (entry.path("fallbacks").isEmpty() ? ""
                         : "  (falls back to " + text(entry.path("fallbacks")) + ")"));
                 for (JsonNode deployment : entry.path("deployments")) {
                     JsonNode recent = deployment.path("recent");

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -114,7 +115,7 @@ final class EvalCommand implements Runnable {
                 body.put("judge", judge);
             }
             AdminClient client = server.client();
-            started(() -> client.post("/admin/evals/" + runId + "/judge", body));
+            started(() -> client.post("/admin/evals/" + AdminClient.segment(runId) + "/judge", body));
             return finish(client, runId, reportDirectory);
         }
     }
@@ -144,7 +145,7 @@ final class EvalCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            try (InputStream body = server.client().stream("GET", "/admin/evals/" + runId + "/report", Map.of("format", format))) {
+            try (InputStream body = server.client().stream("GET", "/admin/evals/" + AdminClient.segment(runId) + "/report", Map.of("format", format))) {
                 body.transferTo(System.out);
             }
             System.out.flush();
@@ -195,27 +196,22 @@ final class EvalCommand implements Runnable {
 
     /** Follows a run to its end with a progress line, prints the verdict, writes reports, returns the exit code. */
     static int finish(AdminClient client, String runId, Path reportDirectory) throws IOException, InterruptedException {
+        return finish(client, runId, reportDirectory,
+                new EvalProgressLines(System.err, System.console() != null, Clock.systemUTC(), EvalProgressLines.LOG_INTERVAL));
+    }
+
+    static int finish(AdminClient client, String runId, Path reportDirectory, EvalProgressLines progressLines)
+            throws IOException, InterruptedException {
         JsonNode run;
-        boolean terminal = System.console() != null;
         while (true) {
-            run = client.get("/admin/evals/" + runId, Map.of());
+            run = client.get("/admin/evals/" + AdminClient.segment(runId), Map.of());
             if (!"running".equals(run.path("status").asText())) {
                 break;
             }
-            JsonNode progress = run.path("progress");
-            if (terminal && progress.isObject()) {
-                int done = progress.path("done").asInt();
-                int total = progress.path("total").asInt();
-                double elapsed = progress.path("elapsed_seconds").asDouble();
-                String eta = done == 0 ? "?" : String.format(Locale.ROOT, "%.0fs", elapsed / done * (total - done));
-                System.err.printf(Locale.ROOT, "\r%-20s %d/%d  passing so far %d  ETA %s   ", progress.path("phase").asText(), done, total,
-                        progress.path("passed").asInt(), eta);
-            }
+            progressLines.show(run.path("progress"));
             Thread.sleep(500);
         }
-        if (terminal) {
-            System.err.println();
-        }
+        progressLines.end();
         JsonNode summary = run.path("summary");
         String status = run.path("status").asText();
         if (status.equals("error")) {
@@ -234,7 +230,7 @@ final class EvalCommand implements Runnable {
             Files.createDirectories(reportDirectory);
             for (String[] report : new String[][] {{"json", "report.json"}, {"markdown", "report.md"}, {"html", "report.html"},
                     {"junit", "junit.xml"}}) {
-                try (InputStream body = client.stream("GET", "/admin/evals/" + runId + "/report", Map.of("format", report[0]))) {
+                try (InputStream body = client.stream("GET", "/admin/evals/" + AdminClient.segment(runId) + "/report", Map.of("format", report[0]))) {
                     Files.copy(body, reportDirectory.resolve(report[1]), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
             }

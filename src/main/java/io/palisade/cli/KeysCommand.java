@@ -87,7 +87,7 @@ final class KeysCommand implements Runnable {
 
         @Override
         public void run() {
-            TablePrinter.print(server.client().post("/admin/keys/" + id + "/revoke", Map.of()), server.json, System.out, COLUMNS);
+            TablePrinter.print(server.client().post("/admin/keys/" + AdminClient.segment(id) + "/revoke", Map.of()), server.json, System.out, COLUMNS);
         }
     }
 
@@ -101,7 +101,7 @@ final class KeysCommand implements Runnable {
 
         @Override
         public void run() {
-            TablePrinter.print(server.client().post("/admin/keys/" + id + "/rotate", Map.of()), server.json, System.out, ISSUED);
+            TablePrinter.print(server.client().post("/admin/keys/" + AdminClient.segment(id) + "/rotate", Map.of()), server.json, System.out, ISSUED);
         }
     }
 }

@@ -38,7 +38,7 @@ final class LimitsCommand implements Runnable {
 
         @Override
         public void run() {
-            TablePrinter.print(server.client().get("/admin/" + collection(scope) + "/" + id + "/limits", Map.of()), true, System.out);
+            TablePrinter.print(server.client().get("/admin/" + collection(scope) + "/" + AdminClient.segment(id) + "/limits", Map.of()), true, System.out);
         }
     }
 
@@ -65,7 +65,7 @@ final class LimitsCommand implements Runnable {
             } catch (JsonProcessingException e) {
                 throw new CliException("the limits are not valid JSON: " + e.getOriginalMessage(), PalisadeCommand.EXIT_USAGE);
             }
-            TablePrinter.print(server.client().put("/admin/" + collection(scope) + "/" + id + "/limits", body), true, System.out);
+            TablePrinter.print(server.client().put("/admin/" + collection(scope) + "/" + AdminClient.segment(id) + "/limits", body), true, System.out);
         }
     }
 }

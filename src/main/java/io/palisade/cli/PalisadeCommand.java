@@ -5,11 +5,16 @@ import io.palisade.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The top-level command; its subcommands are the verbs documented in the README. */
-@Command(name = "palisade", mixinStandardHelpOptions = true, version = "palisade 0.1.0",
+/**
+ * The top-level command; its subcommands are the verbs documented in the README. Its attributes are
+ * inherited ({@code scope = INHERIT}), so every subcommand, at any depth, takes {@code --help} and
+ * {@code --version}.
+ */
+@Command(name = "palisade", mixinStandardHelpOptions = true, version = "palisade 0.1.0", scope = CommandLine.ScopeType.INHERIT,
         description = "On-prem LLM gateway: one governed, audited, OpenAI-compatible door to your model servers.",
         subcommands = {ServeCommand.class, SimulateCommand.class, ConfigCommand.class, AdminCommand.class, AuditCommand.class,
-                UsageCommand.class, StatusCommand.class, EvalCommand.class, ModelsCommand.class})
+                UsageCommand.class, StatusCommand.class, EvalCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class,
+                CompletionCommand.class})
 public final class PalisadeCommand implements Runnable {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
@@ -22,7 +27,11 @@ public final class PalisadeCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The command line with Palisade's error handling: operator mistakes print one clear line, exit 2. */
+    /**
+     * The command line with Palisade's error handling: every failure is one line on standard error,
+     * never a stack trace. Operator mistakes (config, store, usage) exit 2, a {@link CliException} its
+     * own code, anything unexpected 1 with the exception's type and message.
+     */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new PalisadeCommand());
         commandLine.setExecutionExceptionHandler((e, line, parseResult) -> {
@@ -30,7 +39,9 @@ public final class PalisadeCommand implements Runnable {
                 line.getErr().println("palisade: " + e.getMessage());
                 return e instanceof CliException cli ? cli.exitCode() : EXIT_USAGE;
             }
-            throw e;
+            line.getErr().println("palisade: " + line.getCommandName() + " failed: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("")));
+            return EXIT_FAILURE;
         });
         return commandLine;
     }

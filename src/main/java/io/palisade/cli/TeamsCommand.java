@@ -61,7 +61,7 @@ final class TeamsCommand implements Runnable {
         @Override
         public void run() {
             List<String> grant = models.stream().filter(m -> !m.isBlank()).toList();
-            TablePrinter.print(server.client().put("/admin/teams/" + name + "/models", Map.of("allowed_models", grant)),
+            TablePrinter.print(server.client().put("/admin/teams/" + AdminClient.segment(name) + "/models", Map.of("allowed_models", grant)),
                     server.json, System.out, COLUMNS);
         }
     }
@@ -76,7 +76,7 @@ final class TeamsCommand implements Runnable {
 
         @Override
         public void run() {
-            server.client().delete("/admin/teams/" + name, Map.of());
+            server.client().delete("/admin/teams/" + AdminClient.segment(name), Map.of());
             System.out.println("deleted team " + name);
         }
     }

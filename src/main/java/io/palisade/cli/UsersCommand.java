@@ -1,5 +1,6 @@
 package io.palisade.cli;
 
+import io.palisade.audit.AuditExportFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -76,7 +77,7 @@ final class UsersCommand implements Runnable {
 
         @Override
         public void run() {
-            TablePrinter.print(server.client().post("/admin/users/" + user + "/approve", Map.of()), server.json, System.out, COLUMNS);
+            TablePrinter.print(server.client().post("/admin/users/" + AdminClient.segment(user) + "/approve", Map.of()), server.json, System.out, COLUMNS);
         }
     }
 
@@ -90,7 +91,7 @@ final class UsersCommand implements Runnable {
 
         @Override
         public void run() {
-            TablePrinter.print(server.client().post("/admin/users/" + user + "/disable", Map.of()), server.json, System.out, COLUMNS);
+            TablePrinter.print(server.client().post("/admin/users/" + AdminClient.segment(user) + "/disable", Map.of()), server.json, System.out, COLUMNS);
         }
     }
 
@@ -107,7 +108,7 @@ final class UsersCommand implements Runnable {
 
         @Override
         public void run() {
-            TablePrinter.print(server.client().put("/admin/users/" + user + "/team", Map.of("team", team)), server.json, System.out, COLUMNS);
+            TablePrinter.print(server.client().put("/admin/users/" + AdminClient.segment(user) + "/team", Map.of("team", team)), server.json, System.out, COLUMNS);
         }
     }
 
@@ -123,7 +124,7 @@ final class UsersCommand implements Runnable {
         @Option(names = "--export", description = "Write the user's whole audit to FILE, then delete.")
         Path export;
 
-        @Option(names = "--format", description = "Export format: csv or jsonl (default: jsonl).", defaultValue = "jsonl")
+        @Option(names = "--format", description = "Export format: csv or jsonl (default: csv when FILE ends in .csv, else jsonl).")
         String format;
 
         @Option(names = "--force", description = "Delete even though the audit was never exported.")
@@ -136,12 +137,16 @@ final class UsersCommand implements Runnable {
                 query.put("force", "true");
             }
             if (export == null) {
-                server.client().delete("/admin/users/" + user, query);
+                server.client().delete("/admin/users/" + AdminClient.segment(user), query);
                 System.out.println("deleted " + user);
                 return;
             }
-            query.put("export", format);
-            try (InputStream body = server.client().stream("DELETE", "/admin/users/" + user, query)) {
+            try {
+                query.put("export", AuditExportFormat.forOutput(format, export).parameter());
+            } catch (IllegalArgumentException e) {
+                throw new CliException(e.getMessage(), PalisadeCommand.EXIT_USAGE);
+            }
+            try (InputStream body = server.client().stream("DELETE", "/admin/users/" + AdminClient.segment(user), query)) {
                 Files.copy(body, export, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
                 throw new CliException("could not write " + export + ": " + e.getMessage(), PalisadeCommand.EXIT_FAILURE);

@@ -1,9 +1,6 @@
 package io.palisade.config;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.palisade.server.AddressRange;
 import io.palisade.server.TrustedProxies;
 import io.palisade.store.StoreUrl;
@@ -43,7 +40,7 @@ public final class ConfigLoader {
             throw new ConfigException("config file " + file + " does not exist or is not a file");
         }
         try {
-            return parse(Files.readString(file), file.toAbsolutePath().getParent());
+            return parse(Files.readString(file), file.toAbsolutePath().getParent(), file.toString());
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
@@ -56,20 +53,43 @@ public final class ConfigLoader {
 
     /** Parses config text whose relative paths are relative to {@code directory} (the config file's). */
     public PalisadeConfig parse(String yaml, Path directory) {
-        JsonNode root;
+        return parse(yaml, directory, "<config>");
+    }
+
+    /**
+     * Parses config text read from {@code source} (the name errors start with). Every problem found is
+     * reported in one {@link ConfigException}, each with its file:line:column or environment variable.
+     */
+    private PalisadeConfig parse(String yaml, Path directory, String source) {
+        LocatedYaml document;
         try {
-            root = yaml.isBlank() ? null : new ObjectMapper(new YAMLFactory()).readTree(yaml);
+            document = LocatedYaml.read(yaml);
         } catch (JacksonException e) {
-            throw new ConfigException("config is not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+            throw new ConfigException(source + (e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr() + ":"
+                    + e.getLocation().getColumnNr()) + ": config is not valid YAML: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ConfigException(source + ": cannot read: " + e.getMessage(), e);
         }
-        ConfigSection top = new ConfigSection(root, "", environment, true);
+        ConfigProblems problems = new ConfigProblems(source, document.locations());
+        document.duplicates().forEach(duplicate -> problems.at(duplicate.path(), duplicate.location(),
+                "duplicate key (first written at line " + duplicate.firstLine() + "); a key may appear once"));
+        PalisadeConfig config = null;
+        try {
+            config = build(new ConfigSection(document.root(), environment, problems), directory);
+        } catch (ConfigException e) {
+            problems.add(e); // a check that could not carry on; everything found before it is reported with it
+        }
+        problems.throwIfAny();
+        return config;
+    }
+
+    private PalisadeConfig build(ConfigSection top, Path directory) {
         top.rejectUnknownKeys(Set.of("server", "store", "backends", "models", "audit", "limits", "admin", "logging", "discovery",
                 "metrics", "health", "tracing", "routing"));
 
         ConfigSection server = top.section("server");
         if (server.has("trust_forwarded_for")) {
-            throw new ConfigException(server.describe("trust_forwarded_for") + ": was removed, because it believed any caller's "
+            server.report("trust_forwarded_for", "was removed, because it believed any caller's "
                     + "X-Forwarded-For; list the addresses of your proxies in server.trusted_proxies instead (e.g. [127.0.0.1, 10.0.0.0/8])");
         }
         server.rejectUnknownKeys(Set.of("host", "port", "max_body_bytes", "header_timeout", "body_read_timeout", "idle_timeout",
@@ -111,11 +131,11 @@ public final class ConfigLoader {
         logging.rejectUnknownKeys(Set.of("level", "format", "requests"));
         String level = logging.string("level", "info").toLowerCase(Locale.ROOT);
         if (!Set.of("trace", "debug", "info", "warn", "error").contains(level)) {
-            throw new ConfigException(logging.describe("level") + ": expected one of trace, debug, info, warn, error, got '" + level + "'");
+            logging.report("level", "expected one of trace, debug, info, warn, error, got '" + level + "'");
         }
         String format = logging.string("format", "console").toLowerCase(Locale.ROOT);
         if (!Set.of("console", "json").contains(format)) {
-            throw new ConfigException(logging.describe("format") + ": expected console or json, got '" + format + "'");
+            logging.report("format", "expected console or json, got '" + format + "'");
         }
 
         ConfigSection discovery = top.section("discovery");
@@ -130,16 +150,18 @@ public final class ConfigLoader {
         AuditConfig.Checkpoints defaults = AuditConfig.Checkpoints.DEFAULTS;
         String file = audit.string("checkpoint_file", null);
         if (file != null && file.isBlank()) {
-            throw new ConfigException(audit.describe("checkpoint_file") + ": expected a file path");
+            audit.report("checkpoint_file", "expected a file path");
+            file = null;
         }
         Duration interval = audit.duration("checkpoint_interval", defaults.interval());
         if (interval.toMillis() < 100) {
-            throw new ConfigException(audit.describe("checkpoint_interval") + ": must be at least 100ms");
+            audit.report("checkpoint_interval", "must be at least 100ms");
+            interval = defaults.interval();
         }
         Secret key = audit.secret("checkpoint_key");
         // HMAC-SHA256 wants a key as long as its output; a short one is guessable offline from one signed line.
         if (key.isPresent() && key.reveal().length() < 32) {
-            throw new ConfigException(audit.describe("checkpoint_key") + ": must be at least 32 characters (e.g. openssl rand -hex 32)");
+            audit.report("checkpoint_key", "must be at least 32 characters (e.g. openssl rand -hex 32)");
         }
         // Relative to the working directory, like a SQLite store.url.
         return new AuditConfig.Checkpoints(file == null ? null : Path.of(file), interval,
@@ -162,16 +184,16 @@ public final class ConfigLoader {
         int maxAttempts = retry.integer("max_attempts", defaults.maxAttempts(), 1, 20);
         int maxTotal = retry.integer("max_total_attempts", Math.max(defaults.maxTotalAttempts(), maxAttempts), 1, 100);
         if (maxTotal < maxAttempts) {
-            throw new ConfigException(retry.describe("max_total_attempts") + ": must be at least max_attempts (" + maxAttempts + ")");
+            retry.report("max_total_attempts", "must be at least max_attempts (" + maxAttempts + ")");
         }
         Duration backoff = retry.duration("backoff", defaults.backoff());
         Duration backoffMax = retry.duration("backoff_max", defaults.backoffMax());
         if (backoffMax.compareTo(backoff) < 0) {
-            throw new ConfigException(retry.describe("backoff_max") + ": must be at least backoff (" + backoff.toMillis() + "ms)");
+            retry.report("backoff_max", "must be at least backoff (" + backoff.toMillis() + "ms)");
         }
         String onDrift = pins.string("on_drift", "stop");
         if (!Set.of("stop", "alert").contains(onDrift)) {
-            throw new ConfigException(pins.describe("on_drift") + ": expected stop or alert, got '" + onDrift + "'");
+            pins.report("on_drift", "expected stop or alert, got '" + onDrift + "'");
         }
         Path lockFile = directory.resolve(pins.string("lock_file", "palisade.lock.yaml"));
         return new RoutingConfig(maxAttempts, maxTotal, positive(retry, "budget", defaults.retryBudget()), backoff, backoffMax,
@@ -189,7 +211,7 @@ public final class ConfigLoader {
         tracing.rejectUnknownKeys(Set.of("otlp_endpoint", "service_name"));
         Duration probeInterval = health.duration("probe_interval", Duration.ofSeconds(10));
         if (probeInterval.toMillis() < 100) {
-            throw new ConfigException(health.describe("probe_interval") + ": must be at least 100ms");
+            health.report("probe_interval", "must be at least 100ms");
         }
         URI otlp = null;
         String endpoint = tracing.string("otlp_endpoint", null);
@@ -197,10 +219,10 @@ public final class ConfigLoader {
             try {
                 otlp = new URI(endpoint);
             } catch (URISyntaxException e) {
-                throw new ConfigException(tracing.describe("otlp_endpoint") + ": not a valid URL: '" + endpoint + "'");
+                tracing.report("otlp_endpoint", "not a valid URL: '" + endpoint + "'");
             }
-            if (!("http".equals(otlp.getScheme()) || "https".equals(otlp.getScheme()))) {
-                throw new ConfigException(tracing.describe("otlp_endpoint") + ": expected an http(s) URL such as http://127.0.0.1:4318/v1/traces");
+            if (otlp != null && !("http".equals(otlp.getScheme()) || "https".equals(otlp.getScheme()))) {
+                tracing.report("otlp_endpoint", "expected an http(s) URL such as http://127.0.0.1:4318/v1/traces");
             }
         }
         return new ObservabilityConfig(metrics.secret("token"), metrics.integer("port", 0, 0, 65535), probeInterval,
@@ -214,15 +236,15 @@ public final class ConfigLoader {
                 "redis_failure", "redis_lease", "pricing"));
         String capMode = limits.string("output_cap_mode", "reject");
         if (!Set.of("reject", "clamp").contains(capMode)) {
-            throw new ConfigException(limits.describe("output_cap_mode") + ": expected reject or clamp, got '" + capMode + "'");
+            limits.report("output_cap_mode", "expected reject or clamp, got '" + capMode + "'");
         }
         String redisFailure = limits.string("redis_failure", "closed");
         if (!Set.of("closed", "open").contains(redisFailure)) {
-            throw new ConfigException(limits.describe("redis_failure") + ": expected closed or open, got '" + redisFailure + "'");
+            limits.report("redis_failure", "expected closed or open, got '" + redisFailure + "'");
         }
         String redisUrl = limits.string("redis_url", null);
         if (redisUrl != null && !(redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"))) {
-            throw new ConfigException(limits.describe("redis_url") + ": expected redis://host:port, got '" + redisUrl + "'");
+            limits.report("redis_url", "expected redis://host:port, got '" + redisUrl + "'");
         }
         List<LimitsConfig.Price> pricing = new ArrayList<>();
         for (ConfigSection price : limits.list("pricing")) {
@@ -248,7 +270,8 @@ public final class ConfigLoader {
     private static Duration redisLease(ConfigSection limits) {
         Duration lease = limits.duration("redis_lease", LimitsConfig.DEFAULT_REDIS_LEASE);
         if (lease.compareTo(Duration.ofMillis(500)) < 0 || lease.compareTo(Duration.ofMinutes(10)) > 0) {
-            throw new ConfigException(limits.describe("redis_lease") + ": expected between 500ms and 10m, got " + lease.toMillis() + " ms");
+            limits.report("redis_lease", "expected between 500ms and 10m, got " + lease.toMillis() + " ms");
+            return LimitsConfig.DEFAULT_REDIS_LEASE;
         }
         return lease;
     }
@@ -260,7 +283,7 @@ public final class ConfigLoader {
             try {
                 ranges.add(AddressRange.parse(entries.get(i)));
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(server.describe("trusted_proxies") + "[" + i + "]: " + e.getMessage());
+                server.report("trusted_proxies[" + i + "]", e.getMessage());
             }
         }
         return TrustedProxies.of(ranges);
@@ -272,7 +295,7 @@ public final class ConfigLoader {
             StoreUrl.parse(url);
         } catch (IllegalArgumentException e) {
             // The parser's message never holds the password, so it is fit for the start-up error.
-            throw new ConfigException(store.describe("url") + ": " + e.getMessage());
+            store.report("url", e.getMessage());
         }
         return url;
     }
@@ -289,14 +312,14 @@ public final class ConfigLoader {
             section.rejectUnknownKeys(Set.of("name", "kind", "url", "api_key", "discover_models", "timeouts"));
             String name = section.requiredString("name");
             if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
-                throw new ConfigException(section.describe("name") + ": use letters, digits, '.', '_' or '-' (at most 63), got '" + name + "'");
+                section.report("name", "use letters, digits, '.', '_' or '-' (at most 63), got '" + name + "'");
             }
             if (!names.add(name)) {
-                throw new ConfigException(section.describe("name") + ": backend name '" + name + "' is used twice");
+                section.report("name", "backend name '" + name + "' is used twice");
             }
             BackendKind kind = section.choice("kind", BackendKind.class, null);
             if (kind == null) {
-                throw new ConfigException(section.describe("kind") + ": is required (ollama or openai)");
+                section.report("kind", "is required (ollama or openai)");
             }
             URI url = httpUrl(section);
             ConfigSection timeouts = section.section("timeouts");
@@ -315,7 +338,7 @@ public final class ConfigLoader {
     private static Duration positive(ConfigSection section, String key, Duration fallback) {
         Duration value = section.duration(key, fallback);
         if (value.isZero()) {
-            throw new ConfigException(section.describe(key) + ": must be greater than zero");
+            section.report(key, "must be greater than zero");
         }
         return value;
     }
@@ -325,11 +348,12 @@ public final class ConfigLoader {
         try {
             URI uri = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new ConfigException(section.describe("url") + ": expected an http:// or https:// URL, got '" + text + "'");
+                section.report("url", "expected an http:// or https:// URL, got '" + text + "'");
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new ConfigException(section.describe("url") + ": not a valid URL: '" + text + "'");
+            section.report("url", "not a valid URL: '" + text + "'");
+            return null;
         }
     }
 }

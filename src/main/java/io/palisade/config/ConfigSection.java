@@ -17,6 +17,10 @@ import java.util.regex.Pattern;
  * ("backends[1].timeouts.connect: expected a duration such as 5s or 250ms, got 'soon'").
  * Environment overrides are applied here: a scalar key {@code server.port} is overridden by
  * {@code PALISADE_SERVER_PORT}.
+ *
+ * <p>A wrong value does not stop the load: it is recorded in the load's {@link ConfigProblems} (with
+ * where it was written, or which environment variable gave it) and the accessor returns the fallback,
+ * so one {@code config check} lists every mistake. The loader throws once at the end if any was found.
  */
 final class ConfigSection {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
@@ -25,28 +29,51 @@ final class ConfigSection {
     private final String path;
     private final Map<String, String> environment;
     private final boolean overridable;
+    private final ConfigProblems problems;
 
-    ConfigSection(JsonNode node, String path, Map<String, String> environment, boolean overridable) {
-        this.node = node == null ? MissingNode.getInstance() : node;
+    /** The top-level section of a document; environment overrides apply to its scalar keys. */
+    ConfigSection(JsonNode root, Map<String, String> environment, ConfigProblems problems) {
+        this(root, "", environment, true, problems);
+    }
+
+    private ConfigSection(JsonNode node, String path, Map<String, String> environment, boolean overridable, ConfigProblems problems) {
         this.path = path;
         this.environment = environment;
         this.overridable = overridable;
-        if (!this.node.isMissingNode() && !this.node.isNull() && !this.node.isObject()) {
-            throw new ConfigException(describe("") + ": expected a mapping of keys");
+        this.problems = problems;
+        boolean mapping = node == null || node.isMissingNode() || node.isNull() || node.isObject();
+        if (!mapping) {
+            problems.inFile(path, "expected a mapping of keys");
         }
+        this.node = mapping && node != null ? node : MissingNode.getInstance();
     }
 
     void rejectUnknownKeys(Set<String> known) {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!known.contains(name)) {
-                throw new ConfigException(describe(name) + ": unknown key (known keys: " + String.join(", ", known.stream().sorted().toList()) + ")");
+                problems.inFile(childPath(name), "unknown key (known keys: " + String.join(", ", known.stream().sorted().toList()) + ")");
             }
         }
     }
 
+    /** Records a problem with {@code key}'s value (placed in the file or the environment) and carries on. */
+    void report(String key, String message) {
+        place(key, message);
+    }
+
+    /** Records a problem with {@code key}'s value and returns it as an exception, for a check that cannot carry on. */
+    ConfigException invalid(String key, String message) {
+        return new ConfigException(place(key, message));
+    }
+
+    /** Records a problem already phrased in full (a check that threw), so the load can go on and list the rest. */
+    void keep(ConfigException e) {
+        problems.add(e);
+    }
+
     ConfigSection section(String key) {
-        return new ConfigSection(node.get(key), childPath(key), environment, overridable);
+        return new ConfigSection(node.get(key), childPath(key), environment, overridable, problems);
     }
 
     List<ConfigSection> list(String key) {
@@ -56,10 +83,11 @@ final class ConfigSection {
             return sections;
         }
         if (!value.isArray()) {
-            throw new ConfigException(describe(key) + ": expected a list");
+            report(key, "expected a list");
+            return sections;
         }
         for (int i = 0; i < value.size(); i++) {
-            sections.add(new ConfigSection(value.get(i), childPath(key) + "[" + i + "]", environment, false));
+            sections.add(new ConfigSection(value.get(i), childPath(key) + "[" + i + "]", environment, false, problems));
         }
         return sections;
     }
@@ -72,13 +100,15 @@ final class ConfigSection {
             return strings;
         }
         if (!value.isArray()) {
-            throw new ConfigException(describe(key) + ": expected a list of names");
+            report(key, "expected a list of names");
+            return strings;
         }
         for (int i = 0; i < value.size(); i++) {
             if (!value.get(i).isTextual() || value.get(i).asText().isBlank()) {
-                throw new ConfigException(describe(key) + "[" + i + "]: expected a name");
+                problems.inFile(childPath(key) + "[" + i + "]", "expected a name");
+            } else {
+                strings.add(value.get(i).asText());
             }
-            strings.add(value.get(i).asText());
         }
         return strings;
     }
@@ -102,7 +132,8 @@ final class ConfigSection {
     String requiredString(String key) {
         String value = raw(key);
         if (value == null || value.isBlank()) {
-            throw new ConfigException(describe(key) + ": is required");
+            report(key, "is required");
+            return "";
         }
         return value;
     }
@@ -121,10 +152,12 @@ final class ConfigSection {
         try {
             parsed = Long.parseLong(value.trim().replace("_", ""));
         } catch (NumberFormatException e) {
-            throw new ConfigException(describe(key) + ": expected a whole number, got '" + value + "'");
+            report(key, "expected a whole number, got '" + value + "'");
+            return fallback;
         }
         if (parsed < min || parsed > max) {
-            throw new ConfigException(describe(key) + ": must be between " + min + " and " + max + ", got " + parsed);
+            report(key, "must be between " + min + " and " + max + ", got " + parsed);
+            return fallback;
         }
         return parsed;
     }
@@ -141,7 +174,8 @@ final class ConfigSection {
             }
             return parsed;
         } catch (NumberFormatException e) {
-            throw new ConfigException(describe(key) + ": expected a number of at least 0, got '" + value + "'");
+            report(key, "expected a number of at least 0, got '" + value + "'");
+            return fallback;
         }
     }
 
@@ -153,7 +187,10 @@ final class ConfigSection {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on" -> true;
             case "false", "no", "off" -> false;
-            default -> throw new ConfigException(describe(key) + ": expected true or false, got '" + value + "'");
+            default -> {
+                report(key, "expected true or false, got '" + value + "'");
+                yield fallback;
+            }
         };
     }
 
@@ -164,7 +201,8 @@ final class ConfigSection {
         }
         Matcher matcher = DURATION.matcher(value.trim());
         if (!matcher.matches()) {
-            throw new ConfigException(describe(key) + ": expected a duration such as 5s, 250ms, 2m or 1h, got '" + value + "'");
+            report(key, "expected a duration such as 5s, 250ms, 2m or 1h, got '" + value + "'");
+            return fallback;
         }
         long amount = Long.parseLong(matcher.group(1));
         return switch (matcher.group(2)) {
@@ -186,7 +224,8 @@ final class ConfigSection {
             }
         }
         List<String> allowed = java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
-        throw new ConfigException(describe(key) + ": expected one of " + allowed + ", got '" + value + "'");
+        report(key, "expected one of " + allowed + ", got '" + value + "'");
+        return fallback;
     }
 
     /** A secret: a literal, or {@code env:NAME} resolved from the environment. */
@@ -199,7 +238,8 @@ final class ConfigSection {
             String name = value.substring(4);
             String resolved = environment.get(name);
             if (resolved == null || resolved.isEmpty()) {
-                throw new ConfigException(describe(key) + ": refers to environment variable " + name + ", which is not set");
+                report(key, "refers to environment variable " + name + ", which is not set");
+                return Secret.empty();
             }
             return Secret.of(resolved, value);
         }
@@ -218,6 +258,15 @@ final class ConfigSection {
         return "PALISADE_" + keyPath.replace('.', '_').toUpperCase(Locale.ROOT);
     }
 
+    /** Records the problem where the value came from: the environment override when there is one, else the file. */
+    private String place(String key, String message) {
+        String variable = environmentName(childPath(key));
+        if (overridable && environment.containsKey(variable)) {
+            return problems.inEnvironment(variable, childPath(key), message);
+        }
+        return problems.inFile(childPath(key), message);
+    }
+
     private String raw(String key) {
         if (overridable) {
             String override = environment.get(environmentName(childPath(key)));
@@ -230,7 +279,8 @@ final class ConfigSection {
             return null;
         }
         if (value.isContainerNode()) {
-            throw new ConfigException(describe(key) + ": expected a single value, got a " + (value.isArray() ? "list" : "mapping"));
+            report(key, "expected a single value, got a " + (value.isArray() ? "list" : "mapping"));
+            return null;
         }
         return value.asText();
     }

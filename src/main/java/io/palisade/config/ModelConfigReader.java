@@ -28,23 +28,27 @@ final class ModelConfigReader {
         List<ModelConfig> models = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (ConfigSection section : top.list("models")) {
-            section.rejectUnknownKeys(Set.of("name", "backend", "upstream_model", "family", "pin", "deployments", "canary",
-                    "fallbacks"));
-            String name = section.requiredString("name");
-            if (!names.add(name)) {
-                throw new ConfigException(section.describe("name") + ": model name '" + name + "' is used twice");
+            try {
+                section.rejectUnknownKeys(Set.of("name", "backend", "upstream_model", "family", "pin", "deployments", "canary",
+                        "fallbacks"));
+                String name = section.requiredString("name");
+                if (!names.add(name)) {
+                    throw section.invalid("name", "model name '" + name + "' is used twice");
+                }
+                List<DeploymentConfig> deployments = deployments(section, name);
+                CanaryConfig canary = canary(section, name);
+                if (canary != null && deployments.stream().anyMatch(d -> d.id().equals(canary.deployment().id()))) {
+                    throw section.invalid("canary", "the candidate '" + canary.deployment().id()
+                            + "' is already one of the model's deployments; give it its own backend, upstream_model or id");
+                }
+                List<String> fallbacks = section.strings("fallbacks");
+                if (fallbacks.contains(name)) {
+                    throw section.invalid("fallbacks", "a model cannot fall back to itself");
+                }
+                models.add(new ModelConfig(name, section.string("family", null), deployments, canary, fallbacks));
+            } catch (ConfigException e) {
+                top.keep(e); // this model cannot be read further; go on so every model's problems are listed at once
             }
-            List<DeploymentConfig> deployments = deployments(section, name);
-            CanaryConfig canary = canary(section, name);
-            if (canary != null && deployments.stream().anyMatch(d -> d.id().equals(canary.deployment().id()))) {
-                throw new ConfigException(section.describe("canary") + ": the candidate '" + canary.deployment().id()
-                        + "' is already one of the model's deployments; give it its own backend, upstream_model or id");
-            }
-            List<String> fallbacks = section.strings("fallbacks");
-            if (fallbacks.contains(name)) {
-                throw new ConfigException(section.describe("fallbacks") + ": a model cannot fall back to itself");
-            }
-            models.add(new ModelConfig(name, section.string("family", null), deployments, canary, fallbacks));
         }
         return models;
     }
@@ -52,18 +56,18 @@ final class ModelConfigReader {
     private List<DeploymentConfig> deployments(ConfigSection model, String name) {
         if (!model.has("deployments")) {
             if (!model.has("backend")) {
-                throw new ConfigException(model.describe("backend") + ": is required (or list the model's deployments:)");
+                throw model.invalid("backend", "is required (or list the model's deployments:)");
             }
             return List.of(deployment(model, name));
         }
         for (String key : List.of("backend", "upstream_model", "pin")) {
             if (model.has(key)) {
-                throw new ConfigException(model.describe(key) + ": belongs inside each of deployments: when deployments are listed");
+                throw model.invalid(key, "belongs inside each of deployments: when deployments are listed");
             }
         }
         List<ConfigSection> sections = model.list("deployments");
         if (sections.isEmpty()) {
-            throw new ConfigException(model.describe("deployments") + ": list at least one deployment");
+            throw model.invalid("deployments", "list at least one deployment");
         }
         List<DeploymentConfig> deployments = new ArrayList<>();
         Set<String> ids = new HashSet<>();
@@ -71,13 +75,13 @@ final class ModelConfigReader {
             section.rejectUnknownKeys(Set.of("id", "backend", "upstream_model", "weight", "pin"));
             DeploymentConfig deployment = deployment(section, name);
             if (!ids.add(deployment.id())) {
-                throw new ConfigException(section.describe("id") + ": deployment '" + deployment.id()
+                throw section.invalid("id", "deployment '" + deployment.id()
                         + "' appears twice in this model; give one an id of its own");
             }
             deployments.add(deployment);
         }
         if (deployments.stream().allMatch(d -> d.weight() == 0)) {
-            throw new ConfigException(model.describe("deployments") + ": at least one deployment needs a weight above 0");
+            throw model.invalid("deployments", "at least one deployment needs a weight above 0");
         }
         return deployments;
     }
@@ -91,18 +95,18 @@ final class ModelConfigReader {
         DeploymentConfig deployment = deployment(section, name);
         double percent = section.decimal("percent", CanaryConfig.DEFAULT_PERCENT);
         if (percent > 100) {
-            throw new ConfigException(section.describe("percent") + ": must be between 0 and 100, got " + percent);
+            throw section.invalid("percent", "must be between 0 and 100, got " + percent);
         }
         ConfigSection rollback = section.section("rollback");
         rollback.rejectUnknownKeys(Set.of("window", "min_requests", "error_rate_increase", "latency_ratio", "on_eval_regression"));
         CanaryConfig.Rollback defaults = CanaryConfig.Rollback.DEFAULTS;
         java.time.Duration window = rollback.duration("window", defaults.window());
         if (window.toSeconds() < 1) {
-            throw new ConfigException(rollback.describe("window") + ": must be at least 1s");
+            throw rollback.invalid("window", "must be at least 1s");
         }
         double increase = rollback.decimal("error_rate_increase", defaults.errorRateIncrease());
         if (increase > 1) {
-            throw new ConfigException(rollback.describe("error_rate_increase") + ": is a fraction between 0 and 1, got " + increase);
+            throw rollback.invalid("error_rate_increase", "is a fraction between 0 and 1, got " + increase);
         }
         return new CanaryConfig(deployment, percent, section.bool("sticky", CanaryConfig.DEFAULT_STICKY), new CanaryConfig.Rollback(window,
                 rollback.integer("min_requests", defaults.minRequests(), 1, 1_000_000), increase,
@@ -114,13 +118,13 @@ final class ModelConfigReader {
         String backend = section.requiredString("backend");
         BackendConfig backendConfig = backends.stream().filter(b -> b.name().equals(backend)).findFirst().orElse(null);
         if (backendConfig == null) {
-            throw new ConfigException(section.describe("backend") + ": no backend named '" + backend + "' (backends: "
+            throw section.invalid("backend", "no backend named '" + backend + "' (backends: "
                     + String.join(", ", backends.stream().map(BackendConfig::name).toList()) + ")");
         }
         String upstream = section.string("upstream_model", model);
         String id = section.string("id", backend + "/" + upstream);
         if (!id.matches(ID_PATTERN)) {
-            throw new ConfigException(section.describe("id") + ": use letters, digits and . _ : / @ + - (at most 128), got '" + id + "'");
+            throw section.invalid("id", "use letters, digits and . _ : / @ + - (at most 128), got '" + id + "'");
         }
         int weight = section.integer("weight", 1, 0, 1_000_000);
         Pin pin = pin(section, backendConfig);
@@ -142,12 +146,12 @@ final class ModelConfigReader {
         pin.rejectUnknownKeys(Set.of("digest", "revision", "gguf_sha256", "file"));
         int given = (pin.has("digest") ? 1 : 0) + (pin.has("revision") ? 1 : 0) + (pin.has("gguf_sha256") ? 1 : 0);
         if (given != 1) {
-            throw new ConfigException(section.describe("pin") + ": give exactly one of digest (Ollama), revision (vLLM/TGI) "
+            throw section.invalid("pin", "give exactly one of digest (Ollama), revision (vLLM/TGI) "
                     + "or gguf_sha256 with file (llama.cpp)");
         }
         if (pin.has("digest")) {
             if (backend.kind() != BackendKind.OLLAMA) {
-                throw new ConfigException(pin.describe("digest") + ": only Ollama backends report a digest; use revision or gguf_sha256");
+                throw pin.invalid("digest", "only Ollama backends report a digest; use revision or gguf_sha256");
             }
             return new Pin(Pin.Kind.OLLAMA_DIGEST, pin.requiredString("digest"), null);
         }
@@ -156,7 +160,7 @@ final class ModelConfigReader {
         }
         String sha = pin.requiredString("gguf_sha256");
         if (!Pin.normalise(sha).matches("[0-9a-f]{64}")) {
-            throw new ConfigException(pin.describe("gguf_sha256") + ": expected 64 hex digits, got '" + sha + "'");
+            throw pin.invalid("gguf_sha256", "expected 64 hex digits, got '" + sha + "'");
         }
         return new Pin(Pin.Kind.GGUF_SHA256, sha, Path.of(pin.requiredString("file")));
     }

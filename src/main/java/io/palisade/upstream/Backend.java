@@ -1,5 +1,8 @@
 package io.palisade.upstream;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.palisade.server.PalisadeException;
+
 import java.util.List;
 
 /**
@@ -17,6 +20,16 @@ public interface Backend {
 
     /** The models the backend serves right now (its own names). */
     List<String> listModels() throws Exception;
+
+    /**
+     * Why this backend cannot honour {@code request} as asked, as the caller's
+     * {@code invalid_request_error} naming the field (e.g. {@code n: 2} on Ollama); null when it can.
+     * A backend refuses what it would otherwise have to drop silently. Pure and cheap: admission asks
+     * every deployment of the requested model before consuming any limit.
+     */
+    default PalisadeException refusal(ObjectNode request) {
+        return null;
+    }
 
     /** The model's family as the backend reports it ("llama", "qwen3"), or null when it cannot say. */
     default String family(String upstreamModel) {

@@ -8,6 +8,7 @@ import io.palisade.server.ErrorCode;
 import io.palisade.server.PalisadeException;
 import io.palisade.upstream.ollama.OllamaStreamTranslator;
 import io.palisade.upstream.ollama.OllamaToOpenAi;
+import io.palisade.upstream.ollama.OllamaUnsupportedFields;
 import io.palisade.upstream.ollama.OpenAiToOllama;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -41,6 +42,12 @@ public final class OllamaBackend implements Backend {
         this.clock = clock;
         this.requests = new OpenAiToOllama(json);
         this.responses = new OllamaToOpenAi(json);
+    }
+
+    /** Ollama's native API cannot honour n > 1, log probabilities, a forced tool choice or remote images. */
+    @Override
+    public PalisadeException refusal(ObjectNode request) {
+        return OllamaUnsupportedFields.refusal(request);
     }
 
     @Override

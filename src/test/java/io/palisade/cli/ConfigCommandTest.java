@@ -42,4 +42,17 @@ class ConfigCommandTest {
         assertThat(result.err()).contains("server.port: expected a whole number, got 'many'");
     }
 
+    @Test
+    void everyProblemIsListedAndTheExitIsNonZero(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("palisade.yaml");
+        Files.writeString(file, "server:\n  port: many\nserver:\n  host: 0.0.0.0\nlogging: {format: xml}\n");
+        CliRun result = CliRun.of("config", "check", "--config", file.toString());
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.out()).doesNotContain("config OK");
+        assertThat(result.err()).contains("3 problems in the configuration:")
+                .contains(file + ":3:1: server: duplicate key (first written at line 1)")
+                .contains(file + ":2:3: server.port: expected a whole number, got 'many'")
+                .contains(file + ":5:11: logging.format: expected console or json, got 'xml'")
+                .doesNotContain("Exception");
+    }
 }

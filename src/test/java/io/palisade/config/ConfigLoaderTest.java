@@ -190,6 +190,72 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("nope.yaml does not exist");
     }
 
+    @Test
+    void aKeyWrittenTwiceIsRejectedAtAnyDepthWithItsPlace() {
+        // Before: the second server: replaced the first, silently dropping port 8080 for the default.
+        assertThatThrownBy(() -> loader.parse("""
+                server:
+                  port: 8080
+                logging: {level: info, level: debug}
+                server:
+                  host: 0.0.0.0
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("<config>:4:1: server: duplicate key (first written at line 1)")
+                .hasMessageContaining("<config>:3:24: logging.level: duplicate key (first written at line 3)");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceWithFileLineAndColumn(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("palisade.yaml");
+        Files.writeString(file, """
+                server:
+                  port: many
+                logging:
+                  level: loud
+                backends:
+                  - name: gpu
+                    kind: openai
+                    url: ftp://x
+                    timeouts: {connect: soon}
+                models:
+                  - {name: a, backend: nowhere}
+                  - {name: b, backend: gpu, colour: red}
+                """);
+        assertThatThrownBy(() -> loader.load(file)).isInstanceOf(ConfigException.class).satisfies(e -> assertThat(e.getMessage())
+                .startsWith("6 problems in the configuration:")
+                .contains(file + ":2:3: server.port: expected a whole number, got 'many'")
+                .contains(file + ":4:3: logging.level: expected one of trace, debug, info, warn, error, got 'loud'")
+                .contains(file + ":8:5: backends[0].url: expected an http:// or https:// URL, got 'ftp://x'")
+                .contains(file + ":9:16: backends[0].timeouts.connect: expected a duration")
+                .contains(file + ":11:15: models[0].backend: no backend named 'nowhere'")
+                .contains(file + ":12:29: models[1].colour: unknown key")
+                .containsSubsequence(":2:3:", ":4:3:", ":8:5:", ":9:16:", ":11:15:", ":12:29:"));
+    }
+
+    @Test
+    void aMissingRequiredKeyIsPlacedAtItsParent() {
+        assertError("""
+                backends:
+                  - kind: openai
+                    url: http://x
+                """, "<config>:2:5: backends[0].name: is required");
+    }
+
+    @Test
+    void aBadEnvironmentOverrideIsNamedAsSuch() {
+        ConfigLoader withEnvironment = new ConfigLoader(Map.of("PALISADE_SERVER_PORT", "eighty", "PALISADE_LOGGING_FORMAT", "xml"));
+        assertThatThrownBy(() -> withEnvironment.parse("server:\n  port: 8080\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("environment PALISADE_SERVER_PORT (overrides server.port): expected a whole number, got 'eighty'")
+                .hasMessageContaining("environment PALISADE_LOGGING_FORMAT (overrides logging.format): expected console or json, got 'xml'")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("<config>:"));
+    }
+
+    @Test
+    void aYamlSyntaxErrorNamesFileLineAndColumn() {
+        assertError("server:\n  port: [1, 2\n", "<config>:");
+        assertError("server:\n  port: [1, 2\n", ": config is not valid YAML: ");
+    }
+
     private void assertError(String yaml, String expected) {
         assertThatThrownBy(() -> loader.parse(yaml)).isInstanceOf(ConfigException.class).hasMessageContaining(expected);
     }

@@ -57,10 +57,11 @@ class ConfigReloadIntegrationTest {
             assertThat(refused.err()).contains("HTTP 422: the new config is invalid, the running one stays")
                     .doesNotContain("\"result\"");
             Thread.sleep(300);
-            fixture.write(ON_A + "server: {port: 1}\nrouting: {reload: {watch: false}}\n");
+            // (This wrote a second "server:" key, which the loader used to accept with the last one winning.)
+            fixture.write(ON_A + "audit: {content_max_chars: 100}\nrouting: {reload: {watch: false}}\n");
             JsonNode back = TestGatewayJson.of(fixture.palisade.reloadConfig("signal"));
             assertThat(back.path("result").asText()).isEqualTo("applied");
-            assertThat(back.path("restart_needed").toString()).contains("server");
+            assertThat(back.path("restart_needed").toString()).contains("audit");
             CliRun again = reloadByCli(fixture);
             assertThat(again.exit()).as(again.err()).isZero();
             assertThat(again.out()).matches("(?s)(unchanged|applied): .*");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -13,7 +12,10 @@ import io.palisade.auth.ApiKey;
 import io.palisade.auth.Caller;
 import io.palisade.auth.User;
 import io.palisade.auth.UserStatus;
+import io.palisade.cli.JsonLineEncoder;
 import io.palisade.cli.TextLineEncoder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.palisade.upstream.TokenUsage;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -81,21 +83,25 @@ class RequestLogTest {
     }
 
     @Test
-    void inTheJsonFormatThePairsAreFieldsAndTheMessageKeepsItsArguments() {
+    void inTheJsonFormatThePairsAreTopLevelFieldsAndTheMessageIsFormatted() throws Exception {
         RequestRecord record = record("req_pinned_3");
         record.identify(caller(), null);
         record.usage(new TokenUsage(7, -1));
 
         ILoggingEvent event = logged(record, 200, "allowed", 3);
-        JsonEncoder json = new JsonEncoder();
+        JsonLineEncoder json = new JsonLineEncoder();
         json.setContext(context);
         json.start();
-        String line = new String(json.encode(event), StandardCharsets.UTF_8);
+        JsonNode line = new ObjectMapper().readTree(new String(json.encode(event), StandardCharsets.UTF_8));
 
-        assertThat(line).contains("\"loggerName\":\"palisade.request\"", "\"message\":\"{} {} {} {}\"",
-                "\"arguments\": [\"POST\",\"\\/v1\\/chat\\/completions\",\"200\",\"allowed\"]", "{\"request_id\":\"req_pinned_3\"}",
-                "{\"user\":\"ada@example.com\"}", "{\"status\":\"200\"}", "{\"latency_ms\":\"3.0\"}", "{\"prompt_tokens\":\"7\"}");
-        assertThat(line).doesNotContain("completion_tokens", "\"model\"", "\"backend\"");
+        assertThat(line.get("logger_name").asText()).isEqualTo("palisade.request");
+        assertThat(line.get("message").asText()).isEqualTo("POST /v1/chat/completions 200 allowed");
+        assertThat(line.get("request_id").asText()).isEqualTo("req_pinned_3");
+        assertThat(line.get("user").asText()).isEqualTo("ada@example.com");
+        assertThat(line.get("status").asInt()).isEqualTo(200);
+        assertThat(line.get("latency_ms").asDouble()).isEqualTo(3.0);
+        assertThat(line.get("prompt_tokens").asInt()).isEqualTo(7);
+        assertThat(line.has("completion_tokens") || line.has("model") || line.has("backend")).isFalse();
     }
 
     private ILoggingEvent logged(RequestRecord record, int status, String decision, double latencyMillis) {

@@ -26,13 +26,15 @@ import java.util.Set;
  *   <li>Not sent to Ollama, because they are OpenAI-only: {@code user, logit_bias, logprobs,
  *       top_logprobs, parallel_tool_calls, service_tier, store, metadata, stream_options}, plus
  *       {@code echo}/{@code best_of} for completions and {@code encoding_format} for embeddings
- *       (the caller applies it to the response). {@code n}, {@code best_of} and {@code echo} are
- *       rejected with a 400 when they ask for something Ollama cannot do.</li>
+ *       (the caller applies it to the response). What Ollama cannot honour ({@code n} other than 1,
+ *       {@code logprobs}, {@code top_logprobs}, a forced {@code tool_choice}, {@code best_of},
+ *       {@code echo}, remote image URLs) is refused with a 400 by {@link OllamaUnsupportedFields},
+ *       never dropped: only {@code logprobs: false} and {@code top_logprobs: 0} are left out.</li>
  *   <li>Every other top-level field is copied through unchanged (Ollama ignores what it does not
  *       know), so native fields such as {@code keep_alive}, {@code raw}, {@code template} or
  *       {@code truncate} reach the backend.</li>
  *   <li>{@code tool_choice: "none"} omits {@code tools}, the only way to honour it since Ollama has
- *       no tool choice; other {@code tool_choice} values cannot be enforced and are only copied.</li>
+ *       no tool choice; {@code "auto"} is Ollama's own behaviour; other values are refused.</li>
  * </ul>
  * Untranslatable client input fails with {@code INVALID_REQUEST} naming the offending field.
  *
@@ -83,7 +85,6 @@ public final class OpenAiToOllama {
         ObjectNode body = mapper.createObjectNode();
         body.put("model", upstreamModel);
         body.put("prompt", CompletionPrompt.single(openAiRequest.get("prompt")));
-        rejectUnsupportedCompletionFields(openAiRequest);
         writeGenerationFields(openAiRequest, body);
         copyRemaining(openAiRequest, body, COMPLETION_FIELDS);
         return body;
@@ -127,10 +128,7 @@ public final class OpenAiToOllama {
     private void writeGenerationFields(ObjectNode request, ObjectNode body) {
         JsonNode stream = request.get("stream");
         body.put("stream", !RequestField.isAbsent(stream) && RequestField.bool(stream, "stream"));
-        JsonNode choices = request.get("n");
-        if (!RequestField.isAbsent(choices) && RequestField.integer(choices, "n").intValue() != 1) {
-            throw RequestField.invalid("this model's backend generates exactly one choice; n must be 1", "n");
-        }
+        OllamaUnsupportedFields.check(request); // refused, not dropped; admission checked it already for the model's own deployments
         ObjectNode options = OptionsTranslator.translate(request, mapper.getNodeFactory());
         if (options != null) {
             body.set("options", options);
@@ -143,17 +141,6 @@ public final class OpenAiToOllama {
                 request.get("think"), request.get("reasoning_effort"), mapper.getNodeFactory());
         if (think != null) {
             body.set("think", think);
-        }
-    }
-
-    private static void rejectUnsupportedCompletionFields(ObjectNode request) {
-        JsonNode echo = request.get("echo");
-        if (!RequestField.isAbsent(echo) && RequestField.bool(echo, "echo")) {
-            throw RequestField.invalid("echo is not supported by this model's backend", "echo");
-        }
-        JsonNode bestOf = request.get("best_of");
-        if (!RequestField.isAbsent(bestOf) && RequestField.integer(bestOf, "best_of").intValue() > 1) {
-            throw RequestField.invalid("best_of greater than 1 is not supported by this model's backend", "best_of");
         }
     }
 

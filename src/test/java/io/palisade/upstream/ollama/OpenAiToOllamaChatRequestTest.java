@@ -315,12 +315,26 @@ class OpenAiToOllamaChatRequestTest {
     void openAiOnlyFieldsAreNotSent() {
         ObjectNode body = chat("""
                 {"model":"m","messages":[{"role":"user","content":"hi"}],"user":"alice@example.com",
-                 "logit_bias":{"50256":-100},"logprobs":true,"top_logprobs":2,"parallel_tool_calls":false,
+                 "logit_bias":{"50256":-100},"logprobs":false,"top_logprobs":0,"parallel_tool_calls":false,
                  "service_tier":"auto","store":true,"metadata":{"k":"v"},"stream":true,
                  "stream_options":{"include_usage":true}}""");
 
         assertThat(body.properties()).extracting(java.util.Map.Entry::getKey)
                 .containsExactly("model", "messages", "stream");
+    }
+
+    @Test
+    void whatOllamaCannotHonourIsRefusedNotDropped() {
+        // Before: logprobs and top_logprobs were dropped and a forced tool_choice copied for Ollama to ignore.
+        assertInvalid(() -> chat("""
+                {"model":"m","messages":[{"role":"user","content":"hi"}],"logprobs":true}"""), "logprobs");
+        assertInvalid(() -> chat("""
+                {"model":"m","messages":[{"role":"user","content":"hi"}],"top_logprobs":2}"""), "top_logprobs");
+        assertInvalid(() -> chat("""
+                {"model":"m","messages":[{"role":"user","content":"hi"}],"tool_choice":"required","tools":[]}"""), "tool_choice");
+        assertInvalid(() -> chat("""
+                {"model":"m","messages":[{"role":"user","content":"hi"}],"tools":[],
+                 "tool_choice":{"type":"function","function":{"name":"f"}}}"""), "tool_choice");
     }
 
     @Test
