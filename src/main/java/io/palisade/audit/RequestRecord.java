@@ -41,6 +41,7 @@ public final class RequestRecord {
     private String servedModel;
     private java.util.List<AttemptRecord> attempts = java.util.List.of();
     private Runnable beforeAnswerEnds;
+    private String clientRequestId;
 
     public RequestRecord(String requestId, Instant receivedAt, long startNanos, String clientAddress, String method, String route) {
         this.requestId = requestId;
@@ -53,6 +54,15 @@ public final class RequestRecord {
 
     public String requestId() {
         return requestId;
+    }
+
+    /** The caller's own request id (sane, see RequestIds), null when none: recorded and searchable, never an identity. */
+    public void clientRequestId(String id) {
+        this.clientRequestId = id;
+    }
+
+    public String clientRequestId() {
+        return clientRequestId;
     }
 
     public Caller caller() {
@@ -231,6 +241,9 @@ public final class RequestRecord {
     /** The part known before the backend is called: fields of the row's body object. */
     void writeStarted(JsonGenerator body, String decision) throws IOException {
         body.writeStringField("received_at", receivedAt.toString());
+        if (clientRequestId != null) {
+            body.writeStringField("client_request_id", clientRequestId);
+        }
         body.writeStringField("client", clientAddress);
         body.writeStringField("method", method);
         body.writeStringField("route", route);

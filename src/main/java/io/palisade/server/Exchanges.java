@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class Exchanges {
     private static final Logger LOG = LoggerFactory.getLogger(Exchanges.class);
     static final String REQUEST_ID = "palisade.request-id";
+    static final String CLIENT_REQUEST_ID = "palisade.client-request-id";
     static final String START_NANOS = "palisade.start-nanos";
     static final String HANDLED = "palisade.handled";
 
@@ -126,7 +127,7 @@ public final class Exchanges {
             ObjectNode details = JsonNodeFactory.instance.objectNode();
             ctx.pathParamMap().forEach(details::put);
             ctx.queryParamMap().forEach((name, values) -> details.put(name, String.join(",", values)));
-            audit.admin(record.requestId(), admitted.caller(), action, ctx.path(), details, ctx.statusCode());
+            audit.admin(record, admitted.caller(), action, ctx.path(), details, ctx.statusCode());
         });
     }
 
@@ -149,6 +150,7 @@ public final class Exchanges {
         RequestRecord record = new RequestRecord(requestId, clock.instant(), start == null ? System.nanoTime() : start,
                 clientAddress(ctx), ctx.method().name(), ctx.path());
         record.trace(TraceContext.from(ctx.header("traceparent")));
+        record.clientRequestId(ctx.attribute(CLIENT_REQUEST_ID));
         Exchange exchange = new Exchange();
         record.beforeAnswerEnds(() -> settle(exchange, record));
         metrics.requestStarted();

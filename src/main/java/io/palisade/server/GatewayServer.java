@@ -48,10 +48,8 @@ public final class GatewayServer implements AutoCloseable {
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
 
             config.routes.before(ctx -> {
-                String requestId = RequestIds.accept(ctx.header("X-Request-Id"));
-                ctx.attribute(Exchanges.REQUEST_ID, requestId);
+                RequestIds.assign(ctx);
                 ctx.attribute(Exchanges.START_NANOS, System.nanoTime());
-                ctx.header("X-Request-Id", requestId);
             });
 
             health(config.routes, ready);
