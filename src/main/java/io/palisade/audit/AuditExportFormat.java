@@ -29,26 +29,36 @@ public enum AuditExportFormat {
     }
 
     public void write(List<ObjectNode> records, Writer out) throws IOException {
+        writeHeader(out);
+        for (ObjectNode record : records) {
+            writeRecord(record, out);
+        }
+        out.flush();
+    }
+
+    /** What comes before the first record (CSV: the column names; JSON Lines: nothing). */
+    public void writeHeader(Writer out) throws IOException {
         if (this == CSV) {
             out.write(String.join(",", COLUMNS));
             out.write("\r\n");
         }
-        for (ObjectNode record : records) {
-            if (this == JSONL) {
-                out.write(record.toString());
-                out.write("\n");
-                continue;
-            }
-            for (int i = 0; i < COLUMNS.size(); i++) {
-                if (i > 0) {
-                    out.write(',');
-                }
-                JsonNode value = record.get(COLUMNS.get(i));
-                out.write(value == null || value.isNull() ? "" : quote(value.asText()));
-            }
-            out.write("\r\n");
+    }
+
+    /** One record, as one line. */
+    public void writeRecord(ObjectNode record, Writer out) throws IOException {
+        if (this == JSONL) {
+            out.write(record.toString());
+            out.write("\n");
+            return;
         }
-        out.flush();
+        for (int i = 0; i < COLUMNS.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            JsonNode value = record.get(COLUMNS.get(i));
+            out.write(value == null || value.isNull() ? "" : quote(value.asText()));
+        }
+        out.write("\r\n");
     }
 
     private static String quote(String value) {

@@ -60,6 +60,46 @@ class AuditIdentityIntegrationTest {
     }
 
     @Test
+    void theAuditApiSearchesByClientRequestIdAndPagesBackwardWithACursor(@TempDir Path dir) {
+        try (TestGateway gateway = TestGateway.start(dir)) {
+            String alice = gateway.userWithKey("alice@example.com", List.of("qwen3:0.6b"));
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                String clientId = i % 2 == 0 ? "trace-even" : "trace-odd";
+                ids.add(send(gateway, alice, CHAT.formatted(i == 3 ? "llama3.2:1b" : "qwen3:0.6b"), clientId)
+                        .headers().firstValue("X-Request-Id").orElseThrow());
+            }
+            gateway.awaitApiRecords(7);
+
+            List<String> paged = new ArrayList<>();
+            String path = "/admin/audit?client_request_id=trace-even&limit=2";
+            while (true) {
+                JsonNode page = gateway.admin("GET", path, null);
+                List<String> pageIds = new ArrayList<>();
+                page.path("data").forEach(r -> pageIds.add(r.path("request_id").asText()));
+                assertThat(pageIds).hasSizeLessThanOrEqualTo(2);
+                paged.addAll(0, pageIds);
+                if (!page.path("has_more").asBoolean()) {
+                    assertThat(page.path("next_before_seq").isNull()).isTrue();
+                    break;
+                }
+                path = "/admin/audit?client_request_id=trace-even&limit=2&before_seq=" + page.path("next_before_seq").asLong();
+            }
+            assertThat(paged).containsExactly(ids.get(0), ids.get(2), ids.get(4), ids.get(6));
+
+            JsonNode denied = gateway.admin("GET", "/admin/audit?client_request_id=trace-odd&decision=denied&model=llama3.2:1b", null);
+            assertThat(denied.path("data")).singleElement().satisfies(r -> assertThat(r.path("request_id").asText()).isEqualTo(ids.get(3)));
+            String export = gateway.get("/admin/audit/export?format=jsonl&client_request_id=trace-odd", TestGateway.ADMIN_KEY).body();
+            assertThat(export.lines().map(TestGateway::json).map(r -> r.path("request_id").asText()))
+                    .containsExactly(ids.get(1), ids.get(3), ids.get(5));
+
+            assertThat(gateway.get("/admin/audit?limit=10001", TestGateway.ADMIN_KEY).statusCode()).isEqualTo(400);
+            assertThat(gateway.get("/admin/audit?before_seq=abc", TestGateway.ADMIN_KEY).statusCode()).isEqualTo(400);
+            assertThat(gateway.get("/admin/audit?decision=maybe", TestGateway.ADMIN_KEY).statusCode()).isEqualTo(400);
+        }
+    }
+
+    @Test
     void anInsaneClientIdIsDroppedNotEchoed(@TempDir Path dir) {
         try (TestGateway gateway = TestGateway.start(dir)) {
             String alice = gateway.userWithKey("alice@example.com", List.of("qwen3:0.6b"));
