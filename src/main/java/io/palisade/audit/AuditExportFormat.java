@@ -14,7 +14,7 @@ public enum AuditExportFormat {
     private static final List<String> COLUMNS = List.of("seq", "at", "request_id", "kind", "complete", "user", "team",
             "key_id", "key_label", "caller", "presented_key_fingerprint", "client", "method", "route", "model", "backend",
             "upstream_model", "stream", "decision", "reason", "status", "latency_ms", "ttft_ms", "prompt_tokens",
-            "completion_tokens", "upstream_error", "action", "target", "actor", "client_request_id");
+            "completion_tokens", "upstream_error", "action", "target", "actor", "client_request_id", "usage_source");
 
     public static AuditExportFormat parse(String text) {
         return switch (text == null ? "jsonl" : text.trim().toLowerCase(Locale.ROOT)) {
