@@ -23,6 +23,7 @@ class AuditIdentityIntegrationTest {
     @Test
     void aDeniedAndAMalformedRequestSharingAClientIdAreTwoRecordsEverywhere(@TempDir Path dir) {
         String storeUrl;
+        List<String> ids = new ArrayList<>();
         try (TestGateway gateway = TestGateway.start(dir)) {
             String alice = gateway.userWithKey("alice@example.com", List.of("qwen3:0.6b"));
             HttpResponse<String> denied = send(gateway, alice, CHAT.formatted("llama3.2:1b"), "hide-me-1");
@@ -32,7 +33,6 @@ class AuditIdentityIntegrationTest {
             assertThat(malformed.statusCode()).isEqualTo(400);
             assertThat(allowed.statusCode()).isEqualTo(200);
 
-            List<String> ids = new ArrayList<>();
             for (HttpResponse<String> response : List.of(denied, malformed, allowed)) {
                 assertThat(response.headers().firstValue("X-Client-Request-Id")).as("the caller's id is echoed").hasValue("hide-me-1");
                 String id = response.headers().firstValue("X-Request-Id").orElseThrow();
@@ -50,8 +50,14 @@ class AuditIdentityIntegrationTest {
 
             String export = gateway.get("/admin/audit/export?format=jsonl", TestGateway.ADMIN_KEY).body();
             assertThat(exported(export)).containsExactlyElementsOf(ids);
+            CliRun remote = CliRun.of("audit", "export", "--remote", "--url", gateway.baseUrl(), "--admin-key", TestGateway.ADMIN_KEY,
+                    "--client-request-id", "hide-me-1");
+            assertThat(remote.exit()).as(remote.err()).isZero();
+            assertThat(exported(remote.out())).containsExactlyElementsOf(ids);
             storeUrl = gateway.storeUrl();
         }
+        CliRun filtered = CliRun.of("audit", "export", "--store", storeUrl, "--client-request-id", "hide-me-1", "--decision", "denied");
+        assertThat(exported(filtered.out())).as("the 403 and the 400 were refused").containsExactly(ids.get(0), ids.get(1));
         CliRun export = CliRun.of("audit", "export", "--store", storeUrl);
         assertThat(export.exit()).as(export.err()).isZero();
         assertThat(exported(export.out())).hasSize(3).doesNotHaveDuplicates();
