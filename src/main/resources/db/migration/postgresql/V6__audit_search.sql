@@ -5,11 +5,16 @@
 -- number so a search pages newest-first by seq without sorting. Adding them rewrites the table
 -- once (about a second per hundred thousand rows).
 
+-- PostgreSQL text cannot hold U+0000, and ->> fails on a document holding the escape \u0000 anywhere
+-- (a caller can put one in a model name or a captured prompt), which would fail the row's insert
+-- and with it the whole group commit. The escape is replaced by \u2400 (the visible symbol for
+-- NUL) first: six characters for six, so the text stays valid JSON whatever precedes it.
 ALTER TABLE audit_events
-    ADD COLUMN key_id            TEXT COLLATE "C" GENERATED ALWAYS AS (body::json ->> 'key_id') STORED,
-    ADD COLUMN model             TEXT COLLATE "C" GENERATED ALWAYS AS (body::json ->> 'model') STORED,
-    ADD COLUMN decision          TEXT COLLATE "C" GENERATED ALWAYS AS (body::json ->> 'decision') STORED,
-    ADD COLUMN client_request_id TEXT COLLATE "C" GENERATED ALWAYS AS (body::json ->> 'client_request_id') STORED;
+    ADD COLUMN key_id            TEXT COLLATE "C" GENERATED ALWAYS AS (replace(body, '\u0000', '\u2400')::json ->> 'key_id') STORED,
+    ADD COLUMN model             TEXT COLLATE "C" GENERATED ALWAYS AS (replace(body, '\u0000', '\u2400')::json ->> 'model') STORED,
+    ADD COLUMN decision          TEXT COLLATE "C" GENERATED ALWAYS AS (replace(body, '\u0000', '\u2400')::json ->> 'decision') STORED,
+    ADD COLUMN client_request_id TEXT COLLATE "C"
+        GENERATED ALWAYS AS (replace(body, '\u0000', '\u2400')::json ->> 'client_request_id') STORED;
 
 CREATE INDEX audit_events_key ON audit_events (key_id, seq);
 CREATE INDEX audit_events_model ON audit_events (model, seq);

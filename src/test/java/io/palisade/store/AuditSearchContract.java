@@ -107,6 +107,26 @@ abstract class AuditSearchContract {
         assertThat(dup.get(1).completion().seq()).isEqualTo(dup.get(1).head().seq() + 1);
     }
 
+    /** A caller can put U+0000 in a model name or a captured prompt: the rows are still stored (the group commit not failed) and found. */
+    @Test
+    void rowsWithANulCharacterAreStoredAndFound() throws SQLException {
+        String nul = "\\u0000";
+        try (AuditAppender appender = audit.appender()) {
+            appender.append(List.of(
+                    new AuditEvent(0, "nul-1", AuditEvent.DENIED, T0.toString(), null,
+                            "{\"key_id\":\"key_nul\",\"model\":\"bad" + nul + "model\",\"decision\":\"denied\",\"note\":\"\\\\u0000\"}", "", ""),
+                    new AuditEvent(0, "nul-2", AuditEvent.STARTED, T0.toString(), null,
+                            "{\"key_id\":\"key_nul\",\"model\":\"m\",\"decision\":\"allowed\"}", "", ""),
+                    new AuditEvent(0, "nul-2", AuditEvent.COMPLETED, T0.toString(), null, "{\"prompt\":\"a" + nul + "b\"}", "", "")));
+        }
+        List<AuditStore.Record> found = audit.newestFirst(new AuditFilter(null, "key_nul", null, null, null, null, null), Long.MAX_VALUE, 10);
+        assertThat(found).extracting(r -> r.head().requestId()).containsExactly("nul-2", "nul-1");
+        assertThat(found.get(0).completion().body()).contains(nul);
+        assertThat(audit.newestFirst(new AuditFilter(null, "key_nul", null, "denied", null, null, null), Long.MAX_VALUE, 10))
+                .extracting(r -> r.head().requestId()).containsExactly("nul-1");
+        assertThat(new AuditVerifier(audit).verify().intact()).isTrue();
+    }
+
     @Test
     void anExportStopsAtTheHeadItBeganWithAndVerifyStillReadsTheWholeChain() {
         long head = audit.headSeq();
