@@ -23,6 +23,7 @@ import io.palisade.server.ErrorCode;
 import io.palisade.server.Exchanges;
 import io.palisade.server.JsonBodyReader;
 import io.palisade.server.PalisadeException;
+import io.palisade.store.AuditFilter;
 import io.palisade.store.LimitsStore;
 import io.palisade.store.UsageStore;
 import io.palisade.upstream.Backend;
@@ -170,8 +171,15 @@ public final class AdminRoutes {
         }));
 
         routes.get("/admin/audit", exchanges.admin("audit.query", (ctx, a) -> {
-            AuditRecords.Result result = records.find(query(ctx, parseLimit(ctx.queryParam("limit"))));
-            ok(ctx, views.list(result.records()));
+            AuditRecords.Page page = records.page(filter(ctx), beforeSeq(ctx.queryParam("before_seq")), parseLimit(ctx.queryParam("limit")));
+            ObjectNode body = views.list(page.records());
+            body.put("has_more", page.nextBeforeSeq() != null);
+            if (page.nextBeforeSeq() == null) {
+                body.putNull("next_before_seq");
+            } else {
+                body.put("next_before_seq", page.nextBeforeSeq());
+            }
+            ok(ctx, body);
         }));
         routes.get("/admin/audit/export", exchanges.admin("audit.export", this::export));
         routes.get("/admin/audit/verify", exchanges.admin("audit.verify", (ctx, a) -> {
@@ -276,10 +284,9 @@ public final class AdminRoutes {
         boolean force = "true".equalsIgnoreCase(ctx.queryParam("force"));
         if (export != null) {
             AuditExportFormat format = format(export);
-            AuditRecords.Result result = records.find(new AuditRecords.Query(user.id(), null, null, null, 0));
             StringWriter out = new StringWriter();
-            format.write(result.records(), out);
-            identities.markExported(user.id(), result.lastSeq());
+            long exportedSeq = records.export(AuditFilter.ofUser(user.id()), format, out);
+            identities.markExported(user.id(), exportedSeq);
             identities.deleteUser(user.id(), force);
             ctx.status(200).contentType(format.contentType()).result(out.toString());
             return;
@@ -290,21 +297,42 @@ public final class AdminRoutes {
 
     private void export(Context ctx, io.palisade.admission.AdmittedRequest admitted) throws Exception {
         AuditExportFormat format = format(ctx.queryParam("format"));
-        AuditRecords.Query query = query(ctx, 0);
-        AuditRecords.Result result = records.find(query);
+        AuditFilter filter = filter(ctx);
         ctx.status(200).contentType(format.contentType());
+        // Written as read, a chunk of records at a time: an export of the whole chain holds one chunk.
         Writer out = new OutputStreamWriter(ctx.res().getOutputStream(), StandardCharsets.UTF_8);
-        format.write(result.records(), out);
-        if (query.userId() != null && query.since() == null && query.until() == null) {
-            identities.markExported(query.userId(), result.lastSeq());
+        long exportedSeq = records.export(filter, format, out);
+        if (filter.isAllOfOneUser()) {
+            identities.markExported(filter.userId(), exportedSeq);
         }
     }
 
-    private AuditRecords.Query query(Context ctx, int limit) {
+    /** The audit search of a query: {@code user}, {@code key}, {@code model}, {@code decision}, {@code client_request_id}, {@code since}, {@code until}. */
+    private AuditFilter filter(Context ctx) {
         String user = ctx.queryParam("user");
         String userId = user == null ? null : identities.user(user).id();
-        return new AuditRecords.Query(userId, time(ctx.queryParam("since"), "since"), time(ctx.queryParam("until"), "until"),
-                ctx.queryParam("decision"), limit);
+        String decision = ctx.queryParam("decision");
+        if (decision != null && !decision.equals("allowed") && !decision.equals("denied")) {
+            throw new PalisadeException(ErrorCode.INVALID_REQUEST, "'decision' must be allowed or denied", "decision");
+        }
+        return new AuditFilter(userId, ctx.queryParam("key"), ctx.queryParam("model"), decision, ctx.queryParam("client_request_id"),
+                time(ctx.queryParam("since"), "since"), time(ctx.queryParam("until"), "until"));
+    }
+
+    private static Long beforeSeq(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            long seq = Long.parseLong(text);
+            if (seq < 1) {
+                throw new NumberFormatException();
+            }
+            return seq;
+        } catch (NumberFormatException e) {
+            throw new PalisadeException(ErrorCode.INVALID_REQUEST, "'before_seq' must be a positive whole number (a page's next_before_seq)",
+                    "before_seq");
+        }
     }
 
     private List<ObjectNode> models() {
@@ -377,16 +405,16 @@ public final class AdminRoutes {
 
     private static int parseLimit(String text) {
         if (text == null) {
-            return 100;
+            return AuditRecords.DEFAULT_LIMIT;
         }
         try {
             int limit = Integer.parseInt(text);
-            if (limit < 1 || limit > 10_000) {
+            if (limit < 1 || limit > AuditRecords.MAX_LIMIT) {
                 throw new NumberFormatException();
             }
             return limit;
         } catch (NumberFormatException e) {
-            throw new PalisadeException(ErrorCode.INVALID_REQUEST, "'limit' must be a whole number from 1 to 10000", "limit");
+            throw new PalisadeException(ErrorCode.INVALID_REQUEST, "'limit' must be a whole number from 1 to " + AuditRecords.MAX_LIMIT, "limit");
         }
     }
 

@@ -15,7 +15,7 @@ public enum AuditExportFormat {
     private static final List<String> COLUMNS = List.of("seq", "at", "request_id", "kind", "complete", "user", "team",
             "key_id", "key_label", "caller", "presented_key_fingerprint", "client", "method", "route", "model", "backend",
             "upstream_model", "stream", "decision", "reason", "status", "latency_ms", "ttft_ms", "prompt_tokens",
-            "completion_tokens", "upstream_error", "action", "target", "actor");
+            "completion_tokens", "upstream_error", "action", "target", "actor", "client_request_id", "usage_source");
 
     public static AuditExportFormat parse(String text) {
         return switch (text == null ? "jsonl" : text.trim().toLowerCase(Locale.ROOT)) {
@@ -48,26 +48,36 @@ public enum AuditExportFormat {
     }
 
     public void write(List<ObjectNode> records, Writer out) throws IOException {
+        writeHeader(out);
+        for (ObjectNode record : records) {
+            writeRecord(record, out);
+        }
+        out.flush();
+    }
+
+    /** What comes before the first record (CSV: the column names; JSON Lines: nothing). */
+    public void writeHeader(Writer out) throws IOException {
         if (this == CSV) {
             out.write(String.join(",", COLUMNS));
             out.write("\r\n");
         }
-        for (ObjectNode record : records) {
-            if (this == JSONL) {
-                out.write(record.toString());
-                out.write("\n");
-                continue;
-            }
-            for (int i = 0; i < COLUMNS.size(); i++) {
-                if (i > 0) {
-                    out.write(',');
-                }
-                JsonNode value = record.get(COLUMNS.get(i));
-                out.write(value == null || value.isNull() ? "" : quote(value.asText()));
-            }
-            out.write("\r\n");
+    }
+
+    /** One record, as one line. */
+    public void writeRecord(ObjectNode record, Writer out) throws IOException {
+        if (this == JSONL) {
+            out.write(record.toString());
+            out.write("\n");
+            return;
         }
-        out.flush();
+        for (int i = 0; i < COLUMNS.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            JsonNode value = record.get(COLUMNS.get(i));
+            out.write(value == null || value.isNull() ? "" : quote(value.asText()));
+        }
+        out.write("\r\n");
     }
 
     private static String quote(String value) {

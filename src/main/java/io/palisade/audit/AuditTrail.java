@@ -62,9 +62,12 @@ public final class AuditTrail {
         }))));
     }
 
-    /** Records an administrative action by {@code actor} on {@code target}. */
-    public void admin(String requestId, Caller actor, String action, String target, ObjectNode details, int status) {
+    /** Records an administrative action by {@code actor} on {@code target}, made by the request {@code record}. */
+    public void admin(RequestRecord record, Caller actor, String action, String target, ObjectNode details, int status) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
+        if (record.clientRequestId() != null) {
+            body.put("client_request_id", record.clientRequestId());
+        }
         body.put("action", action);
         body.put("target", target);
         body.put("actor_user_id", actor.user().id());
@@ -74,7 +77,7 @@ public final class AuditTrail {
         if (details != null) {
             body.set("details", details);
         }
-        await(writer.submit(new AuditEvent(0, requestId, AuditEvent.ADMIN, clock.instant().toString(),
+        await(writer.submit(new AuditEvent(0, record.requestId(), AuditEvent.ADMIN, clock.instant().toString(),
                 actor.user().id(), text(body), "", "")));
     }
 

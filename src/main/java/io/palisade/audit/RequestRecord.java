@@ -41,6 +41,8 @@ public final class RequestRecord {
     private String servedModel;
     private java.util.List<AttemptRecord> attempts = java.util.List.of();
     private Runnable beforeAnswerEnds;
+    private String clientRequestId;
+    private long estimatedPromptTokens;
 
     public RequestRecord(String requestId, Instant receivedAt, long startNanos, String clientAddress, String method, String route) {
         this.requestId = requestId;
@@ -53,6 +55,15 @@ public final class RequestRecord {
 
     public String requestId() {
         return requestId;
+    }
+
+    /** The caller's own request id (sane, see RequestIds), null when none: recorded and searchable, never an identity. */
+    public void clientRequestId(String id) {
+        this.clientRequestId = id;
+    }
+
+    public String clientRequestId() {
+        return clientRequestId;
     }
 
     public Caller caller() {
@@ -164,6 +175,11 @@ public final class RequestRecord {
         }
     }
 
+    /** Admission's estimate of the prompt's tokens (0: none made), recorded when the backend reports none. */
+    public void estimatedPromptTokens(long tokens) {
+        this.estimatedPromptTokens = tokens;
+    }
+
     public void usage(TokenUsage tokenUsage) {
         this.usage = tokenUsage;
     }
@@ -231,6 +247,9 @@ public final class RequestRecord {
     /** The part known before the backend is called: fields of the row's body object. */
     void writeStarted(JsonGenerator body, String decision) throws IOException {
         body.writeStringField("received_at", receivedAt.toString());
+        if (clientRequestId != null) {
+            body.writeStringField("client_request_id", clientRequestId);
+        }
         body.writeStringField("client", clientAddress);
         body.writeStringField("method", method);
         body.writeStringField("route", route);
@@ -247,6 +266,26 @@ public final class RequestRecord {
         body.writeStringField("model", requestedModel);
         body.writeBooleanField("stream", stream);
         body.writeStringField("decision", decision);
+    }
+
+    /**
+     * The backend's token counts; for a stream it did not report them for (the caller left, or the
+     * backend broke off, before the final usage), what was relayed instead: the events sent (about
+     * one token each) and admission's estimate of the prompt, marked {@code usage_source: relayed}.
+     */
+    private void writeTokens(JsonGenerator body) throws IOException {
+        boolean relayed = stream && firstByteNanos >= 0 && usage.completionTokens() < 0;
+        if (usage.promptTokens() >= 0) {
+            body.writeNumberField("prompt_tokens", usage.promptTokens());
+        } else if (relayed && estimatedPromptTokens > 0) {
+            body.writeNumberField("prompt_tokens", estimatedPromptTokens);
+        }
+        if (usage.completionTokens() >= 0) {
+            body.writeNumberField("completion_tokens", usage.completionTokens());
+        } else if (relayed) {
+            body.writeNumberField("completion_tokens", streamedEvents);
+            body.writeStringField("usage_source", "relayed");
+        }
     }
 
     /** The part known when the answer has ended (or failed): fields of the row's body object. */
@@ -280,12 +319,7 @@ public final class RequestRecord {
         if (firstByteNanos >= 0) {
             body.writeNumberField("ttft_ms", (firstByteNanos - startNanos) / 1_000_000.0);
         }
-        if (usage.promptTokens() >= 0) {
-            body.writeNumberField("prompt_tokens", usage.promptTokens());
-        }
-        if (usage.completionTokens() >= 0) {
-            body.writeNumberField("completion_tokens", usage.completionTokens());
-        }
+        writeTokens(body);
         if (upstreamError != null) {
             body.writeStringField("upstream_error", upstreamError);
         }

@@ -9,6 +9,7 @@ import io.palisade.audit.CheckpointKey;
 import io.palisade.audit.TimeBound;
 import io.palisade.auth.User;
 import io.palisade.config.PalisadeConfig;
+import io.palisade.store.AuditFilter;
 import io.palisade.store.AuditStore;
 import io.palisade.store.Database;
 import io.palisade.store.UserStore;
@@ -174,6 +175,18 @@ final class AuditCommand implements Runnable {
         @Option(names = "--until", description = "Until this time (ISO-8601 or a date), exclusive.")
         String until;
 
+        @Option(names = "--key", description = "Only records of this key id.")
+        String key;
+
+        @Option(names = "--model", description = "Only records of requests for this model (as requested).")
+        String model;
+
+        @Option(names = "--decision", description = "Only allowed or only denied requests.")
+        String decision;
+
+        @Option(names = "--client-request-id", description = "Only requests the caller sent with this X-Request-Id of its own.")
+        String clientRequestId;
+
         @Option(names = "--format", description = "csv or jsonl (default: csv when --output ends in .csv, else jsonl).")
         String format;
 
@@ -188,12 +201,19 @@ final class AuditCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CliException(e.getMessage(), PalisadeCommand.EXIT_USAGE);
             }
+            if (decision != null && !decision.equals("allowed") && !decision.equals("denied")) {
+                throw new CliException("--decision must be allowed or denied", PalisadeCommand.EXIT_USAGE);
+            }
             try (OutputStream out = output == null ? System.out : Files.newOutputStream(output)) {
                 if (source.remote) {
                     Map<String, String> query = new LinkedHashMap<>();
                     query.put("user", user);
                     query.put("since", since);
                     query.put("until", until);
+                    query.put("key", key);
+                    query.put("model", model);
+                    query.put("decision", decision);
+                    query.put("client_request_id", clientRequestId);
                     query.put("format", exportFormat.parameter());
                     try (InputStream body = source.server.client().stream("GET", "/admin/audit/export", query)) {
                         body.transferTo(out);
@@ -218,12 +238,13 @@ final class AuditCommand implements Runnable {
             if (user != null) {
                 found = users.find(user).orElseThrow(() -> new CliException("no user '" + user + "' in the store", PalisadeCommand.EXIT_FAILURE));
             }
-            AuditRecords.Result result = new AuditRecords(new AuditStore(database), new ObjectMapper())
-                    .find(new AuditRecords.Query(found == null ? null : found.id(), time(since, "--since"), time(until, "--until"), null, 0));
+            AuditFilter filter = new AuditFilter(found == null ? null : found.id(), key, model, decision, clientRequestId,
+                    time(since, "--since"), time(until, "--until"));
+            // Written as read from the store, a chunk at a time: the whole chain is never in memory.
             Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            exportFormat.write(result.records(), writer);
-            if (found != null && since == null && until == null) {
-                users.markExported(found.id(), result.lastSeq());
+            long exportedSeq = new AuditRecords(new AuditStore(database), new ObjectMapper()).export(filter, exportFormat, writer);
+            if (filter.isAllOfOneUser()) {
+                users.markExported(found.id(), exportedSeq);
             }
         }
 

@@ -37,8 +37,11 @@ import org.slf4j.LoggerFactory;
 public final class Exchanges {
     private static final Logger LOG = LoggerFactory.getLogger(Exchanges.class);
     static final String REQUEST_ID = "palisade.request-id";
+    static final String CLIENT_REQUEST_ID = "palisade.client-request-id";
     static final String START_NANOS = "palisade.start-nanos";
     static final String HANDLED = "palisade.handled";
+    /** The longest model name a refused caller's record takes from its body. */
+    private static final int MAX_RECORDED_MODEL = 256;
 
     private final KeyRegistry registry;
     private final PolicyDecisionPoint policy;
@@ -84,7 +87,7 @@ public final class Exchanges {
     /** {@code generates}: the operation produces output tokens (false for embeddings). */
     public Handler model(Consumer<ObjectNode> validate, boolean generates, ModelHandler handler) {
         return ctx -> run(ctx, (record, exchange) -> {
-            Caller caller = authenticate(ctx, record);
+            Caller caller = authenticate(ctx, record, true);
             ObjectNode body = bodies.read(ctx);
             JsonNode model = body.get("model");
             if (model == null || !model.isTextual() || model.asText().isBlank()) {
@@ -126,7 +129,7 @@ public final class Exchanges {
             ObjectNode details = JsonNodeFactory.instance.objectNode();
             ctx.pathParamMap().forEach(details::put);
             ctx.queryParamMap().forEach((name, values) -> details.put(name, String.join(",", values)));
-            audit.admin(record.requestId(), admitted.caller(), action, ctx.path(), details, ctx.statusCode());
+            audit.admin(record, admitted.caller(), action, ctx.path(), details, ctx.statusCode());
         });
     }
 
@@ -149,6 +152,7 @@ public final class Exchanges {
         RequestRecord record = new RequestRecord(requestId, clock.instant(), start == null ? System.nanoTime() : start,
                 clientAddress(ctx), ctx.method().name(), ctx.path());
         record.trace(TraceContext.from(ctx.header("traceparent")));
+        record.clientRequestId(ctx.attribute(CLIENT_REQUEST_ID));
         Exchange exchange = new Exchange();
         record.beforeAnswerEnds(() -> settle(exchange, record));
         metrics.requestStarted();
@@ -224,9 +228,38 @@ public final class Exchanges {
     }
 
     private Caller authenticate(Context ctx, RequestRecord record) {
+        return authenticate(ctx, record, false);
+    }
+
+    /**
+     * {@code bodyNamesModel}: when the caller is refused, its body is still read (bounded by
+     * {@code server.max_body_bytes}, like any body) so that the refusal's record names the model
+     * asked for; the refusal and its status stay the authentication's whatever the body holds.
+     */
+    private Caller authenticate(Context ctx, RequestRecord record, boolean bodyNamesModel) {
         Authentication authentication = registry.authenticate(ctx.header("Authorization"));
         record.identify(authentication.caller(), authentication.fingerprint());
-        return policy.authenticated(authentication);
+        try {
+            return policy.authenticated(authentication);
+        } catch (PalisadeException refusal) {
+            if (bodyNamesModel) {
+                recordRequestedModel(ctx, record);
+            }
+            throw refusal;
+        }
+    }
+
+    /** Notes the body's model in the record if the body can be read and names one of sane length; else leaves it unknown. */
+    private void recordRequestedModel(Context ctx, RequestRecord record) {
+        try {
+            JsonNode model = bodies.read(ctx).get("model");
+            // Longer is no model name; an unauthenticated caller must not get to write large text into the audit.
+            if (model != null && model.isTextual() && !model.asText().isBlank() && model.asText().length() <= MAX_RECORDED_MODEL) {
+                record.requestedModel(model.asText());
+            }
+        } catch (PalisadeException unreadable) {
+            // The authentication's refusal is the answer; an unreadable body only leaves the model unknown.
+        }
     }
 
     /** The socket peer, or, behind {@code server.trusted_proxies}, the client they forwarded for. */

@@ -54,10 +54,8 @@ public final class GatewayServer implements AutoCloseable {
             config.jetty.modifyServer(server -> ConnectionGuard.install(server, listener, maxConnections, "palisade-http"));
 
             config.routes.before(ctx -> {
-                String requestId = RequestIds.accept(ctx.header("X-Request-Id"));
-                ctx.attribute(Exchanges.REQUEST_ID, requestId);
+                RequestIds.assign(ctx);
                 ctx.attribute(Exchanges.START_NANOS, System.nanoTime());
-                ctx.header("X-Request-Id", requestId);
             });
 
             health(config.routes, ready);

@@ -27,6 +27,7 @@ public final class RequestLog {
         TokenUsage usage = record.usage();
         LoggingEventBuilder line = LOG.atInfo();
         put(line, "request_id", record.requestId());
+        put(line, "client_request_id", record.clientRequestId());
         put(line, "user", record.caller() == null ? null : record.caller().user().email());
         put(line, "key_id", record.caller() == null ? null : record.caller().key().id());
         put(line, "route", record.route());

@@ -6,7 +6,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.function.Consumer;
 
 /**
@@ -20,6 +25,26 @@ public final class AuditStore {
      * is shared by every replica on the database and by nothing else Palisade locks.
      */
     static final long CHAIN_LOCK = 0x70616c6973616465L;
+    /** How many records {@link #forEachRecord} reads per query: its memory bound. */
+    static final int CHUNK = 500;
+
+    /**
+     * A request's or admin action's row ({@code head}: "started", "denied" or "admin") with, for a
+     * "started" row, its "completed" row (null while it has none). The completion joined is the first
+     * "completed" row after the head with the head's request id: ids are Palisade's own and unique,
+     * and for rows written when a caller could choose the id this still gives each request its own
+     * record, never one merged from several.
+     */
+    public record Record(AuditEvent head, AuditEvent completion) {}
+
+    /**
+     * The head rows; their completions are read apart, by request id, for the heads of one page or
+     * chunk only. (A join doing both was planned by PostgreSQL as a join over every matching row
+     * before the limit.)
+     */
+    private static final String HEADS = "SELECT h.seq, h.request_id, h.kind, h.at, h.user_id, h.body, h.prev_hash, h.hash"
+            + " FROM audit_events h WHERE h.kind <> 'completed'";
+    private static final int IDS_PER_QUERY = 200;
 
     private final Database database;
 
@@ -34,47 +59,6 @@ public final class AuditStore {
 
     /** Streams every row in chain order to {@code consumer} without holding them all in memory. */
     public void scan(Consumer<AuditEvent> consumer) {
-        query("SELECT * FROM audit_events ORDER BY seq", List.of(), consumer);
-    }
-
-    /**
-     * Rows of one user (or of everyone when {@code userId} is null) within [since, until) by ISO
-     * time text, in chain order.
-     */
-    public void scan(String userId, String since, String until, Consumer<AuditEvent> consumer) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM audit_events WHERE 1 = 1");
-        List<String> parameters = new ArrayList<>();
-        if (userId != null) {
-            sql.append(" AND user_id = ?");
-            parameters.add(userId);
-        }
-        if (since != null) {
-            sql.append(" AND at >= ?");
-            parameters.add(since);
-        }
-        if (until != null) {
-            sql.append(" AND at < ?");
-            parameters.add(until);
-        }
-        sql.append(" ORDER BY seq");
-        query(sql.toString(), parameters, consumer);
-    }
-
-    /** The highest sequence number holding a row for {@code userId}, 0 when none. */
-    public long lastSeqOf(String userId) {
-        try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM audit_events WHERE user_id = ?")) {
-            statement.setString(1, userId);
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new StoreException("cannot read the audit trail: " + e.getMessage(), e);
-        }
-    }
-
-    private void query(String sql, List<String> parameters, Consumer<AuditEvent> consumer) {
         try (Connection connection = database.connect()) {
             boolean cursor = database.dialect() == Dialect.POSTGRESQL;
             if (cursor) {
@@ -83,10 +67,7 @@ public final class AuditStore {
                 // the transaction to the pool, which rolls it back when the connection returns.
                 connection.setAutoCommit(false);
             }
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                for (int i = 0; i < parameters.size(); i++) {
-                    statement.setString(i + 1, parameters.get(i));
-                }
+            try (PreparedStatement statement = connection.prepareStatement("SELECT * FROM audit_events ORDER BY seq")) {
                 statement.setFetchSize(500);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
@@ -96,6 +77,154 @@ public final class AuditStore {
             }
             if (cursor) {
                 connection.commit();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the audit trail: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Up to {@code limit} records matching {@code filter} with a sequence number below
+     * {@code beforeSeq}, newest first: one indexed query, whatever the chain's length.
+     */
+    public List<Record> newestFirst(AuditFilter filter, long beforeSeq, int limit) {
+        Query query = query(filter);
+        query.sql.append(" AND h.seq < ? ORDER BY h.seq DESC LIMIT ?");
+        query.parameters.add(beforeSeq);
+        query.parameters.add((long) limit);
+        List<Record> records = new ArrayList<>(Math.min(limit, CHUNK));
+        query(query, records::add);
+        return records;
+    }
+
+    /**
+     * Every record matching {@code filter} up to and including {@code upToSeq}, in chain order, to
+     * {@code consumer}: read {@value #CHUNK} at a time by sequence number, so memory stays bounded
+     * and no transaction or connection is held while the consumer writes (a slow download).
+     */
+    public void forEachRecord(AuditFilter filter, long upToSeq, Consumer<Record> consumer) {
+        long afterSeq = 0;
+        while (true) {
+            Query query = query(filter);
+            query.sql.append(" AND h.seq > ? AND h.seq <= ? ORDER BY h.seq LIMIT ?");
+            query.parameters.add(afterSeq);
+            query.parameters.add(upToSeq);
+            query.parameters.add((long) CHUNK);
+            List<Record> chunk = new ArrayList<>(CHUNK);
+            query(query, chunk::add);
+            chunk.forEach(consumer);
+            if (chunk.size() < CHUNK) {
+                return;
+            }
+            afterSeq = chunk.getLast().head().seq();
+        }
+    }
+
+    /** The highest sequence number in the chain, 0 when empty. */
+    public long headSeq() {
+        return single("SELECT COALESCE(MAX(seq), 0) FROM audit_events", null);
+    }
+
+    /** The highest sequence number holding a row for {@code userId}, 0 when none. */
+    public long lastSeqOf(String userId) {
+        return single("SELECT COALESCE(MAX(seq), 0) FROM audit_events WHERE user_id = ?", userId);
+    }
+
+    /** The record query with {@code filter}'s conditions, each on a column of its own index (V6). Package-private for the plan test. */
+    static Query query(AuditFilter filter) {
+        Query query = new Query(new StringBuilder(HEADS), new ArrayList<>());
+        query.where("h.user_id = ?", filter.userId());
+        query.where("h.key_id = ?", filter.keyId());
+        query.where("h.model = ?", filter.model());
+        query.where("h.decision = ?", filter.decision());
+        query.where("h.client_request_id = ?", filter.clientRequestId());
+        query.where("h.at >= ?", filter.since());
+        query.where("h.at < ?", filter.until());
+        return query;
+    }
+
+    /** SQL text and its parameters (strings and longs), in order. */
+    record Query(StringBuilder sql, List<Object> parameters) {
+        void where(String condition, String value) {
+            if (value != null) {
+                sql.append(" AND ").append(condition);
+                parameters.add(value);
+            }
+        }
+
+        void bind(PreparedStatement statement) throws SQLException {
+            for (int i = 0; i < parameters.size(); i++) {
+                statement.setObject(i + 1, parameters.get(i));
+            }
+        }
+    }
+
+    /** The heads {@code query} selects, in its order, each with its completion (see {@link Record}). */
+    private void query(Query query, Consumer<Record> consumer) {
+        try (Connection connection = database.connect()) {
+            List<AuditEvent> heads = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement(query.sql().toString())) {
+                query.bind(statement);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        heads.add(event(rows));
+                    }
+                }
+            }
+            Map<String, List<AuditEvent>> completions = completions(connection, heads);
+            for (AuditEvent head : heads) {
+                consumer.accept(new Record(head, completionOf(head, completions.get(head.requestId()))));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the audit trail: " + e.getMessage(), e);
+        }
+    }
+
+    /** The "completed" rows of the "started" heads' request ids, each id's in chain order. */
+    private static Map<String, List<AuditEvent>> completions(Connection connection, List<AuditEvent> heads) throws SQLException {
+        List<String> ids = new ArrayList<>(heads.stream().filter(head -> AuditEvent.STARTED.equals(head.kind()))
+                .map(AuditEvent::requestId).collect(Collectors.toCollection(LinkedHashSet::new)));
+        Map<String, List<AuditEvent>> byId = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
+            List<String> some = ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY));
+            String sql = "SELECT * FROM audit_events WHERE kind = 'completed' AND request_id IN ("
+                    + String.join(", ", Collections.nCopies(some.size(), "?")) + ") ORDER BY seq";
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (int i = 0; i < some.size(); i++) {
+                    statement.setString(i + 1, some.get(i));
+                }
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        AuditEvent completion = event(rows);
+                        byId.computeIfAbsent(completion.requestId(), id -> new ArrayList<>()).add(completion);
+                    }
+                }
+            }
+        }
+        return byId;
+    }
+
+    /** The first completion after {@code head} ({@code candidates} in chain order), null for none or a head that is not "started". */
+    private static AuditEvent completionOf(AuditEvent head, List<AuditEvent> candidates) {
+        if (candidates == null || !AuditEvent.STARTED.equals(head.kind())) {
+            return null;
+        }
+        for (AuditEvent candidate : candidates) {
+            if (candidate.seq() > head.seq()) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private long single(String sql, String parameter) {
+        try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            if (parameter != null) {
+                statement.setString(1, parameter);
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
             }
         } catch (SQLException e) {
             throw new StoreException("cannot read the audit trail: " + e.getMessage(), e);

@@ -269,12 +269,12 @@ abstract class StoreContract {
         List<AuditEvent> all = new ArrayList<>();
         audit.scan(all::add);
         assertThat(all).extracting(AuditEvent::requestId).containsExactly("r1", "r2", "r3");
-        List<AuditEvent> ofUser = new ArrayList<>();
-        audit.scan("usr_1", T0.toString(), T0.plusSeconds(20).toString(), ofUser::add);
-        assertThat(ofUser).extracting(AuditEvent::requestId).containsExactly("r1");
-        List<AuditEvent> since = new ArrayList<>();
-        audit.scan(null, T0.plusSeconds(10).toString(), null, since::add);
-        assertThat(since).extracting(AuditEvent::requestId).containsExactly("r2", "r3");
+        List<AuditStore.Record> ofUser = new ArrayList<>();
+        audit.forEachRecord(new AuditFilter("usr_1", null, null, null, null, T0.toString(), T0.plusSeconds(20).toString()), 3, ofUser::add);
+        assertThat(ofUser).extracting(r -> r.head().requestId()).containsExactly("r1");
+        List<AuditStore.Record> since = new ArrayList<>();
+        audit.forEachRecord(new AuditFilter(null, null, null, null, null, T0.plusSeconds(10).toString(), null), 3, since::add);
+        assertThat(since).extracting(r -> r.head().requestId()).containsExactly("r2", "r3");
         assertThat(audit.lastSeqOf("usr_1")).isEqualTo(3);
         assertThat(audit.lastSeqOf("nobody")).isZero();
 

@@ -64,6 +64,7 @@ public final class OpenAiRoutes {
         String prompt = capture.prompt(body);
         StringBuilder captured = capture.enabled() && body.path("stream").asBoolean(false) ? new StringBuilder() : null;
         EventSink sink = new ServletEventSink(ctx, record, admitted.rateLimitHeaders(), captured);
+        record.estimatedPromptTokens(admitted.ticket().reservedPrompt());
         Failover.Result<Object> result;
         try {
             Failover.Request request = new Failover.Request(admitted.caller(),
