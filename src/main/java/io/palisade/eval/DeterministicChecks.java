@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  *       catastrophic backtracking fails the check instead of hanging.</li>
  *   <li>{@link JsonSchemaCheck}: JSON is taken from the whole answer, else from a <code>```</code>
  *       fence, else from the first <code>{…}</code>/<code>[…]</code> block that parses, and validated
- *       against the schema subset documented on {@link JsonSchemaCheck}; every violation is listed
+ *       against the JSON Schema (draft 2020-12) of {@link JsonSchemaCheck}; every violation is listed
  *       with its path, e.g. {@code $.age: expected integer, got string}.</li>
  * </ul>
  * A null answer (e.g. the generator failed) fails every check with detail {@code no answer}.
@@ -122,13 +122,13 @@ public final class DeterministicChecks {
         if (found == null) {
             return new CheckResult(check.type(), false, "no JSON value found in the answer");
         }
-        List<String> errors = JsonSchemaSubset.validate(check.schemaNode(), found.value());
+        List<String> errors = JsonSchemaValidation.validate(check.schemaNode(), found.value());
         if (errors.isEmpty()) {
             return new CheckResult(check.type(), true, "JSON from " + found.source() + " is valid against the schema");
         }
         String shown = String.join("; ", errors.subList(0, Math.min(SHOWN_ERRORS, errors.size())));
         String more = errors.size() > SHOWN_ERRORS
-                ? "; and " + (errors.size() >= JsonSchemaSubset.MAX_ERRORS ? "more" : (errors.size() - SHOWN_ERRORS) + " more")
+                ? "; and " + (errors.size() >= JsonSchemaValidation.MAX_ERRORS ? "more" : (errors.size() - SHOWN_ERRORS) + " more")
                 : "";
         return new CheckResult(check.type(), false, "JSON from " + found.source() + ": " + shown + more);
     }

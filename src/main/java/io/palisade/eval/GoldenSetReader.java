@@ -146,12 +146,12 @@ final class GoldenSetReader {
                 return List.of();
             }
             if (!cases.isArray()) {
-                problems.add(source + " cases: expected a list of cases, got " + JsonSchemaSubset.kind(cases));
+                problems.add(source + " cases: expected a list of cases, got " + JsonKind.of(cases));
                 return List.of();
             }
         } else if (!root.isArray()) {
             problems.add(source + ": expected a list of cases or a mapping with a cases list, got "
-                    + JsonSchemaSubset.kind(root));
+                    + JsonKind.of(root));
             return List.of();
         }
         List<Entry> entries = new ArrayList<>();
@@ -208,7 +208,7 @@ final class GoldenSetReader {
     private static GoldenCase parseCase(Entry entry, String id, List<String> all) {
         JsonNode node = entry.node();
         if (!node.isObject()) {
-            all.add(entry.location() + ": expected a case object, got " + JsonSchemaSubset.kind(node));
+            all.add(entry.location() + ": expected a case object, got " + JsonKind.of(node));
             return null;
         }
         Problems problems = new Problems(entry.location() + (id == null ? ", case without id: " : ", case \"" + id + "\": "), all);
@@ -278,7 +278,7 @@ final class GoldenSetReader {
             return null;
         }
         if (!value.isArray()) {
-            problems.add("key_points: expected a list of strings, got " + JsonSchemaSubset.kind(value)
+            problems.add("key_points: expected a list of strings, got " + JsonKind.of(value)
                     + (value.isTextual() ? " (write [\"...\"] for a single key point)" : ""));
             return null;
         }
@@ -313,7 +313,7 @@ final class GoldenSetReader {
             return List.of();
         }
         if (!value.isArray()) {
-            problems.add("checks: expected a list of check objects, got " + JsonSchemaSubset.kind(value));
+            problems.add("checks: expected a list of check objects, got " + JsonKind.of(value));
             return List.of();
         }
         List<Check> checks = new ArrayList<>();
@@ -329,7 +329,7 @@ final class GoldenSetReader {
     private static Check check(JsonNode node, String at, Problems problems) {
         if (!node.isObject()) {
             problems.add(at + ": expected a check object such as {\"type\": \"contains\", \"value\": \"...\"}, got "
-                    + JsonSchemaSubset.kind(node));
+                    + JsonKind.of(node));
             return null;
         }
         JsonNode typeNode = node.get("type");
@@ -427,7 +427,7 @@ final class GoldenSetReader {
             problems.add(at + ".schema is required");
             return null;
         }
-        List<String> schemaProblems = JsonSchemaSubset.problems(schema);
+        List<String> schemaProblems = JsonSchemaValidation.problems(schema);
         if (!schemaProblems.isEmpty()) {
             schemaProblems.forEach(problem -> problems.add(at + "." + problem));
             return null;
@@ -438,7 +438,7 @@ final class GoldenSetReader {
     // ---------------------------------------------------------------- helpers
 
     private static String describe(JsonNode value) {
-        String kind = JsonSchemaSubset.kind(value);
+        String kind = JsonKind.of(value);
         if (value.isNumber() || value.isBoolean()) {
             return kind + " " + value + " (put it in quotes)";
         }

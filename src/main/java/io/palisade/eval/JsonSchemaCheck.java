@@ -10,34 +10,21 @@ import java.util.Objects;
  * <code>```json</code>) that is JSON as a whole or holds a <code>{…}</code>/<code>[…]</code> block;
  * the first <code>{…}</code> or <code>[…]</code> block anywhere in the answer.
  *
- * <p>The schema uses a subset of JSON Schema, validated when the check is constructed (an
- * unsupported keyword is an error rather than being silently ignored):
- * <ul>
- *   <li>{@code type}: {@code object}, {@code array}, {@code string}, {@code number},
- *       {@code integer} (a number with no fractional part, so {@code 2.0} counts), {@code boolean},
- *       {@code null}, or an array of these;</li>
- *   <li>{@code properties} (an object of sub-schemas), {@code required} (an array of names),
- *       {@code additionalProperties} (a boolean only);</li>
- *   <li>{@code items} (one sub-schema applied to every element), {@code minItems}, {@code maxItems};</li>
- *   <li>{@code enum} (equality as JSON values; numbers compare by value);</li>
- *   <li>{@code minLength}, {@code maxLength} (in Unicode code points), {@code pattern}
- *       (Java regex, unanchored {@code find()} as in JSON Schema);</li>
- *   <li>{@code minimum}, {@code maximum} (inclusive).</li>
- * </ul>
- * Annotations {@code $schema}, {@code $id}, {@code $comment}, {@code title}, {@code description},
- * {@code default} and {@code examples} are accepted and ignored. As in JSON Schema, a keyword
- * applies only to values of its type (e.g. {@code minLength} ignores numbers).
+ * <p>The schema is JSON Schema draft 2020-12, checked against the draft's meta-schema when the
+ * check is constructed ({@link JsonSchemaValidation}): every keyword of the draft applies,
+ * {@code format} is asserted, and a {@code $ref} may only point into the schema itself or to the
+ * draft's own meta-schemas (nothing is fetched).
  *
  * <p>Immutable and thread-safe: the schema is deep-copied on construction and {@link #schema()}
  * returns a copy. The constructor throws {@link IllegalArgumentException} listing every problem if
- * the schema is not an object or leaves the subset.
+ * the schema is not a valid, loadable draft 2020-12 schema.
  */
 public record JsonSchemaCheck(JsonNode schema) implements Check {
     public static final String TYPE = "json_schema";
 
     public JsonSchemaCheck {
         Objects.requireNonNull(schema, "schema");
-        List<String> problems = JsonSchemaSubset.problems(schema);
+        List<String> problems = JsonSchemaValidation.problems(schema);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
