@@ -160,7 +160,9 @@ public final class Exchanges {
         } catch (PalisadeException e) {
             exchange.failure = e;
             fail(ctx, record, e);
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
+            // Errors too (OutOfMemoryError, StackOverflowError): the request still gets its one audit
+            // record, a JSON answer and a request-log line that agree; the thread's stack is gone by now.
             LOG.error("request {} failed unexpectedly", requestId, e);
             exchange.failure = new PalisadeException(ErrorCode.INTERNAL, "internal error; the request id is " + requestId);
             fail(ctx, record, exchange.failure);

@@ -46,6 +46,17 @@ public final class GatewayServer implements AutoCloseable {
             config.http.maxRequestSize = Long.MAX_VALUE; // JsonBodyReader enforces the configured limit itself
             config.startup.showJavalinBanner = false;
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+            config.router.javaLangErrorHandler((response, error) -> {
+                // Exchanges answers its routes' Errors itself; this is for the few routes outside it.
+                LOG.error("unhandled error", error);
+                response.setContentType("application/json");
+                try {
+                    response.getOutputStream().write(OpenAiErrors.body(new PalisadeException(ErrorCode.INTERNAL, "internal error"))
+                            .toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                } catch (java.io.IOException callerGone) {
+                    LOG.debug("the caller left before its error answer", callerGone);
+                }
+            });
 
             config.routes.before(ctx -> {
                 String requestId = RequestIds.accept(ctx.header("X-Request-Id"));
