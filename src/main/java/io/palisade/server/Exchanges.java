@@ -50,12 +50,14 @@ public final class Exchanges {
     private final Clock clock;
     private final GatewayMetrics metrics;
     private final RequestObserver observer;
+    private final RequestLog requestLog;
 
     public Exchanges(KeyRegistry registry, PolicyDecisionPoint policy, AdmissionControl admission, AuditTrail audit,
             JsonBodyReader bodies, ObjectMapper json, ServerConfig server, Clock clock, GatewayMetrics metrics, RequestLog requestLog,
             SpanExporter spans) {
         this.metrics = metrics;
         this.observer = new RequestObserver(metrics, requestLog, spans);
+        this.requestLog = requestLog;
         this.registry = registry;
         this.policy = policy;
         this.admission = admission;
@@ -128,6 +130,11 @@ public final class Exchanges {
             ctx.queryParamMap().forEach((name, values) -> details.put(name, String.join(",", values)));
             audit.admin(record.requestId(), admitted.caller(), action, ctx.path(), details, ctx.statusCode());
         });
+    }
+
+    /** Answers and audits the requests Jetty refuses before any route runs (see {@link ProtocolErrorHandler}). */
+    ProtocolErrorHandler protocolErrors() {
+        return new ProtocolErrorHandler(audit, requestLog, json, clock);
     }
 
     private interface Body {

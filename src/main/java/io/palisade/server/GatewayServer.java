@@ -46,6 +46,8 @@ public final class GatewayServer implements AutoCloseable {
             config.http.maxRequestSize = Long.MAX_VALUE; // JsonBodyReader enforces the configured limit itself
             config.startup.showJavalinBanner = false;
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+            // Requests Jetty refuses itself (unparseable, too large) get the API's JSON and an audit record, not Jetty's HTML.
+            config.jetty.modifyServer(server -> server.setErrorHandler(exchanges.protocolErrors()));
             config.router.javaLangErrorHandler((response, error) -> {
                 // Exchanges answers its routes' Errors itself; this is for the few routes outside it.
                 LOG.error("unhandled error", error);
