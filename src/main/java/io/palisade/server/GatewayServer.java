@@ -2,6 +2,7 @@ package io.palisade.server;
 
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Handler;
 import io.palisade.api.openai.OpenAiErrors;
@@ -36,6 +37,7 @@ public final class GatewayServer implements AutoCloseable {
         this.operations = metricsPort == 0 ? null : Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
+            answerErrorsAsJson(config, exchanges);
             config.routes.get("/metrics", metrics);
             health(config.routes, ready);
         });
@@ -46,19 +48,7 @@ public final class GatewayServer implements AutoCloseable {
             config.http.maxRequestSize = Long.MAX_VALUE; // JsonBodyReader enforces the configured limit itself
             config.startup.showJavalinBanner = false;
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
-            // Requests Jetty refuses itself (unparseable, too large) get the API's JSON and an audit record, not Jetty's HTML.
-            config.jetty.modifyServer(server -> server.setErrorHandler(exchanges.protocolErrors()));
-            config.router.javaLangErrorHandler((response, error) -> {
-                // Exchanges answers its routes' Errors itself; this is for the few routes outside it.
-                LOG.error("unhandled error", error);
-                response.setContentType("application/json");
-                try {
-                    response.getOutputStream().write(OpenAiErrors.body(new PalisadeException(ErrorCode.INTERNAL, "internal error"))
-                            .toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                } catch (java.io.IOException callerGone) {
-                    LOG.debug("the caller left before its error answer", callerGone);
-                }
-            });
+            answerErrorsAsJson(config, exchanges);
 
             config.routes.before(ctx -> {
                 String requestId = RequestIds.accept(ctx.header("X-Request-Id"));
@@ -93,6 +83,25 @@ public final class GatewayServer implements AutoCloseable {
                         "internal error; the request id is " + ctx.attribute(Exchanges.REQUEST_ID));
                 ctx.status(500).contentType("application/json").result(OpenAiErrors.body(error).toString());
             });
+        });
+    }
+
+    /**
+     * Requests Jetty refuses itself (unparseable, too large) get the API's JSON and an audit record,
+     * not Jetty's HTML page; an Error on a route outside {@link Exchanges} (which answers its routes'
+     * Errors itself) gets a JSON 500.
+     */
+    private static void answerErrorsAsJson(JavalinConfig config, Exchanges exchanges) {
+        config.jetty.modifyServer(server -> server.setErrorHandler(exchanges.protocolErrors()));
+        config.router.javaLangErrorHandler((response, error) -> {
+            LOG.error("unhandled error", error);
+            response.setContentType("application/json");
+            try {
+                response.getOutputStream().write(OpenAiErrors.body(new PalisadeException(ErrorCode.INTERNAL, "internal error"))
+                        .toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (java.io.IOException callerGone) {
+                LOG.debug("the caller left before its error answer", callerGone);
+            }
         });
     }
 

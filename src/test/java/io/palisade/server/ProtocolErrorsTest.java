@@ -48,6 +48,11 @@ class ProtocolErrorsTest {
         requests.put("headers too large", "GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024) + "\r\n\r\n");
         requests.put("URI too long", "GET /v1/" + "a".repeat(64 * 1024) + " HTTP/1.1\r\nHost: x\r\n\r\n");
         requests.put("bad percent encoding", "GET /v1/%zz HTTP/1.1\r\nHost: x\r\n\r\n");
+        requests.put("bad percent encoding, asking for HTML", "GET /v1/%zz HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\n\r\n");
+        requests.put("path escaping the root", "GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n");
+        requests.put("unknown transfer coding", "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: foo\r\n\r\n");
+        requests.put("folded header", "GET /v1/models HTTP/1.1\r\nHost: x\r\nX-A: a\r\n  folded\r\n\r\n");
+        requests.put("HTTP/2 preface on HTTP/1.1", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
         requests.put("unknown HTTP version", "GET /v1/models HTTP/7.3\r\nHost: x\r\n\r\n");
         requests.put("two content lengths", "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}");
         requests.put("invalid chunk size", "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
