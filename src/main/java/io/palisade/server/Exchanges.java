@@ -134,7 +134,7 @@ public final class Exchanges {
 
     /** Answers and audits the requests Jetty refuses before any route runs (see {@link ProtocolErrorHandler}). */
     ProtocolErrorHandler protocolErrors() {
-        return new ProtocolErrorHandler(audit, requestLog, json, clock);
+        return new ProtocolErrorHandler(audit, requestLog, metrics, json, clock);
     }
 
     private interface Body {

@@ -87,6 +87,8 @@ class ProtocolErrorsTest {
             assertThat(r.path("reason").asText()).isEqualTo("headers_too_large");
             assertThat(r.path("client").asText()).isEqualTo("127.0.0.1");
         });
+        String scrape = gateway.get("/metrics", TestGateway.ADMIN_KEY).body();
+        assertThat(scrape).containsPattern("palisade_requests_total\\{[^}]*decision=\"headers_too_large\"[^}]*route=\"unmatched\"");
     }
 
     @Test
