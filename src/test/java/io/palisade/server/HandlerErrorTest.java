@@ -118,6 +118,10 @@ class HandlerErrorTest {
             config.routes.get("/v1/stack-overflow", exchanges.listing((ctx, record, admitted) -> {
                 throw new StackOverflowError();
             }));
+            // Before admission, where the token estimator ran out of memory: the record is a denial.
+            config.routes.post("/v1/before-admission", exchanges.model(body -> {
+                throw new OutOfMemoryError("Java heap space");
+            }, true, (ctx, record, body, admitted) -> ctx.status(200)));
         }).start("127.0.0.1", 0);
     }
 
@@ -153,6 +157,25 @@ class HandlerErrorTest {
             assertThat(lines).as(route).hasSize(1);
             assertThat(lines.get(0).getFormattedMessage()).isEqualTo("GET " + route + " 500 allowed");
         }
+    }
+
+    @Test
+    void anErrorBeforeAdmissionIsAJson500AuditedAsARefusalWithTheSameDecisionInTheRequestLog() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + app.port() + "/v1/before-admission")).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\"}"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(JSON.readTree(response.body()).path("error").path("code").asText()).isEqualTo("internal_error");
+        List<JsonNode> rows = awaitRows("/v1/before-admission", 1);
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).path("decision").asText()).isEqualTo("denied");
+        assertThat(rows.get(0).path("status").asInt()).isEqualTo(500);
+        assertThat(rows.get(0).path("reason").asText()).isEqualTo("internal_error");
+        assertThat(rows.get(0).path("model").asText()).isEqualTo("m");
+        assertThat(requestLog.list.stream().map(ILoggingEvent::getFormattedMessage).filter(line -> line.contains("/v1/before-admission")))
+                .containsExactly("POST /v1/before-admission 500 internal_error");
     }
 
     /** The rows of the request to {@code route}, waiting for {@code count} (completions are committed after the answer). */
