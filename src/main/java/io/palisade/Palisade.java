@@ -290,7 +290,7 @@ public final class Palisade implements AutoCloseable {
         ModelRoutes modelRoutes = new ModelRoutes(exchanges, catalog, canaryStates, lifecycle, configReloader, pins, health, bodies, json,
                 clock);
         MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics.registry(),
-                authorization -> MetricsAccess.allows(authorization, config.observability().metricsToken(), registry));
+                authorization -> MetricsAccess.refusal(authorization, config.observability().metricsToken(), registry));
 
         GatewayServer server = new GatewayServer(config.server(), exchanges, openAi, routes -> {
             admin.register(routes);

@@ -12,7 +12,7 @@ import io.palisade.server.PalisadeException;
 /**
  * The one place that decides whether a request may proceed. It fails closed: anything it cannot
  * positively allow is refused with the reason as an {@link ErrorCode}. Order: credential, model
- * known, model granted (deny by default), then the limits ({@link AdmissionControl}: caps, rates,
+ * granted (deny by default, whether or not the model exists), model known, then the limits ({@link AdmissionControl}: caps, rates,
  * concurrency, budgets). Limits are consumed only by requests that passed everything else, so
  * refused requests do not eat a caller's quota. Thread-safe.
  */
@@ -38,16 +38,27 @@ public final class PolicyDecisionPoint {
      * embeddings (no output tokens). May make the body's output cap explicit (see AdmissionControl).
      */
     public AdmittedRequest admitModel(Caller caller, String model, ObjectNode body, long bodyBytes, String requestId, boolean generates) {
-        ModelRoute route = catalog.find(model);
-        if (route == null) {
-            throw new PalisadeException(ErrorCode.MODEL_NOT_FOUND, "the model '" + model + "' does not exist", "model");
-        }
-        if (!mayUse(caller, route)) {
+        ModelRoute route = grantedRoute(caller, model, catalog.find(model));
+        refuseWhatABackendCannotHonour(route, body);
+        return new AdmittedRequest(caller, route, admission.admit(caller, route, body, bodyBytes, requestId, generates));
+    }
+
+    /**
+     * Grant first, so that a key cannot map what exists beyond its grant: a model the key is not
+     * granted is 403 model_access_denied whether or not it exists; only a name the key is granted
+     * (by its grant's patterns, e.g. "*") that names no model is 404 model_not_found. {@code route}
+     * is the catalog's answer for {@code model} (null: no such model). Returns the route.
+     */
+    public static ModelRoute grantedRoute(Caller caller, String model, ModelRoute route) {
+        boolean granted = route == null ? caller.grants().allows(model) : mayUse(caller, route);
+        if (!granted) {
             throw new PalisadeException(ErrorCode.MODEL_ACCESS_DENIED,
                     "this key may not use the model '" + model + "'; ask an administrator for access", "model");
         }
-        refuseWhatABackendCannotHonour(route, body);
-        return new AdmittedRequest(caller, route, admission.admit(caller, route, body, bodyBytes, requestId, generates));
+        if (route == null) {
+            throw new PalisadeException(ErrorCode.MODEL_NOT_FOUND, "the model '" + model + "' does not exist", "model");
+        }
+        return route;
     }
 
     /**

@@ -2,10 +2,12 @@ package io.palisade.metrics;
 
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.palisade.api.openai.OpenAiErrors;
+import io.palisade.server.PalisadeException;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.function.Predicate;
+import java.util.function.Function;
 
 /**
  * {@code GET /metrics}: Prometheus text (or OpenMetrics when the scraper asks for it). Metrics
@@ -14,20 +16,23 @@ import java.util.function.Predicate;
  */
 public final class MetricsEndpoint implements Handler {
     private final PrometheusRegistry registry;
-    private final Predicate<String> authorized;
+    private final Function<String, PalisadeException> refusal;
     private final ExpositionFormats formats = ExpositionFormats.init();
 
-    /** {@code authorized} judges the {@code Authorization} header value (may be null). */
-    public MetricsEndpoint(PrometheusRegistry registry, Predicate<String> authorized) {
+    /**
+     * {@code refusal} judges the {@code Authorization} header value (may be null): the refusal to
+     * answer in the API's error shape, or null to serve the scrape.
+     */
+    public MetricsEndpoint(PrometheusRegistry registry, Function<String, PalisadeException> refusal) {
         this.registry = registry;
-        this.authorized = authorized;
+        this.refusal = refusal;
     }
 
     @Override
     public void handle(Context ctx) throws Exception {
-        if (!authorized.test(ctx.header("Authorization"))) {
-            ctx.status(401).contentType("application/json").result("{\"error\":{\"message\":\"scraping metrics needs the metrics token"
-                    + " or an admin key\",\"type\":\"authentication_error\",\"code\":\"invalid_api_key\",\"param\":null}}");
+        PalisadeException refused = refusal.apply(ctx.header("Authorization"));
+        if (refused != null) {
+            ctx.status(refused.code().status()).contentType("application/json").result(OpenAiErrors.body(refused).toString());
             return;
         }
         ExpositionFormatWriter writer = formats.findWriter(ctx.header("Accept"));

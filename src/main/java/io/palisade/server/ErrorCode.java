@@ -26,10 +26,12 @@ public enum ErrorCode {
     REQUEST_TIMEOUT(408, "invalid_request_error", "request_timeout"),
     CONFLICT(409, "invalid_request_error", "conflict"),
     PAYLOAD_TOO_LARGE(413, "invalid_request_error", "payload_too_large"),
+    URI_TOO_LONG(414, "invalid_request_error", "uri_too_long"),
     UNSUPPORTED_MEDIA_TYPE(415, "invalid_request_error", "unsupported_media_type"),
     RATE_LIMITED(429, "rate_limit_error", "rate_limited"),
     TOKENS_RATE_LIMITED(429, "rate_limit_error", "tokens_rate_limited"),
     CONCURRENCY_LIMITED(429, "rate_limit_error", "concurrency_limited"),
+    HEADERS_TOO_LARGE(431, "invalid_request_error", "headers_too_large"),
     BUDGET_EXCEEDED(429, "insufficient_quota", "budget_exceeded"),
     INTERNAL(500, "server_error", "internal_error"),
     UPSTREAM_UNREACHABLE(502, "upstream_error", "upstream_unreachable"),
@@ -37,7 +39,8 @@ public enum ErrorCode {
     UPSTREAM_UNAVAILABLE(503, "upstream_error", "upstream_unavailable"),
     AUDIT_UNAVAILABLE(503, "server_error", "audit_unavailable"),
     LIMITS_UNAVAILABLE(503, "server_error", "limits_unavailable"),
-    UPSTREAM_TIMEOUT(504, "upstream_error", "upstream_timeout");
+    UPSTREAM_TIMEOUT(504, "upstream_error", "upstream_timeout"),
+    HTTP_VERSION_NOT_SUPPORTED(505, "invalid_request_error", "http_version_not_supported");
 
     private final int status;
     private final String type;

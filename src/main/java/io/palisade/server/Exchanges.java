@@ -53,12 +53,14 @@ public final class Exchanges {
     private final Clock clock;
     private final GatewayMetrics metrics;
     private final RequestObserver observer;
+    private final RequestLog requestLog;
 
     public Exchanges(KeyRegistry registry, PolicyDecisionPoint policy, AdmissionControl admission, AuditTrail audit,
             JsonBodyReader bodies, ObjectMapper json, ServerConfig server, Clock clock, GatewayMetrics metrics, RequestLog requestLog,
             SpanExporter spans) {
         this.metrics = metrics;
         this.observer = new RequestObserver(metrics, requestLog, spans);
+        this.requestLog = requestLog;
         this.registry = registry;
         this.policy = policy;
         this.admission = admission;
@@ -133,6 +135,11 @@ public final class Exchanges {
         });
     }
 
+    /** Answers and audits the requests Jetty refuses before any route runs (see {@link ProtocolErrorHandler}). */
+    ProtocolErrorHandler protocolErrors() {
+        return new ProtocolErrorHandler(audit, requestLog, metrics, json, clock);
+    }
+
     private interface Body {
         void run(RequestRecord record, Exchange exchange) throws Exception;
     }
@@ -164,7 +171,9 @@ public final class Exchanges {
         } catch (PalisadeException e) {
             exchange.failure = e;
             fail(ctx, record, e);
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
+            // Errors too (OutOfMemoryError, StackOverflowError): the request still gets its one audit
+            // record, a JSON answer and a request-log line that agree; the thread's stack is gone by now.
             LOG.error("request {} failed unexpectedly", requestId, e);
             exchange.failure = new PalisadeException(ErrorCode.INTERNAL, "internal error; the request id is " + requestId);
             fail(ctx, record, exchange.failure);

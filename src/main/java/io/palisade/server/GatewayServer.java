@@ -2,6 +2,7 @@ package io.palisade.server;
 
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Handler;
 import io.palisade.api.openai.OpenAiErrors;
@@ -40,6 +41,7 @@ public final class GatewayServer implements AutoCloseable {
             config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
             config.jetty.modifyServer(server -> ConnectionGuard.install(server, listener, OPERATIONS_CONNECTIONS, "palisade-operations"));
+            answerErrorsAsJson(config, exchanges);
             config.routes.get("/metrics", metrics);
             health(config.routes, ready);
         });
@@ -52,6 +54,7 @@ public final class GatewayServer implements AutoCloseable {
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
             int maxConnections = ConnectionBudget.resolve(listener.maxConnections());
             config.jetty.modifyServer(server -> ConnectionGuard.install(server, listener, maxConnections, "palisade-http"));
+            answerErrorsAsJson(config, exchanges);
 
             config.routes.before(ctx -> {
                 RequestIds.assign(ctx);
@@ -84,6 +87,25 @@ public final class GatewayServer implements AutoCloseable {
                         "internal error; the request id is " + ctx.attribute(Exchanges.REQUEST_ID));
                 ctx.status(500).contentType("application/json").result(OpenAiErrors.body(error).toString());
             });
+        });
+    }
+
+    /**
+     * Requests Jetty refuses itself (unparseable, too large) get the API's JSON and an audit record,
+     * not Jetty's HTML page; an Error on a route outside {@link Exchanges} (which answers its routes'
+     * Errors itself) gets a JSON 500.
+     */
+    private static void answerErrorsAsJson(JavalinConfig config, Exchanges exchanges) {
+        config.jetty.modifyServer(server -> server.setErrorHandler(exchanges.protocolErrors()));
+        config.router.javaLangErrorHandler((response, error) -> {
+            LOG.error("unhandled error", error);
+            response.setContentType("application/json");
+            try {
+                response.getOutputStream().write(OpenAiErrors.body(new PalisadeException(ErrorCode.INTERNAL, "internal error"))
+                        .toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (java.io.IOException callerGone) {
+                LOG.debug("the caller left before its error answer", callerGone);
+            }
         });
     }
 

@@ -89,13 +89,21 @@ class MetricsIntegrationTest {
     void scrapingNeedsTheTokenOrAnAdminKey(@TempDir Path dir) {
         try (TestGateway gateway = TestGateway.start(dir, "metrics: {token: \"scrape-token-123\"}")) {
             String key = gateway.userWithKey("nosy@example.com", List.of("*"));
-            assertThat(gateway.get("/metrics", null).statusCode()).isEqualTo(401);
-            assertThat(gateway.get("/metrics", key).statusCode()).isEqualTo(401);
+            assertError(gateway.get("/metrics", null), 401, "missing_api_key");
+            assertError(gateway.get("/metrics", "pal_no_such_key_at_all_0123456789"), 401, "invalid_api_key");
+            // A valid key is not an invalid one: it lacks the permission (was 401 invalid_api_key).
+            assertError(gateway.get("/metrics", key), 403, "admin_required");
             assertThat(gateway.get("/metrics", "scrape-token-123").statusCode()).isEqualTo(200);
             HttpResponse<String> admin = gateway.get("/metrics", TestGateway.ADMIN_KEY);
             assertThat(admin.statusCode()).isEqualTo(200);
             assertThat(admin.body()).contains("# TYPE palisade_requests_total counter");
         }
+    }
+
+    private static void assertError(HttpResponse<String> response, int status, String code) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        assertThat(TestGateway.json(response.body()).path("error").path("code").asText()).isEqualTo(code);
     }
 
     private static Scrape scrape(TestGateway gateway) {

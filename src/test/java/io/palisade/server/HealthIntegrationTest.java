@@ -51,6 +51,14 @@ class HealthIntegrationTest {
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("palisade_backend_up{backend=\"gone\"} 0");
             assertThat(get("http://127.0.0.1:" + metricsPort + "/health/ready", null).statusCode()).isEqualTo(503);
+            // The operations listener answers Jetty's own refusals in the API's JSON too, not Jetty's HTML page.
+            try (java.net.Socket raw = new java.net.Socket("127.0.0.1", metricsPort)) {
+                raw.setSoTimeout(30_000); // a guard against a hung test, not a wait
+                raw.getOutputStream().write("GARBAGE\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                String answer = new String(raw.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(answer).startsWith("HTTP/1.1 400").containsIgnoringCase("Content-Type: application/json")
+                        .contains("\"code\":\"invalid_request\"");
+            }
         }
     }
 

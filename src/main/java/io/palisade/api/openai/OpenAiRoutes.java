@@ -187,10 +187,7 @@ public final class OpenAiRoutes {
     public void retrieveModel(Context ctx, RequestRecord record, AdmittedRequest admitted) {
         String name = ctx.pathParam("model");
         record.requestedModel(name);
-        ModelRoute route = catalog.find(name);
-        if (route == null || !PolicyDecisionPoint.mayUse(admitted.caller(), route)) {
-            throw new PalisadeException(ErrorCode.MODEL_NOT_FOUND, "the model '" + name + "' does not exist", "model");
-        }
+        ModelRoute route = PolicyDecisionPoint.grantedRoute(admitted.caller(), name, catalog.find(name));
         ctx.status(200).contentType("application/json").result(model(route).toString());
     }
 

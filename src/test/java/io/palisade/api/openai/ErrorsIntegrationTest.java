@@ -79,11 +79,19 @@ class ErrorsIntegrationTest {
     }
 
     @Test
-    void ungrantedModelIs403AndUnknownModelIs404() {
-        assertError(gateway.post("/v1/chat/completions", key, CHAT.replace("llama3.2:1b", "qwen3:0.6b")), 403,
+    void ungrantedModelIs403WhetherOrNotItExistsAndOnlyAGrantedNameThatDoesNotExistIs404() {
+        JsonNode existing = assertError(gateway.post("/v1/chat/completions", key, CHAT.replace("llama3.2:1b", "qwen3:0.6b")), 403,
                 "permission_error", "model_access_denied");
+        // Grant first: a key cannot tell an ungranted model that exists from one that does not.
+        JsonNode missing = assertError(gateway.post("/v1/chat/completions", key, CHAT.replace("llama3.2:1b", "qwen9:99b")), 403,
+                "permission_error", "model_access_denied");
+        assertThat(missing.toString().replace("qwen9:99b", "qwen3:0.6b")).isEqualTo(existing.toString());
+        assertError(gateway.get("/v1/models/qwen3:0.6b", key), 403, "permission_error", "model_access_denied");
+        assertError(gateway.get("/v1/models/qwen9:99b", key), 403, "permission_error", "model_access_denied");
+        // The key is granted "*-model": within its grant, a name that does not exist is 404.
         assertError(gateway.post("/v1/chat/completions", key, CHAT.replace("llama3.2:1b", "no-such-model")), 404,
                 "invalid_request_error", "model_not_found");
+        assertError(gateway.get("/v1/models/no-such-model", key), 404, "invalid_request_error", "model_not_found");
     }
 
     @Test

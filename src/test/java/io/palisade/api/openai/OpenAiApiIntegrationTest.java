@@ -158,7 +158,8 @@ class OpenAiApiIntegrationTest {
         TestGateway.json(response.body()).path("data").forEach(m -> ids.add(m.path("id").asText()));
         assertThat(ids).containsExactly("llama3.2:1b", "nomic-embed-text:latest", "vllm-embed", "vllm-qwen");
         assertThat(gateway.get("/v1/models/llama3.2:1b", key).statusCode()).isEqualTo(200);
-        assertThat(gateway.get("/v1/models/qwen3:0.6b", key).statusCode()).isEqualTo(404);
+        // Not granted: refused as ungranted (as a model that does not exist would be), not hidden as missing.
+        assertThat(gateway.get("/v1/models/qwen3:0.6b", key).statusCode()).isEqualTo(403);
     }
 
     @Test
