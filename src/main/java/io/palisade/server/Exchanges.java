@@ -20,7 +20,6 @@ import io.palisade.config.ServerConfig;
 import io.palisade.metrics.GatewayMetrics;
 import io.palisade.tracing.SpanExporter;
 import io.palisade.metrics.UpstreamErrorKind;
-import io.palisade.tracing.TraceContext;
 import java.time.Clock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -50,12 +49,14 @@ public final class Exchanges {
     private final Clock clock;
     private final GatewayMetrics metrics;
     private final RequestObserver observer;
+    private final SpanExporter spans;
 
     public Exchanges(KeyRegistry registry, PolicyDecisionPoint policy, AdmissionControl admission, AuditTrail audit,
             JsonBodyReader bodies, ObjectMapper json, ServerConfig server, Clock clock, GatewayMetrics metrics, RequestLog requestLog,
             SpanExporter spans) {
         this.metrics = metrics;
         this.observer = new RequestObserver(metrics, requestLog, spans);
+        this.spans = spans;
         this.registry = registry;
         this.policy = policy;
         this.admission = admission;
@@ -148,7 +149,7 @@ public final class Exchanges {
         Long start = ctx.attribute(START_NANOS);
         RequestRecord record = new RequestRecord(requestId, clock.instant(), start == null ? System.nanoTime() : start,
                 clientAddress(ctx), ctx.method().name(), ctx.path());
-        record.trace(TraceContext.from(ctx.header("traceparent")));
+        record.trace(spans.begin(ctx.header("traceparent")));
         Exchange exchange = new Exchange();
         record.beforeAnswerEnds(() -> settle(exchange, record));
         metrics.requestStarted();
