@@ -58,7 +58,7 @@ public final class OpenTelemetrySpans implements io.palisade.tracing.SpanExporte
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(TracingSettings::defaults)
                 .addPropertiesCustomizer(properties -> TracingSettings.overrides(config))
-                .addResourceCustomizer((resource, properties) -> pipeline.resource = resource)
+                .addResourceCustomizer((resource, properties) -> pipeline.resource = TracingSettings.withDefaultServiceName(resource))
                 .addSpanExporterCustomizer((exporter, properties) -> counts.counting(exporter))
                 .addSpanProcessorCustomizer((processor, properties) -> pipeline.processor = processor)
                 // The batch processor reports its queue-full drops through the SDK's meter provider.

@@ -1,5 +1,8 @@
 package io.palisade.tracing;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.sdk.resources.Resource;
 import io.palisade.config.ObservabilityConfig;
 import java.util.HashMap;
 import java.util.Locale;
@@ -16,6 +19,8 @@ import java.util.function.UnaryOperator;
 final class TracingSettings {
     static final String ENDPOINT = "otel.exporter.otlp.endpoint";
     static final String TRACES_ENDPOINT = "otel.exporter.otlp.traces.endpoint";
+    static final String DEFAULT_SERVICE_NAME = "palisade";
+    private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
 
     private TracingSettings() {}
 
@@ -25,8 +30,21 @@ final class TracingSettings {
      * (8192 spans; sent within a second), not the SDK's 2048 and 5 s.
      */
     static Map<String, String> defaults() {
-        return Map.of("otel.service.name", "palisade", "otel.traces.sampler", "parentbased_traceidratio", "otel.traces.sampler.arg", "1.0",
-                "otel.bsp.max.queue.size", "8192", "otel.bsp.schedule.delay", "1000");
+        return Map.of("otel.traces.sampler", "parentbased_traceidratio", "otel.traces.sampler.arg", "1.0", "otel.bsp.max.queue.size", "8192",
+                "otel.bsp.schedule.delay", "1000");
+    }
+
+    /**
+     * The resource with Palisade's default service name when nothing named one. Not a default
+     * property: {@code otel.service.name}, even as a default, would beat a {@code service.name} in
+     * {@code OTEL_RESOURCE_ATTRIBUTES}. The SDK names an unnamed service "unknown_service[:…]".
+     */
+    static Resource withDefaultServiceName(Resource resource) {
+        String name = resource.getAttribute(SERVICE_NAME);
+        if (name != null && !name.startsWith("unknown_service")) {
+            return resource;
+        }
+        return resource.merge(Resource.create(Attributes.of(SERVICE_NAME, DEFAULT_SERVICE_NAME)));
     }
 
     /**

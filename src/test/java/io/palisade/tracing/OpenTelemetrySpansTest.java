@@ -2,6 +2,9 @@ package io.palisade.tracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.sdk.resources.Resource;
 import io.palisade.config.ObservabilityConfig;
 import io.palisade.config.Secret;
 import io.palisade.metrics.GatewayMetrics;
@@ -166,13 +169,20 @@ class OpenTelemetrySpansTest {
                 Map.of("OTEL_SDK_DISABLED", "true")::get)).isFalse();
         assertThat(TracingSettings.overrides(unset)).doesNotContainKeys("otel.service.name", "otel.traces.sampler",
                 TracingSettings.TRACES_ENDPOINT);
-        assertThat(TracingSettings.defaults()).containsEntry("otel.service.name", "palisade")
-                .containsEntry("otel.traces.sampler", "parentbased_traceidratio").containsEntry("otel.traces.sampler.arg", "1.0")
+        assertThat(TracingSettings.defaults()).containsEntry("otel.traces.sampler", "parentbased_traceidratio").containsEntry("otel.traces.sampler.arg", "1.0")
                 .containsEntry("otel.bsp.max.queue.size", "8192").containsEntry("otel.bsp.schedule.delay", "1000");
         assertThat(TracingSettings.overrides(config(URI.create("http://c:4318/v1/traces"), "gw", 0.25)))
                 .containsEntry(TracingSettings.TRACES_ENDPOINT, "http://c:4318/v1/traces").containsEntry("otel.service.name", "gw")
                 .containsEntry("otel.traces.sampler", "parentbased_traceidratio").containsEntry("otel.traces.sampler.arg", "0.25")
                 .containsEntry("otel.metrics.exporter", "none");
+    }
+
+    @Test
+    void anUnnamedServiceIsPalisadeButAServiceNamedByResourceAttributesKeepsItsName() {
+        AttributeKey<String> serviceName = AttributeKey.stringKey("service.name");
+        assertThat(TracingSettings.withDefaultServiceName(Resource.getDefault()).getAttribute(serviceName)).isEqualTo("palisade");
+        Resource named = Resource.getDefault().merge(Resource.create(Attributes.of(serviceName, "from-resource-attributes")));
+        assertThat(TracingSettings.withDefaultServiceName(named).getAttribute(serviceName)).isEqualTo("from-resource-attributes");
     }
 
     /** Polls (every 20 ms, at most 60 s) until the condition holds. */
