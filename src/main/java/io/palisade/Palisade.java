@@ -56,7 +56,7 @@ import io.palisade.server.Exchanges;
 import io.palisade.store.EvalStore;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicReference;
-import io.palisade.tracing.OtlpHttpExporter;
+import io.palisade.tracing.OpenTelemetrySpans;
 import io.palisade.tracing.SpanExporter;
 import io.palisade.server.RequestLog;
 import io.palisade.server.GatewayServer;
@@ -194,8 +194,7 @@ public final class Palisade implements AutoCloseable {
         backendChecks.scheduleWithFixedDelay(catalog::refresh, interval, interval, TimeUnit.MILLISECONDS);
 
         GatewayMetrics metrics = new GatewayMetrics(config.observability().perUserMetrics(), config.observability().maxMetricUsers());
-        SpanExporter spanExporter = config.observability().otlpEndpoint() == null ? SpanExporter.NONE
-                : new OtlpHttpExporter(config.observability().otlpEndpoint(), config.observability().serviceName(), json);
+        SpanExporter spanExporter = OpenTelemetrySpans.create(config.observability(), metrics);
         BackendHealth health = new BackendHealth(catalog::backends, clock, metrics::backendProbed);
         long probeEvery = config.observability().probeInterval().toMillis();
         StoreHealth storeHealth = new StoreHealth(database);

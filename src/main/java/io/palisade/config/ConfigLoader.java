@@ -208,7 +208,7 @@ public final class ConfigLoader {
         ConfigSection health = top.section("health");
         health.rejectUnknownKeys(Set.of("probe_interval"));
         ConfigSection tracing = top.section("tracing");
-        tracing.rejectUnknownKeys(Set.of("otlp_endpoint", "service_name"));
+        tracing.rejectUnknownKeys(Set.of("otlp_endpoint", "service_name", "sample_ratio"));
         Duration probeInterval = health.duration("probe_interval", Duration.ofSeconds(10));
         if (probeInterval.toMillis() < 100) {
             health.report("probe_interval", "must be at least 100ms");
@@ -225,9 +225,14 @@ public final class ConfigLoader {
                 tracing.report("otlp_endpoint", "expected an http(s) URL such as http://127.0.0.1:4318/v1/traces");
             }
         }
+        // Unset tracing keys stay null so the standard OTEL_* variables can fill them (io.palisade.tracing.TracingSettings).
+        Double sampleRatio = tracing.string("sample_ratio", null) == null ? null : tracing.decimal("sample_ratio", 1.0);
+        if (sampleRatio != null && sampleRatio > 1) {
+            throw new ConfigException(tracing.describe("sample_ratio") + ": expected a number between 0 and 1, got " + sampleRatio);
+        }
         return new ObservabilityConfig(metrics.secret("token"), metrics.integer("port", 0, 0, 65535), probeInterval,
-                logging.bool("requests", true), otlp, tracing.string("service_name", "palisade"), metrics.bool("per_user", false),
-                metrics.integer("max_users", 100, 1, 10_000));
+                logging.bool("requests", true), otlp, tracing.string("service_name", null), metrics.bool("per_user", false),
+                metrics.integer("max_users", 100, 1, 10_000), sampleRatio);
     }
 
     private static LimitsConfig limits(ConfigSection limits) {

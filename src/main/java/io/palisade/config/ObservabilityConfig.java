@@ -10,10 +10,12 @@ import java.time.Duration;
  * @param metricsPort serve /metrics (and the health probes) on this separate listener instead; 0 = the main listener
  * @param probeInterval how often each backend is actively probed
  * @param requestLog one structured log line per request ("palisade.request" logger)
- * @param otlpEndpoint OTLP/HTTP traces endpoint (…/v1/traces); null = tracing off
- * @param serviceName service.name reported with traces
+ * @param otlpEndpoint OTLP/HTTP traces endpoint (…/v1/traces); null = OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT if set, else tracing off
+ * @param serviceName service.name reported with traces; null = OTEL_SERVICE_NAME if set, else "palisade"
  * @param perUserMetrics also count requests and tokens per user (label {@code user}); off by default
  * @param maxMetricUsers with per-user metrics, how many distinct users get their own label; later ones count as "other"
+ * @param traceSampleRatio share of new traces sampled (0..1, parent-based: a caller's sampled flag wins); null =
+ *     OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG if set, else 1.0
  */
 public record ObservabilityConfig(Secret metricsToken, int metricsPort, Duration probeInterval, boolean requestLog, URI otlpEndpoint,
-        String serviceName, boolean perUserMetrics, int maxMetricUsers) {}
+        String serviceName, boolean perUserMetrics, int maxMetricUsers, Double traceSampleRatio) {}

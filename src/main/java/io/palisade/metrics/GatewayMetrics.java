@@ -218,4 +218,17 @@ public final class GatewayMetrics {
     public void backendProbed(String backend, boolean up) {
         backendUp.labelValues(backend).set(up ? 1 : 0);
     }
+
+    /** With tracing on: the span pipeline's exported and dropped counts, read at each scrape. Call once. */
+    public void traceSpans(TraceSpanCounts counts) {
+        CounterWithCallback.builder().name("palisade_trace_spans_exported_total").help("Trace spans the OTLP collector accepted")
+                .callback(callback -> callback.call(counts.exported())).register(registry);
+        CounterWithCallback.builder().name("palisade_trace_spans_dropped_total")
+                .help("Trace spans lost, by reason: queue_full (the export queue was full) or export_failed (the collector "
+                        + "refused them or was unreachable after the exporter's retries)")
+                .labelNames("reason").callback(callback -> {
+                    callback.call(counts.droppedQueueFull(), "queue_full");
+                    callback.call(counts.droppedExportFailed(), "export_failed");
+                }).register(registry);
+    }
 }

@@ -20,7 +20,6 @@ import io.palisade.config.ServerConfig;
 import io.palisade.metrics.GatewayMetrics;
 import io.palisade.tracing.SpanExporter;
 import io.palisade.metrics.UpstreamErrorKind;
-import io.palisade.tracing.TraceContext;
 import java.time.Clock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -54,6 +53,7 @@ public final class Exchanges {
     private final GatewayMetrics metrics;
     private final RequestObserver observer;
     private final RequestLog requestLog;
+    private final SpanExporter spans;
 
     public Exchanges(KeyRegistry registry, PolicyDecisionPoint policy, AdmissionControl admission, AuditTrail audit,
             JsonBodyReader bodies, ObjectMapper json, ServerConfig server, Clock clock, GatewayMetrics metrics, RequestLog requestLog,
@@ -61,6 +61,7 @@ public final class Exchanges {
         this.metrics = metrics;
         this.observer = new RequestObserver(metrics, requestLog, spans);
         this.requestLog = requestLog;
+        this.spans = spans;
         this.registry = registry;
         this.policy = policy;
         this.admission = admission;
@@ -158,7 +159,7 @@ public final class Exchanges {
         Long start = ctx.attribute(START_NANOS);
         RequestRecord record = new RequestRecord(requestId, clock.instant(), start == null ? System.nanoTime() : start,
                 clientAddress(ctx), ctx.method().name(), ctx.path());
-        record.trace(TraceContext.from(ctx.header("traceparent")));
+        record.trace(spans.begin(ctx.header("traceparent")));
         record.clientRequestId(ctx.attribute(CLIENT_REQUEST_ID));
         Exchange exchange = new Exchange();
         record.beforeAnswerEnds(() -> settle(exchange, record));

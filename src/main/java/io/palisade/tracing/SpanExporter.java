@@ -12,6 +12,16 @@ public interface SpanExporter extends AutoCloseable {
         }
     };
 
+    /**
+     * The trace context of a request arriving with this {@code traceparent} header (null when
+     * absent), including whether it is sampled. Called on the request path: must not block.
+     * Without tracing: {@link TraceContext#from}, a caller's flag or sampled.
+     */
+    default TraceContext begin(String traceparent) {
+        return TraceContext.from(traceparent);
+    }
+
+    /** Takes a finished span of a sampled trace. Called on the request path: must not block. */
     void export(Span span);
 
     /** False when tracing is off: callers skip building spans. */

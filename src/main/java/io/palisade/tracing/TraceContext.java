@@ -28,6 +28,11 @@ public record TraceContext(String traceId, String parentSpanId, String serverSpa
         return new TraceContext(randomHex(16), null, randomHex(8), randomHex(8), true);
     }
 
+    /** This context with the sampling decision made for it (the header to the backend carries it). */
+    public TraceContext withSampled(boolean decision) {
+        return new TraceContext(traceId, parentSpanId, serverSpanId, clientSpanId, decision);
+    }
+
     /** The header for the backend: this trace, with the backend call as parent. */
     public String backendTraceparent() {
         return "00-" + traceId + "-" + clientSpanId + "-" + (sampled ? "01" : "00");

@@ -40,7 +40,9 @@ class ConfigLoaderTest {
         assertThat(config.observability().probeInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.observability().requestLog()).isTrue();
         assertThat(config.observability().otlpEndpoint()).isNull();
-        assertThat(config.observability().serviceName()).isEqualTo("palisade");
+        // Unset, so OTEL_SERVICE_NAME / OTEL_TRACES_SAMPLER may fill them; with neither: "palisade" and 1.0 (TracingSettingsTest).
+        assertThat(config.observability().serviceName()).isNull();
+        assertThat(config.observability().traceSampleRatio()).isNull();
         LimitsConfig limits = config.limits();
         assertThat(limits.defaultTokensPerMinute()).isZero();
         assertThat(limits.defaultMaxConcurrent()).isZero();
@@ -95,6 +97,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void tracingKeysSetInTheYamlAreKept() {
+        ObservabilityConfig observability = new ConfigLoader(Map.of())
+                .parse("tracing: {otlp_endpoint: \"http://collector:4318/v1/traces\", service_name: gw, sample_ratio: 0.25}").observability();
+        assertThat(observability.otlpEndpoint()).hasToString("http://collector:4318/v1/traces");
+        assertThat(observability.serviceName()).isEqualTo("gw");
+        assertThat(observability.traceSampleRatio()).isEqualTo(0.25);
+    }
+
+    @Test
     void errorsNameTheKeyAndTheProblem() {
         assertError("server: {prot: 1}", "server.prot: unknown key");
         assertError("server: {port: lots}", "server.port: expected a whole number, got 'lots'");
@@ -119,6 +130,8 @@ class ConfigLoaderTest {
         assertError("limits: {redis_url: \"localhost:6379\"}", "limits.redis_url: expected redis://host:port");
         assertError("limits: {pricing: [{model: x, prompt_per_1k: -1}]}", "limits.pricing[0].prompt_per_1k: expected a number of at least 0");
         assertError("tracing: {otlp_endpoint: \"grpc://collector:4317\"}", "tracing.otlp_endpoint: expected an http(s) URL");
+        assertError("tracing: {sample_ratio: 1.5}", "tracing.sample_ratio: expected a number between 0 and 1");
+        assertError("tracing: {sample_ratio: half}", "tracing.sample_ratio: expected a number of at least 0");
         assertError("health: {probe_interval: 10ms}", "health.probe_interval: must be at least 100ms");
         assertError("server: {port: 1\n  bad", "config is not valid YAML");
     }

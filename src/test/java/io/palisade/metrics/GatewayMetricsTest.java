@@ -147,6 +147,34 @@ class GatewayMetricsTest {
         return new RequestOutcome(CHAT, "-", "-", status, reason, false, byLimits, 0.001, -1, -1, 0, 0, 0, "-", null, null);
     }
 
+    @Test
+    void withTracingOnTheSpanCountsAreScrapedAndWithoutItNoTraceSeriesExist() throws IOException {
+        GatewayMetrics metrics = new GatewayMetrics();
+        assertThat(scraped(metrics)).noneMatch(line -> line.startsWith("palisade_trace_"));
+
+        metrics.traceSpans(new io.palisade.metrics.TraceSpanCounts() {
+            @Override
+            public long exported() {
+                return 7;
+            }
+
+            @Override
+            public long droppedQueueFull() {
+                return 2;
+            }
+
+            @Override
+            public long droppedExportFailed() {
+                return 3;
+            }
+        });
+
+        assertThat(scraped(metrics)).containsExactly("palisade_requests_in_flight 0.0",
+                "palisade_trace_spans_dropped_total{reason=\"export_failed\"} 3.0",
+                "palisade_trace_spans_dropped_total{reason=\"queue_full\"} 2.0",
+                "palisade_trace_spans_exported_total 7.0");
+    }
+
     private static void finish(GatewayMetrics metrics, RequestOutcome outcome) {
         metrics.requestStarted();
         metrics.requestFinished(outcome);
