@@ -58,7 +58,10 @@ class OpenAiApiIntegrationTest {
                         "{\"model\":\"vllm-qwen\",\"messages\":[{\"role\":\"user\",\"content\":\"hello there\"}],"
                                 + "\"guided_choice\":[\"yes\",\"no\"],\"top_k\":5}")));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(response.headers().firstValue("X-Request-Id")).contains("trace-abc-123");
+        // The request's id is Palisade's own (docs/security.md); the caller's is echoed as its own field.
+        String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
+        assertThat(requestId).startsWith("req_");
+        assertThat(response.headers().firstValue("X-Client-Request-Id")).contains("trace-abc-123");
         JsonNode body = TestGateway.json(response.body());
         assertThat(body.path("model").asText()).isEqualTo("vllm-qwen");
         RecordedRequest upstream = last("/v1/chat/completions");
@@ -66,7 +69,7 @@ class OpenAiApiIntegrationTest {
         assertThat(sent.path("model").asText()).isEqualTo("qwen3:0.6b");
         assertThat(sent.path("guided_choice").isArray()).isTrue();
         assertThat(sent.path("top_k").asInt()).isEqualTo(5);
-        assertThat(upstream.headers().get("x-request-id")).isEqualTo("trace-abc-123");
+        assertThat(upstream.headers().get("x-request-id")).isEqualTo(requestId);
     }
 
     @Test
