@@ -7,6 +7,7 @@ import io.palisade.admin.AdminBootstrap;
 import io.palisade.admin.AdminRoutes;
 import io.palisade.admin.IdentityAdmin;
 import io.palisade.admin.IdentityReloader;
+import io.palisade.admission.AbandonedReservations;
 import io.palisade.admission.AdmissionControl;
 import io.palisade.admission.Counters;
 import io.palisade.admission.LimitsCodec;
@@ -22,6 +23,7 @@ import io.palisade.audit.AuditTrail;
 import io.palisade.audit.AuditVerifier;
 import io.palisade.audit.AuditWriter;
 import io.palisade.audit.ContentCapture;
+import io.palisade.audit.OpenRequests;
 import io.palisade.auth.KeyRegistry;
 import io.palisade.auth.KeyTokens;
 import io.palisade.admin.ModelRoutes;
@@ -60,6 +62,8 @@ import io.palisade.server.GatewayServer;
 import io.palisade.server.JsonBodyReader;
 import io.palisade.store.AuditStore;
 import io.palisade.store.Database;
+import io.palisade.store.Dialect;
+import io.palisade.store.InstanceStore;
 import io.palisade.store.StoreHealth;
 import io.palisade.store.IdentityVersionStore;
 import io.palisade.store.LimitsStore;
@@ -73,6 +77,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -95,11 +100,13 @@ public final class Palisade implements AutoCloseable {
     private final Database database;
     private final Optional<String> bootstrapAdminKey;
     private final ConfigReloader reloader;
+    private final AbandonedReservations abandoned;
 
     private Palisade(GatewayServer server, AuditWriter auditWriter, UsageRecorder usageRecorder, Counters counters,
             List<ScheduledExecutorService> schedulers, ScheduledThreadPoolExecutor deadlines, Database database, SpanExporter spanExporter,
-            Optional<String> bootstrapAdminKey, ConfigReloader reloader) {
+            Optional<String> bootstrapAdminKey, ConfigReloader reloader, AbandonedReservations abandoned) {
         this.reloader = reloader;
+        this.abandoned = abandoned;
         this.spanExporter = spanExporter;
         this.server = server;
         this.auditWriter = auditWriter;
@@ -187,8 +194,24 @@ public final class Palisade implements AutoCloseable {
             }
         }, deadlines);
         metrics.gauge("palisade_audit_queue_depth", "Audit records waiting for their group commit", auditWriter::queueDepth);
-        AuditTrail audit = new AuditTrail(auditWriter, clock, json);
+        OpenRequests openRequests = new OpenRequests(UUID.randomUUID().toString(), auditStore.lastSeq());
+        AuditTrail audit = new AuditTrail(auditWriter, clock, json, openRequests);
         UsageStore usage = new UsageStore(database);
+        // Before the listener opens, so local budget counters, seeded from usage at their first
+        // request, count what a crashed predecessor reserved. Bounded: only rows above the dead
+        // instances' last watermarks are read, a page at a time.
+        AbandonedReservations abandoned = new AbandonedReservations(new InstanceStore(database), auditStore, usage, audit, openRequests,
+                database.dialect(), clock, json);
+        abandoned.register();
+        abandoned.sweep();
+        ScheduledExecutorService instanceBeat = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("palisade-instance").daemon(true).factory());
+        long beat = AbandonedReservations.HEARTBEAT.toMillis();
+        instanceBeat.scheduleWithFixedDelay(abandoned::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+        if (database.dialect() == Dialect.POSTGRESQL) {
+            // replicas die while others run: a survivor charges them once they are silent long enough
+            instanceBeat.scheduleWithFixedDelay(abandoned::sweep, beat, beat, TimeUnit.MILLISECONDS);
+        }
         UsageRecorder usageRecorder = new UsageRecorder(usage);
         Counters counters = config.limits().redisUrl() == null ? new LocalCounters()
                 : RedisCounters.connect(config.limits().redisUrl(), "palisade:", config.limits().redisLease());
@@ -261,11 +284,12 @@ public final class Palisade implements AutoCloseable {
             background.shutdownNow();
             deadlines.shutdownNow();
             backendChecks.shutdownNow();
+            instanceBeat.shutdownNow();
             database.close();
             throw e;
         }
-        return new Palisade(server, auditWriter, usageRecorder, counters, List.of(background, deadlines, backendChecks), deadlines,
-                database, spanExporter, bootstrapAdminKey, configReloader);
+        return new Palisade(server, auditWriter, usageRecorder, counters, List.of(background, deadlines, backendChecks, instanceBeat),
+                deadlines, database, spanExporter, bootstrapAdminKey, configReloader, abandoned);
     }
 
     public int port() {
@@ -291,6 +315,7 @@ public final class Palisade implements AutoCloseable {
         counters.close();
         spanExporter.close();
         schedulers.forEach(ScheduledExecutorService::shutdownNow);
+        abandoned.ended();
         database.close();
     }
 

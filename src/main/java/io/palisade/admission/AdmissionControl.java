@@ -211,7 +211,7 @@ public final class AdmissionControl {
             throw refusal(claims.get(verdict.refusedClaim()), verdict.retryAfterMillis(), claims, keyRequests, keyTokens);
         }
         // No copy: nothing changes the list after this, and the view keeps the ticket's claims read-only.
-        return new Ticket(reservationId, caller, model, Collections.unmodifiableList(claims), now, prompt, output,
+        return new Ticket(reservationId, caller, model, Collections.unmodifiableList(claims), now, prompt, output, cost,
                 headers(keyScope, verdict.remaining(), keyRequests, keyTokens));
     }
 
