@@ -8,6 +8,7 @@ import io.palisade.TestGateway;
 import io.palisade.config.ConfigLoader;
 import io.palisade.simulate.Simulator;
 import io.palisade.simulate.SimulatorConfig;
+import io.palisade.store.Database;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,6 +19,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,6 +93,11 @@ class CrashChargeIntegrationTest {
                 HttpResponse<String> fourth = http.send(post(base, key, CHAT), HttpResponse.BodyHandlers.ofString());
                 assertThat(fourth.statusCode()).as(fourth.body()).isEqualTo(429);
                 assertThat(fourth.body()).contains("budget_exceeded");
+            }
+            // as if every earlier process had died mid-sweep: the next start looks at all their rows again
+            try (Database database = Database.open(store); Connection connection = database.connect();
+                 Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("UPDATE palisade_instances SET ended_millis = NULL, claimed_by = NULL")).isEqualTo(2);
             }
             try (Palisade again = start(store, answering.baseUrl())) {
                 String base = "http://127.0.0.1:" + again.port();
