@@ -76,6 +76,7 @@ import io.palisade.upstream.BackendHealth;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
+import io.prometheus.metrics.core.metrics.Counter;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -201,7 +202,8 @@ public final class Palisade implements AutoCloseable {
         // request, count what a crashed predecessor reserved. Bounded: only rows above the dead
         // instances' last watermarks are read, a page at a time.
         AbandonedReservations abandoned = new AbandonedReservations(new InstanceStore(database), auditStore, usage, audit, openRequests,
-                database.dialect(), clock, json);
+                database.dialect(), clock, json, Counter.builder().name("palisade_abandoned_requests_charged_total")
+                        .help("Requests a dead process left in flight, charged their reservation by this one").register(metrics.registry())::inc);
         abandoned.register();
         abandoned.sweep();
         ScheduledExecutorService instanceBeat = Executors.newSingleThreadScheduledExecutor(

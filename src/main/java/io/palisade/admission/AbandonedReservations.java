@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,9 +49,12 @@ public final class AbandonedReservations {
     private final Dialect dialect;
     private final Clock clock;
     private final ObjectMapper json;
+    private final LongConsumer chargedObserver;
 
+    /** {@code chargedObserver} hears how many requests each dead instance was charged (the metric). */
     public AbandonedReservations(InstanceStore instances, AuditStore audit, UsageStore usage, AuditTrail trail, OpenRequests open,
-            Dialect dialect, Clock clock, ObjectMapper json) {
+            Dialect dialect, Clock clock, ObjectMapper json, LongConsumer chargedObserver) {
+        this.chargedObserver = chargedObserver;
         this.instances = instances;
         this.audit = audit;
         this.usage = usage;
@@ -106,6 +110,7 @@ public final class AbandonedReservations {
                 long charged = charge(dead);
                 instances.charged(dead.id(), clock.millis(), charged);
                 total += charged;
+                chargedObserver.accept(charged);
                 if (charged > 0) {
                     LOG.warn("charged {} request(s) left in flight by instance {}, which stopped without ending them"
                             + " (last heartbeat {}): each at its reservation", charged, dead.id(), Instant.ofEpochMilli(dead.heartbeatMillis()));

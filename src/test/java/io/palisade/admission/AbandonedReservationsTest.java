@@ -77,7 +77,7 @@ class AbandonedReservationsTest {
             open = new OpenRequests(id, audit.lastSeq());
             trail = new AuditTrail(writer, clock, json, open);
             reservations = new AbandonedReservations(new InstanceStore(database), audit, new UsageStore(database), trail, open,
-                    database.dialect(), clock, json);
+                    database.dialect(), clock, json, charged -> { });
             reservations.register();
         }
 

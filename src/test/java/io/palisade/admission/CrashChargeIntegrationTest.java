@@ -90,6 +90,9 @@ class CrashChargeIntegrationTest {
                 firstUsage = usageOf(base, keyId);
                 assertThat(firstUsage.path("requests").asLong()).isEqualTo(IN_FLIGHT);
                 assertThat(firstUsage.path("total_tokens").asLong()).isEqualTo(reserved);
+                HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                        .header("Authorization", "Bearer " + TestGateway.ADMIN_KEY).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(metrics.body()).contains("palisade_abandoned_requests_charged_total " + IN_FLIGHT + ".0");
                 HttpResponse<String> fourth = http.send(post(base, key, CHAT), HttpResponse.BodyHandlers.ofString());
                 assertThat(fourth.statusCode()).as(fourth.body()).isEqualTo(429);
                 assertThat(fourth.body()).contains("budget_exceeded");
