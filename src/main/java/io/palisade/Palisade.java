@@ -206,8 +206,10 @@ public final class Palisade implements AutoCloseable {
                         .help("Requests a dead process left in flight, charged their reservation by this one").register(metrics.registry())::inc);
         abandoned.register();
         abandoned.sweep();
-        ScheduledExecutorService instanceBeat = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("palisade-instance").daemon(true).factory());
+        // Two threads: a sweep waiting on audit commits must never delay this process' heartbeat,
+        // or the other replicas would take it for dead and charge its live requests.
+        ScheduledExecutorService instanceBeat = Executors.newScheduledThreadPool(2,
+                Thread.ofPlatform().name("palisade-instance-", 0).daemon(true).factory());
         long beat = AbandonedReservations.HEARTBEAT.toMillis();
         instanceBeat.scheduleWithFixedDelay(abandoned::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
         if (database.dialect() == Dialect.POSTGRESQL) {
