@@ -7,6 +7,7 @@ import io.palisade.admin.AdminBootstrap;
 import io.palisade.admin.AdminRoutes;
 import io.palisade.admin.IdentityAdmin;
 import io.palisade.admin.IdentityReloader;
+import io.palisade.admission.AbandonedReservations;
 import io.palisade.admission.AdmissionControl;
 import io.palisade.admission.Counters;
 import io.palisade.admission.LimitsCodec;
@@ -24,6 +25,7 @@ import io.palisade.audit.AuditWriter;
 import io.palisade.audit.CheckpointKey;
 import io.palisade.audit.CheckpointWriter;
 import io.palisade.audit.ContentCapture;
+import io.palisade.audit.OpenRequests;
 import io.palisade.auth.KeyRegistry;
 import io.palisade.auth.KeyTokens;
 import io.palisade.admin.ModelRoutes;
@@ -63,6 +65,8 @@ import io.palisade.server.GatewayServer;
 import io.palisade.server.JsonBodyReader;
 import io.palisade.store.AuditStore;
 import io.palisade.store.Database;
+import io.palisade.store.Dialect;
+import io.palisade.store.InstanceStore;
 import io.palisade.store.StoreHealth;
 import io.palisade.store.StoreUrl;
 import io.palisade.store.IdentityVersionStore;
@@ -79,7 +83,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
+import io.prometheus.metrics.core.metrics.Counter;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -106,15 +112,17 @@ public final class Palisade implements AutoCloseable {
     private final BackgroundChecks checks;
     private final BooleanSupplier firstChecksDone;
     private final CheckpointWriter checkpoints;
+    private final AbandonedReservations abandoned;
 
     private Palisade(GatewayServer server, AuditWriter auditWriter, UsageRecorder usageRecorder, Counters counters,
             List<ScheduledExecutorService> schedulers, ScheduledThreadPoolExecutor deadlines, Database database, SpanExporter spanExporter,
             Optional<String> bootstrapAdminKey, ConfigReloader reloader, BackgroundChecks checks, BooleanSupplier firstChecksDone,
-            CheckpointWriter checkpoints) {
+            CheckpointWriter checkpoints, AbandonedReservations abandoned) {
         this.reloader = reloader;
         this.checks = checks;
         this.firstChecksDone = firstChecksDone;
         this.checkpoints = checkpoints;
+        this.abandoned = abandoned;
         this.spanExporter = spanExporter;
         this.server = server;
         this.auditWriter = auditWriter;
@@ -229,8 +237,27 @@ public final class Palisade implements AutoCloseable {
             }
         }, deadlines);
         metrics.gauge("palisade_audit_queue_depth", "Audit records waiting for their group commit", auditWriter::queueDepth);
-        AuditTrail audit = new AuditTrail(auditWriter, clock, json);
+        OpenRequests openRequests = new OpenRequests(UUID.randomUUID().toString(), auditStore.lastSeq());
+        AuditTrail audit = new AuditTrail(auditWriter, clock, json, openRequests);
         UsageStore usage = new UsageStore(database);
+        // Before the listener opens, so local budget counters, seeded from usage at their first
+        // request, count what a crashed predecessor reserved. Bounded: only rows above the dead
+        // instances' last watermarks are read, a page at a time.
+        AbandonedReservations abandoned = new AbandonedReservations(new InstanceStore(database), auditStore, usage, audit, openRequests,
+                database.dialect(), clock, json, Counter.builder().name("palisade_abandoned_requests_charged_total")
+                        .help("Requests a dead process left in flight, charged their reservation by this one").register(metrics.registry())::inc);
+        abandoned.register();
+        abandoned.sweep();
+        // Two threads: a sweep waiting on audit commits must never delay this process' heartbeat,
+        // or the other replicas would take it for dead and charge its live requests.
+        ScheduledExecutorService instanceBeat = Executors.newScheduledThreadPool(2,
+                Thread.ofPlatform().name("palisade-instance-", 0).daemon(true).factory());
+        long beat = AbandonedReservations.HEARTBEAT.toMillis();
+        instanceBeat.scheduleWithFixedDelay(abandoned::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+        if (database.dialect() == Dialect.POSTGRESQL) {
+            // replicas die while others run: a survivor charges them once they are silent long enough
+            instanceBeat.scheduleWithFixedDelay(abandoned::sweep, beat, beat, TimeUnit.MILLISECONDS);
+        }
         UsageRecorder usageRecorder = new UsageRecorder(usage, usageSpool(config.storeUrl()));
         metrics.gauge("palisade_usage_backlog_rows", "Usage rows accepted but not yet stored (the store failed): in memory and spooled",
                 usageRecorder::backlogRows);
@@ -314,12 +341,13 @@ public final class Palisade implements AutoCloseable {
             deadlines.shutdownNow();
             backendChecks.shutdownNow();
             checks.close();
+            instanceBeat.shutdownNow();
             database.close();
             throw e;
         }
-        return new Palisade(server, auditWriter, usageRecorder, counters, List.of(background, deadlines, backendChecks), deadlines,
-                database, spanExporter, bootstrapAdminKey, configReloader, checks,
-                () -> catalog.discoveredOnce() && pins.checkedOnce() && health.probedAll(), checkpoints);
+        return new Palisade(server, auditWriter, usageRecorder, counters, List.of(background, deadlines, backendChecks, instanceBeat),
+                deadlines, database, spanExporter, bootstrapAdminKey, configReloader, checks,
+                () -> catalog.discoveredOnce() && pins.checkedOnce() && health.probedAll(), checkpoints, abandoned);
     }
 
     public int port() {
@@ -359,6 +387,7 @@ public final class Palisade implements AutoCloseable {
         spanExporter.close();
         schedulers.forEach(ScheduledExecutorService::shutdownNow);
         checks.close();
+        abandoned.ended();
         database.close();
     }
 

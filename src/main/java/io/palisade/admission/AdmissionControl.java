@@ -215,13 +215,13 @@ public final class AdmissionControl {
             throw refusal(claims.get(verdict.refusedClaim()), verdict.retryAfterMillis(), claims, keyRequests, keyTokens);
         }
         // No copy: nothing changes the list after this, and the view keeps the ticket's claims read-only.
-        return new Ticket(reservationId, caller, model, Collections.unmodifiableList(claims), now, prompt, output,
+        return new Ticket(reservationId, caller, model, Collections.unmodifiableList(claims), now, prompt, output, cost,
                 headers(keyScope, verdict.remaining(), keyRequests, keyTokens));
     }
 
     /** A ticket with no reservation that still knows its estimate, the usage recorded if the backend reports none. */
     private static Ticket unreserved(Caller caller, String model, long now, long prompt, long output) {
-        return new Ticket(null, caller, model, List.of(), now, prompt, output, Map.of());
+        return new Ticket(null, caller, model, List.of(), now, prompt, output, 0, Map.of());
     }
 
     /** Unique, not secret: a SecureRandom UUID per request cost ~1 % of the gateway's CPU. */

@@ -28,26 +28,64 @@ public final class AuditTrail {
     private final AuditWriter writer;
     private final Clock clock;
     private final ObjectMapper json;
+    private final OpenRequests open;
+
+    /** A trail whose process identity is not published anywhere (tests of the trail alone). */
+    public AuditTrail(AuditWriter writer, Clock clock, ObjectMapper json) {
+        this(writer, clock, json, new OpenRequests(java.util.UUID.randomUUID().toString(), 0));
+    }
 
     /**
      * {@code json} renders the row bodies: the gateway's mapper, whose buffers are pooled
      * ({@code ObjectNode#toString} uses Jackson's internal mapper, which allocates fresh buffers
      * on every virtual thread).
      */
-    public AuditTrail(AuditWriter writer, Clock clock, ObjectMapper json) {
+    public AuditTrail(AuditWriter writer, Clock clock, ObjectMapper json, OpenRequests open) {
         this.writer = writer;
         this.clock = clock;
         this.json = json;
+        this.open = open;
     }
 
+    /**
+     * The "started" row names this process ({@link OpenRequests#instanceId}) and what admission
+     * reserved, so that if the process dies before the completion, another charges the reservation.
+     */
     public void started(RequestRecord record) {
-        await(writer.submit(event(record, AuditEvent.STARTED, body(fields -> record.writeStarted(fields, "allowed")))));
+        open.opening(record);
+        try {
+            AuditEvent committed = await(writer.submit(event(record, AuditEvent.STARTED, body(fields -> {
+                record.writeStarted(fields, "allowed");
+                fields.writeStringField("instance", open.instanceId());
+                record.writeReservation(fields);
+            }))));
+            open.committed(committed);
+        } catch (RuntimeException e) {
+            open.closed(record);
+            throw e;
+        }
         record.markAuditStarted();
     }
 
     public CompletableFuture<AuditEvent> completed(RequestRecord record, int status, String reason) {
         long endNanos = System.nanoTime();
-        return writer.submit(event(record, AuditEvent.COMPLETED, body(fields -> record.writeCompleted(fields, status, reason, endNanos))));
+        CompletableFuture<AuditEvent> committed = writer.submit(event(record, AuditEvent.COMPLETED,
+                body(fields -> record.writeCompleted(fields, status, reason, endNanos))));
+        committed.whenComplete((event, failure) -> {
+            if (event != null) {
+                open.committed(event);
+            }
+            open.closed(record);
+        });
+        return committed;
+    }
+
+    /**
+     * Ends a request a dead process left in flight (its "started" row {@code requestId}, of
+     * {@code userId}) with a completion saying what it was charged; waits for the commit.
+     */
+    public void abandoned(String requestId, String userId, ObjectNode body) {
+        await(writer.submit(new AuditEvent(0, requestId, AuditEvent.COMPLETED, clock.instant().toString(), userId, text(body), "", "")));
     }
 
     public void denied(RequestRecord record, PalisadeException refusal) {
@@ -131,10 +169,10 @@ public final class AuditTrail {
         }
     }
 
-    private static void await(CompletableFuture<AuditEvent> future) {
+    private static AuditEvent await(CompletableFuture<AuditEvent> future) {
         try {
             // Untimed: the writer's watch fails the future after AuditWriter.MAX_WAIT.
-            future.get();
+            return future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable();

@@ -43,6 +43,11 @@ public final class RequestRecord {
     private Runnable beforeAnswerEnds;
     private String clientRequestId;
     private long estimatedPromptTokens;
+    private String reservationId;
+    private String reservedModel;
+    private long reservedPrompt;
+    private long reservedCompletion;
+    private long reservedCostMicros;
 
     public RequestRecord(String requestId, Instant receivedAt, long startNanos, String clientAddress, String method, String route) {
         this.requestId = requestId;
@@ -197,6 +202,18 @@ public final class RequestRecord {
         this.response = responseText;
     }
 
+    /**
+     * What admission reserved for this request (its worst case), written into the "started" row:
+     * what the request is charged if its process dies before it ends.
+     */
+    public void reserved(String reservation, String model, long promptTokens, long completionTokens, long costMicros) {
+        this.reservationId = reservation;
+        this.reservedModel = model;
+        this.reservedPrompt = promptTokens;
+        this.reservedCompletion = completionTokens;
+        this.reservedCostMicros = costMicros;
+    }
+
     /** True once the "started" row is committed: the outcome is then a completion, not a denial. */
     public boolean auditStarted() {
         return auditStarted;
@@ -286,6 +303,18 @@ public final class RequestRecord {
             body.writeNumberField("completion_tokens", streamedEvents);
             body.writeStringField("usage_source", "relayed");
         }
+    }
+
+    /** The reservation's fields of the "started" row's body, if admission reserved anything. */
+    void writeReservation(JsonGenerator body) throws IOException {
+        if (reservationId == null) {
+            return;
+        }
+        body.writeStringField("reservation_id", reservationId);
+        body.writeStringField("reserved_model", reservedModel);
+        body.writeNumberField("reserved_prompt_tokens", reservedPrompt);
+        body.writeNumberField("reserved_completion_tokens", reservedCompletion);
+        body.writeNumberField("reserved_cost_micros", reservedCostMicros);
     }
 
     /** The part known when the answer has ended (or failed): fields of the row's body object. */

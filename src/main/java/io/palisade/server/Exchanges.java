@@ -10,6 +10,7 @@ import io.javalin.http.Handler;
 import io.palisade.admission.AdmissionControl;
 import io.palisade.admission.AdmittedRequest;
 import io.palisade.admission.PolicyDecisionPoint;
+import io.palisade.admission.Ticket;
 import io.palisade.api.openai.OpenAiErrors;
 import io.palisade.audit.AuditTrail;
 import io.palisade.audit.RequestRecord;
@@ -103,6 +104,11 @@ public final class Exchanges {
             AdmittedRequest admitted = policy.admitModel(caller, model.asText(), body, bodyBytes == null ? 0 : bodyBytes,
                     record.requestId(), generates);
             exchange.admitted = admitted;
+            Ticket ticket = admitted.ticket();
+            if (ticket.reservationId() != null && ticket.model() != null) {
+                record.reserved(ticket.reservationId(), ticket.model(), ticket.reservedPrompt(), ticket.reservedOutput(),
+                        ticket.reservedCostMicros());
+            }
             audit.started(record);
             handler.handle(ctx, record, body, admitted);
         });

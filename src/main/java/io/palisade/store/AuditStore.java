@@ -57,6 +57,54 @@ public final class AuditStore {
         return new AuditAppender(database);
     }
 
+    /** The chain's highest sequence number, 0 when empty. */
+    public long lastSeq() {
+        try (Connection connection = database.connect();
+             PreparedStatement statement = connection.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM audit_events");
+             ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the audit trail: " + e.getMessage(), e);
+        }
+    }
+
+    /** Up to {@code limit} "started" rows after {@code afterSeq}, in chain order: one page of a sweep. */
+    public List<AuditEvent> startedAfter(long afterSeq, int limit) {
+        try (Connection connection = database.connect();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT * FROM audit_events WHERE seq > ? AND kind = ? ORDER BY seq LIMIT ?")) {
+            statement.setLong(1, afterSeq);
+            statement.setString(2, AuditEvent.STARTED);
+            statement.setInt(3, limit);
+            List<AuditEvent> page = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    page.add(event(rows));
+                }
+            }
+            return page;
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the audit trail: " + e.getMessage(), e);
+        }
+    }
+
+    /** True when a row after {@code startedSeq} ends the request {@code requestId} (its completion). */
+    public boolean hasOutcome(String requestId, long startedSeq) {
+        try (Connection connection = database.connect();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT 1 FROM audit_events WHERE request_id = ? AND seq > ? AND kind <> ? LIMIT 1")) {
+            statement.setString(1, requestId);
+            statement.setLong(2, startedSeq);
+            statement.setString(3, AuditEvent.STARTED);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the audit trail: " + e.getMessage(), e);
+        }
+    }
+
     /** Streams every row in chain order to {@code consumer} without holding them all in memory. */
     public void scan(Consumer<AuditEvent> consumer) {
         try (Connection connection = database.connect()) {

@@ -133,6 +133,30 @@ public final class UsageStore {
     }
 
     /**
+     * Stores {@code event} unless a usage row already exists under its request id or under
+     * {@code otherId} (the same request's other identifier); true if stored. Charging a crashed
+     * instance's request goes through here, so a sweep cut short and run again charges nothing twice.
+     * Not atomic against a concurrent insert of the same ids: the one caller holds a claim that
+     * excludes other sweepers (InstanceStore#claim).
+     */
+    public boolean insertIfAbsent(UsageEvent event, String otherId) {
+        try (Connection connection = database.connect();
+             PreparedStatement present = connection.prepareStatement("SELECT 1 FROM usage_events WHERE request_id IN (?, ?) LIMIT 1")) {
+            present.setString(1, event.requestId());
+            present.setString(2, otherId);
+            try (ResultSet rows = present.executeQuery()) {
+                if (rows.next()) {
+                    return false;
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read usage: " + e.getMessage(), e);
+        }
+        insert(List.of(event));
+        return true;
+    }
+
+    /**
      * Settled totals of one scope since {@code fromIso}: {prompt tokens, completion tokens, cost in
      * micro-dollars}. {@code column} is user_id, key_id or team; {@code model}, a name or "*" pattern, narrows the models when not null.
      */
