@@ -179,6 +179,8 @@ public final class TestRedis implements AutoCloseable {
         }
     }
 
+    // Picked, then given to redis-server, which cannot report a port of its own choosing (its
+    // "--port 0" turns TCP off); start() retries when another process took it in between.
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
