@@ -103,12 +103,7 @@ class BackendDeadlinesIntegrationTest {
             // Each answer's deadline (5 s) was cancelled when it ended; cancelled, it leaves the queue at once,
             // so soon only the periodic idle sweeps are left (a health probe may be in flight for a moment).
             ScheduledThreadPoolExecutor watchdog = gateway.palisade.deadlines();
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-            List<Runnable> oneShot = oneShotTasks(watchdog);
-            while (!oneShot.isEmpty() && System.nanoTime() < until) {
-                Thread.sleep(20);
-                oneShot = oneShotTasks(watchdog);
-            }
+            List<Runnable> oneShot = Await.lastValue(Duration.ofSeconds(1), () -> oneShotTasks(watchdog), List::isEmpty, "no deadline queued");
             assertThat(oneShot).as("deadlines still queued").isEmpty();
             assertThat(watchdog.getQueue()).as("the idle sweeps").isNotEmpty();
         }
@@ -120,20 +115,17 @@ class BackendDeadlinesIntegrationTest {
 
     /** Until the gateway's store connection waits for the lock {@code locker} holds. */
     private static void awaitAWaiterOnALock(Connection locker) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try (Statement statement = locker.createStatement()) {
-            while (System.nanoTime() < deadline) {
+            Await.until(Duration.ofSeconds(30), () -> {
                 try (ResultSet waiting = statement.executeQuery(
                         "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")) {
                     waiting.next();
-                    if (waiting.getInt(1) > 0) {
-                        return;
-                    }
+                    return waiting.getInt(1) > 0;
+                } catch (java.sql.SQLException e) {
+                    throw new AssertionError("asking the server for lock waiters", e);
                 }
-                Thread.sleep(50);
-            }
+            }, "the identity poll waiting for the lock");
         }
-        throw new AssertionError("the identity poll never waited for the lock");
     }
 
     private static String jdbcUrl(String storeUrl) {

@@ -115,18 +115,7 @@ public final class TestGateway implements AutoCloseable {
      * probed backends and checked pins. Each check is bounded by its backend's limit for checks; the bound here is generous.
      */
     public static void awaitFirstChecks(Palisade palisade) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!palisade.firstChecksDone()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the gateway's first discovery and pin checks did not conclude within 60 s");
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Await.until(Duration.ofSeconds(60), palisade::firstChecksDone, "the gateway's first discovery and pin checks");
     }
 
     /**
@@ -222,19 +211,9 @@ public final class TestGateway implements AutoCloseable {
      * after the answer is sent, so they can trail the response by a commit).
      */
     public List<JsonNode> awaitApiRecords(int count) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        List<JsonNode> records = apiRecords();
-        while (System.nanoTime() < deadline
-                && (records.size() < count || records.stream().anyMatch(r -> !r.path("complete").asBoolean()))) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            records = apiRecords();
-        }
-        return records;
+        return Await.value(Duration.ofSeconds(10), this::apiRecords,
+                records -> records.size() >= count && records.stream().allMatch(r -> r.path("complete").asBoolean()),
+                count + " complete API records in the audit");
     }
 
     /** Records of API requests (not admin actions) whose route is under /v1/. */

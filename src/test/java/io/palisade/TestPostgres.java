@@ -188,6 +188,8 @@ public final class TestPostgres {
         }
     }
 
+    // Picked, then given to postgres, which needs the number up front (it names its socket file
+    // after it) and cannot report a port of its own choosing.
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();

@@ -135,17 +135,16 @@ public final class TestRedis implements AutoCloseable {
             throw new UncheckedIOException("cannot start " + binary, e);
         }
         TestRedis redis = new TestRedis(process, port, directory);
-        long deadline = System.currentTimeMillis() + STARTUP_MILLIS;
-        while (System.currentTimeMillis() < deadline) {
-            if (!process.isAlive()) {
-                String output = log(log);
-                redis.deleteDirectory();
-                throw new IllegalStateException("redis-server exited on port " + port + ":\n" + output);
-            }
-            if (answers(port)) {
-                return redis;
-            }
-            sleep(20);
+        // Until it answers or has exited (a clash on the port ends it at once: start() retries).
+        boolean answered = Await.lastValue(java.time.Duration.ofMillis(STARTUP_MILLIS), () -> answers(port),
+                up -> up || !process.isAlive(), "redis-server answering on port " + port);
+        if (answered) {
+            return redis;
+        }
+        if (!process.isAlive()) {
+            String output = log(log);
+            redis.deleteDirectory();
+            throw new IllegalStateException("redis-server exited on port " + port + ":\n" + output);
         }
         String output = log(log);
         redis.close();
@@ -179,6 +178,8 @@ public final class TestRedis implements AutoCloseable {
         }
     }
 
+    // Picked, then given to redis-server, which cannot report a port of its own choosing (its
+    // "--port 0" turns TCP off); start() retries when another process took it in between.
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
@@ -200,15 +201,6 @@ public final class TestRedis implements AutoCloseable {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             // A leftover temp directory is harmless.
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting redis-server", e);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.palisade.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.palisade.Await;
 import io.palisade.TestGateway;
 import io.palisade.simulate.RecordedRequest;
 import io.palisade.simulate.Simulator;
@@ -156,12 +157,8 @@ class AdmissionIntegrationTest {
             try (InputStream body = response.body()) {
                 body.readNBytes(300);
             }
-            JsonNode record = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (System.nanoTime() < deadline && (record == null || !record.path("complete").asBoolean())) {
-                Thread.sleep(50);
-                record = gateway.apiRecords().stream().findFirst().orElse(null);
-            }
+            JsonNode record = Await.value(Duration.ofSeconds(10), () -> gateway.apiRecords().stream().findFirst().orElse(null),
+                    found -> found != null && found.path("complete").asBoolean(), "the disconnected request's complete record");
             assertThat(record.path("reason").asText()).isEqualTo("client_disconnected");
             HttpResponse<String> next = gateway.post("/v1/chat/completions", key, stream.replace("\"stream\":true,", ""));
             assertThat(next.statusCode()).as("the cancelled stream's unused reservation was released: " + next.body()).isEqualTo(200);

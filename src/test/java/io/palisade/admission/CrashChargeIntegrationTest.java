@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.palisade.Palisade;
+import io.palisade.Await;
 import io.palisade.TestGateway;
 import io.palisade.config.ConfigLoader;
 import io.palisade.simulate.Simulator;
@@ -148,12 +149,14 @@ class CrashChargeIntegrationTest {
     }
 
     /** Waits (bounded) until the audit holds {@code count} chat requests started and not completed. */
-    private void awaitStartedRows(String base, int count) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (openChats(base) < count) {
-            assertThat(System.nanoTime()).as("started rows committed in time").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    private void awaitStartedRows(String base, int count) {
+        Await.value(Duration.ofSeconds(20), () -> {
+            try {
+                return openChats(base);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, open -> open >= count, count + " chat requests started and not completed in the audit");
     }
 
     private long openChats(String base) throws Exception {

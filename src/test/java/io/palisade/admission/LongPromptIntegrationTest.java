@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.palisade.Await;
 import io.palisade.Palisade;
 import io.palisade.config.ConfigLoader;
 import io.palisade.simulate.Simulator;
@@ -85,20 +86,20 @@ class LongPromptIntegrationTest {
 
     /** The audit's records of /v1/ requests, once {@code count} are there and complete. */
     private static List<JsonNode> awaitApiRecords(String base, int count) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
+        return Await.lastValue(Duration.ofSeconds(10), () -> {
             List<JsonNode> records = new ArrayList<>();
-            JSON.readTree(call(base, "GET", "/admin/audit?limit=1000", ADMIN_KEY, null).body()).path("data").forEach(r -> {
-                if (r.path("route").asText().startsWith("/v1/")) {
-                    records.add(r);
-                }
-            });
-            boolean complete = records.stream().allMatch(r -> r.path("complete").asBoolean());
-            if ((records.size() >= count && complete) || System.nanoTime() > deadline) {
-                return records;
+            try {
+                JSON.readTree(call(base, "GET", "/admin/audit?limit=1000", ADMIN_KEY, null).body()).path("data").forEach(r -> {
+                    if (r.path("route").asText().startsWith("/v1/")) {
+                        records.add(r);
+                    }
+                });
+            } catch (Exception e) {
+                throw new AssertionError("reading the audit", e);
             }
-            Thread.sleep(20); // polling interval: the condition is above
-        }
+            return records;
+        }, records -> records.size() >= count && records.stream().allMatch(r -> r.path("complete").asBoolean()),
+                count + " complete API records");
     }
 
     private static HttpResponse<String> call(String base, String method, String path, String key, String body) throws Exception {

@@ -3,6 +3,7 @@ package io.palisade.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.palisade.Await;
 import io.palisade.TestRedis;
 import java.time.Duration;
 import java.util.List;
@@ -122,7 +123,8 @@ class RedisCountersTest extends CountersContract {
             RedisCounters holder = RedisCounters.connect(redis.url(), prefix, lease);
             long taken = System.currentTimeMillis();
             assertThat(holder.reserve("held", List.of(slot), taken).admitted()).isTrue();
-            // While its holder lives, its heartbeat keeps the slot past several leases.
+            // While its holder lives, its heartbeat keeps the slot past several leases. This one wait is
+            // for time itself: the leases lapse on Redis's own clock, which no test clock can move.
             while (System.currentTimeMillis() < taken + 3 * lease.toMillis()) {
                 Verdict refused = other.reserve("waiting", List.of(slot), System.currentTimeMillis());
                 assertThat(refused.admitted()).as("a live holder's slot is kept").isFalse();
@@ -132,11 +134,8 @@ class RedisCountersTest extends CountersContract {
             // The holder dies without settling: its heartbeat stops, its connections close.
             holder.close();
             long died = System.nanoTime();
-            Verdict verdict = other.reserve("after", List.of(slot), System.currentTimeMillis());
-            while (!verdict.admitted() && System.nanoTime() - died < Duration.ofSeconds(10).toNanos()) {
-                Thread.sleep(20);
-                verdict = other.reserve("after", List.of(slot), System.currentTimeMillis());
-            }
+            Verdict verdict = Await.lastValue(Duration.ofSeconds(10), () -> other.reserve("after", List.of(slot), System.currentTimeMillis()),
+                    Verdict::admitted, "the dead holder's slot lapsing");
             assertThat(verdict.admitted()).as("the dead holder's slot lapsed").isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - died)).isLessThan(lease.plusSeconds(2));
         }
@@ -150,6 +149,8 @@ class RedisCountersTest extends CountersContract {
             await(counters::healthy, Duration.ofSeconds(5), "healthy while Redis answers");
             own.close();
             await(() -> !counters.healthy(), Duration.ofSeconds(5), "unhealthy once Redis is gone, even without requests");
+            // The same port on purpose: what is tested is recovery when Redis comes back at the address
+            // the gateway was configured with, which a port of the system's choosing would not be.
             own = TestRedis.startOn(port);
             long back = System.nanoTime();
             await(counters::healthy, Duration.ofSeconds(5), "healthy again once Redis is back");
@@ -191,14 +192,8 @@ class RedisCountersTest extends CountersContract {
         }
     }
 
-    private static void await(java.util.function.BooleanSupplier condition, Duration within, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not " + what + " within " + within);
-            }
-            Thread.sleep(20);
-        }
+    private static void await(java.util.function.BooleanSupplier condition, Duration within, String what) {
+        Await.until(within, condition, what);
     }
 
     @Test

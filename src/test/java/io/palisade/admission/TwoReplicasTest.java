@@ -3,6 +3,7 @@ package io.palisade.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.palisade.Await;
 import io.palisade.TestGateway;
 import io.palisade.TestPostgres;
 import io.palisade.TestRedis;
@@ -64,17 +65,8 @@ class TwoReplicasTest {
         }
     }
 
-    private static void awaitStatus(TestGateway gateway, String key, int status, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        int last = -1;
-        while (System.nanoTime() < deadline) {
-            last = gateway.get("/v1/models", key).statusCode();
-            if (last == status) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("expected " + status + " within " + within + ", last saw " + last);
+    private static void awaitStatus(TestGateway gateway, String key, int status, Duration within) {
+        Await.value(within, () -> gateway.get("/v1/models", key).statusCode(), last -> last == status, "status " + status + " on /v1/models");
     }
 
     /**
@@ -83,16 +75,8 @@ class TwoReplicasTest {
      */
     private static void awaitBudget(TestGateway gateway, String key, Duration within) throws InterruptedException {
         String tooBig = CHAT.replace("\"max_tokens\":20", "\"max_tokens\":400");
-        long deadline = System.nanoTime() + within.toNanos();
-        HttpResponse<String> last = null;
-        while (System.nanoTime() < deadline) {
-            last = gateway.post("/v1/chat/completions", key, tooBig);
-            if (last.statusCode() == 400 && last.body().contains("request_exceeds_limit")) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the budget did not reach the replica within " + within + "; last answer " + (last == null ? null : last.body()));
+        Await.value(within, () -> gateway.post("/v1/chat/completions", key, tooBig),
+                last -> last.statusCode() == 400 && last.body().contains("request_exceeds_limit"), "the budget reaching the replica");
     }
 
     private static List<HttpResponse<String>> parallel(List<TestGateway> replicas, String key, int count) {

@@ -2,6 +2,7 @@ package io.palisade.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.palisade.Await;
 import io.palisade.store.Database;
 import io.palisade.store.UsageStore;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,7 +68,8 @@ class UsageRecorderTest {
                 }
             });
             try {
-                LockSupport.parkNanos(300_000_000L);
+                // Rows counted, not a stretch of time: the flush starts with a backlog and rows still arriving.
+                Await.until(Duration.ofSeconds(30), () -> produced.get() >= 10_000, "10,000 rows produced");
                 Thread flusher = Thread.ofPlatform().start(recorder::flush);
                 flusher.join(10_000);
                 assertThat(flusher.isAlive()).as("flush returned while rows kept arriving").isFalse();
@@ -95,10 +98,7 @@ class UsageRecorderTest {
             assertThat(recorder.writeFailures()).isPositive();
 
             execute("ALTER TABLE usage_events_away RENAME TO usage_events");
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (recorder.backlogRows() > 0 && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(20_000_000L);
-            }
+            Await.until(Duration.ofSeconds(30), () -> recorder.backlogRows() == 0, "the backlog written by the recorder's own retry");
             assertThat(recorder.backlogRows()).as("written by the recorder's own retry").isZero();
             assertThat(requests()).isEqualTo(300);
         }

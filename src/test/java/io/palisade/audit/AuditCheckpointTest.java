@@ -2,6 +2,7 @@ package io.palisade.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.palisade.Await;
 import io.palisade.TestGateway;
 import io.palisade.TestStores;
 import io.palisade.config.Secret;
@@ -193,9 +194,13 @@ class AuditCheckpointTest {
             for (int i = 0; i < 5; i++) {
                 writer.submit(event("e" + i)).get();
             }
-            while (!Files.readString(file).endsWith("\n")) {
-                Thread.sleep(10);
-            }
+            Await.until(Duration.ofSeconds(10), () -> {
+                try {
+                    return Files.readString(file).endsWith("\n");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, "the checkpoint line written whole");
             Checkpoint checkpoint = Checkpoint.parse(Files.readAllLines(file).getFirst());
             assertThat(checkpoint.seq()).isEqualTo(5);
             assertThat(checkpoint.mac()).isNull();

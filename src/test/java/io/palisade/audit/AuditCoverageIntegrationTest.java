@@ -3,6 +3,7 @@ package io.palisade.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.palisade.Await;
 import io.palisade.TestGateway;
 import io.palisade.simulate.Simulator;
 import io.palisade.simulate.SimulatorConfig;
@@ -26,13 +27,8 @@ class AuditCoverageIntegrationTest {
             String key = gateway.userWithKey("kim@example.com", List.of("slow-model"));
             CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> gateway.post(
                     "/v1/chat/completions", key, "{\"model\":\"slow-model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
-            JsonNode during = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (during == null && System.nanoTime() < deadline) {
-                during = gateway.apiRecords().stream().findFirst().orElse(null);
-                Thread.sleep(20);
-            }
-            assertThat(during).as("the started row is committed before the backend answers").isNotNull();
+            JsonNode during = Await.value(Duration.ofSeconds(5), () -> gateway.apiRecords().stream().findFirst().orElse(null),
+                    record -> record != null, "the started row committed before the backend answers");
             assertThat(during.path("complete").asBoolean(true)).isFalse();
             assertThat(during.path("user").asText()).isEqualTo("kim@example.com");
             assertThat(during.has("status")).isFalse();

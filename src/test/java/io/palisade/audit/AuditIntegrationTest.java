@@ -3,6 +3,7 @@ package io.palisade.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.palisade.Await;
 import io.palisade.TestGateway;
 import io.palisade.cli.CliRun;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,12 +142,8 @@ class AuditIntegrationTest {
             String key = gateway.userWithKey("frank@example.com", List.of("llama3.2:1b"));
             gateway.post("/v1/chat/completions", key, CHAT.formatted("llama3.2:1b"));
             gateway.awaitApiRecords(1);
-            JsonNode verified = gateway.admin("GET", "/admin/audit/verify", null);
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (verified.path("anchoring").path("anchored_seq").asLong() < verified.path("records").asLong() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-                verified = gateway.admin("GET", "/admin/audit/verify", null);
-            }
+            JsonNode verified = Await.lastValue(Duration.ofSeconds(10), () -> gateway.admin("GET", "/admin/audit/verify", null),
+                    answer -> answer.path("anchoring").path("anchored_seq").asLong() >= answer.path("records").asLong(), "every record anchored");
             assertThat(verified.path("intact").asBoolean()).as(verified.toString()).isTrue();
             assertThat(verified.path("anchoring").path("anchored_seq").asLong()).isEqualTo(verified.path("records").asLong());
             assertThat(verified.path("anchoring").path("signatures_checked").asBoolean()).isTrue();

@@ -3,6 +3,7 @@ package io.palisade.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.palisade.Await;
 import io.palisade.TestStores;
 import io.palisade.store.AuditStore;
 import io.palisade.store.Database;
@@ -135,9 +136,7 @@ class AuditWriterTest {
             try (AuditWriter writer = new AuditWriter(store, 16, AuditWriter.CommitObserver.NONE, watchdog, Duration.ofMillis(300))) {
                 writer.submit(event("ok-1")).get();
                 assertThat(writer.submit(new AuditEvent(0, null, "started", "t", null, "{}", "", ""))).failsWithin(Duration.ofSeconds(5));
-                while (!writer.healthy()) {
-                    Thread.sleep(10);
-                }
+                Await.until(Duration.ofSeconds(10), writer::healthy, "the writer healthy again after its probe");
                 assertThat(writer.submit(event("ok-2")).get().seq()).as("the probe stored nothing").isEqualTo(2);
             }
             assertThat(new AuditVerifier(store).verify().intact()).isTrue();

@@ -8,8 +8,10 @@ import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import io.palisade.Await;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,10 +46,7 @@ class BufferedConsoleAppenderTest {
     void aHeldLineIsWrittenByThePeriodicFlushWithoutAnyFurtherLine() throws Exception {
         appender = started(50);
         appender.doAppend(event(Level.INFO, "request three"));
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (target.text().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Await.until(Duration.ofSeconds(5), () -> !target.text().isEmpty(), "the periodic flush");
         assertThat(target.text()).isEqualTo("INFO request three\n");
     }
 

@@ -3,6 +3,7 @@ package io.palisade.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.palisade.Await;
 import io.palisade.TestGateway;
 import io.palisade.deploy.DeployFiles.AlertRule;
 import io.palisade.deploy.DeployFiles.DashboardQuery;
@@ -212,21 +213,11 @@ class DeployFilesTest {
 
     /** Audit commits and backend probes land after the answers; scrape until they show or time runs out. */
     private static ScrapedNames scrapeUntilPresent(TestGateway gateway, Set<String> wanted, Duration patience) {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (true) {
+        return Await.lastValue(patience, () -> {
             HttpResponse<String> response = gateway.get("/metrics", TestGateway.ADMIN_KEY);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            ScrapedNames scraped = ScrapedNames.parse(response.body());
-            if (scraped.samples().containsAll(wanted) || System.nanoTime() > deadline) {
-                return scraped;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return scraped;
-            }
-        }
+            return ScrapedNames.parse(response.body());
+        }, scraped -> scraped.samples().containsAll(wanted), "every wanted metric on /metrics");
     }
 
     private static List<String> overlaps(List<JsonNode> panels) {

@@ -3,6 +3,7 @@ package io.palisade.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.palisade.Await;
 import io.palisade.Palisade;
 import io.palisade.TestGateway;
 import io.palisade.config.ConfigLoader;
@@ -198,12 +199,8 @@ class BlackHoleBackendIntegrationTest {
     }
 
     /** Polls {@code condition} for up to 60 s. */
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    private static void await(String what, BooleanSupplier condition) {
+        Await.until(Duration.ofSeconds(60), condition, what);
     }
 
     /** Accepts every connection and never reads or answers; closes them all at the end. */

@@ -3,6 +3,7 @@ package io.palisade.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.palisade.Await;
 import io.palisade.TestGateway;
 import io.palisade.cli.CliRun;
 import io.palisade.eval.GoldenSet;
@@ -12,6 +13,7 @@ import io.palisade.simulate.KnownAnswer;
 import io.palisade.simulate.SimulatorConfig;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -99,10 +101,7 @@ class CanaryIntegrationTest {
                 HttpResponse<String> answer = fixture.chat("chat");
                 assertThat(answer.statusCode()).as("the baseline answers what the candidate fails").isEqualTo(200);
             }
-            long deadline = System.currentTimeMillis() + 5000;
-            while (!"rolled_back".equals(canary(fixture).path("phase").asText()) && System.currentTimeMillis() < deadline) {
-                Thread.sleep(100);
-            }
+            Await.until(Duration.ofSeconds(5), () -> "rolled_back".equals(canary(fixture).path("phase").asText()), "the canary's rollback");
             JsonNode canary = canary(fixture);
             assertThat(canary.path("phase").asText()).isEqualTo("rolled_back");
             assertThat(canary.path("phase_reason").asText()).contains("error rate 100.0%");
@@ -222,10 +221,7 @@ class CanaryIntegrationTest {
             assertThat(candidate.exit()).as("the candidate passes on its own: " + candidate.out() + candidate.err()).isZero();
 
             // The run is stored as finished just before the gateway judges it: give the rollback a moment.
-            long deadline = System.currentTimeMillis() + 5000;
-            while (!"rolled_back".equals(canary(fixture).path("phase").asText()) && System.currentTimeMillis() < deadline) {
-                Thread.sleep(50);
-            }
+            Await.until(Duration.ofSeconds(5), () -> "rolled_back".equals(canary(fixture).path("phase").asText()), "the canary's rollback");
             JsonNode canary = canary(fixture);
             assertThat(canary.path("phase").asText()).as("a live canary that regressed is rolled back").isEqualTo("rolled_back");
             assertThat(canary.path("phase_reason").asText()).contains("regressed against the baseline").contains("McNemar p=");

@@ -3,16 +3,19 @@ package io.palisade.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.palisade.Await;
 import io.palisade.TestGateway;
 import io.palisade.cli.CliRun;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +33,7 @@ class ConfigReloadIntegrationTest {
             AtomicBoolean running = new AtomicBoolean(true);
             ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
             List<Thread> clients = new ArrayList<>();
-            int[] done = new int[8];
+            AtomicInteger done = new AtomicInteger();
             for (int c = 0; c < 8; c++) {
                 int client = c;
                 clients.add(Thread.ofVirtual().start(() -> {
@@ -39,15 +42,15 @@ class ConfigReloadIntegrationTest {
                         if (answer.statusCode() != 200 || answer.body().contains("\"error\"")) {
                             failures.add(answer.statusCode() + " " + answer.body());
                         }
-                        done[client]++;
+                        done.incrementAndGet();
                     }
                 }));
             }
-            Thread.sleep(300);
+            awaitTraffic(done);
             fixture.write(ON_B + "routing: {reload: {watch: false}}\n");
             JsonNode applied = fixture.admin("POST", "/admin/config/reload", null);
             assertThat(applied.path("result").asText()).isEqualTo("applied");
-            Thread.sleep(300);
+            awaitTraffic(done);
             fixture.write("models: [{name: chat, backend: nowhere}]\n");
             HttpResponse<String> rejected = fixture.adminCall("POST", "/admin/config/reload", null);
             assertThat(rejected.statusCode()).isEqualTo(422);
@@ -56,7 +59,7 @@ class ConfigReloadIntegrationTest {
             assertThat(refused.exit()).isNotZero();
             assertThat(refused.err()).contains("HTTP 422: the new config is invalid, the running one stays")
                     .doesNotContain("\"result\"");
-            Thread.sleep(300);
+            awaitTraffic(done);
             // (This wrote a second "server:" key, which the loader used to accept with the last one winning.)
             fixture.write(ON_A + "audit: {content_max_chars: 100}\nrouting: {reload: {watch: false}}\n");
             JsonNode back = TestGatewayJson.of(fixture.palisade.reloadConfig("signal"));
@@ -65,13 +68,13 @@ class ConfigReloadIntegrationTest {
             CliRun again = reloadByCli(fixture);
             assertThat(again.exit()).as(again.err()).isZero();
             assertThat(again.out()).matches("(?s)(unchanged|applied): .*");
-            Thread.sleep(300);
+            awaitTraffic(done);
             running.set(false);
             for (Thread thread : clients) {
                 thread.join();
             }
             assertThat(failures).isEmpty();
-            assertThat(java.util.Arrays.stream(done).sum()).isGreaterThan(40);
+            assertThat(done.get()).isGreaterThan(40);
             assertThat(fixture.served("b")).as("the reload moved traffic to b").isPositive();
             fixture.clearCounts();
             fixture.chat("chat");
@@ -87,11 +90,7 @@ class ConfigReloadIntegrationTest {
         try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator(), "b", RoutingFixture.simulator()), ON_A)) {
             assertThat(fixture.chat("extra").statusCode()).isEqualTo(404);
             fixture.write(ON_B);
-            long deadline = System.currentTimeMillis() + 8000;
-            while (fixture.chat("extra").statusCode() != 200 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(200);
-            }
-            assertThat(fixture.chat("extra").statusCode()).isEqualTo(200);
+            Await.until(Duration.ofSeconds(8), () -> fixture.chat("extra").statusCode() == 200, "the watcher applying the changed file");
             assertThat(Files.readString(fixture.configFile)).contains("extra");
         }
     }
@@ -107,5 +106,15 @@ class ConfigReloadIntegrationTest {
             outcome.restartNeeded().forEach(node.putArray("restart_needed")::add);
             return node;
         }
+    }
+
+    /**
+     * Waits until the clients have completed a dozen more requests, more than are in flight at once
+     * (8), so that requests begun after the step before are among them: traffic across each change,
+     * counted instead of timed.
+     */
+    private static void awaitTraffic(AtomicInteger done) {
+        int before = done.get();
+        Await.until(Duration.ofSeconds(30), () -> done.get() >= before + 12, "a dozen more client requests");
     }
 }

@@ -3,6 +3,7 @@ package io.palisade.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.palisade.Await;
 import io.palisade.config.BackendConfig;
 import io.palisade.config.BackendKind;
 import io.palisade.config.CanaryConfig;
@@ -95,12 +96,8 @@ class ModelCatalogTest {
         }
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-            Thread.sleep(5);
-        }
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) {
+        Await.until(Duration.ofSeconds(10), condition, "the catalog's discovery");
     }
 
     private static BackendConfig discovering(String name) {

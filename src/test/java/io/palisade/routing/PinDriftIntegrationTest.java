@@ -70,6 +70,8 @@ class PinDriftIntegrationTest {
             fixture.simulators.get("a").setModelDigest(RoutingFixture.MODEL, "f".repeat(64));
             assertThat(verify(fixture).path(0).path("status").asText()).isEqualTo("drifted");
 
+            // Revived below on this same port on purpose: the drift stays on the deployment at this
+            // address, and what is tested is that the same deployment, reachable again, is cleared.
             int port = fixture.simulators.get("a").port();
             fixture.simulators.get("a").close();
             assertThat(verify(fixture).path(0).path("status").asText()).isEqualTo("unreachable");

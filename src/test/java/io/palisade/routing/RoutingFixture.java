@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.palisade.Palisade;
+import io.palisade.Await;
 import io.palisade.TestGateway;
 import io.palisade.config.ConfigLoader;
 import io.palisade.config.ConfigSource;
@@ -39,7 +40,7 @@ final class RoutingFixture implements AutoCloseable {
     private final Path directory;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private RoutingFixture(Path directory, Map<String, SimulatorConfig> configs, String rest) {
+    private RoutingFixture(Path directory, Map<String, SimulatorConfig> configs, String rest, Clock clock) {
         this.directory = directory;
         configs.forEach((name, config) -> simulators.put(name, new Simulator(config.withPort(0)).start()));
         this.configFile = directory.resolve("palisade.yaml");
@@ -55,14 +56,19 @@ final class RoutingFixture implements AutoCloseable {
                 return configFile;
             }
         };
-        this.palisade = Palisade.start(source, source.load(), Clock.systemUTC());
+        this.palisade = Palisade.start(source, source.load(), clock);
         TestGateway.awaitFirstChecks(palisade);
         admin("POST", "/admin/users", "{\"email\":\"dev@example.com\"}");
         this.key = admin("POST", "/admin/keys", "{\"user\":\"dev@example.com\",\"allowed_models\":[\"*\"]}").path("key").asText();
     }
 
     static RoutingFixture start(Path directory, Map<String, SimulatorConfig> simulators, String rest) {
-        return new RoutingFixture(directory, simulators, rest);
+        return new RoutingFixture(directory, simulators, rest, Clock.systemUTC());
+    }
+
+    /** With the gateway on {@code clock}: a test that needs time to pass (a breaker's cool-down) moves it. */
+    static RoutingFixture start(Path directory, Map<String, SimulatorConfig> simulators, String rest, Clock clock) {
+        return new RoutingFixture(directory, simulators, rest, clock);
     }
 
     static SimulatorConfig simulator() {
@@ -130,18 +136,8 @@ final class RoutingFixture implements AutoCloseable {
 
     /** The audit records of chat requests, oldest first, once every one of them is complete. */
     List<JsonNode> chatRecords() {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        List<JsonNode> records = chatRecordsNow();
-        while (records.stream().anyMatch(r -> !r.path("complete").asBoolean()) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            records = chatRecordsNow();
-        }
-        return records;
+        return Await.value(Duration.ofSeconds(5), this::chatRecordsNow, records -> records.stream().allMatch(r -> r.path("complete").asBoolean()),
+                "every chat record complete in the audit");
     }
 
     private List<JsonNode> chatRecordsNow() {

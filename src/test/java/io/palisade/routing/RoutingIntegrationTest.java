@@ -3,10 +3,13 @@ package io.palisade.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.palisade.MutableClock;
 import io.palisade.TestGateway;
 import io.palisade.simulate.Simulator;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -107,9 +110,13 @@ class RoutingIntegrationTest {
 
     @Test
     void theBreakerOpensHalfOpensAndClosesAgain(@TempDir Path dir) throws Exception {
+        // The cool-down passes on the gateway's clock, moved by the test, not on the wall clock.
+        MutableClock clock = new MutableClock(Instant.now());
         try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator(), "b", RoutingFixture.simulator()),
-                TWO_DEPLOYMENTS + "routing: {circuit_breaker: {failures: 3, cool_down: 1s}}\n")) {
+                TWO_DEPLOYMENTS + "routing: {circuit_breaker: {failures: 3, cool_down: 1s}}\n", clock)) {
             Simulator a = fixture.simulators.get("a");
+            // Revived below on this same port on purpose: the breaker guards a backend at its configured
+            // address, and "the backend came back" means something answers there again.
             int port = a.port();
             a.close();
             // Bounded, so that a breaker that never opens fails the test instead of hanging it.
@@ -122,13 +129,13 @@ class RoutingIntegrationTest {
                 HttpResponse<String> answer = fixture.chat("chat");
                 assertThat(answer.headers().firstValue("x-palisade-attempts")).as("an open breaker is not tried").hasValue("1");
             }
-            Thread.sleep(1100);
+            clock.advance(Duration.ofMillis(1100));
             assertThat(fixture.chat("chat").statusCode()).isEqualTo(200);
             assertThat(deployment(fixture, "a/llama3.2:1b").path("breaker").asText()).as("a failed trial opens it again").isEqualTo("open");
 
             Simulator revived = new Simulator(RoutingFixture.simulator().withPort(port)).start();
             fixture.simulators.put("a", revived);
-            Thread.sleep(1100);
+            clock.advance(Duration.ofMillis(1100));
             for (int i = 0; i < 40 && revived.requests().isEmpty(); i++) {
                 assertThat(fixture.chat("chat").statusCode()).isEqualTo(200);
             }

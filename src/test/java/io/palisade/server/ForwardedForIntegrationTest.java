@@ -3,6 +3,7 @@ package io.palisade.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.palisade.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,22 +50,25 @@ class ForwardedForIntegrationTest {
 
     /** The client address recorded for the one request to {@code route} (audit rows may trail the answer by a commit). */
     private static String clientOf(ListenerFixture gateway, String route) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        List<JsonNode> matching = new ArrayList<>();
-        do {
-            matching.clear();
-            gateway.admin("GET", "/admin/audit?limit=1000", null).path("data").forEach(record -> {
+        List<JsonNode> matching = Await.value(Duration.ofSeconds(10), () -> {
+            List<JsonNode> found = new ArrayList<>();
+            JsonNode audit;
+            try {
+                audit = gateway.admin("GET", "/admin/audit?limit=1000", null);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            audit.path("data").forEach(record -> {
                 if (route.equals(record.path("route").asText())) {
-                    matching.add(record);
+                    found.add(record);
                 }
             });
-        } while (matching.isEmpty() && System.nanoTime() < deadline && pause());
+            return found;
+        }, found -> !found.isEmpty(), "the audit record of " + route);
         assertThat(matching).as("audit records of %s", route).hasSize(1);
         return matching.get(0).path("client").asText();
-    }
-
-    private static boolean pause() throws InterruptedException {
-        Thread.sleep(20);
-        return true;
     }
 }

@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
+import io.palisade.Await;
 import io.palisade.admin.IdentityAdmin;
 import io.palisade.admin.IdentityReloader;
 import io.palisade.admission.AdmissionControl;
@@ -180,9 +181,12 @@ class HandlerErrorTest {
     }
 
     /** The rows of the request to {@code route}, waiting for {@code count} (completions are committed after the answer). */
-    private List<JsonNode> awaitRows(String route, int count) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
+    private List<JsonNode> awaitRows(String route, int count) {
+        return Await.lastValue(Duration.ofSeconds(10), () -> rows(route), rows -> rows.size() >= count, count + " audit rows of " + route);
+    }
+
+    private List<JsonNode> rows(String route) {
+        try {
             List<AuditEvent> events = new ArrayList<>();
             auditStore.scan(events::add);
             List<String> requestIds = new ArrayList<>();
@@ -197,10 +201,9 @@ class HandlerErrorTest {
                     rows.add(JSON.readTree(event.body()));
                 }
             }
-            if (rows.size() >= count || System.nanoTime() > deadline) {
-                return rows;
-            }
-            Thread.sleep(20); // polling interval: the condition is the row count above
+            return rows;
+        } catch (Exception e) {
+            throw new AssertionError("reading the audit rows", e);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.palisade.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.palisade.Await;
 import io.palisade.Palisade;
 import io.palisade.TestGateway;
 import io.palisade.config.ConfigLoader;
@@ -22,6 +23,9 @@ class HealthIntegrationTest {
 
     @Test
     void readyOnlyWhenABackendAnswersAndMetricsCanMoveToTheirOwnListener(@TempDir Path dir) throws Exception {
+        // The one port a test picks: `metrics.port: 0` means "on the main listener", so the configuration
+        // cannot ask for a separate listener on a port of the system's choosing. Asked for just before
+        // start and bound once, on loopback, where only this machine's tests compete for it.
         int metricsPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             metricsPort = socket.getLocalPort();
@@ -42,12 +46,9 @@ class HealthIntegrationTest {
             assertThat(ready.body()).contains("not_ready");
             assertThat(get(main + "/metrics", TestGateway.ADMIN_KEY).statusCode()).as("not on the main listener").isEqualTo(404);
             // The gauge appears with the first probe, which runs on its own thread.
-            HttpResponse<String> metrics = get("http://127.0.0.1:" + metricsPort + "/metrics", TestGateway.ADMIN_KEY);
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!metrics.body().contains("palisade_backend_up{backend=\"gone\"}") && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-                metrics = get("http://127.0.0.1:" + metricsPort + "/metrics", TestGateway.ADMIN_KEY);
-            }
+            HttpResponse<String> metrics = Await.value(Duration.ofSeconds(10),
+                    () -> get("http://127.0.0.1:" + metricsPort + "/metrics", TestGateway.ADMIN_KEY),
+                    answer -> answer.body().contains("palisade_backend_up{backend=\"gone\"}"), "the first probe's gauge on /metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("palisade_backend_up{backend=\"gone\"} 0");
             assertThat(get("http://127.0.0.1:" + metricsPort + "/health/ready", null).statusCode()).isEqualTo(503);
@@ -62,11 +63,18 @@ class HealthIntegrationTest {
         }
     }
 
-    private HttpResponse<String> get(String url, String key) throws Exception {
+    private HttpResponse<String> get(String url, String key) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 }

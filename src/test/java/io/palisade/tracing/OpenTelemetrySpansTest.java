@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.resources.Resource;
+import io.palisade.Await;
 import io.palisade.config.ObservabilityConfig;
 import io.palisade.config.Secret;
 import io.palisade.metrics.GatewayMetrics;
@@ -185,13 +186,9 @@ class OpenTelemetrySpansTest {
         assertThat(TracingSettings.withDefaultServiceName(named).getAttribute(serviceName)).isEqualTo("from-resource-attributes");
     }
 
-    /** Polls (every 20 ms, at most 60 s) until the condition holds. */
-    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 60 s").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    /** Polls until the condition holds, at most 60 s. */
+    private static void awaitTrue(BooleanSupplier condition) {
+        Await.until(Duration.ofSeconds(60), condition, "the exported spans");
     }
 
     private static List<String> scraped(GatewayMetrics metrics) throws IOException {

@@ -2,9 +2,11 @@ package io.palisade.tracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.palisade.Await;
 import io.palisade.TestGateway;
 import io.palisade.simulate.RecordedRequest;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,11 +35,8 @@ class TracingIntegrationTest {
             assertThat(backendParent[3]).as("the caller's sampled flag is kept").isEqualTo("01");
 
             // OTLP protobuf carries ids as raw bytes and names as UTF-8: poll until both spans arrived.
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (!received(collector, "POST /v1/chat/completions") || !received(collector, "backend local")) {
-                assertThat(System.nanoTime()).as("both spans within 30 s").isLessThan(deadline);
-                Thread.sleep(50);
-            }
+            Await.until(Duration.ofSeconds(30),
+                    () -> received(collector, "POST /v1/chat/completions") && received(collector, "backend local"), "both spans at the collector");
             for (OtlpCollector.Received request : collector.received) {
                 assertThat(request.header("Content-Type")).isEqualTo("application/x-protobuf");
                 assertThat(request.containsText("palisade-test")).isTrue();

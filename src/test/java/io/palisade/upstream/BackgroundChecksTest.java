@@ -2,6 +2,7 @@ package io.palisade.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.palisade.Await;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -57,11 +58,7 @@ class BackgroundChecksTest {
         }
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-            Thread.sleep(5);
-        }
+    private static void await(BooleanSupplier condition) {
+        Await.until(Duration.ofSeconds(10), condition, "the checks' runs");
     }
 }

@@ -2,6 +2,7 @@ package io.palisade.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.palisade.Await;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,11 +106,10 @@ class ConnectionPoolTest {
             assertThat(scheduler.getQueue()).hasSize(1);
             pool = null;
 
-            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while ((collected.get() != null || !scheduler.getQueue().isEmpty()) && System.nanoTime() < giveUp) {
+            Await.until(Duration.ofSeconds(30), () -> {
                 System.gc();
-                Thread.sleep(20);
-            }
+                return collected.get() == null && scheduler.getQueue().isEmpty();
+            }, "the pool collected and its sweep cancelled");
 
             assertThat(collected.get()).as("the sweep must not keep its pool reachable").isNull();
             assertThat(scheduler.getQueue()).as("the sweep cancels itself").isEmpty();

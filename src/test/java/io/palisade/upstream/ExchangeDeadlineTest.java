@@ -2,6 +2,7 @@ package io.palisade.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.palisade.Await;
 import io.palisade.config.Timeouts;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -42,7 +43,10 @@ class ExchangeDeadlineTest {
         deadline.disarm();
 
         assertThat(watchdog.getQueue()).isEmpty();
-        Thread.sleep(500);
+        // Nothing queued, and once whatever was running has ended (the watchdog drained), no cut can
+        // come later: that is waited for, not a stretch of time.
+        watchdog.shutdown();
+        assertThat(watchdog.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         assertThat(cuts).hasValue(0);
         assertThat(deadline.passed()).isNull();
     }
@@ -50,10 +54,7 @@ class ExchangeDeadlineTest {
     @Test
     void aCutRegisteredAfterALimitPassedRunsAtOnce() throws Exception {
         ExchangeDeadline deadline = ExchangeDeadline.arm(watchdog, LIMITS);
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (deadline.passed() == null && System.nanoTime() < until) {
-            Thread.sleep(10);
-        }
+        Await.until(Duration.ofSeconds(5), () -> deadline.passed() != null, "the first-byte limit passing");
         AtomicInteger cuts = new AtomicInteger();
         deadline.cutWith(cuts::incrementAndGet);
 
