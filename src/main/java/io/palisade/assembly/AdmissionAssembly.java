@@ -42,8 +42,10 @@ public final class AdmissionAssembly implements Assembly {
         this.admission = new AdmissionControl(counters, identity.limits(), limits, new TokenEstimator(), store.usage(), usageRecorder,
                 clock);
         this.policy = new PolicyDecisionPoint(backends.catalog(), admission);
-        // Start-up steps of admission that need the stores and counters (e.g. settling what a previous
-        // process left behind) go here, before the listener opens.
+        // Start-up steps of admission that need the stores and counters (e.g. charging the reservations
+        // of requests a crashed process left open) go here: after the stores opened, before the
+        // listener opens. One that can fail must close the usage recorder and counters first, as a
+        // failed constructor is not closed by Palisade.start.
     }
 
     public UsageRecorder usageRecorder() {

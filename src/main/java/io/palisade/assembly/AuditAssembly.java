@@ -37,8 +37,20 @@ public final class AuditAssembly implements Assembly {
                 checkpointConfig.everyRecords(), clock);
         metrics.gauge("palisade_audit_checkpoint_failing", "1 while audit checkpoints cannot be written to their file",
                 () -> checkpoints.healthy() ? 0 : 1);
+        try {
+            this.writer = writer(config, store, metrics, threads);
+        } catch (RuntimeException e) {
+            checkpoints.close(); // its thread is running; no later assembly will close it
+            throw e;
+        }
+        metrics.gauge("palisade_audit_queue_depth", "Audit records waiting for their group commit", writer::queueDepth);
         this.verifier = new AuditVerifier(store.audit(), List.of(checkpointFile), checkpointKey);
-        this.writer = new AuditWriter(store.audit(), config.audit().groupCommitMaxBatch(), new AuditWriter.CommitObserver() {
+        this.trail = new AuditTrail(writer, clock, json);
+        this.records = new AuditRecords(store.audit(), json);
+    }
+
+    private AuditWriter writer(PalisadeConfig config, StoreAssembly store, GatewayMetrics metrics, SharedThreads threads) {
+        return new AuditWriter(store.audit(), config.audit().groupCommitMaxBatch(), new AuditWriter.CommitObserver() {
             @Override
             public void committed(int records, long nanos) {
                 metrics.auditCommitted(nanos);
@@ -54,9 +66,6 @@ public final class AuditAssembly implements Assembly {
                 checkpoints.headCommitted(seq, hash);
             }
         }, threads.deadlines());
-        metrics.gauge("palisade_audit_queue_depth", "Audit records waiting for their group commit", writer::queueDepth);
-        this.trail = new AuditTrail(writer, clock, json);
-        this.records = new AuditRecords(store.audit(), json);
     }
 
     public AuditTrail trail() {
