@@ -230,9 +230,9 @@ public final class AdminRoutes {
         node.put("name", route.publicName());
         node.put("backend", route.backend());
         node.put("upstream_model", route.upstreamModel());
-        String[] family = families.of(route.publicName());
-        node.put("family", family[0]);
-        node.put("family_source", family[1]);
+        ModelFamilies.Family family = families.of(route.publicName());
+        node.put("family", family.name());
+        node.put("family_source", family.source());
         return node;
     }
 

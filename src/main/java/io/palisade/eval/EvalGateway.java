@@ -14,6 +14,23 @@ public interface EvalGateway {
     /** The model's family, or null when neither config nor backend can say. */
     String family(String model);
 
-    /** Unloads the model where the backend supports it: {supported, confirmed}. */
-    boolean[] unload(String model);
+    /** Unloads the model where the backend supports it. */
+    Unloaded unload(String model);
+
+    /** What an unload achieved: whether the backend can unload at all, and whether it confirmed doing so. */
+    record Unloaded(boolean supported, boolean confirmed) {
+        public static final Unloaded NOT_DONE = new Unloaded(false, false);
+    }
+
+    /**
+     * The two model-administration questions a run asks besides chats, answered in-process by the
+     * gateway that runs the evaluation. Implementations are thread-safe.
+     */
+    interface Models {
+        /** The model's family, or null when neither config nor backend can say (or the model does not exist). */
+        String family(String model);
+
+        /** Unloads the model (on the deployment under evaluation when it is the generator of a canary run). */
+        Unloaded unload(String model);
+    }
 }

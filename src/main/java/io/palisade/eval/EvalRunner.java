@@ -68,13 +68,13 @@ public final class EvalRunner {
         return runAll(work, request.concurrency(), result -> progress.step(result.generationError() == null && result.checksPassed()));
     }
 
-    /** Frees the generator before the judge loads: {supported, confirmed}. */
-    public boolean[] unloadGenerator(EvalRequest request) {
+    /** Frees the generator before the judge loads. */
+    public EvalGateway.Unloaded unloadGenerator(EvalRequest request) {
         progress.phase("unloading generator", 1);
         try {
             return gateway.unload(request.generator());
         } catch (EvalException e) {
-            return new boolean[] {false, false};
+            return EvalGateway.Unloaded.NOT_DONE;
         }
     }
 

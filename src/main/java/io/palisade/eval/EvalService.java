@@ -29,17 +29,18 @@ public final class EvalService {
     private final Clock clock;
     private final BiFunction<String, EvalRequest, EvalGateway> gateways;
     private final Map<String, EvalProgress> running = new ConcurrentHashMap<>();
-    private final java.util.function.Consumer<String> finished;
+    // Registered while the graph is built (the lifecycle hears of every finished run to gate canaries),
+    // read by run threads afterwards: copy-on-write, as registration is rare and iteration per run.
+    private final List<EvaluationListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Hears the id of every run that ends (judged or re-judged), e.g. to gate a canary. Implementations are thread-safe. */
+    @FunctionalInterface
+    public interface EvaluationListener {
+        void evaluationFinished(String runId);
+    }
 
     /** {@code gateways} makes the gateway a run talks through (run id, request → a gateway with the run's own key). */
     public EvalService(EvalStore store, ObjectMapper json, Clock clock, BiFunction<String, EvalRequest, EvalGateway> gateways) {
-        this(store, json, clock, gateways, runId -> { });
-    }
-
-    /** {@code finished} hears the id of every run that ends (judged or re-judged), e.g. to gate a canary. */
-    public EvalService(EvalStore store, ObjectMapper json, Clock clock, BiFunction<String, EvalRequest, EvalGateway> gateways,
-            java.util.function.Consumer<String> finished) {
-        this.finished = finished;
         this.store = store;
         this.json = json;
         this.clock = clock;
@@ -76,7 +77,7 @@ public final class EvalService {
                 long start = System.nanoTime();
                 List<CaseResult> answers = runner.generate(request);
                 double generation = (System.nanoTime() - start) / 1e9;
-                boolean[] unload = runner.unloadGenerator(request);
+                EvalGateway.Unloaded unload = runner.unloadGenerator(request);
                 finish(runId, request, runner, independence, answers, unload, generation);
             } catch (RuntimeException e) {
                 LOG.error("evaluation {} failed: {}", runId, e.getMessage());
@@ -107,7 +108,8 @@ public final class EvalService {
         running.put(runId, progress);
         try {
             JsonNode old = parse(run.summary());
-            boolean[] unload = {old.path("generator_unload").path("supported").asBoolean(), old.path("generator_unload").path("confirmed").asBoolean()};
+            EvalGateway.Unloaded unload = new EvalGateway.Unloaded(old.path("generator_unload").path("supported").asBoolean(),
+                    old.path("generator_unload").path("confirmed").asBoolean());
             finish(runId, request, runner, independence, answers, unload, old.path("timings").path("generation_seconds").asDouble());
         } finally {
             running.remove(runId);
@@ -116,7 +118,7 @@ public final class EvalService {
     }
 
     private void finish(String runId, EvalRequest request, EvalRunner runner, EvalRunner.Independence independence,
-            List<CaseResult> answers, boolean[] unload, double generationSeconds) {
+            List<CaseResult> answers, EvalGateway.Unloaded unload, double generationSeconds) {
         long start = System.nanoTime();
         List<CaseResult> judged = runner.judge(request, answers);
         int[] sanity = runner.sanity(request);
@@ -128,11 +130,18 @@ public final class EvalService {
         }
         store.saveResults(runId, rows);
         store.finish(runId, summary.path("status").asText(), clock.instant().toString(), summary.toString());
-        try {
-            finished.accept(runId);
-        } catch (RuntimeException e) {
-            LOG.error("after evaluation {}: {}", runId, e.getMessage());
+        for (EvaluationListener listener : listeners) {
+            try {
+                listener.evaluationFinished(runId);
+            } catch (RuntimeException e) {
+                LOG.error("after evaluation {}: {}", runId, e.getMessage());
+            }
         }
+    }
+
+    /** Adds a listener for finished runs; call while the graph is built, before runs start. */
+    public void addListener(EvaluationListener listener) {
+        listeners.add(listener);
     }
 
     public Optional<EvalProgress> progress(String runId) {

@@ -21,7 +21,7 @@ public final class EvalSummary {
 
     /** The summary object stored with the run and shown in every report. */
     public ObjectNode summarize(String runId, EvalRequest request, EvalRunner.Independence independence, List<CaseResult> results,
-            int[] sanity, boolean[] unload, double generationSeconds, double judgingSeconds) {
+            int[] sanity, EvalGateway.Unloaded unload, double generationSeconds, double judgingSeconds) {
         ObjectNode summary = json.createObjectNode();
         summary.put("run_id", runId);
         summary.put("generator", request.generator());
@@ -83,8 +83,8 @@ public final class EvalSummary {
         judgeCheck.put("valid", sane);
 
         ObjectNode unloaded = summary.putObject("generator_unload");
-        unloaded.put("supported", unload[0]);
-        unloaded.put("confirmed", unload[1]);
+        unloaded.put("supported", unload.supported());
+        unloaded.put("confirmed", unload.confirmed());
         summary.putObject("timings").put("generation_seconds", generationSeconds).put("judging_seconds", judgingSeconds);
 
         String status = !sane ? "invalid" : rate(passed, results.size()) >= request.threshold() ? "pass" : "fail";

@@ -13,34 +13,30 @@ import java.time.Duration;
 /**
  * {@link EvalGateway} over HTTP to a Palisade: chats go to {@code /v1/chat/completions} with the
  * evaluation's own API key (so they are authenticated, admitted, limited and audited like any
- * request); family and unload are answered by the given functions. Thread-safe.
+ * request); family and unload are answered by the given {@link EvalGateway.Models}. Thread-safe.
  */
 public final class HttpEvalGateway implements EvalGateway {
     private final URI base;
     private final String apiKey;
-    private final java.util.function.Function<String, String> families;
-    private final java.util.function.Function<String, boolean[]> unloader;
+    private final Models models;
     private final ObjectMapper json;
     private final String generator;
     private final String generatorDeployment;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    /** {@code families} and {@code unloader} answer the two model-administration questions (in-process or over the admin API). */
-    public HttpEvalGateway(URI base, String apiKey, ObjectMapper json, java.util.function.Function<String, String> families,
-            java.util.function.Function<String, boolean[]> unloader) {
-        this(base, apiKey, json, families, unloader, null, null);
+    /** {@code models} answers the two model-administration questions (in-process or over the admin API). */
+    public HttpEvalGateway(URI base, String apiKey, ObjectMapper json, Models models) {
+        this(base, apiKey, json, models, null, null);
     }
 
     /** As above, with the generator's requests confined to {@code generatorDeployment} (a canary under evaluation). */
-    public HttpEvalGateway(URI base, String apiKey, ObjectMapper json, java.util.function.Function<String, String> families,
-            java.util.function.Function<String, boolean[]> unloader, String generator, String generatorDeployment) {
+    public HttpEvalGateway(URI base, String apiKey, ObjectMapper json, Models models, String generator, String generatorDeployment) {
         this.generator = generator;
         this.generatorDeployment = generatorDeployment;
         this.base = base;
         this.apiKey = apiKey;
         this.json = json;
-        this.families = families;
-        this.unloader = unloader;
+        this.models = models;
     }
 
     @Override
@@ -64,12 +60,12 @@ public final class HttpEvalGateway implements EvalGateway {
 
     @Override
     public String family(String model) {
-        return families.apply(model);
+        return models.family(model);
     }
 
     @Override
-    public boolean[] unload(String model) {
-        return unloader.apply(model);
+    public Unloaded unload(String model) {
+        return models.unload(model);
     }
 
     private JsonNode send(String method, String path, String key, ObjectNode body, String deployment) {

@@ -10,20 +10,23 @@ public final class ModelFamilies {
         this.catalog = catalog;
     }
 
-    /** {family or null, source: "config" | "backend" | "unknown"}; null when the model does not exist. */
-    public String[] of(String model) {
+    /** A model's family ({@code name} null when unknown) and where it came from: "config", "backend" or "unknown". */
+    public record Family(String name, String source) {}
+
+    /** The model's family; null when the model does not exist. */
+    public Family of(String model) {
         ModelRoute route = catalog.find(model);
         if (route == null) {
             return null;
         }
         if (route.configuredFamily() != null) {
-            return new String[] {route.configuredFamily(), "config"};
+            return new Family(route.configuredFamily(), "config");
         }
         String family = route.primary().backend().family(route.upstreamModel());
-        return new String[] {family, family == null ? "unknown" : "backend"};
+        return new Family(family, family == null ? "unknown" : "backend");
     }
 
-    /** Unloads the model on its primary deployment (or the one named): {supported, confirmed}. */
+    /** Unloads the model on its primary deployment (or the one named). */
     public Backend.Unload unload(String model, String deploymentId) {
         ModelRoute route = catalog.find(model);
         if (route == null) {

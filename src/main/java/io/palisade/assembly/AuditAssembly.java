@@ -1,0 +1,104 @@
+package io.palisade.assembly;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.palisade.audit.AuditRecords;
+import io.palisade.audit.AuditTrail;
+import io.palisade.audit.AuditVerifier;
+import io.palisade.audit.AuditWriter;
+import io.palisade.audit.CheckpointKey;
+import io.palisade.audit.CheckpointWriter;
+import io.palisade.audit.OpenRequests;
+import io.palisade.config.AuditConfig;
+import io.palisade.config.PalisadeConfig;
+import io.palisade.metrics.GatewayMetrics;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The audit chain: the group-committing writer ("palisade-audit-writer"), the checkpoints that
+ * anchor its head outside the store ("palisade-audit-checkpoints"), the trail every capability
+ * records through, and the verifier and reader the admin API serves.
+ */
+public final class AuditAssembly implements Assembly {
+    private final CheckpointWriter checkpoints;
+    private final AuditWriter writer;
+    private final AuditTrail trail;
+    private final AuditVerifier verifier;
+    private final AuditRecords records;
+    private final OpenRequests openRequests;
+
+    public AuditAssembly(PalisadeConfig config, StoreAssembly store, ObservabilityAssembly observability, SharedThreads threads,
+            ObjectMapper json, Clock clock) {
+        GatewayMetrics metrics = observability.metrics();
+        // Anchors of the chain's head outside the store (docs/security.md): this replica's own file, and the log.
+        AuditConfig.Checkpoints checkpointConfig = config.audit().checkpoints();
+        Path checkpointFile = checkpointConfig.fileFor(config.storeUrl());
+        CheckpointKey checkpointKey = CheckpointKey.of(checkpointConfig.key());
+        this.checkpoints = new CheckpointWriter(checkpointFile, checkpointKey, checkpointConfig.interval(),
+                checkpointConfig.everyRecords(), clock);
+        metrics.gauge("palisade_audit_checkpoint_failing", "1 while audit checkpoints cannot be written to their file",
+                () -> checkpoints.healthy() ? 0 : 1);
+        try {
+            this.writer = writer(config, store, metrics, threads);
+        } catch (RuntimeException e) {
+            checkpoints.close(); // its thread is running; no later assembly will close it
+            throw e;
+        }
+        metrics.gauge("palisade_audit_queue_depth", "Audit records waiting for their group commit", writer::queueDepth);
+        this.verifier = new AuditVerifier(store.audit(), List.of(checkpointFile), checkpointKey);
+        // Requests between their "started" row and their completion, and the chain position below
+        // which none is open: what a restart after a crash must read to charge them (AdmissionAssembly).
+        this.openRequests = new OpenRequests(UUID.randomUUID().toString(), store.audit().lastSeq());
+        this.trail = new AuditTrail(writer, clock, json, openRequests);
+        this.records = new AuditRecords(store.audit(), json);
+    }
+
+    private AuditWriter writer(PalisadeConfig config, StoreAssembly store, GatewayMetrics metrics, SharedThreads threads) {
+        return new AuditWriter(store.audit(), config.audit().groupCommitMaxBatch(), new AuditWriter.CommitObserver() {
+            @Override
+            public void committed(int records, long nanos) {
+                metrics.auditCommitted(nanos);
+            }
+
+            @Override
+            public void failed(int records) {
+                metrics.auditCommitFailed();
+            }
+
+            @Override
+            public void headCommitted(long seq, String hash) {
+                checkpoints.headCommitted(seq, hash);
+            }
+        }, threads.deadlines());
+    }
+
+    public AuditTrail trail() {
+        return trail;
+    }
+
+    public OpenRequests openRequests() {
+        return openRequests;
+    }
+
+    public AuditVerifier verifier() {
+        return verifier;
+    }
+
+    public AuditRecords records() {
+        return records;
+    }
+
+    /** Whether audit commits succeed (part of readiness: nothing is served that cannot be audited). */
+    public boolean ready() {
+        return writer.healthy();
+    }
+
+    @Override
+    public void close() {
+        // Commits every queued record first; then the checkpoints, whose last one anchors that final head.
+        writer.close();
+        checkpoints.close();
+    }
+}

@@ -1,0 +1,146 @@
+package io.palisade.assembly;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.palisade.admin.EvalIdentity;
+import io.palisade.config.ConfigSource;
+import io.palisade.config.PalisadeConfig;
+import io.palisade.eval.EvalGateway;
+import io.palisade.eval.EvalRequest;
+import io.palisade.eval.EvalService;
+import io.palisade.eval.HttpEvalGateway;
+import io.palisade.lifecycle.CanaryJudge;
+import io.palisade.lifecycle.CanaryStates;
+import io.palisade.lifecycle.ConfigReloader;
+import io.palisade.lifecycle.GgufDigests;
+import io.palisade.lifecycle.ModelLifecycle;
+import io.palisade.lifecycle.PinMonitor;
+import io.palisade.lifecycle.PinVerifier;
+import io.palisade.metrics.LifecycleMetrics;
+import io.palisade.routing.Failover;
+import io.palisade.routing.ModelFamilies;
+import io.palisade.routing.Router;
+import io.palisade.upstream.BackgroundChecks;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * Models over time: the live config and its reloads, canary states and their judge, routing and
+ * failover by them, evaluations and the model lifecycle they gate, and pinned weights. Schedules the
+ * canary poll and judge on "palisade-background", pin checks and the config-file watch on
+ * "palisade-backend-checks"; evaluation runs start their own threads per run.
+ */
+public final class LifecycleAssembly implements Assembly {
+    // The config in force: replaced as a whole by each successful reload, read by routing and the admin API.
+    private final AtomicReference<PalisadeConfig> current;
+    private final CanaryStates canaryStates;
+    private final LifecycleMetrics metrics;
+    private final Failover failover;
+    private final EvalService evals;
+    private final ModelLifecycle lifecycle;
+    private final PinMonitor pins;
+    private final ConfigReloader reloader;
+    private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
+
+    public LifecycleAssembly(ConfigSource source, PalisadeConfig config, StoreAssembly store, SharedThreads threads,
+            ObservabilityAssembly observability, IdentityAssembly identity, BackendsAssembly backends, AuditAssembly audit,
+            Supplier<URI> listener, ObjectMapper json, Clock clock) {
+        this.current = new AtomicReference<>(config);
+        this.canaryStates = new CanaryStates(store.canaryStates());
+        canaryStates.reload();
+        schedules.add(threads.background().scheduleWithFixedDelay(canaryStates::reload, 1, 1, TimeUnit.SECONDS));
+        this.metrics = new LifecycleMetrics(observability.metrics().registry(), backends.catalog()::all, canaryStates);
+        Router router = new Router(canaryStates, () -> current.get().routing(), backends.health()::down, clock);
+        this.failover = new Failover(router, backends.catalog(), () -> current.get().routing(), clock, Thread::sleep);
+
+        EvalIdentity evalIdentity = new EvalIdentity(identity.admin(), clock);
+        ModelFamilies families = backends.families();
+        this.evals = new EvalService(store.evals(), json, clock, (runId, request) -> new HttpEvalGateway(listener.get(),
+                evalIdentity.keyFor(runId, request), json, new InProcessModels(families, request), request.generator(),
+                request.generatorDeployment()));
+        this.lifecycle = new ModelLifecycle(backends.catalog(), canaryStates, evals, audit.trail(), metrics,
+                () -> current.get().routing().promotionRequiresEval(), json, clock);
+        // Evaluations gate canary promotion: the lifecycle hears of every finished run.
+        evals.addListener(lifecycle::evaluationFinished);
+        evals.abandonInterruptedRuns();
+        CanaryJudge judge = new CanaryJudge(backends.catalog(), canaryStates, lifecycle, clock);
+        schedules.add(threads.background().scheduleWithFixedDelay(judge::judgeAll, 1, 1, TimeUnit.SECONDS));
+
+        this.pins = new PinMonitor(new PinVerifier(new GgufDigests(), clock), current::get, backends.catalog(), audit.trail(), metrics);
+        BackgroundChecks checks = threads.checks();
+        // Pinned deployments take no traffic until this first round has checked them (DeploymentHealth#pinUnchecked).
+        Runnable checkPins = () -> checks.request("pins", pins::checkAllQuietly);
+        checkPins.run();
+        long verifyEvery = config.routing().verifyInterval().toMillis();
+        if (verifyEvery > 0) {
+            schedules.add(threads.backendChecks().scheduleWithFixedDelay(checkPins, verifyEvery, verifyEvery, TimeUnit.MILLISECONDS));
+        }
+        this.reloader = new ConfigReloader(source, current, backends.catalog(), backends.factory(), audit.trail(), metrics, () -> {
+            pins.clearUnpinned();
+            checkPins.run();
+        });
+        if (config.routing().watchConfig() && source.file() != null) {
+            schedules.add(threads.backendChecks().scheduleWithFixedDelay(reloader::reloadIfFileChanged, 2, 2, TimeUnit.SECONDS));
+        }
+    }
+
+    /** The two model questions of an evaluation run, answered in-process from the catalog. */
+    private record InProcessModels(ModelFamilies families, EvalRequest request) implements EvalGateway.Models {
+        @Override
+        public String family(String model) {
+            ModelFamilies.Family family = families.of(model);
+            return family == null ? null : family.name();
+        }
+
+        @Override
+        public EvalGateway.Unloaded unload(String model) {
+            // A canary run's generator is unloaded on the deployment under evaluation, not the primary.
+            String deployment = model.equals(request.generator()) ? request.generatorDeployment() : null;
+            var unload = families.unload(model, deployment);
+            return new EvalGateway.Unloaded(unload.supported(), unload.confirmed());
+        }
+    }
+
+    /** The config in force now. */
+    public PalisadeConfig currentConfig() {
+        return current.get();
+    }
+
+    public CanaryStates canaryStates() {
+        return canaryStates;
+    }
+
+    public LifecycleMetrics metrics() {
+        return metrics;
+    }
+
+    public Failover failover() {
+        return failover;
+    }
+
+    public EvalService evals() {
+        return evals;
+    }
+
+    public ModelLifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    public PinMonitor pins() {
+        return pins;
+    }
+
+    public ConfigReloader reloader() {
+        return reloader;
+    }
+
+    @Override
+    public void close() {
+        schedules.forEach(schedule -> schedule.cancel(false));
+    }
+}
