@@ -132,11 +132,13 @@ public final class UsageStore {
         return null;
     }
 
+    /** Settled usage of one scope over a period: tokens of prompts and of completions, and cost in micro-dollars. */
+    public record UsageTotals(long promptTokens, long completionTokens, long costMicros) {}
+
     /**
-     * Settled totals of one scope since {@code fromIso}: {prompt tokens, completion tokens, cost in
-     * micro-dollars}. {@code column} is user_id, key_id or team; {@code model}, a name or "*" pattern, narrows the models when not null.
+     * Settled totals of one scope since {@code fromIso}. {@code column} is user_id, key_id or team; {@code model}, a name or "*" pattern, narrows the models when not null.
      */
-    public long[] totals(String column, String value, String model, String fromIso) {
+    public UsageTotals totals(String column, String value, String model, String fromIso) {
         if (!Set.of("user_id", "key_id", "team").contains(column)) {
             throw new IllegalArgumentException("not a usage scope column: " + column);
         }
@@ -151,7 +153,7 @@ public final class UsageStore {
             }
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
-                return new long[] {rows.getLong(1), rows.getLong(2), rows.getLong(3)};
+                return new UsageTotals(rows.getLong(1), rows.getLong(2), rows.getLong(3));
             }
         } catch (SQLException e) {
             throw new StoreException("cannot read usage: " + e.getMessage(), e);
