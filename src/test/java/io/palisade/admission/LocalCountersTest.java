@@ -32,6 +32,7 @@ class LocalCountersTest extends CountersContract {
                 List<Claim> claims = List.of(new Claim(Claim.Kind.RATE, Claim.Measure.REQUESTS, key + ":rpm", 10, 1, 0, "rpm"),
                         new Claim(Claim.Kind.CONCURRENCY, Claim.Measure.REQUESTS, key + ":concurrent", 2, 1, now + 30_000, "concurrent"),
                         new Claim(Claim.Kind.BUDGET, Claim.Measure.TOKENS, key + ":budget:day:" + day, 1_000, 10, dayStart + DAY, "budget"));
+                counters.seedBudget(key + ":budget:day:" + day, 0, dayStart + DAY); // the contract: budgets start seeded
                 assertThat(counters.reserve("r" + day + "-" + k, claims, now).admitted()).isTrue();
                 if (k % 2 == 0) {
                     counters.settle("r" + day + "-" + k, settled(claims, 1, 1, 5), now, now + 10);
@@ -53,6 +54,7 @@ class LocalCountersTest extends CountersContract {
         Claim slot = new Claim(Claim.Kind.CONCURRENCY, Claim.Measure.REQUESTS, "key:a:concurrent", 1, 1, t0 + 30 * 60_000L, "concurrent");
         Claim budget = new Claim(Claim.Kind.BUDGET, Claim.Measure.TOKENS, "key:a:budget:day", 15, 10, t0 + DAY, "budget");
         Claim rate = new Claim(Claim.Kind.RATE, Claim.Measure.REQUESTS, "key:c:rpm", 2, 1, 0, "rpm");
+        counters.seedBudget("key:a:budget:day", 0, t0 + DAY); // the contract: budgets start seeded
         assertThat(counters.reserve("first", List.of(new Claim(Claim.Kind.RATE, Claim.Measure.REQUESTS, "key:a:rpm", 2, 1, 0, "rpm"), slot, budget), t0)
                 .admitted()).isTrue();
         assertThat(counters.reserve("c1", List.of(rate), t0 + 30_000).admitted()).isTrue();
