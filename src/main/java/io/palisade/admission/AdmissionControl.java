@@ -269,7 +269,7 @@ public final class AdmissionControl {
             }
             recorder.flush();
             ScopeLimits scope = seed.scope();
-            UsageStore.UsageTotals totals = usage.totals(scope.usageColumn(), scope.usageValue(), scope.modelPattern(),
+            UsageStore.UsageTotals totals = usage.totals(scope.scope(), scope.usageValue(), scope.modelPattern(),
                     seed.period().start().toString());
             long counted = claim.measure() == Claim.Measure.COST ? totals.costMicros() : switch (config.tokensCounted()) {
                 case TOTAL -> totals.promptTokens() + totals.completionTokens();

@@ -15,7 +15,7 @@ import java.util.List;
 final class ScopeLimits {
     private final String name;
     private final String key;
-    private final String usageColumn;
+    private final LimitsStore.Scope scope;
     private final String usageValue;
     private final String modelPattern;
     /** The pattern compiled, or null for the scope itself. */
@@ -39,11 +39,10 @@ final class ScopeLimits {
      * {@code modelPattern} is null for the scope itself and the pattern for one of its per-model
      * limits. A scope's per-model limits become its {@link #modelScopes}.
      */
-    ScopeLimits(LimitsStore.Scope scope, String name, String key, String usageColumn, String usageValue, String modelPattern,
-            Limits limits) {
+    ScopeLimits(LimitsStore.Scope scope, String name, String key, String usageValue, String modelPattern, Limits limits) {
         this.name = name;
         this.key = key;
-        this.usageColumn = usageColumn;
+        this.scope = scope;
         this.usageValue = usageValue;
         this.modelPattern = modelPattern;
         this.modelGrants = modelPattern == null ? null : ModelGrants.of(List.of(modelPattern));
@@ -68,7 +67,7 @@ final class ScopeLimits {
         if (modelPattern == null) {
             // Per-model limits cannot nest: only a scope's own limits have them.
             limits.models().forEach((pattern, modelLimits) -> perModel.add(new ScopeLimits(scope, name + " for " + pattern,
-                    key + ":model:" + pattern, usageColumn, usageValue, pattern, modelLimits)));
+                    key + ":model:" + pattern, usageValue, pattern, modelLimits)));
         }
         this.modelScopes = List.copyOf(perModel);
     }
@@ -81,8 +80,9 @@ final class ScopeLimits {
         return key;
     }
 
-    String usageColumn() {
-        return usageColumn;
+    /** Whose limits these are: the key's, a user's or a team's (also which usage rows count toward them). */
+    LimitsStore.Scope scope() {
+        return scope;
     }
 
     String usageValue() {

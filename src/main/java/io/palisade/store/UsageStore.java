@@ -136,12 +136,15 @@ public final class UsageStore {
     public record UsageTotals(long promptTokens, long completionTokens, long costMicros) {}
 
     /**
-     * Settled totals of one scope since {@code fromIso}. {@code column} is user_id, key_id or team; {@code model}, a name or "*" pattern, narrows the models when not null.
+     * Settled totals of one scope since {@code fromIso}. {@code value} is the key's or the user's id, or
+     * the team's name (usage rows name teams); {@code model}, a name or "*" pattern, narrows the models when not null.
      */
-    public UsageTotals totals(String column, String value, String model, String fromIso) {
-        if (!Set.of("user_id", "key_id", "team").contains(column)) {
-            throw new IllegalArgumentException("not a usage scope column: " + column);
-        }
+    public UsageTotals totals(LimitsStore.Scope scope, String value, String model, String fromIso) {
+        String column = switch (scope) {
+            case KEY -> "key_id";
+            case USER -> "user_id";
+            case TEAM -> "team";
+        };
         String sql = "SELECT COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(cost_micros), 0)"
                 + " FROM usage_events WHERE " + column + " = ? AND at >= ? AND refused = 0" + (model == null ? "" : " AND model LIKE ? ESCAPE '!'");
         try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
