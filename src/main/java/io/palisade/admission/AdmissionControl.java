@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +43,8 @@ public final class AdmissionControl {
     private final UsageStore usage;
     private final UsageRecorder recorder;
     private final Clock clock;
-    private final Map<String, ModelGrants> patterns = new ConcurrentHashMap<>();
+    /** Pricing's model patterns, compiled once: a fixed list from the configuration, not a cache that grows. */
+    private final List<PricedModels> pricing;
     /** Claim keys, limit descriptions and budget periods, kept from one request to the next (each says when it is rebuilt). */
     private final CallerScopes callerScopes;
     private final BudgetPeriods periods = new BudgetPeriods();
@@ -58,7 +58,15 @@ public final class AdmissionControl {
         this.recorder = recorder;
         this.clock = clock;
         this.callerScopes = new CallerScopes(limits);
+        List<PricedModels> priced = new ArrayList<>();
+        for (LimitsConfig.Price price : config.pricing()) {
+            priced.add(new PricedModels(ModelGrants.of(List.of(price.model())), price));
+        }
+        this.pricing = List.copyOf(priced);
     }
+
+    /** A price and the models it applies to; the first that allows a model prices it. */
+    private record PricedModels(ModelGrants models, LimitsConfig.Price price) {}
 
     /**
      * Admits a model request or throws the refusal. May change {@code body}: the output cap is made
@@ -121,14 +129,17 @@ public final class AdmissionControl {
     }
 
     private void settleCounters(Ticket ticket, long tokens, long cost) {
-        long[] actual = new long[ticket.claims().size()];
-        for (int i = 0; i < actual.length; i++) {
-            Claim claim = ticket.claims().get(i);
-            actual[i] = claim.key().endsWith(":rpm") || claim.kind() == Claim.Kind.CONCURRENCY ? claim.amount()
-                    : claim.key().contains(":cost:") ? cost : tokens;
+        List<ClaimAmount> actual = new ArrayList<>(ticket.claims().size());
+        for (Claim claim : ticket.claims()) {
+            long used = claim.kind() == Claim.Kind.CONCURRENCY ? claim.amount() : switch (claim.measure()) {
+                case REQUESTS -> claim.amount();
+                case TOKENS -> tokens;
+                case COST -> cost;
+            };
+            actual.add(new ClaimAmount(claim, used));
         }
         try {
-            counters.settle(ticket.reservationId(), ticket.claims(), actual, ticket.reservedAtMillis(), clock.millis());
+            counters.settle(ticket.reservationId(), actual, ticket.reservedAtMillis(), clock.millis());
         } catch (CountersUnavailableException e) {
             LOG.warn("could not settle reservation {}: {}", ticket.reservationId(), e.getMessage());
         }
@@ -147,14 +158,14 @@ public final class AdmissionControl {
         List<Claim> claims = new ArrayList<>();
         List<BudgetSeed> seeds = null;
         ScopeLimits keyScope = null;
-        int keyRequests = -1;
-        int keyTokens = -1;
+        Claim keyRequests = null;
+        Claim keyTokens = null;
         for (ScopeLimits scope : scopes) {
             Claim requests = scope.requestsClaim();
             if (requests != null) {
                 if (scope.isKey()) {
                     keyScope = scope;
-                    keyRequests = claims.size();
+                    keyRequests = requests;
                 }
                 claims.add(requests);
             }
@@ -162,7 +173,7 @@ public final class AdmissionControl {
             if (tokensClaim != null) {
                 if (scope.isKey()) {
                     keyScope = scope;
-                    keyTokens = claims.size();
+                    keyTokens = tokensClaim;
                 }
                 claims.add(tokensClaim);
             }
@@ -181,7 +192,7 @@ public final class AdmissionControl {
         for (Claim claim : claims) {
             if (claim.kind() != Claim.Kind.CONCURRENCY && claim.amount() > claim.limit()) {
                 throw new PalisadeException(ErrorCode.REQUEST_EXCEEDS_LIMIT, "this request needs up to " + claim.amount()
-                        + (claim.key().contains(":cost:") ? " micro-dollars" : " tokens") + ", more than the limit of "
+                        + (claim.measure() == Claim.Measure.COST ? " micro-dollars" : " tokens") + ", more than the limit of "
                         + claim.describe() + " allows at all; lower max_tokens or shorten the prompt", "max_tokens", Map.of(), claim.describe());
             }
         }
@@ -212,11 +223,11 @@ public final class AdmissionControl {
                     Map.of("Retry-After", "1"), "shared counters unreachable");
         }
         if (!verdict.admitted()) {
-            throw refusal(claims.get(verdict.refusedClaim()), verdict.retryAfterMillis(), claims, keyRequests, keyTokens);
+            throw refusal(claims.get(verdict.refusedClaim()), verdict.retryAfterMillis(), keyRequests, keyTokens);
         }
         // No copy: nothing changes the list after this, and the view keeps the ticket's claims read-only.
         return new Ticket(reservationId, caller, model, Collections.unmodifiableList(claims), now, prompt, output, cost,
-                headers(keyScope, verdict.remaining(), keyRequests, keyTokens));
+                headers(keyScope, verdict, keyRequests, keyTokens));
     }
 
     /** A ticket with no reservation that still knows its estimate, the usage recorded if the backend reports none. */
@@ -258,11 +269,12 @@ public final class AdmissionControl {
             }
             recorder.flush();
             ScopeLimits scope = seed.scope();
-            long[] totals = usage.totals(scope.usageColumn(), scope.usageValue(), scope.modelPattern(), seed.period().start().toString());
-            long counted = claim.key().contains(":cost:") ? totals[2] : switch (config.tokensCounted()) {
-                case TOTAL -> totals[0] + totals[1];
-                case PROMPT -> totals[0];
-                case COMPLETION -> totals[1];
+            UsageStore.UsageTotals totals = usage.totals(scope.scope(), scope.usageValue(), scope.modelPattern(),
+                    seed.period().start().toString());
+            long counted = claim.measure() == Claim.Measure.COST ? totals.costMicros() : switch (config.tokensCounted()) {
+                case TOTAL -> totals.promptTokens() + totals.completionTokens();
+                case PROMPT -> totals.promptTokens();
+                case COMPLETION -> totals.completionTokens();
             };
             counters.seedBudget(claim.key(), counted, claim.expiresAtMillis());
             return;
@@ -270,15 +282,16 @@ public final class AdmissionControl {
         throw new IllegalStateException("the counters asked to seed a claim that is not a budget: " + claim.describe());
     }
 
-    private PalisadeException refusal(Claim claim, long retryAfterMillis, List<Claim> claims, int keyRequests, int keyTokens) {
+    /** {@code keyRequests} and {@code keyTokens}: the key's own rate claims, or null when it has none. */
+    private PalisadeException refusal(Claim claim, long retryAfterMillis, Claim keyRequests, Claim keyTokens) {
         long seconds = Math.max(1, (retryAfterMillis + 999) / 1000);
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Retry-After", Long.toString(seconds));
-        if (keyRequests >= 0) {
-            headers.put("x-ratelimit-limit-requests", Long.toString(claims.get(keyRequests).limit()));
+        if (keyRequests != null) {
+            headers.put("x-ratelimit-limit-requests", Long.toString(keyRequests.limit()));
         }
-        if (keyTokens >= 0) {
-            headers.put("x-ratelimit-limit-tokens", Long.toString(claims.get(keyTokens).limit()));
+        if (keyTokens != null) {
+            headers.put("x-ratelimit-limit-tokens", Long.toString(keyTokens.limit()));
         }
         ErrorCode code;
         String what;
@@ -288,7 +301,7 @@ public final class AdmissionControl {
         } else if (claim.kind() == Claim.Kind.CONCURRENCY) {
             code = ErrorCode.CONCURRENCY_LIMITED;
             what = "too many requests in flight";
-        } else if (claim.key().endsWith(":tpm")) {
+        } else if (claim.measure() == Claim.Measure.TOKENS) {
             code = ErrorCode.TOKENS_RATE_LIMITED;
             what = "token rate limit reached";
             headers.put("x-ratelimit-remaining-tokens", "0");
@@ -302,16 +315,16 @@ public final class AdmissionControl {
         return new PalisadeException(code, what + " (" + claim.describe() + "); retry after " + seconds + "s", null, headers, claim.describe());
     }
 
-    /** The x-ratelimit-* headers of the key's own limits ({@code keyScope}, whose claims are at the given indexes). */
-    private static Map<String, String> headers(ScopeLimits keyScope, long[] remaining, int keyRequests, int keyTokens) {
+    /** The x-ratelimit-* headers of the key's own limits ({@code keyScope}, whose rate claims are given, or null). */
+    private static Map<String, String> headers(ScopeLimits keyScope, Verdict verdict, Claim keyRequests, Claim keyTokens) {
         Map<String, String> headers = new LinkedHashMap<>();
-        if (keyRequests >= 0) {
+        if (keyRequests != null) {
             headers.put("x-ratelimit-limit-requests", keyScope.requestsLimitHeader());
-            headers.put("x-ratelimit-remaining-requests", Long.toString(remaining[keyRequests]));
+            headers.put("x-ratelimit-remaining-requests", Long.toString(verdict.remaining(keyRequests)));
         }
-        if (keyTokens >= 0) {
+        if (keyTokens != null) {
             headers.put("x-ratelimit-limit-tokens", keyScope.tokensLimitHeader());
-            headers.put("x-ratelimit-remaining-tokens", Long.toString(remaining[keyTokens]));
+            headers.put("x-ratelimit-remaining-tokens", Long.toString(verdict.remaining(keyTokens)));
         }
         return headers;
     }
@@ -377,14 +390,10 @@ public final class AdmissionControl {
         return false;
     }
 
-    /** Pricing's model patterns compiled once, not per request. */
-    private ModelGrants pattern(String pattern) {
-        return patterns.computeIfAbsent(pattern, p -> ModelGrants.of(List.of(p)));
-    }
-
     private long costMicros(String model, long promptTokens, long outputTokens) {
-        for (LimitsConfig.Price price : config.pricing()) {
-            if (pattern(price.model()).allows(model)) {
+        for (PricedModels priced : pricing) {
+            if (priced.models().allows(model)) {
+                LimitsConfig.Price price = priced.price();
                 return (long) Math.ceil((price.promptPer1k() * promptTokens + price.completionPer1k() * outputTokens) * 1000);
             }
         }

@@ -22,12 +22,24 @@ final class CallerScopes {
     private static final int MAX_ENTRIES = 100_000;
 
     private final LimitsRegistry limits;
+    private final int maxEntries;
     private final Map<String, Entry> byKeyId = new ConcurrentHashMap<>();
 
     private record Entry(Caller caller, LimitsRegistry.Snapshot snapshot, List<ScopeLimits> scopes) {}
 
     CallerScopes(LimitsRegistry limits) {
+        this(limits, MAX_ENTRIES);
+    }
+
+    /** {@code maxEntries}: how many keys' scopes are kept at most (tests lower it). */
+    CallerScopes(LimitsRegistry limits, int maxEntries) {
         this.limits = limits;
+        this.maxEntries = maxEntries;
+    }
+
+    /** How many keys' scopes are kept: never more than the bound. */
+    int size() {
+        return byKeyId.size();
     }
 
     /** The key's, the user's and (when there is one) the team's scope, in that order. Immutable. */
@@ -38,7 +50,7 @@ final class CallerScopes {
             return entry.scopes();
         }
         List<ScopeLimits> scopes = build(caller, snapshot);
-        if (byKeyId.size() >= MAX_ENTRIES) {
+        if (byKeyId.size() >= maxEntries) {
             byKeyId.clear();
         }
         byKeyId.put(caller.key().id(), new Entry(caller, snapshot, scopes));
@@ -47,13 +59,14 @@ final class CallerScopes {
 
     private List<ScopeLimits> build(Caller caller, LimitsRegistry.Snapshot snapshot) {
         Limits key = snapshot.effective(LimitsStore.Scope.KEY, caller.key().id());
-        ScopeLimits keyScope = new ScopeLimits("key " + caller.key().id(), "key:" + caller.key().id(), "key_id", caller.key().id(), null, key);
-        ScopeLimits userScope = new ScopeLimits("user " + caller.user().email(), "user:" + caller.user().id(), "user_id", caller.user().id(),
-                null, snapshot.of(LimitsStore.Scope.USER, caller.user().id()));
+        ScopeLimits keyScope = new ScopeLimits(LimitsStore.Scope.KEY, "key " + caller.key().id(), "key:" + caller.key().id(),
+                caller.key().id(), null, key);
+        ScopeLimits userScope = new ScopeLimits(LimitsStore.Scope.USER, "user " + caller.user().email(), "user:" + caller.user().id(),
+                caller.user().id(), null, snapshot.of(LimitsStore.Scope.USER, caller.user().id()));
         if (caller.team() == null) {
             return List.of(keyScope, userScope);
         }
-        return List.of(keyScope, userScope, new ScopeLimits("team " + caller.team().name(), "team:" + caller.team().id(), "team",
+        return List.of(keyScope, userScope, new ScopeLimits(LimitsStore.Scope.TEAM, "team " + caller.team().name(), "team:" + caller.team().id(),
                 caller.team().name(), null, snapshot.of(LimitsStore.Scope.TEAM, caller.team().id())));
     }
 }

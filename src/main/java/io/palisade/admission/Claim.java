@@ -10,9 +10,21 @@ package io.palisade.admission;
  *   <li>{@link Kind#BUDGET}: a running total under {@code key} (which names the period, e.g.
  *       "…:day:2026-11-23") that lives until {@code expiresAtMillis}, the period's end.</li>
  * </ul>
- * {@code limit} is inclusive: usage may reach it, never pass it. {@code describe} names the limit
- * for errors and the audit ("team ml: 5000 tokens per minute").
+ * {@code measure} says what the amounts count (requests, tokens or micro-dollars): the counters
+ * ignore it; admission decides by it what a request actually used and how a refusal is worded, so
+ * that no logic reads the key's spelling. {@code limit} is inclusive: usage may reach it, never
+ * pass it. {@code describe} names the limit for errors and the audit ("team ml: 5000 tokens per minute").
  */
-public record Claim(Kind kind, String key, long limit, long amount, long expiresAtMillis, String describe) {
+public record Claim(Kind kind, Measure measure, String key, long limit, long amount, long expiresAtMillis, String describe) {
     public enum Kind { RATE, CONCURRENCY, BUDGET }
+
+    /** What a claim's amounts count. */
+    public enum Measure {
+        /** Requests: 1 per request (requests per minute, and requests in flight). */
+        REQUESTS,
+        /** Tokens, as {@code limits.tokens_counted} counts them. */
+        TOKENS,
+        /** Cost in micro-dollars. */
+        COST
+    }
 }

@@ -25,8 +25,11 @@ public interface Counters extends AutoCloseable {
      */
     Verdict reserve(String reservationId, List<Claim> claims, long nowMillis);
 
-    /** {@code actual[i]} is the real amount for claim {@code i} (ignored for CONCURRENCY). */
-    void settle(String reservationId, List<Claim> claims, long[] actual, long reservedAtMillis, long nowMillis);
+    /**
+     * {@code actual} holds each claim of the reservation (as reserved) with the real amount it used
+     * (ignored for CONCURRENCY).
+     */
+    void settle(String reservationId, List<ClaimAmount> actual, long reservedAtMillis, long nowMillis);
 
     /**
      * Starts a BUDGET counter at {@code amount} unless it already exists: budgets outlive processes

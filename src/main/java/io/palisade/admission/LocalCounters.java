@@ -1,5 +1,6 @@
 package io.palisade.admission;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ public final class LocalCounters implements Counters {
         lock.lock();
         try {
             sweepIfDue(nowMillis);
-            long[] remaining = new long[claims.size()];
+            List<ClaimAmount> remaining = new ArrayList<>(claims.size());
             for (int i = 0; i < claims.size(); i++) {
                 Claim claim = claims.get(i);
                 if (claim.kind() == Claim.Kind.BUDGET && liveBudget(claim.key(), nowMillis) == null) {
@@ -47,7 +48,7 @@ public final class LocalCounters implements Counters {
                             : claim.kind() == Claim.Kind.BUDGET ? Math.max(0, claim.expiresAtMillis() - nowMillis) : 0;
                     return Verdict.refused(i, retry);
                 }
-                remaining[i] = claim.limit() - used - claim.amount();
+                remaining.add(new ClaimAmount(claim, claim.limit() - used - claim.amount()));
             }
             for (Claim claim : claims) {
                 switch (claim.kind()) {
@@ -66,12 +67,12 @@ public final class LocalCounters implements Counters {
     }
 
     @Override
-    public void settle(String reservationId, List<Claim> claims, long[] actual, long reservedAtMillis, long nowMillis) {
+    public void settle(String reservationId, List<ClaimAmount> actual, long reservedAtMillis, long nowMillis) {
         lock.lock();
         try {
-            for (int i = 0; i < claims.size(); i++) {
-                Claim claim = claims.get(i);
-                long delta = actual[i] - claim.amount();
+            for (ClaimAmount used : actual) {
+                Claim claim = used.claim();
+                long delta = used.amount() - claim.amount();
                 switch (claim.kind()) {
                     case RATE -> {
                         RateWindow window = rates.get(claim.key());

@@ -165,7 +165,7 @@ public final class RedisCounters implements Counters {
     @Override
     public Verdict reserve(String reservationId, List<Claim> claims, long nowMillis) {
         if (claims.isEmpty()) {
-            return Verdict.admitted(new long[0]);
+            return Verdict.admitted(List.of());
         }
         List<String> keys = new ArrayList<>(claims.size());
         List<String> arguments = new ArrayList<>(4 + 4 * claims.size());
@@ -209,36 +209,34 @@ public final class RedisCounters implements Counters {
             return Verdict.refused(refused, retryAfter);
         }
         // Remaining is computed here, in exact longs; Lua numbers are doubles.
-        long[] remaining = new long[claims.size()];
+        List<ClaimAmount> remaining = new ArrayList<>(claims.size());
         for (int i = 0; i < claims.size(); i++) {
             Claim claim = claims.get(i);
-            remaining[i] = claim.limit() - (Long) reply.get(i + 2) - claim.amount();
+            remaining.add(new ClaimAmount(claim, claim.limit() - (Long) reply.get(i + 2) - claim.amount()));
         }
         return Verdict.admitted(remaining);
     }
 
     @Override
-    public void settle(String reservationId, List<Claim> claims, long[] actual, long reservedAtMillis, long nowMillis) {
-        if (actual.length != claims.size()) {
-            throw new IllegalArgumentException("one actual amount per claim: " + actual.length + " for " + claims.size());
-        }
-        if (claims.isEmpty()) {
+    public void settle(String reservationId, List<ClaimAmount> actual, long reservedAtMillis, long nowMillis) {
+        if (actual.isEmpty()) {
             return;
         }
         inFlight.remove(reservationId);
-        List<String> keys = new ArrayList<>(claims.size());
-        List<String> arguments = new ArrayList<>(3 + 4 * claims.size());
+        List<String> keys = new ArrayList<>(actual.size());
+        List<String> arguments = new ArrayList<>(3 + 4 * actual.size());
         arguments.add(Long.toString(nowMillis));
         arguments.add(Long.toString(RateWindow.bucket(nowMillis)));
         arguments.add(reservationId);
         String reservedSecond = Long.toString(RateWindow.bucket(reservedAtMillis));
-        for (int i = 0; i < claims.size(); i++) {
-            Claim claim = claims.get(i);
+        // The script takes its arguments positionally, four per claim: the one place amounts are an array.
+        for (ClaimAmount used : actual) {
+            Claim claim = used.claim();
             keys.add(key(claim.kind(), claim.key()));
             arguments.add(kind(claim.kind()));
-            arguments.add(Long.toString(actual[i] - claim.amount()));
+            arguments.add(Long.toString(used.amount() - claim.amount()));
             arguments.add(reservedSecond);
-            arguments.add(Long.toString(actual[i]));
+            arguments.add(Long.toString(used.amount()));
         }
         run(SETTLE, keys, arguments);
     }

@@ -1,6 +1,7 @@
 package io.palisade.admission;
 
 import io.palisade.auth.ModelGrants;
+import io.palisade.store.LimitsStore;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +15,7 @@ import java.util.List;
 final class ScopeLimits {
     private final String name;
     private final String key;
-    private final String usageColumn;
+    private final LimitsStore.Scope scope;
     private final String usageValue;
     private final String modelPattern;
     /** The pattern compiled, or null for the scope itself. */
@@ -33,21 +34,22 @@ final class ScopeLimits {
     private final List<ScopeLimits> modelScopes;
 
     /**
+     * {@code scope} says whose limits these are (the key's, a user's or a team's);
      * {@code name} names the scope in refusals ("team ml"), {@code key} its counters ("team:t1");
      * {@code modelPattern} is null for the scope itself and the pattern for one of its per-model
      * limits. A scope's per-model limits become its {@link #modelScopes}.
      */
-    ScopeLimits(String name, String key, String usageColumn, String usageValue, String modelPattern, Limits limits) {
+    ScopeLimits(LimitsStore.Scope scope, String name, String key, String usageValue, String modelPattern, Limits limits) {
         this.name = name;
         this.key = key;
-        this.usageColumn = usageColumn;
+        this.scope = scope;
         this.usageValue = usageValue;
         this.modelPattern = modelPattern;
         this.modelGrants = modelPattern == null ? null : ModelGrants.of(List.of(modelPattern));
         this.limits = limits;
-        this.isKey = key.startsWith("key:") && modelPattern == null;
-        this.requests = positive(limits.requestsPerMinute()) ? new Claim(Claim.Kind.RATE, key + ":rpm", limits.requestsPerMinute(), 1, 0,
-                name + ": " + limits.requestsPerMinute() + " requests per minute") : null;
+        this.isKey = scope == LimitsStore.Scope.KEY && modelPattern == null;
+        this.requests = positive(limits.requestsPerMinute()) ? new Claim(Claim.Kind.RATE, Claim.Measure.REQUESTS, key + ":rpm",
+                limits.requestsPerMinute(), 1, 0, name + ": " + limits.requestsPerMinute() + " requests per minute") : null;
         this.requestsLimitHeader = requests == null ? null : Long.toString(requests.limit());
         boolean tokens = positive(limits.tokensPerMinute());
         this.tokensKey = tokens ? key + ":tpm" : null;
@@ -64,8 +66,8 @@ final class ScopeLimits {
         List<ScopeLimits> perModel = new ArrayList<>();
         if (modelPattern == null) {
             // Per-model limits cannot nest: only a scope's own limits have them.
-            limits.models().forEach((pattern, modelLimits) -> perModel.add(new ScopeLimits(name + " for " + pattern,
-                    key + ":model:" + pattern, usageColumn, usageValue, pattern, modelLimits)));
+            limits.models().forEach((pattern, modelLimits) -> perModel.add(new ScopeLimits(scope, name + " for " + pattern,
+                    key + ":model:" + pattern, usageValue, pattern, modelLimits)));
         }
         this.modelScopes = List.copyOf(perModel);
     }
@@ -78,8 +80,9 @@ final class ScopeLimits {
         return key;
     }
 
-    String usageColumn() {
-        return usageColumn;
+    /** Whose limits these are: the key's, a user's or a team's (also which usage rows count toward them). */
+    LimitsStore.Scope scope() {
+        return scope;
     }
 
     String usageValue() {
@@ -116,7 +119,8 @@ final class ScopeLimits {
 
     /** A tokens-per-minute claim of {@code amount}, or null when not limited. */
     Claim tokensClaim(long amount) {
-        return tokensKey == null ? null : new Claim(Claim.Kind.RATE, tokensKey, limits.tokensPerMinute(), amount, 0, tokensDescription);
+        return tokensKey == null ? null
+                : new Claim(Claim.Kind.RATE, Claim.Measure.TOKENS, tokensKey, limits.tokensPerMinute(), amount, 0, tokensDescription);
     }
 
     /** The x-ratelimit-limit-tokens value, when tokens are limited. */
@@ -127,7 +131,8 @@ final class ScopeLimits {
     /** A concurrency slot that frees itself at {@code expiresAtMillis}, or null when not limited. */
     Claim concurrencyClaim(long expiresAtMillis) {
         return concurrentKey == null ? null
-                : new Claim(Claim.Kind.CONCURRENCY, concurrentKey, limits.maxConcurrent(), 1, expiresAtMillis, concurrentDescription);
+                : new Claim(Claim.Kind.CONCURRENCY, Claim.Measure.REQUESTS, concurrentKey, limits.maxConcurrent(), 1, expiresAtMillis,
+                        concurrentDescription);
     }
 
     List<BudgetLimit> budgets() {

@@ -88,11 +88,14 @@ public final class EvalRunner {
         return runAll(work, request.concurrency(), result -> progress.step(result.passed()));
     }
 
+    /** How the judge did on planted answers: right ones it failed, wrong ones it passed, out of how many of each. */
+    public record JudgeSanity(int rightFailed, int wrongPassed, int plantedRight, int plantedWrong) {}
+
     /**
      * Feeds the judge planted answers: each case's own reference (must pass) and another case's
-     * reference (must fail). Returns {right failed, wrong passed, planted right, planted wrong}.
+     * reference (must fail).
      */
-    public int[] sanity(EvalRequest request) {
+    public JudgeSanity sanity(EvalRequest request) {
         List<GoldenCase> withReference = request.golden().cases().stream().filter(c -> c.reference() != null && !c.reference().isBlank())
                 .toList();
         int count = Math.min(request.sanityCases(), withReference.size());
@@ -116,7 +119,7 @@ public final class EvalRunner {
                 }
             }
         }
-        return new int[] {rightFailed, wrongPassed, count, count};
+        return new JudgeSanity(rightFailed, wrongPassed, count, count);
     }
 
     private boolean verdictOf(EvalRequest request, GoldenCase goldenCase, String plantedAnswer, boolean shouldPass) {

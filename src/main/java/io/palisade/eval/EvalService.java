@@ -121,7 +121,7 @@ public final class EvalService {
             List<CaseResult> answers, EvalGateway.Unloaded unload, double generationSeconds) {
         long start = System.nanoTime();
         List<CaseResult> judged = runner.judge(request, answers);
-        int[] sanity = runner.sanity(request);
+        EvalRunner.JudgeSanity sanity = runner.sanity(request);
         double judging = (System.nanoTime() - start) / 1e9;
         ObjectNode summary = new EvalSummary(json).summarize(runId, request, independence, judged, sanity, unload, generationSeconds, judging);
         List<EvalStore.ResultRow> rows = new ArrayList<>();

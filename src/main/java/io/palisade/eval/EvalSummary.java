@@ -21,7 +21,7 @@ public final class EvalSummary {
 
     /** The summary object stored with the run and shown in every report. */
     public ObjectNode summarize(String runId, EvalRequest request, EvalRunner.Independence independence, List<CaseResult> results,
-            int[] sanity, EvalGateway.Unloaded unload, double generationSeconds, double judgingSeconds) {
+            EvalRunner.JudgeSanity sanity, EvalGateway.Unloaded unload, double generationSeconds, double judgingSeconds) {
         ObjectNode summary = json.createObjectNode();
         summary.put("run_id", runId);
         summary.put("generator", request.generator());
@@ -73,13 +73,13 @@ public final class EvalSummary {
         });
 
         ObjectNode judgeCheck = summary.putObject("judge_sanity");
-        judgeCheck.put("planted_right", sanity[2]);
-        judgeCheck.put("planted_wrong", sanity[3]);
-        judgeCheck.put("right_failed", sanity[0]);
-        judgeCheck.put("wrong_passed", sanity[1]);
+        judgeCheck.put("planted_right", sanity.plantedRight());
+        judgeCheck.put("planted_wrong", sanity.plantedWrong());
+        judgeCheck.put("right_failed", sanity.rightFailed());
+        judgeCheck.put("wrong_passed", sanity.wrongPassed());
         judgeCheck.put("tolerance", request.sanityTolerance());
-        int planted = sanity[2] + sanity[3];
-        boolean sane = planted == 0 || (double) (sanity[0] + sanity[1]) / planted <= request.sanityTolerance();
+        int planted = sanity.plantedRight() + sanity.plantedWrong();
+        boolean sane = planted == 0 || (double) (sanity.rightFailed() + sanity.wrongPassed()) / planted <= request.sanityTolerance();
         judgeCheck.put("valid", sane);
 
         ObjectNode unloaded = summary.putObject("generator_unload");
@@ -97,7 +97,7 @@ public final class EvalSummary {
     }
 
     private static void interval(ObjectNode node, long passed, long total) {
-        double[] wilson = Statistics.wilson(passed, total);
-        node.putArray("wilson_95").add(wilson[0]).add(wilson[1]);
+        Statistics.Interval wilson = Statistics.wilson(passed, total);
+        node.putArray("wilson_95").add(wilson.low()).add(wilson.high());
     }
 }

@@ -6,17 +6,20 @@ public final class Statistics {
 
     private Statistics() {}
 
-    /** Wilson 95 % interval for {@code passes} out of {@code total}: {low, high}; {0, 1} when total is 0. */
-    public static double[] wilson(long passes, long total) {
+    /** A confidence interval for a proportion, {@code low <= high}, both within [0, 1]. */
+    public record Interval(double low, double high) {}
+
+    /** Wilson 95 % interval for {@code passes} out of {@code total}; [0, 1] when total is 0. */
+    public static Interval wilson(long passes, long total) {
         if (total == 0) {
-            return new double[] {0, 1};
+            return new Interval(0, 1);
         }
         double p = (double) passes / total;
         double z2 = Z95 * Z95;
         double denominator = 1 + z2 / total;
         double centre = (p + z2 / (2 * total)) / denominator;
         double margin = Z95 * Math.sqrt(p * (1 - p) / total + z2 / (4.0 * total * total)) / denominator;
-        return new double[] {Math.max(0, centre - margin), Math.min(1, centre + margin)};
+        return new Interval(Math.max(0, centre - margin), Math.min(1, centre + margin));
     }
 
     /**

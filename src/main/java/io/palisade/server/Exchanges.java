@@ -212,7 +212,7 @@ public final class Exchanges {
         PalisadeException rendered = error;
         try {
             if (record.auditStarted()) {
-                if (error.code().type().equals("upstream_error")) {
+                if (error.code().type() == ErrorCode.Type.UPSTREAM) {
                     record.upstreamError(error.getMessage());
                 }
                 if (record.upstreamErrorKind() == null) {

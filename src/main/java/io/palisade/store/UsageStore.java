@@ -132,6 +132,9 @@ public final class UsageStore {
         return null;
     }
 
+    /** Settled usage of one scope over a period: tokens of prompts and of completions, and cost in micro-dollars. */
+    public record UsageTotals(long promptTokens, long completionTokens, long costMicros) {}
+
     /**
      * Stores {@code event} unless a usage row already exists under its request id or under
      * {@code otherId} (the same request's other identifier); true if stored. Charging a crashed
@@ -157,13 +160,15 @@ public final class UsageStore {
     }
 
     /**
-     * Settled totals of one scope since {@code fromIso}: {prompt tokens, completion tokens, cost in
-     * micro-dollars}. {@code column} is user_id, key_id or team; {@code model}, a name or "*" pattern, narrows the models when not null.
+     * Settled totals of one scope since {@code fromIso}. {@code value} is the key's or the user's id, or
+     * the team's name (usage rows name teams); {@code model}, a name or "*" pattern, narrows the models when not null.
      */
-    public long[] totals(String column, String value, String model, String fromIso) {
-        if (!Set.of("user_id", "key_id", "team").contains(column)) {
-            throw new IllegalArgumentException("not a usage scope column: " + column);
-        }
+    public UsageTotals totals(LimitsStore.Scope scope, String value, String model, String fromIso) {
+        String column = switch (scope) {
+            case KEY -> "key_id";
+            case USER -> "user_id";
+            case TEAM -> "team";
+        };
         String sql = "SELECT COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(cost_micros), 0)"
                 + " FROM usage_events WHERE " + column + " = ? AND at >= ? AND refused = 0" + (model == null ? "" : " AND model LIKE ? ESCAPE '!'");
         try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -175,7 +180,7 @@ public final class UsageStore {
             }
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
-                return new long[] {rows.getLong(1), rows.getLong(2), rows.getLong(3)};
+                return new UsageTotals(rows.getLong(1), rows.getLong(2), rows.getLong(3));
             }
         } catch (SQLException e) {
             throw new StoreException("cannot read usage: " + e.getMessage(), e);

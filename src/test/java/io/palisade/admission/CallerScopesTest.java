@@ -64,7 +64,7 @@ class CallerScopesTest {
         List<ScopeLimits> first = scopes.of(caller);
         assertThat(first).extracting(ScopeLimits::name).containsExactly("key k1", "user ana@example.com");
         assertThat(scopes.of(caller)).as("kept").isSameAs(first);
-        assertThat(first.get(0).requestsClaim()).isEqualTo(new Claim(Claim.Kind.RATE, "key:k1:rpm", 120, 1, 0,
+        assertThat(first.get(0).requestsClaim()).isEqualTo(new Claim(Claim.Kind.RATE, Claim.Measure.REQUESTS, "key:k1:rpm", 120, 1, 0,
                 "key k1: 120 requests per minute"));
         assertThat(first.get(0).requestsLimitHeader()).isEqualTo("120");
         assertThat(first.get(1).requestsClaim()).isNull();
@@ -73,17 +73,17 @@ class CallerScopesTest {
                 + "\"models\":{\"llama*\":{\"tokens_per_minute\":50}}}");
         registry.reload();
         ScopeLimits userScope = scopes.of(caller).get(1);
-        assertThat(userScope.requestsClaim()).isEqualTo(new Claim(Claim.Kind.RATE, "user:u1:rpm", 3, 1, 0,
+        assertThat(userScope.requestsClaim()).isEqualTo(new Claim(Claim.Kind.RATE, Claim.Measure.REQUESTS, "user:u1:rpm", 3, 1, 0,
                 "user ana@example.com: 3 requests per minute"));
-        assertThat(userScope.tokensClaim(40)).isEqualTo(new Claim(Claim.Kind.RATE, "user:u1:tpm", 900, 40, 0,
+        assertThat(userScope.tokensClaim(40)).isEqualTo(new Claim(Claim.Kind.RATE, Claim.Measure.TOKENS, "user:u1:tpm", 900, 40, 0,
                 "user ana@example.com: 900 tokens per minute"));
         assertThat(userScope.tokensLimitHeader()).isEqualTo("900");
-        assertThat(userScope.concurrencyClaim(5_000)).isEqualTo(new Claim(Claim.Kind.CONCURRENCY, "user:u1:concurrent", 2, 1, 5_000,
+        assertThat(userScope.concurrencyClaim(5_000)).isEqualTo(new Claim(Claim.Kind.CONCURRENCY, Claim.Measure.REQUESTS, "user:u1:concurrent", 2, 1, 5_000,
                 "user ana@example.com: 2 requests at once"));
         assertThat(userScope.modelScopes()).singleElement().satisfies(model -> {
             assertThat(model.modelPattern()).isEqualTo("llama*");
             assertThat(model.isKey()).isFalse();
-            assertThat(model.tokensClaim(40)).isEqualTo(new Claim(Claim.Kind.RATE, "user:u1:model:llama*:tpm", 50, 40, 0,
+            assertThat(model.tokensClaim(40)).isEqualTo(new Claim(Claim.Kind.RATE, Claim.Measure.TOKENS, "user:u1:model:llama*:tpm", 50, 40, 0,
                     "user ana@example.com for llama*: 50 tokens per minute"));
         });
     }
@@ -99,6 +99,22 @@ class CallerScopesTest {
         assertThat(inTeam.get(0).requestsLimitHeader()).isEqualTo("120");
         assertThat(inTeam.get(2).key()).isEqualTo("team:t1");
         assertThat(inTeam.get(2).usageValue()).isEqualTo("ml");
+    }
+
+    /** Keys come and go (deleted, rotated): however many distinct keys call, the scopes kept stay bounded. */
+    @Test
+    void manyDistinctKeysKeepTheCacheBounded() {
+        CallerScopes bounded = new CallerScopes(registry, 50);
+        int largest = 0;
+        for (int i = 0; i < 1_000; i++) {
+            ApiKey each = new ApiKey("k" + i, "hash", "u1", null, List.of("llama*"), null, null, "test", false, T0, List.of());
+            assertThat(bounded.of(caller(each, null)).get(0).key()).isEqualTo("key:k" + i);
+            largest = Math.max(largest, bounded.size());
+        }
+        assertThat(largest).isLessThanOrEqualTo(50);
+        ApiKey last = new ApiKey("k999", "hash", "u1", null, List.of("llama*"), null, null, "test", false, T0, List.of());
+        Caller caller = caller(last, null);
+        assertThat(bounded.of(caller)).as("a key still in use is kept after a reset").isSameAs(bounded.of(caller));
     }
 
     private static Caller caller(ApiKey key, Team team) {

@@ -46,7 +46,7 @@ abstract class CountersContract {
         for (int i = 0; i < 5; i++) {
             Verdict verdict = reserve(start + 100 + i, rate("rpm", 5, 1));
             assertThat(verdict.admitted()).isTrue();
-            assertThat(verdict.remaining()).containsExactly(4 - i);
+            assertThat(remaining(verdict)).containsExactly(4 - i);
         }
         Verdict refused = reserve(start + 900, rate("rpm", 5, 1));
         assertThat(refused.admitted()).isFalse();
@@ -91,11 +91,11 @@ abstract class CountersContract {
 
     @Test
     void tokensPerMinuteCountAmounts() {
-        assertThat(reserve(start, rate("tpm", 1_000, 600)).remaining()).containsExactly(400);
+        assertThat(remaining(reserve(start, rate("tpm", 1_000, 600)))).containsExactly(400);
         Verdict refused = reserve(start + 10, rate("tpm", 1_000, 500));
         assertThat(refused.admitted()).isFalse();
         assertThat(refused.retryAfterMillis()).isEqualTo(61_000 - 10);
-        assertThat(reserve(start + 20, rate("tpm", 1_000, 400)).remaining()).containsExactly(0);
+        assertThat(remaining(reserve(start + 20, rate("tpm", 1_000, 400)))).containsExactly(0);
         assertThat(counters.used(rate("tpm", 1_000, 0), start + 20)).isEqualTo(1_000);
     }
 
@@ -103,11 +103,11 @@ abstract class CountersContract {
     void settleLowersOrRaisesARateWhileItsSecondIsInTheWindow() {
         Claim reserved = rate("tpm", 1_000, 800);
         assertThat(reserve("first", start, reserved).admitted()).isTrue();
-        counters.settle("first", List.of(reserved), new long[] {200}, start, start + 5_000);
+        counters.settle("first", settled(List.of(reserved), 200), start, start + 5_000);
         assertThat(counters.used(reserved, start + 5_000)).isEqualTo(200);
-        assertThat(reserve("second", start + 6_000, reserved).remaining()).as("what settle freed is usable").containsExactly(0);
+        assertThat(remaining(reserve("second", start + 6_000, reserved))).as("what settle freed is usable").containsExactly(0);
 
-        counters.settle("second", List.of(reserved), new long[] {1_500}, start + 6_000, start + 66_999);
+        counters.settle("second", settled(List.of(reserved), 1_500), start + 6_000, start + 66_999);
         assertThat(counters.used(reserved, start + 66_999))
                 .as("second 6 is still counted at second 66 (second 0 is not), with its actual amount, even past the limit")
                 .isEqualTo(1_500);
@@ -120,9 +120,9 @@ abstract class CountersContract {
         assertThat(reserve("early", start + 200, early).admitted()).isTrue();
         assertThat(reserve("late", start + 61_200, late).admitted()).as("second 61 replaces second 0").isTrue();
 
-        counters.settle("early", List.of(early), new long[] {0}, start + 200, start + 61_500);
+        counters.settle("early", settled(List.of(early), 0), start + 200, start + 61_500);
         assertThat(counters.used(late, start + 61_500)).isEqualTo(300);
-        counters.settle("early", List.of(early), new long[] {5_000}, start + 200, start + 61_500);
+        counters.settle("early", settled(List.of(early), 5_000), start + 200, start + 61_500);
         assertThat(counters.used(late, start + 61_500)).isEqualTo(300);
     }
 
@@ -130,15 +130,15 @@ abstract class CountersContract {
     void aBudgetCountsUntilItsPeriodEndsAndSettleFreesWhatWasNotUsed() {
         long end = start + HOUR;
         counters.seedBudget("day", 0, end);
-        assertThat(reserve("first", start, budget("day", 1_000, 700, end)).remaining()).containsExactly(300);
+        assertThat(remaining(reserve("first", start, budget("day", 1_000, 700, end)))).containsExactly(300);
         Verdict refused = reserve(start + 1_000, budget("day", 1_000, 400, end));
         assertThat(refused.admitted()).isFalse();
         assertThat(refused.refusedClaim()).isZero();
         assertThat(refused.retryAfterMillis()).as("until the period ends").isEqualTo(HOUR - 1_000);
 
-        counters.settle("first", List.of(budget("day", 1_000, 700, end)), new long[] {500}, start, start + 2_000);
+        counters.settle("first", settled(List.of(budget("day", 1_000, 700, end)), 500), start, start + 2_000);
         assertThat(counters.used(budget("day", 1_000, 0, end), start + 2_000)).isEqualTo(500);
-        assertThat(reserve(start + 3_000, budget("day", 1_000, 400, end)).remaining()).containsExactly(100);
+        assertThat(remaining(reserve(start + 3_000, budget("day", 1_000, 400, end)))).containsExactly(100);
 
         assertThat(counters.used(budget("day", 1_000, 0, end), end - 1)).isEqualTo(900);
         assertThat(counters.used(budget("day", 1_000, 0, end), end)).isZero();
@@ -146,7 +146,7 @@ abstract class CountersContract {
         assertThat(newPeriod.needsSeed()).as("a new period is seeded from durable usage, not started at 0").isTrue();
         assertThat(newPeriod.unseededClaim()).isZero();
         counters.seedBudget("day", 0, end + HOUR);
-        assertThat(reserve(end, budget("day", 1_000, 1_000, end + HOUR)).remaining()).containsExactly(0);
+        assertThat(remaining(reserve(end, budget("day", 1_000, 1_000, end + HOUR)))).containsExactly(0);
     }
 
     @Test
@@ -157,12 +157,12 @@ abstract class CountersContract {
         assertThat(reserve("old", start, budget("day:1", 1_000, 600, end)).admitted()).isTrue();
         assertThat(reserve("new", end, budget("day:2", 1_000, 100, end + HOUR)).needsSeed()).isTrue();
         counters.seedBudget("day:2", 0, end + HOUR);
-        assertThat(reserve("new", end, budget("day:2", 1_000, 100, end + HOUR)).remaining()).containsExactly(900);
+        assertThat(remaining(reserve("new", end, budget("day:2", 1_000, 100, end + HOUR)))).containsExactly(900);
 
-        counters.settle("old", List.of(budget("day:1", 1_000, 600, end)), new long[] {0}, start, end + 500);
+        counters.settle("old", settled(List.of(budget("day:1", 1_000, 600, end)), 0), start, end + 500);
         assertThat(counters.used(budget("day:1", 1_000, 0, end), end + 500)).as("an ended period counts nothing").isZero();
         assertThat(counters.used(budget("day:2", 1_000, 0, end + HOUR), end + 500)).isEqualTo(100);
-        counters.settle("new", List.of(budget("day:2", 1_000, 100, end + HOUR)), new long[] {250}, end, end + 600);
+        counters.settle("new", settled(List.of(budget("day:2", 1_000, 100, end + HOUR)), 250), end, end + 600);
         assertThat(counters.used(budget("day:2", 1_000, 0, end + HOUR), end + 600)).as("raised, always").isEqualTo(250);
     }
 
@@ -175,7 +175,7 @@ abstract class CountersContract {
         assertThat(counters.used(budget("day", 1_000, 0, end), start)).as("a live budget is kept").isEqualTo(400);
 
         assertThat(reserve(start, budget("day", 1_000, 700, end)).refusedClaim()).isZero();
-        assertThat(reserve(start, budget("day", 1_000, 600, end)).remaining()).containsExactly(0);
+        assertThat(remaining(reserve(start, budget("day", 1_000, 600, end)))).containsExactly(0);
     }
 
     @Test
@@ -189,20 +189,20 @@ abstract class CountersContract {
     @Test
     void concurrencySlotsFreeOnSettleAndOnExpiry() {
         long expires = start + 30_000;
-        assertThat(reserve("one", start, slots("inflight", 2, expires)).remaining()).containsExactly(1);
-        assertThat(reserve("two", start, slots("inflight", 2, expires)).remaining()).containsExactly(0);
+        assertThat(remaining(reserve("one", start, slots("inflight", 2, expires)))).containsExactly(1);
+        assertThat(remaining(reserve("two", start, slots("inflight", 2, expires)))).containsExactly(0);
         Verdict refused = reserve("three", start, slots("inflight", 2, expires));
         assertThat(refused.admitted()).isFalse();
         assertThat(refused.refusedClaim()).isZero();
         assertThat(refused.retryAfterMillis()).as("at most until the earliest slot lapses").isBetween(0L, 30_000L);
 
-        counters.settle("one", List.of(slots("inflight", 2, expires)), new long[] {0}, start, start + 1_000);
+        counters.settle("one", settled(List.of(slots("inflight", 2, expires)), 0), start, start + 1_000);
         assertThat(counters.used(slots("inflight", 2, expires), start + 1_000)).isEqualTo(1);
         assertThat(reserve("three", start + 1_000, slots("inflight", 2, expires)).admitted()).isTrue();
 
         assertThat(counters.used(slots("inflight", 2, expires), expires - 1)).isEqualTo(2);
         assertThat(counters.used(slots("inflight", 2, expires), expires)).as("holders that never settle expire").isZero();
-        assertThat(reserve("four", expires, slots("inflight", 2, expires + 30_000)).remaining()).containsExactly(1);
+        assertThat(remaining(reserve("four", expires, slots("inflight", 2, expires + 30_000)))).containsExactly(1);
     }
 
     @Test
@@ -217,11 +217,11 @@ abstract class CountersContract {
         assertThat(counters.used(claims.get(0), start)).as("the rate was not taken").isZero();
         assertThat(counters.used(claims.get(1), start)).as("the budget was not taken").isZero();
 
-        counters.settle("holder", List.of(slots("c", 1, end)), new long[] {0}, start, start);
+        counters.settle("holder", settled(List.of(slots("c", 1, end)), 0), start, start);
         Verdict admitted = reserve("request", start, claims.toArray(Claim[]::new));
         assertThat(admitted.admitted()).isTrue();
         assertThat(admitted.refusedClaim()).isEqualTo(-1);
-        assertThat(admitted.remaining()).containsExactly(9, 50, 0);
+        assertThat(remaining(admitted)).containsExactly(9, 50, 0);
     }
 
     @Test
@@ -240,7 +240,7 @@ abstract class CountersContract {
         long end = start + HOUR;
         counters.seedBudget("same", 0, end);
         Verdict verdict = reserve(start, rate("same", 1, 1), slots("same", 1, end), budget("same", 1, 1, end));
-        assertThat(verdict.remaining()).containsExactly(0, 0, 0);
+        assertThat(remaining(verdict)).containsExactly(0, 0, 0);
         assertThat(counters.used(rate("same", 1, 1), start)).isEqualTo(1);
         assertThat(counters.used(slots("same", 1, end), start)).isEqualTo(1);
         assertThat(counters.used(budget("same", 1, 1, end), start)).isEqualTo(1);
@@ -283,7 +283,7 @@ abstract class CountersContract {
                     mostHeld.accumulateAndGet(holding.incrementAndGet(), Math::max);
                     Thread.yield();
                     holding.decrementAndGet();
-                    counters.settle(id, List.of(slot), new long[] {0}, now, now);
+                    counters.settle(id, settled(List.of(slot), 0), now, now);
                 }
             }
             return 0;
@@ -343,14 +343,28 @@ abstract class CountersContract {
     }
 
     protected static Claim rate(String key, long limit, long amount) {
-        return new Claim(Claim.Kind.RATE, key, limit, amount, 0, key + ": " + limit + " per minute");
+        return new Claim(Claim.Kind.RATE, Claim.Measure.REQUESTS, key, limit, amount, 0, key + ": " + limit + " per minute");
     }
 
     protected static Claim slots(String key, long limit, long expiresAtMillis) {
-        return new Claim(Claim.Kind.CONCURRENCY, key, limit, 1, expiresAtMillis, key + ": " + limit + " in flight");
+        return new Claim(Claim.Kind.CONCURRENCY, Claim.Measure.REQUESTS, key, limit, 1, expiresAtMillis, key + ": " + limit + " in flight");
     }
 
     protected static Claim budget(String key, long limit, long amount, long expiresAtMillis) {
-        return new Claim(Claim.Kind.BUDGET, key, limit, amount, expiresAtMillis, key + ": " + limit + " per period");
+        return new Claim(Claim.Kind.BUDGET, Claim.Measure.TOKENS, key, limit, amount, expiresAtMillis, key + ": " + limit + " per period");
+    }
+
+    /** Each of {@code claims} settled at the actual amount at the same position of {@code actual}. */
+    static List<ClaimAmount> settled(List<Claim> claims, long... actual) {
+        List<ClaimAmount> settled = new java.util.ArrayList<>();
+        for (int i = 0; i < claims.size(); i++) {
+            settled.add(new ClaimAmount(claims.get(i), actual[i]));
+        }
+        return settled;
+    }
+
+    /** What each claim of an admitted reservation has left, in the order the claims were given. */
+    static long[] remaining(Verdict verdict) {
+        return verdict.remaining().stream().mapToLong(ClaimAmount::amount).toArray();
     }
 }

@@ -41,7 +41,7 @@ class RedisCountersTest extends CountersContract {
         try (RedisCounters down = RedisCounters.connect("redis://127.0.0.1:" + TestRedis.closedPort(), "p:")) {
             Claim claim = rate("rpm", 10, 1);
             assertThatThrownBy(() -> down.reserve("r", List.of(claim), start)).isInstanceOf(CountersUnavailableException.class);
-            assertThatThrownBy(() -> down.settle("r", List.of(claim), new long[] {1}, start, start)).isInstanceOf(CountersUnavailableException.class);
+            assertThatThrownBy(() -> down.settle("r", settled(List.of(claim), 1), start, start)).isInstanceOf(CountersUnavailableException.class);
             assertThatThrownBy(() -> down.used(claim, start)).isInstanceOf(CountersUnavailableException.class);
             assertThatThrownBy(() -> down.seedBudget("day", 1, start + 1_000)).isInstanceOf(CountersUnavailableException.class);
         }
@@ -71,7 +71,7 @@ class RedisCountersTest extends CountersContract {
         try (RedisClient client = RedisClient.create(redis.url())) {
             client.scriptFlush();
         }
-        assertThat(counters.reserve("two", List.of(claim), start).remaining()).containsExactly(8);
+        assertThat(remaining(counters.reserve("two", List.of(claim), start))).containsExactly(8);
         assertThat(counters.used(claim, start)).isEqualTo(2);
     }
 
@@ -84,8 +84,8 @@ class RedisCountersTest extends CountersContract {
             counters.seedBudget("b", 0, end);
             assertThat(counters.reserve("kept", claims, start).admitted()).isTrue();
             assertThat(counters.reserve("settled", claims, start).admitted()).isTrue();
-            counters.settle("settled", claims, new long[] {1, 0, 1}, start, start + 1_000);
-            counters.settle("never", List.of(rate("gone", 10, 5), budget("gone", 100, 5, end)), new long[] {9, 9}, start, start + 1_000);
+            counters.settle("settled", settled(claims, 1, 0, 1), start, start + 1_000);
+            counters.settle("never", settled(List.of(rate("gone", 10, 5), budget("gone", 100, 5, end)), 9, 9), start, start + 1_000);
             counters.seedBudget("seeded", 10, end);
 
             Set<String> keys = client.keys(prefix + "*");
@@ -185,9 +185,9 @@ class RedisCountersTest extends CountersContract {
             counters.seedBudget("day", 100, end);
             assertThat(counters.used(budget, start)).as("durable usage plus this replica's reservation in flight").isEqualTo(400);
 
-            counters.settle("mine", List.of(budget), new long[] {50}, start, start + 1);
+            counters.settle("mine", settled(List.of(budget), 50), start, start + 1);
             assertThat(counters.used(budget, start + 1)).as("a reservation the seed counted is corrected").isEqualTo(150);
-            other.settle("theirs", List.of(budget), new long[] {70}, start, start + 2);
+            other.settle("theirs", settled(List.of(budget), 70), start, start + 2);
             assertThat(counters.used(budget, start + 2)).as("one it could not count is added whole").isEqualTo(220);
         }
     }

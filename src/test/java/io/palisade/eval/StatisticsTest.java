@@ -8,12 +8,12 @@ import org.junit.jupiter.api.Test;
 class StatisticsTest {
     @Test
     void wilsonIntervalsMatchPublishedValues() {
-        double[] interval = Statistics.wilson(36, 48);
-        assertThat(interval[0]).isCloseTo(0.6121, within(0.001));
-        assertThat(interval[1]).isCloseTo(0.8509, within(0.001));
-        assertThat(Statistics.wilson(0, 10)[0]).isZero();
-        assertThat(Statistics.wilson(10, 10)[1]).isCloseTo(1.0, within(1e-9));
-        assertThat(Statistics.wilson(0, 0)).containsExactly(0, 1);
+        Statistics.Interval interval = Statistics.wilson(36, 48);
+        assertThat(interval.low()).isCloseTo(0.6121, within(0.001));
+        assertThat(interval.high()).isCloseTo(0.8509, within(0.001));
+        assertThat(Statistics.wilson(0, 10).low()).isZero();
+        assertThat(Statistics.wilson(10, 10).high()).isCloseTo(1.0, within(1e-9));
+        assertThat(Statistics.wilson(0, 0)).isEqualTo(new Statistics.Interval(0, 1));
     }
 
     @Test

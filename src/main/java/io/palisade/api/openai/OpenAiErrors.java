@@ -16,7 +16,7 @@ public final class OpenAiErrors {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         ObjectNode inner = body.putObject("error");
         inner.put("message", error.getMessage());
-        inner.put("type", error.code().type());
+        inner.put("type", error.code().type().wireName());
         inner.put("code", error.code().code());
         if (error.param() == null) {
             inner.putNull("param");
