@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.palisade.audit.AuditEvent;
 import io.palisade.audit.AuditTrail;
 import io.palisade.audit.OpenRequests;
-import io.palisade.store.AuditStore;
+import io.palisade.audit.AuditStore;
 import io.palisade.store.Dialect;
 import io.palisade.store.InstanceStore;
 import io.palisade.store.UsageStore;

@@ -6,8 +6,8 @@ import io.palisade.auth.Caller;
 import io.palisade.routing.Deployment;
 import io.palisade.routing.ModelCatalog;
 import io.palisade.routing.ModelRoute;
-import io.palisade.server.ErrorCode;
-import io.palisade.server.PalisadeException;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
 
 /**
  * The one place that decides whether a request may proceed. It fails closed: anything it cannot

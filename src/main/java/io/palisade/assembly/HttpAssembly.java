@@ -8,7 +8,7 @@ import io.palisade.api.openai.OpenAiRoutes;
 import io.palisade.audit.ContentCapture;
 import io.palisade.config.PalisadeConfig;
 import io.palisade.metrics.MetricsAccess;
-import io.palisade.metrics.MetricsEndpoint;
+import io.palisade.server.MetricsEndpoint;
 import io.palisade.server.Exchanges;
 import io.palisade.server.GatewayServer;
 import io.palisade.server.JsonBodyReader;

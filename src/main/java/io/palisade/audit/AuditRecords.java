@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.palisade.store.AuditFilter;
-import io.palisade.store.AuditStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;

@@ -1,6 +1,5 @@
 package io.palisade.audit;
 
-import io.palisade.store.AuditStore;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;

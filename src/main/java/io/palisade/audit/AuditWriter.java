@@ -1,7 +1,5 @@
 package io.palisade.audit;
 
-import io.palisade.store.AuditAppender;
-import io.palisade.store.AuditStore;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;

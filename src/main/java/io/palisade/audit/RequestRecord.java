@@ -3,9 +3,10 @@ package io.palisade.audit;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.palisade.auth.Caller;
 import io.palisade.tracing.TraceContext;
-import io.palisade.upstream.TokenUsage;
+import io.palisade.usage.TokenUsage;
 import java.io.IOException;
 import java.time.Instant;
+import io.palisade.routing.AttemptRecord;
 
 /**
  * What the audit learns about one request as it travels the path: identity, model, backend,

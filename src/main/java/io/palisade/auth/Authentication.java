@@ -1,6 +1,6 @@
 package io.palisade.auth;
 
-import io.palisade.server.ErrorCode;
+import io.palisade.error.ErrorCode;
 
 /**
  * The outcome of checking a presented credential. Exactly one of three shapes:

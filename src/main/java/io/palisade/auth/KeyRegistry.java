@@ -1,9 +1,6 @@
 package io.palisade.auth;
 
-import io.palisade.server.ErrorCode;
-import io.palisade.store.KeyStore;
-import io.palisade.store.TeamStore;
-import io.palisade.store.UserStore;
+import io.palisade.error.ErrorCode;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;

@@ -1,8 +1,8 @@
 package io.palisade.config;
 
 import com.fasterxml.jackson.core.JacksonException;
-import io.palisade.server.AddressRange;
-import io.palisade.server.TrustedProxies;
+import io.palisade.net.AddressRange;
+import io.palisade.net.TrustedProxies;
 import io.palisade.store.StoreUrl;
 import java.io.IOException;
 import java.net.URI;

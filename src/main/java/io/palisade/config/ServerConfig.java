@@ -1,6 +1,6 @@
 package io.palisade.config;
 
-import io.palisade.server.TrustedProxies;
+import io.palisade.net.TrustedProxies;
 import java.time.Duration;
 
 /**

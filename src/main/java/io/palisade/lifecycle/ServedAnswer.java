@@ -1,6 +1,6 @@
 package io.palisade.lifecycle;
 
-import io.palisade.server.PalisadeException;
+import io.palisade.error.PalisadeException;
 import io.palisade.upstream.Backend;
 import io.palisade.upstream.ServedModel;
 

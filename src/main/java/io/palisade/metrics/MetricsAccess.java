@@ -3,8 +3,8 @@ package io.palisade.metrics;
 import io.palisade.auth.Authentication;
 import io.palisade.auth.KeyRegistry;
 import io.palisade.config.Secret;
-import io.palisade.server.ErrorCode;
-import io.palisade.server.PalisadeException;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 

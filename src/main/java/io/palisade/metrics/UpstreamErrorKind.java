@@ -1,6 +1,6 @@
 package io.palisade.metrics;
 
-import io.palisade.server.PalisadeException;
+import io.palisade.error.PalisadeException;
 import io.palisade.upstream.UpstreamStatusException;
 
 /**

@@ -1,10 +1,9 @@
 package io.palisade.routing;
 
-import io.palisade.audit.AttemptRecord;
 import io.palisade.auth.Caller;
 import io.palisade.config.RoutingConfig;
-import io.palisade.server.ErrorCode;
-import io.palisade.server.PalisadeException;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;

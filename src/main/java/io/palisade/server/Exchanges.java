@@ -25,6 +25,9 @@ import java.time.Clock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
+import io.palisade.http.JsonAnswer;
 
 /**
  * Wraps every route so that none can skip the policy decision point or the audit. Each wrapper:

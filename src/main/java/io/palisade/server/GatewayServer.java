@@ -14,6 +14,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
 
 /**
  * The HTTP listener: one Javalin config lambda that declares every route. Every API and admin

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Locale;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
 
 /**
  * Reads a request body as a JSON object, enforcing the content type (415) and the size limit

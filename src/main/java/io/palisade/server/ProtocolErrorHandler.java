@@ -17,6 +17,7 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.palisade.error.PalisadeException;
 
 /**
  * Jetty's own refusals, of requests that never reach a route: a request line or headers it cannot

@@ -1,5 +1,8 @@
 package io.palisade.server;
 
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
+
 /**
  * The API's error for each status Jetty refuses a request with before any route runs. A status
  * without a code of its own falls back to the nearest general one (400 for the caller's fault,

@@ -1,7 +1,7 @@
 package io.palisade.server;
 
 import io.palisade.audit.RequestRecord;
-import io.palisade.upstream.TokenUsage;
+import io.palisade.usage.TokenUsage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;

@@ -11,6 +11,8 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
 
 /**
  * What every finished request leaves besides its audit record: metric movements, one request-log

@@ -7,21 +7,21 @@ import java.time.Instant;
 import java.util.List;
 
 /** How Palisade's values sit in store columns (both dialects): instants as ISO-8601 text, lists as JSON text. */
-final class Columns {
+public final class Columns {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
     private Columns() {}
 
-    static String instant(Instant instant) {
+    public static String instant(Instant instant) {
         return instant == null ? null : instant.toString();
     }
 
-    static Instant instant(String text) {
+    public static Instant instant(String text) {
         return text == null ? null : Instant.parse(text);
     }
 
-    static String list(List<String> values) {
+    public static String list(List<String> values) {
         try {
             return JSON.writeValueAsString(values);
         } catch (JsonProcessingException e) {
@@ -29,7 +29,7 @@ final class Columns {
         }
     }
 
-    static List<String> list(String json) {
+    public static List<String> list(String json) {
         try {
             return json == null ? List.of() : JSON.readValue(json, STRINGS);
         } catch (JsonProcessingException e) {

@@ -1,13 +1,13 @@
 package io.palisade.upstream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.palisade.server.PalisadeException;
+import io.palisade.error.PalisadeException;
 
 import java.util.List;
 
 /**
  * A model server behind Palisade, spoken to in its own protocol but exposed in OpenAI's shape.
- * Failures before any answer is sent throw {@link io.palisade.server.PalisadeException} with an
+ * Failures before any answer is sent throw {@link io.palisade.error.PalisadeException} with an
  * upstream error code that names the backend and never its secrets. Thread-safe.
  */
 public interface Backend {
@@ -46,9 +46,9 @@ public interface Backend {
 
     /**
      * What the backend serves under {@code upstreamModel} right now, as far as it can say (for
-     * pinned digests). Throws {@link io.palisade.server.PalisadeException} when the backend could not
+     * pinned digests). Throws {@link io.palisade.error.PalisadeException} when the backend could not
      * be asked (unreachable, timed out, an error status), and one with
-     * {@link io.palisade.server.ErrorCode#MODEL_NOT_FOUND} when the backend positively says it does
+     * {@link io.palisade.error.ErrorCode#MODEL_NOT_FOUND} when the backend positively says it does
      * not serve that model. Backends that cannot identify their weights return all-null fields.
      */
     default ServedModel served(String upstreamModel) throws Exception {

@@ -70,12 +70,12 @@ public final class BackendHealth {
         try {
             Backend backend = backends.get().get(name);
             if (backend == null) {
-                throw new io.palisade.server.PalisadeException(io.palisade.server.ErrorCode.NOT_FOUND, "no backend '" + name + "'");
+                throw new io.palisade.error.PalisadeException(io.palisade.error.ErrorCode.NOT_FOUND, "no backend '" + name + "'");
             }
             List<String> models = backend.listModels();
             probe = new Probe(name, true, models.size(), (System.nanoTime() - start) / 1e6, clock.instant(), null);
         } catch (Exception e) {
-            String error = e instanceof io.palisade.server.PalisadeException known ? known.getMessage() : "probe failed";
+            String error = e instanceof io.palisade.error.PalisadeException known ? known.getMessage() : "probe failed";
             probe = new Probe(name, false, 0, (System.nanoTime() - start) / 1e6, clock.instant(), error);
         }
         last.put(name, probe);

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.palisade.config.BackendConfig;
-import io.palisade.server.ErrorCode;
-import io.palisade.server.PalisadeException;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
 import io.palisade.upstream.ollama.OllamaStreamTranslator;
 import io.palisade.upstream.ollama.OllamaToOpenAi;
 import io.palisade.upstream.ollama.OllamaUnsupportedFields;
@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.palisade.usage.TokenUsage;
 
 /**
  * An Ollama server spoken to in its native API (/api/chat, /api/generate, /api/embed), so that

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.palisade.config.BackendConfig;
-import io.palisade.server.ErrorCode;
-import io.palisade.server.PalisadeException;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import io.palisade.usage.TokenUsage;
 
 /**
  * An OpenAI-compatible backend (vLLM, llama.cpp server, TGI, LM Studio, SGLang, cloud APIs).

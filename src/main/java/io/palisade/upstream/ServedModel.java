@@ -14,7 +14,7 @@ public record ServedModel(String digest, String revision, String file, String de
     }
 
     /** True when the backend answered 404 (or 405): the endpoint or the model does not exist there. */
-    static boolean answeredNotFound(io.palisade.server.PalisadeException e) {
+    static boolean answeredNotFound(io.palisade.error.PalisadeException e) {
         return e instanceof UpstreamStatusException answered && (answered.status() == 404 || answered.status() == 405);
     }
 

@@ -1,5 +1,7 @@
 package io.palisade.upstream;
 
+import io.palisade.usage.TokenUsage;
+
 /**
  * How a relayed stream ended: {@code error} is null when the backend finished it properly, else a
  * short, non-secret description. {@code callerGone} means the caller disconnected (nothing more

@@ -1,7 +1,7 @@
 package io.palisade.upstream;
 
-import io.palisade.server.ErrorCode;
-import io.palisade.server.PalisadeException;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
 import java.util.Map;
 
 /**

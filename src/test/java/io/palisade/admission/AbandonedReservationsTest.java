@@ -9,7 +9,7 @@ import io.palisade.audit.AuditTrail;
 import io.palisade.audit.AuditWriter;
 import io.palisade.audit.OpenRequests;
 import io.palisade.audit.RequestRecord;
-import io.palisade.store.AuditStore;
+import io.palisade.audit.AuditStore;
 import io.palisade.store.Database;
 import io.palisade.store.InstanceStore;
 import io.palisade.store.UsageStore;

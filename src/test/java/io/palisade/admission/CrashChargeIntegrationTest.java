@@ -55,7 +55,7 @@ class CrashChargeIntegrationTest {
              Simulator answering = new Simulator(SimulatorConfig.defaults().withPort(0)).start()) {
             Path config = dir.resolve("palisade.yaml");
             Files.writeString(config, yaml(store, hanging.baseUrl()));
-            Process child = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"), "io.palisade.Main", "serve",
+            Process child = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"), "io.palisade.cli.Main", "serve",
                     "--config", config.toString()).redirectErrorStream(true).start();
             String keyId;
             String key;

@@ -6,7 +6,6 @@ import io.palisade.Await;
 import io.palisade.TestGateway;
 import io.palisade.TestStores;
 import io.palisade.config.Secret;
-import io.palisade.store.AuditStore;
 import io.palisade.store.Database;
 import io.palisade.store.Dialect;
 import java.nio.charset.StandardCharsets;

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.palisade.server.ErrorCode;
-import io.palisade.server.PalisadeException;
-import io.palisade.store.AuditStore;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
 import io.palisade.store.Database;
-import io.palisade.upstream.TokenUsage;
+import io.palisade.usage.TokenUsage;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.palisade.routing.AttemptRecord;
 
 /** The bodies of a request's rows, as stored. */
 class AuditTrailTest {

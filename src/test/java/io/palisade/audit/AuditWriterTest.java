@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.palisade.Await;
 import io.palisade.TestStores;
-import io.palisade.store.AuditStore;
 import io.palisade.store.Database;
 import io.palisade.store.Dialect;
 import java.nio.file.Path;

@@ -43,7 +43,7 @@ class ServeFirstStartTest {
                 backends: [{name: none, kind: openai, url: "http://127.0.0.1:9", discover_models: false}]
                 """.formatted(data.resolve("palisade.db")));
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process serve = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.palisade.Main", "serve",
+        Process serve = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.palisade.cli.Main", "serve",
                 "--config", config.toString()).redirectErrorStream(true).start();
         // Bounds a serve that never says where the key is: killing it ends the output, and the test fails on what it printed.
         CompletableFuture.delayedExecutor(2, TimeUnit.MINUTES).execute(serve::destroyForcibly);

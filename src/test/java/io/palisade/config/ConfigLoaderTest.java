@@ -3,8 +3,8 @@ package io.palisade.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.palisade.server.AddressRange;
-import io.palisade.server.TrustedProxies;
+import io.palisade.net.AddressRange;
+import io.palisade.net.TrustedProxies;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.palisade.MutableClock;
-import io.palisade.audit.AttemptRecord;
 import io.palisade.config.CanaryConfig;
 import io.palisade.config.DeploymentConfig;
 import io.palisade.config.ModelConfig;
 import io.palisade.config.RoutingConfig;
-import io.palisade.server.ErrorCode;
-import io.palisade.server.PalisadeException;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

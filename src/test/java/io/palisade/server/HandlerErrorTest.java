@@ -29,14 +29,14 @@ import io.palisade.config.LimitsConfig;
 import io.palisade.config.ServerConfig;
 import io.palisade.metrics.GatewayMetrics;
 import io.palisade.routing.ModelCatalog;
-import io.palisade.store.AuditStore;
+import io.palisade.audit.AuditStore;
 import io.palisade.store.Database;
 import io.palisade.store.IdentityVersionStore;
-import io.palisade.store.KeyStore;
+import io.palisade.auth.KeyStore;
 import io.palisade.store.LimitsStore;
-import io.palisade.store.TeamStore;
+import io.palisade.auth.TeamStore;
 import io.palisade.store.UsageStore;
-import io.palisade.store.UserStore;
+import io.palisade.auth.UserStore;
 import io.palisade.tracing.SpanExporter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -56,6 +56,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
+import io.palisade.net.TrustedProxies;
 
 /**
  * A handler that dies of an {@link Error} (an OutOfMemoryError in the token estimator did, before

@@ -16,7 +16,7 @@ import io.palisade.cli.JsonLineEncoder;
 import io.palisade.cli.TextLineEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.palisade.upstream.TokenUsage;
+import io.palisade.usage.TokenUsage;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -27,6 +27,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.palisade.audit.AuditStore;
+import io.palisade.audit.AuditAppender;
+import io.palisade.auth.UserStore;
+import io.palisade.auth.TeamStore;
+import io.palisade.auth.KeyStore;
 
 /**
  * What every store must do, whatever its dialect: one suite, run by a subclass per dialect on a

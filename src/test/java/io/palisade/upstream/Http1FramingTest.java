@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.palisade.config.Secret;
-import io.palisade.server.ErrorCode;
-import io.palisade.server.PalisadeException;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.palisade.config.Secret;
 import io.palisade.config.Timeouts;
-import io.palisade.server.ErrorCode;
-import io.palisade.server.PalisadeException;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -2,7 +2,7 @@ package io.palisade.api.openai;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.palisade.server.PalisadeException;
+import io.palisade.error.PalisadeException;
 
 /**
  * Renders Palisade's one exception type in OpenAI's error shape

@@ -3,9 +3,9 @@ package io.palisade.upstream.ollama;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.palisade.server.ErrorCode;
-import io.palisade.server.PalisadeException;
-import io.palisade.upstream.TokenUsage;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
+import io.palisade.usage.TokenUsage;
 
 /**
  * Reading an Ollama reply, whole or one stream line: shape checks that fail with a 502, the

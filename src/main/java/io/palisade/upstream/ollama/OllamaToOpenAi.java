@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.palisade.upstream.TokenUsage;
+import io.palisade.usage.TokenUsage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Base64;

@@ -2,7 +2,7 @@ package io.palisade.upstream.ollama;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.palisade.server.PalisadeException;
+import io.palisade.error.PalisadeException;
 import java.util.Locale;
 
 /**

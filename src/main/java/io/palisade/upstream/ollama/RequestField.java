@@ -1,8 +1,8 @@
 package io.palisade.upstream.ollama;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.palisade.server.ErrorCode;
-import io.palisade.server.PalisadeException;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
 
 /**
  * Typed reads of client request fields that fail with a 400 naming the field. JSON {@code null}

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.palisade.server.ErrorCode;
-import io.palisade.server.PalisadeException;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /** What the translator tests share: JSON from text, and the shape of a 400 naming a field. */

@@ -10,7 +10,7 @@ import io.palisade.config.DeploymentConfig;
 import io.palisade.routing.Deployment;
 import io.palisade.routing.DeploymentHealth;
 import io.palisade.routing.ModelRoute;
-import io.palisade.upstream.TokenUsage;
+import io.palisade.usage.TokenUsage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -13,7 +13,7 @@ import io.palisade.auth.User;
 import io.palisade.auth.UserStatus;
 import io.palisade.cli.TextLineEncoder;
 import io.palisade.server.RequestLog;
-import io.palisade.upstream.TokenUsage;
+import io.palisade.usage.TokenUsage;
 import java.time.Instant;
 import java.nio.charset.Charset;
 import java.time.ZoneId;

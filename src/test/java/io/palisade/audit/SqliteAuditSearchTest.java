@@ -1,4 +1,4 @@
-package io.palisade.store;
+package io.palisade.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +9,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import io.palisade.store.AuditFilter;
+import io.palisade.store.Dialect;
 
 /** The audit search on SQLite, and proof that each filter is answered by its index, not by reading the chain. */
 class SqliteAuditSearchTest extends AuditSearchContract {

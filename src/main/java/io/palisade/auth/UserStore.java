@@ -1,7 +1,5 @@
-package io.palisade.store;
+package io.palisade.auth;
 
-import io.palisade.auth.User;
-import io.palisade.auth.UserStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,6 +7,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import io.palisade.store.Columns;
+import io.palisade.store.Database;
+import io.palisade.store.StoreException;
 
 /** Users in the store. Thread-safe: each call uses its own connection. */
 public final class UserStore {

@@ -1,13 +1,14 @@
-package io.palisade.store;
+package io.palisade.audit;
 
-import io.palisade.audit.AuditEvent;
-import io.palisade.audit.HashChain;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import io.palisade.store.Database;
+import io.palisade.store.Dialect;
+import io.palisade.store.StoreException;
 
 /**
  * One writer's connection to the audit chain, with its statements prepared once: a group commit

@@ -1,4 +1,4 @@
-package io.palisade.server;
+package io.palisade.error;
 
 /**
  * Every failure Palisade reports to a caller, with its HTTP status and the error kind.

@@ -1,6 +1,5 @@
-package io.palisade;
+package io.palisade.cli;
 
-import io.palisade.cli.PalisadeCommand;
 import java.security.Security;
 
 /** Entry point of the one runnable jar: every verb is a picocli subcommand. */

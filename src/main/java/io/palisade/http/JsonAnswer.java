@@ -1,4 +1,4 @@
-package io.palisade.server;
+package io.palisade.http;
 
 import io.javalin.http.Context;
 import io.palisade.audit.RequestRecord;

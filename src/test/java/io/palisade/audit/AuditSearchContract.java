@@ -1,10 +1,8 @@
-package io.palisade.store;
+package io.palisade.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.palisade.TestStores;
-import io.palisade.audit.AuditEvent;
-import io.palisade.audit.AuditVerifier;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -16,6 +14,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.palisade.store.AuditFilter;
+import io.palisade.store.Database;
+import io.palisade.store.Dialect;
 
 /**
  * The audit search, whatever the dialect: a few thousand requests, each filter and their

@@ -1,6 +1,5 @@
-package io.palisade.store;
+package io.palisade.auth;
 
-import io.palisade.auth.ApiKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,6 +8,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import io.palisade.store.Columns;
+import io.palisade.store.Database;
+import io.palisade.store.StoreException;
 
 /** API keys in the store (hashes only). Thread-safe: each call uses its own connection. */
 public final class KeyStore {

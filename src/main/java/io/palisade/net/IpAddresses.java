@@ -1,4 +1,4 @@
-package io.palisade.server;
+package io.palisade.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,4 +1,4 @@
-package io.palisade.server;
+package io.palisade.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

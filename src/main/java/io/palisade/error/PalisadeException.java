@@ -1,4 +1,4 @@
-package io.palisade.server;
+package io.palisade.error;
 
 import java.util.Map;
 

@@ -1,6 +1,5 @@
-package io.palisade.store;
+package io.palisade.audit;
 
-import io.palisade.audit.AuditEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,6 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.function.Consumer;
+import io.palisade.store.AuditFilter;
+import io.palisade.store.Database;
+import io.palisade.store.Dialect;
+import io.palisade.store.StoreException;
 
 /**
  * The audit chain's rows. Appends go through an {@link AuditAppender} per writer (several may

@@ -1,4 +1,4 @@
-package io.palisade.audit;
+package io.palisade.routing;
 
 /**
  * One try at a deployment, for the audit: which model and deployment, how it ended

@@ -1,4 +1,7 @@
-package io.palisade.store;
+package io.palisade.audit;
+
+import io.palisade.store.Dialect;
+
 
 /** The audit search on PostgreSQL (a throw-away server, see {@link io.palisade.TestPostgres}). */
 class PostgresAuditSearchTest extends AuditSearchContract {

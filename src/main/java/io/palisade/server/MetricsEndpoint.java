@@ -1,9 +1,9 @@
-package io.palisade.metrics;
+package io.palisade.server;
 
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.palisade.api.openai.OpenAiErrors;
-import io.palisade.server.PalisadeException;
+import io.palisade.error.PalisadeException;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

@@ -1,4 +1,4 @@
-package io.palisade.upstream;
+package io.palisade.usage;
 
 /** Token counts as reported by a backend; {@link #UNKNOWN} when the backend reported none. */
 public record TokenUsage(int promptTokens, int completionTokens) {
