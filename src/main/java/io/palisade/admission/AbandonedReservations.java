@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AbandonedReservations {
     private static final Logger LOG = LoggerFactory.getLogger(AbandonedReservations.class);
+    /** Written and read by the heartbeat's thread only. */
+    private boolean takenForDead;
     public static final Duration HEARTBEAT = Duration.ofSeconds(5);
     /** Six missed heartbeats: a process paused by a long GC or a slow store is not taken for dead. */
     public static final Duration DEAD_AFTER = Duration.ofSeconds(30);
@@ -72,7 +74,13 @@ public final class AbandonedReservations {
 
     public void heartbeat() {
         try {
-            instances.heartbeat(open.instanceId(), clock.millis(), open.watermark());
+            if (!instances.heartbeat(open.instanceId(), clock.millis(), open.watermark()) && !takenForDead) {
+                // Another replica found this one silent past DEAD_AFTER (a store outage or a long
+                // pause) and charged its open requests: their own settles will now count them again.
+                takenForDead = true;
+                LOG.error("this process was taken for dead by another replica, which charged its open requests; "
+                        + "usage of requests open at that moment may be counted twice: restart this process");
+            }
         } catch (RuntimeException e) {
             LOG.warn("could not record this instance's heartbeat: {}", e.getMessage());
         }

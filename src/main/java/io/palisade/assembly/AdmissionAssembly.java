@@ -67,6 +67,9 @@ public final class AdmissionAssembly implements Assembly {
             counters.close();
             throw e;
         }
+        // Marks this process ended unless a request is still open (then the next start charges it):
+        // only once the audit writer has committed the completions still queued at close.
+        audit.afterLastCommit(abandoned::ended);
         // Two threads: a sweep waiting on audit commits must never delay this process' heartbeat,
         // or the other replicas would take it for dead and charge its live requests.
         this.instanceBeat = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("palisade-instance-", 0).daemon(true).factory());
@@ -100,8 +103,5 @@ public final class AdmissionAssembly implements Assembly {
         instanceBeat.shutdownNow();
         usageRecorder.close();
         counters.close();
-        // Marks this process ended unless a request is still open (then the next start charges it).
-        // The audit assembly closes after this one and commits the completions still queued.
-        abandoned.ended();
     }
 }

@@ -13,8 +13,10 @@ import io.palisade.config.PalisadeConfig;
 import io.palisade.metrics.GatewayMetrics;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.slf4j.LoggerFactory;
 
 /**
  * The audit chain: the group-committing writer ("palisade-audit-writer"), the checkpoints that
@@ -28,6 +30,8 @@ public final class AuditAssembly implements Assembly {
     private final AuditVerifier verifier;
     private final AuditRecords records;
     private final OpenRequests openRequests;
+    /** Steps that need every audit record committed, run at close after the writer's last commit. */
+    private final List<Runnable> afterLastCommit = new ArrayList<>();
 
     public AuditAssembly(PalisadeConfig config, StoreAssembly store, ObservabilityAssembly observability, SharedThreads threads,
             ObjectMapper json, Clock clock) {
@@ -78,6 +82,15 @@ public final class AuditAssembly implements Assembly {
         return trail;
     }
 
+    /**
+     * Runs {@code step} at close, once the writer has committed its last record (and before the
+     * store closes): e.g. marking this process ended, which is only true once every request's
+     * completion is on disk. Called while the assemblies are built, on the starting thread.
+     */
+    public void afterLastCommit(Runnable step) {
+        afterLastCommit.add(step);
+    }
+
     public OpenRequests openRequests() {
         return openRequests;
     }
@@ -99,6 +112,13 @@ public final class AuditAssembly implements Assembly {
     public void close() {
         // Commits every queued record first; then the checkpoints, whose last one anchors that final head.
         writer.close();
+        for (Runnable step : afterLastCommit) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(AuditAssembly.class).error("a step after the audit's last commit failed", e);
+            }
+        }
         checkpoints.close();
     }
 }

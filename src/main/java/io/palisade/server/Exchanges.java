@@ -45,6 +45,8 @@ public final class Exchanges {
     static final String HANDLED = "palisade.handled";
     /** The longest model name a refused caller's record takes from its body. */
     private static final int MAX_RECORDED_MODEL = 256;
+    /** How much of a refused caller's body is read to find the model it asked for. */
+    static final int MODEL_PEEK_BYTES = 16 * 1024;
 
     private final KeyRegistry registry;
     private final PolicyDecisionPoint policy;
@@ -99,6 +101,12 @@ public final class Exchanges {
             JsonNode model = body.get("model");
             if (model == null || !model.isTextual() || model.asText().isBlank()) {
                 throw new PalisadeException(ErrorCode.INVALID_REQUEST, "the field 'model' is required and must be a string", "model");
+            }
+            // No model has a longer name; a longer one would go into the audit row and its indexes
+            // (PostgreSQL refuses index entries over ~2.7 kB, which would fail the whole group commit).
+            if (model.asText().length() > MAX_RECORDED_MODEL) {
+                throw new PalisadeException(ErrorCode.INVALID_REQUEST,
+                        "the field 'model' must be at most " + MAX_RECORDED_MODEL + " characters", "model");
             }
             record.requestedModel(model.asText());
             record.stream(body.path("stream").asBoolean(false));
@@ -179,14 +187,12 @@ public final class Exchanges {
                 audit.completed(record, ctx.statusCode(), record.failureReason());
             }
         } catch (PalisadeException e) {
-            exchange.failure = e;
-            fail(ctx, record, e);
+            exchange.failure = fail(ctx, record, e);
         } catch (Exception | Error e) {
             // Errors too (OutOfMemoryError, StackOverflowError): the request still gets its one audit
             // record, a JSON answer and a request-log line that agree; the thread's stack is gone by now.
             LOG.error("request {} failed unexpectedly", requestId, e);
-            exchange.failure = new PalisadeException(ErrorCode.INTERNAL, "internal error; the request id is " + requestId);
-            fail(ctx, record, exchange.failure);
+            exchange.failure = fail(ctx, record, new PalisadeException(ErrorCode.INTERNAL, "internal error; the request id is " + requestId));
         } finally {
             observer.finished(ctx, record, exchange.failure, settle(exchange, record));
         }
@@ -211,7 +217,11 @@ public final class Exchanges {
         return exchange.costMicros;
     }
 
-    private void fail(Context ctx, RequestRecord record, PalisadeException error) {
+    /**
+     * Records and answers {@code error}; returns what the caller was answered (the audit's own
+     * failure when the record could not be written), so the request log and metrics say the same.
+     */
+    private PalisadeException fail(Context ctx, RequestRecord record, PalisadeException error) {
         PalisadeException rendered = error;
         try {
             if (record.auditStarted()) {
@@ -230,12 +240,13 @@ public final class Exchanges {
             rendered = auditFailure;
         }
         if (record.responseStarted()) {
-            return;
+            return rendered;
         }
         rendered.headers().forEach(ctx::header);
         // Straight to the socket like every JSON answer: refusals (429s under overload) are a hot path too.
         // The answer is complete at its last byte, so a result a handler set before failing is not sent.
         JsonAnswer.send(ctx, record, rendered.code().status(), errorBody(rendered));
+        return rendered;
     }
 
     private byte[] errorBody(PalisadeException error) {
@@ -270,14 +281,12 @@ public final class Exchanges {
 
     /** Notes the body's model in the record if the body can be read and names one of sane length; else leaves it unknown. */
     private void recordRequestedModel(Context ctx, RequestRecord record) {
-        try {
-            JsonNode model = bodies.read(ctx).get("model");
-            // Longer is no model name; an unauthenticated caller must not get to write large text into the audit.
-            if (model != null && model.isTextual() && !model.asText().isBlank() && model.asText().length() <= MAX_RECORDED_MODEL) {
-                record.requestedModel(model.asText());
-            }
-        } catch (PalisadeException unreadable) {
-            // The authentication's refusal is the answer; an unreadable body only leaves the model unknown.
+        // Only the body's first bytes, never a whole body nor a tree of it: a caller without a key
+        // must not get to make the gateway hold or parse up to max_body_bytes per connection.
+        String model = bodies.peekModel(ctx, MODEL_PEEK_BYTES);
+        // Longer is no model name; an unauthenticated caller must not get to write large text into the audit.
+        if (model != null && !model.isBlank() && model.length() <= MAX_RECORDED_MODEL) {
+            record.requestedModel(model);
         }
     }
 

@@ -1,6 +1,8 @@
 package io.palisade.server;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,6 +22,8 @@ import io.palisade.error.PalisadeException;
 public final class JsonBodyReader {
     /** Context attribute holding the size in bytes of the body just read (an Integer). */
     public static final String BODY_BYTES = "palisade.body-bytes";
+    /** Bodies up to this size are read into an array of their declared size; larger ones as they arrive. */
+    static final int PREALLOCATED_BYTES = 64 * 1024;
 
     private final ObjectMapper json;
     private final long maxBytes;
@@ -72,14 +76,48 @@ public final class JsonBodyReader {
     }
 
     /**
-     * Reads a body whose length was declared (and is within the limit) into an array of exactly
-     * that size; {@code readNBytes(limit)} would grow and copy buffers up to the whole limit.
-     * A body longer than declared is cut at the declared length by the server already.
+     * Reads a body whose length was declared (and is within the limit). Up to
+     * {@link #PREALLOCATED_BYTES} it goes into an array of exactly that size (no copy: the common
+     * case); a longer one is read as it arrives, so a caller who declares megabytes and sends
+     * nothing makes the gateway hold only what it sent. A body longer than declared is cut at the
+     * declared length by the server already.
      */
     private static byte[] readDeclared(InputStream in, int declared) throws IOException {
+        if (declared > PREALLOCATED_BYTES) {
+            return in.readNBytes(declared);
+        }
         byte[] bytes = new byte[declared];
         int read = in.readNBytes(bytes, 0, declared);
         return read == declared ? bytes : Arrays.copyOf(bytes, read);
+    }
+
+    /**
+     * The top-level {@code "model"} of a JSON body, looked for in at most its first {@code limit}
+     * bytes with a streaming parser (no tree is built); null when the body is not JSON, is cut
+     * before the field, or names no model as a string. For refusals only: the body is consumed.
+     */
+    public String peekModel(Context ctx, int limit) {
+        String contentType = ctx.contentType();
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).trim().startsWith("application/json")) {
+            return null;
+        }
+        try (InputStream in = ctx.req().getInputStream();
+             JsonParser parser = json.getFactory().createParser(in.readNBytes(limit))) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (name.equals("model")) {
+                    return value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                }
+                parser.skipChildren();
+            }
+            return null;
+        } catch (IOException | RuntimeException unreadable) {
+            return null; // a cut, slow or malformed body only leaves the model unknown
+        }
     }
 
     /** The connection was closed by {@link ConnectionGuard}'s body deadline (the read failure carries its reason). */

@@ -28,8 +28,10 @@ public final class InstanceStore {
                 id, nowMillis, nowMillis, watermarkSeq);
     }
 
-    public void heartbeat(String id, long nowMillis, long watermarkSeq) {
-        update("UPDATE palisade_instances SET heartbeat_millis = ?, watermark_seq = ? WHERE id = ?", nowMillis, watermarkSeq, id);
+    public boolean heartbeat(String id, long nowMillis, long watermarkSeq) {
+        // Not over an instance already ended: one taken for dead (and charged) must hear of it.
+        return update("UPDATE palisade_instances SET heartbeat_millis = ?, watermark_seq = ? WHERE id = ? AND ended_millis IS NULL",
+                nowMillis, watermarkSeq, id) == 1;
     }
 
     /** A clean stop: nothing of this instance is left in flight. */
@@ -82,11 +84,17 @@ public final class InstanceStore {
     }
 
     private int update(String sql, Object... parameters) {
-        try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            return statement.executeUpdate();
+        // As this process's one SQLite writer of the moment (Database#writing): a heartbeat meeting
+        // the audit commit inside SQLite would make one of them sleep in the busy handler.
+        try {
+            return database.writing(() -> {
+                try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+                    for (int i = 0; i < parameters.length; i++) {
+                        statement.setObject(i + 1, parameters[i]);
+                    }
+                    return statement.executeUpdate();
+                }
+            });
         } catch (SQLException e) {
             throw new StoreException("cannot record instances: " + e.getMessage(), e);
         }

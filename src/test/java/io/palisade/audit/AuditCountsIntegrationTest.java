@@ -73,10 +73,15 @@ class AuditCountsIntegrationTest {
             assertThat(tooLarge.statusCode()).isEqualTo(401);
             assertThat(TestGateway.json(tooLarge.body()).path("error").path("code").asText()).isEqualTo("invalid_api_key");
 
-            List<JsonNode> records = gateway.awaitApiRecords(4);
-            assertThat(records).extracting(r -> r.path("status").asInt()).containsExactly(401, 401, 401, 401);
+            // Only the body's first 16 KiB are read for a refused caller: a model named after them stays unknown.
+            String late = "{\"pad\":\"" + "x".repeat(20_000) + "\",\"model\":\"qwen3:0.6b\"}";
+            assertThat(gateway.post("/v1/chat/completions", forged, late).statusCode()).isEqualTo(401);
+
+            List<JsonNode> records = gateway.awaitApiRecords(5);
+            assertThat(records).extracting(r -> r.path("status").asInt()).containsExactly(401, 401, 401, 401, 401);
+            // The model is read by a streaming parser up to the field: a body cut or too large after it still names it.
             assertThat(records).extracting(r -> r.path("model").isNull() ? null : r.path("model").asText())
-                    .containsExactly("qwen3:0.6b", "llama3.2:1b", null, null);
+                    .containsExactly("qwen3:0.6b", "llama3.2:1b", "qwen3:0.6b", "qwen3:0.6b", null);
         }
     }
 }

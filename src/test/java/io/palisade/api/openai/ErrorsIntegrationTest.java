@@ -67,6 +67,10 @@ class ErrorsIntegrationTest {
         JsonNode missingMessages = assertError(gateway.post("/v1/chat/completions", key, "{\"model\":\"llama3.2:1b\"}"), 400,
                 "invalid_request_error", "invalid_request");
         assertThat(missingMessages.path("error").path("param").asText()).isEqualTo("messages");
+        // No model has a name this long; on PostgreSQL it would not even fit the audit's index.
+        JsonNode longModel = assertError(gateway.post("/v1/chat/completions", key, CHAT.replace("llama3.2:1b", "m".repeat(257))), 400,
+                "invalid_request_error", "invalid_request");
+        assertThat(longModel.path("error").path("param").asText()).isEqualTo("model");
         assertError(gateway.post("/v1/chat/completions", key, CHAT.replace("}]}", "}],\"max_tokens\":-3}")), 400,
                 "invalid_request_error", "invalid_request");
     }
