@@ -1,5 +1,6 @@
 package io.palisade.cli;
 
+import java.util.Locale;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -11,7 +12,7 @@ class LoggerNameAbbreviationsTest {
     private final List<String> asked = new ArrayList<>();
     private final LoggerNameAbbreviations names = new LoggerNameAbbreviations(name -> {
         asked.add(name);
-        return name.toUpperCase();
+        return name.toUpperCase(Locale.ROOT);
     }, 2);
 
     @Test

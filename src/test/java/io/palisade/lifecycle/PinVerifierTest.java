@@ -1,5 +1,6 @@
 package io.palisade.lifecycle;
 
+import java.util.Locale;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.palisade.MutableClock;
@@ -43,7 +44,7 @@ class PinVerifierTest {
 
     @Test
     void anOllamaDigestThatIsServedMatches() {
-        PinCheck check = verifyOne(ollama("pin: 'sha256:" + DIGEST.toUpperCase() + "'"));
+        PinCheck check = verifyOne(ollama("pin: 'sha256:" + DIGEST.toUpperCase(Locale.ROOT) + "'"));
 
         assertThat(check.status()).isEqualTo(PinCheck.Status.MATCH);
         assertThat(check).extracting(PinCheck::model, PinCheck::deployment, PinCheck::backend, PinCheck::upstreamModel, PinCheck::kind)
