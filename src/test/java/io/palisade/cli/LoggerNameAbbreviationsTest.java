@@ -1,10 +1,10 @@
 package io.palisade.cli;
 
-import java.util.Locale;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** Each name is abbreviated once while there is room; past the bound, on every line, and still right. */

@@ -1,6 +1,5 @@
 package io.palisade.lifecycle;
 
-import java.util.Locale;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.palisade.MutableClock;
@@ -15,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
