@@ -70,6 +70,8 @@ public final class TestPostgres {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
+    // The start failure is kept so every later test of the run reports it instead of retrying a slow start.
+    @SuppressWarnings("StaticAssignmentOfThrowable")
     private static TestPostgres server() {
         synchronized (LOCK) {
             if (running == null && startFailure == null) {

@@ -92,12 +92,12 @@ public final class AdmissionControl {
             case COMPLETION -> output;
         };
         long cost = costMicros(route.publicName(), prompt, output);
-        return reserve(caller, route.publicName(), requestId, scopes, prompt, output, tokens, cost);
+        return reserve(caller, route.publicName(), scopes, prompt, output, tokens, cost);
     }
 
     /** Admits a request that names no model: only requests-per-minute and concurrency apply. */
     public Ticket admitListing(Caller caller, String requestId) {
-        return reserve(caller, null, requestId, scopes(caller, null), 0, 0, 0, 0);
+        return reserve(caller, null, scopes(caller, null), 0, 0, 0, 0);
     }
 
     /**
@@ -152,7 +152,7 @@ public final class AdmissionControl {
         }
     }
 
-    private Ticket reserve(Caller caller, String model, String requestId, List<ScopeLimits> scopes, long prompt, long output,
+    private Ticket reserve(Caller caller, String model, List<ScopeLimits> scopes, long prompt, long output,
             long tokens, long cost) {
         long now = clock.millis();
         List<Claim> claims = new ArrayList<>();
@@ -262,6 +262,8 @@ public final class AdmissionControl {
      * add this replica's reservations in flight (docs/admission.md: what other replicas' unwritten
      * usage leaves open).
      */
+    // A seed belongs to this very claim object (claims of two scopes may be equal in value).
+    @SuppressWarnings("ReferenceEquality")
     private void seedBudget(List<BudgetSeed> seeds, Claim claim) {
         for (BudgetSeed seed : seeds) {
             if (seed.claim() != claim) {

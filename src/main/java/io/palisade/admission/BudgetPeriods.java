@@ -1,7 +1,9 @@
 package io.palisade.admission;
 
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The id, start and end of each budget period at a given time, remembered for the period the
@@ -10,13 +12,19 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * {@link Budget.Period#start} and {@link Budget.Period#end}; a time outside the remembered window
  * (the clock passed its end, or was set back) computes them afresh.
  *
- * <p>Thread-safe: each period's window is immutable and published through an
- * {@link AtomicReferenceArray}; threads that miss at once compute equal windows and the last one stays.
+ * <p>Thread-safe: each period's window is immutable and published through its own
+ * {@link AtomicReference} (the map of them is filled once, at construction); threads that miss at once compute equal windows and the last one stays.
  */
 final class BudgetPeriods {
     private static final long DAY_MILLIS = 86_400_000L;
 
-    private final AtomicReferenceArray<Window> windows = new AtomicReferenceArray<>(Budget.Period.values().length);
+    private final Map<Budget.Period, AtomicReference<Window>> windows = new EnumMap<>(Budget.Period.class);
+
+    BudgetPeriods() {
+        for (Budget.Period period : Budget.Period.values()) {
+            windows.put(period, new AtomicReference<>());
+        }
+    }
 
     /**
      * One period's values, valid for times in {@code [fromMillis, untilMillis)}: the period itself,
@@ -30,10 +38,11 @@ final class BudgetPeriods {
 
     /** The window of {@code period} that holds {@code nowMillis}. */
     Window at(Budget.Period period, long nowMillis) {
-        Window window = windows.get(period.ordinal());
+        AtomicReference<Window> remembered = windows.get(period);
+        Window window = remembered.get();
         if (window == null || !window.contains(nowMillis)) {
             window = compute(period, nowMillis);
-            windows.set(period.ordinal(), window);
+            remembered.set(window);
         }
         return window;
     }

@@ -43,6 +43,9 @@ final class CallerScopes {
     }
 
     /** The key's, the user's and (when there is one) the team's scope, in that order. Immutable. */
+    // Identity on purpose: the entry is reused only for the very caller object and limits snapshot it
+    // was built from, a cheap exact check (any new snapshot or re-resolved caller rebuilds it).
+    @SuppressWarnings("ReferenceEquality")
     List<ScopeLimits> of(Caller caller) {
         LimitsRegistry.Snapshot snapshot = limits.snapshot();
         Entry entry = byKeyId.get(caller.key().id());

@@ -6,6 +6,8 @@ package io.palisade.admission;
  * open, admits without counting.
  */
 public final class CountersUnavailableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     public CountersUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }

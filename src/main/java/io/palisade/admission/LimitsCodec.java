@@ -106,7 +106,7 @@ public final class LimitsCodec {
             if (!allowModels || !modelNodes.isObject()) {
                 throw invalid("'models' must be an object of model pattern to limits, and cannot nest", at + ".models");
             }
-            modelNodes.fields().forEachRemaining(entry ->
+            modelNodes.properties().forEach(entry ->
                     models.put(entry.getKey(), parse(entry.getValue(), at + ".models." + entry.getKey(), false)));
         }
         return new Limits(count(node, "requests_per_minute", at), count(node, "tokens_per_minute", at),

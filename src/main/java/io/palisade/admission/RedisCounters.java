@@ -114,7 +114,8 @@ public final class RedisCounters implements Counters {
         this.heartbeatMillis = Math.min(1_000, leaseMillis / 3);
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("palisade-redis-heartbeat").daemon(true).factory());
-        heartbeat.scheduleWithFixedDelay(this::beat, 0, heartbeatMillis, TimeUnit.MILLISECONDS);
+        // The executor owns this periodic task and stops it when close() shuts it down.
+        var unused = heartbeat.scheduleWithFixedDelay(this::beat, 0, heartbeatMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Connects to {@code redis://[[user]:password@]host:port[/db]} (or {@code rediss://}) with the default timeouts and lease. */
@@ -151,6 +152,10 @@ public final class RedisCounters implements Counters {
         pool.setMaxIdle(MAX_CONNECTIONS);
         // Waiting for a pooled connection is bounded too, so a saturated pool also fails fast.
         pool.setMaxWait(connectTimeout.plus(socketTimeout));
+        // fromURI is deprecated in Jedis 7 without a like-for-like successor: spelling it out needs
+        // DefaultJedisClientConfig.Builder.ssl(boolean), deprecated too, and its replacement (SslOptions)
+        // sets TLS up differently. Kept until Jedis offers one, so rediss:// behaves exactly as before.
+        @SuppressWarnings("deprecation")
         RedisClient client = RedisClient.builder()
                 .clientConfig(DefaultJedisClientConfig.builder()
                         .connectionTimeoutMillis(Math.toIntExact(connectTimeout.toMillis()))

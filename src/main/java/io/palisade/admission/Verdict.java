@@ -33,6 +33,7 @@ public record Verdict(boolean admitted, int refusedClaim, long retryAfterMillis,
     }
 
     /** What {@code claim} (this very claim object, one of the reservation's) has left; 0 when not among them. */
+    @SuppressWarnings("ReferenceEquality") // identity is the contract: claims may be equal in value
     public long remaining(Claim claim) {
         for (ClaimAmount left : remaining) {
             if (left.claim() == claim) {

@@ -74,10 +74,11 @@ public final class AdmissionAssembly implements Assembly {
         // or the other replicas would take it for dead and charge its live requests.
         this.instanceBeat = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("palisade-instance-", 0).daemon(true).factory());
         long beat = AbandonedReservations.HEARTBEAT.toMillis();
-        instanceBeat.scheduleWithFixedDelay(abandoned::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+        // // The executor owns this periodic task and stops it when close() shuts it down.
+        var unusedHeartbeat = instanceBeat.scheduleWithFixedDelay(abandoned::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
         if (store.dialect() == Dialect.POSTGRESQL) {
             // replicas die while others run: a survivor charges them once they are silent long enough
-            instanceBeat.scheduleWithFixedDelay(abandoned::sweep, beat, beat, TimeUnit.MILLISECONDS);
+            var unusedSweep = instanceBeat.scheduleWithFixedDelay(abandoned::sweep, beat, beat, TimeUnit.MILLISECONDS);
         }
     }
 

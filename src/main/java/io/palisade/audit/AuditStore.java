@@ -37,7 +37,11 @@ public final class AuditStore {
      * "completed" row after the head with the head's request id: ids are Palisade's own and unique,
      * and for rows written when a caller could choose the id this still gives each request its own
      * record, never one merged from several.
+     *
+     * <p>Named {@code Record} although java.lang has one: it is public, used as {@code AuditStore.Record}
+     * from other packages and tests, and renaming it is a change of its own.
      */
+    @SuppressWarnings("JavaLangClash")
     public record Record(AuditEvent head, AuditEvent completion) {}
 
     /**

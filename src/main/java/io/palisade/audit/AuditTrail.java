@@ -71,7 +71,8 @@ public final class AuditTrail {
         long endNanos = System.nanoTime();
         CompletableFuture<AuditEvent> committed = writer.submit(event(record, AuditEvent.COMPLETED,
                 body(fields -> record.writeCompleted(fields, status, reason, endNanos))));
-        committed.whenComplete((event, failure) -> {
+        // The caller gets the commit itself; this bookkeeping stage needs no waiter.
+        var unused = committed.whenComplete((event, failure) -> {
             if (event != null) {
                 open.committed(event);
             }

@@ -166,7 +166,7 @@ public final class AuditWriter implements AutoCloseable {
                 if (now - pending.queuedAt() <= maxWaitNanos) {
                     break;
                 }
-                if (pending != STOP) {
+                if (!isStop(pending)) {
                     overdue.add(pending);
                 }
             }
@@ -247,9 +247,15 @@ public final class AuditWriter implements AutoCloseable {
         }
     }
 
+    /** The shutdown marker is one instance, compared by identity: a record's equals would compare its fields. */
+    @SuppressWarnings("ReferenceEquality")
+    private static boolean isStop(Pending pending) {
+        return pending == STOP;
+    }
+
     /** Everything but a "completed" row has a caller waiting for its commit ("started", "denied", "admin"). */
     private static boolean someoneWaits(Pending pending) {
-        return pending == STOP || !AuditEvent.COMPLETED.equals(pending.event().kind());
+        return isStop(pending) || !AuditEvent.COMPLETED.equals(pending.event().kind());
     }
 
     private void commit(List<Pending> batch) {

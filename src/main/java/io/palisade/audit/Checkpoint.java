@@ -20,6 +20,8 @@ public record Checkpoint(long seq, String hash, Instant at, String mac) {
 
     /** Thrown by {@link #parse} for a line that is not a well-formed checkpoint; the message is fit for output. */
     public static final class MalformedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
         MalformedException(String message) {
             super(message);
         }

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
@@ -121,7 +122,7 @@ final class CheckpointFiles {
     /**
      * The checkpoint in {@code line}: the line itself in a checkpoint file; in a line of the log
      * ({@code … audit checkpoint {…}}, console or JSON format), the object after the marker. So
-     * {@code grep 'audit checkpoint {' palisade.log} is a checkpoint file too.
+     * <code>grep 'audit checkpoint &#123;' palisade.log</code> is a checkpoint file too.
      */
     private static String checkpointText(String line) {
         int marker = line.indexOf(LOG_MARKER);
@@ -143,7 +144,7 @@ final class CheckpointFiles {
     }
 
     /** The kept checkpoints by sequence number, ascending. */
-    TreeMap<Long, List<Located>> kept() {
+    NavigableMap<Long, List<Located>> kept() {
         return kept;
     }
 

@@ -74,7 +74,8 @@ public final class CheckpointWriter implements AutoCloseable {
         }
         this.thread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("palisade-audit-checkpoints").daemon(true).factory());
         long period = interval.toMillis();
-        thread.scheduleWithFixedDelay(this::writeIfMoved, period, period, TimeUnit.MILLISECONDS);
+        // // The executor owns this periodic task and stops it when close() shuts it down.
+        var unused = thread.scheduleWithFixedDelay(this::writeIfMoved, period, period, TimeUnit.MILLISECONDS);
     }
 
     /** False after a checkpoint could not be written to the file, until one is again. */

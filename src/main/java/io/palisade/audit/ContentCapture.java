@@ -63,7 +63,10 @@ public final class ContentCapture {
             return null;
         }
         StringBuilder text = new StringBuilder();
-        for (String line : chunks.toString().split("\n")) {
+        for (String line : chunks.toString().split("\n", -1)) {
+            if (line.isEmpty()) {
+                continue; // an empty line carries no chunk (and added nothing before either)
+            }
             try {
                 JsonNode choice = json.readTree(line).path("choices").path(0);
                 text.append(choice.path("delta").path("content").asText(choice.path("text").asText("")));

@@ -204,26 +204,35 @@ final class AuditCommand implements Runnable {
             if (decision != null && !decision.equals("allowed") && !decision.equals("denied")) {
                 throw new CliException("--decision must be allowed or denied", PalisadeCommand.EXIT_USAGE);
             }
-            try (OutputStream out = output == null ? System.out : Files.newOutputStream(output)) {
-                if (source.remote) {
-                    Map<String, String> query = new LinkedHashMap<>();
-                    query.put("user", user);
-                    query.put("since", since);
-                    query.put("until", until);
-                    query.put("key", key);
-                    query.put("model", model);
-                    query.put("decision", decision);
-                    query.put("client_request_id", clientRequestId);
-                    query.put("format", exportFormat.parameter());
-                    try (InputStream body = source.server.client().stream("GET", "/admin/audit/export", query)) {
-                        body.transferTo(out);
-                    }
-                } else {
-                    exportFromStore(exportFormat, out);
+            // Standard output is written to and flushed, never closed: later output must not be lost.
+            if (output == null) {
+                export(exportFormat, System.out);
+            } else {
+                try (OutputStream file = Files.newOutputStream(output)) {
+                    export(exportFormat, file);
                 }
-                out.flush();
             }
             return 0;
+        }
+
+        private void export(AuditExportFormat exportFormat, OutputStream out) throws IOException {
+            if (source.remote) {
+                Map<String, String> query = new LinkedHashMap<>();
+                query.put("user", user);
+                query.put("since", since);
+                query.put("until", until);
+                query.put("key", key);
+                query.put("model", model);
+                query.put("decision", decision);
+                query.put("client_request_id", clientRequestId);
+                query.put("format", exportFormat.parameter());
+                try (InputStream body = source.server.client().stream("GET", "/admin/audit/export", query)) {
+                    body.transferTo(out);
+                }
+            } else {
+                exportFromStore(exportFormat, out);
+            }
+            out.flush();
         }
 
         private void exportFromStore(AuditExportFormat exportFormat, OutputStream out) throws IOException {

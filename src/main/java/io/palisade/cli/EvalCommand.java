@@ -197,7 +197,7 @@ final class EvalCommand implements Runnable {
     /** Follows a run to its end with a progress line, prints the verdict, writes reports, returns the exit code. */
     static int finish(AdminClient client, String runId, Path reportDirectory) throws IOException, InterruptedException {
         return finish(client, runId, reportDirectory,
-                new EvalProgressLines(System.err, System.console() != null, Clock.systemUTC(), EvalProgressLines.LOG_INTERVAL));
+                new EvalProgressLines(System.err, Terminal.isInteractive(), Clock.systemUTC(), EvalProgressLines.LOG_INTERVAL));
     }
 
     static int finish(AdminClient client, String runId, Path reportDirectory, EvalProgressLines progressLines)

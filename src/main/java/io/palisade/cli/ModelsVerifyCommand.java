@@ -56,7 +56,7 @@ final class ModelsVerifyCommand implements Callable<Integer> {
         TablePrinter.print(table, false, System.out, "model", "deployment", "kind", "expected", "served", "status");
         for (PinCheck check : checks) {
             // Failures explain themselves; an unpinned deployment only when nothing could be learnt about it.
-            if (check.failed() || !check.pinned() && check.served() == null) {
+            if (check.failed() || (!check.pinned() && check.served() == null)) {
                 System.out.println(check.status() + " " + check.model() + " " + check.deployment() + ": " + check.detail());
             }
         }

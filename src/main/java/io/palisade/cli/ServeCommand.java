@@ -44,7 +44,7 @@ final class ServeCommand implements Callable<Integer> {
     /** {@code kill -HUP} reloads the config, as with nginx and Envoy. The JDK offers signals only through sun.misc. */
     private static void reloadOnHangup(Palisade palisade) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> Thread.ofVirtual().start(() -> palisade.reloadConfig("signal")));
+            HangupSignal.handle(() -> Thread.ofVirtual().start(() -> palisade.reloadConfig("signal")));
         } catch (IllegalArgumentException unsupported) {
             System.err.println("SIGHUP is not available on this platform; reload with `palisade models reload` instead");
         }

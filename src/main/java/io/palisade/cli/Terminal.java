@@ -8,6 +8,9 @@ final class Terminal {
     private Terminal() {
     }
 
+    // The null check is right for JDK 21, which this code is built for and runs on: there System.console()
+    // is null off a terminal. For JDK 22 and newer, isTerminal() below decides.
+    @SuppressWarnings("SystemConsoleNull")
     static boolean isInteractive() {
         Console console = System.console();
         if (console == null) {

@@ -23,7 +23,7 @@ final class TimeOfDayFormat {
 
     void append(StringBuilder line, long epochMillis) {
         long epochSecond = Math.floorDiv(epochMillis, 1000);
-        int millis = (int) Math.floorMod(epochMillis, 1000);
+        int millis = Math.floorMod(epochMillis, 1000);
         FormattedSecond second = last;
         if (second.epochSecond != epochSecond) {
             second = new FormattedSecond(epochSecond, toTheSecond.format(Instant.ofEpochSecond(epochSecond)));

@@ -10,9 +10,12 @@ import java.util.Map;
  * {@code UpstreamStatusException}); it is rendered exactly as this class is.
  */
 public class PalisadeException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final ErrorCode code;
     private final String param;
-    private final Map<String, String> headers;
+    // Exceptions are never serialized here (no RMI, no Java serialization anywhere): transient keeps lint honest.
+    private final transient Map<String, String> headers;
     private final String limit;
 
     public PalisadeException(ErrorCode code, String message) {

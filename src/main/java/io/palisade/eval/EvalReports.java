@@ -78,7 +78,7 @@ public final class EvalReports {
                 .append(sanity.path("wrong_passed").asInt()).append(" planted wrong passed, ").append(sanity.path("right_failed").asInt())
                 .append(" planted right failed |\n\n");
         md.append("## By category\n\n| category | passed | pass rate | 95 % CI |\n|---|---|---|---|\n");
-        summary.path("categories").fields().forEachRemaining(entry -> md.append("| ").append(entry.getKey()).append(" | ")
+        summary.path("categories").properties().forEach(entry -> md.append("| ").append(entry.getKey()).append(" | ")
                 .append(entry.getValue().path("passed").asLong()).append("/").append(entry.getValue().path("total").asLong()).append(" | ")
                 .append(percent(entry.getValue().path("pass_rate").asDouble())).append(" | ").append(interval(entry.getValue().path("wilson_95")))
                 .append(" |\n"));
@@ -115,7 +115,7 @@ public final class EvalReports {
         row(html, "Judge errors", summary.path("judge_errors").asText());
         row(html, "Judge sanity", summary.path("judge_sanity").path("valid").asBoolean() ? "valid" : "INVALID");
         html.append("</table><h2>Categories</h2><table><tr><th>category</th><th>passed</th><th>pass rate</th><th>95% CI</th></tr>");
-        summary.path("categories").fields().forEachRemaining(entry -> html.append("<tr><td>").append(escape(entry.getKey())).append("</td><td>")
+        summary.path("categories").properties().forEach(entry -> html.append("<tr><td>").append(escape(entry.getKey())).append("</td><td>")
                 .append(entry.getValue().path("passed").asLong()).append('/').append(entry.getValue().path("total").asLong()).append("</td><td>")
                 .append(percent(entry.getValue().path("pass_rate").asDouble())).append("</td><td>")
                 .append(interval(entry.getValue().path("wilson_95"))).append("</td></tr>"));

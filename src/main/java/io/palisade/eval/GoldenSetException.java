@@ -11,7 +11,10 @@ import java.util.List;
  * message shows them one per line. Also thrown when a file cannot be read.
  */
 public final class GoldenSetException extends RuntimeException {
-    private final List<String> problems;
+    private static final long serialVersionUID = 1L;
+
+    // Never serialized: reported to the operator in the same process.
+    private final transient List<String> problems;
 
     public GoldenSetException(String message) {
         super(message);

@@ -15,6 +15,8 @@ final class RegexBudget {
 
     /** Thrown from {@link Matcher#find()} when the budget is spent. */
     static final class Exhausted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         Exhausted() {
             super("regex gave up after " + MAX_CHAR_READS + " steps (catastrophic backtracking?)", null, false, false);
         }
@@ -32,6 +34,8 @@ final class RegexBudget {
         return pattern.matcher(new Counted(input, new long[] {0}));
     }
 
+    // The array is the one mutable read counter shared by a sequence and its sub-sequences (private, never compared).
+    @SuppressWarnings("ArrayRecordComponent")
     private record Counted(String text, long[] reads) implements CharSequence {
         @Override
         public int length() {

@@ -222,13 +222,13 @@ public final class GatewayMetrics {
     /** With tracing on: the span pipeline's exported and dropped counts, read at each scrape. Call once. */
     public void traceSpans(TraceSpanCounts counts) {
         CounterWithCallback.builder().name("palisade_trace_spans_exported_total").help("Trace spans the OTLP collector accepted")
-                .callback(callback -> callback.call(counts.exported())).register(registry);
+                .callback(callback -> callback.call((double) counts.exported())).register(registry);
         CounterWithCallback.builder().name("palisade_trace_spans_dropped_total")
                 .help("Trace spans lost, by reason: queue_full (the export queue was full) or export_failed (the collector "
                         + "refused them or was unreachable after the exporter's retries)")
                 .labelNames("reason").callback(callback -> {
-                    callback.call(counts.droppedQueueFull(), "queue_full");
-                    callback.call(counts.droppedExportFailed(), "export_failed");
+                    callback.call((double) counts.droppedQueueFull(), "queue_full");
+                    callback.call((double) counts.droppedExportFailed(), "export_failed");
                 }).register(registry);
     }
 }

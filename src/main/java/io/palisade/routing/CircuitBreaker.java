@@ -22,21 +22,24 @@ public final class CircuitBreaker {
     /** Whether a request may be sent now; in half-open state the caller that gets true is the trial. */
     public synchronized boolean tryAcquire(long nowMillis) {
         switch (state) {
-            case CLOSED:
+            case CLOSED -> {
                 return true;
-            case OPEN:
+            }
+            case OPEN -> {
                 if (nowMillis < openUntilMillis) {
                     return false;
                 }
                 state = State.HALF_OPEN;
                 trialHolder = Thread.currentThread();
                 return true;
-            default:
+            }
+            default -> {
                 if (trialHolder != null) {
                     return false;
                 }
                 trialHolder = Thread.currentThread();
                 return true;
+            }
         }
     }
 
@@ -49,7 +52,7 @@ public final class CircuitBreaker {
         };
     }
 
-    /** @return true when this success closed a breaker that was not closed */
+    /** Records a success; returns true when this success closed a breaker that was not closed. */
     public synchronized boolean success() {
         boolean changed = state != State.CLOSED;
         state = State.CLOSED;
@@ -58,7 +61,7 @@ public final class CircuitBreaker {
         return changed;
     }
 
-    /** @return true when this failure opened the breaker */
+    /** Records a failure; returns true when this failure opened the breaker. */
     public synchronized boolean failure(long nowMillis, int threshold, long coolDownMillis) {
         consecutiveFailures++;
         if (state == State.HALF_OPEN || (state == State.CLOSED && consecutiveFailures >= threshold)) {

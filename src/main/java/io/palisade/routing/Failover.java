@@ -58,8 +58,11 @@ public final class Failover {
 
     /** Thrown when every attempt failed: the last failure, with the attempts for the audit. */
     public static final class Exhausted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         private final PalisadeException failure;
-        private final List<AttemptRecord> attempts;
+        // Never serialized: the exception lives only between the failover loop and its caller.
+        private final transient List<AttemptRecord> attempts;
 
         Exhausted(PalisadeException failure, List<AttemptRecord> attempts) {
             super(failure.getMessage(), null, false, false);

@@ -44,7 +44,7 @@ public final class ConnectionBudget {
     /** The default limit for a process allowed {@code maxDescriptors} open descriptors. */
     static int forDescriptorLimit(long maxDescriptors) {
         long available = (maxDescriptors - RESERVED_DESCRIPTORS) / 2;
-        return (int) Math.clamp(available, MINIMUM_LIMIT, Integer.MAX_VALUE / 2);
+        return Math.clamp(available, MINIMUM_LIMIT, Integer.MAX_VALUE / 2);
     }
 
     /** The process's descriptor limit, or -1 where the platform cannot say. */

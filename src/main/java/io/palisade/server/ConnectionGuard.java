@@ -252,6 +252,8 @@ final class ConnectionGuard extends Handler.Wrapper implements Connection.Listen
             this.declaredLength = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
         }
 
+        // Single reader at a time (see the class comment): the += on a volatile is never concurrent.
+        @SuppressWarnings("NonAtomicVolatileUpdate")
         @Override
         public Content.Chunk read() {
             if (!started) {

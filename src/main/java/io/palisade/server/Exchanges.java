@@ -171,7 +171,7 @@ public final class Exchanges {
     }
 
     private void run(Context ctx, Body body) {
-        ctx.attribute(HANDLED, Boolean.TRUE);
+        ctx.attribute(HANDLED, true);
         String requestId = ctx.attribute(REQUEST_ID);
         Long start = ctx.attribute(START_NANOS);
         RequestRecord record = new RequestRecord(requestId, clock.instant(), start == null ? System.nanoTime() : start,
@@ -184,7 +184,8 @@ public final class Exchanges {
         try {
             body.run(record, exchange);
             if (record.auditStarted()) {
-                audit.completed(record, ctx.statusCode(), record.failureReason());
+                // The answer never waits for the audit commit; the writer reports its own failures.
+                var unused = audit.completed(record, ctx.statusCode(), record.failureReason());
             }
         } catch (PalisadeException e) {
             exchange.failure = fail(ctx, record, e);
@@ -231,7 +232,7 @@ public final class Exchanges {
                 if (record.upstreamErrorKind() == null) {
                     record.upstreamErrorKind(UpstreamErrorKind.of(error));
                 }
-                audit.completed(record, error.code().status(), error.code().code());
+                var unused = audit.completed(record, error.code().status(), error.code().code());
             } else {
                 audit.denied(record, error);
                 admission.refused(record.caller(), record.requestedModel(), record.requestId(), error.code().code());

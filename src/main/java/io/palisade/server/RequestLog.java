@@ -26,25 +26,26 @@ public final class RequestLog {
         }
         TokenUsage usage = record.usage();
         LoggingEventBuilder line = LOG.atInfo();
-        put(line, "request_id", record.requestId());
-        put(line, "client_request_id", record.clientRequestId());
-        put(line, "user", record.caller() == null ? null : record.caller().user().email());
-        put(line, "key_id", record.caller() == null ? null : record.caller().key().id());
-        put(line, "route", record.route());
-        put(line, "model", record.requestedModel());
-        put(line, "backend", record.backend());
-        put(line, "status", status);
-        put(line, "decision", decision);
-        put(line, "latency_ms", Math.round(latencyMillis * 100) / 100.0);
-        put(line, "prompt_tokens", usage.promptTokens() >= 0 ? usage.promptTokens() : null);
-        put(line, "completion_tokens", usage.completionTokens() >= 0 ? usage.completionTokens() : null);
+        line = put(line, "request_id", record.requestId());
+        line = put(line, "client_request_id", record.clientRequestId());
+        line = put(line, "user", record.caller() == null ? null : record.caller().user().email());
+        line = put(line, "key_id", record.caller() == null ? null : record.caller().key().id());
+        line = put(line, "route", record.route());
+        line = put(line, "model", record.requestedModel());
+        line = put(line, "backend", record.backend());
+        line = put(line, "status", status);
+        line = put(line, "decision", decision);
+        line = put(line, "latency_ms", Math.round(latencyMillis * 100) / 100.0);
+        line = put(line, "prompt_tokens", usage.promptTokens() >= 0 ? usage.promptTokens() : null);
+        line = put(line, "completion_tokens", usage.completionTokens() >= 0 ? usage.completionTokens() : null);
         line.log("{} {} {} {}", record.method(), record.route(), status, decision);
     }
 
-    /** Absent values are left out rather than logged as "null". */
-    private static void put(LoggingEventBuilder line, String key, Object value) {
-        if (value != null) {
-            line.addKeyValue(key, value);
-        }
+    /**
+     * Adds {@code key=value} unless the value is absent: absent values are left out rather than logged as
+     * "null". Returns the builder to continue with, since the fluent API does not promise to return itself.
+     */
+    private static LoggingEventBuilder put(LoggingEventBuilder line, String key, Object value) {
+        return value == null ? line : line.addKeyValue(key, value);
     }
 }

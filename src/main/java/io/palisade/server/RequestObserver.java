@@ -7,6 +7,7 @@ import io.palisade.metrics.RequestOutcome;
 import io.palisade.tracing.Span;
 import io.palisade.tracing.SpanExporter;
 import io.palisade.tracing.TraceContext;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -58,7 +59,8 @@ final class RequestObserver {
     /** The gateway's server span and, when a backend was called, its client span. */
     private void exportSpans(Context ctx, RequestRecord record, int status, String decision, long endNanos) {
         TraceContext trace = record.trace();
-        long epochStart = record.receivedAt().getEpochSecond() * 1_000_000_000L + record.receivedAt().getNano();
+        Instant received = record.receivedAt();
+        long epochStart = received.getEpochSecond() * 1_000_000_000L + received.getNano();
         Map<String, Object> attributes = new LinkedHashMap<>();
         attributes.put("http.request.method", record.method());
         attributes.put("http.route", routeTemplate(ctx));

@@ -6,6 +6,8 @@ package io.palisade.simulate;
  * {@code code}) are simply unused by the Ollama shape.
  */
 final class ApiError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final int status;
     private final String type;
     private final String param;

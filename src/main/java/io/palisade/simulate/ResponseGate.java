@@ -14,7 +14,6 @@ final class ResponseGate {
 
     private final FailureInjector injector;
     private final Pacer pacer;
-    private final JsonReplies replies;
     private final Duration latency;
 
     /** What the handler should do after the gate. */
@@ -32,10 +31,9 @@ final class ResponseGate {
         }
     }
 
-    ResponseGate(FailureInjector injector, Pacer pacer, JsonReplies replies, Duration latency) {
+    ResponseGate(FailureInjector injector, Pacer pacer, Duration latency) {
         this.injector = injector;
         this.pacer = pacer;
-        this.replies = replies;
         this.latency = latency;
     }
 

@@ -52,7 +52,7 @@ public final class Simulator implements AutoCloseable {
         this.catalog = new ModelCatalog(config.models());
         this.pacer = new Pacer(config.tokensPerSecond());
         var failures = new FailureInjector(config.errorRate(), config.disconnectRate(), config.seed());
-        var gate = new ResponseGate(failures, pacer, replies, config.latency());
+        var gate = new ResponseGate(failures, pacer, config.latency());
         warnAboutModelsNotServed(config);
         var knowledge = new KnowledgeBase(config.knowledge(), config.accuracy(), catalog, config.seed());
         var judge = new Judge(config.judgeModes(), catalog, replies, config.seed());

@@ -109,6 +109,8 @@ public final class Database implements AutoCloseable {
         connections.close();
     }
 
+    // "try": the connection is opened for its side effect (see below) and never used in the body.
+    @SuppressWarnings("try")
     private void migrate() {
         // For SQLite, one connection through connect() first sets the file's persistent WAL mode.
         try (Connection ignored = connect()) {

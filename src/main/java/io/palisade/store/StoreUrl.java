@@ -127,7 +127,7 @@ public final class StoreUrl {
         // Credentials given as parameters move out of the URL too, so the JDBC URL never holds them.
         List<String> parameters = new ArrayList<>();
         if (queryStart >= 0) {
-            for (String parameter : pathAndQuery.substring(queryStart + 1).split("&")) {
+            for (String parameter : pathAndQuery.substring(queryStart + 1).split("&", -1)) {
                 if (parameter.isEmpty()) {
                     continue;
                 }

@@ -17,6 +17,10 @@ abstract class BodyFraming extends InputStream {
     @Override
     public abstract int available();
 
+    /** Reads body bytes in bulk: every framing implements this, and {@link #read()} goes through it. */
+    @Override
+    public abstract int read(byte[] target, int offset, int length) throws java.io.IOException;
+
     // Readers of bodies (Jackson, BufferedReader) read in bulk; this is for completeness only.
     @Override
     public int read() throws java.io.IOException {

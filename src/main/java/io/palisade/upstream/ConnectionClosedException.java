@@ -8,6 +8,8 @@ import java.io.IOException;
  * of transport errors reads "(connection closed)".
  */
 final class ConnectionClosedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
     ConnectionClosedException(String message) {
         super(message);
     }

@@ -27,13 +27,12 @@ final class ExchangeDeadline {
         FIRST_BYTE, TOTAL
     }
 
-    private static final Runnable NO_CUT = () -> {};
 
     private final ScheduledExecutorService watchdog;
     private final java.time.Duration firstByteLimit;
     private final long firstByteAt;
     private final long totalAt;
-    private volatile Runnable cut = NO_CUT;
+    private volatile Runnable cut = ExchangeDeadline::noCut;
     private volatile boolean answered;
     private volatile boolean disarmed;
     private volatile Limit passed;
@@ -62,6 +61,10 @@ final class ExchangeDeadline {
     /** The first-byte limit this exchange was armed with (a transport with its own head timeout uses it). */
     java.time.Duration firstByteLimit() {
         return firstByteLimit;
+    }
+
+    /** The cut before the transport registers one: nothing to close yet. */
+    private static void noCut() {
     }
 
     /** What ends the exchange when a limit passes; replaces the previous cut (a retry's new connection). */

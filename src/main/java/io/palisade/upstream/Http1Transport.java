@@ -120,6 +120,8 @@ final class Http1Transport implements UpstreamTransport {
 
     /** Nothing came back over a reused connection: the request may go again on a new one. */
     private static final class StaleConnectionException extends IOException {
+        private static final long serialVersionUID = 1L;
+
         StaleConnectionException() {
             super("the pooled connection was closed by the backend", null);
         }

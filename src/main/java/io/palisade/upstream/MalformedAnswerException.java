@@ -8,6 +8,8 @@ import java.io.IOException;
  * sent, so it can be shown to callers.
  */
 final class MalformedAnswerException extends IOException {
+    private static final long serialVersionUID = 1L;
+
     MalformedAnswerException(String description) {
         super(description);
     }

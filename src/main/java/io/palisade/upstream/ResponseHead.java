@@ -87,7 +87,8 @@ record ResponseHead(int status, boolean http10, Map<String, String> headers) {
             return -1;
         }
         long length = -1;
-        for (String part : value.split(",")) {
+        // Limit 0 drops trailing empty elements, as it always did here: "5," still reads as 5.
+        for (String part : value.split(",", 0)) {
             long parsed = parseLength(part.trim());
             if (length >= 0 && parsed != length) {
                 throw new MalformedAnswerException("it declared conflicting Content-Length values");
@@ -146,7 +147,7 @@ record ResponseHead(int status, boolean http10, Map<String, String> headers) {
         if (list == null) {
             return false;
         }
-        for (String part : list.split(",")) {
+        for (String part : list.split(",", -1)) {
             if (part.trim().equalsIgnoreCase(token)) {
                 return true;
             }

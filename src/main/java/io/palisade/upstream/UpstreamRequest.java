@@ -14,9 +14,11 @@ import java.util.function.BiConsumer;
  * (the backend's key, "Bearer …", built once per backend). Immutable as long as the caller does
  * not change the body array.
  *
- * @throws IllegalArgumentException for an extra header whose name is not a token or is one the
- *                                  transport or this request owns
+ * <p>Construction throws {@link IllegalArgumentException} for an extra header whose name is not a
+ * token or is one the transport or this request owns.
  */
+// The body stays a byte[]: it is written to the socket as is on the hot path, and requests are never compared.
+@SuppressWarnings("ArrayRecordComponent")
 record UpstreamRequest(String method, String path, String requestId, Map<String, String> extraHeaders, String authorization,
         byte[] body) {
     // A caller setting the framing or connection headers could split a request; the others are this request's own.

@@ -11,6 +11,8 @@ import java.util.Map;
  * Immutable.
  */
 public final class UpstreamStatusException extends PalisadeException {
+    private static final long serialVersionUID = 1L;
+
     private final int status;
 
     UpstreamStatusException(int status, ErrorCode code, String message) {

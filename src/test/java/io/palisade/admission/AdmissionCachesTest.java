@@ -119,10 +119,11 @@ class AdmissionCachesTest {
 
     private HttpResponse<String> spendUntilRefused(TestGateway gateway, String key) {
         int admitted = 0;
-        HttpResponse<String> response;
-        while ((response = post(gateway, key)).statusCode() == 200) {
+        HttpResponse<String> response = post(gateway, key);
+        while (response.statusCode() == 200) {
             admitted++;
             assertThat(admitted).as("a budget of 100 tokens admits only a few requests").isLessThan(20);
+            response = post(gateway, key);
         }
         assertThat(admitted).isPositive();
         return response;

@@ -25,9 +25,10 @@ class BudgetPeriodAndFailureTest {
             String keyId = gateway.admin("GET", "/admin/keys?user=daily@example.com", null).path("data").path(0).path("id").asText();
             gateway.admin("PUT", "/admin/keys/" + keyId + "/limits", "{\"budgets\":[{\"period\":\"day\",\"tokens\":100}]}");
             int admitted = 0;
-            HttpResponse<String> response;
-            while ((response = gateway.post("/v1/chat/completions", key, CHAT)).statusCode() == 200) {
+            HttpResponse<String> response = gateway.post("/v1/chat/completions", key, CHAT);
+            while (response.statusCode() == 200) {
                 admitted++;
+                response = gateway.post("/v1/chat/completions", key, CHAT);
             }
             assertThat(admitted).isBetween(1, 5);
             assertThat(response.statusCode()).isEqualTo(429);

@@ -132,6 +132,8 @@ class UsageRecorderTest {
      * spool file, which the next start replays; replaying the same spool again adds nothing.
      */
     @Test
+    // "try": starting a recorder replays the spool, which is what the second block checks; it is only closed.
+    @SuppressWarnings("try")
     void theBacklogSpillsToTheSpoolWhichTheNextStartReplaysOnce() throws Exception {
         Path spool = dir.resolve("data").resolve("usage-spool.jsonl");
         execute("ALTER TABLE usage_events RENAME TO usage_events_away");

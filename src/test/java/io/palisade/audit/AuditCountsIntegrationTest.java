@@ -25,8 +25,10 @@ class AuditCountsIntegrationTest {
              TestGateway gateway = TestGateway.start(dir, "",
                      "  - {name: paced-ollama, kind: ollama, url: \"" + paced.baseUrl() + "\", discover_models: false}\n"
                              + "  - {name: paced-openai, kind: openai, url: \"" + paced.baseUrl() + "/v1\", discover_models: false}\n",
-                     "  - {name: via-ollama, backend: paced-ollama, upstream_model: m}\n"
-                             + "  - {name: via-openai, backend: paced-openai, upstream_model: m}\n")) {
+                     """
+                       - {name: via-ollama, backend: paced-ollama, upstream_model: m}
+                       - {name: via-openai, backend: paced-openai, upstream_model: m}
+                     """)) {
             String key = gateway.userWithKey("leaver@example.com", List.of("via-ollama", "via-openai"));
             String keyId = gateway.admin("GET", "/admin/keys?user=leaver@example.com", null).path("data").path(0).path("id").asText();
             gateway.admin("PUT", "/admin/keys/" + keyId + "/limits", "{\"tokens_per_minute\":100000}");

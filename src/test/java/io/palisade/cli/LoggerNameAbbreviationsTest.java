@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** Each name is abbreviated once while there is room; past the bound, on every line, and still right. */
@@ -11,7 +12,7 @@ class LoggerNameAbbreviationsTest {
     private final List<String> asked = new ArrayList<>();
     private final LoggerNameAbbreviations names = new LoggerNameAbbreviations(name -> {
         asked.add(name);
-        return name.toUpperCase();
+        return name.toUpperCase(Locale.ROOT);
     }, 2);
 
     @Test

@@ -64,6 +64,8 @@ class DeterministicChecksTest {
     }
 
     @Test
+    // The escapes show the decomposed form (u + combining acute) that the NFC case is about.
+    @SuppressWarnings("UnicodeEscape")
     void containsLooksForASubstring() {
         assertThat(one(new ContainsCheck("391", false), "17 × 23 = 391."))
                 .isEqualTo(new CheckResult("contains", true, "answer contains \"391\""));

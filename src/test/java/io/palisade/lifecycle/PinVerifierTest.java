@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,7 +44,7 @@ class PinVerifierTest {
 
     @Test
     void anOllamaDigestThatIsServedMatches() {
-        PinCheck check = verifyOne(ollama("pin: 'sha256:" + DIGEST.toUpperCase() + "'"));
+        PinCheck check = verifyOne(ollama("pin: 'sha256:" + DIGEST.toUpperCase(Locale.ROOT) + "'"));
 
         assertThat(check.status()).isEqualTo(PinCheck.Status.MATCH);
         assertThat(check).extracting(PinCheck::model, PinCheck::deployment, PinCheck::backend, PinCheck::upstreamModel, PinCheck::kind)

@@ -22,8 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** Reloading routing while requests and streams run: nothing fails, an invalid file changes nothing. */
 class ConfigReloadIntegrationTest {
     private static final String ON_A = "models:\n  - {name: chat, backend: a, upstream_model: \"llama3.2:1b\"}\n";
-    private static final String ON_B = "models:\n  - {name: chat, backend: b, upstream_model: \"llama3.2:1b\"}\n"
-            + "  - {name: extra, backend: b, upstream_model: \"qwen3:0.6b\"}\n";
+    private static final String ON_B = """
+            models:
+              - {name: chat, backend: b, upstream_model: "llama3.2:1b"}
+              - {name: extra, backend: b, upstream_model: "qwen3:0.6b"}
+            """;
 
     @Test
     void reloadsUnderLoadWithoutAFailedRequest(@TempDir Path dir) throws Exception {

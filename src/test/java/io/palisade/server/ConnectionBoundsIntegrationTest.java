@@ -40,7 +40,8 @@ class ConnectionBoundsIntegrationTest {
     private void trickle(Socket socket, String text) {
         byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
         int[] next = {0};
-        trickler.scheduleAtFixedRate(() -> {
+        // Shut down after each test (shutdownNow), which ends this task.
+        var unused = trickler.scheduleAtFixedRate(() -> {
             try {
                 if (next[0] < bytes.length) {
                     socket.getOutputStream().write(bytes[next[0]++]);
@@ -96,6 +97,8 @@ class ConnectionBoundsIntegrationTest {
     }
 
     @Test
+    // "try": the first connection is closed early on purpose, to free the slot the third one waits for.
+    @SuppressWarnings("try")
     void connectionsBeyondTheLimitWaitUntilOneCloses(@TempDir Path dir) throws Exception {
         try (ListenerFixture gateway = ListenerFixture.start(dir, "max_connections: 2, header_timeout: 1m", "http://127.0.0.1:9");
                 Socket first = gateway.connect();

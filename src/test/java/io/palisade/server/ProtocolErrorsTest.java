@@ -40,6 +40,8 @@ class ProtocolErrorsTest {
     }
 
     @Test
+    // Raw requests spelt with their CRLF line ends on purpose; a text block would hide them.
+    @SuppressWarnings("StringConcatToTextBlock")
     void everyRefusalOfJettysIsJsonInTheApiShapeAndAudited() throws IOException {
         Map<String, String> requests = new LinkedHashMap<>();
         requests.put("bad request line", "GARBAGE\r\n\r\n");

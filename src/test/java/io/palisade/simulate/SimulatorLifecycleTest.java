@@ -3,6 +3,7 @@ package io.palisade.simulate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,7 @@ class SimulatorLifecycleTest {
             assertThat(requests.get(1).method()).isEqualTo("POST");
             assertThat(requests.get(1).body()).isEqualTo(body);
             assertThat(requests.get(1).headers()).containsEntry("authorization", "Bearer secret");
-            assertThat(requests.get(1).headers().keySet()).allMatch(name -> name.equals(name.toLowerCase()));
+            assertThat(requests.get(1).headers().keySet()).allMatch(name -> name.equals(name.toLowerCase(Locale.ROOT)));
 
             simulator.clearRequests();
             assertThat(simulator.requests()).isEmpty();

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /** A stand-in OTLP/HTTP collector on a private port: records every POST to /v1/traces and answers 200 (once let through). */
 final class OtlpCollector implements AutoCloseable {
+    // The body as received, for assertions; records of it are never compared.
+    @SuppressWarnings("ArrayRecordComponent")
     record Received(Map<String, List<String>> headers, byte[] body) {
         String header(String name) {
             return headers.entrySet().stream().filter(entry -> entry.getKey().equalsIgnoreCase(name)).map(entry -> entry.getValue().get(0))
