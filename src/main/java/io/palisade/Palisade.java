@@ -36,8 +36,14 @@ public final class Palisade implements AutoCloseable {
     private final LifecycleAssembly lifecycle;
     private final HttpAssembly http;
 
-    private Palisade(Assemblies assemblies, SharedThreads threads, IdentityAssembly identity, BackendsAssembly backends,
-            AdmissionAssembly admission, LifecycleAssembly lifecycle, HttpAssembly http) {
+    private Palisade(
+            Assemblies assemblies,
+            SharedThreads threads,
+            IdentityAssembly identity,
+            BackendsAssembly backends,
+            AdmissionAssembly admission,
+            LifecycleAssembly lifecycle,
+            HttpAssembly http) {
         this.assemblies = assemblies;
         this.threads = threads;
         this.identity = identity;
@@ -59,21 +65,36 @@ public final class Palisade implements AutoCloseable {
     public static Palisade start(ConfigSource source, PalisadeConfig config, Clock clock) {
         // Requests run on fresh virtual threads, so Jackson's default thread-local buffer recycling
         // never recycles; a shared pool does (it was ~15 % of the gateway's allocations).
-        ObjectMapper json = new ObjectMapper(JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build());
+        ObjectMapper json = new ObjectMapper(JsonFactory.builder()
+                .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+                .build());
         Assemblies started = new Assemblies();
         try {
             ObservabilityAssembly observability = started.add(new ObservabilityAssembly(config.observability()));
             StoreAssembly store = started.add(new StoreAssembly(config.storeUrl()));
             SharedThreads threads = started.add(new SharedThreads());
             IdentityAssembly identity = started.add(new IdentityAssembly(config, store, threads, json, clock));
-            BackendsAssembly backends = started.add(new BackendsAssembly(config, store, observability, threads, json, clock));
+            BackendsAssembly backends =
+                    started.add(new BackendsAssembly(config, store, observability, threads, json, clock));
             AuditAssembly audit = started.add(new AuditAssembly(config, store, observability, threads, json, clock));
-            AdmissionAssembly admission = started.add(new AdmissionAssembly(config.limits(), store, identity, backends, audit, observability, json, clock));
+            AdmissionAssembly admission = started.add(new AdmissionAssembly(
+                    config.limits(), store, identity, backends, audit, observability, json, clock));
             ListenerAddress address = new ListenerAddress(config.server().host());
-            LifecycleAssembly lifecycle = started.add(new LifecycleAssembly(source, config, store, threads, observability, identity, backends,
-                    audit, address, json, clock));
-            HttpAssembly http = started.add(new HttpAssembly(config, store, observability, identity, backends, audit, admission, lifecycle,
-                    address, () -> store.ready() && audit.ready() && backends.ready() && admission.ready(), json, clock));
+            LifecycleAssembly lifecycle = started.add(new LifecycleAssembly(
+                    source, config, store, threads, observability, identity, backends, audit, address, json, clock));
+            HttpAssembly http = started.add(new HttpAssembly(
+                    config,
+                    store,
+                    observability,
+                    identity,
+                    backends,
+                    audit,
+                    admission,
+                    lifecycle,
+                    address,
+                    () -> store.ready() && audit.ready() && backends.ready() && admission.ready(),
+                    json,
+                    clock));
             return new Palisade(started, threads, identity, backends, admission, lifecycle, http);
         } catch (RuntimeException | Error e) {
             started.closeAfterFailedStart(e);
@@ -98,7 +119,9 @@ public final class Palisade implements AutoCloseable {
      * from the first request wait for this.
      */
     public boolean firstChecksDone() {
-        return backends.catalog().discoveredOnce() && lifecycle.pins().checkedOnce() && backends.health().probedAll();
+        return backends.catalog().discoveredOnce()
+                && lifecycle.pins().checkedOnce()
+                && backends.health().probedAll();
     }
 
     /** The administrator key created by this start, if it created one (shown once). */

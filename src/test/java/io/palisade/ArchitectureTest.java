@@ -45,11 +45,15 @@ class ArchitectureTest {
         String document = Files.readString(DOC, StandardCharsets.UTF_8);
         int begin = document.indexOf(BEGIN);
         int end = document.indexOf(END);
-        assertThat(begin).as("docs/architecture.md has the package graph markers").isNotNegative();
+        assertThat(begin)
+                .as("docs/architecture.md has the package graph markers")
+                .isNotNegative();
         assertThat(end).isGreaterThan(begin);
         String generated = BEGIN + "\n" + render(graph()) + END;
         if (Boolean.getBoolean("palisade.writeDocs")) {
-            Files.writeString(DOC, document.substring(0, begin) + generated + document.substring(end + END.length()),
+            Files.writeString(
+                    DOC,
+                    document.substring(0, begin) + generated + document.substring(end + END.length()),
                     StandardCharsets.UTF_8);
         }
         assertThat(document.substring(begin, end + END.length()))
@@ -84,14 +88,22 @@ class ArchitectureTest {
                     placed.add(entry.getKey());
                     text.append(shortName(entry.getKey()));
                     if (!entry.getValue().isEmpty()) {
-                        text.append(" -> ").append(String.join(", ", entry.getValue().stream().map(ArchitectureTest::shortName).toList()));
+                        text.append(" -> ")
+                                .append(String.join(
+                                        ", ",
+                                        entry.getValue().stream()
+                                                .map(ArchitectureTest::shortName)
+                                                .toList()));
                     }
                     text.append('\n');
                     break;
                 }
             }
             if (placed.size() == before) {
-                throw new AssertionError("the packages left form a cycle: " + graph.keySet().stream().filter(name -> !placed.contains(name)).toList());
+                throw new AssertionError("the packages left form a cycle: "
+                        + graph.keySet().stream()
+                                .filter(name -> !placed.contains(name))
+                                .toList());
             }
         }
         return text.append("```\n").toString();

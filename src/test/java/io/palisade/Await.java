@@ -16,8 +16,7 @@ public final class Await {
     /** Short enough not to slow a test down, long enough not to spin a core the suite shares. */
     private static final Duration PAUSE = Duration.ofMillis(10);
 
-    private Await() {
-    }
+    private Await() {}
 
     /** Returns once {@code condition} holds; throws an AssertionError naming {@code what} after {@code bound}. */
     public static void until(Duration bound, BooleanSupplier condition, String what) {

@@ -53,12 +53,16 @@ class BackendDeadlinesIntegrationTest {
     void aStreamIsCutAtItsTotalDeadlineWhileTheStoreHoldsUpTheBackgroundThread() throws Exception {
         int port = startTrickler();
         String storeUrl = TestPostgres.newDatabaseUrl();
-        try (TestGateway gateway = TestGateway.startWithStore(storeUrl, "",
-                "  - {name: trickle, kind: openai, url: \"http://127.0.0.1:" + port + "\", discover_models: false,"
-                        + " timeouts: {connect: 1s, first_byte: 5s, total: 1s}}",
-                "  - {name: trickle-model, backend: trickle, upstream_model: m}", Clock.systemUTC());
-             // The identity poll on "palisade-background" reads this table every second; the lock stalls it.
-             Connection locker = DriverManager.getConnection(jdbcUrl(storeUrl), "postgres", null)) {
+        try (TestGateway gateway = TestGateway.startWithStore(
+                        storeUrl,
+                        "",
+                        "  - {name: trickle, kind: openai, url: \"http://127.0.0.1:" + port
+                                + "\", discover_models: false,"
+                                + " timeouts: {connect: 1s, first_byte: 5s, total: 1s}}",
+                        "  - {name: trickle-model, backend: trickle, upstream_model: m}",
+                        Clock.systemUTC());
+                // The identity poll on "palisade-background" reads this table every second; the lock stalls it.
+                Connection locker = DriverManager.getConnection(jdbcUrl(storeUrl), "postgres", null)) {
             String key = gateway.userWithKey("deadline@example.com", List.of("trickle-model"));
             locker.setAutoCommit(false);
             try (Statement statement = locker.createStatement()) {
@@ -76,10 +80,12 @@ class BackendDeadlinesIntegrationTest {
             });
 
             long start = System.nanoTime();
-            HttpResponse<String> response = gateway.send(gateway.request("/v1/chat/completions", key)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"model\":\"trickle-model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")));
+            HttpResponse<String> response = gateway.send(
+                    gateway.request("/v1/chat/completions", key)
+                            .header("Content-Type", "application/json")
+                            .POST(
+                                    HttpRequest.BodyPublishers.ofString(
+                                            "{\"model\":\"trickle-model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")));
             String body = response.body();
             Duration took = Duration.ofNanos(System.nanoTime() - start);
 
@@ -96,35 +102,44 @@ class BackendDeadlinesIntegrationTest {
             for (int i = 0; i < 20; i++) {
                 String model = i % 2 == 0 ? "llama3.2:1b" : "vllm-qwen";
                 String stream = i % 4 < 2 ? "false" : "true";
-                HttpResponse<String> answer = gateway.post("/v1/chat/completions", key, "{\"model\":\"" + model + "\",\"stream\":" + stream
-                        + ",\"max_tokens\":4,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+                HttpResponse<String> answer = gateway.post(
+                        "/v1/chat/completions",
+                        key,
+                        "{\"model\":\"" + model + "\",\"stream\":" + stream
+                                + ",\"max_tokens\":4,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
             }
             // Each answer's deadline (5 s) was cancelled when it ended; cancelled, it leaves the queue at once,
             // so soon only the periodic idle sweeps are left (a health probe may be in flight for a moment).
             ScheduledThreadPoolExecutor watchdog = gateway.palisade.deadlines();
-            List<Runnable> oneShot = Await.lastValue(Duration.ofSeconds(1), () -> oneShotTasks(watchdog), List::isEmpty, "no deadline queued");
+            List<Runnable> oneShot = Await.lastValue(
+                    Duration.ofSeconds(1), () -> oneShotTasks(watchdog), List::isEmpty, "no deadline queued");
             assertThat(oneShot).as("deadlines still queued").isEmpty();
             assertThat(watchdog.getQueue()).as("the idle sweeps").isNotEmpty();
         }
     }
 
     private static List<Runnable> oneShotTasks(ScheduledThreadPoolExecutor scheduler) {
-        return scheduler.getQueue().stream().filter(task -> !((RunnableScheduledFuture<?>) task).isPeriodic()).toList();
+        return scheduler.getQueue().stream()
+                .filter(task -> !((RunnableScheduledFuture<?>) task).isPeriodic())
+                .toList();
     }
 
     /** Until the gateway's store connection waits for the lock {@code locker} holds. */
     private static void awaitAWaiterOnALock(Connection locker) throws Exception {
         try (Statement statement = locker.createStatement()) {
-            Await.until(Duration.ofSeconds(30), () -> {
-                try (ResultSet waiting = statement.executeQuery(
-                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")) {
-                    waiting.next();
-                    return waiting.getInt(1) > 0;
-                } catch (java.sql.SQLException e) {
-                    throw new AssertionError("asking the server for lock waiters", e);
-                }
-            }, "the identity poll waiting for the lock");
+            Await.until(
+                    Duration.ofSeconds(30),
+                    () -> {
+                        try (ResultSet waiting = statement.executeQuery(
+                                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")) {
+                            waiting.next();
+                            return waiting.getInt(1) > 0;
+                        } catch (java.sql.SQLException e) {
+                            throw new AssertionError("asking the server for lock waiters", e);
+                        }
+                    },
+                    "the identity poll waiting for the lock");
         }
     }
 
@@ -159,8 +174,10 @@ class BackendDeadlinesIntegrationTest {
             String head = readHead(input);
             if (head.startsWith("GET ")) {
                 String models = "{\"object\":\"list\",\"data\":[{\"id\":\"m\",\"object\":\"model\"}]}";
-                output.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
-                        + models.length() + "\r\n\r\n" + models).getBytes(StandardCharsets.UTF_8));
+                output.write(
+                        ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
+                                        + models.length() + "\r\n\r\n" + models)
+                                .getBytes(StandardCharsets.UTF_8));
                 return;
             }
             String event = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"m\","
@@ -190,7 +207,8 @@ class BackendDeadlinesIntegrationTest {
         String text = head.toString(StandardCharsets.ISO_8859_1);
         for (String line : text.split("\r\n")) {
             if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                input.readNBytes(Integer.parseInt(line.substring("content-length:".length()).trim()));
+                input.readNBytes(Integer.parseInt(
+                        line.substring("content-length:".length()).trim()));
             }
         }
         return text;

@@ -62,7 +62,8 @@ class StartFailureReleasesTest {
                 admin: {key: "%s"}
                 backends: [{name: gone, kind: openai, url: "http://127.0.0.1:9", discover_models: false}]
                 %s
-                """.formatted(port, db, TestGateway.ADMIN_KEY, metricsPort == 0 ? "" : "metrics: {port: " + metricsPort + "}"));
+                """.formatted(
+                port, db, TestGateway.ADMIN_KEY, metricsPort == 0 ? "" : "metrics: {port: " + metricsPort + "}"));
     }
 
     private static void assertReleased(Set<Thread> before, Path db) throws Exception {
@@ -74,30 +75,40 @@ class StartFailureReleasesTest {
         }
         assertThat(left).as("threads the failed start left running").isEmpty();
         assumeTrue(Files.isDirectory(OPEN_FILES), "open files are listed in /proc on Linux");
-        assertThat(openFilesUnder(db.getParent())).as("store files the failed start left open").isEmpty();
+        assertThat(openFilesUnder(db.getParent()))
+                .as("store files the failed start left open")
+                .isEmpty();
     }
 
     /** This process's live platform threads named palisade-*, but the process-wide log flusher (not the gateway's). */
     private static Set<Thread> palisadeThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> thread.isAlive() && thread.getName().startsWith("palisade-") && !thread.getName().startsWith("palisade-log-"))
+                .filter(thread -> thread.isAlive()
+                        && thread.getName().startsWith("palisade-")
+                        && !thread.getName().startsWith("palisade-log-"))
                 .collect(Collectors.toSet());
     }
 
     private static Set<String> startedSince(Set<Thread> before) {
-        return palisadeThreads().stream().filter(thread -> !before.contains(thread)).map(Thread::getName).collect(Collectors.toSet());
+        return palisadeThreads().stream()
+                .filter(thread -> !before.contains(thread))
+                .map(Thread::getName)
+                .collect(Collectors.toSet());
     }
 
     private static List<Path> openFilesUnder(Path directory) throws IOException {
         Path real = directory.toRealPath();
         try (Stream<Path> descriptors = Files.list(OPEN_FILES)) {
-            return descriptors.flatMap(descriptor -> {
-                try {
-                    return Stream.of(Files.readSymbolicLink(descriptor));
-                } catch (IOException | UnsupportedOperationException e) {
-                    return Stream.empty(); // closed between listing and reading
-                }
-            }).filter(target -> target.startsWith(real)).toList();
+            return descriptors
+                    .flatMap(descriptor -> {
+                        try {
+                            return Stream.of(Files.readSymbolicLink(descriptor));
+                        } catch (IOException | UnsupportedOperationException e) {
+                            return Stream.empty(); // closed between listing and reading
+                        }
+                    })
+                    .filter(target -> target.startsWith(real))
+                    .toList();
         }
     }
 }

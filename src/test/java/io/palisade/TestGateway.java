@@ -34,7 +34,8 @@ public final class TestGateway implements AutoCloseable {
     public final Simulator simulator;
     public final Palisade palisade;
     private final String storeUrl;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private TestGateway(Simulator simulator, Palisade palisade, String storeUrl) {
         this.simulator = simulator;
@@ -75,17 +76,30 @@ public final class TestGateway implements AutoCloseable {
     }
 
     /** A gateway on the given store URL (two of them on one store act as two replicas). */
-    public static TestGateway startWithStore(String storeUrl, String extraYaml, String extraBackends, String extraModels, Clock clock) {
-        return startWith(SimulatorConfig.defaults().withPort(0), storeUrl, extraYaml, extraBackends, extraModels, clock);
+    public static TestGateway startWithStore(
+            String storeUrl, String extraYaml, String extraBackends, String extraModels, Clock clock) {
+        return startWith(
+                SimulatorConfig.defaults().withPort(0), storeUrl, extraYaml, extraBackends, extraModels, clock);
     }
 
     /** A gateway in front of a simulator configured by the test (models, knowledge, judge modes). */
     public static TestGateway startWithSimulator(Path dir, SimulatorConfig simulatorConfig, String extraYaml) {
-        return startWith(simulatorConfig.withPort(0), "sqlite:" + dir.resolve("palisade.db"), extraYaml, "", "", Clock.systemUTC());
+        return startWith(
+                simulatorConfig.withPort(0),
+                "sqlite:" + dir.resolve("palisade.db"),
+                extraYaml,
+                "",
+                "",
+                Clock.systemUTC());
     }
 
-    private static TestGateway startWith(SimulatorConfig simulatorConfig, String storeUrl, String extraYaml, String extraBackends,
-            String extraModels, Clock clock) {
+    private static TestGateway startWith(
+            SimulatorConfig simulatorConfig,
+            String storeUrl,
+            String extraYaml,
+            String extraBackends,
+            String extraModels,
+            Clock clock) {
         Simulator simulator = new Simulator(simulatorConfig).start();
         String yaml = """
                 server: {port: 0, max_body_bytes: 65536}
@@ -102,7 +116,8 @@ public final class TestGateway implements AutoCloseable {
                   - {name: broken-model, backend: down, upstream_model: whatever}
                 %s
                 %s
-                """.formatted(storeUrl, ADMIN_KEY, simulator.baseUrl(), simulator.baseUrl(), extraBackends, extraModels, extraYaml);
+                """.formatted(
+                storeUrl, ADMIN_KEY, simulator.baseUrl(), simulator.baseUrl(), extraBackends, extraModels, extraYaml);
         PalisadeConfig config = new ConfigLoader(checkpointFileFor(storeUrl)).parse(yaml);
         Palisade palisade = Palisade.start(config, clock);
         awaitFirstChecks(palisade);
@@ -128,7 +143,11 @@ public final class TestGateway implements AutoCloseable {
             return Map.of();
         }
         try {
-            return Map.of("PALISADE_AUDIT_CHECKPOINT_FILE", Files.createTempDirectory("palisade-checkpoints").resolve("checkpoints.jsonl").toString());
+            return Map.of(
+                    "PALISADE_AUDIT_CHECKPOINT_FILE",
+                    Files.createTempDirectory("palisade-checkpoints")
+                            .resolve("checkpoints.jsonl")
+                            .toString());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -144,7 +163,9 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public HttpResponse<String> post(String path, String key, String body) {
-        return send(request(path, key).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+        return send(request(path, key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     public HttpResponse<String> get(String path, String key) {
@@ -163,7 +184,8 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public HttpRequest.Builder request(String path, String key) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder builder =
+                HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30));
         if (key != null) {
             builder.header("Authorization", "Bearer " + key);
         }
@@ -172,10 +194,15 @@ public final class TestGateway implements AutoCloseable {
 
     /** An admin call that must succeed; returns its JSON answer. */
     public JsonNode admin(String method, String path, String body) {
-        HttpRequest.Builder request = request(path, ADMIN_KEY).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = request(path, ADMIN_KEY)
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> response = send(request);
-        assertThat(response.statusCode()).as("%s %s -> %s", method, path, response.body()).isBetween(200, 299);
+        assertThat(response.statusCode())
+                .as("%s %s -> %s", method, path, response.body())
+                .isBetween(200, 299);
         return json(response.body());
     }
 
@@ -211,14 +238,19 @@ public final class TestGateway implements AutoCloseable {
      * after the answer is sent, so they can trail the response by a commit).
      */
     public List<JsonNode> awaitApiRecords(int count) {
-        return Await.value(Duration.ofSeconds(10), this::apiRecords,
-                records -> records.size() >= count && records.stream().allMatch(r -> r.path("complete").asBoolean()),
+        return Await.value(
+                Duration.ofSeconds(10),
+                this::apiRecords,
+                records -> records.size() >= count
+                        && records.stream().allMatch(r -> r.path("complete").asBoolean()),
                 count + " complete API records in the audit");
     }
 
     /** Records of API requests (not admin actions) whose route is under /v1/. */
     public List<JsonNode> apiRecords() {
-        return auditRecords().stream().filter(r -> r.path("route").asText("").startsWith("/v1/")).toList();
+        return auditRecords().stream()
+                .filter(r -> r.path("route").asText("").startsWith("/v1/"))
+                .toList();
     }
 
     public static JsonNode json(String text) {

@@ -57,7 +57,7 @@ public final class TestPostgres {
         TestPostgres server = server();
         String name = "db_" + server.databases.incrementAndGet();
         try (Connection connection = DriverManager.getConnection(server.jdbcUrl("postgres"), SUPERUSER, null);
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             // template0: a pristine copy, never touched by an earlier test.
             statement.execute("CREATE DATABASE " + name + " TEMPLATE template0 ENCODING 'UTF8'");
         } catch (SQLException e) {
@@ -102,27 +102,77 @@ public final class TestPostgres {
                 view.setGroup(users.lookupPrincipalByGroupName(SUPERUSER));
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot prepare a folder for the test PostgreSQL server: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot prepare a folder for the test PostgreSQL server: " + e.getMessage(), e);
         }
         Path data = base.resolve("data");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(bin, root, base, data), "test-postgres-stop"));
 
-        run(root, base, List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", SUPERUSER, "-A", "trust",
-                "-E", "UTF8", "--locale=C", "--no-sync"));
+        run(
+                root,
+                base,
+                List.of(
+                        bin.resolve("initdb").toString(),
+                        "-D",
+                        data.toString(),
+                        "-U",
+                        SUPERUSER,
+                        "-A",
+                        "trust",
+                        "-E",
+                        "UTF8",
+                        "--locale=C",
+                        "--no-sync"));
         int port = freePort();
-        String options = String.join(" ", "-p", Integer.toString(port), "-c", "listen_addresses=127.0.0.1",
-                "-k", base.toString(), "-c", "max_connections=300", "-c", "fsync=off", "-c", "full_page_writes=off",
-                "-c", "synchronous_commit=off");
+        String options = String.join(
+                " ",
+                "-p",
+                Integer.toString(port),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-k",
+                base.toString(),
+                "-c",
+                "max_connections=300",
+                "-c",
+                "fsync=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "synchronous_commit=off");
         // -w: pg_ctl returns once the server accepts connections (or fails, naming the log).
-        run(root, base, List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", base.resolve("server.log").toString(),
-                "-o", options, "-w", "-t", "60", "start"));
+        run(
+                root,
+                base,
+                List.of(
+                        bin.resolve("pg_ctl").toString(),
+                        "-D",
+                        data.toString(),
+                        "-l",
+                        base.resolve("server.log").toString(),
+                        "-o",
+                        options,
+                        "-w",
+                        "-t",
+                        "60",
+                        "start"));
         return new TestPostgres(port);
     }
 
     private static void stop(Path bin, boolean root, Path base, Path data) {
         try {
             if (Files.exists(data.resolve("postmaster.pid"))) {
-                run(root, base, List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop"));
+                run(
+                        root,
+                        base,
+                        List.of(
+                                bin.resolve("pg_ctl").toString(),
+                                "-D",
+                                data.toString(),
+                                "-m",
+                                "immediate",
+                                "-w",
+                                "stop"));
             }
         } catch (RuntimeException e) {
             System.err.println("test PostgreSQL did not stop cleanly: " + e.getMessage());
@@ -135,16 +185,20 @@ public final class TestPostgres {
         if (Files.isDirectory(INSTALLATIONS)) {
             try (Stream<Path> versions = Files.list(INSTALLATIONS)) {
                 versions.map(version -> version.resolve("bin"))
-                        .filter(bin -> Stream.of("initdb", "pg_ctl", "postgres").allMatch(tool -> Files.isExecutable(bin.resolve(tool))))
+                        .filter(bin -> Stream.of("initdb", "pg_ctl", "postgres")
+                                .allMatch(tool -> Files.isExecutable(bin.resolve(tool))))
                         .forEach(candidates::add);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return candidates.stream()
-                .max(Comparator.comparingInt(bin -> majorVersion(bin.getParent().getFileName().toString())))
-                .orElseThrow(() -> new IllegalStateException("the PostgreSQL tests need initdb, pg_ctl and postgres under "
-                        + INSTALLATIONS + "/*/bin, and there are none: run scripts/test-services (or ./palisade test) to install them"));
+                .max(Comparator.comparingInt(
+                        bin -> majorVersion(bin.getParent().getFileName().toString())))
+                .orElseThrow(
+                        () -> new IllegalStateException(
+                                "the PostgreSQL tests need initdb, pg_ctl and postgres under " + INSTALLATIONS
+                                        + "/*/bin, and there are none: run scripts/test-services (or ./palisade test) to install them"));
     }
 
     private static int majorVersion(String folder) {
@@ -168,7 +222,10 @@ public final class TestPostgres {
         full.addAll(command);
         try {
             // The folder is one postgres can enter; the JVM's working folder may not be.
-            Process process = new ProcessBuilder(full).directory(folder.toFile()).redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(full)
+                    .directory(folder.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             process.getOutputStream().close();
             String output;
             try (InputStream out = process.getInputStream()) {
@@ -179,7 +236,8 @@ public final class TestPostgres {
                 throw new IllegalStateException(String.join(" ", full) + " did not finish:\n" + output);
             }
             if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", full) + " failed (exit " + process.exitValue() + "):\n" + output);
+                throw new IllegalStateException(
+                        String.join(" ", full) + " failed (exit " + process.exitValue() + "):\n" + output);
             }
             return output;
         } catch (IOException e) {

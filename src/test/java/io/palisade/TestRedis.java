@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * fails the test: run {@code scripts/test-services}. Thread-safe.
  */
 public final class TestRedis implements AutoCloseable {
-    private static final List<Path> KNOWN_LOCATIONS = List.of(Path.of("/usr/bin/redis-server"), Path.of("/usr/local/bin/redis-server"));
+    private static final List<Path> KNOWN_LOCATIONS =
+            List.of(Path.of("/usr/bin/redis-server"), Path.of("/usr/local/bin/redis-server"));
     private static final long STARTUP_MILLIS = 10_000;
 
     private static TestRedis shared;
@@ -122,22 +123,40 @@ public final class TestRedis implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> command = new ArrayList<>(List.of(binary.toString(),
-                "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no",
-                "--dir", directory.toString(), "--logfile", ""));
+        List<String> command = new ArrayList<>(List.of(
+                binary.toString(),
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--dir",
+                directory.toString(),
+                "--logfile",
+                ""));
         command.addAll(List.of(extraArguments));
         Path log = directory.resolve("redis.log");
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary, e);
         }
         TestRedis redis = new TestRedis(process, port, directory);
         // Until it answers or has exited (a clash on the port ends it at once: start() retries).
-        boolean answered = Await.lastValue(java.time.Duration.ofMillis(STARTUP_MILLIS), () -> answers(port),
-                up -> up || !process.isAlive(), "redis-server answering on port " + port);
+        boolean answered = Await.lastValue(
+                java.time.Duration.ofMillis(STARTUP_MILLIS),
+                () -> answers(port),
+                up -> up || !process.isAlive(),
+                "redis-server answering on port " + port);
         if (answered) {
             return redis;
         }
@@ -148,19 +167,23 @@ public final class TestRedis implements AutoCloseable {
         }
         String output = log(log);
         redis.close();
-        throw new IllegalStateException("redis-server did not answer PING on port " + port + " within " + STARTUP_MILLIS + " ms:\n" + output);
+        throw new IllegalStateException(
+                "redis-server did not answer PING on port " + port + " within " + STARTUP_MILLIS + " ms:\n" + output);
     }
 
     static Path binary() {
         String path = System.getenv("PATH");
-        Stream<Path> onPath = path == null ? Stream.empty()
-                : Stream.of(path.split(java.io.File.pathSeparator)).filter(entry -> !entry.isEmpty()).map(entry -> Path.of(entry, "redis-server"));
+        Stream<Path> onPath = path == null
+                ? Stream.empty()
+                : Stream.of(path.split(java.io.File.pathSeparator))
+                        .filter(entry -> !entry.isEmpty())
+                        .map(entry -> Path.of(entry, "redis-server"));
         return Stream.concat(onPath, KNOWN_LOCATIONS.stream())
                 .filter(Files::isExecutable)
                 .findFirst()
-                .orElseThrow(() -> new IllegalStateException(
-                        "redis-server is not installed (looked on PATH and in " + KNOWN_LOCATIONS + "); the Redis tests need it:"
-                                + " run scripts/test-services (or ./palisade test, which runs it first)"));
+                .orElseThrow(() -> new IllegalStateException("redis-server is not installed (looked on PATH and in "
+                        + KNOWN_LOCATIONS + "); the Redis tests need it:"
+                        + " run scripts/test-services (or ./palisade test, which runs it first)"));
     }
 
     // Any reply means the server is serving (a password-protected one answers -NOAUTH).
@@ -171,7 +194,8 @@ public final class TestRedis implements AutoCloseable {
             OutputStream out = socket.getOutputStream();
             out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            String reply = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            String reply = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
             return reply != null && (reply.startsWith("+") || reply.startsWith("-"));
         } catch (IOException e) {
             return false;
@@ -198,7 +222,8 @@ public final class TestRedis implements AutoCloseable {
 
     private void deleteDirectory() {
         try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             // A leftover temp directory is harmless.
         }

@@ -31,19 +31,31 @@ public final class AdminBootstrap {
                         + MIN_CONFIGURED_KEY_LENGTH + " characters; use a long random value");
             }
             if (!identities.keyExists(configuredKey.reveal())) {
-                identities.createKey(adminUser().id(), null, List.of(), null, null, "bootstrap (" + configuredKey.source() + ")",
-                        true, configuredKey.reveal(), List.of());
+                identities.createKey(
+                        adminUser().id(),
+                        null,
+                        List.of(),
+                        null,
+                        null,
+                        "bootstrap (" + configuredKey.source() + ")",
+                        true,
+                        configuredKey.reveal(),
+                        List.of());
             }
             return Optional.empty();
         }
         if (identities.hasAdmin()) {
             return Optional.empty();
         }
-        return Optional.of(identities.createKey(adminUser().id(), null, List.of(), null, null, "bootstrap", true, null, List.of()).token());
+        return Optional.of(identities
+                .createKey(adminUser().id(), null, List.of(), null, null, "bootstrap", true, null, List.of())
+                .token());
     }
 
     private User adminUser() {
-        return identities.users().stream().filter(u -> u.admin() && u.status() == UserStatus.ACTIVE).findFirst()
+        return identities.users().stream()
+                .filter(u -> u.admin() && u.status() == UserStatus.ACTIVE)
+                .findFirst()
                 .orElseGet(() -> identities.createUser(ADMIN_EMAIL, "Administrator", null, UserStatus.ACTIVE, true));
     }
 }

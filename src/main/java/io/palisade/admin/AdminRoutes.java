@@ -16,13 +16,13 @@ import io.palisade.auth.Team;
 import io.palisade.auth.User;
 import io.palisade.auth.UserStatus;
 import io.palisade.config.BackendConfig;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
 import io.palisade.routing.ModelCatalog;
 import io.palisade.routing.ModelFamilies;
 import io.palisade.routing.ModelRoute;
-import io.palisade.error.ErrorCode;
 import io.palisade.server.Exchanges;
 import io.palisade.server.JsonBodyReader;
-import io.palisade.error.PalisadeException;
 import io.palisade.store.AuditFilter;
 import io.palisade.store.LimitsStore;
 import io.palisade.store.UsageStore;
@@ -59,9 +59,20 @@ public final class AdminRoutes {
     private final LimitsRegistry limits;
     private final UsageStore usage;
 
-    public AdminRoutes(Exchanges exchanges, IdentityAdmin identities, AuditRecords records, AuditVerifier verifier,
-            ModelCatalog catalog, BackendHealth health, ModelFamilies families, java.util.function.Supplier<List<BackendConfig>> backendConfigs, JsonBodyReader bodies,
-            ObjectMapper json, LimitsCodec limitsCodec, LimitsRegistry limits, UsageStore usage) {
+    public AdminRoutes(
+            Exchanges exchanges,
+            IdentityAdmin identities,
+            AuditRecords records,
+            AuditVerifier verifier,
+            ModelCatalog catalog,
+            BackendHealth health,
+            ModelFamilies families,
+            java.util.function.Supplier<List<BackendConfig>> backendConfigs,
+            JsonBodyReader bodies,
+            ObjectMapper json,
+            LimitsCodec limitsCodec,
+            LimitsRegistry limits,
+            UsageStore usage) {
         this.exchanges = exchanges;
         this.identities = identities;
         this.records = records;
@@ -79,36 +90,81 @@ public final class AdminRoutes {
     }
 
     public void register(RoutesConfig routes) {
-        routes.get("/admin/users", exchanges.admin("users.list", (ctx, a) -> ok(ctx, views.list(
-                identities.users().stream().map(u -> views.user(u, teams())).toList()))));
+        routes.get(
+                "/admin/users",
+                exchanges.admin(
+                        "users.list",
+                        (ctx, a) -> ok(
+                                ctx,
+                                views.list(identities.users().stream()
+                                        .map(u -> views.user(u, teams()))
+                                        .toList()))));
         routes.post("/admin/users", exchanges.admin("users.create", (ctx, a) -> {
             ObjectNode body = bodies.read(ctx);
             UserStatus status = parseStatus(text(body, "status", "active"));
-            User user = identities.createUser(text(body, "email", null), text(body, "name", null), text(body, "team", null),
-                    status, body.path("admin").asBoolean(false));
+            User user = identities.createUser(
+                    text(body, "email", null),
+                    text(body, "name", null),
+                    text(body, "team", null),
+                    status,
+                    body.path("admin").asBoolean(false));
             ctx.status(201);
             ok(ctx, views.user(user, teams()));
         }));
-        routes.get("/admin/users/{user}", exchanges.admin("users.show",
-                (ctx, a) -> ok(ctx, views.user(identities.user(ctx.pathParam("user")), teams()))));
-        routes.post("/admin/users/{user}/approve", exchanges.admin("users.approve",
-                (ctx, a) -> ok(ctx, views.user(identities.setStatus(ctx.pathParam("user"), UserStatus.ACTIVE), teams()))));
-        routes.post("/admin/users/{user}/disable", exchanges.admin("users.disable",
-                (ctx, a) -> ok(ctx, views.user(identities.setStatus(ctx.pathParam("user"), UserStatus.DISABLED), teams()))));
-        routes.put("/admin/users/{user}/team", exchanges.admin("users.set_team", (ctx, a) -> ok(ctx, views.user(
-                identities.setTeam(ctx.pathParam("user"), text(bodies.read(ctx), "team", null)), teams()))));
+        routes.get(
+                "/admin/users/{user}",
+                exchanges.admin(
+                        "users.show",
+                        (ctx, a) -> ok(ctx, views.user(identities.user(ctx.pathParam("user")), teams()))));
+        routes.post(
+                "/admin/users/{user}/approve",
+                exchanges.admin(
+                        "users.approve",
+                        (ctx, a) -> ok(
+                                ctx,
+                                views.user(identities.setStatus(ctx.pathParam("user"), UserStatus.ACTIVE), teams()))));
+        routes.post(
+                "/admin/users/{user}/disable",
+                exchanges.admin(
+                        "users.disable",
+                        (ctx, a) -> ok(
+                                ctx,
+                                views.user(
+                                        identities.setStatus(ctx.pathParam("user"), UserStatus.DISABLED), teams()))));
+        routes.put(
+                "/admin/users/{user}/team",
+                exchanges.admin(
+                        "users.set_team",
+                        (ctx, a) -> ok(
+                                ctx,
+                                views.user(
+                                        identities.setTeam(ctx.pathParam("user"), text(bodies.read(ctx), "team", null)),
+                                        teams()))));
         routes.delete("/admin/users/{user}", exchanges.admin("users.delete", this::deleteUser));
 
-        routes.get("/admin/teams", exchanges.admin("teams.list",
-                (ctx, a) -> ok(ctx, views.list(identities.teams().stream().map(views::team).toList()))));
+        routes.get(
+                "/admin/teams",
+                exchanges.admin(
+                        "teams.list",
+                        (ctx, a) -> ok(
+                                ctx,
+                                views.list(identities.teams().stream()
+                                        .map(views::team)
+                                        .toList()))));
         routes.post("/admin/teams", exchanges.admin("teams.create", (ctx, a) -> {
             ObjectNode body = bodies.read(ctx);
             Team team = identities.createTeam(text(body, "name", null), strings(body, "allowed_models"));
             ctx.status(201);
             ok(ctx, views.team(team));
         }));
-        routes.put("/admin/teams/{team}/models", exchanges.admin("teams.set_models", (ctx, a) -> ok(ctx, views.team(
-                identities.setTeamModels(ctx.pathParam("team"), strings(bodies.read(ctx), "allowed_models"))))));
+        routes.put(
+                "/admin/teams/{team}/models",
+                exchanges.admin(
+                        "teams.set_models",
+                        (ctx, a) -> ok(
+                                ctx,
+                                views.team(identities.setTeamModels(
+                                        ctx.pathParam("team"), strings(bodies.read(ctx), "allowed_models"))))));
         routes.delete("/admin/teams/{team}", exchanges.admin("teams.delete", (ctx, a) -> {
             identities.deleteTeam(ctx.pathParam("team"));
             ctx.status(204);
@@ -118,22 +174,45 @@ public final class AdminRoutes {
             String user = ctx.queryParam("user");
             String userId = user == null ? null : identities.user(user).id();
             Map<String, User> users = usersById();
-            ok(ctx, views.list(identities.keys().stream().filter(k -> userId == null || k.userId().equals(userId))
-                    .map(k -> views.key(k, users, teams())).toList()));
+            ok(
+                    ctx,
+                    views.list(identities.keys().stream()
+                            .filter(k -> userId == null || k.userId().equals(userId))
+                            .map(k -> views.key(k, users, teams()))
+                            .toList()));
         }));
         routes.post("/admin/keys", exchanges.admin("keys.create", (ctx, a) -> {
             ObjectNode body = bodies.read(ctx);
-            IdentityAdmin.IssuedKey issued = identities.createKey(text(body, "user", null), text(body, "team", null),
-                    strings(body, "allowed_models"), body.hasNonNull("requests_per_minute") ? integer(body, "requests_per_minute") : null,
-                    instant(text(body, "expires_at", null), "expires_at"), text(body, "label", ""),
-                    body.path("admin").asBoolean(false), null, strings(body, "fallback_models"));
+            IdentityAdmin.IssuedKey issued = identities.createKey(
+                    text(body, "user", null),
+                    text(body, "team", null),
+                    strings(body, "allowed_models"),
+                    body.hasNonNull("requests_per_minute") ? integer(body, "requests_per_minute") : null,
+                    instant(text(body, "expires_at", null), "expires_at"),
+                    text(body, "label", ""),
+                    body.path("admin").asBoolean(false),
+                    null,
+                    strings(body, "fallback_models"));
             ctx.status(201);
             ok(ctx, views.issuedKey(issued, usersById(), teams()));
         }));
-        routes.put("/admin/keys/{key}/fallbacks", exchanges.admin("keys.fallbacks", (ctx, a) -> ok(ctx,
-                views.key(identities.setKeyFallbacks(ctx.pathParam("key"), strings(bodies.read(ctx), "fallback_models")), usersById(), teams()))));
-        routes.post("/admin/keys/{key}/revoke", exchanges.admin("keys.revoke",
-                (ctx, a) -> ok(ctx, views.key(identities.revokeKey(ctx.pathParam("key")), usersById(), teams()))));
+        routes.put(
+                "/admin/keys/{key}/fallbacks",
+                exchanges.admin(
+                        "keys.fallbacks",
+                        (ctx, a) -> ok(
+                                ctx,
+                                views.key(
+                                        identities.setKeyFallbacks(
+                                                ctx.pathParam("key"), strings(bodies.read(ctx), "fallback_models")),
+                                        usersById(),
+                                        teams()))));
+        routes.post(
+                "/admin/keys/{key}/revoke",
+                exchanges.admin(
+                        "keys.revoke",
+                        (ctx, a) ->
+                                ok(ctx, views.key(identities.revokeKey(ctx.pathParam("key")), usersById(), teams()))));
         routes.post("/admin/keys/{key}/rotate", exchanges.admin("keys.rotate", (ctx, a) -> {
             ctx.status(201);
             ok(ctx, views.issuedKey(identities.rotateKey(ctx.pathParam("key")), usersById(), teams()));
@@ -145,20 +224,29 @@ public final class AdminRoutes {
                 case USER -> "users";
                 case TEAM -> "teams";
             };
-            routes.get("/admin/" + collection + "/{id}/limits", exchanges.admin(collection + ".limits.show",
-                    (ctx, a) -> ok(ctx, limitsCodec.write(limits.effective(scope, scopeId(scope, ctx.pathParam("id")))))));
+            routes.get(
+                    "/admin/" + collection + "/{id}/limits",
+                    exchanges.admin(
+                            collection + ".limits.show",
+                            (ctx, a) -> ok(
+                                    ctx,
+                                    limitsCodec.write(limits.effective(scope, scopeId(scope, ctx.pathParam("id")))))));
             // Both answer what admission enforces (a key's unset fields show the configured defaults):
             // the change is published and reloaded before setLimits returns.
-            routes.put("/admin/" + collection + "/{id}/limits", exchanges.admin(collection + ".limits.set", (ctx, a) -> {
-                identities.setLimits(scope, ctx.pathParam("id"), limitsCodec.parse(bodies.read(ctx)));
-                ok(ctx, limitsCodec.write(limits.effective(scope, scopeId(scope, ctx.pathParam("id")))));
-            }));
+            routes.put(
+                    "/admin/" + collection + "/{id}/limits", exchanges.admin(collection + ".limits.set", (ctx, a) -> {
+                        identities.setLimits(scope, ctx.pathParam("id"), limitsCodec.parse(bodies.read(ctx)));
+                        ok(ctx, limitsCodec.write(limits.effective(scope, scopeId(scope, ctx.pathParam("id")))));
+                    }));
         }
         routes.get("/admin/usage", exchanges.admin("usage.report", this::usageReport));
 
         routes.get("/admin/models", exchanges.admin("models.list", (ctx, a) -> ok(ctx, views.list(models()))));
-        routes.get("/admin/backends", exchanges.admin("backends.list", (ctx, a) -> ok(ctx, views.list(probeBackends()))));
-        routes.get("/admin/models/{model}/info", exchanges.admin("models.info", (ctx, a) -> ok(ctx, modelInfo(route(ctx.pathParam("model"))))));
+        routes.get(
+                "/admin/backends", exchanges.admin("backends.list", (ctx, a) -> ok(ctx, views.list(probeBackends()))));
+        routes.get(
+                "/admin/models/{model}/info",
+                exchanges.admin("models.info", (ctx, a) -> ok(ctx, modelInfo(route(ctx.pathParam("model"))))));
         routes.post("/admin/models/{model}/unload", exchanges.admin("models.unload", (ctx, a) -> {
             ModelRoute route = route(ctx.pathParam("model"));
             Backend.Unload unload = families.unload(route.publicName(), null);
@@ -171,7 +259,8 @@ public final class AdminRoutes {
         }));
 
         routes.get("/admin/audit", exchanges.admin("audit.query", (ctx, a) -> {
-            AuditRecords.Page page = records.page(filter(ctx), beforeSeq(ctx.queryParam("before_seq")), parseLimit(ctx.queryParam("limit")));
+            AuditRecords.Page page = records.page(
+                    filter(ctx), beforeSeq(ctx.queryParam("before_seq")), parseLimit(ctx.queryParam("limit")));
             ObjectNode body = views.list(page.records());
             body.put("has_more", page.nextBeforeSeq() != null);
             if (page.nextBeforeSeq() == null) {
@@ -205,12 +294,16 @@ public final class AdminRoutes {
         node.put("checkpoints", anchoring.checkpoints());
         node.put("signatures_checked", anchoring.signaturesChecked());
         node.put("anchored_seq", anchoring.anchoredSeq());
-        node.put("anchored_at", anchoring.anchoredAt() == null ? null : anchoring.anchoredAt().toString());
+        node.put(
+                "anchored_at",
+                anchoring.anchoredAt() == null ? null : anchoring.anchoredAt().toString());
         node.put("anchored_by", anchoring.anchoredBy());
         node.put("problem_count", anchoring.problemCount());
         ArrayNode problems = node.putArray("problems");
         for (AuditVerifier.Problem problem : anchoring.problems()) {
-            problems.addObject().put("kind", problem.kind().name().toLowerCase(Locale.ROOT)).put("seq", problem.seq())
+            problems.addObject()
+                    .put("kind", problem.kind().name().toLowerCase(Locale.ROOT))
+                    .put("seq", problem.seq())
                     .put("detail", problem.detail());
         }
         return node;
@@ -250,11 +343,17 @@ public final class AdminRoutes {
         List<String> groups = by == null || by.isBlank() ? List.of() : List.of(by.split(","));
         for (String group : groups) {
             if (!UsageStore.GROUPS.contains(group)) {
-                throw new PalisadeException(ErrorCode.INVALID_REQUEST, "'by' takes a comma-separated list of "
-                        + String.join(", ", UsageStore.GROUPS.stream().sorted().toList()) + "; got '" + group + "'", "by");
+                throw new PalisadeException(
+                        ErrorCode.INVALID_REQUEST,
+                        "'by' takes a comma-separated list of "
+                                + String.join(
+                                        ", ",
+                                        UsageStore.GROUPS.stream().sorted().toList()) + "; got '" + group + "'",
+                        "by");
             }
         }
-        List<UsageStore.UsageRow> rows = usage.report(groups, time(ctx.queryParam("since"), "since"), time(ctx.queryParam("until"), "until"));
+        List<UsageStore.UsageRow> rows =
+                usage.report(groups, time(ctx.queryParam("since"), "since"), time(ctx.queryParam("until"), "until"));
         String format = ctx.queryParam("format") == null ? "json" : ctx.queryParam("format");
         if (format.equals("csv")) {
             ctx.contentType("text/csv; charset=utf-8").result(UsageCsv.write(groups, rows));
@@ -315,8 +414,14 @@ public final class AdminRoutes {
         if (decision != null && !decision.equals("allowed") && !decision.equals("denied")) {
             throw new PalisadeException(ErrorCode.INVALID_REQUEST, "'decision' must be allowed or denied", "decision");
         }
-        return new AuditFilter(userId, ctx.queryParam("key"), ctx.queryParam("model"), decision, ctx.queryParam("client_request_id"),
-                time(ctx.queryParam("since"), "since"), time(ctx.queryParam("until"), "until"));
+        return new AuditFilter(
+                userId,
+                ctx.queryParam("key"),
+                ctx.queryParam("model"),
+                decision,
+                ctx.queryParam("client_request_id"),
+                time(ctx.queryParam("since"), "since"),
+                time(ctx.queryParam("until"), "until"));
     }
 
     private static Long beforeSeq(String text) {
@@ -330,40 +435,49 @@ public final class AdminRoutes {
             }
             return seq;
         } catch (NumberFormatException e) {
-            throw new PalisadeException(ErrorCode.INVALID_REQUEST, "'before_seq' must be a positive whole number (a page's next_before_seq)",
+            throw new PalisadeException(
+                    ErrorCode.INVALID_REQUEST,
+                    "'before_seq' must be a positive whole number (a page's next_before_seq)",
                     "before_seq");
         }
     }
 
     private List<ObjectNode> models() {
         List<ObjectNode> models = new ArrayList<>();
-        catalog.all().stream().sorted(Comparator.comparing(ModelRoute::publicName)).forEach(route -> {
-            ObjectNode node = json.createObjectNode();
-            node.put("name", route.publicName());
-            node.put("backend", route.backend());
-            node.put("upstream_model", route.upstreamModel());
-            node.put("source", route.discovered() ? "discovered" : "configured");
-            Boolean reachable = catalog.reachable(route.backend());
-            if (reachable == null) {
-                node.putNull("backend_reachable");
-            } else {
-                node.put("backend_reachable", reachable);
-            }
-            models.add(node);
-        });
+        catalog.all().stream()
+                .sorted(Comparator.comparing(ModelRoute::publicName))
+                .forEach(route -> {
+                    ObjectNode node = json.createObjectNode();
+                    node.put("name", route.publicName());
+                    node.put("backend", route.backend());
+                    node.put("upstream_model", route.upstreamModel());
+                    node.put("source", route.discovered() ? "discovered" : "configured");
+                    Boolean reachable = catalog.reachable(route.backend());
+                    if (reachable == null) {
+                        node.putNull("backend_reachable");
+                    } else {
+                        node.put("backend_reachable", reachable);
+                    }
+                    models.add(node);
+                });
         return models;
     }
 
     private List<ObjectNode> probeBackends() {
         List<ObjectNode> result = new ArrayList<>();
-        Map<String, BackendHealth.Probe> probes = health.probeNow(backendConfigs.get().stream().map(BackendConfig::name).toList());
+        Map<String, BackendHealth.Probe> probes = health.probeNow(
+                backendConfigs.get().stream().map(BackendConfig::name).toList());
         for (BackendConfig config : backendConfigs.get()) {
             ObjectNode node = json.createObjectNode();
             node.put("name", config.name());
             node.put("kind", config.kind().name().toLowerCase(Locale.ROOT));
-            node.put("url", config.url().getScheme() + "://" + config.url().getHost()
-                    + (config.url().getPort() > 0 ? ":" + config.url().getPort() : "") + config.url().getPath());
-            BackendHealth.Probe probe = probes.containsKey(config.name()) ? probes.get(config.name()) : health.probe(config.name());
+            node.put(
+                    "url",
+                    config.url().getScheme() + "://" + config.url().getHost()
+                            + (config.url().getPort() > 0 ? ":" + config.url().getPort() : "")
+                            + config.url().getPath());
+            BackendHealth.Probe probe =
+                    probes.containsKey(config.name()) ? probes.get(config.name()) : health.probe(config.name());
             node.put("reachable", probe.up());
             node.put("models", probe.models());
             node.put("probe_ms", probe.latencyMillis());
@@ -399,7 +513,8 @@ public final class AdminRoutes {
         try {
             return UserStatus.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new PalisadeException(ErrorCode.INVALID_REQUEST, "'status' must be pending, active or disabled", "status");
+            throw new PalisadeException(
+                    ErrorCode.INVALID_REQUEST, "'status' must be pending, active or disabled", "status");
         }
     }
 
@@ -414,7 +529,10 @@ public final class AdminRoutes {
             }
             return limit;
         } catch (NumberFormatException e) {
-            throw new PalisadeException(ErrorCode.INVALID_REQUEST, "'limit' must be a whole number from 1 to " + AuditRecords.MAX_LIMIT, "limit");
+            throw new PalisadeException(
+                    ErrorCode.INVALID_REQUEST,
+                    "'limit' must be a whole number from 1 to " + AuditRecords.MAX_LIMIT,
+                    "limit");
         }
     }
 
@@ -456,12 +574,14 @@ public final class AdminRoutes {
             return List.of();
         }
         if (!value.isArray()) {
-            throw new PalisadeException(ErrorCode.INVALID_REQUEST, "'" + field + "' must be an array of strings", field);
+            throw new PalisadeException(
+                    ErrorCode.INVALID_REQUEST, "'" + field + "' must be an array of strings", field);
         }
         List<String> list = new ArrayList<>();
         for (JsonNode item : (ArrayNode) value) {
             if (!item.isTextual()) {
-                throw new PalisadeException(ErrorCode.INVALID_REQUEST, "'" + field + "' must be an array of strings", field);
+                throw new PalisadeException(
+                        ErrorCode.INVALID_REQUEST, "'" + field + "' must be an array of strings", field);
             }
             list.add(item.asText());
         }

@@ -58,7 +58,8 @@ final class AdminViews {
         ArrayNode fallbacks = node.putArray("fallback_models");
         key.fallbackModels().forEach(fallbacks::add);
         // The enforced value, from the key's limits (0 = unlimited): the same that `limits show` prints.
-        Integer requestsPerMinute = limits.effective(LimitsStore.Scope.KEY, key.id()).requestsPerMinute();
+        Integer requestsPerMinute =
+                limits.effective(LimitsStore.Scope.KEY, key.id()).requestsPerMinute();
         if (requestsPerMinute == null) {
             node.putNull("requests_per_minute");
         } else {

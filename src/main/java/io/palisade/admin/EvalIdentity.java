@@ -26,9 +26,21 @@ public final class EvalIdentity {
 
     /** A fresh key for one run. */
     public String keyFor(String runId, EvalRequest request) {
-        User user = identities.users().stream().filter(u -> u.email().equals(EMAIL)).findFirst()
+        User user = identities.users().stream()
+                .filter(u -> u.email().equals(EMAIL))
+                .findFirst()
                 .orElseGet(() -> identities.createUser(EMAIL, "Evaluation runner", null, UserStatus.ACTIVE, false));
-        return identities.createKey(user.id(), null, List.of(request.generator(), request.judge()), 0,
-                clock.instant().plus(KEY_LIFETIME), "eval " + runId, false, null, List.of()).token();
+        return identities
+                .createKey(
+                        user.id(),
+                        null,
+                        List.of(request.generator(), request.judge()),
+                        0,
+                        clock.instant().plus(KEY_LIFETIME),
+                        "eval " + runId,
+                        false,
+                        null,
+                        List.of())
+                .token();
     }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
 import io.palisade.eval.EvalComparison;
 import io.palisade.eval.EvalException;
 import io.palisade.eval.EvalProgress;
@@ -14,10 +16,8 @@ import io.palisade.eval.EvalRequest;
 import io.palisade.eval.EvalService;
 import io.palisade.eval.GoldenSet;
 import io.palisade.eval.GoldenSetException;
-import io.palisade.error.ErrorCode;
 import io.palisade.server.Exchanges;
 import io.palisade.server.JsonBodyReader;
-import io.palisade.error.PalisadeException;
 import io.palisade.store.EvalStore;
 import java.io.IOException;
 import java.util.Optional;
@@ -53,7 +53,9 @@ public final class EvalRoutes {
             ok(ctx, body);
         }));
         routes.get("/admin/evals/compare", exchanges.admin("evals.compare", this::compare));
-        routes.get("/admin/evals/{id}", exchanges.admin("evals.show", (ctx, a) -> ok(ctx, view(run(ctx.pathParam("id"))))));
+        routes.get(
+                "/admin/evals/{id}",
+                exchanges.admin("evals.show", (ctx, a) -> ok(ctx, view(run(ctx.pathParam("id"))))));
         routes.get("/admin/evals/{id}/report", exchanges.admin("evals.report", (ctx, a) -> {
             EvalStore.RunRow run = run(ctx.pathParam("id"));
             EvalReports.Format format;
@@ -71,7 +73,9 @@ public final class EvalRoutes {
         routes.post("/admin/evals/{id}/judge", exchanges.admin("evals.rejudge", (ctx, a) -> {
             ObjectNode body = ctx.req().getContentLengthLong() > 0 ? bodies.read(ctx) : json.createObjectNode();
             String id = run(ctx.pathParam("id")).id();
-            guarded(() -> evals.rejudge(id, body.hasNonNull("judge") ? body.get("judge").asText() : null,
+            guarded(() -> evals.rejudge(
+                    id,
+                    body.hasNonNull("judge") ? body.get("judge").asText() : null,
                     body.path("allow_same_family").asBoolean(false)));
             ok(ctx, view(run(id)));
         }));
@@ -81,26 +85,48 @@ public final class EvalRoutes {
         EvalStore.RunRow baseline = run(required(ctx, "baseline"));
         EvalStore.RunRow candidate = run(required(ctx, "candidate"));
         double alpha = ctx.queryParam("alpha") == null ? 0.05 : Double.parseDouble(ctx.queryParam("alpha"));
-        ok(ctx, new EvalComparison(json).compare(baseline.id(), evals.results(baseline.id()), candidate.id(), evals.results(candidate.id()),
-                baseline.goldenHash().equals(candidate.goldenHash()), alpha));
+        ok(
+                ctx,
+                new EvalComparison(json)
+                        .compare(
+                                baseline.id(),
+                                evals.results(baseline.id()),
+                                candidate.id(),
+                                evals.results(candidate.id()),
+                                baseline.goldenHash().equals(candidate.goldenHash()),
+                                alpha));
     }
 
     private EvalRequest request(ObjectNode body) {
         GoldenSet golden;
         try {
             golden = body.hasNonNull("golden_set")
-                    ? GoldenSet.parse(body.get("golden_set").asText(), body.path("golden_set_name").asText("uploaded"),
-                            "yaml".equalsIgnoreCase(body.path("golden_set_format").asText()) ? GoldenSet.Format.YAML : GoldenSet.Format.JSONL)
+                    ? GoldenSet.parse(
+                            body.get("golden_set").asText(),
+                            body.path("golden_set_name").asText("uploaded"),
+                            "yaml"
+                                            .equalsIgnoreCase(body.path("golden_set_format")
+                                                    .asText())
+                                    ? GoldenSet.Format.YAML
+                                    : GoldenSet.Format.JSONL)
                     : GoldenSet.defaultSet();
         } catch (GoldenSetException e) {
-            throw new PalisadeException(ErrorCode.INVALID_REQUEST, "invalid golden set: " + e.getMessage(), "golden_set");
+            throw new PalisadeException(
+                    ErrorCode.INVALID_REQUEST, "invalid golden set: " + e.getMessage(), "golden_set");
         }
         EvalRequest defaults = EvalRequest.of(text(body, "generator"), text(body, "judge"), golden);
-        return guarded(() -> new EvalRequest(defaults.generator(), defaults.judge(), golden,
-                body.path("threshold").asDouble(defaults.threshold()), body.path("repeat").asInt(defaults.repeat()),
-                body.path("concurrency").asInt(defaults.concurrency()), body.path("allow_same_family").asBoolean(false),
-                body.path("generator_max_tokens").asInt(defaults.generatorMaxTokens()), body.path("judge_max_tokens").asInt(defaults.judgeMaxTokens()),
-                body.path("sanity_cases").asInt(defaults.sanityCases()), body.path("sanity_tolerance").asDouble(defaults.sanityTolerance()),
+        return guarded(() -> new EvalRequest(
+                defaults.generator(),
+                defaults.judge(),
+                golden,
+                body.path("threshold").asDouble(defaults.threshold()),
+                body.path("repeat").asInt(defaults.repeat()),
+                body.path("concurrency").asInt(defaults.concurrency()),
+                body.path("allow_same_family").asBoolean(false),
+                body.path("generator_max_tokens").asInt(defaults.generatorMaxTokens()),
+                body.path("judge_max_tokens").asInt(defaults.judgeMaxTokens()),
+                body.path("sanity_cases").asInt(defaults.sanityCases()),
+                body.path("sanity_tolerance").asDouble(defaults.sanityTolerance()),
                 body.hasNonNull("deployment") ? body.get("deployment").asText() : null));
     }
 
@@ -109,9 +135,13 @@ public final class EvalRoutes {
         Optional<EvalProgress> progress = evals.progress(run.id());
         // A run stays "running" until the gateway has acted on its verdict (a failed canary rolled
         // back), so whoever waits for the run's end finds the deployments already changed.
-        node.put("run_id", run.id()).put("status", progress.isPresent() ? "running" : run.status())
-                .put("generator", run.generator()).put("judge", run.judge())
-                .put("golden_set", run.goldenName()).put("golden_set_hash", run.goldenHash()).put("created_at", run.createdAt())
+        node.put("run_id", run.id())
+                .put("status", progress.isPresent() ? "running" : run.status())
+                .put("generator", run.generator())
+                .put("judge", run.judge())
+                .put("golden_set", run.goldenName())
+                .put("golden_set_hash", run.goldenHash())
+                .put("created_at", run.createdAt())
                 .put("finished_at", run.finishedAt());
         if (run.summary() != null) {
             node.set("summary", parse(run.summary()));
@@ -121,12 +151,17 @@ public final class EvalRoutes {
     }
 
     private ObjectNode progress(EvalProgress progress) {
-        return json.createObjectNode().put("phase", progress.phase()).put("done", progress.done()).put("total", progress.total())
-                .put("passed", progress.passed()).put("elapsed_seconds", progress.elapsedSeconds());
+        return json.createObjectNode()
+                .put("phase", progress.phase())
+                .put("done", progress.done())
+                .put("total", progress.total())
+                .put("passed", progress.passed())
+                .put("elapsed_seconds", progress.elapsedSeconds());
     }
 
     private EvalStore.RunRow run(String id) {
-        return evals.run(id).orElseThrow(() -> new PalisadeException(ErrorCode.NOT_FOUND, "no evaluation run '" + id + "'"));
+        return evals.run(id)
+                .orElseThrow(() -> new PalisadeException(ErrorCode.NOT_FOUND, "no evaluation run '" + id + "'"));
     }
 
     private static String required(Context ctx, String name) {
@@ -149,7 +184,10 @@ public final class EvalRoutes {
         try {
             return action.get();
         } catch (EvalException e) {
-            throw new PalisadeException(e.kind() == EvalException.Kind.CONFIGURATION ? ErrorCode.INVALID_REQUEST : ErrorCode.UPSTREAM_UNAVAILABLE,
+            throw new PalisadeException(
+                    e.kind() == EvalException.Kind.CONFIGURATION
+                            ? ErrorCode.INVALID_REQUEST
+                            : ErrorCode.UPSTREAM_UNAVAILABLE,
                     e.getMessage());
         }
     }

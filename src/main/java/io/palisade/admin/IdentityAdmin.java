@@ -2,19 +2,19 @@ package io.palisade.admin;
 
 import io.palisade.admission.Limits;
 import io.palisade.admission.LimitsCodec;
+import io.palisade.audit.AuditStore;
 import io.palisade.auth.ApiKey;
+import io.palisade.auth.KeyStore;
 import io.palisade.auth.KeyTokens;
 import io.palisade.auth.ModelGrants;
 import io.palisade.auth.Team;
+import io.palisade.auth.TeamStore;
 import io.palisade.auth.User;
 import io.palisade.auth.UserStatus;
+import io.palisade.auth.UserStore;
 import io.palisade.error.ErrorCode;
 import io.palisade.error.PalisadeException;
-import io.palisade.audit.AuditStore;
-import io.palisade.auth.KeyStore;
 import io.palisade.store.LimitsStore;
-import io.palisade.auth.TeamStore;
-import io.palisade.auth.UserStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -43,8 +43,16 @@ public final class IdentityAdmin {
      * {@code changed} runs after every change, before the change is answered: it publishes the
      * change (version bump for other replicas) and reloads this replica's in-memory registries.
      */
-    public IdentityAdmin(UserStore users, TeamStore teams, KeyStore keys, AuditStore audit, LimitsStore limits,
-            LimitsCodec limitsCodec, Runnable changed, KeyTokens tokens, Clock clock) {
+    public IdentityAdmin(
+            UserStore users,
+            TeamStore teams,
+            KeyStore keys,
+            AuditStore audit,
+            LimitsStore limits,
+            LimitsCodec limitsCodec,
+            Runnable changed,
+            KeyTokens tokens,
+            Clock clock) {
         this.users = users;
         this.teams = teams;
         this.keys = keys;
@@ -64,11 +72,19 @@ public final class IdentityAdmin {
             throw invalid("'email' must be an email address", "email");
         }
         if (users.find(email).isPresent()) {
-            throw new PalisadeException(ErrorCode.CONFLICT, "a user with the email '" + email + "' already exists", "email");
+            throw new PalisadeException(
+                    ErrorCode.CONFLICT, "a user with the email '" + email + "' already exists", "email");
         }
         String teamId = team == null ? null : team(team).id();
-        User user = new User(tokens.newId("usr_"), email.trim(), name == null || name.isBlank() ? email.trim() : name.trim(),
-                teamId, status, admin, clock.instant(), 0);
+        User user = new User(
+                tokens.newId("usr_"),
+                email.trim(),
+                name == null || name.isBlank() ? email.trim() : name.trim(),
+                teamId,
+                status,
+                admin,
+                clock.instant(),
+                0);
         users.insert(user);
         changed.run();
         return user;
@@ -79,7 +95,8 @@ public final class IdentityAdmin {
     }
 
     public User user(String idOrEmail) {
-        return users.find(idOrEmail).orElseThrow(() -> new PalisadeException(ErrorCode.NOT_FOUND, "no user '" + idOrEmail + "'"));
+        return users.find(idOrEmail)
+                .orElseThrow(() -> new PalisadeException(ErrorCode.NOT_FOUND, "no user '" + idOrEmail + "'"));
     }
 
     public synchronized User setStatus(String idOrEmail, UserStatus status) {
@@ -103,13 +120,20 @@ public final class IdentityAdmin {
      */
     public synchronized void deleteUser(String idOrEmail, boolean force) {
         User user = user(idOrEmail);
-        if (user.admin() && users.all().stream().filter(u -> u.admin() && u.status() == UserStatus.ACTIVE).count() <= 1) {
+        if (user.admin()
+                && users.all().stream()
+                                .filter(u -> u.admin() && u.status() == UserStatus.ACTIVE)
+                                .count()
+                        <= 1) {
             throw new PalisadeException(ErrorCode.CONFLICT, "cannot delete the last active administrator");
         }
         long lastSeq = audit.lastSeqOf(user.id());
         if (!force && lastSeq > user.auditExportedSeq()) {
-            throw new PalisadeException(ErrorCode.CONFLICT, "user '" + user.email() + "' has audit records that were never exported;"
-                    + " export them first (palisade audit export --user " + user.email() + "), delete with export, or force");
+            throw new PalisadeException(
+                    ErrorCode.CONFLICT,
+                    "user '" + user.email() + "' has audit records that were never exported;"
+                            + " export them first (palisade audit export --user " + user.email()
+                            + "), delete with export, or force");
         }
         users.delete(user.id());
         changed.run();
@@ -137,7 +161,8 @@ public final class IdentityAdmin {
     }
 
     public Team team(String idOrName) {
-        return teams.find(idOrName).orElseThrow(() -> new PalisadeException(ErrorCode.NOT_FOUND, "no team '" + idOrName + "'"));
+        return teams.find(idOrName)
+                .orElseThrow(() -> new PalisadeException(ErrorCode.NOT_FOUND, "no team '" + idOrName + "'"));
     }
 
     public synchronized Team setTeamModels(String idOrName, List<String> allowedModels) {
@@ -150,7 +175,8 @@ public final class IdentityAdmin {
     public synchronized void deleteTeam(String idOrName) {
         Team team = team(idOrName);
         if (!teams.deleteIfUnused(team.id())) {
-            throw new PalisadeException(ErrorCode.CONFLICT, "team '" + team.name() + "' still has members or active keys");
+            throw new PalisadeException(
+                    ErrorCode.CONFLICT, "team '" + team.name() + "' still has members or active keys");
         }
         changed.run();
     }
@@ -161,17 +187,37 @@ public final class IdentityAdmin {
      * {@code requests_per_minute} limit in the limits store, the one place admission and
      * {@code limits show} read, so a later {@link #setLimits} replaces it like any other limit.
      */
-    public synchronized IssuedKey createKey(String userIdOrEmail, String team, List<String> allowedModels, Integer requestsPerMinute,
-            Instant expiresAt, String label, boolean admin, String token, List<String> fallbackModels) {
+    public synchronized IssuedKey createKey(
+            String userIdOrEmail,
+            String team,
+            List<String> allowedModels,
+            Integer requestsPerMinute,
+            Instant expiresAt,
+            String label,
+            boolean admin,
+            String token,
+            List<String> fallbackModels) {
         if (requestsPerMinute != null && (requestsPerMinute < 0 || requestsPerMinute > 10_000_000)) {
             throw invalid("'requests_per_minute' must be between 0 (unlimited) and 10000000", "requests_per_minute");
         }
-        String keyLimits = requestsPerMinute == null ? null : limitsCodec.write(Limits.NONE.withRequestsPerMinute(requestsPerMinute)).toString();
+        String keyLimits = requestsPerMinute == null
+                ? null
+                : limitsCodec
+                        .write(Limits.NONE.withRequestsPerMinute(requestsPerMinute))
+                        .toString();
         return issueKey(userIdOrEmail, team, allowedModels, keyLimits, expiresAt, label, admin, token, fallbackModels);
     }
 
-    private IssuedKey issueKey(String userIdOrEmail, String team, List<String> allowedModels, String keyLimits,
-            Instant expiresAt, String label, boolean admin, String token, List<String> fallbackModels) {
+    private IssuedKey issueKey(
+            String userIdOrEmail,
+            String team,
+            List<String> allowedModels,
+            String keyLimits,
+            Instant expiresAt,
+            String label,
+            boolean admin,
+            String token,
+            List<String> fallbackModels) {
         User user = user(userIdOrEmail);
         if (admin && !user.admin()) {
             throw invalid("only an administrator user can hold an admin key", "admin");
@@ -182,8 +228,18 @@ public final class IdentityAdmin {
         String keyId = tokens.newKeyId();
         String secret = token == null ? tokens.newToken(keyId) : token;
         String teamId = team == null ? user.teamId() : team(team).id();
-        ApiKey key = new ApiKey(keyId, KeyTokens.hash(secret), user.id(), teamId, checkedPatterns(allowedModels),
-                expiresAt, null, label == null ? "" : label, admin, clock.instant(), checkedFallbacks(fallbackModels));
+        ApiKey key = new ApiKey(
+                keyId,
+                KeyTokens.hash(secret),
+                user.id(),
+                teamId,
+                checkedPatterns(allowedModels),
+                expiresAt,
+                null,
+                label == null ? "" : label,
+                admin,
+                clock.instant(),
+                checkedFallbacks(fallbackModels));
         keys.insert(key, keyLimits);
         changed.run();
         return new IssuedKey(key, secret);
@@ -212,7 +268,9 @@ public final class IdentityAdmin {
         for (int i = 0; i < fallbackModels.size(); i++) {
             String name = fallbackModels.get(i);
             if (name == null || name.isBlank() || name.length() > 200 || name.contains("*")) {
-                throw invalid("'fallback_models[" + i + "]' must be a public model name (no patterns)", "fallback_models[" + i + "]");
+                throw invalid(
+                        "'fallback_models[" + i + "]' must be a public model name (no patterns)",
+                        "fallback_models[" + i + "]");
             }
         }
         return List.copyOf(fallbackModels);
@@ -231,8 +289,16 @@ public final class IdentityAdmin {
         if (old.revokedAt() != null) {
             throw new PalisadeException(ErrorCode.CONFLICT, "key '" + id + "' is revoked; create a new key instead");
         }
-        IssuedKey fresh = issueKey(old.userId(), old.teamId(), old.allowedModels(), limits.of(LimitsStore.Scope.KEY, old.id()), old.expiresAt(),
-                old.label(), old.admin(), null, old.fallbackModels());
+        IssuedKey fresh = issueKey(
+                old.userId(),
+                old.teamId(),
+                old.allowedModels(),
+                limits.of(LimitsStore.Scope.KEY, old.id()),
+                old.expiresAt(),
+                old.label(),
+                old.admin(),
+                null,
+                old.fallbackModels());
         revokeKey(old.id());
         return fresh;
     }
@@ -244,7 +310,10 @@ public final class IdentityAdmin {
             case USER -> user(idOrName).id();
             case TEAM -> team(idOrName).id();
         };
-        limits.set(scope, id, newLimits.isEmpty() ? null : limitsCodec.write(newLimits).toString());
+        limits.set(
+                scope,
+                id,
+                newLimits.isEmpty() ? null : limitsCodec.write(newLimits).toString());
         changed.run();
         return newLimits;
     }

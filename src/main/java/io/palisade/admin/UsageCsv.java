@@ -18,9 +18,18 @@ final class UsageCsv {
                 String value = row.group().get(group);
                 csv.append(value == null ? "" : quote(value)).append(',');
             }
-            csv.append(row.requests()).append(',').append(row.promptTokens()).append(',').append(row.completionTokens()).append(',')
-                    .append(row.promptTokens() + row.completionTokens()).append(',').append(row.costMicros() / 1_000_000.0).append(',')
-                    .append(row.refusals()).append("\r\n");
+            csv.append(row.requests())
+                    .append(',')
+                    .append(row.promptTokens())
+                    .append(',')
+                    .append(row.completionTokens())
+                    .append(',')
+                    .append(row.promptTokens() + row.completionTokens())
+                    .append(',')
+                    .append(row.costMicros() / 1_000_000.0)
+                    .append(',')
+                    .append(row.refusals())
+                    .append("\r\n");
         }
         return csv.toString();
     }

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.palisade.audit.AuditEvent;
+import io.palisade.audit.AuditStore;
 import io.palisade.audit.AuditTrail;
 import io.palisade.audit.OpenRequests;
-import io.palisade.audit.AuditStore;
 import io.palisade.store.Dialect;
 import io.palisade.store.InstanceStore;
 import io.palisade.store.UsageStore;
@@ -36,9 +36,11 @@ public final class AbandonedReservations {
     private static final Logger LOG = LoggerFactory.getLogger(AbandonedReservations.class);
     /** Written and read by the heartbeat's thread only. */
     private boolean takenForDead;
+
     public static final Duration HEARTBEAT = Duration.ofSeconds(5);
     /** Six missed heartbeats: a process paused by a long GC or a slow store is not taken for dead. */
     public static final Duration DEAD_AFTER = Duration.ofSeconds(30);
+
     private static final int PAGE = 500;
     private static final int INSTANCES_PER_SWEEP = 100;
     private static final Duration KEEP_ENDED = Duration.ofDays(7);
@@ -54,8 +56,16 @@ public final class AbandonedReservations {
     private final LongConsumer chargedObserver;
 
     /** {@code chargedObserver} hears how many requests each dead instance was charged (the metric). */
-    public AbandonedReservations(InstanceStore instances, AuditStore audit, UsageStore usage, AuditTrail trail, OpenRequests open,
-            Dialect dialect, Clock clock, ObjectMapper json, LongConsumer chargedObserver) {
+    public AbandonedReservations(
+            InstanceStore instances,
+            AuditStore audit,
+            UsageStore usage,
+            AuditTrail trail,
+            OpenRequests open,
+            Dialect dialect,
+            Clock clock,
+            ObjectMapper json,
+            LongConsumer chargedObserver) {
         this.chargedObserver = chargedObserver;
         this.instances = instances;
         this.audit = audit;
@@ -99,7 +109,9 @@ public final class AbandonedReservations {
         try {
             instances.ended(open.instanceId(), clock.millis());
         } catch (RuntimeException e) {
-            LOG.warn("could not record this instance's clean stop (its requests will be looked for): {}", e.getMessage());
+            LOG.warn(
+                    "could not record this instance's clean stop (its requests will be looked for): {}",
+                    e.getMessage());
         }
     }
 
@@ -112,7 +124,8 @@ public final class AbandonedReservations {
             // SQLite: this process owns the store file, so every instance that did not end is dead.
             long beatBefore = dialect == Dialect.SQLITE ? Long.MAX_VALUE : aliveSince;
             for (InstanceStore.Instance dead : instances.silent(open.instanceId(), beatBefore, INSTANCES_PER_SWEEP)) {
-                if (!instances.claim(dead.id(), open.instanceId(), dialect == Dialect.SQLITE ? Long.MAX_VALUE : aliveSince)) {
+                if (!instances.claim(
+                        dead.id(), open.instanceId(), dialect == Dialect.SQLITE ? Long.MAX_VALUE : aliveSince)) {
                     continue;
                 }
                 long charged = charge(dead);
@@ -120,13 +133,18 @@ public final class AbandonedReservations {
                 total += charged;
                 chargedObserver.accept(charged);
                 if (charged > 0) {
-                    LOG.warn("charged {} request(s) left in flight by instance {}, which stopped without ending them"
-                            + " (last heartbeat {}): each at its reservation", charged, dead.id(), Instant.ofEpochMilli(dead.heartbeatMillis()));
+                    LOG.warn(
+                            "charged {} request(s) left in flight by instance {}, which stopped without ending them"
+                                    + " (last heartbeat {}): each at its reservation",
+                            charged,
+                            dead.id(),
+                            Instant.ofEpochMilli(dead.heartbeatMillis()));
                 }
             }
             instances.forgetEnded(now - KEEP_ENDED.toMillis());
         } catch (RuntimeException e) {
-            LOG.error("could not charge the requests of dead instances (retried at the next sweep): {}", e.getMessage());
+            LOG.error(
+                    "could not charge the requests of dead instances (retried at the next sweep): {}", e.getMessage());
         }
         return total;
     }
@@ -139,7 +157,9 @@ public final class AbandonedReservations {
             for (AuditEvent started : page) {
                 after = started.seq();
                 ObjectNode body = parse(started.body());
-                if (body == null || !dead.id().equals(body.path("instance").asText(null)) || !body.hasNonNull("reservation_id")
+                if (body == null
+                        || !dead.id().equals(body.path("instance").asText(null))
+                        || !body.hasNonNull("reservation_id")
                         || audit.hasOutcome(started.requestId(), started.seq())) {
                     continue;
                 }
@@ -160,9 +180,22 @@ public final class AbandonedReservations {
         long cost = body.path("reserved_cost_micros").asLong();
         String reservation = body.path("reservation_id").asText();
         Instant at = Instant.parse(started.at());
-        boolean stored = usage.insertIfAbsent(new UsageStore.UsageEvent(started.at(), at.atZone(ZoneOffset.UTC).toLocalDate().toString(),
-                reservation, text(body, "user_id"), text(body, "user"), text(body, "team"), text(body, "key_id"),
-                text(body, "reserved_model"), prompt, completion, cost, false, null), started.requestId());
+        boolean stored = usage.insertIfAbsent(
+                new UsageStore.UsageEvent(
+                        started.at(),
+                        at.atZone(ZoneOffset.UTC).toLocalDate().toString(),
+                        reservation,
+                        text(body, "user_id"),
+                        text(body, "user"),
+                        text(body, "team"),
+                        text(body, "key_id"),
+                        text(body, "reserved_model"),
+                        prompt,
+                        completion,
+                        cost,
+                        false,
+                        null),
+                started.requestId());
         ObjectNode outcome = json.createObjectNode();
         outcome.put("reason", "abandoned");
         outcome.put("message", "the process serving this request stopped before it ended; charged its reservation");

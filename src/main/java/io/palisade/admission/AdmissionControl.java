@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.palisade.auth.Caller;
 import io.palisade.auth.ModelGrants;
 import io.palisade.config.LimitsConfig;
-import io.palisade.routing.ModelRoute;
 import io.palisade.error.ErrorCode;
 import io.palisade.error.PalisadeException;
+import io.palisade.routing.ModelRoute;
 import io.palisade.store.UsageStore;
 import io.palisade.usage.TokenUsage;
 import java.time.Clock;
@@ -47,10 +47,17 @@ public final class AdmissionControl {
     private final List<PricedModels> pricing;
     /** Claim keys, limit descriptions and budget periods, kept from one request to the next (each says when it is rebuilt). */
     private final CallerScopes callerScopes;
+
     private final BudgetPeriods periods = new BudgetPeriods();
 
-    public AdmissionControl(Counters counters, LimitsRegistry limits, LimitsConfig config, TokenEstimator estimator, UsageStore usage,
-            UsageRecorder recorder, Clock clock) {
+    public AdmissionControl(
+            Counters counters,
+            LimitsRegistry limits,
+            LimitsConfig config,
+            TokenEstimator estimator,
+            UsageStore usage,
+            UsageRecorder recorder,
+            Clock clock) {
         this.counters = counters;
         this.config = config;
         this.estimator = estimator;
@@ -72,18 +79,27 @@ public final class AdmissionControl {
      * Admits a model request or throws the refusal. May change {@code body}: the output cap is made
      * explicit ({@code max_tokens}) so the backend cannot generate more than was reserved.
      */
-    public Ticket admit(Caller caller, ModelRoute route, ObjectNode body, long bodyBytes, String requestId, boolean generates) {
+    public Ticket admit(
+            Caller caller, ModelRoute route, ObjectNode body, long bodyBytes, String requestId, boolean generates) {
         List<ScopeLimits> scopes = scopes(caller, route.publicName());
         int maxBody = smallest(scopes, Limits::maxBodyBytes, 0);
         if (maxBody > 0 && bodyBytes > maxBody) {
-            throw new PalisadeException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is " + bodyBytes + " bytes; the limit for this"
-                    + " caller is " + maxBody, null, Map.of(), "max_body_bytes " + maxBody);
+            throw new PalisadeException(
+                    ErrorCode.PAYLOAD_TOO_LARGE,
+                    "the request body is " + bodyBytes + " bytes; the limit for this" + " caller is " + maxBody,
+                    null,
+                    Map.of(),
+                    "max_body_bytes " + maxBody);
         }
         long prompt = estimator.estimate(body);
         int maxPrompt = smallest(scopes, Limits::maxPromptTokens, config.maxPromptTokens());
         if (maxPrompt > 0 && prompt > maxPrompt) {
-            throw new PalisadeException(ErrorCode.PROMPT_TOO_LONG, "the prompt is about " + prompt + " tokens; the limit is "
-                    + maxPrompt, "messages", Map.of(), "max_prompt_tokens " + maxPrompt);
+            throw new PalisadeException(
+                    ErrorCode.PROMPT_TOO_LONG,
+                    "the prompt is about " + prompt + " tokens; the limit is " + maxPrompt,
+                    "messages",
+                    Map.of(),
+                    "max_prompt_tokens " + maxPrompt);
         }
         long output = generates ? outputCap(body, scopes) : 0;
         long tokens = switch (config.tokensCounted()) {
@@ -110,8 +126,11 @@ public final class AdmissionControl {
      */
     public long settle(Ticket ticket, TokenUsage reported, long streamedChunks, boolean answered) {
         long prompt = !answered ? 0 : reported.promptTokens() >= 0 ? reported.promptTokens() : ticket.reservedPrompt();
-        long output = !answered ? 0 : reported.completionTokens() >= 0 ? reported.completionTokens()
-                : Math.min(streamedChunks, ticket.reservedOutput());
+        long output = !answered
+                ? 0
+                : reported.completionTokens() >= 0
+                        ? reported.completionTokens()
+                        : Math.min(streamedChunks, ticket.reservedOutput());
         long tokens = switch (config.tokensCounted()) {
             case TOTAL -> prompt + output;
             case PROMPT -> prompt;
@@ -131,11 +150,13 @@ public final class AdmissionControl {
     private void settleCounters(Ticket ticket, long tokens, long cost) {
         List<ClaimAmount> actual = new ArrayList<>(ticket.claims().size());
         for (Claim claim : ticket.claims()) {
-            long used = claim.kind() == Claim.Kind.CONCURRENCY ? claim.amount() : switch (claim.measure()) {
-                case REQUESTS -> claim.amount();
-                case TOKENS -> tokens;
-                case COST -> cost;
-            };
+            long used = claim.kind() == Claim.Kind.CONCURRENCY
+                    ? claim.amount()
+                    : switch (claim.measure()) {
+                        case REQUESTS -> claim.amount();
+                        case TOKENS -> tokens;
+                        case COST -> cost;
+                    };
             actual.add(new ClaimAmount(claim, used));
         }
         try {
@@ -152,8 +173,8 @@ public final class AdmissionControl {
         }
     }
 
-    private Ticket reserve(Caller caller, String model, List<ScopeLimits> scopes, long prompt, long output,
-            long tokens, long cost) {
+    private Ticket reserve(
+            Caller caller, String model, List<ScopeLimits> scopes, long prompt, long output, long tokens, long cost) {
         long now = clock.millis();
         List<Claim> claims = new ArrayList<>();
         List<BudgetSeed> seeds = null;
@@ -191,9 +212,15 @@ public final class AdmissionControl {
         }
         for (Claim claim : claims) {
             if (claim.kind() != Claim.Kind.CONCURRENCY && claim.amount() > claim.limit()) {
-                throw new PalisadeException(ErrorCode.REQUEST_EXCEEDS_LIMIT, "this request needs up to " + claim.amount()
-                        + (claim.measure() == Claim.Measure.COST ? " micro-dollars" : " tokens") + ", more than the limit of "
-                        + claim.describe() + " allows at all; lower max_tokens or shorten the prompt", "max_tokens", Map.of(), claim.describe());
+                throw new PalisadeException(
+                        ErrorCode.REQUEST_EXCEEDS_LIMIT,
+                        "this request needs up to " + claim.amount()
+                                + (claim.measure() == Claim.Measure.COST ? " micro-dollars" : " tokens")
+                                + ", more than the limit of "
+                                + claim.describe() + " allows at all; lower max_tokens or shorten the prompt",
+                        "max_tokens",
+                        Map.of(),
+                        claim.describe());
             }
         }
         if (claims.isEmpty()) {
@@ -215,18 +242,31 @@ public final class AdmissionControl {
             }
         } catch (CountersUnavailableException e) {
             if (config.failOpen()) {
-                LOG.warn("shared counters unreachable; admitting without limits (limits.redis_failure: open): {}", e.getMessage());
+                LOG.warn(
+                        "shared counters unreachable; admitting without limits (limits.redis_failure: open): {}",
+                        e.getMessage());
                 return unreserved(caller, model, now, prompt, output);
             }
-            throw new PalisadeException(ErrorCode.LIMITS_UNAVAILABLE,
-                    "limits cannot be checked right now, so the request was not processed; try again shortly", null,
-                    Map.of("Retry-After", "1"), "shared counters unreachable");
+            throw new PalisadeException(
+                    ErrorCode.LIMITS_UNAVAILABLE,
+                    "limits cannot be checked right now, so the request was not processed; try again shortly",
+                    null,
+                    Map.of("Retry-After", "1"),
+                    "shared counters unreachable");
         }
         if (!verdict.admitted()) {
             throw refusal(claims.get(verdict.refusedClaim()), verdict.retryAfterMillis(), keyRequests, keyTokens);
         }
         // No copy: nothing changes the list after this, and the view keeps the ticket's claims read-only.
-        return new Ticket(reservationId, caller, model, Collections.unmodifiableList(claims), now, prompt, output, cost,
+        return new Ticket(
+                reservationId,
+                caller,
+                model,
+                Collections.unmodifiableList(claims),
+                now,
+                prompt,
+                output,
+                cost,
                 headers(keyScope, verdict, keyRequests, keyTokens));
     }
 
@@ -245,8 +285,8 @@ public final class AdmissionControl {
     private record BudgetSeed(Claim claim, ScopeLimits scope, BudgetPeriods.Window period) {}
 
     /** Adds {@code claim} (if any) and returns the budget claims so far, this one among them. */
-    private List<BudgetSeed> addBudgetClaim(List<Claim> claims, List<BudgetSeed> seeds, Claim claim, ScopeLimits scope,
-            BudgetPeriods.Window period) {
+    private List<BudgetSeed> addBudgetClaim(
+            List<Claim> claims, List<BudgetSeed> seeds, Claim claim, ScopeLimits scope, BudgetPeriods.Window period) {
         if (claim == null) {
             return seeds;
         }
@@ -271,13 +311,18 @@ public final class AdmissionControl {
             }
             recorder.flush();
             ScopeLimits scope = seed.scope();
-            UsageStore.UsageTotals totals = usage.totals(scope.scope(), scope.usageValue(), scope.modelPattern(),
+            UsageStore.UsageTotals totals = usage.totals(
+                    scope.scope(),
+                    scope.usageValue(),
+                    scope.modelPattern(),
                     seed.period().start().toString());
-            long counted = claim.measure() == Claim.Measure.COST ? totals.costMicros() : switch (config.tokensCounted()) {
-                case TOTAL -> totals.promptTokens() + totals.completionTokens();
-                case PROMPT -> totals.promptTokens();
-                case COMPLETION -> totals.completionTokens();
-            };
+            long counted = claim.measure() == Claim.Measure.COST
+                    ? totals.costMicros()
+                    : switch (config.tokensCounted()) {
+                        case TOTAL -> totals.promptTokens() + totals.completionTokens();
+                        case PROMPT -> totals.promptTokens();
+                        case COMPLETION -> totals.completionTokens();
+                    };
             counters.seedBudget(claim.key(), counted, claim.expiresAtMillis());
             return;
         }
@@ -314,11 +359,17 @@ public final class AdmissionControl {
             headers.put("x-ratelimit-remaining-requests", "0");
             headers.put("x-ratelimit-reset-requests", seconds + "s");
         }
-        return new PalisadeException(code, what + " (" + claim.describe() + "); retry after " + seconds + "s", null, headers, claim.describe());
+        return new PalisadeException(
+                code,
+                what + " (" + claim.describe() + "); retry after " + seconds + "s",
+                null,
+                headers,
+                claim.describe());
     }
 
     /** The x-ratelimit-* headers of the key's own limits ({@code keyScope}, whose rate claims are given, or null). */
-    private static Map<String, String> headers(ScopeLimits keyScope, Verdict verdict, Claim keyRequests, Claim keyTokens) {
+    private static Map<String, String> headers(
+            ScopeLimits keyScope, Verdict verdict, Claim keyRequests, Claim keyTokens) {
         Map<String, String> headers = new LinkedHashMap<>();
         if (keyRequests != null) {
             headers.put("x-ratelimit-limit-requests", keyScope.requestsLimitHeader());
@@ -342,8 +393,12 @@ public final class AdmissionControl {
         }
         if (maxOutput > 0 && requested > maxOutput) {
             if (!config.clampOutput()) {
-                throw new PalisadeException(ErrorCode.OUTPUT_CAP_EXCEEDED, "max_tokens " + requested + " is above the limit of "
-                        + maxOutput, "max_tokens", Map.of(), "max_output_tokens " + maxOutput);
+                throw new PalisadeException(
+                        ErrorCode.OUTPUT_CAP_EXCEEDED,
+                        "max_tokens " + requested + " is above the limit of " + maxOutput,
+                        "max_tokens",
+                        Map.of(),
+                        "max_output_tokens " + maxOutput);
             }
             body.put("max_tokens", maxOutput);
             if (body.has("max_completion_tokens")) {
@@ -356,8 +411,11 @@ public final class AdmissionControl {
 
     /** The request's own output cap: max_completion_tokens, max_tokens, or Ollama's options.num_predict; 0 when none. */
     private static long requestedOutput(ObjectNode body) {
-        for (JsonNode value : new JsonNode[] {body.get("max_completion_tokens"), body.get("max_tokens"),
-                body.path("options").get("num_predict")}) {
+        for (JsonNode value : new JsonNode[] {
+            body.get("max_completion_tokens"),
+            body.get("max_tokens"),
+            body.path("options").get("num_predict")
+        }) {
             if (value != null && value.isIntegralNumber() && value.asLong() > 0) {
                 return value.asLong();
             }
@@ -396,20 +454,34 @@ public final class AdmissionControl {
         for (PricedModels priced : pricing) {
             if (priced.models().allows(model)) {
                 LimitsConfig.Price price = priced.price();
-                return (long) Math.ceil((price.promptPer1k() * promptTokens + price.completionPer1k() * outputTokens) * 1000);
+                return (long)
+                        Math.ceil((price.promptPer1k() * promptTokens + price.completionPer1k() * outputTokens) * 1000);
             }
         }
         return 0;
     }
 
-    private UsageStore.UsageEvent event(Caller caller, String model, String requestId, long prompt, long output, long cost, String reason) {
+    private UsageStore.UsageEvent event(
+            Caller caller, String model, String requestId, long prompt, long output, long cost, String reason) {
         Instant now = clock.instant();
-        return new UsageStore.UsageEvent(now.toString(), now.atZone(ZoneOffset.UTC).toLocalDate().toString(), requestId,
-                caller.user().id(), caller.user().email(), caller.teamName(), caller.key().id(), model, prompt, output, cost,
-                reason != null, reason);
+        return new UsageStore.UsageEvent(
+                now.toString(),
+                now.atZone(ZoneOffset.UTC).toLocalDate().toString(),
+                requestId,
+                caller.user().id(),
+                caller.user().email(),
+                caller.teamName(),
+                caller.key().id(),
+                model,
+                prompt,
+                output,
+                cost,
+                reason != null,
+                reason);
     }
 
-    private static int smallest(List<ScopeLimits> scopes, java.util.function.Function<Limits, Integer> field, int global) {
+    private static int smallest(
+            List<ScopeLimits> scopes, java.util.function.Function<Limits, Integer> field, int global) {
         int smallest = global;
         for (ScopeLimits scope : scopes) {
             Integer value = field.apply(scope.limits());

@@ -15,14 +15,18 @@ import java.time.temporal.TemporalAdjusters;
 public record Budget(Period period, Long tokens, Double cost) {
 
     public enum Period {
-        DAY, WEEK, MONTH, TOTAL;
+        DAY,
+        WEEK,
+        MONTH,
+        TOTAL;
 
         /** A stable name of the period containing {@code now}, e.g. "day:2026-11-23", "week:2026-W48". */
         public String id(Instant now) {
             LocalDate date = now.atZone(ZoneOffset.UTC).toLocalDate();
             return switch (this) {
                 case DAY -> "day:" + date;
-                case WEEK -> "week:" + date.get(IsoFields.WEEK_BASED_YEAR) + "-W" + date.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR);
+                case WEEK ->
+                    "week:" + date.get(IsoFields.WEEK_BASED_YEAR) + "-W" + date.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR);
                 case MONTH -> "month:" + date.withDayOfMonth(1).toString().substring(0, 7);
                 case TOTAL -> "total";
             };

@@ -37,22 +37,39 @@ final class BudgetLimit {
 
     /** A claim of {@code amount} tokens against this budget in {@code period}, or null when tokens are not capped. */
     Claim tokensClaim(BudgetPeriods.Window period, long amount) {
-        return tokensPrefix == null ? null
-                : new Claim(Claim.Kind.BUDGET, Claim.Measure.TOKENS, keys(period.id()).tokens(), budget.tokens(), amount, period.endMillis(),
+        return tokensPrefix == null
+                ? null
+                : new Claim(
+                        Claim.Kind.BUDGET,
+                        Claim.Measure.TOKENS,
+                        keys(period.id()).tokens(),
+                        budget.tokens(),
+                        amount,
+                        period.endMillis(),
                         tokensDescription);
     }
 
     /** A claim of {@code amount} micro-dollars against this budget in {@code period}, or null when cost is not capped. */
     Claim costClaim(BudgetPeriods.Window period, long amount) {
-        return costPrefix == null ? null
-                : new Claim(Claim.Kind.BUDGET, Claim.Measure.COST, keys(period.id()).cost(), costLimitMicros, amount, period.endMillis(),
+        return costPrefix == null
+                ? null
+                : new Claim(
+                        Claim.Kind.BUDGET,
+                        Claim.Measure.COST,
+                        keys(period.id()).cost(),
+                        costLimitMicros,
+                        amount,
+                        period.endMillis(),
                         costDescription);
     }
 
     private Keys keys(String period) {
         Keys current = keys;
         if (!period.equals(current.period())) {
-            current = new Keys(period, tokensPrefix == null ? null : tokensPrefix + period, costPrefix == null ? null : costPrefix + period);
+            current = new Keys(
+                    period,
+                    tokensPrefix == null ? null : tokensPrefix + period,
+                    costPrefix == null ? null : costPrefix + period);
             keys = current;
         }
         return current;

@@ -62,14 +62,32 @@ final class CallerScopes {
 
     private List<ScopeLimits> build(Caller caller, LimitsRegistry.Snapshot snapshot) {
         Limits key = snapshot.effective(LimitsStore.Scope.KEY, caller.key().id());
-        ScopeLimits keyScope = new ScopeLimits(LimitsStore.Scope.KEY, "key " + caller.key().id(), "key:" + caller.key().id(),
-                caller.key().id(), null, key);
-        ScopeLimits userScope = new ScopeLimits(LimitsStore.Scope.USER, "user " + caller.user().email(), "user:" + caller.user().id(),
-                caller.user().id(), null, snapshot.of(LimitsStore.Scope.USER, caller.user().id()));
+        ScopeLimits keyScope = new ScopeLimits(
+                LimitsStore.Scope.KEY,
+                "key " + caller.key().id(),
+                "key:" + caller.key().id(),
+                caller.key().id(),
+                null,
+                key);
+        ScopeLimits userScope = new ScopeLimits(
+                LimitsStore.Scope.USER,
+                "user " + caller.user().email(),
+                "user:" + caller.user().id(),
+                caller.user().id(),
+                null,
+                snapshot.of(LimitsStore.Scope.USER, caller.user().id()));
         if (caller.team() == null) {
             return List.of(keyScope, userScope);
         }
-        return List.of(keyScope, userScope, new ScopeLimits(LimitsStore.Scope.TEAM, "team " + caller.team().name(), "team:" + caller.team().id(),
-                caller.team().name(), null, snapshot.of(LimitsStore.Scope.TEAM, caller.team().id())));
+        return List.of(
+                keyScope,
+                userScope,
+                new ScopeLimits(
+                        LimitsStore.Scope.TEAM,
+                        "team " + caller.team().name(),
+                        "team:" + caller.team().id(),
+                        caller.team().name(),
+                        null,
+                        snapshot.of(LimitsStore.Scope.TEAM, caller.team().id())));
     }
 }

@@ -15,8 +15,13 @@ package io.palisade.admission;
  * that no logic reads the key's spelling. {@code limit} is inclusive: usage may reach it, never
  * pass it. {@code describe} names the limit for errors and the audit ("team ml: 5000 tokens per minute").
  */
-public record Claim(Kind kind, Measure measure, String key, long limit, long amount, long expiresAtMillis, String describe) {
-    public enum Kind { RATE, CONCURRENCY, BUDGET }
+public record Claim(
+        Kind kind, Measure measure, String key, long limit, long amount, long expiresAtMillis, String describe) {
+    public enum Kind {
+        RATE,
+        CONCURRENCY,
+        BUDGET
+    }
 
     /** What a claim's amounts count. */
     public enum Measure {

@@ -9,8 +9,15 @@ import java.util.Map;
  * {@code models} holds extra limits for models matching a pattern ("llama*"); they apply in
  * addition to the scope's own limits, with their own counters. Immutable.
  */
-public record Limits(Integer requestsPerMinute, Integer tokensPerMinute, Integer maxConcurrent, Integer maxPromptTokens,
-        Integer maxOutputTokens, Integer maxBodyBytes, List<Budget> budgets, Map<String, Limits> models) {
+public record Limits(
+        Integer requestsPerMinute,
+        Integer tokensPerMinute,
+        Integer maxConcurrent,
+        Integer maxPromptTokens,
+        Integer maxOutputTokens,
+        Integer maxBodyBytes,
+        List<Budget> budgets,
+        Map<String, Limits> models) {
 
     public static final Limits NONE = new Limits(null, null, null, null, null, null, List.of(), Map.of());
 
@@ -24,14 +31,21 @@ public record Limits(Integer requestsPerMinute, Integer tokensPerMinute, Integer
     }
 
     /** These limits with {@code defaults} filling the fields left unset (used for the key scope). */
-    public Limits orDefaults(Integer defaultRequestsPerMinute, Integer defaultTokensPerMinute, Integer defaultMaxConcurrent) {
-        return new Limits(requestsPerMinute != null ? requestsPerMinute : defaultRequestsPerMinute,
+    public Limits orDefaults(
+            Integer defaultRequestsPerMinute, Integer defaultTokensPerMinute, Integer defaultMaxConcurrent) {
+        return new Limits(
+                requestsPerMinute != null ? requestsPerMinute : defaultRequestsPerMinute,
                 tokensPerMinute != null ? tokensPerMinute : defaultTokensPerMinute,
                 maxConcurrent != null ? maxConcurrent : defaultMaxConcurrent,
-                maxPromptTokens, maxOutputTokens, maxBodyBytes, budgets, models);
+                maxPromptTokens,
+                maxOutputTokens,
+                maxBodyBytes,
+                budgets,
+                models);
     }
 
     public Limits withRequestsPerMinute(Integer value) {
-        return new Limits(value, tokensPerMinute, maxConcurrent, maxPromptTokens, maxOutputTokens, maxBodyBytes, budgets, models);
+        return new Limits(
+                value, tokensPerMinute, maxConcurrent, maxPromptTokens, maxOutputTokens, maxBodyBytes, budgets, models);
     }
 }

@@ -24,8 +24,15 @@ import java.util.Set;
  * Parsing validates and names the offending field (400). Thread-safe.
  */
 public final class LimitsCodec {
-    private static final Set<String> FIELDS = Set.of("requests_per_minute", "tokens_per_minute", "max_concurrent",
-            "max_prompt_tokens", "max_output_tokens", "max_body_bytes", "budgets", "models");
+    private static final Set<String> FIELDS = Set.of(
+            "requests_per_minute",
+            "tokens_per_minute",
+            "max_concurrent",
+            "max_prompt_tokens",
+            "max_output_tokens",
+            "max_body_bytes",
+            "budgets",
+            "models");
 
     private final ObjectMapper json;
 
@@ -87,7 +94,10 @@ public final class LimitsCodec {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                throw invalid("unknown limit '" + name + "' (known: " + String.join(", ", FIELDS.stream().sorted().toList()) + ")", at + "." + name);
+                throw invalid(
+                        "unknown limit '" + name + "' (known: "
+                                + String.join(", ", FIELDS.stream().sorted().toList()) + ")",
+                        at + "." + name);
             }
         }
         List<Budget> budgets = new ArrayList<>();
@@ -106,12 +116,20 @@ public final class LimitsCodec {
             if (!allowModels || !modelNodes.isObject()) {
                 throw invalid("'models' must be an object of model pattern to limits, and cannot nest", at + ".models");
             }
-            modelNodes.properties().forEach(entry ->
-                    models.put(entry.getKey(), parse(entry.getValue(), at + ".models." + entry.getKey(), false)));
+            modelNodes
+                    .properties()
+                    .forEach(entry -> models.put(
+                            entry.getKey(), parse(entry.getValue(), at + ".models." + entry.getKey(), false)));
         }
-        return new Limits(count(node, "requests_per_minute", at), count(node, "tokens_per_minute", at),
-                count(node, "max_concurrent", at), count(node, "max_prompt_tokens", at), count(node, "max_output_tokens", at),
-                count(node, "max_body_bytes", at), budgets, models);
+        return new Limits(
+                count(node, "requests_per_minute", at),
+                count(node, "tokens_per_minute", at),
+                count(node, "max_concurrent", at),
+                count(node, "max_prompt_tokens", at),
+                count(node, "max_output_tokens", at),
+                count(node, "max_body_bytes", at),
+                budgets,
+                models);
     }
 
     private Budget budget(JsonNode node, String at) {
@@ -126,7 +144,9 @@ public final class LimitsCodec {
         }
         Long tokens = null;
         if (node.hasNonNull("tokens")) {
-            if (!node.get("tokens").canConvertToLong() || !node.get("tokens").isIntegralNumber() || node.get("tokens").asLong() < 0) {
+            if (!node.get("tokens").canConvertToLong()
+                    || !node.get("tokens").isIntegralNumber()
+                    || node.get("tokens").asLong() < 0) {
                 throw invalid("'tokens' must be a whole number of at least 0", at + ".tokens");
             }
             tokens = node.get("tokens").asLong();

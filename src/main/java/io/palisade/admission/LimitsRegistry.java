@@ -72,8 +72,12 @@ public final class LimitsRegistry {
         /** See {@link LimitsRegistry#effective}. */
         Limits effective(LimitsStore.Scope scope, String id) {
             Limits set = of(scope, id);
-            return scope != LimitsStore.Scope.KEY ? set
-                    : set.orDefaults(defaults.defaultRequestsPerMinute(), defaults.defaultTokensPerMinute(), defaults.defaultMaxConcurrent());
+            return scope != LimitsStore.Scope.KEY
+                    ? set
+                    : set.orDefaults(
+                            defaults.defaultRequestsPerMinute(),
+                            defaults.defaultTokensPerMinute(),
+                            defaults.defaultMaxConcurrent());
         }
 
         /** The limits set on one scope, {@link Limits#NONE} when none. */

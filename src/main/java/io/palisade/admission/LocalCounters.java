@@ -53,10 +53,16 @@ public final class LocalCounters implements Counters {
             for (Claim claim : claims) {
                 switch (claim.kind()) {
                     case RATE -> window(claim.key()).add(RateWindow.bucket(nowMillis), claim.amount());
-                    case CONCURRENCY -> slots.computeIfAbsent(claim.key(), k -> new HashMap<>()).put(reservationId, claim.expiresAtMillis());
+                    case CONCURRENCY ->
+                        slots.computeIfAbsent(claim.key(), k -> new HashMap<>())
+                                .put(reservationId, claim.expiresAtMillis());
                     case BUDGET -> {
                         Budget budget = liveBudget(claim.key(), nowMillis);
-                        budgets.put(claim.key(), new Budget((budget == null ? 0 : budget.total()) + claim.amount(), claim.expiresAtMillis()));
+                        budgets.put(
+                                claim.key(),
+                                new Budget(
+                                        (budget == null ? 0 : budget.total()) + claim.amount(),
+                                        claim.expiresAtMillis()));
                     }
                 }
             }
@@ -89,7 +95,9 @@ public final class LocalCounters implements Counters {
                     case BUDGET -> {
                         Budget budget = liveBudget(claim.key(), nowMillis);
                         if (budget != null) {
-                            budgets.put(claim.key(), new Budget(Math.max(0, budget.total() + delta), budget.expiresAtMillis()));
+                            budgets.put(
+                                    claim.key(),
+                                    new Budget(Math.max(0, budget.total() + delta), budget.expiresAtMillis()));
                         }
                     }
                 }

@@ -3,11 +3,11 @@ package io.palisade.admission;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.palisade.auth.Authentication;
 import io.palisade.auth.Caller;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
 import io.palisade.routing.Deployment;
 import io.palisade.routing.ModelCatalog;
 import io.palisade.routing.ModelRoute;
-import io.palisade.error.ErrorCode;
-import io.palisade.error.PalisadeException;
 
 /**
  * The one place that decides whether a request may proceed. It fails closed: anything it cannot
@@ -37,10 +37,12 @@ public final class PolicyDecisionPoint {
      * Admits an authenticated request that names {@code model}. {@code generates} is false for
      * embeddings (no output tokens). May make the body's output cap explicit (see AdmissionControl).
      */
-    public AdmittedRequest admitModel(Caller caller, String model, ObjectNode body, long bodyBytes, String requestId, boolean generates) {
+    public AdmittedRequest admitModel(
+            Caller caller, String model, ObjectNode body, long bodyBytes, String requestId, boolean generates) {
         ModelRoute route = grantedRoute(caller, model, catalog.find(model));
         refuseWhatABackendCannotHonour(route, body);
-        return new AdmittedRequest(caller, route, admission.admit(caller, route, body, bodyBytes, requestId, generates));
+        return new AdmittedRequest(
+                caller, route, admission.admit(caller, route, body, bodyBytes, requestId, generates));
     }
 
     /**
@@ -52,8 +54,10 @@ public final class PolicyDecisionPoint {
     public static ModelRoute grantedRoute(Caller caller, String model, ModelRoute route) {
         boolean granted = route == null ? caller.grants().allows(model) : mayUse(caller, route);
         if (!granted) {
-            throw new PalisadeException(ErrorCode.MODEL_ACCESS_DENIED,
-                    "this key may not use the model '" + model + "'; ask an administrator for access", "model");
+            throw new PalisadeException(
+                    ErrorCode.MODEL_ACCESS_DENIED,
+                    "this key may not use the model '" + model + "'; ask an administrator for access",
+                    "model");
         }
         if (route == null) {
             throw new PalisadeException(ErrorCode.MODEL_NOT_FOUND, "the model '" + model + "' does not exist", "model");

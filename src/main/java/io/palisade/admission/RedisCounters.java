@@ -9,14 +9,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.JedisURIHelper;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Counters in Redis, shared by every replica, with the semantics of {@link LocalCounters} (the
@@ -68,11 +68,13 @@ public final class RedisCounters implements Counters {
     public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(1);
     /** Enough for every request thread of a busy replica; a script takes well under a millisecond. */
     public static final int MAX_CONNECTIONS = 64;
+
     static final long LINGER_MILLIS = 10_000;
     /** How long a concurrency slot outlives its holder's last heartbeat, unless configured. */
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
     /** Keys per renewal script call: bounds one call's size when many requests are in flight. */
     private static final int RENEWALS_PER_CALL = 512;
+
     private static final Logger LOG = LoggerFactory.getLogger(RedisCounters.class);
 
     private static final RedisScript RESERVE = RedisScript.load("redis-reserve.lua");
@@ -92,6 +94,7 @@ public final class RedisCounters implements Counters {
      * its settle, which the {@link Counters} contract guarantees).
      */
     private final Map<String, List<Claim>> inFlight = new ConcurrentHashMap<>();
+
     private final ScheduledExecutorService heartbeat;
     /** Whether the last call to Redis worked (written only on a change, read by readiness). */
     private volatile boolean reachable;
@@ -103,7 +106,8 @@ public final class RedisCounters implements Counters {
 
     private RedisCounters(UnifiedJedis redis, String prefix, Duration lease, boolean ownsClient) {
         if (redis == null || prefix == null || lease == null || lease.toMillis() < 100) {
-            throw new IllegalArgumentException("a Redis client, a key prefix and a lease of at least 100 ms are required");
+            throw new IllegalArgumentException(
+                    "a Redis client, a key prefix and a lease of at least 100 ms are required");
         }
         this.redis = redis;
         this.prefix = prefix;
@@ -112,8 +116,10 @@ public final class RedisCounters implements Counters {
         // Three renewals per lease, so one lost renewal never loses a live slot; at least once a
         // second, since the heartbeat is also the health probe that readiness reads.
         this.heartbeatMillis = Math.min(1_000, leaseMillis / 3);
-        this.heartbeat = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("palisade-redis-heartbeat").daemon(true).factory());
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .name("palisade-redis-heartbeat")
+                .daemon(true)
+                .factory());
         // The executor owns this periodic task and stops it when close() shuts it down.
         var unused = heartbeat.scheduleWithFixedDelay(this::beat, 0, heartbeatMillis, TimeUnit.MILLISECONDS);
     }
@@ -132,20 +138,24 @@ public final class RedisCounters implements Counters {
      * Connects with the given timeouts: short ones turn an unreachable Redis into a quick
      * {@link CountersUnavailableException} instead of stalled requests.
      */
-    public static RedisCounters connect(String redisUrl, String prefix, Duration connectTimeout, Duration socketTimeout) {
+    public static RedisCounters connect(
+            String redisUrl, String prefix, Duration connectTimeout, Duration socketTimeout) {
         return connect(redisUrl, prefix, connectTimeout, socketTimeout, DEFAULT_LEASE);
     }
 
-    private static RedisCounters connect(String redisUrl, String prefix, Duration connectTimeout, Duration socketTimeout,
-            Duration lease) {
+    private static RedisCounters connect(
+            String redisUrl, String prefix, Duration connectTimeout, Duration socketTimeout, Duration lease) {
         URI uri;
         try {
             uri = URI.create(redisUrl);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a Redis URL (redis://[:password@]host:port[/db]): " + withoutPassword(redisUrl), e);
+            throw new IllegalArgumentException(
+                    "not a Redis URL (redis://[:password@]host:port[/db]): " + withoutPassword(redisUrl), e);
         }
-        if (!JedisURIHelper.isValid(uri) || !(JedisURIHelper.isRedisScheme(uri) || JedisURIHelper.isRedisSSLScheme(uri))) {
-            throw new IllegalArgumentException("not a Redis URL (redis://[:password@]host:port[/db]): " + withoutPassword(redisUrl));
+        if (!JedisURIHelper.isValid(uri)
+                || !(JedisURIHelper.isRedisScheme(uri) || JedisURIHelper.isRedisSSLScheme(uri))) {
+            throw new IllegalArgumentException(
+                    "not a Redis URL (redis://[:password@]host:port[/db]): " + withoutPassword(redisUrl));
         }
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
         pool.setMaxTotal(MAX_CONNECTIONS);
@@ -184,7 +194,8 @@ public final class RedisCounters implements Counters {
             arguments.add(kind(claim.kind()));
             arguments.add(Long.toString(claim.limit()));
             arguments.add(Long.toString(claim.amount()));
-            arguments.add(Long.toString(claim.kind() == Claim.Kind.CONCURRENCY ? leaseUntil(claim, nowMillis) : claim.expiresAtMillis()));
+            arguments.add(Long.toString(
+                    claim.kind() == Claim.Kind.CONCURRENCY ? leaseUntil(claim, nowMillis) : claim.expiresAtMillis()));
             held |= claim.kind() != Claim.Kind.RATE;
         }
         if (held) {
@@ -252,12 +263,17 @@ public final class RedisCounters implements Counters {
      */
     @Override
     public void seedBudget(String key, long amount, long expiresAtMillis) {
-        List<String> arguments = new ArrayList<>(List.of("", Long.toString(expiresAtMillis),
-                Long.toString(System.currentTimeMillis()), Long.toString(LINGER_MILLIS)));
+        List<String> arguments = new ArrayList<>(List.of(
+                "",
+                Long.toString(expiresAtMillis),
+                Long.toString(System.currentTimeMillis()),
+                Long.toString(LINGER_MILLIS)));
         long total = amount;
         for (Map.Entry<String, List<Claim>> reservation : inFlight.entrySet()) {
             for (Claim claim : reservation.getValue()) {
-                if (claim.kind() == Claim.Kind.BUDGET && claim.key().equals(key) && claim.expiresAtMillis() == expiresAtMillis) {
+                if (claim.kind() == Claim.Kind.BUDGET
+                        && claim.key().equals(key)
+                        && claim.expiresAtMillis() == expiresAtMillis) {
                     arguments.add(reservation.getKey());
                     arguments.add(Long.toString(claim.amount()));
                     total += claim.amount();
@@ -336,8 +352,10 @@ public final class RedisCounters implements Counters {
 
     @Override
     public long used(Claim claim, long nowMillis) {
-        return (Long) run(USED, List.of(key(claim.kind(), claim.key())), List.of(
-                kind(claim.kind()), Long.toString(nowMillis), Long.toString(RateWindow.bucket(nowMillis))));
+        return (Long) run(
+                USED,
+                List.of(key(claim.kind(), claim.key())),
+                List.of(kind(claim.kind()), Long.toString(nowMillis), Long.toString(RateWindow.bucket(nowMillis))));
     }
 
     /**
@@ -361,17 +379,20 @@ public final class RedisCounters implements Counters {
             reached(false);
             // Any Redis failure (connection, timeout, exhausted pool, LOADING, READONLY, OOM, a
             // script error) leaves the limits unknown; the gateway decides between 503 and failing open.
-            throw new CountersUnavailableException("Redis counters unavailable (" + script.name() + "): " + e.getMessage(), e);
+            throw new CountersUnavailableException(
+                    "Redis counters unavailable (" + script.name() + "): " + e.getMessage(), e);
         }
     }
 
     // The kind is part of the key: one key string may name a rate, a slot set and a budget at once.
     private String key(Claim.Kind kind, String key) {
-        return prefix + switch (kind) {
-            case RATE -> "rate:";
-            case CONCURRENCY -> "slots:";
-            case BUDGET -> "budget:";
-        } + key;
+        return prefix
+                + switch (kind) {
+                    case RATE -> "rate:";
+                    case CONCURRENCY -> "slots:";
+                    case BUDGET -> "budget:";
+                }
+                + key;
     }
 
     private static String kind(Claim.Kind kind) {

@@ -30,7 +30,8 @@ final class RedisScript {
     static RedisScript load(String resource) {
         try (InputStream in = RedisScript.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("missing resource " + resource + " next to " + RedisScript.class.getName());
+                throw new IllegalStateException(
+                        "missing resource " + resource + " next to " + RedisScript.class.getName());
             }
             return new RedisScript(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -52,7 +53,8 @@ final class RedisScript {
 
     private static String sha1(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-1", e);
         }

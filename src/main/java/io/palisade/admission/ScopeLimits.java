@@ -20,10 +20,12 @@ final class ScopeLimits {
     private final String modelPattern;
     /** The pattern compiled, or null for the scope itself. */
     private final ModelGrants modelGrants;
+
     private final Limits limits;
     private final boolean isKey;
     /** Null when not limited. Amount 1 and no expiry: one claim serves every request. */
     private final Claim requests;
+
     private final String requestsLimitHeader;
     private final String tokensKey;
     private final String tokensDescription;
@@ -39,7 +41,8 @@ final class ScopeLimits {
      * {@code modelPattern} is null for the scope itself and the pattern for one of its per-model
      * limits. A scope's per-model limits become its {@link #modelScopes}.
      */
-    ScopeLimits(LimitsStore.Scope scope, String name, String key, String usageValue, String modelPattern, Limits limits) {
+    ScopeLimits(
+            LimitsStore.Scope scope, String name, String key, String usageValue, String modelPattern, Limits limits) {
         this.name = name;
         this.key = key;
         this.scope = scope;
@@ -48,8 +51,16 @@ final class ScopeLimits {
         this.modelGrants = modelPattern == null ? null : ModelGrants.of(List.of(modelPattern));
         this.limits = limits;
         this.isKey = scope == LimitsStore.Scope.KEY && modelPattern == null;
-        this.requests = positive(limits.requestsPerMinute()) ? new Claim(Claim.Kind.RATE, Claim.Measure.REQUESTS, key + ":rpm",
-                limits.requestsPerMinute(), 1, 0, name + ": " + limits.requestsPerMinute() + " requests per minute") : null;
+        this.requests = positive(limits.requestsPerMinute())
+                ? new Claim(
+                        Claim.Kind.RATE,
+                        Claim.Measure.REQUESTS,
+                        key + ":rpm",
+                        limits.requestsPerMinute(),
+                        1,
+                        0,
+                        name + ": " + limits.requestsPerMinute() + " requests per minute")
+                : null;
         this.requestsLimitHeader = requests == null ? null : Long.toString(requests.limit());
         boolean tokens = positive(limits.tokensPerMinute());
         this.tokensKey = tokens ? key + ":tpm" : null;
@@ -66,8 +77,14 @@ final class ScopeLimits {
         List<ScopeLimits> perModel = new ArrayList<>();
         if (modelPattern == null) {
             // Per-model limits cannot nest: only a scope's own limits have them.
-            limits.models().forEach((pattern, modelLimits) -> perModel.add(new ScopeLimits(scope, name + " for " + pattern,
-                    key + ":model:" + pattern, usageValue, pattern, modelLimits)));
+            limits.models()
+                    .forEach((pattern, modelLimits) -> perModel.add(new ScopeLimits(
+                            scope,
+                            name + " for " + pattern,
+                            key + ":model:" + pattern,
+                            usageValue,
+                            pattern,
+                            modelLimits)));
         }
         this.modelScopes = List.copyOf(perModel);
     }
@@ -119,8 +136,16 @@ final class ScopeLimits {
 
     /** A tokens-per-minute claim of {@code amount}, or null when not limited. */
     Claim tokensClaim(long amount) {
-        return tokensKey == null ? null
-                : new Claim(Claim.Kind.RATE, Claim.Measure.TOKENS, tokensKey, limits.tokensPerMinute(), amount, 0, tokensDescription);
+        return tokensKey == null
+                ? null
+                : new Claim(
+                        Claim.Kind.RATE,
+                        Claim.Measure.TOKENS,
+                        tokensKey,
+                        limits.tokensPerMinute(),
+                        amount,
+                        0,
+                        tokensDescription);
     }
 
     /** The x-ratelimit-limit-tokens value, when tokens are limited. */
@@ -130,8 +155,15 @@ final class ScopeLimits {
 
     /** A concurrency slot that frees itself at {@code expiresAtMillis}, or null when not limited. */
     Claim concurrencyClaim(long expiresAtMillis) {
-        return concurrentKey == null ? null
-                : new Claim(Claim.Kind.CONCURRENCY, Claim.Measure.REQUESTS, concurrentKey, limits.maxConcurrent(), 1, expiresAtMillis,
+        return concurrentKey == null
+                ? null
+                : new Claim(
+                        Claim.Kind.CONCURRENCY,
+                        Claim.Measure.REQUESTS,
+                        concurrentKey,
+                        limits.maxConcurrent(),
+                        1,
+                        expiresAtMillis,
                         concurrentDescription);
     }
 

@@ -46,10 +46,12 @@ public final class UsageRecorder implements AutoCloseable {
     private final BlockingQueue<UsageStore.UsageEvent> queue = new LinkedBlockingQueue<>();
     /** Rows the store refused, oldest first; guarded by this. Older rows than these are in the spool. */
     private final ArrayDeque<UsageStore.UsageEvent> backlog = new ArrayDeque<>();
+
     private final AtomicLong writeFailures = new AtomicLong();
     private volatile long backlogRows;
     /** Guarded by this. */
     private long backoffMillis;
+
     private long nextTryNanos;
     private final Thread thread;
     private volatile boolean closed;
@@ -67,7 +69,8 @@ public final class UsageRecorder implements AutoCloseable {
             LOG.info("replaying {} usage rows spooled by an earlier run from {}", spool.rows(), spoolFile);
         }
         flush(true);
-        this.thread = Thread.ofPlatform().name("palisade-usage-writer").daemon(true).start(this::run);
+        this.thread =
+                Thread.ofPlatform().name("palisade-usage-writer").daemon(true).start(this::run);
     }
 
     public void record(UsageStore.UsageEvent event) {
@@ -111,7 +114,10 @@ public final class UsageRecorder implements AutoCloseable {
                 int rows = backlog.size();
                 spill();
                 if (backlog.isEmpty()) {
-                    LOG.warn("the store is failing: {} usage rows kept in {}, written at the next start", rows, spool.file());
+                    LOG.warn(
+                            "the store is failing: {} usage rows kept in {}, written at the next start",
+                            rows,
+                            spool.file());
                 }
             }
         }

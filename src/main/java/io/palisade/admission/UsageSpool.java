@@ -59,8 +59,8 @@ final class UsageSpool {
             if (directory != null) {
                 Files.createDirectories(directory);
             }
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND)) {
+            try (FileChannel channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
                 ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
@@ -68,7 +68,8 @@ final class UsageSpool {
                 channel.force(true);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot spool " + events.size() + " usage rows to " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot spool " + events.size() + " usage rows to " + file + ": " + e.getMessage(), e);
         }
         rows += events.size();
     }
@@ -116,7 +117,10 @@ final class UsageSpool {
             }
             return event;
         } catch (IOException e) {
-            LOG.warn("skipping an unreadable line of the usage spool {} (cut short by a crash?): {}", file, e.getMessage());
+            LOG.warn(
+                    "skipping an unreadable line of the usage spool {} (cut short by a crash?): {}",
+                    file,
+                    e.getMessage());
             return null;
         }
     }

@@ -10,7 +10,8 @@ import java.util.List;
  * (a new period, or counters that lost their data): nothing was applied, and the caller seeds
  * that counter from durable usage ({@link Counters#seedBudget}) and reserves again.
  */
-public record Verdict(boolean admitted, int refusedClaim, long retryAfterMillis, List<ClaimAmount> remaining, int unseededClaim) {
+public record Verdict(
+        boolean admitted, int refusedClaim, long retryAfterMillis, List<ClaimAmount> remaining, int unseededClaim) {
     public Verdict {
         remaining = List.copyOf(remaining);
     }

@@ -33,16 +33,23 @@ public final class AuditAssembly implements Assembly {
     /** Steps that need every audit record committed, run at close after the writer's last commit. */
     private final List<Runnable> afterLastCommit = new ArrayList<>();
 
-    public AuditAssembly(PalisadeConfig config, StoreAssembly store, ObservabilityAssembly observability, SharedThreads threads,
-            ObjectMapper json, Clock clock) {
+    public AuditAssembly(
+            PalisadeConfig config,
+            StoreAssembly store,
+            ObservabilityAssembly observability,
+            SharedThreads threads,
+            ObjectMapper json,
+            Clock clock) {
         GatewayMetrics metrics = observability.metrics();
         // Anchors of the chain's head outside the store (docs/security.md): this replica's own file, and the log.
         AuditConfig.Checkpoints checkpointConfig = config.audit().checkpoints();
         Path checkpointFile = checkpointConfig.fileFor(config.storeUrl());
         CheckpointKey checkpointKey = CheckpointKey.of(checkpointConfig.key());
-        this.checkpoints = new CheckpointWriter(checkpointFile, checkpointKey, checkpointConfig.interval(),
-                checkpointConfig.everyRecords(), clock);
-        metrics.gauge("palisade_audit_checkpoint_failing", "1 while audit checkpoints cannot be written to their file",
+        this.checkpoints = new CheckpointWriter(
+                checkpointFile, checkpointKey, checkpointConfig.interval(), checkpointConfig.everyRecords(), clock);
+        metrics.gauge(
+                "palisade_audit_checkpoint_failing",
+                "1 while audit checkpoints cannot be written to their file",
                 () -> checkpoints.healthy() ? 0 : 1);
         try {
             this.writer = writer(config, store, metrics, threads);
@@ -54,28 +61,34 @@ public final class AuditAssembly implements Assembly {
         this.verifier = new AuditVerifier(store.audit(), List.of(checkpointFile), checkpointKey);
         // Requests between their "started" row and their completion, and the chain position below
         // which none is open: what a restart after a crash must read to charge them (AdmissionAssembly).
-        this.openRequests = new OpenRequests(UUID.randomUUID().toString(), store.audit().lastSeq());
+        this.openRequests =
+                new OpenRequests(UUID.randomUUID().toString(), store.audit().lastSeq());
         this.trail = new AuditTrail(writer, clock, json, openRequests);
         this.records = new AuditRecords(store.audit(), json);
     }
 
-    private AuditWriter writer(PalisadeConfig config, StoreAssembly store, GatewayMetrics metrics, SharedThreads threads) {
-        return new AuditWriter(store.audit(), config.audit().groupCommitMaxBatch(), new AuditWriter.CommitObserver() {
-            @Override
-            public void committed(int records, long nanos) {
-                metrics.auditCommitted(nanos);
-            }
+    private AuditWriter writer(
+            PalisadeConfig config, StoreAssembly store, GatewayMetrics metrics, SharedThreads threads) {
+        return new AuditWriter(
+                store.audit(),
+                config.audit().groupCommitMaxBatch(),
+                new AuditWriter.CommitObserver() {
+                    @Override
+                    public void committed(int records, long nanos) {
+                        metrics.auditCommitted(nanos);
+                    }
 
-            @Override
-            public void failed(int records) {
-                metrics.auditCommitFailed();
-            }
+                    @Override
+                    public void failed(int records) {
+                        metrics.auditCommitFailed();
+                    }
 
-            @Override
-            public void headCommitted(long seq, String hash) {
-                checkpoints.headCommitted(seq, hash);
-            }
-        }, threads.deadlines());
+                    @Override
+                    public void headCommitted(long seq, String hash) {
+                        checkpoints.headCommitted(seq, hash);
+                    }
+                },
+                threads.deadlines());
     }
 
     public AuditTrail trail() {

@@ -27,24 +27,36 @@ public final class BackendsAssembly implements Assembly {
     private final ScheduledFuture<?> discovery;
     private final ScheduledFuture<?> probes;
 
-    public BackendsAssembly(PalisadeConfig config, StoreAssembly store, ObservabilityAssembly observability, SharedThreads threads,
-            ObjectMapper json, Clock clock) {
+    public BackendsAssembly(
+            PalisadeConfig config,
+            StoreAssembly store,
+            ObservabilityAssembly observability,
+            SharedThreads threads,
+            ObjectMapper json,
+            Clock clock) {
         BackgroundChecks checks = threads.checks();
         this.factory = new BackendFactory(threads.deadlines(), json, clock);
         Map<String, Backend> backends = factory.build(config.backends(), List.of(), Map.of());
-        this.catalog = new ModelCatalog(new ModelCatalog.Sources(config.models(), config.backends(), backends), clock, checks);
+        this.catalog =
+                new ModelCatalog(new ModelCatalog.Sources(config.models(), config.backends(), backends), clock, checks);
         // The first discovery runs in the background: the listener opens at once, configured models
         // are routable at once, discovered ones appear as each backend answers (readiness waits).
         catalog.refresh();
         long interval = config.discoveryInterval().toMillis();
-        this.discovery = threads.backendChecks().scheduleWithFixedDelay(catalog::refresh, interval, interval, TimeUnit.MILLISECONDS);
+        this.discovery = threads.backendChecks()
+                .scheduleWithFixedDelay(catalog::refresh, interval, interval, TimeUnit.MILLISECONDS);
         this.families = new ModelFamilies(catalog);
         this.health = new BackendHealth(catalog::backends, clock, observability.metrics()::backendProbed);
         long probeEvery = config.observability().probeInterval().toMillis();
-        this.probes = threads.backendChecks().scheduleWithFixedDelay(() -> {
-            checks.request("store", store.health()::check);
-            health.probeAll(checks);
-        }, 0, probeEvery, TimeUnit.MILLISECONDS);
+        this.probes = threads.backendChecks()
+                .scheduleWithFixedDelay(
+                        () -> {
+                            checks.request("store", store.health()::check);
+                            health.probeAll(checks);
+                        },
+                        0,
+                        probeEvery,
+                        TimeUnit.MILLISECONDS);
     }
 
     /** Builds backends again on a config reload. */

@@ -8,10 +8,10 @@ import io.palisade.api.openai.OpenAiRoutes;
 import io.palisade.audit.ContentCapture;
 import io.palisade.config.PalisadeConfig;
 import io.palisade.metrics.MetricsAccess;
-import io.palisade.server.MetricsEndpoint;
 import io.palisade.server.Exchanges;
 import io.palisade.server.GatewayServer;
 import io.palisade.server.JsonBodyReader;
+import io.palisade.server.MetricsEndpoint;
 import io.palisade.server.RequestLog;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
@@ -26,27 +26,80 @@ public final class HttpAssembly implements Assembly {
     private final GatewayServer server;
 
     /** Builds the routes and starts listening; {@code ready} is the readiness the health route reports. */
-    public HttpAssembly(PalisadeConfig config, StoreAssembly store, ObservabilityAssembly observability, IdentityAssembly identity,
-            BackendsAssembly backends, AuditAssembly audit, AdmissionAssembly admission, LifecycleAssembly lifecycle,
-            ListenerAddress address, BooleanSupplier ready, ObjectMapper json, Clock clock) {
+    public HttpAssembly(
+            PalisadeConfig config,
+            StoreAssembly store,
+            ObservabilityAssembly observability,
+            IdentityAssembly identity,
+            BackendsAssembly backends,
+            AuditAssembly audit,
+            AdmissionAssembly admission,
+            LifecycleAssembly lifecycle,
+            ListenerAddress address,
+            BooleanSupplier ready,
+            ObjectMapper json,
+            Clock clock) {
         JsonBodyReader bodies = new JsonBodyReader(json, config.server().maxBodyBytes());
-        Exchanges exchanges = new Exchanges(identity.keys(), admission.policy(), admission.admission(), audit.trail(), bodies, json,
-                config.server(), clock, observability.metrics(), new RequestLog(config.observability().requestLog()), observability.spans());
-        OpenAiRoutes openAi = new OpenAiRoutes(lifecycle.failover(), backends.catalog(), json, new ContentCapture(config.audit(), json),
+        Exchanges exchanges = new Exchanges(
+                identity.keys(),
+                admission.policy(),
+                admission.admission(),
+                audit.trail(),
+                bodies,
+                json,
+                config.server(),
+                clock,
+                observability.metrics(),
+                new RequestLog(config.observability().requestLog()),
+                observability.spans());
+        OpenAiRoutes openAi = new OpenAiRoutes(
+                lifecycle.failover(),
+                backends.catalog(),
+                json,
+                new ContentCapture(config.audit(), json),
                 lifecycle.metrics());
-        AdminRoutes admin = new AdminRoutes(exchanges, identity.admin(), audit.records(), audit.verifier(), backends.catalog(),
-                backends.health(), backends.families(), () -> lifecycle.currentConfig().backends(), bodies, json, identity.limitsCodec(),
-                identity.limits(), store.usage());
+        AdminRoutes admin = new AdminRoutes(
+                exchanges,
+                identity.admin(),
+                audit.records(),
+                audit.verifier(),
+                backends.catalog(),
+                backends.health(),
+                backends.families(),
+                () -> lifecycle.currentConfig().backends(),
+                bodies,
+                json,
+                identity.limitsCodec(),
+                identity.limits(),
+                store.usage());
         EvalRoutes evalRoutes = new EvalRoutes(exchanges, lifecycle.evals(), bodies, json);
-        ModelRoutes modelRoutes = new ModelRoutes(exchanges, backends.catalog(), lifecycle.canaryStates(), lifecycle.lifecycle(),
-                lifecycle.reloader(), lifecycle.pins(), backends.health(), bodies, json, clock);
-        MetricsEndpoint metricsEndpoint = new MetricsEndpoint(observability.metrics().registry(),
-                authorization -> MetricsAccess.refusal(authorization, config.observability().metricsToken(), identity.keys()));
-        this.server = new GatewayServer(config.server(), exchanges, openAi, routes -> {
-            admin.register(routes);
-            evalRoutes.register(routes);
-            modelRoutes.register(routes);
-        }, metricsEndpoint, config.observability().metricsPort(), ready);
+        ModelRoutes modelRoutes = new ModelRoutes(
+                exchanges,
+                backends.catalog(),
+                lifecycle.canaryStates(),
+                lifecycle.lifecycle(),
+                lifecycle.reloader(),
+                lifecycle.pins(),
+                backends.health(),
+                bodies,
+                json,
+                clock);
+        MetricsEndpoint metricsEndpoint = new MetricsEndpoint(
+                observability.metrics().registry(),
+                authorization -> MetricsAccess.refusal(
+                        authorization, config.observability().metricsToken(), identity.keys()));
+        this.server = new GatewayServer(
+                config.server(),
+                exchanges,
+                openAi,
+                routes -> {
+                    admin.register(routes);
+                    evalRoutes.register(routes);
+                    modelRoutes.register(routes);
+                },
+                metricsEndpoint,
+                config.observability().metricsPort(),
+                ready);
         try {
             server.start(config.server().host(), config.server().port());
         } catch (RuntimeException e) {

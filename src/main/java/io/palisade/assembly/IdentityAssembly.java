@@ -28,17 +28,30 @@ public final class IdentityAssembly implements Assembly {
     private final Optional<String> bootstrapAdminKey;
     private final ScheduledFuture<?> poll;
 
-    public IdentityAssembly(PalisadeConfig config, StoreAssembly store, SharedThreads threads, ObjectMapper json, Clock clock) {
+    public IdentityAssembly(
+            PalisadeConfig config, StoreAssembly store, SharedThreads threads, ObjectMapper json, Clock clock) {
         this.keys = new KeyRegistry(store.keys(), store.users(), store.teams(), clock);
         this.limitsCodec = new LimitsCodec(json);
         this.limits = new LimitsRegistry(store.limits(), limitsCodec, config.limits());
         IdentityReloader reloader = new IdentityReloader(store.identityVersions(), keys, limits);
         reloader.reload();
-        this.admin = new IdentityAdmin(store.users(), store.teams(), store.keys(), store.audit(), store.limits(), limitsCodec,
-                reloader::publishChange, new KeyTokens(new SecureRandom()), clock);
+        this.admin = new IdentityAdmin(
+                store.users(),
+                store.teams(),
+                store.keys(),
+                store.audit(),
+                store.limits(),
+                limitsCodec,
+                reloader::publishChange,
+                new KeyTokens(new SecureRandom()),
+                clock);
         this.bootstrapAdminKey = new AdminBootstrap(admin).ensureAdmin(config.adminKey());
-        this.poll = threads.background().scheduleWithFixedDelay(reloader::reloadIfChanged, IdentityReloader.POLL_MILLIS,
-                IdentityReloader.POLL_MILLIS, TimeUnit.MILLISECONDS);
+        this.poll = threads.background()
+                .scheduleWithFixedDelay(
+                        reloader::reloadIfChanged,
+                        IdentityReloader.POLL_MILLIS,
+                        IdentityReloader.POLL_MILLIS,
+                        TimeUnit.MILLISECONDS);
     }
 
     public KeyRegistry keys() {

@@ -47,45 +47,74 @@ public final class LifecycleAssembly implements Assembly {
     private final ConfigReloader reloader;
     private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
 
-    public LifecycleAssembly(ConfigSource source, PalisadeConfig config, StoreAssembly store, SharedThreads threads,
-            ObservabilityAssembly observability, IdentityAssembly identity, BackendsAssembly backends, AuditAssembly audit,
-            Supplier<URI> listener, ObjectMapper json, Clock clock) {
+    public LifecycleAssembly(
+            ConfigSource source,
+            PalisadeConfig config,
+            StoreAssembly store,
+            SharedThreads threads,
+            ObservabilityAssembly observability,
+            IdentityAssembly identity,
+            BackendsAssembly backends,
+            AuditAssembly audit,
+            Supplier<URI> listener,
+            ObjectMapper json,
+            Clock clock) {
         this.current = new AtomicReference<>(config);
         this.canaryStates = new CanaryStates(store.canaryStates());
         canaryStates.reload();
         schedules.add(threads.background().scheduleWithFixedDelay(canaryStates::reload, 1, 1, TimeUnit.SECONDS));
         this.metrics = new LifecycleMetrics(observability.metrics().registry(), backends.catalog()::all, canaryStates);
         Router router = new Router(canaryStates, () -> current.get().routing(), backends.health()::down, clock);
-        this.failover = new Failover(router, backends.catalog(), () -> current.get().routing(), clock, Thread::sleep);
+        this.failover =
+                new Failover(router, backends.catalog(), () -> current.get().routing(), clock, Thread::sleep);
 
         EvalIdentity evalIdentity = new EvalIdentity(identity.admin(), clock);
         ModelFamilies families = backends.families();
-        this.evals = new EvalService(store.evals(), json, clock, (runId, request) -> new HttpEvalGateway(listener.get(),
-                evalIdentity.keyFor(runId, request), json, new InProcessModels(families, request), request.generator(),
-                request.generatorDeployment()));
-        this.lifecycle = new ModelLifecycle(backends.catalog(), canaryStates, evals, audit.trail(), metrics,
-                () -> current.get().routing().promotionRequiresEval(), json, clock);
+        this.evals = new EvalService(
+                store.evals(),
+                json,
+                clock,
+                (runId, request) -> new HttpEvalGateway(
+                        listener.get(),
+                        evalIdentity.keyFor(runId, request),
+                        json,
+                        new InProcessModels(families, request),
+                        request.generator(),
+                        request.generatorDeployment()));
+        this.lifecycle = new ModelLifecycle(
+                backends.catalog(),
+                canaryStates,
+                evals,
+                audit.trail(),
+                metrics,
+                () -> current.get().routing().promotionRequiresEval(),
+                json,
+                clock);
         // Evaluations gate canary promotion: the lifecycle hears of every finished run.
         evals.addListener(lifecycle::evaluationFinished);
         evals.abandonInterruptedRuns();
         CanaryJudge judge = new CanaryJudge(backends.catalog(), canaryStates, lifecycle, clock);
         schedules.add(threads.background().scheduleWithFixedDelay(judge::judgeAll, 1, 1, TimeUnit.SECONDS));
 
-        this.pins = new PinMonitor(new PinVerifier(new GgufDigests(), clock), current::get, backends.catalog(), audit.trail(), metrics);
+        this.pins = new PinMonitor(
+                new PinVerifier(new GgufDigests(), clock), current::get, backends.catalog(), audit.trail(), metrics);
         BackgroundChecks checks = threads.checks();
         // Pinned deployments take no traffic until this first round has checked them (DeploymentHealth#pinUnchecked).
         Runnable checkPins = () -> checks.request("pins", pins::checkAllQuietly);
         checkPins.run();
         long verifyEvery = config.routing().verifyInterval().toMillis();
         if (verifyEvery > 0) {
-            schedules.add(threads.backendChecks().scheduleWithFixedDelay(checkPins, verifyEvery, verifyEvery, TimeUnit.MILLISECONDS));
+            schedules.add(threads.backendChecks()
+                    .scheduleWithFixedDelay(checkPins, verifyEvery, verifyEvery, TimeUnit.MILLISECONDS));
         }
-        this.reloader = new ConfigReloader(source, current, backends.catalog(), backends.factory(), audit.trail(), metrics, () -> {
-            pins.clearUnpinned();
-            checkPins.run();
-        });
+        this.reloader = new ConfigReloader(
+                source, current, backends.catalog(), backends.factory(), audit.trail(), metrics, () -> {
+                    pins.clearUnpinned();
+                    checkPins.run();
+                });
         if (config.routing().watchConfig() && source.file() != null) {
-            schedules.add(threads.backendChecks().scheduleWithFixedDelay(reloader::reloadIfFileChanged, 2, 2, TimeUnit.SECONDS));
+            schedules.add(threads.backendChecks()
+                    .scheduleWithFixedDelay(reloader::reloadIfFileChanged, 2, 2, TimeUnit.SECONDS));
         }
     }
 

@@ -20,12 +20,14 @@ public final class SharedThreads implements Assembly {
     public SharedThreads() {
         // The identity poll, the canary-phase poll and the canary judge: work that reads and writes
         // the store, and may wait on it (a rollback waits up to 10 s for its audit commit).
-        this.background = Executors.newScheduledThreadPool(1, Thread.ofPlatform().name("palisade-background").daemon(true).factory());
+        this.background = Executors.newScheduledThreadPool(
+                1, Thread.ofPlatform().name("palisade-background").daemon(true).factory());
         // The watchdog: backend exchanges' deadlines, the idle-connection sweeps and the audit writer's
         // watch for overdue commits. Its tasks only close sockets and fail futures, and nothing that
         // waits runs here, so a deadline fires on time however long the store keeps
         // "palisade-background" (or the audit writer) waiting.
-        this.deadlines = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("palisade-deadlines").daemon(true).factory());
+        this.deadlines = new ScheduledThreadPoolExecutor(
+                1, Thread.ofPlatform().name("palisade-deadlines").daemon(true).factory());
         // Every backend exchange arms its deadline here and cancels it when done; without this a
         // cancelled deadline (and the answer it holds) would stay queued until its time, 10 min by default.
         deadlines.setRemoveOnCancelPolicy(true);
@@ -33,7 +35,9 @@ public final class SharedThreads implements Assembly {
         // per check, one at a time per backend), so nothing here ever waits on a backend and one that
         // never answers cannot hold up another's checks, a config reload (the file watch runs here),
         // the identity poll on "palisade-background", start-up or a request.
-        this.backendChecks = Executors.newScheduledThreadPool(1, Thread.ofPlatform().name("palisade-backend-checks").daemon(true).factory());
+        this.backendChecks = Executors.newScheduledThreadPool(
+                1,
+                Thread.ofPlatform().name("palisade-backend-checks").daemon(true).factory());
         this.checks = new BackgroundChecks();
     }
 

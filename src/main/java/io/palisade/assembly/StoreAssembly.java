@@ -1,19 +1,19 @@
 package io.palisade.assembly;
 
 import io.palisade.audit.AuditStore;
+import io.palisade.auth.KeyStore;
+import io.palisade.auth.TeamStore;
+import io.palisade.auth.UserStore;
 import io.palisade.store.CanaryStateStore;
 import io.palisade.store.Database;
 import io.palisade.store.Dialect;
-import io.palisade.store.InstanceStore;
 import io.palisade.store.EvalStore;
 import io.palisade.store.IdentityVersionStore;
-import io.palisade.auth.KeyStore;
+import io.palisade.store.InstanceStore;
 import io.palisade.store.LimitsStore;
 import io.palisade.store.StoreHealth;
 import io.palisade.store.StoreUrl;
-import io.palisade.auth.TeamStore;
 import io.palisade.store.UsageStore;
-import io.palisade.auth.UserStore;
 import java.nio.file.Path;
 
 /**

@@ -1,14 +1,14 @@
 package io.palisade.audit;
 
+import io.palisade.store.Database;
+import io.palisade.store.Dialect;
+import io.palisade.store.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import io.palisade.store.Database;
-import io.palisade.store.Dialect;
-import io.palisade.store.StoreException;
 
 /**
  * One writer's connection to the audit chain, with its statements prepared once: a group commit
@@ -29,6 +29,7 @@ public final class AuditAppender implements AutoCloseable {
     private final PreparedStatement insert;
     /** SQLite only: the transaction is driven with statements (see {@link #append}). */
     private final PreparedStatement begin;
+
     private final PreparedStatement commit;
     private final PreparedStatement rollback;
     /** PostgreSQL only. */
@@ -40,7 +41,8 @@ public final class AuditAppender implements AutoCloseable {
         try {
             boolean sqlite = database.dialect() == Dialect.SQLITE;
             tail = prepare("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
-            insert = prepare("INSERT INTO audit_events (seq, request_id, kind, at, user_id, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+            insert = prepare(
+                    "INSERT INTO audit_events (seq, request_id, kind, at, user_id, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
             begin = sqlite ? prepare("BEGIN IMMEDIATE") : null;
             commit = sqlite ? prepare("COMMIT") : null;
             rollback = sqlite ? prepare("ROLLBACK") : null;

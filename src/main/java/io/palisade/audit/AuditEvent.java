@@ -5,8 +5,8 @@ package io.palisade.audit;
  * row's content and {@code prevHash}, so altering, removing or reordering rows breaks the chain.
  * {@code seq} is 0 until the writer assigns it.
  */
-public record AuditEvent(long seq, String requestId, String kind, String at, String userId, String body,
-        String prevHash, String hash) {
+public record AuditEvent(
+        long seq, String requestId, String kind, String at, String userId, String body, String prevHash, String hash) {
 
     public static final String STARTED = "started";
     public static final String COMPLETED = "completed";

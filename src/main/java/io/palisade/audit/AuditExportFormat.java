@@ -10,12 +10,41 @@ import java.util.Locale;
 
 /** Audit records as CSV (fixed columns, RFC 4180 quoting) or JSON Lines (every field). */
 public enum AuditExportFormat {
-    CSV, JSONL;
+    CSV,
+    JSONL;
 
-    private static final List<String> COLUMNS = List.of("seq", "at", "request_id", "kind", "complete", "user", "team",
-            "key_id", "key_label", "caller", "presented_key_fingerprint", "client", "method", "route", "model", "backend",
-            "upstream_model", "stream", "decision", "reason", "status", "latency_ms", "ttft_ms", "prompt_tokens",
-            "completion_tokens", "upstream_error", "action", "target", "actor", "client_request_id", "usage_source");
+    private static final List<String> COLUMNS = List.of(
+            "seq",
+            "at",
+            "request_id",
+            "kind",
+            "complete",
+            "user",
+            "team",
+            "key_id",
+            "key_label",
+            "caller",
+            "presented_key_fingerprint",
+            "client",
+            "method",
+            "route",
+            "model",
+            "backend",
+            "upstream_model",
+            "stream",
+            "decision",
+            "reason",
+            "status",
+            "latency_ms",
+            "ttft_ms",
+            "prompt_tokens",
+            "completion_tokens",
+            "upstream_error",
+            "action",
+            "target",
+            "actor",
+            "client_request_id",
+            "usage_source");
 
     public static AuditExportFormat parse(String text) {
         return switch (text == null ? "jsonl" : text.trim().toLowerCase(Locale.ROOT)) {
@@ -33,7 +62,8 @@ public enum AuditExportFormat {
         if (asked != null) {
             return parse(asked);
         }
-        boolean csvName = file != null && file.getFileName() != null
+        boolean csvName = file != null
+                && file.getFileName() != null
                 && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
         return csvName ? CSV : JSONL;
     }
@@ -82,7 +112,9 @@ public enum AuditExportFormat {
 
     private static String quote(String value) {
         // A leading = + - @ would make spreadsheet programs evaluate the cell (CSV injection).
-        String safe = !value.isEmpty() && "=+-@".indexOf(value.charAt(0)) >= 0 && !value.matches("-?[0-9.]+") ? "'" + value : value;
+        String safe = !value.isEmpty() && "=+-@".indexOf(value.charAt(0)) >= 0 && !value.matches("-?[0-9.]+")
+                ? "'" + value
+                : value;
         if (safe.contains(",") || safe.contains("\"") || safe.contains("\n") || safe.contains("\r")) {
             return '"' + safe.replace("\"", "\"\"") + '"';
         }

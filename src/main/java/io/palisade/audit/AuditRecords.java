@@ -46,7 +46,8 @@ public final class AuditRecords {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT + ", got " + limit);
         }
-        List<AuditStore.Record> newestFirst = store.newestFirst(filter, beforeSeq == null ? Long.MAX_VALUE : beforeSeq, limit + 1);
+        List<AuditStore.Record> newestFirst =
+                store.newestFirst(filter, beforeSeq == null ? Long.MAX_VALUE : beforeSeq, limit + 1);
         boolean more = newestFirst.size() > limit;
         List<AuditStore.Record> page = more ? newestFirst.subList(0, limit) : newestFirst;
         List<ObjectNode> records = new ArrayList<>(page.size());

@@ -1,5 +1,9 @@
 package io.palisade.audit;
 
+import io.palisade.store.AuditFilter;
+import io.palisade.store.Database;
+import io.palisade.store.Dialect;
+import io.palisade.store.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,12 +14,8 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.function.Consumer;
-import io.palisade.store.AuditFilter;
-import io.palisade.store.Database;
-import io.palisade.store.Dialect;
-import io.palisade.store.StoreException;
+import java.util.stream.Collectors;
 
 /**
  * The audit chain's rows. Appends go through an {@link AuditAppender} per writer (several may
@@ -49,8 +49,10 @@ public final class AuditStore {
      * chunk only. (A join doing both was planned by PostgreSQL as a join over every matching row
      * before the limit.)
      */
-    private static final String HEADS = "SELECT h.seq, h.request_id, h.kind, h.at, h.user_id, h.body, h.prev_hash, h.hash"
-            + " FROM audit_events h WHERE h.kind <> 'completed'";
+    private static final String HEADS =
+            "SELECT h.seq, h.request_id, h.kind, h.at, h.user_id, h.body, h.prev_hash, h.hash"
+                    + " FROM audit_events h WHERE h.kind <> 'completed'";
+
     private static final int IDS_PER_QUERY = 200;
 
     private final Database database;
@@ -67,8 +69,9 @@ public final class AuditStore {
     /** The chain's highest sequence number, 0 when empty. */
     public long lastSeq() {
         try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM audit_events");
-             ResultSet rows = statement.executeQuery()) {
+                PreparedStatement statement =
+                        connection.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM audit_events");
+                ResultSet rows = statement.executeQuery()) {
             rows.next();
             return rows.getLong(1);
         } catch (SQLException e) {
@@ -79,8 +82,8 @@ public final class AuditStore {
     /** Up to {@code limit} "started" rows after {@code afterSeq}, in chain order: one page of a sweep. */
     public List<AuditEvent> startedAfter(long afterSeq, int limit) {
         try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement(
-                     "SELECT * FROM audit_events WHERE seq > ? AND kind = ? ORDER BY seq LIMIT ?")) {
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT * FROM audit_events WHERE seq > ? AND kind = ? ORDER BY seq LIMIT ?")) {
             statement.setLong(1, afterSeq);
             statement.setString(2, AuditEvent.STARTED);
             statement.setInt(3, limit);
@@ -99,8 +102,8 @@ public final class AuditStore {
     /** True when a row after {@code startedSeq} ends the request {@code requestId} (its completion). */
     public boolean hasOutcome(String requestId, long startedSeq) {
         try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement(
-                     "SELECT 1 FROM audit_events WHERE request_id = ? AND seq > ? AND kind <> ? LIMIT 1")) {
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT 1 FROM audit_events WHERE request_id = ? AND seq > ? AND kind <> ? LIMIT 1")) {
             statement.setString(1, requestId);
             statement.setLong(2, startedSeq);
             statement.setString(3, AuditEvent.STARTED);
@@ -218,7 +221,8 @@ public final class AuditStore {
     private void query(Query query, Consumer<Record> consumer) {
         try (Connection connection = database.connect()) {
             List<AuditEvent> heads = new ArrayList<>();
-            try (PreparedStatement statement = connection.prepareStatement(query.sql().toString())) {
+            try (PreparedStatement statement =
+                    connection.prepareStatement(query.sql().toString())) {
                 query.bind(statement);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
@@ -236,9 +240,12 @@ public final class AuditStore {
     }
 
     /** The "completed" rows of the "started" heads' request ids, each id's in chain order. */
-    private static Map<String, List<AuditEvent>> completions(Connection connection, List<AuditEvent> heads) throws SQLException {
-        List<String> ids = new ArrayList<>(heads.stream().filter(head -> AuditEvent.STARTED.equals(head.kind()))
-                .map(AuditEvent::requestId).collect(Collectors.toCollection(LinkedHashSet::new)));
+    private static Map<String, List<AuditEvent>> completions(Connection connection, List<AuditEvent> heads)
+            throws SQLException {
+        List<String> ids = new ArrayList<>(heads.stream()
+                .filter(head -> AuditEvent.STARTED.equals(head.kind()))
+                .map(AuditEvent::requestId)
+                .collect(Collectors.toCollection(LinkedHashSet::new)));
         Map<String, List<AuditEvent>> byId = new HashMap<>();
         for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
             List<String> some = ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY));
@@ -251,7 +258,8 @@ public final class AuditStore {
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
                         AuditEvent completion = event(rows);
-                        byId.computeIfAbsent(completion.requestId(), id -> new ArrayList<>()).add(completion);
+                        byId.computeIfAbsent(completion.requestId(), id -> new ArrayList<>())
+                                .add(completion);
                     }
                 }
             }
@@ -273,7 +281,8 @@ public final class AuditStore {
     }
 
     private long single(String sql, String parameter) {
-        try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = database.connect();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             if (parameter != null) {
                 statement.setString(1, parameter);
             }
@@ -287,7 +296,14 @@ public final class AuditStore {
     }
 
     private static AuditEvent event(ResultSet rows) throws SQLException {
-        return new AuditEvent(rows.getLong("seq"), rows.getString("request_id"), rows.getString("kind"), rows.getString("at"),
-                rows.getString("user_id"), rows.getString("body"), rows.getString("prev_hash"), rows.getString("hash"));
+        return new AuditEvent(
+                rows.getLong("seq"),
+                rows.getString("request_id"),
+                rows.getString("kind"),
+                rows.getString("at"),
+                rows.getString("user_id"),
+                rows.getString("body"),
+                rows.getString("prev_hash"),
+                rows.getString("hash"));
     }
 }

@@ -69,8 +69,8 @@ public final class AuditTrail {
 
     public CompletableFuture<AuditEvent> completed(RequestRecord record, int status, String reason) {
         long endNanos = System.nanoTime();
-        CompletableFuture<AuditEvent> committed = writer.submit(event(record, AuditEvent.COMPLETED,
-                body(fields -> record.writeCompleted(fields, status, reason, endNanos))));
+        CompletableFuture<AuditEvent> committed = writer.submit(event(
+                record, AuditEvent.COMPLETED, body(fields -> record.writeCompleted(fields, status, reason, endNanos))));
         // The caller gets the commit itself; this bookkeeping stage needs no waiter.
         var unused = committed.whenComplete((event, failure) -> {
             if (event != null) {
@@ -86,14 +86,16 @@ public final class AuditTrail {
      * {@code userId}) with a completion saying what it was charged; waits for the commit.
      */
     public void abandoned(String requestId, String userId, ObjectNode body) {
-        await(writer.submit(new AuditEvent(0, requestId, AuditEvent.COMPLETED, clock.instant().toString(), userId, text(body), "", "")));
+        await(writer.submit(new AuditEvent(
+                0, requestId, AuditEvent.COMPLETED, clock.instant().toString(), userId, text(body), "", "")));
     }
 
     public void denied(RequestRecord record, PalisadeException refusal) {
         long endNanos = System.nanoTime();
         await(writer.submit(event(record, AuditEvent.DENIED, body(fields -> {
             record.writeStarted(fields, "denied");
-            record.writeCompleted(fields, refusal.code().status(), refusal.code().code(), endNanos);
+            record.writeCompleted(
+                    fields, refusal.code().status(), refusal.code().code(), endNanos);
             fields.writeStringField("message", refusal.getMessage());
             if (refusal.limit() != null) {
                 fields.writeStringField("limit", refusal.limit());
@@ -102,7 +104,8 @@ public final class AuditTrail {
     }
 
     /** Records an administrative action by {@code actor} on {@code target}, made by the request {@code record}. */
-    public void admin(RequestRecord record, Caller actor, String action, String target, ObjectNode details, int status) {
+    public void admin(
+            RequestRecord record, Caller actor, String action, String target, ObjectNode details, int status) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         if (record.clientRequestId() != null) {
             body.put("client_request_id", record.clientRequestId());
@@ -116,8 +119,15 @@ public final class AuditTrail {
         if (details != null) {
             body.set("details", details);
         }
-        await(writer.submit(new AuditEvent(0, record.requestId(), AuditEvent.ADMIN, clock.instant().toString(),
-                actor.user().id(), text(body), "", "")));
+        await(writer.submit(new AuditEvent(
+                0,
+                record.requestId(),
+                AuditEvent.ADMIN,
+                clock.instant().toString(),
+                actor.user().id(),
+                text(body),
+                "",
+                "")));
     }
 
     /**
@@ -133,8 +143,15 @@ public final class AuditTrail {
         if (details != null) {
             body.set("details", details);
         }
-        await(writer.submit(new AuditEvent(0, "sys_" + java.util.UUID.randomUUID(), AuditEvent.ADMIN, clock.instant().toString(),
-                null, text(body), "", "")));
+        await(writer.submit(new AuditEvent(
+                0,
+                "sys_" + java.util.UUID.randomUUID(),
+                AuditEvent.ADMIN,
+                clock.instant().toString(),
+                null,
+                text(body),
+                "",
+                "")));
     }
 
     private AuditEvent event(RequestRecord record, String kind, String body) {
@@ -183,7 +200,8 @@ public final class AuditTrail {
     }
 
     private static PalisadeException unavailable() {
-        return new PalisadeException(ErrorCode.AUDIT_UNAVAILABLE,
+        return new PalisadeException(
+                ErrorCode.AUDIT_UNAVAILABLE,
                 "the audit trail cannot be written, so the request was not processed; try again shortly");
     }
 }

@@ -46,7 +46,8 @@ public final class AuditVerifier {
      * {@code firstBrokenSeq} and {@code problem} name the first broken link, else the first
      * checkpoint problem (-1 and null when intact).
      */
-    public record Result(boolean intact, long records, long firstBrokenSeq, String problem, String headHash, Anchoring anchoring) {}
+    public record Result(
+            boolean intact, long records, long firstBrokenSeq, String problem, String headHash, Anchoring anchoring) {}
 
     /**
      * How the chain stands against its checkpoints.
@@ -61,8 +62,16 @@ public final class AuditVerifier {
      * @param problems the first {@link #MAX_LISTED_PROBLEMS} checkpoint problems
      * @param problemCount all checkpoint problems
      */
-    public record Anchoring(List<Path> files, List<Path> missingFiles, long checkpoints, boolean signaturesChecked, long anchoredSeq,
-            Instant anchoredAt, String anchoredBy, List<Problem> problems, long problemCount) {}
+    public record Anchoring(
+            List<Path> files,
+            List<Path> missingFiles,
+            long checkpoints,
+            boolean signaturesChecked,
+            long anchoredSeq,
+            Instant anchoredAt,
+            String anchoredBy,
+            List<Problem> problems,
+            long problemCount) {}
 
     public enum ProblemKind {
         /** Records a checkpoint anchors are gone from the end of the chain. */
@@ -89,9 +98,16 @@ public final class AuditVerifier {
         State state = new State(checkpoints.kept().entrySet().iterator(), problems);
         store.scan(state::accept);
         state.finish();
-        Anchoring anchoring = new Anchoring(checkpointFiles, List.copyOf(checkpoints.missing()), checkpoints.valid(), key.isPresent(),
-                state.anchoredSeq, state.anchor == null ? null : state.anchor.checkpoint().at(),
-                state.anchor == null ? null : state.anchor.where(), List.copyOf(problems.listed), problems.count);
+        Anchoring anchoring = new Anchoring(
+                checkpointFiles,
+                List.copyOf(checkpoints.missing()),
+                checkpoints.valid(),
+                key.isPresent(),
+                state.anchoredSeq,
+                state.anchor == null ? null : state.anchor.checkpoint().at(),
+                state.anchor == null ? null : state.anchor.where(),
+                List.copyOf(problems.listed),
+                problems.count);
         if (state.problem != null) {
             return new Result(false, state.records, state.brokenSeq, state.problem, state.lastHash, anchoring);
         }
@@ -140,14 +156,17 @@ public final class AuditVerifier {
                 if (event.seq() != expectedSeq) {
                     fail(event.seq(), "sequence jumps from " + lastSeq + " to " + event.seq() + " (records removed)");
                 } else if (!event.prevHash().equals(lastHash)) {
-                    fail(event.seq(), "previous-hash does not match record " + lastSeq + " (records removed or reordered)");
+                    fail(
+                            event.seq(),
+                            "previous-hash does not match record " + lastSeq + " (records removed or reordered)");
                 } else if (!HashChain.hashOf(event).equals(event.hash())) {
                     fail(event.seq(), "content does not match its hash (record altered)");
                 }
                 lastSeq = event.seq();
                 lastHash = event.hash();
             }
-            // Checkpoints are compared with the stored hashes even past a broken link: they tell how far back the damage goes.
+            // Checkpoints are compared with the stored hashes even past a broken link: they tell how far back the
+            // damage goes.
             while (nextCheckpoint != null && nextCheckpoint.getKey() <= event.seq()) {
                 for (CheckpointFiles.Located located : nextCheckpoint.getValue()) {
                     compare(located, nextCheckpoint.getKey() == event.seq() ? event.hash() : null);
@@ -166,11 +185,18 @@ public final class AuditVerifier {
                 }
                 return;
             }
-            String found = storedHash == null ? "the chain has no record " + checkpoint.seq() + ", which" : "record " + checkpoint.seq()
-                    + " does not have the hash";
-            problems.add(ProblemKind.REWRITTEN, checkpoint.seq(), found + " the checkpoint at " + located.where() + " (written "
-                    + checkpoint.at() + ") recorded: history up to record " + checkpoint.seq() + " was rewritten"
-                    + (anchoredSeq > 0 ? " after record " + anchoredSeq + ", the last a checkpoint matched" : ""));
+            String found = storedHash == null
+                    ? "the chain has no record " + checkpoint.seq() + ", which"
+                    : "record " + checkpoint.seq() + " does not have the hash";
+            problems.add(
+                    ProblemKind.REWRITTEN,
+                    checkpoint.seq(),
+                    found + " the checkpoint at " + located.where() + " (written "
+                            + checkpoint.at() + ") recorded: history up to record " + checkpoint.seq()
+                            + " was rewritten"
+                            + (anchoredSeq > 0
+                                    ? " after record " + anchoredSeq + ", the last a checkpoint matched"
+                                    : ""));
         }
 
         /** After the last record: checkpoints beyond it anchor records that are gone. */
@@ -186,12 +212,16 @@ public final class AuditVerifier {
             }
             if (highest != null) {
                 Checkpoint checkpoint = highest.checkpoint();
-                String gone = checkpoint.seq() == lastSeq + 1 ? "record " + checkpoint.seq() + " is"
+                String gone = checkpoint.seq() == lastSeq + 1
+                        ? "record " + checkpoint.seq() + " is"
                         : "records " + (lastSeq + 1) + " to " + checkpoint.seq() + " are";
-                problems.add(ProblemKind.MISSING_TAIL, lastSeq + 1, gone + " missing from the end: the chain ends at record " + lastSeq
-                        + ", but the checkpoint at " + highest.where()
-                        + " (written " + checkpoint.at() + ") recorded record " + checkpoint.seq()
-                        + (beyond > 1 ? " (" + beyond + " checkpoints lie beyond the end)" : ""));
+                problems.add(
+                        ProblemKind.MISSING_TAIL,
+                        lastSeq + 1,
+                        gone + " missing from the end: the chain ends at record " + lastSeq
+                                + ", but the checkpoint at " + highest.where()
+                                + " (written " + checkpoint.at() + ") recorded record " + checkpoint.seq()
+                                + (beyond > 1 ? " (" + beyond + " checkpoints lie beyond the end)" : ""));
             }
         }
 

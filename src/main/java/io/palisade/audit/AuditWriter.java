@@ -36,6 +36,7 @@ public final class AuditWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
     /** The longest a caller waits for its row's commit before the row's future fails. */
     public static final Duration MAX_WAIT = Duration.ofSeconds(10);
+
     private static final Pending STOP = new Pending(null, null, 0);
     /** After this long unused, the connection is checked before a batch: servers and firewalls drop idle connections. */
     private static final long IDLE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(30);
@@ -55,12 +56,15 @@ public final class AuditWriter implements AutoCloseable {
     private final long maxWaitNanos;
     /** How often the watch looks for overdue rows, and how often an unready writer with nothing to commit probes the store. */
     private final long periodNanos;
+
     private final ScheduledFuture<?> watch;
     /** The batch in the writer's hands and since when, for the watch; empty between commits. */
     private volatile List<Pending> committing = List.of();
+
     private volatile long committingSince;
     /** Used only by the writer thread (which closes it when it stops); null after a failure until the next batch. */
     private AuditAppender appender;
+
     private long appenderUsedAt = System.nanoTime();
     private volatile boolean closed;
     private volatile boolean lastCommitFailed;
@@ -95,16 +99,23 @@ public final class AuditWriter implements AutoCloseable {
         this(store, maxBatch, observer, watchdog, MAX_WAIT);
     }
 
-    AuditWriter(AuditStore store, int maxBatch, CommitObserver observer, ScheduledExecutorService watchdog, Duration maxWait) {
+    AuditWriter(
+            AuditStore store,
+            int maxBatch,
+            CommitObserver observer,
+            ScheduledExecutorService watchdog,
+            Duration maxWait) {
         this.store = store;
         this.maxBatch = maxBatch;
         this.observer = observer;
         this.maxWaitNanos = maxWait.toNanos();
         // Connecting here, not on the writer thread, makes an unreachable store fail the start.
         this.appender = store.appender();
-        this.periodNanos = Math.clamp(maxWaitNanos / 10, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(1));
+        this.periodNanos =
+                Math.clamp(maxWaitNanos / 10, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(1));
         this.watch = watchdog.scheduleWithFixedDelay(this::failOverdue, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
-        this.thread = Thread.ofPlatform().name("palisade-audit-writer").daemon(true).unstarted(this::run);
+        this.thread =
+                Thread.ofPlatform().name("palisade-audit-writer").daemon(true).unstarted(this::run);
         this.thread.start();
     }
 
@@ -183,8 +194,10 @@ public final class AuditWriter implements AutoCloseable {
             failed += pending.future().completeExceptionally(new TimeoutException(message)) ? 1 : 0;
         }
         observer.failed(failed);
-        LOG.error("the audit store has not committed for over {} ms; {} records waiting for it were failed, their requests refused",
-                TimeUnit.NANOSECONDS.toMillis(maxWaitNanos), failed);
+        LOG.error(
+                "the audit store has not committed for over {} ms; {} records waiting for it were failed, their requests refused",
+                TimeUnit.NANOSECONDS.toMillis(maxWaitNanos),
+                failed);
     }
 
     private void run() {

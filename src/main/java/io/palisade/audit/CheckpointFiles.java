@@ -29,6 +29,7 @@ final class CheckpointFiles {
     static final int MAX_PER_RECORD = 16;
     /** What {@link CheckpointWriter} logs before the checkpoint's JSON. */
     static final String LOG_MARKER = "audit checkpoint ";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A checkpoint and where it was read ({@code FILE:LINE}). */
@@ -70,7 +71,10 @@ final class CheckpointFiles {
                 number++;
                 String where = file + ":" + number;
                 if (tooLong) {
-                    problems.add(AuditVerifier.ProblemKind.MALFORMED_CHECKPOINT, -1, where + ": line longer than " + MAX_LINE_CHARS + " characters");
+                    problems.add(
+                            AuditVerifier.ProblemKind.MALFORMED_CHECKPOINT,
+                            -1,
+                            where + ": line longer than " + MAX_LINE_CHARS + " characters");
                 } else if (!line.toString().isBlank()) {
                     accept(line.toString().strip(), where);
                 }
@@ -78,7 +82,10 @@ final class CheckpointFiles {
         } catch (NoSuchFileException e) {
             missing.add(file);
         } catch (IOException | RuntimeException e) {
-            problems.add(AuditVerifier.ProblemKind.UNREADABLE_CHECKPOINTS, -1, file + ": cannot be read (" + e.getMessage() + ")");
+            problems.add(
+                    AuditVerifier.ProblemKind.UNREADABLE_CHECKPOINTS,
+                    -1,
+                    file + ": cannot be read (" + e.getMessage() + ")");
         }
     }
 
@@ -87,19 +94,28 @@ final class CheckpointFiles {
         try {
             checkpoint = Checkpoint.parse(checkpointText(line));
         } catch (Checkpoint.MalformedException e) {
-            problems.add(AuditVerifier.ProblemKind.MALFORMED_CHECKPOINT, -1, where + ": not a checkpoint (" + e.getMessage() + ")");
+            problems.add(
+                    AuditVerifier.ProblemKind.MALFORMED_CHECKPOINT,
+                    -1,
+                    where + ": not a checkpoint (" + e.getMessage() + ")");
             return;
         }
         if (key.isPresent()) {
             if (checkpoint.mac() == null) {
-                problems.add(AuditVerifier.ProblemKind.UNSIGNED_CHECKPOINT, checkpoint.seq(), where
-                        + ": checkpoint of record " + checkpoint.seq()
-                        + " is not signed, but a checkpoint key is configured (forged, or written before the key was)");
+                problems.add(
+                        AuditVerifier.ProblemKind.UNSIGNED_CHECKPOINT,
+                        checkpoint.seq(),
+                        where
+                                + ": checkpoint of record " + checkpoint.seq()
+                                + " is not signed, but a checkpoint key is configured (forged, or written before the key was)");
                 return;
             }
             if (!key.verifies(checkpoint)) {
-                problems.add(AuditVerifier.ProblemKind.BAD_SIGNATURE, checkpoint.seq(), where
-                        + ": checkpoint of record " + checkpoint.seq() + " has a bad signature (forged or altered, or signed with another key)");
+                problems.add(
+                        AuditVerifier.ProblemKind.BAD_SIGNATURE,
+                        checkpoint.seq(),
+                        where + ": checkpoint of record " + checkpoint.seq()
+                                + " has a bad signature (forged or altered, or signed with another key)");
                 return;
             }
         } else if (checkpoint.mac() != null) {
@@ -109,7 +125,8 @@ final class CheckpointFiles {
         List<Located> atSeq = kept.computeIfAbsent(checkpoint.seq(), seq -> new ArrayList<>(1));
         // The same checkpoint twice (a file and a log extract) adds nothing; a few different hashes
         // for one record are enough to report it, however many lines claim one.
-        if (atSeq.size() >= MAX_PER_RECORD || atSeq.stream().anyMatch(other -> other.checkpoint().hash().equals(checkpoint.hash()))) {
+        if (atSeq.size() >= MAX_PER_RECORD
+                || atSeq.stream().anyMatch(other -> other.checkpoint().hash().equals(checkpoint.hash()))) {
             return;
         }
         atSeq.add(new Located(checkpoint, where));

@@ -24,7 +24,9 @@ public final class CheckpointKey {
     }
 
     public static CheckpointKey of(Secret secret) {
-        return secret.isPresent() ? new CheckpointKey(new SecretKeySpec(secret.reveal().getBytes(StandardCharsets.UTF_8), ALGORITHM)) : NONE;
+        return secret.isPresent()
+                ? new CheckpointKey(new SecretKeySpec(secret.reveal().getBytes(StandardCharsets.UTF_8), ALGORITHM))
+                : NONE;
     }
 
     public boolean isPresent() {

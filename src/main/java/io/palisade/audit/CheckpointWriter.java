@@ -55,6 +55,7 @@ public final class CheckpointWriter implements AutoCloseable {
      * a file that keeps failing is retried once per interval or per {@code everyRecords}, not per commit.
      */
     private volatile long attemptedSeq;
+
     private volatile boolean lastWriteFailed;
     /** Guarded by this. */
     private FileChannel channel;
@@ -70,9 +71,13 @@ public final class CheckpointWriter implements AutoCloseable {
             // Opened now, so a file that cannot be written fails the start instead of leaving the chain unanchored.
             channel();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot open the audit checkpoint file " + file + " (audit.checkpoint_file): " + e, e);
+            throw new IllegalStateException(
+                    "cannot open the audit checkpoint file " + file + " (audit.checkpoint_file): " + e, e);
         }
-        this.thread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("palisade-audit-checkpoints").daemon(true).factory());
+        this.thread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .name("palisade-audit-checkpoints")
+                .daemon(true)
+                .factory());
         long period = interval.toMillis();
         // // The executor owns this periodic task and stops it when close() shuts it down.
         var unused = thread.scheduleWithFixedDelay(this::writeIfMoved, period, period, TimeUnit.MILLISECONDS);
@@ -109,7 +114,8 @@ public final class CheckpointWriter implements AutoCloseable {
             return;
         }
         attemptedSeq = current.seq();
-        Checkpoint checkpoint = key.sign(new Checkpoint(current.seq(), current.hash(), clock.instant().truncatedTo(ChronoUnit.MILLIS), null));
+        Checkpoint checkpoint = key.sign(
+                new Checkpoint(current.seq(), current.hash(), clock.instant().truncatedTo(ChronoUnit.MILLIS), null));
         String line = checkpoint.toLine();
         // The log first: it is the second, usually shipped, copy, and must not depend on the file.
         LOG.info(CheckpointFiles.LOG_MARKER + "{}", line);
@@ -128,7 +134,8 @@ public final class CheckpointWriter implements AutoCloseable {
             lastWriteFailed = false;
         } catch (IOException | RuntimeException e) {
             if (!lastWriteFailed) {
-                LOG.error("cannot write the audit checkpoint to {}: {}; retrying with the next one", file, e.toString());
+                LOG.error(
+                        "cannot write the audit checkpoint to {}: {}; retrying with the next one", file, e.toString());
             }
             lastWriteFailed = true;
             closeChannel();
@@ -163,11 +170,16 @@ public final class CheckpointWriter implements AutoCloseable {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-            // Readable by the owner only (like the store): the checkpoints name record hashes, nothing secret, but nobody else needs them.
-            FileAttribute<?>[] ownerOnly = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-                    ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-                    : new FileAttribute<?>[0];
+            Set<StandardOpenOption> options =
+                    Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+            // Readable by the owner only (like the store): the checkpoints name record hashes, nothing secret, but
+            // nobody else needs them.
+            FileAttribute<?>[] ownerOnly =
+                    FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                            ? new FileAttribute<?>[] {
+                                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+                            }
+                            : new FileAttribute<?>[0];
             channel = FileChannel.open(file, options, ownerOnly);
             openedKey = fileKey();
         }

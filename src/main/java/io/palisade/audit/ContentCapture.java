@@ -35,8 +35,10 @@ public final class ContentCapture {
         if (body.has("messages")) {
             for (JsonNode message : body.path("messages")) {
                 JsonNode content = message.path("content");
-                text.append(message.path("role").asText()).append(": ")
-                        .append(content.isTextual() ? content.asText() : content.toString()).append('\n');
+                text.append(message.path("role").asText())
+                        .append(": ")
+                        .append(content.isTextual() ? content.asText() : content.toString())
+                        .append('\n');
             }
         } else {
             JsonNode prompt = body.has("prompt") ? body.get("prompt") : body.path("input");
@@ -52,7 +54,10 @@ public final class ContentCapture {
         }
         StringBuilder text = new StringBuilder();
         for (JsonNode choice : response.path("choices")) {
-            text.append(choice.has("message") ? choice.path("message").path("content").asText("") : choice.path("text").asText(""));
+            text.append(
+                    choice.has("message")
+                            ? choice.path("message").path("content").asText("")
+                            : choice.path("text").asText(""));
         }
         return limit(text.toString());
     }
@@ -69,7 +74,9 @@ public final class ContentCapture {
             }
             try {
                 JsonNode choice = json.readTree(line).path("choices").path(0);
-                text.append(choice.path("delta").path("content").asText(choice.path("text").asText("")));
+                text.append(choice.path("delta")
+                        .path("content")
+                        .asText(choice.path("text").asText("")));
             } catch (IOException e) {
                 // a chunk that is not JSON carries no answer text
             }

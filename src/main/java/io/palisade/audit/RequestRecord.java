@@ -2,11 +2,11 @@ package io.palisade.audit;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.palisade.auth.Caller;
+import io.palisade.routing.AttemptRecord;
 import io.palisade.tracing.TraceContext;
 import io.palisade.usage.TokenUsage;
 import java.io.IOException;
 import java.time.Instant;
-import io.palisade.routing.AttemptRecord;
 
 /**
  * What the audit learns about one request as it travels the path: identity, model, backend,
@@ -50,7 +50,8 @@ public final class RequestRecord {
     private long reservedCompletion;
     private long reservedCostMicros;
 
-    public RequestRecord(String requestId, Instant receivedAt, long startNanos, String clientAddress, String method, String route) {
+    public RequestRecord(
+            String requestId, Instant receivedAt, long startNanos, String clientAddress, String method, String route) {
         this.requestId = requestId;
         this.receivedAt = receivedAt;
         this.startNanos = startNanos;
@@ -90,7 +91,11 @@ public final class RequestRecord {
     }
 
     /** The deployment that answered (or was tried last), the public model it served, and every attempt made. */
-    public void answeredBy(String deploymentId, String publicModel, String backendName, String upstreamModelName,
+    public void answeredBy(
+            String deploymentId,
+            String publicModel,
+            String backendName,
+            String upstreamModelName,
             java.util.List<AttemptRecord> allAttempts) {
         this.deployment = deploymentId;
         this.servedModel = publicModel;
@@ -260,7 +265,6 @@ public final class RequestRecord {
     String userId() {
         return caller == null ? null : caller.user().id();
     }
-
 
     /** The part known before the backend is called: fields of the row's body object. */
     void writeStarted(JsonGenerator body, String decision) throws IOException {

@@ -20,8 +20,9 @@ public final class TimeBound {
             try {
                 return LocalDate.parse(text.trim()).atStartOfDay(ZoneOffset.UTC).toInstant();
             } catch (DateTimeParseException again) {
-                throw new IllegalArgumentException(name + " must be an ISO-8601 time such as 2026-11-23T10:00:00Z or a date such as"
-                        + " 2026-11-23, got '" + text + "'");
+                throw new IllegalArgumentException(
+                        name + " must be an ISO-8601 time such as 2026-11-23T10:00:00Z or a date such as"
+                                + " 2026-11-23, got '" + text + "'");
             }
         }
     }

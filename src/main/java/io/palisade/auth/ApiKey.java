@@ -10,8 +10,18 @@ import java.util.List;
  * {@code fallbackModels}: the public models to fall back to, in order, when every deployment of
  * the requested model fails; empty means "the model's own fallbacks".
  */
-public record ApiKey(String id, String secretHash, String userId, String teamId, List<String> allowedModels,
-        Instant expiresAt, Instant revokedAt, String label, boolean admin, Instant createdAt, List<String> fallbackModels) {
+public record ApiKey(
+        String id,
+        String secretHash,
+        String userId,
+        String teamId,
+        List<String> allowedModels,
+        Instant expiresAt,
+        Instant revokedAt,
+        String label,
+        boolean admin,
+        Instant createdAt,
+        List<String> fallbackModels) {
     public ApiKey {
         allowedModels = List.copyOf(allowedModels);
         fallbackModels = List.copyOf(fallbackModels);

@@ -56,7 +56,9 @@ public final class KeyRegistry {
         Caller caller = bySecretHash.get(hash);
         ErrorCode refusal = refusal(caller);
         // The fingerprint only names a refused key in the audit: not made for an accepted one.
-        return refusal == null ? Authentication.accepted(caller) : new Authentication(caller, refusal, KeyTokens.fingerprintOfHash(hash));
+        return refusal == null
+                ? Authentication.accepted(caller)
+                : new Authentication(caller, refusal, KeyTokens.fingerprintOfHash(hash));
     }
 
     /** Why {@code caller} (null: no key has this hash) may not call now, or null when it may. */

@@ -1,5 +1,8 @@
 package io.palisade.auth;
 
+import io.palisade.store.Columns;
+import io.palisade.store.Database;
+import io.palisade.store.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,9 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import io.palisade.store.Columns;
-import io.palisade.store.Database;
-import io.palisade.store.StoreException;
 
 /** API keys in the store (hashes only). Thread-safe: each call uses its own connection. */
 public final class KeyStore {
@@ -26,9 +26,9 @@ public final class KeyStore {
      */
     public void insert(ApiKey key, String limitsJson) {
         try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement(
-                     "INSERT INTO api_keys (id, secret_hash, user_id, team_id, allowed_models, limits,"
-                             + " expires_at, revoked_at, label, is_admin, created_at, fallback_models) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                PreparedStatement statement = connection.prepareStatement(
+                        "INSERT INTO api_keys (id, secret_hash, user_id, team_id, allowed_models, limits,"
+                                + " expires_at, revoked_at, label, is_admin, created_at, fallback_models) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             statement.setString(1, key.id());
             statement.setString(2, key.secretHash());
             statement.setString(3, key.userId());
@@ -49,7 +49,8 @@ public final class KeyStore {
 
     public void updateFallbacks(String id, List<String> fallbackModels) {
         try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement("UPDATE api_keys SET fallback_models = ? WHERE id = ?")) {
+                PreparedStatement statement =
+                        connection.prepareStatement("UPDATE api_keys SET fallback_models = ? WHERE id = ?")) {
             statement.setString(1, Columns.list(fallbackModels));
             statement.setString(2, id);
             statement.executeUpdate();
@@ -60,8 +61,8 @@ public final class KeyStore {
 
     public void revoke(String id, Instant at) {
         try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement(
-                     "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
+                PreparedStatement statement = connection.prepareStatement(
+                        "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
             statement.setString(1, Columns.instant(at));
             statement.setString(2, id);
             statement.executeUpdate();
@@ -72,14 +73,22 @@ public final class KeyStore {
 
     public List<ApiKey> all() {
         try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement("SELECT * FROM api_keys ORDER BY created_at, id");
-             ResultSet rows = statement.executeQuery()) {
+                PreparedStatement statement =
+                        connection.prepareStatement("SELECT * FROM api_keys ORDER BY created_at, id");
+                ResultSet rows = statement.executeQuery()) {
             List<ApiKey> keys = new ArrayList<>();
             while (rows.next()) {
-                keys.add(new ApiKey(rows.getString("id"), rows.getString("secret_hash"), rows.getString("user_id"),
-                        rows.getString("team_id"), Columns.list(rows.getString("allowed_models")),
-                        Columns.instant(rows.getString("expires_at")), Columns.instant(rows.getString("revoked_at")),
-                        rows.getString("label"), rows.getInt("is_admin") == 1, Columns.instant(rows.getString("created_at")),
+                keys.add(new ApiKey(
+                        rows.getString("id"),
+                        rows.getString("secret_hash"),
+                        rows.getString("user_id"),
+                        rows.getString("team_id"),
+                        Columns.list(rows.getString("allowed_models")),
+                        Columns.instant(rows.getString("expires_at")),
+                        Columns.instant(rows.getString("revoked_at")),
+                        rows.getString("label"),
+                        rows.getInt("is_admin") == 1,
+                        Columns.instant(rows.getString("created_at")),
                         Columns.list(rows.getString("fallback_models"))));
             }
             return keys;

@@ -13,8 +13,7 @@ import java.security.NoSuchAlgorithmException;
 public final class Sha256 {
     private static final MessageDigest PROTOTYPE = lookUp();
 
-    private Sha256() {
-    }
+    private Sha256() {}
 
     /** A fresh digest, owned by the caller. */
     public static MessageDigest digest() {

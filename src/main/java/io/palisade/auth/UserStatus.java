@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** A user's lifecycle: created pending (or active by an admin), approved, disabled. */
 public enum UserStatus {
-    PENDING, ACTIVE, DISABLED;
+    PENDING,
+    ACTIVE,
+    DISABLED;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

@@ -1,5 +1,8 @@
 package io.palisade.auth;
 
+import io.palisade.store.Columns;
+import io.palisade.store.Database;
+import io.palisade.store.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,9 +10,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import io.palisade.store.Columns;
-import io.palisade.store.Database;
-import io.palisade.store.StoreException;
 
 /** Users in the store. Thread-safe: each call uses its own connection. */
 public final class UserStore {
@@ -21,8 +21,8 @@ public final class UserStore {
 
     public void insert(User user) {
         try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement(
-                     "INSERT INTO users (id, email, name, team_id, status, is_admin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                PreparedStatement statement = connection.prepareStatement(
+                        "INSERT INTO users (id, email, name, team_id, status, is_admin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             statement.setString(1, user.id());
             statement.setString(2, user.email());
             statement.setString(3, user.name());
@@ -46,10 +46,10 @@ public final class UserStore {
 
     public void markExported(String id, long throughSeq) {
         try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement(
-                     // CASE, not SQLite's two-argument MAX or PostgreSQL's GREATEST: both stores know it.
-                     "UPDATE users SET audit_exported_seq = CASE WHEN audit_exported_seq > ? THEN audit_exported_seq ELSE ? END"
-                             + " WHERE id = ?")) {
+                PreparedStatement statement = connection.prepareStatement(
+                        // CASE, not SQLite's two-argument MAX or PostgreSQL's GREATEST: both stores know it.
+                        "UPDATE users SET audit_exported_seq = CASE WHEN audit_exported_seq > ? THEN audit_exported_seq ELSE ? END"
+                                + " WHERE id = ?")) {
             statement.setLong(1, throughSeq);
             statement.setLong(2, throughSeq);
             statement.setString(3, id);
@@ -64,7 +64,7 @@ public final class UserStore {
         try (Connection connection = database.connect()) {
             connection.setAutoCommit(false);
             try (PreparedStatement keys = connection.prepareStatement("DELETE FROM api_keys WHERE user_id = ?");
-                 PreparedStatement user = connection.prepareStatement("DELETE FROM users WHERE id = ?")) {
+                    PreparedStatement user = connection.prepareStatement("DELETE FROM users WHERE id = ?")) {
                 keys.setString(1, id);
                 keys.executeUpdate();
                 user.setString(1, id);
@@ -81,13 +81,19 @@ public final class UserStore {
 
     public List<User> all() {
         try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement("SELECT * FROM users ORDER BY email");
-             ResultSet rows = statement.executeQuery()) {
+                PreparedStatement statement = connection.prepareStatement("SELECT * FROM users ORDER BY email");
+                ResultSet rows = statement.executeQuery()) {
             List<User> users = new ArrayList<>();
             while (rows.next()) {
-                users.add(new User(rows.getString("id"), rows.getString("email"), rows.getString("name"),
-                        rows.getString("team_id"), UserStatus.parse(rows.getString("status")), rows.getInt("is_admin") == 1,
-                        Columns.instant(rows.getString("created_at")), rows.getLong("audit_exported_seq")));
+                users.add(new User(
+                        rows.getString("id"),
+                        rows.getString("email"),
+                        rows.getString("name"),
+                        rows.getString("team_id"),
+                        UserStatus.parse(rows.getString("status")),
+                        rows.getInt("is_admin") == 1,
+                        Columns.instant(rows.getString("created_at")),
+                        rows.getLong("audit_exported_seq")));
             }
             return users;
         } catch (SQLException e) {
@@ -97,11 +103,14 @@ public final class UserStore {
 
     /** By id or by email. */
     public Optional<User> find(String idOrEmail) {
-        return all().stream().filter(u -> u.id().equals(idOrEmail) || u.email().equalsIgnoreCase(idOrEmail)).findFirst();
+        return all().stream()
+                .filter(u -> u.id().equals(idOrEmail) || u.email().equalsIgnoreCase(idOrEmail))
+                .findFirst();
     }
 
     private void update(String sql, String value, String id) {
-        try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = database.connect();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, value);
             statement.setString(2, id);
             statement.executeUpdate();

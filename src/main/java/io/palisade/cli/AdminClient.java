@@ -23,12 +23,14 @@ import java.util.stream.Collectors;
 final class AdminClient {
     private final URI base;
     private final String adminKey;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
     AdminClient(String url, String adminKey) {
         if (adminKey == null || adminKey.isBlank()) {
-            throw new CliException("no admin key: pass --admin-key or set PALISADE_ADMIN_KEY", PalisadeCommand.EXIT_USAGE);
+            throw new CliException(
+                    "no admin key: pass --admin-key or set PALISADE_ADMIN_KEY", PalisadeCommand.EXIT_USAGE);
         }
         this.base = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
         this.adminKey = adminKey;
@@ -73,7 +75,9 @@ final class AdminClient {
                 try {
                     // OpenAI-shaped errors carry error.message; outcomes such as a refused reload carry message.
                     JsonNode answer = json.readTree(text);
-                    message = answer.path("error").path("message").asText(answer.path("message").asText(text));
+                    message = answer.path("error")
+                            .path("message")
+                            .asText(answer.path("message").asText(text));
                 } catch (IOException ignored) {
                     // not JSON: show it as it came
                 }
@@ -81,7 +85,8 @@ final class AdminClient {
             }
             return response;
         } catch (ConnectException e) {
-            throw new CliException("cannot reach Palisade at " + base + " (is 'palisade serve' running? set --url or PALISADE_URL)",
+            throw new CliException(
+                    "cannot reach Palisade at " + base + " (is 'palisade serve' running? set --url or PALISADE_URL)",
                     PalisadeCommand.EXIT_USAGE);
         } catch (IOException e) {
             throw new CliException("request to " + base + " failed: " + e.getMessage(), PalisadeCommand.EXIT_USAGE);
@@ -96,7 +101,8 @@ final class AdminClient {
             byte[] bytes = body.readAllBytes();
             return bytes.length == 0 ? json.nullNode() : json.readTree(bytes);
         } catch (IOException e) {
-            throw new CliException("Palisade sent an unreadable answer: " + e.getMessage(), PalisadeCommand.EXIT_FAILURE);
+            throw new CliException(
+                    "Palisade sent an unreadable answer: " + e.getMessage(), PalisadeCommand.EXIT_FAILURE);
         }
     }
 
@@ -120,8 +126,9 @@ final class AdminClient {
         if (present.isEmpty()) {
             return "";
         }
-        return "?" + present.entrySet().stream()
-                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
+        return "?"
+                + present.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                        .collect(Collectors.joining("&"));
     }
 }

@@ -4,15 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.palisade.audit.AuditExportFormat;
 import io.palisade.audit.AuditRecords;
+import io.palisade.audit.AuditStore;
 import io.palisade.audit.AuditVerifier;
 import io.palisade.audit.CheckpointKey;
 import io.palisade.audit.TimeBound;
 import io.palisade.auth.User;
+import io.palisade.auth.UserStore;
 import io.palisade.config.PalisadeConfig;
 import io.palisade.store.AuditFilter;
-import io.palisade.audit.AuditStore;
 import io.palisade.store.Database;
-import io.palisade.auth.UserStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,7 +36,10 @@ import picocli.CommandLine.Option;
  * {@code palisade audit verify|export}. By default they open the store (SQLite file or PostgreSQL
  * database) directly, so they work for forensics while the server is down; {@code --remote} asks a running server instead.
  */
-@Command(name = "audit", description = "Verify and export the audit trail.", subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class})
+@Command(
+        name = "audit",
+        description = "Verify and export the audit trail.",
+        subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class})
 final class AuditCommand implements Runnable {
     @Override
     public void run() {
@@ -45,14 +48,19 @@ final class AuditCommand implements Runnable {
 
     /** Where the audit is read from: the store (file) or a running server. */
     static final class Source {
-        @Option(names = "--store", description = "Store URL, e.g. sqlite:./data/palisade.db or postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
-                + " (default: the config's store.url).")
+        @Option(
+                names = "--store",
+                description =
+                        "Store URL, e.g. sqlite:./data/palisade.db or postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
+                                + " (default: the config's store.url).")
         String store;
 
         @Mixin
         ConfigOption config;
 
-        @Option(names = "--remote", description = "Ask a running server (--url, --admin-key) instead of opening the store.")
+        @Option(
+                names = "--remote",
+                description = "Ask a running server (--url, --admin-key) instead of opening the store.")
         boolean remote;
 
         @Mixin
@@ -63,15 +71,21 @@ final class AuditCommand implements Runnable {
         }
     }
 
-    @Command(name = "verify", description = "Check the hash chain and its checkpoints; exit 1 and name the first broken record if anything was"
-            + " altered, removed (also from the end, up to the last checkpoint) or reordered, or a checkpoint is forged.")
+    @Command(
+            name = "verify",
+            description =
+                    "Check the hash chain and its checkpoints; exit 1 and name the first broken record if anything was"
+                            + " altered, removed (also from the end, up to the last checkpoint) or reordered, or a checkpoint is forged.")
     static final class Verify implements Callable<Integer> {
         @Mixin
         Source source;
 
-        @Option(names = "--checkpoints", paramLabel = "FILE", description = "A checkpoint file to check the chain against; repeat for each"
-                + " replica's file (default: audit.checkpoint_file, else the file beside the SQLite store or under ./data for PostgreSQL)."
-                + " Signatures are checked with audit.checkpoint_key.")
+        @Option(
+                names = "--checkpoints",
+                paramLabel = "FILE",
+                description = "A checkpoint file to check the chain against; repeat for each"
+                        + " replica's file (default: audit.checkpoint_file, else the file beside the SQLite store or under ./data for PostgreSQL)."
+                        + " Signatures are checked with audit.checkpoint_key.")
         List<Path> checkpoints = new ArrayList<>();
 
         @Override
@@ -95,28 +109,47 @@ final class AuditCommand implements Runnable {
                 }
             }
             try (Database database = Database.openExisting(storeUrl)) {
-                return new AuditVerifier(new AuditStore(database), files, CheckpointKey.of(config.audit().checkpoints().key())).verify();
+                return new AuditVerifier(
+                                new AuditStore(database),
+                                files,
+                                CheckpointKey.of(config.audit().checkpoints().key()))
+                        .verify();
             }
         }
 
         private AuditVerifier.Result remote() {
             if (!checkpoints.isEmpty()) {
-                throw new CliException("--checkpoints reads files here; with --remote the server checks its own file", PalisadeCommand.EXIT_USAGE);
+                throw new CliException(
+                        "--checkpoints reads files here; with --remote the server checks its own file",
+                        PalisadeCommand.EXIT_USAGE);
             }
             JsonNode answer = source.server.client().get("/admin/audit/verify", Map.of());
             JsonNode anchoring = answer.path("anchoring");
             List<AuditVerifier.Problem> problems = new ArrayList<>();
             for (JsonNode problem : anchoring.path("problems")) {
-                problems.add(new AuditVerifier.Problem(AuditVerifier.ProblemKind.valueOf(problem.path("kind").asText().toUpperCase(Locale.ROOT)),
-                        problem.path("seq").asLong(), problem.path("detail").asText()));
+                problems.add(new AuditVerifier.Problem(
+                        AuditVerifier.ProblemKind.valueOf(
+                                problem.path("kind").asText().toUpperCase(Locale.ROOT)),
+                        problem.path("seq").asLong(),
+                        problem.path("detail").asText()));
             }
             String anchoredAt = anchoring.path("anchored_at").asText(null);
-            return new AuditVerifier.Result(answer.path("intact").asBoolean(), answer.path("records").asLong(),
-                    answer.path("first_broken_seq").asLong(), answer.path("problem").asText(null), answer.path("head_hash").asText(),
-                    new AuditVerifier.Anchoring(paths(anchoring.path("checkpoint_files")), paths(anchoring.path("missing_checkpoint_files")),
-                            anchoring.path("checkpoints").asLong(), anchoring.path("signatures_checked").asBoolean(),
-                            anchoring.path("anchored_seq").asLong(), anchoredAt == null ? null : Instant.parse(anchoredAt),
-                            anchoring.path("anchored_by").asText(null), problems, anchoring.path("problem_count").asLong()));
+            return new AuditVerifier.Result(
+                    answer.path("intact").asBoolean(),
+                    answer.path("records").asLong(),
+                    answer.path("first_broken_seq").asLong(),
+                    answer.path("problem").asText(null),
+                    answer.path("head_hash").asText(),
+                    new AuditVerifier.Anchoring(
+                            paths(anchoring.path("checkpoint_files")),
+                            paths(anchoring.path("missing_checkpoint_files")),
+                            anchoring.path("checkpoints").asLong(),
+                            anchoring.path("signatures_checked").asBoolean(),
+                            anchoring.path("anchored_seq").asLong(),
+                            anchoredAt == null ? null : Instant.parse(anchoredAt),
+                            anchoring.path("anchored_by").asText(null),
+                            problems,
+                            anchoring.path("problem_count").asLong()));
         }
 
         private static List<Path> paths(JsonNode array) {
@@ -129,19 +162,22 @@ final class AuditCommand implements Runnable {
             AuditVerifier.Anchoring anchoring = result.anchoring();
             List<AuditVerifier.Problem> problems = anchoring.problems();
             if (result.intact()) {
-                System.out.println("audit chain intact: " + result.records() + " records; head hash " + result.headHash());
+                System.out.println(
+                        "audit chain intact: " + result.records() + " records; head hash " + result.headHash());
             } else {
-                System.out.println("audit chain BROKEN at record " + result.firstBrokenSeq() + ": " + result.problem() + " (" + result.records()
-                        + " records read)");
+                System.out.println("audit chain BROKEN at record " + result.firstBrokenSeq() + ": " + result.problem()
+                        + " (" + result.records() + " records read)");
                 if (!problems.isEmpty() && problems.getFirst().detail().equals(result.problem())) {
                     problems = problems.subList(1, problems.size());
                 }
             }
             for (AuditVerifier.Problem problem : problems) {
-                System.out.println("  also (" + problem.kind().name().toLowerCase(Locale.ROOT) + "): " + problem.detail());
+                System.out.println(
+                        "  also (" + problem.kind().name().toLowerCase(Locale.ROOT) + "): " + problem.detail());
             }
             if (anchoring.problemCount() > anchoring.problems().size()) {
-                System.out.println("  … and " + (anchoring.problemCount() - anchoring.problems().size()) + " more checkpoint problems");
+                System.out.println("  … and "
+                        + (anchoring.problemCount() - anchoring.problems().size()) + " more checkpoint problems");
             }
             for (Path missing : anchoring.missingFiles()) {
                 System.out.println("WARNING: no checkpoint file " + missing);
@@ -149,14 +185,19 @@ final class AuditCommand implements Runnable {
             String read = anchoring.checkpoints() + " checkpoint(s) read from " + anchoring.files() + "; signatures "
                     + (anchoring.signaturesChecked() ? "checked" : "NOT checked (no audit.checkpoint_key)");
             if (anchoring.anchoredSeq() == 0) {
-                System.out.println((result.intact() ? "NOT anchored: no checkpoint, so records deleted from the end of the chain would go unnoticed"
-                        : "no checkpoint matches the chain") + " (" + read + ")");
+                System.out.println((result.intact()
+                                ? "NOT anchored: no checkpoint, so records deleted from the end of the chain would go unnoticed"
+                                : "no checkpoint matches the chain")
+                        + " (" + read + ")");
                 return;
             }
-            // Records are counted up to the first broken link only, so what follows the anchor is known only for an intact chain.
+            // Records are counted up to the first broken link only, so what follows the anchor is known only for an
+            // intact chain.
             long after = result.intact() ? result.records() - anchoring.anchoredSeq() : 0;
-            System.out.println("anchored up to record " + anchoring.anchoredSeq() + " by the checkpoint written " + anchoring.anchoredAt() + " ("
-                    + anchoring.anchoredBy() + ")" + (after > 0 ? "; the " + after + " records after it are not anchored yet" : "") + " ("
+            System.out.println("anchored up to record " + anchoring.anchoredSeq() + " by the checkpoint written "
+                    + anchoring.anchoredAt() + " ("
+                    + anchoring.anchoredBy() + ")"
+                    + (after > 0 ? "; the " + after + " records after it are not anchored yet" : "") + " ("
                     + read + ")");
         }
     }
@@ -166,7 +207,9 @@ final class AuditCommand implements Runnable {
         @Mixin
         Source source;
 
-        @Option(names = "--user", description = "Only this user's records (id or email). A full export of a user permits deleting them.")
+        @Option(
+                names = "--user",
+                description = "Only this user's records (id or email). A full export of a user permits deleting them.")
         String user;
 
         @Option(names = "--since", description = "From this time (ISO-8601 or a date), inclusive.")
@@ -184,13 +227,17 @@ final class AuditCommand implements Runnable {
         @Option(names = "--decision", description = "Only allowed or only denied requests.")
         String decision;
 
-        @Option(names = "--client-request-id", description = "Only requests the caller sent with this X-Request-Id of its own.")
+        @Option(
+                names = "--client-request-id",
+                description = "Only requests the caller sent with this X-Request-Id of its own.")
         String clientRequestId;
 
         @Option(names = "--format", description = "csv or jsonl (default: csv when --output ends in .csv, else jsonl).")
         String format;
 
-        @Option(names = {"-o", "--output"}, description = "Write to FILE instead of standard output.")
+        @Option(
+                names = {"-o", "--output"},
+                description = "Write to FILE instead of standard output.")
         Path output;
 
         @Override
@@ -241,17 +288,27 @@ final class AuditCommand implements Runnable {
             }
         }
 
-        private void exportFromStore(Database database, AuditExportFormat exportFormat, OutputStream out) throws IOException {
+        private void exportFromStore(Database database, AuditExportFormat exportFormat, OutputStream out)
+                throws IOException {
             UserStore users = new UserStore(database);
             User found = null;
             if (user != null) {
-                found = users.find(user).orElseThrow(() -> new CliException("no user '" + user + "' in the store", PalisadeCommand.EXIT_FAILURE));
+                found = users.find(user)
+                        .orElseThrow(() ->
+                                new CliException("no user '" + user + "' in the store", PalisadeCommand.EXIT_FAILURE));
             }
-            AuditFilter filter = new AuditFilter(found == null ? null : found.id(), key, model, decision, clientRequestId,
-                    time(since, "--since"), time(until, "--until"));
+            AuditFilter filter = new AuditFilter(
+                    found == null ? null : found.id(),
+                    key,
+                    model,
+                    decision,
+                    clientRequestId,
+                    time(since, "--since"),
+                    time(until, "--until"));
             // Written as read from the store, a chunk at a time: the whole chain is never in memory.
             Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            long exportedSeq = new AuditRecords(new AuditStore(database), new ObjectMapper()).export(filter, exportFormat, writer);
+            long exportedSeq =
+                    new AuditRecords(new AuditStore(database), new ObjectMapper()).export(filter, exportFormat, writer);
             if (filter.isAllOfOneUser()) {
                 users.markExported(found.id(), exportedSeq);
             }

@@ -27,34 +27,57 @@ final class CanaryCommands {
 
         @Override
         public void run() {
-            JsonNode answer = server.client().get("/admin/models/status", model == null ? Map.of() : Map.of("model", model));
+            JsonNode answer =
+                    server.client().get("/admin/models/status", model == null ? Map.of() : Map.of("model", model));
             if (server.json) {
                 System.out.println(answer.toPrettyString());
                 return;
             }
             if (answer.path("data").isEmpty()) {
-                System.out.println("no models: none configured and none discovered yet (palisade status shows the backends)");
+                System.out.println(
+                        "no models: none configured and none discovered yet (palisade status shows the backends)");
             }
             for (JsonNode entry : answer.path("data")) {
-                System.out.println(entry.path("model").asText() + (entry.path("discovered").asBoolean() ? "  (discovered)" : "")
-                        + (entry.path("fallbacks").isEmpty() ? ""
-                        : "  (falls back to " + text(entry.path("fallbacks")) + ")"));
+                System.out.println(entry.path("model").asText()
+                        + (entry.path("discovered").asBoolean() ? "  (discovered)" : "")
+                        + (entry.path("fallbacks").isEmpty()
+                                ? ""
+                                : "  (falls back to " + text(entry.path("fallbacks")) + ")"));
                 for (JsonNode deployment : entry.path("deployments")) {
                     JsonNode recent = deployment.path("recent");
                     JsonNode eval = deployment.path("last_eval");
-                    System.out.printf(Locale.ROOT, "  %-8s %-34s %5.1f%%  %-11s breaker %-9s %-8s %-9s %4d req %5.1f%% err%s%s%n",
-                            deployment.path("role").asText(), deployment.path("id").asText(), deployment.path("traffic_percent").asDouble(),
-                            deployment.has("phase") ? deployment.path("phase").asText() : "-", deployment.path("breaker").asText(),
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  %-8s %-34s %5.1f%%  %-11s breaker %-9s %-8s %-9s %4d req %5.1f%% err%s%s%n",
+                            deployment.path("role").asText(),
+                            deployment.path("id").asText(),
+                            deployment.path("traffic_percent").asDouble(),
+                            deployment.has("phase") ? deployment.path("phase").asText() : "-",
+                            deployment.path("breaker").asText(),
                             deployment.path("backend_up").asBoolean() ? "up" : "DOWN",
-                            !deployment.path("pinned").asBoolean() ? "unpinned" : deployment.path("drifted").asBoolean() ? "DRIFTED"
-                                    : deployment.path("pin_unchecked").asBoolean() ? "checking" : "pinned",
-                            recent.path("requests").asLong(), recent.path("error_rate").asDouble() * 100,
-                            recent.path("median_ms").isNumber() ? String.format(Locale.ROOT, " p50 %.0fms", recent.path("median_ms").asDouble()) : "",
-                            eval.isMissingNode() ? "  eval: none" : "  eval: " + eval.path("status").asText().toUpperCase(Locale.ROOT) + " "
-                                    + eval.path("run_id").asText());
+                            !deployment.path("pinned").asBoolean()
+                                    ? "unpinned"
+                                    : deployment.path("drifted").asBoolean()
+                                            ? "DRIFTED"
+                                            : deployment.path("pin_unchecked").asBoolean() ? "checking" : "pinned",
+                            recent.path("requests").asLong(),
+                            recent.path("error_rate").asDouble() * 100,
+                            recent.path("median_ms").isNumber()
+                                    ? String.format(
+                                            Locale.ROOT,
+                                            " p50 %.0fms",
+                                            recent.path("median_ms").asDouble())
+                                    : "",
+                            eval.isMissingNode()
+                                    ? "  eval: none"
+                                    : "  eval: " + eval.path("status").asText().toUpperCase(Locale.ROOT) + " "
+                                            + eval.path("run_id").asText());
                     if (deployment.has("phase_reason")) {
-                        System.out.println("           " + deployment.path("phase").asText() + " by " + deployment.path("phase_changed_by").asText()
-                                + " at " + deployment.path("phase_changed_at").asText() + ": " + deployment.path("phase_reason").asText());
+                        System.out.println(
+                                "           " + deployment.path("phase").asText() + " by "
+                                        + deployment.path("phase_changed_by").asText() + " at "
+                                        + deployment.path("phase_changed_at").asText() + ": "
+                                        + deployment.path("phase_reason").asText());
                     }
                 }
             }
@@ -67,7 +90,9 @@ final class CanaryCommands {
         }
     }
 
-    @Command(name = "promote", description = "Give the canary all of the model's traffic (needs a passing evaluation unless --force).")
+    @Command(
+            name = "promote",
+            description = "Give the canary all of the model's traffic (needs a passing evaluation unless --force).")
     static final class Promote implements Runnable {
         @Mixin
         ServerOptions server;
@@ -126,7 +151,9 @@ final class CanaryCommands {
         }
     }
 
-    @Command(name = "reload", description = "Reload the gateway's config file now (as SIGHUP does); an invalid file is refused.")
+    @Command(
+            name = "reload",
+            description = "Reload the gateway's config file now (as SIGHUP does); an invalid file is refused.")
     static final class Reload implements Runnable {
         @Mixin
         ServerOptions server;
@@ -138,8 +165,10 @@ final class CanaryCommands {
                 System.out.println(answer.toPrettyString());
                 return;
             }
-            System.out.println(answer.path("result").asText() + ": " + answer.path("message").asText());
-            answer.path("restart_needed").forEach(section -> System.out.println("  needs a restart to change: " + section.asText()));
+            System.out.println(answer.path("result").asText() + ": "
+                    + answer.path("message").asText());
+            answer.path("restart_needed")
+                    .forEach(section -> System.out.println("  needs a restart to change: " + section.asText()));
         }
     }
 
@@ -148,8 +177,11 @@ final class CanaryCommands {
             System.out.println(answer.toPrettyString());
             return;
         }
-        System.out.println(answer.path("model").asText() + ": canary " + answer.path("deployment").asText() + " is now "
-                + answer.path("phase").asText().replace('_', ' ') + (answer.path("reason").asText().isBlank() ? ""
-                : " (" + answer.path("reason").asText() + ")"));
+        System.out.println(answer.path("model").asText() + ": canary "
+                + answer.path("deployment").asText() + " is now "
+                + answer.path("phase").asText().replace('_', ' ')
+                + (answer.path("reason").asText().isBlank()
+                        ? ""
+                        : " (" + answer.path("reason").asText() + ")"));
     }
 }

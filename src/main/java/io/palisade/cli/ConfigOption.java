@@ -11,7 +11,9 @@ import picocli.CommandLine.Option;
  * built-in defaults; PALISADE_CONFIG names a file too.
  */
 final class ConfigOption {
-    @Option(names = {"-c", "--config"}, description = "Config file (default: $PALISADE_CONFIG, else ./palisade.yaml if present, else defaults).")
+    @Option(
+            names = {"-c", "--config"},
+            description = "Config file (default: $PALISADE_CONFIG, else ./palisade.yaml if present, else defaults).")
     Path file;
 
     Path resolve() {

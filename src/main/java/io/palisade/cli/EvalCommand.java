@@ -21,9 +21,16 @@ import picocli.CommandLine.Parameters;
  * {@code palisade eval run|judge|list|report|compare}: acceptance and regression evaluation on a
  * running Palisade. Exit codes: 0 pass, 1 fail, 2 configuration or connectivity, 3 invalid run.
  */
-@Command(name = "eval", description = "Grade a model with a golden set and an independent judge.",
-        subcommands = {EvalCommand.Run.class, EvalCommand.Judge.class, EvalCommand.ListRuns.class, EvalCommand.Report.class,
-                EvalCommand.Compare.class})
+@Command(
+        name = "eval",
+        description = "Grade a model with a golden set and an independent judge.",
+        subcommands = {
+            EvalCommand.Run.class,
+            EvalCommand.Judge.class,
+            EvalCommand.ListRuns.class,
+            EvalCommand.Report.class,
+            EvalCommand.Compare.class
+        })
 final class EvalCommand implements Runnable {
     static final int EXIT_INVALID = 3;
 
@@ -32,7 +39,9 @@ final class EvalCommand implements Runnable {
         throw new CliException("say what to do: run, judge, list, report or compare", PalisadeCommand.EXIT_USAGE);
     }
 
-    @Command(name = "run", description = "Ask the golden set to the generator, score with the judge, print PASS or FAIL.")
+    @Command(
+            name = "run",
+            description = "Ask the golden set to the generator, score with the judge, print PASS or FAIL.")
     static final class Run implements Callable<Integer> {
         @Mixin
         ServerOptions server;
@@ -40,38 +49,64 @@ final class EvalCommand implements Runnable {
         @Option(names = "--generator", required = true, description = "The model under test.")
         String generator;
 
-        @Option(names = "--judge", required = true, description = "The grading model (another model, by default of another family).")
+        @Option(
+                names = "--judge",
+                required = true,
+                description = "The grading model (another model, by default of another family).")
         String judge;
 
-        @Option(names = "--golden", description = "Golden set file (.jsonl or .yaml); default: the shipped neutral set.")
+        @Option(
+                names = "--golden",
+                description = "Golden set file (.jsonl or .yaml); default: the shipped neutral set.")
         Path golden;
 
-        @Option(names = "--threshold", defaultValue = "0.7", description = "Pass rate needed (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--threshold",
+                defaultValue = "0.7",
+                description = "Pass rate needed (default ${DEFAULT-VALUE}).")
         double threshold;
 
-        @Option(names = "--repeat", defaultValue = "1", description = "Ask every question N times (flaky cases are reported).")
+        @Option(
+                names = "--repeat",
+                defaultValue = "1",
+                description = "Ask every question N times (flaky cases are reported).")
         int repeat;
 
-        @Option(names = "--concurrency", defaultValue = "4", description = "Requests in flight (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--concurrency",
+                defaultValue = "4",
+                description = "Requests in flight (default ${DEFAULT-VALUE}).")
         int concurrency;
 
-        @Option(names = "--allow-same-family", description = "Accept a judge of the generator's family (a weaker check).")
+        @Option(
+                names = "--allow-same-family",
+                description = "Accept a judge of the generator's family (a weaker check).")
         boolean allowSameFamily;
 
-        @Option(names = "--sanity-tolerance", defaultValue = "0.25", description = "Share of planted answers the judge may misgrade.")
+        @Option(
+                names = "--sanity-tolerance",
+                defaultValue = "0.25",
+                description = "Share of planted answers the judge may misgrade.")
         double sanityTolerance;
 
         @Option(names = "--report-dir", description = "Write report.json, report.md, report.html and junit.xml here.")
         Path reportDirectory;
 
-        @Option(names = "--deployment", description = "Confine the generator to one deployment of its model (e.g. a canary candidate).")
+        @Option(
+                names = "--deployment",
+                description = "Confine the generator to one deployment of its model (e.g. a canary candidate).")
         String deployment;
 
         @Override
         public Integer call() throws IOException, InterruptedException {
             ObjectMapper json = new ObjectMapper();
-            ObjectNode body = json.createObjectNode().put("generator", generator).put("judge", judge).put("threshold", threshold)
-                    .put("repeat", repeat).put("concurrency", concurrency).put("allow_same_family", allowSameFamily)
+            ObjectNode body = json.createObjectNode()
+                    .put("generator", generator)
+                    .put("judge", judge)
+                    .put("threshold", threshold)
+                    .put("repeat", repeat)
+                    .put("concurrency", concurrency)
+                    .put("allow_same_family", allowSameFamily)
                     .put("sanity_tolerance", sanityTolerance);
             if (deployment != null) {
                 body.put("deployment", deployment);
@@ -81,17 +116,22 @@ final class EvalCommand implements Runnable {
                     throw new CliException("no golden set at " + golden, PalisadeCommand.EXIT_USAGE);
                 }
                 String name = golden.getFileName().toString();
-                body.put("golden_set", Files.readString(golden)).put("golden_set_name", name)
+                body.put("golden_set", Files.readString(golden))
+                        .put("golden_set_name", name)
                         .put("golden_set_format", name.endsWith(".yaml") || name.endsWith(".yml") ? "yaml" : "jsonl");
             }
             AdminClient client = server.client();
-            String runId = started(() -> client.post("/admin/evals", body)).path("run_id").asText();
+            String runId = started(() -> client.post("/admin/evals", body))
+                    .path("run_id")
+                    .asText();
             System.err.println("evaluation " + runId + " started: " + generator + " judged by " + judge);
             return finish(client, runId, reportDirectory);
         }
     }
 
-    @Command(name = "judge", description = "Re-score a run's saved answers (no regeneration), optionally with another judge.")
+    @Command(
+            name = "judge",
+            description = "Re-score a run's saved answers (no regeneration), optionally with another judge.")
     static final class Judge implements Callable<Integer> {
         @Mixin
         ServerOptions server;
@@ -127,8 +167,16 @@ final class EvalCommand implements Runnable {
 
         @Override
         public void run() {
-            TablePrinter.print(server.client().get("/admin/evals", Map.of()), server.json, System.out,
-                    "run_id", "status", "generator", "judge", "golden_set", "created_at");
+            TablePrinter.print(
+                    server.client().get("/admin/evals", Map.of()),
+                    server.json,
+                    System.out,
+                    "run_id",
+                    "status",
+                    "generator",
+                    "judge",
+                    "golden_set",
+                    "created_at");
         }
     }
 
@@ -145,7 +193,8 @@ final class EvalCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            try (InputStream body = server.client().stream("GET", "/admin/evals/" + AdminClient.segment(runId) + "/report", Map.of("format", format))) {
+            try (InputStream body = server.client().stream(
+                    "GET", "/admin/evals/" + AdminClient.segment(runId) + "/report", Map.of("format", format))) {
                 body.transferTo(System.out);
             }
             System.out.flush();
@@ -153,7 +202,9 @@ final class EvalCommand implements Runnable {
         }
     }
 
-    @Command(name = "compare", description = "Baseline against candidate: per-category deltas, regressions, exact McNemar test.")
+    @Command(
+            name = "compare",
+            description = "Baseline against candidate: per-category deltas, regressions, exact McNemar test.")
     static final class Compare implements Callable<Integer> {
         @Mixin
         ServerOptions server;
@@ -164,7 +215,10 @@ final class EvalCommand implements Runnable {
         @Parameters(index = "1", description = "Candidate run id.")
         String candidate;
 
-        @Option(names = "--alpha", defaultValue = "0.05", description = "Significance level (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--alpha",
+                defaultValue = "0.05",
+                description = "Significance level (default ${DEFAULT-VALUE}).")
         double alpha;
 
         @Option(names = "--fail-on-regression", description = "Exit 1 when the candidate is significantly worse.")
@@ -179,8 +233,14 @@ final class EvalCommand implements Runnable {
             JsonNode report = server.client().get("/admin/evals/compare", query);
             TablePrinter.print(report, true, System.out);
             boolean regressed = report.path("significant_regression").asBoolean();
-            System.out.println(regressed ? "REGRESSION: the candidate is significantly worse (p = "
-                    + String.format(Locale.ROOT, "%.4f", report.path("mcnemar_p").asDouble()) + ")" : "no significant regression");
+            System.out.println(
+                    regressed
+                            ? "REGRESSION: the candidate is significantly worse (p = "
+                                    + String.format(
+                                            Locale.ROOT,
+                                            "%.4f",
+                                            report.path("mcnemar_p").asDouble()) + ")"
+                            : "no significant regression");
             return failOnRegression && regressed ? PalisadeCommand.EXIT_FAILURE : 0;
         }
     }
@@ -196,8 +256,12 @@ final class EvalCommand implements Runnable {
 
     /** Follows a run to its end with a progress line, prints the verdict, writes reports, returns the exit code. */
     static int finish(AdminClient client, String runId, Path reportDirectory) throws IOException, InterruptedException {
-        return finish(client, runId, reportDirectory,
-                new EvalProgressLines(System.err, Terminal.isInteractive(), Clock.systemUTC(), EvalProgressLines.LOG_INTERVAL));
+        return finish(
+                client,
+                runId,
+                reportDirectory,
+                new EvalProgressLines(
+                        System.err, Terminal.isInteractive(), Clock.systemUTC(), EvalProgressLines.LOG_INTERVAL));
     }
 
     static int finish(AdminClient client, String runId, Path reportDirectory, EvalProgressLines progressLines)
@@ -215,23 +279,36 @@ final class EvalCommand implements Runnable {
         JsonNode summary = run.path("summary");
         String status = run.path("status").asText();
         if (status.equals("error")) {
-            throw new CliException("evaluation " + runId + " failed: " + summary.path("error").asText(), PalisadeCommand.EXIT_USAGE);
+            throw new CliException(
+                    "evaluation " + runId + " failed: " + summary.path("error").asText(), PalisadeCommand.EXIT_USAGE);
         }
-        System.out.printf(Locale.ROOT, "%s  %d/%d (%.1f%%, 95%% CI %.1f–%.1f%%)  threshold %.0f%%%n", status.toUpperCase(Locale.ROOT),
-                summary.path("passed").asLong(), summary.path("total").asLong(), summary.path("pass_rate").asDouble() * 100,
-                summary.path("wilson_95").path(0).asDouble() * 100, summary.path("wilson_95").path(1).asDouble() * 100,
+        System.out.printf(
+                Locale.ROOT,
+                "%s  %d/%d (%.1f%%, 95%% CI %.1f–%.1f%%)  threshold %.0f%%%n",
+                status.toUpperCase(Locale.ROOT),
+                summary.path("passed").asLong(),
+                summary.path("total").asLong(),
+                summary.path("pass_rate").asDouble() * 100,
+                summary.path("wilson_95").path(0).asDouble() * 100,
+                summary.path("wilson_95").path(1).asDouble() * 100,
                 summary.path("threshold").asDouble() * 100);
-        System.out.println("generator: " + summary.path("generator").asText() + "   judge: " + summary.path("judge").asText()
+        System.out.println("generator: " + summary.path("generator").asText() + "   judge: "
+                + summary.path("judge").asText()
                 + (summary.path("judge_independent").asBoolean() ? " (independent)" : " (NOT independent)") + " — "
                 + summary.path("judge_independence").asText());
         System.out.println("judge errors: " + summary.path("judge_errors").asLong() + "   judge sanity: "
                 + (summary.path("judge_sanity").path("valid").asBoolean() ? "valid" : "INVALID") + "   run: " + runId);
         if (reportDirectory != null) {
             Files.createDirectories(reportDirectory);
-            for (String[] report : new String[][] {{"json", "report.json"}, {"markdown", "report.md"}, {"html", "report.html"},
-                    {"junit", "junit.xml"}}) {
-                try (InputStream body = client.stream("GET", "/admin/evals/" + AdminClient.segment(runId) + "/report", Map.of("format", report[0]))) {
-                    Files.copy(body, reportDirectory.resolve(report[1]), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            for (String[] report : new String[][] {
+                {"json", "report.json"}, {"markdown", "report.md"}, {"html", "report.html"}, {"junit", "junit.xml"}
+            }) {
+                try (InputStream body = client.stream(
+                        "GET", "/admin/evals/" + AdminClient.segment(runId) + "/report", Map.of("format", report[0]))) {
+                    Files.copy(
+                            body,
+                            reportDirectory.resolve(report[1]),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
             }
             System.out.println("reports written to " + reportDirectory);

@@ -49,8 +49,15 @@ final class EvalProgressLines {
         }
         Instant now = clock.instant();
         if (lastLine == null || !now.isBefore(lastLine.plus(interval))) {
-            out.printf(Locale.ROOT, "eval progress: %s %d/%d, passing so far %d, elapsed %.0fs, ETA %s%n", phase, done, total, passed,
-                    elapsed, eta);
+            out.printf(
+                    Locale.ROOT,
+                    "eval progress: %s %d/%d, passing so far %d, elapsed %.0fs, ETA %s%n",
+                    phase,
+                    done,
+                    total,
+                    passed,
+                    elapsed,
+                    eta);
             lastLine = now;
         }
     }

@@ -16,8 +16,7 @@ import java.nio.file.Path;
 final class FirstAdminKey {
     static final String FILE_NAME = "admin-key";
 
-    private FirstAdminKey() {
-    }
+    private FirstAdminKey() {}
 
     static void announce(String key, boolean interactive, Path dataDirectory, PrintStream out) {
         out.println();
@@ -33,19 +32,24 @@ final class FirstAdminKey {
         try {
             PrivateFiles.write(file, key + "\n");
         } catch (IOException e) {
-            throw new CliException("the first administrator key could not be written to " + file + " (" + e.getMessage()
-                    + "); it is not printed because this output is not a terminal. Set PALISADE_ADMIN_KEY to register one "
-                    + "of your choice at the next start", 1);
+            throw new CliException(
+                    "the first administrator key could not be written to " + file + " (" + e.getMessage()
+                            + "); it is not printed because this output is not a terminal. Set PALISADE_ADMIN_KEY to register one "
+                            + "of your choice at the next start",
+                    1);
         }
-        out.println("First start: an administrator key was created and written to " + file + " (readable by this user only).");
-        out.println("Store it somewhere safe, then delete the file. Use it with:  export PALISADE_ADMIN_KEY=$(cat " + file + ")");
+        out.println("First start: an administrator key was created and written to " + file
+                + " (readable by this user only).");
+        out.println("Store it somewhere safe, then delete the file. Use it with:  export PALISADE_ADMIN_KEY=$(cat "
+                + file + ")");
     }
 
     /** A reminder on later starts while the key file is still lying in the data directory. */
     static void remindIfLeftBehind(Path dataDirectory, PrintStream out) {
         Path file = dataDirectory.resolve(FILE_NAME).toAbsolutePath();
         if (Files.exists(file)) {
-            out.println("  note: the first administrator key is still in " + file + "; store it elsewhere and delete the file");
+            out.println("  note: the first administrator key is still in " + file
+                    + "; store it elsewhere and delete the file");
         }
     }
 }

@@ -10,8 +10,7 @@ import java.lang.reflect.Proxy;
  * warnings; the calls are exactly {@code Signal.handle(new Signal("HUP"), handler)}.
  */
 final class HangupSignal {
-    private HangupSignal() {
-    }
+    private HangupSignal() {}
 
     /**
      * Calls {@code onHangup} on the JVM's signal thread at each SIGHUP.
@@ -23,7 +22,9 @@ final class HangupSignal {
             Class<?> signalClass = Class.forName("sun.misc.Signal");
             Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
             Object signal = signalClass.getConstructor(String.class).newInstance("HUP");
-            Object handler = Proxy.newProxyInstance(handlerClass.getClassLoader(), new Class<?>[] {handlerClass},
+            Object handler = Proxy.newProxyInstance(
+                    handlerClass.getClassLoader(),
+                    new Class<?>[] {handlerClass},
                     (proxy, method, arguments) -> switch (method.getName()) {
                         case "handle" -> {
                             onHangup.run();

@@ -9,10 +9,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code palisade admin keys …}. */
-@Command(name = "keys", description = "Manage API keys.", subcommands = {KeysCommand.ListKeys.class, KeysCommand.Create.class,
-        KeysCommand.Revoke.class, KeysCommand.Rotate.class})
+@Command(
+        name = "keys",
+        description = "Manage API keys.",
+        subcommands = {
+            KeysCommand.ListKeys.class,
+            KeysCommand.Create.class,
+            KeysCommand.Revoke.class,
+            KeysCommand.Rotate.class
+        })
 final class KeysCommand implements Runnable {
-    static final String[] COLUMNS = {"id", "user", "team", "allowed_models", "requests_per_minute", "expires_at", "revoked_at", "label"};
+    static final String[] COLUMNS = {
+        "id", "user", "team", "allowed_models", "requests_per_minute", "expires_at", "revoked_at", "label"
+    };
     static final String[] ISSUED = {"id", "user", "allowed_models", "key"};
 
     @Override
@@ -44,14 +53,20 @@ final class KeysCommand implements Runnable {
         @Option(names = "--user", required = true, description = "Owner (id or email).")
         String user;
 
-        @Option(names = "--models", split = ",", description = "Models this key may use (names or patterns such as 'qwen3:*').")
+        @Option(
+                names = "--models",
+                split = ",",
+                description = "Models this key may use (names or patterns such as 'qwen3:*').")
         List<String> models = List.of();
 
         @Option(names = "--team", description = "Team whose grants also apply (default: the user's team).")
         String team;
 
-        @Option(names = "--rpm", description = "Requests per minute (0 = unlimited; default: limits.default_requests_per_minute),"
-                + " stored as the key's requests_per_minute limit: 'admin limits show|set key' show and replace it.")
+        @Option(
+                names = "--rpm",
+                description =
+                        "Requests per minute (0 = unlimited; default: limits.default_requests_per_minute),"
+                                + " stored as the key's requests_per_minute limit: 'admin limits show|set key' show and replace it.")
         Integer rpm;
 
         @Option(names = "--expires", description = "Expiry, ISO-8601 (2027-01-31T00:00:00Z) or a date (2027-01-31).")
@@ -87,7 +102,11 @@ final class KeysCommand implements Runnable {
 
         @Override
         public void run() {
-            TablePrinter.print(server.client().post("/admin/keys/" + AdminClient.segment(id) + "/revoke", Map.of()), server.json, System.out, COLUMNS);
+            TablePrinter.print(
+                    server.client().post("/admin/keys/" + AdminClient.segment(id) + "/revoke", Map.of()),
+                    server.json,
+                    System.out,
+                    COLUMNS);
         }
     }
 
@@ -101,7 +120,11 @@ final class KeysCommand implements Runnable {
 
         @Override
         public void run() {
-            TablePrinter.print(server.client().post("/admin/keys/" + AdminClient.segment(id) + "/rotate", Map.of()), server.json, System.out, ISSUED);
+            TablePrinter.print(
+                    server.client().post("/admin/keys/" + AdminClient.segment(id) + "/rotate", Map.of()),
+                    server.json,
+                    System.out,
+                    ISSUED);
         }
     }
 }

@@ -8,7 +8,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code palisade admin limits show|set key|user|team ID [JSON]}. */
-@Command(name = "limits", description = "Show or set the limits of a key, user or team (JSON, see docs/admission.md).",
+@Command(
+        name = "limits",
+        description = "Show or set the limits of a key, user or team (JSON, see docs/admission.md).",
         subcommands = {LimitsCommand.Show.class, LimitsCommand.Set.class})
 final class LimitsCommand implements Runnable {
     @Override
@@ -21,7 +23,9 @@ final class LimitsCommand implements Runnable {
             case "key" -> "keys";
             case "user" -> "users";
             case "team" -> "teams";
-            default -> throw new CliException("the scope must be key, user or team, got '" + scope + "'", PalisadeCommand.EXIT_USAGE);
+            default ->
+                throw new CliException(
+                        "the scope must be key, user or team, got '" + scope + "'", PalisadeCommand.EXIT_USAGE);
         };
     }
 
@@ -38,12 +42,19 @@ final class LimitsCommand implements Runnable {
 
         @Override
         public void run() {
-            TablePrinter.print(server.client().get("/admin/" + collection(scope) + "/" + AdminClient.segment(id) + "/limits", Map.of()), true, System.out);
+            TablePrinter.print(
+                    server.client()
+                            .get("/admin/" + collection(scope) + "/" + AdminClient.segment(id) + "/limits", Map.of()),
+                    true,
+                    System.out);
         }
     }
 
-    @Command(name = "set", description = "Replace the limits of a key, user or team, e.g."
-            + " '{\"tokens_per_minute\":20000,\"budgets\":[{\"period\":\"month\",\"cost\":50}]}'; '{}' clears them.")
+    @Command(
+            name = "set",
+            description =
+                    "Replace the limits of a key, user or team, e.g."
+                            + " '{\"tokens_per_minute\":20000,\"budgets\":[{\"period\":\"month\",\"cost\":50}]}'; '{}' clears them.")
     static final class Set implements Runnable {
         @Mixin
         ServerOptions server;
@@ -63,9 +74,14 @@ final class LimitsCommand implements Runnable {
             try {
                 body = new ObjectMapper().readTree(limits);
             } catch (JsonProcessingException e) {
-                throw new CliException("the limits are not valid JSON: " + e.getOriginalMessage(), PalisadeCommand.EXIT_USAGE);
+                throw new CliException(
+                        "the limits are not valid JSON: " + e.getOriginalMessage(), PalisadeCommand.EXIT_USAGE);
             }
-            TablePrinter.print(server.client().put("/admin/" + collection(scope) + "/" + AdminClient.segment(id) + "/limits", body), true, System.out);
+            TablePrinter.print(
+                    server.client()
+                            .put("/admin/" + collection(scope) + "/" + AdminClient.segment(id) + "/limits", body),
+                    true,
+                    System.out);
         }
     }
 }

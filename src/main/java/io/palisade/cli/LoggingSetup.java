@@ -27,8 +27,11 @@ final class LoggingSetup {
         }
         String operatorFile = System.getProperty(CONFIGURATION_FILE_PROPERTY);
         if (operatorFile != null && !operatorFile.isBlank()) {
-            LoggerFactory.getLogger(LoggingSetup.class).info("logging configured by {} ({}); logging.level and logging.format are not applied",
-                    operatorFile, CONFIGURATION_FILE_PROPERTY);
+            LoggerFactory.getLogger(LoggingSetup.class)
+                    .info(
+                            "logging configured by {} ({}); logging.level and logging.format are not applied",
+                            operatorFile,
+                            CONFIGURATION_FILE_PROPERTY);
             return;
         }
         context.reset();

@@ -22,7 +22,8 @@ public final class Main {
 
     /** Before any lookup: the JVM reads these once, when it first resolves a name. */
     private static void shortenAddressCache() {
-        if (Security.getProperty("networkaddress.cache.ttl") == null && System.getProperty("sun.net.inetaddr.ttl") == null) {
+        if (Security.getProperty("networkaddress.cache.ttl") == null
+                && System.getProperty("sun.net.inetaddr.ttl") == null) {
             Security.setProperty("networkaddress.cache.ttl", ADDRESS_CACHE_SECONDS);
         }
         if (System.getProperty("sun.net.inetaddr.negative.ttl") == null) {

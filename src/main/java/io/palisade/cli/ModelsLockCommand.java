@@ -29,18 +29,25 @@ import picocli.CommandLine.Option;
  * {@code --check} writes nothing and exits 1 when the pins in effect (config and lock file) are not
  * what is served now, or a deployment has none: the CI gate.
  */
-@Command(name = "lock", description = "Write the digests served now into the lock file (--check: only compare, exit 1 on any difference).")
+@Command(
+        name = "lock",
+        description =
+                "Write the digests served now into the lock file (--check: only compare, exit 1 on any difference).")
 final class ModelsLockCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin
     ConfigOption config;
 
-    @Option(names = "--check", description = "Write nothing; exit 1 when any deployment serves something other than its pin, or has none.")
+    @Option(
+            names = "--check",
+            description = "Write nothing; exit 1 when any deployment serves something other than its pin, or has none.")
     boolean check;
 
-    @Option(names = "--skip-unverifiable", description = "Lock the rest when some deployments cannot say what they serve"
-            + " (they keep the pin they have, if any).")
+    @Option(
+            names = "--skip-unverifiable",
+            description = "Lock the rest when some deployments cannot say what they serve"
+                    + " (they keep the pin they have, if any).")
     boolean skipUnverifiable;
 
     @Override
@@ -56,12 +63,15 @@ final class ModelsLockCommand implements Callable<Integer> {
             snapshot = new ServedPins(new GgufDigests()).collect(loaded, backends.byName());
         }
         for (ServedPins.Unlockable unlockable : snapshot.unlockable()) {
-            System.out.println((skipUnverifiable ? "skipped " : "cannot lock ") + unlockable.model() + " " + unlockable.deployment() + ": "
-                    + unlockable.reason());
+            System.out.println((skipUnverifiable ? "skipped " : "cannot lock ") + unlockable.model() + " "
+                    + unlockable.deployment() + ": " + unlockable.reason());
         }
         if (!snapshot.unlockable().isEmpty() && !skipUnverifiable) {
-            throw new CliException((check ? "cannot check " : "nothing written: ") + snapshot.unlockable().size()
-                    + " deployment(s) cannot report what they serve (--skip-unverifiable " + (check ? "checks" : "locks") + " the rest)",
+            throw new CliException(
+                    (check ? "cannot check " : "nothing written: ")
+                            + snapshot.unlockable().size()
+                            + " deployment(s) cannot report what they serve (--skip-unverifiable "
+                            + (check ? "checks" : "locks") + " the rest)",
                     PalisadeCommand.EXIT_FAILURE);
         }
         return check ? check(deployments, snapshot) : write(loaded, deployments, snapshot);
@@ -76,7 +86,11 @@ final class ModelsLockCommand implements Callable<Integer> {
                 entries.add(served.get());
             } else if (deployment.pin() != null) {
                 // Skipped: keep the pin it has, so a backend that is down today does not lose its pin.
-                entries.add(new LockFile.Entry(pinned.model(), deployment.id(), deployment.backend(), deployment.upstreamModel(),
+                entries.add(new LockFile.Entry(
+                        pinned.model(),
+                        deployment.id(),
+                        deployment.backend(),
+                        deployment.upstreamModel(),
                         deployment.pin()));
             }
         }
@@ -84,16 +98,23 @@ final class ModelsLockCommand implements Callable<Integer> {
         try {
             LockFile.write(file, entries, Clock.systemUTC().instant());
         } catch (IOException e) {
-            throw new CliException("cannot write the lock file " + file + ": " + e.getMessage(), PalisadeCommand.EXIT_FAILURE);
+            throw new CliException(
+                    "cannot write the lock file " + file + ": " + e.getMessage(), PalisadeCommand.EXIT_FAILURE);
         }
         System.out.println("wrote " + file.toAbsolutePath() + " (" + entries.size() + " deployment(s)):");
         ObjectNode table = JSON.createObjectNode();
         ArrayNode rows = table.putArray("data");
         for (LockFile.Entry entry : entries) {
-            rows.addObject().put("model", entry.model()).put("deployment", entry.deployment())
+            rows.addObject()
+                    .put("model", entry.model())
+                    .put("deployment", entry.deployment())
                     .put("kind", entry.pin().kind().name().toLowerCase(Locale.ROOT))
                     .put("value", ModelsCommand.abbreviated(entry.pin().value()))
-                    .put("file", entry.pin().file() == null ? null : entry.pin().file().toString());
+                    .put(
+                            "file",
+                            entry.pin().file() == null
+                                    ? null
+                                    : entry.pin().file().toString());
         }
         TablePrinter.print(table, false, System.out, "model", "deployment", "kind", "value", "file");
         return 0;
@@ -113,14 +134,16 @@ final class ModelsLockCommand implements Callable<Integer> {
             if (inEffect == null) {
                 differences.add("not locked: " + name + " serves " + describe(now));
             } else if (!inEffect.sameAs(now)) {
-                differences.add("drifted: " + name + " is pinned to " + describe(inEffect) + " but serves " + describe(now));
+                differences.add(
+                        "drifted: " + name + " is pinned to " + describe(inEffect) + " but serves " + describe(now));
             } else {
                 agreeing++;
             }
         }
         differences.forEach(System.out::println);
         if (differences.isEmpty()) {
-            System.out.println("OK: all " + agreeing + " checked deployment(s) serve their pin (from the config or the lock file)");
+            System.out.println("OK: all " + agreeing
+                    + " checked deployment(s) serve their pin (from the config or the lock file)");
             return 0;
         }
         System.out.println("OUT OF DATE: " + differences.size() + " deployment(s) differ from their pin"
@@ -130,7 +153,8 @@ final class ModelsLockCommand implements Callable<Integer> {
 
     private static Optional<LockFile.Entry> entryFor(ServedPins.Snapshot snapshot, PinnedDeployment pinned) {
         return snapshot.entries().stream()
-                .filter(e -> e.model().equals(pinned.model()) && e.deployment().equals(pinned.deployment().id()))
+                .filter(e -> e.model().equals(pinned.model())
+                        && e.deployment().equals(pinned.deployment().id()))
                 .findFirst();
     }
 

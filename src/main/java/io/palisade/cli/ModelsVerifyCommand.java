@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
  * (config and lock file). Exit 0 when every pinned deployment serves its pin, 1 when any drifted,
  * could not be asked or cannot say.
  */
-@Command(name = "verify", description = "Check that every pinned deployment serves its pinned digest (exit 1 on any that does not).")
+@Command(
+        name = "verify",
+        description = "Check that every pinned deployment serves its pinned digest (exit 1 on any that does not).")
 final class ModelsVerifyCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -57,21 +59,29 @@ final class ModelsVerifyCommand implements Callable<Integer> {
         for (PinCheck check : checks) {
             // Failures explain themselves; an unpinned deployment only when nothing could be learnt about it.
             if (check.failed() || (!check.pinned() && check.served() == null)) {
-                System.out.println(check.status() + " " + check.model() + " " + check.deployment() + ": " + check.detail());
+                System.out.println(
+                        check.status() + " " + check.model() + " " + check.deployment() + ": " + check.detail());
             }
         }
         long unpinned = checks.size() - pinned;
-        String unpinnedNote = unpinned == 0 ? "" : "; " + unpinned + " deployment(s) not pinned (palisade models lock pins them)";
+        String unpinnedNote =
+                unpinned == 0 ? "" : "; " + unpinned + " deployment(s) not pinned (palisade models lock pins them)";
         if (pinned == 0) {
-            System.out.println("no deployment is pinned: nothing to verify (palisade models lock pins what is served now)");
+            System.out.println(
+                    "no deployment is pinned: nothing to verify (palisade models lock pins what is served now)");
             return 0;
         }
         if (failed.isEmpty()) {
             System.out.println("OK: all " + pinned + " pinned deployment(s) serve their pin" + unpinnedNote);
             return 0;
         }
-        System.out.println("FAILED: " + failed.size() + " of " + pinned + " pinned deployment(s) not confirmed: " + String.join(", ",
-                failed.stream().map(c -> c.model() + " " + c.deployment() + " (" + c.status().name().toLowerCase(Locale.ROOT) + ")").toList()));
+        System.out.println("FAILED: " + failed.size() + " of " + pinned + " pinned deployment(s) not confirmed: "
+                + String.join(
+                        ", ",
+                        failed.stream()
+                                .map(c -> c.model() + " " + c.deployment() + " ("
+                                        + c.status().name().toLowerCase(Locale.ROOT) + ")")
+                                .toList()));
         return PalisadeCommand.EXIT_FAILURE;
     }
 
@@ -85,6 +95,9 @@ final class ModelsVerifyCommand implements Callable<Integer> {
                 .put("expected", forTable ? ModelsCommand.abbreviated(check.expected()) : check.expected())
                 .put("served", forTable ? ModelsCommand.abbreviated(check.served()) : check.served())
                 .put("status", check.status().name());
-        return forTable ? row : row.put("detail", check.detail()).put("checked_at", check.checkedAt().toString());
+        return forTable
+                ? row
+                : row.put("detail", check.detail())
+                        .put("checked_at", check.checkedAt().toString());
     }
 }

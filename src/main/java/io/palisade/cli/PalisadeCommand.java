@@ -10,11 +10,25 @@ import picocli.CommandLine.Command;
  * inherited ({@code scope = INHERIT}), so every subcommand, at any depth, takes {@code --help} and
  * {@code --version}.
  */
-@Command(name = "palisade", mixinStandardHelpOptions = true, version = "palisade 0.1.0", scope = CommandLine.ScopeType.INHERIT,
+@Command(
+        name = "palisade",
+        mixinStandardHelpOptions = true,
+        version = "palisade 0.1.0",
+        scope = CommandLine.ScopeType.INHERIT,
         description = "On-prem LLM gateway: one governed, audited, OpenAI-compatible door to your model servers.",
-        subcommands = {ServeCommand.class, SimulateCommand.class, ConfigCommand.class, AdminCommand.class, AuditCommand.class,
-                UsageCommand.class, StatusCommand.class, EvalCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class,
-                CompletionCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            SimulateCommand.class,
+            ConfigCommand.class,
+            AdminCommand.class,
+            AuditCommand.class,
+            UsageCommand.class,
+            StatusCommand.class,
+            EvalCommand.class,
+            ModelsCommand.class,
+            CommandLine.HelpCommand.class,
+            CompletionCommand.class
+        })
 public final class PalisadeCommand implements Runnable {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
@@ -39,8 +53,12 @@ public final class PalisadeCommand implements Runnable {
                 line.getErr().println("palisade: " + e.getMessage());
                 return e instanceof CliException cli ? cli.exitCode() : EXIT_USAGE;
             }
-            line.getErr().println("palisade: " + line.getCommandName() + " failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("")));
+            line.getErr()
+                    .println("palisade: " + line.getCommandName() + " failed: "
+                            + e.getClass().getSimpleName()
+                            + (e.getMessage() == null
+                                    ? ""
+                                    : ": " + e.getMessage().lines().findFirst().orElse("")));
             return EXIT_FAILURE;
         });
         return commandLine;

@@ -38,7 +38,8 @@ final class ServeCommand implements Callable<Integer> {
             return loaded;
         }
         ServerConfig server = loaded.server();
-        return loaded.withServer(server.listeningOn(host != null ? host : server.host(), port != null ? port : server.port()));
+        return loaded.withServer(
+                server.listeningOn(host != null ? host : server.host(), port != null ? port : server.port()));
     }
 
     /** {@code kill -HUP} reloads the config, as with nginx and Envoy. The JDK offers signals only through sun.misc. */
@@ -46,7 +47,8 @@ final class ServeCommand implements Callable<Integer> {
         try {
             HangupSignal.handle(() -> Thread.ofVirtual().start(() -> palisade.reloadConfig("signal")));
         } catch (IllegalArgumentException unsupported) {
-            System.err.println("SIGHUP is not available on this platform; reload with `palisade models reload` instead");
+            System.err.println(
+                    "SIGHUP is not available on this platform; reload with `palisade models reload` instead");
         }
     }
 
@@ -68,19 +70,25 @@ final class ServeCommand implements Callable<Integer> {
         Palisade palisade = Palisade.start(source, loaded, Clock.systemUTC());
         reloadOnHangup(palisade);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            palisade.close();
-            stopped.countDown();
-        }, "palisade-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            palisade.close();
+                            stopped.countDown();
+                        },
+                        "palisade-shutdown"));
 
         System.out.println("Palisade is listening on http://" + loaded.server().host() + ":" + palisade.port());
         System.out.println("  store: " + StoreUrl.parse(loaded.storeUrl()));
         for (BackendConfig backend : loaded.backends()) {
-            System.out.println("  backend: " + backend.name() + " (" + backend.kind().name().toLowerCase(Locale.ROOT) + ") at " + backend.url());
+            System.out.println("  backend: " + backend.name() + " ("
+                    + backend.kind().name().toLowerCase(Locale.ROOT) + ") at " + backend.url());
         }
         Path dataDirectory = dataDirectory(loaded);
-        palisade.bootstrapAdminKey().ifPresentOrElse(key -> FirstAdminKey.announce(key, Terminal.isInteractive(), dataDirectory, System.out),
-                () -> FirstAdminKey.remindIfLeftBehind(dataDirectory, System.out));
+        palisade.bootstrapAdminKey()
+                .ifPresentOrElse(
+                        key -> FirstAdminKey.announce(key, Terminal.isInteractive(), dataDirectory, System.out),
+                        () -> FirstAdminKey.remindIfLeftBehind(dataDirectory, System.out));
         System.out.flush();
         stopped.await();
         return 0;

@@ -7,7 +7,9 @@ final class ServerOptions {
     @Option(names = "--url", description = "Palisade's address (default: $PALISADE_URL, else http://127.0.0.1:4000).")
     String url;
 
-    @Option(names = "--admin-key", description = "Admin key (default: $PALISADE_ADMIN_KEY). Prefer the variable: flags show in ps.")
+    @Option(
+            names = "--admin-key",
+            description = "Admin key (default: $PALISADE_ADMIN_KEY). Prefer the variable: flags show in ps.")
     String adminKey;
 
     @Option(names = "--json", description = "Print the raw JSON answer instead of a table.")

@@ -20,7 +20,8 @@ final class StatusCommand implements Callable<Integer> {
         for (JsonNode backend : backends.path("data")) {
             anyUp |= backend.path("reachable").asBoolean();
         }
-        TablePrinter.print(backends, server.json, System.out, "name", "kind", "url", "reachable", "models", "probe_ms", "error");
+        TablePrinter.print(
+                backends, server.json, System.out, "name", "kind", "url", "reachable", "models", "probe_ms", "error");
         System.out.println(anyUp ? "ready: at least one backend answers" : "NOT READY: no backend answers");
         return anyUp ? 0 : PalisadeCommand.EXIT_FAILURE;
     }

@@ -31,7 +31,8 @@ final class TablePrinter {
         for (int i = 0; i < columns.length; i++) {
             widths[i] = columns[i].length();
             for (JsonNode row : rows) {
-                widths[i] = Math.min(60, Math.max(widths[i], cell(row, columns[i]).length()));
+                widths[i] =
+                        Math.min(60, Math.max(widths[i], cell(row, columns[i]).length()));
             }
         }
         out.println(line(columns, widths));

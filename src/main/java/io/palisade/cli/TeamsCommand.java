@@ -8,8 +8,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code palisade admin teams …}. */
-@Command(name = "teams", description = "Manage teams and their model grants.", subcommands = {TeamsCommand.ListTeams.class,
-        TeamsCommand.Create.class, TeamsCommand.SetModels.class, TeamsCommand.Delete.class})
+@Command(
+        name = "teams",
+        description = "Manage teams and their model grants.",
+        subcommands = {
+            TeamsCommand.ListTeams.class,
+            TeamsCommand.Create.class,
+            TeamsCommand.SetModels.class,
+            TeamsCommand.Delete.class
+        })
 final class TeamsCommand implements Runnable {
     static final String[] COLUMNS = {"id", "name", "allowed_models"};
 
@@ -37,13 +44,19 @@ final class TeamsCommand implements Runnable {
         @Parameters(index = "0", description = "Team name.")
         String name;
 
-        @Option(names = "--models", split = ",", description = "Models every key of the team may use (names or patterns such as 'llama*').")
+        @Option(
+                names = "--models",
+                split = ",",
+                description = "Models every key of the team may use (names or patterns such as 'llama*').")
         List<String> models = List.of();
 
         @Override
         public void run() {
-            TablePrinter.print(server.client().post("/admin/teams", Map.of("name", name, "allowed_models", models)),
-                    server.json, System.out, COLUMNS);
+            TablePrinter.print(
+                    server.client().post("/admin/teams", Map.of("name", name, "allowed_models", models)),
+                    server.json,
+                    System.out,
+                    COLUMNS);
         }
     }
 
@@ -55,14 +68,24 @@ final class TeamsCommand implements Runnable {
         @Parameters(index = "0", description = "Team name.")
         String name;
 
-        @Option(names = "--models", split = ",", required = true, description = "Models (names or patterns); empty string for none.")
+        @Option(
+                names = "--models",
+                split = ",",
+                required = true,
+                description = "Models (names or patterns); empty string for none.")
         List<String> models;
 
         @Override
         public void run() {
             List<String> grant = models.stream().filter(m -> !m.isBlank()).toList();
-            TablePrinter.print(server.client().put("/admin/teams/" + AdminClient.segment(name) + "/models", Map.of("allowed_models", grant)),
-                    server.json, System.out, COLUMNS);
+            TablePrinter.print(
+                    server.client()
+                            .put(
+                                    "/admin/teams/" + AdminClient.segment(name) + "/models",
+                                    Map.of("allowed_models", grant)),
+                    server.json,
+                    System.out,
+                    COLUMNS);
         }
     }
 

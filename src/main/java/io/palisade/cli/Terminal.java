@@ -5,8 +5,7 @@ import java.lang.reflect.Method;
 
 /** Whether a person is at the other end of standard input and output, rather than a pipe, a file or a log collector. */
 final class Terminal {
-    private Terminal() {
-    }
+    private Terminal() {}
 
     // The null check is right for JDK 21, which this code is built for and runs on: there System.console()
     // is null off a terminal. For JDK 22 and newer, isTerminal() below decides.

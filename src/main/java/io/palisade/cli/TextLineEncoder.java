@@ -33,6 +33,7 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
     private static final int MAX_LOGGER_NAMES = 1024;
     /** Time, level, logger and separators, plus the request line's key-value pairs, so it seldom grows. */
     private static final int LINE_CAPACITY = 384;
+
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final ThrowableProxyConverter stackTrace = new ThrowableProxyConverter();
@@ -48,7 +49,8 @@ public final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
         this.charset = charset;
         // Logback's date converter takes the default locale too; digits do not depend on it.
         this.timeOfDay = new TimeOfDayFormat(zone, Locale.getDefault());
-        this.loggerNames = new LoggerNameAbbreviations(new TargetLengthBasedClassNameAbbreviator(LOGGER_LENGTH), MAX_LOGGER_NAMES);
+        this.loggerNames =
+                new LoggerNameAbbreviations(new TargetLengthBasedClassNameAbbreviator(LOGGER_LENGTH), MAX_LOGGER_NAMES);
     }
 
     @Override

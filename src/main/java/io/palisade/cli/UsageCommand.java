@@ -10,12 +10,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code palisade usage}: requests, tokens, cost and refusals, grouped, from a running server. */
-@Command(name = "usage", description = "Report usage (requests, tokens, cost, refusals) by user, team, key, model and/or day.")
+@Command(
+        name = "usage",
+        description = "Report usage (requests, tokens, cost, refusals) by user, team, key, model and/or day.")
 final class UsageCommand implements Callable<Integer> {
     @Mixin
     ServerOptions server;
 
-    @Option(names = "--by", defaultValue = "user,model", description = "Group by any of user, team, key, model, day (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--by",
+            defaultValue = "user,model",
+            description = "Group by any of user, team, key, model, day (default: ${DEFAULT-VALUE}).")
     String by;
 
     @Option(names = "--since", description = "From this time (ISO-8601 or a date), inclusive.")
@@ -47,9 +52,14 @@ final class UsageCommand implements Callable<Integer> {
         String[] groups = by.isBlank() ? new String[0] : by.split(",");
         String[] columns = new String[groups.length + 6];
         System.arraycopy(groups, 0, columns, 0, groups.length);
-        System.arraycopy(new String[] {"requests", "prompt_tokens", "completion_tokens", "total_tokens", "cost", "refusals"}, 0,
-                columns, groups.length, 6);
-        TablePrinter.print(server.client().get("/admin/usage", query), server.json || format.equals("json"), System.out, columns);
+        System.arraycopy(
+                new String[] {"requests", "prompt_tokens", "completion_tokens", "total_tokens", "cost", "refusals"},
+                0,
+                columns,
+                groups.length,
+                6);
+        TablePrinter.print(
+                server.client().get("/admin/usage", query), server.json || format.equals("json"), System.out, columns);
         return 0;
     }
 }

@@ -14,14 +14,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code palisade admin users …}. */
-@Command(name = "users", description = "Manage users.", subcommands = {UsersCommand.ListUsers.class, UsersCommand.Create.class,
-        UsersCommand.Approve.class, UsersCommand.Disable.class, UsersCommand.SetTeam.class, UsersCommand.Delete.class})
+@Command(
+        name = "users",
+        description = "Manage users.",
+        subcommands = {
+            UsersCommand.ListUsers.class,
+            UsersCommand.Create.class,
+            UsersCommand.Approve.class,
+            UsersCommand.Disable.class,
+            UsersCommand.SetTeam.class,
+            UsersCommand.Delete.class
+        })
 final class UsersCommand implements Runnable {
     static final String[] COLUMNS = {"id", "email", "name", "team", "status", "admin"};
 
     @Override
     public void run() {
-        throw new CliException("say what to do: list, create, approve, disable, set-team or delete", PalisadeCommand.EXIT_USAGE);
+        throw new CliException(
+                "say what to do: list, create, approve, disable, set-team or delete", PalisadeCommand.EXIT_USAGE);
     }
 
     @Command(name = "list", description = "List users.")
@@ -77,7 +87,11 @@ final class UsersCommand implements Runnable {
 
         @Override
         public void run() {
-            TablePrinter.print(server.client().post("/admin/users/" + AdminClient.segment(user) + "/approve", Map.of()), server.json, System.out, COLUMNS);
+            TablePrinter.print(
+                    server.client().post("/admin/users/" + AdminClient.segment(user) + "/approve", Map.of()),
+                    server.json,
+                    System.out,
+                    COLUMNS);
         }
     }
 
@@ -91,7 +105,11 @@ final class UsersCommand implements Runnable {
 
         @Override
         public void run() {
-            TablePrinter.print(server.client().post("/admin/users/" + AdminClient.segment(user) + "/disable", Map.of()), server.json, System.out, COLUMNS);
+            TablePrinter.print(
+                    server.client().post("/admin/users/" + AdminClient.segment(user) + "/disable", Map.of()),
+                    server.json,
+                    System.out,
+                    COLUMNS);
         }
     }
 
@@ -108,12 +126,18 @@ final class UsersCommand implements Runnable {
 
         @Override
         public void run() {
-            TablePrinter.print(server.client().put("/admin/users/" + AdminClient.segment(user) + "/team", Map.of("team", team)), server.json, System.out, COLUMNS);
+            TablePrinter.print(
+                    server.client().put("/admin/users/" + AdminClient.segment(user) + "/team", Map.of("team", team)),
+                    server.json,
+                    System.out,
+                    COLUMNS);
         }
     }
 
-    @Command(name = "delete", description = "Delete a user and their keys. Refused while their audit was never exported,"
-            + " unless --export FILE (exports, then deletes) or --force (audited).")
+    @Command(
+            name = "delete",
+            description = "Delete a user and their keys. Refused while their audit was never exported,"
+                    + " unless --export FILE (exports, then deletes) or --force (audited).")
     static final class Delete implements Runnable {
         @Mixin
         ServerOptions server;
@@ -124,7 +148,9 @@ final class UsersCommand implements Runnable {
         @Option(names = "--export", description = "Write the user's whole audit to FILE, then delete.")
         Path export;
 
-        @Option(names = "--format", description = "Export format: csv or jsonl (default: csv when FILE ends in .csv, else jsonl).")
+        @Option(
+                names = "--format",
+                description = "Export format: csv or jsonl (default: csv when FILE ends in .csv, else jsonl).")
         String format;
 
         @Option(names = "--force", description = "Delete even though the audit was never exported.")
@@ -146,10 +172,12 @@ final class UsersCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CliException(e.getMessage(), PalisadeCommand.EXIT_USAGE);
             }
-            try (InputStream body = server.client().stream("DELETE", "/admin/users/" + AdminClient.segment(user), query)) {
+            try (InputStream body =
+                    server.client().stream("DELETE", "/admin/users/" + AdminClient.segment(user), query)) {
                 Files.copy(body, export, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
-                throw new CliException("could not write " + export + ": " + e.getMessage(), PalisadeCommand.EXIT_FAILURE);
+                throw new CliException(
+                        "could not write " + export + ": " + e.getMessage(), PalisadeCommand.EXIT_FAILURE);
             }
             System.out.println("exported the audit of " + user + " to " + export + " and deleted the user");
         }

@@ -9,9 +9,14 @@ import java.time.Duration;
  * (off by default); {@code groupCommitMaxBatch} caps how many records share one transaction;
  * {@code checkpoints} says where and how often the chain's head is anchored outside the store.
  */
-public record AuditConfig(ContentCapture content, int contentMaxChars, int groupCommitMaxBatch, Checkpoints checkpoints) {
+public record AuditConfig(
+        ContentCapture content, int contentMaxChars, int groupCommitMaxBatch, Checkpoints checkpoints) {
 
-    public enum ContentCapture { OFF, TRUNCATED, FULL }
+    public enum ContentCapture {
+        OFF,
+        TRUNCATED,
+        FULL
+    }
 
     /** With the default checkpoints. */
     public AuditConfig(ContentCapture content, int contentMaxChars, int groupCommitMaxBatch) {
@@ -43,7 +48,9 @@ public record AuditConfig(ContentCapture content, int contentMaxChars, int group
             if (store.file() != null) {
                 String name = store.file().getFileName().toString();
                 int dot = name.lastIndexOf('.');
-                return store.file().resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".audit-checkpoints.jsonl").normalize();
+                return store.file()
+                        .resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".audit-checkpoints.jsonl")
+                        .normalize();
             }
             String location = store.jdbcUrl().substring("jdbc:postgresql://".length());
             int query = location.indexOf('?');

@@ -18,8 +18,8 @@ public record CanaryConfig(DeploymentConfig deployment, double percent, boolean 
      * baseline's times {@code latencyRatio} (0 = not judged); or, with {@code onEvalRegression},
      * an evaluation run against it fails or regresses against the baseline's.
      */
-    public record Rollback(Duration window, int minRequests, double errorRateIncrease, double latencyRatio,
-            boolean onEvalRegression) {
+    public record Rollback(
+            Duration window, int minRequests, double errorRateIncrease, double latencyRatio, boolean onEvalRegression) {
         public static final Rollback DEFAULTS = new Rollback(Duration.ofMinutes(5), 20, 0.05, 2.0, true);
     }
 }

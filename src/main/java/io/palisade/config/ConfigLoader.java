@@ -65,14 +65,21 @@ public final class ConfigLoader {
         try {
             document = LocatedYaml.read(yaml);
         } catch (JacksonException e) {
-            throw new ConfigException(source + (e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr() + ":"
-                    + e.getLocation().getColumnNr()) + ": config is not valid YAML: " + e.getOriginalMessage());
+            throw new ConfigException(source
+                    + (e.getLocation() == null
+                            ? ""
+                            : ":" + e.getLocation().getLineNr() + ":"
+                                    + e.getLocation().getColumnNr())
+                    + ": config is not valid YAML: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new ConfigException(source + ": cannot read: " + e.getMessage(), e);
         }
         ConfigProblems problems = new ConfigProblems(source, document.locations());
-        document.duplicates().forEach(duplicate -> problems.at(duplicate.path(), duplicate.location(),
-                "duplicate key (first written at line " + duplicate.firstLine() + "); a key may appear once"));
+        document.duplicates()
+                .forEach(duplicate -> problems.at(
+                        duplicate.path(),
+                        duplicate.location(),
+                        "duplicate key (first written at line " + duplicate.firstLine() + "); a key may appear once"));
         PalisadeConfig config = null;
         try {
             config = build(new ConfigSection(document.root(), environment, problems), directory);
@@ -84,16 +91,37 @@ public final class ConfigLoader {
     }
 
     private PalisadeConfig build(ConfigSection top, Path directory) {
-        top.rejectUnknownKeys(Set.of("server", "store", "backends", "models", "audit", "limits", "admin", "logging", "discovery",
-                "metrics", "health", "tracing", "routing"));
+        top.rejectUnknownKeys(Set.of(
+                "server",
+                "store",
+                "backends",
+                "models",
+                "audit",
+                "limits",
+                "admin",
+                "logging",
+                "discovery",
+                "metrics",
+                "health",
+                "tracing",
+                "routing"));
 
         ConfigSection server = top.section("server");
         if (server.has("trust_forwarded_for")) {
-            server.report("trust_forwarded_for", "was removed, because it believed any caller's "
-                    + "X-Forwarded-For; list the addresses of your proxies in server.trusted_proxies instead (e.g. [127.0.0.1, 10.0.0.0/8])");
+            server.report(
+                    "trust_forwarded_for",
+                    "was removed, because it believed any caller's "
+                            + "X-Forwarded-For; list the addresses of your proxies in server.trusted_proxies instead (e.g. [127.0.0.1, 10.0.0.0/8])");
         }
-        server.rejectUnknownKeys(Set.of("host", "port", "max_body_bytes", "header_timeout", "body_read_timeout", "idle_timeout",
-                "max_connections", "trusted_proxies"));
+        server.rejectUnknownKeys(Set.of(
+                "host",
+                "port",
+                "max_body_bytes",
+                "header_timeout",
+                "body_read_timeout",
+                "idle_timeout",
+                "max_connections",
+                "trusted_proxies"));
         ServerConfig serverConfig = new ServerConfig(
                 server.string("host", "127.0.0.1"),
                 server.integer("port", 4000, 0, 65535),
@@ -113,8 +141,14 @@ public final class ConfigLoader {
         List<ModelConfig> models = new ModelConfigReader(backends, LockFile.read(routing.lockFile())).read(top);
 
         ConfigSection audit = top.section("audit");
-        audit.rejectUnknownKeys(Set.of("content", "content_max_chars", "group_commit_max_batch", "checkpoint_file", "checkpoint_interval",
-                "checkpoint_every_records", "checkpoint_key"));
+        audit.rejectUnknownKeys(Set.of(
+                "content",
+                "content_max_chars",
+                "group_commit_max_batch",
+                "checkpoint_file",
+                "checkpoint_interval",
+                "checkpoint_every_records",
+                "checkpoint_key"));
         AuditConfig auditConfig = new AuditConfig(
                 audit.choice("content", AuditConfig.ContentCapture.class, AuditConfig.ContentCapture.OFF),
                 audit.integer("content_max_chars", 2000, 1, Integer.MAX_VALUE),
@@ -142,8 +176,18 @@ public final class ConfigLoader {
         discovery.rejectUnknownKeys(Set.of("interval"));
         Duration discoveryInterval = discovery.duration("interval", Duration.ofSeconds(60));
 
-        return new PalisadeConfig(serverConfig, storeUrl, backends, models, auditConfig, limitsConfig,
-                adminKey, new LoggingConfig(level, format), discoveryInterval, observability(top, logging), routing);
+        return new PalisadeConfig(
+                serverConfig,
+                storeUrl,
+                backends,
+                models,
+                auditConfig,
+                limitsConfig,
+                adminKey,
+                new LoggingConfig(level, format),
+                discoveryInterval,
+                observability(top, logging),
+                routing);
     }
 
     private static AuditConfig.Checkpoints checkpoints(ConfigSection audit) {
@@ -164,8 +208,11 @@ public final class ConfigLoader {
             audit.report("checkpoint_key", "must be at least 32 characters (e.g. openssl rand -hex 32)");
         }
         // Relative to the working directory, like a SQLite store.url.
-        return new AuditConfig.Checkpoints(file == null ? null : Path.of(file), interval,
-                audit.integer("checkpoint_every_records", defaults.everyRecords(), 1, Integer.MAX_VALUE), key);
+        return new AuditConfig.Checkpoints(
+                file == null ? null : Path.of(file),
+                interval,
+                audit.integer("checkpoint_every_records", defaults.everyRecords(), 1, Integer.MAX_VALUE),
+                key);
     }
 
     private static RoutingConfig routing(ConfigSection routing, Path directory) {
@@ -196,10 +243,19 @@ public final class ConfigLoader {
             pins.report("on_drift", "expected stop or alert, got '" + onDrift + "'");
         }
         Path lockFile = directory.resolve(pins.string("lock_file", "palisade.lock.yaml"));
-        return new RoutingConfig(maxAttempts, maxTotal, positive(retry, "budget", defaults.retryBudget()), backoff, backoffMax,
-                breaker.integer("failures", defaults.breakerFailures(), 1, 1000), positive(breaker, "cool_down", defaults.breakerCoolDown()),
-                pins.duration("verify_interval", defaults.verifyInterval()), onDrift.equals("stop"), lockFile,
-                promotion.bool("require_eval", defaults.promotionRequiresEval()), reload.bool("watch", defaults.watchConfig()));
+        return new RoutingConfig(
+                maxAttempts,
+                maxTotal,
+                positive(retry, "budget", defaults.retryBudget()),
+                backoff,
+                backoffMax,
+                breaker.integer("failures", defaults.breakerFailures(), 1, 1000),
+                positive(breaker, "cool_down", defaults.breakerCoolDown()),
+                pins.duration("verify_interval", defaults.verifyInterval()),
+                onDrift.equals("stop"),
+                lockFile,
+                promotion.bool("require_eval", defaults.promotionRequiresEval()),
+                reload.bool("watch", defaults.watchConfig()));
     }
 
     private static ObservabilityConfig observability(ConfigSection top, ConfigSection logging) {
@@ -225,20 +281,39 @@ public final class ConfigLoader {
                 tracing.report("otlp_endpoint", "expected an http(s) URL such as http://127.0.0.1:4318/v1/traces");
             }
         }
-        // Unset tracing keys stay null so the standard OTEL_* variables can fill them (io.palisade.tracing.TracingSettings).
+        // Unset tracing keys stay null so the standard OTEL_* variables can fill them
+        // (io.palisade.tracing.TracingSettings).
         Double sampleRatio = tracing.string("sample_ratio", null) == null ? null : tracing.decimal("sample_ratio", 1.0);
         if (sampleRatio != null && sampleRatio > 1) {
-            throw new ConfigException(tracing.describe("sample_ratio") + ": expected a number between 0 and 1, got " + sampleRatio);
+            throw new ConfigException(
+                    tracing.describe("sample_ratio") + ": expected a number between 0 and 1, got " + sampleRatio);
         }
-        return new ObservabilityConfig(metrics.secret("token"), metrics.integer("port", 0, 0, 65535), probeInterval,
-                logging.bool("requests", true), otlp, tracing.string("service_name", null), metrics.bool("per_user", false),
-                metrics.integer("max_users", 100, 1, 10_000), sampleRatio);
+        return new ObservabilityConfig(
+                metrics.secret("token"),
+                metrics.integer("port", 0, 0, 65535),
+                probeInterval,
+                logging.bool("requests", true),
+                otlp,
+                tracing.string("service_name", null),
+                metrics.bool("per_user", false),
+                metrics.integer("max_users", 100, 1, 10_000),
+                sampleRatio);
     }
 
     private static LimitsConfig limits(ConfigSection limits) {
-        limits.rejectUnknownKeys(Set.of("default_requests_per_minute", "default_tokens_per_minute", "default_max_concurrent",
-                "max_prompt_tokens", "max_output_tokens", "output_cap_mode", "default_output_cap", "tokens_counted", "redis_url",
-                "redis_failure", "redis_lease", "pricing"));
+        limits.rejectUnknownKeys(Set.of(
+                "default_requests_per_minute",
+                "default_tokens_per_minute",
+                "default_max_concurrent",
+                "max_prompt_tokens",
+                "max_output_tokens",
+                "output_cap_mode",
+                "default_output_cap",
+                "tokens_counted",
+                "redis_url",
+                "redis_failure",
+                "redis_lease",
+                "pricing"));
         String capMode = limits.string("output_cap_mode", "reject");
         if (!Set.of("reject", "clamp").contains(capMode)) {
             limits.report("output_cap_mode", "expected reject or clamp, got '" + capMode + "'");
@@ -254,7 +329,9 @@ public final class ConfigLoader {
         List<LimitsConfig.Price> pricing = new ArrayList<>();
         for (ConfigSection price : limits.list("pricing")) {
             price.rejectUnknownKeys(Set.of("model", "prompt_per_1k", "completion_per_1k"));
-            pricing.add(new LimitsConfig.Price(price.requiredString("model"), price.decimal("prompt_per_1k", 0),
+            pricing.add(new LimitsConfig.Price(
+                    price.requiredString("model"),
+                    price.decimal("prompt_per_1k", 0),
                     price.decimal("completion_per_1k", 0)));
         }
         return new LimitsConfig(
@@ -308,8 +385,13 @@ public final class ConfigLoader {
     private static List<BackendConfig> backends(ConfigSection top) {
         List<ConfigSection> sections = top.list("backends");
         if (!top.has("backends") && sections.isEmpty()) {
-            return List.of(new BackendConfig("ollama", BackendKind.OLLAMA, URI.create("http://127.0.0.1:11434"),
-                    Secret.empty(), true, Timeouts.DEFAULTS));
+            return List.of(new BackendConfig(
+                    "ollama",
+                    BackendKind.OLLAMA,
+                    URI.create("http://127.0.0.1:11434"),
+                    Secret.empty(),
+                    true,
+                    Timeouts.DEFAULTS));
         }
         List<BackendConfig> backends = new ArrayList<>();
         Set<String> names = new HashSet<>();
@@ -334,8 +416,13 @@ public final class ConfigLoader {
                     positive(timeouts, "first_byte", Timeouts.DEFAULTS.firstByte()),
                     positive(timeouts, "total", Timeouts.DEFAULTS.total()),
                     positive(timeouts, "checks", Timeouts.DEFAULTS.checks()));
-            backends.add(new BackendConfig(name, kind, url, section.secret("api_key"),
-                    section.bool("discover_models", kind == BackendKind.OLLAMA), timeoutConfig));
+            backends.add(new BackendConfig(
+                    name,
+                    kind,
+                    url,
+                    section.secret("api_key"),
+                    section.bool("discover_models", kind == BackendKind.OLLAMA),
+                    timeoutConfig));
         }
         return backends;
     }

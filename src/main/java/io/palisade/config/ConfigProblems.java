@@ -36,7 +36,10 @@ final class ConfigProblems {
 
     /** A problem with a value written at an exact place, such as the second of a duplicated key. */
     String at(String path, JsonLocation location, String message) {
-        return record(path, location, source + ":" + location.getLineNr() + ":" + location.getColumnNr() + ": " + path + ": " + message);
+        return record(
+                path,
+                location,
+                source + ":" + location.getLineNr() + ":" + location.getColumnNr() + ": " + path + ": " + message);
     }
 
     /** A problem with the value of environment variable {@code variable}, which overrides {@code path}. */
@@ -52,7 +55,8 @@ final class ConfigProblems {
     }
 
     private String record(String path, JsonLocation location, String text) {
-        Problem problem = location == null ? new Problem(Integer.MAX_VALUE, 0, text)
+        Problem problem = location == null
+                ? new Problem(Integer.MAX_VALUE, 0, text)
                 : new Problem(location.getLineNr(), location.getColumnNr(), text);
         Problem first = problems.putIfAbsent(path, problem);
         return (first == null ? problem : first).text();
@@ -64,12 +68,15 @@ final class ConfigProblems {
      */
     void throwIfAny() {
         List<String> texts = problems.values().stream()
-                .sorted(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column)).map(Problem::text).toList();
+                .sorted(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column))
+                .map(Problem::text)
+                .toList();
         if (texts.size() == 1) {
             throw new ConfigException(texts.get(0));
         }
         if (!texts.isEmpty()) {
-            throw new ConfigException(texts.size() + " problems in the configuration:\n  " + String.join("\n  ", texts));
+            throw new ConfigException(
+                    texts.size() + " problems in the configuration:\n  " + String.join("\n  ", texts));
         }
     }
 

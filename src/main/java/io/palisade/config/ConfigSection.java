@@ -36,7 +36,8 @@ final class ConfigSection {
         this(root, "", environment, true, problems);
     }
 
-    private ConfigSection(JsonNode node, String path, Map<String, String> environment, boolean overridable, ConfigProblems problems) {
+    private ConfigSection(
+            JsonNode node, String path, Map<String, String> environment, boolean overridable, ConfigProblems problems) {
         this.path = path;
         this.environment = environment;
         this.overridable = overridable;
@@ -52,7 +53,10 @@ final class ConfigSection {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!known.contains(name)) {
-                problems.inFile(childPath(name), "unknown key (known keys: " + String.join(", ", known.stream().sorted().toList()) + ")");
+                problems.inFile(
+                        childPath(name),
+                        "unknown key (known keys: "
+                                + String.join(", ", known.stream().sorted().toList()) + ")");
             }
         }
     }
@@ -223,7 +227,9 @@ final class ConfigSection {
                 return constant;
             }
         }
-        List<String> allowed = java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
+        List<String> allowed = java.util.Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(Locale.ROOT))
+                .toList();
         report(key, "expected one of " + allowed + ", got '" + value + "'");
         return fallback;
     }

@@ -41,19 +41,44 @@ public record LimitsConfig(
     }
 
     /** With the default Redis lease. */
-    public LimitsConfig(int defaultRequestsPerMinute, int defaultTokensPerMinute, int defaultMaxConcurrent, int maxPromptTokens,
-            int maxOutputTokens, boolean clampOutput, int defaultOutputCap, TokensCounted tokensCounted, String redisUrl, boolean failOpen,
+    public LimitsConfig(
+            int defaultRequestsPerMinute,
+            int defaultTokensPerMinute,
+            int defaultMaxConcurrent,
+            int maxPromptTokens,
+            int maxOutputTokens,
+            boolean clampOutput,
+            int defaultOutputCap,
+            TokensCounted tokensCounted,
+            String redisUrl,
+            boolean failOpen,
             List<Price> pricing) {
-        this(defaultRequestsPerMinute, defaultTokensPerMinute, defaultMaxConcurrent, maxPromptTokens, maxOutputTokens, clampOutput,
-                defaultOutputCap, tokensCounted, redisUrl, failOpen, pricing, DEFAULT_REDIS_LEASE);
+        this(
+                defaultRequestsPerMinute,
+                defaultTokensPerMinute,
+                defaultMaxConcurrent,
+                maxPromptTokens,
+                maxOutputTokens,
+                clampOutput,
+                defaultOutputCap,
+                tokensCounted,
+                redisUrl,
+                failOpen,
+                pricing,
+                DEFAULT_REDIS_LEASE);
     }
 
     /** The defaults, with a requests-per-minute limit of {@code requestsPerMinute}. */
     public static LimitsConfig defaults(int requestsPerMinute) {
-        return new LimitsConfig(requestsPerMinute, 0, 0, 0, 0, false, 1024, TokensCounted.TOTAL, null, false, List.of());
+        return new LimitsConfig(
+                requestsPerMinute, 0, 0, 0, 0, false, 1024, TokensCounted.TOTAL, null, false, List.of());
     }
 
-    public enum TokensCounted { TOTAL, PROMPT, COMPLETION }
+    public enum TokensCounted {
+        TOTAL,
+        PROMPT,
+        COMPLETION
+    }
 
     /** US dollars per 1,000 prompt and completion tokens for models matching {@code model} ("*" patterns). */
     public record Price(String model, double promptPer1k, double completionPer1k) {}

@@ -7,8 +7,8 @@ import java.util.List;
  * canary candidate, and the public models to fall back to (in order) when every deployment fails.
  * {@code family} (nullable) names the model family ("llama", "qwen3") when the backend cannot say.
  */
-public record ModelConfig(String name, String family, List<DeploymentConfig> deployments, CanaryConfig canary,
-        List<String> fallbacks) {
+public record ModelConfig(
+        String name, String family, List<DeploymentConfig> deployments, CanaryConfig canary, List<String> fallbacks) {
     public ModelConfig {
         deployments = List.copyOf(deployments);
         fallbacks = List.copyOf(fallbacks);

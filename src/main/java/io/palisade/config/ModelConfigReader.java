@@ -29,17 +29,21 @@ final class ModelConfigReader {
         Set<String> names = new HashSet<>();
         for (ConfigSection section : top.list("models")) {
             try {
-                section.rejectUnknownKeys(Set.of("name", "backend", "upstream_model", "family", "pin", "deployments", "canary",
-                        "fallbacks"));
+                section.rejectUnknownKeys(Set.of(
+                        "name", "backend", "upstream_model", "family", "pin", "deployments", "canary", "fallbacks"));
                 String name = section.requiredString("name");
                 if (!names.add(name)) {
                     throw section.invalid("name", "model name '" + name + "' is used twice");
                 }
                 List<DeploymentConfig> deployments = deployments(section, name);
                 CanaryConfig canary = canary(section, name);
-                if (canary != null && deployments.stream().anyMatch(d -> d.id().equals(canary.deployment().id()))) {
-                    throw section.invalid("canary", "the candidate '" + canary.deployment().id()
-                            + "' is already one of the model's deployments; give it its own backend, upstream_model or id");
+                if (canary != null
+                        && deployments.stream()
+                                .anyMatch(d -> d.id().equals(canary.deployment().id()))) {
+                    throw section.invalid(
+                            "canary",
+                            "the candidate '" + canary.deployment().id()
+                                    + "' is already one of the model's deployments; give it its own backend, upstream_model or id");
                 }
                 List<String> fallbacks = section.strings("fallbacks");
                 if (fallbacks.contains(name)) {
@@ -75,8 +79,9 @@ final class ModelConfigReader {
             section.rejectUnknownKeys(Set.of("id", "backend", "upstream_model", "weight", "pin"));
             DeploymentConfig deployment = deployment(section, name);
             if (!ids.add(deployment.id())) {
-                throw section.invalid("id", "deployment '" + deployment.id()
-                        + "' appears twice in this model; give one an id of its own");
+                throw section.invalid(
+                        "id",
+                        "deployment '" + deployment.id() + "' appears twice in this model; give one an id of its own");
             }
             deployments.add(deployment);
         }
@@ -98,7 +103,8 @@ final class ModelConfigReader {
             throw section.invalid("percent", "must be between 0 and 100, got " + percent);
         }
         ConfigSection rollback = section.section("rollback");
-        rollback.rejectUnknownKeys(Set.of("window", "min_requests", "error_rate_increase", "latency_ratio", "on_eval_regression"));
+        rollback.rejectUnknownKeys(
+                Set.of("window", "min_requests", "error_rate_increase", "latency_ratio", "on_eval_regression"));
         CanaryConfig.Rollback defaults = CanaryConfig.Rollback.DEFAULTS;
         java.time.Duration window = rollback.duration("window", defaults.window());
         if (window.toSeconds() < 1) {
@@ -108,18 +114,32 @@ final class ModelConfigReader {
         if (increase > 1) {
             throw rollback.invalid("error_rate_increase", "is a fraction between 0 and 1, got " + increase);
         }
-        return new CanaryConfig(deployment, percent, section.bool("sticky", CanaryConfig.DEFAULT_STICKY), new CanaryConfig.Rollback(window,
-                rollback.integer("min_requests", defaults.minRequests(), 1, 1_000_000), increase,
-                rollback.decimal("latency_ratio", defaults.latencyRatio()), rollback.bool("on_eval_regression", defaults.onEvalRegression())));
+        return new CanaryConfig(
+                deployment,
+                percent,
+                section.bool("sticky", CanaryConfig.DEFAULT_STICKY),
+                new CanaryConfig.Rollback(
+                        window,
+                        rollback.integer("min_requests", defaults.minRequests(), 1, 1_000_000),
+                        increase,
+                        rollback.decimal("latency_ratio", defaults.latencyRatio()),
+                        rollback.bool("on_eval_regression", defaults.onEvalRegression())));
     }
 
     /** A deployment's upstream model defaults to the public model name. */
     private DeploymentConfig deployment(ConfigSection section, String model) {
         String backend = section.requiredString("backend");
-        BackendConfig backendConfig = backends.stream().filter(b -> b.name().equals(backend)).findFirst().orElse(null);
+        BackendConfig backendConfig = backends.stream()
+                .filter(b -> b.name().equals(backend))
+                .findFirst()
+                .orElse(null);
         if (backendConfig == null) {
-            throw section.invalid("backend", "no backend named '" + backend + "' (backends: "
-                    + String.join(", ", backends.stream().map(BackendConfig::name).toList()) + ")");
+            throw section.invalid(
+                    "backend",
+                    "no backend named '" + backend + "' (backends: "
+                            + String.join(
+                                    ", ",
+                                    backends.stream().map(BackendConfig::name).toList()) + ")");
         }
         String upstream = section.string("upstream_model", model);
         String id = section.string("id", backend + "/" + upstream);
@@ -146,8 +166,10 @@ final class ModelConfigReader {
         pin.rejectUnknownKeys(Set.of("digest", "revision", "gguf_sha256", "file"));
         int given = (pin.has("digest") ? 1 : 0) + (pin.has("revision") ? 1 : 0) + (pin.has("gguf_sha256") ? 1 : 0);
         if (given != 1) {
-            throw section.invalid("pin", "give exactly one of digest (Ollama), revision (vLLM/TGI) "
-                    + "or gguf_sha256 with file (llama.cpp)");
+            throw section.invalid(
+                    "pin",
+                    "give exactly one of digest (Ollama), revision (vLLM/TGI) "
+                            + "or gguf_sha256 with file (llama.cpp)");
         }
         if (pin.has("digest")) {
             if (backend.kind() != BackendKind.OLLAMA) {

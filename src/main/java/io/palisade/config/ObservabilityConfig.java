@@ -17,5 +17,13 @@ import java.time.Duration;
  * @param traceSampleRatio share of new traces sampled (0..1, parent-based: a caller's sampled flag wins); null =
  *     OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG if set, else 1.0
  */
-public record ObservabilityConfig(Secret metricsToken, int metricsPort, Duration probeInterval, boolean requestLog, URI otlpEndpoint,
-        String serviceName, boolean perUserMetrics, int maxMetricUsers, Double traceSampleRatio) {}
+public record ObservabilityConfig(
+        Secret metricsToken,
+        int metricsPort,
+        Duration probeInterval,
+        boolean requestLog,
+        URI otlpEndpoint,
+        String serviceName,
+        boolean perUserMetrics,
+        int maxMetricUsers,
+        Double traceSampleRatio) {}

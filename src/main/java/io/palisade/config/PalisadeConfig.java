@@ -26,8 +26,18 @@ public record PalisadeConfig(
 
     /** The same config listening elsewhere (command-line overrides of host and port). */
     public PalisadeConfig withServer(ServerConfig newServer) {
-        return new PalisadeConfig(newServer, storeUrl, backends, models, audit, limits, adminKey, logging, discoveryInterval,
-                observability, routing);
+        return new PalisadeConfig(
+                newServer,
+                storeUrl,
+                backends,
+                models,
+                audit,
+                limits,
+                adminKey,
+                logging,
+                discoveryInterval,
+                observability,
+                routing);
     }
 
     public ModelConfig model(String name) {

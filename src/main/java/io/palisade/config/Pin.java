@@ -11,7 +11,11 @@ import java.nio.file.Path;
  * Values are compared case-insensitively, without a leading "sha256:".
  */
 public record Pin(Kind kind, String value, Path file) {
-    public enum Kind { OLLAMA_DIGEST, REVISION, GGUF_SHA256 }
+    public enum Kind {
+        OLLAMA_DIGEST,
+        REVISION,
+        GGUF_SHA256
+    }
 
     public Pin {
         value = normalise(value);
@@ -35,6 +39,10 @@ public record Pin(Kind kind, String value, Path file) {
         if (kind != other.kind || !value.equals(other.value)) {
             return false;
         }
-        return file == null || other.file == null || file.toAbsolutePath().normalize().equals(other.file.toAbsolutePath().normalize());
+        return file == null
+                || other.file == null
+                || file.toAbsolutePath()
+                        .normalize()
+                        .equals(other.file.toAbsolutePath().normalize());
     }
 }

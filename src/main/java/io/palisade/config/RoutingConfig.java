@@ -18,9 +18,30 @@ import java.time.Duration;
  * @param promotionRequiresEval {@code palisade models promote} needs a passing evaluation of the candidate unless forced
  * @param watchConfig reload the config file when it changes
  */
-public record RoutingConfig(int maxAttempts, int maxTotalAttempts, Duration retryBudget, Duration backoff, Duration backoffMax,
-        int breakerFailures, Duration breakerCoolDown, Duration verifyInterval, boolean stopOnDrift, Path lockFile,
-        boolean promotionRequiresEval, boolean watchConfig) {
-    public static final RoutingConfig DEFAULTS = new RoutingConfig(3, 6, Duration.ofSeconds(30), Duration.ofMillis(50),
-            Duration.ofSeconds(1), 5, Duration.ofSeconds(30), Duration.ofMinutes(5), true, null, true, true);
+public record RoutingConfig(
+        int maxAttempts,
+        int maxTotalAttempts,
+        Duration retryBudget,
+        Duration backoff,
+        Duration backoffMax,
+        int breakerFailures,
+        Duration breakerCoolDown,
+        Duration verifyInterval,
+        boolean stopOnDrift,
+        Path lockFile,
+        boolean promotionRequiresEval,
+        boolean watchConfig) {
+    public static final RoutingConfig DEFAULTS = new RoutingConfig(
+            3,
+            6,
+            Duration.ofSeconds(30),
+            Duration.ofMillis(50),
+            Duration.ofSeconds(1),
+            5,
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(5),
+            true,
+            null,
+            true,
+            true);
 }

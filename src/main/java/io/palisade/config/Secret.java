@@ -39,8 +39,10 @@ public final class Secret {
     /** Equal when the values are (compared in constant time); lets a reload tell a changed backend key. */
     @Override
     public boolean equals(Object other) {
-        return other instanceof Secret secret && java.security.MessageDigest.isEqual(
-                value.getBytes(java.nio.charset.StandardCharsets.UTF_8), secret.value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return other instanceof Secret secret
+                && java.security.MessageDigest.isEqual(
+                        value.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        secret.value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Override

@@ -12,11 +12,19 @@ import java.time.Duration;
  * served at once, 0 for "derived from the process's file-descriptor limit"; {@code trustedProxies}
  * the peers whose {@code X-Forwarded-For} is believed.
  */
-public record ServerConfig(String host, int port, long maxBodyBytes, Duration headerTimeout, Duration bodyReadTimeout,
-        Duration idleTimeout, int maxConnections, TrustedProxies trustedProxies) {
+public record ServerConfig(
+        String host,
+        int port,
+        long maxBodyBytes,
+        Duration headerTimeout,
+        Duration bodyReadTimeout,
+        Duration idleTimeout,
+        int maxConnections,
+        TrustedProxies trustedProxies) {
 
     /** The same settings listening on {@code host}:{@code port}. */
     public ServerConfig listeningOn(String host, int port) {
-        return new ServerConfig(host, port, maxBodyBytes, headerTimeout, bodyReadTimeout, idleTimeout, maxConnections, trustedProxies);
+        return new ServerConfig(
+                host, port, maxBodyBytes, headerTimeout, bodyReadTimeout, idleTimeout, maxConnections, trustedProxies);
     }
 }

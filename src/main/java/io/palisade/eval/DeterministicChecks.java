@@ -40,14 +40,15 @@ public final class DeterministicChecks {
     private static final Pattern FENCE = Pattern.compile("```[^\\n`]*\\n(.*?)(?:```|\\z)", Pattern.DOTALL);
     /** Candidate {…}/[…] starts tried in one text before giving up. */
     private static final int MAX_BLOCK_ATTEMPTS = 64;
+
     private static final int SHOWN_ERRORS = 5;
 
     private final ObjectReader reader;
 
     /** {@code json}: the mapper used to parse JSON found in answers. */
     public DeterministicChecks(ObjectMapper json) {
-        this.reader = Objects.requireNonNull(json, "json").reader()
-                .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.reader =
+                Objects.requireNonNull(json, "json").reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     /** One result per check of {@code goldenCase}, in order; empty if the case has no checks. */
@@ -79,25 +80,27 @@ public final class DeterministicChecks {
     private static CheckResult exact(ExactCheck check, String answer) {
         String expected = nfc(check.value().replace("\r\n", "\n").strip());
         String actual = nfc(answer.replace("\r\n", "\n").strip());
-        boolean passed = check.ignoreCase()
-                ? lower(actual).equals(lower(expected))
-                : actual.equals(expected);
+        boolean passed = check.ignoreCase() ? lower(actual).equals(lower(expected)) : actual.equals(expected);
         String how = check.ignoreCase() ? " (ignoring case)" : "";
-        return new CheckResult(check.type(), passed, passed
-                ? "answer equals " + quote(expected) + how
-                : "expected exactly " + quote(expected) + how + ", got " + quote(abbreviate(actual)));
+        return new CheckResult(
+                check.type(),
+                passed,
+                passed
+                        ? "answer equals " + quote(expected) + how
+                        : "expected exactly " + quote(expected) + how + ", got " + quote(abbreviate(actual)));
     }
 
     private static CheckResult contains(ContainsCheck check, String answer) {
         String expected = nfc(check.value());
         String actual = nfc(answer);
-        boolean passed = check.ignoreCase()
-                ? lower(actual).contains(lower(expected))
-                : actual.contains(expected);
+        boolean passed = check.ignoreCase() ? lower(actual).contains(lower(expected)) : actual.contains(expected);
         String how = check.ignoreCase() ? " (ignoring case)" : "";
-        return new CheckResult(check.type(), passed, passed
-                ? "answer contains " + quote(expected) + how
-                : "answer does not contain " + quote(expected) + how);
+        return new CheckResult(
+                check.type(),
+                passed,
+                passed
+                        ? "answer contains " + quote(expected) + how
+                        : "answer does not contain " + quote(expected) + how);
     }
 
     private static CheckResult regex(RegexCheck check, String answer) {
@@ -105,15 +108,18 @@ public final class DeterministicChecks {
         try {
             Matcher matcher = RegexBudget.matcher(check.compiled(), text);
             if (matcher.find()) {
-                return new CheckResult(check.type(), true, "matched " + quote(abbreviate(matcher.group()))
-                        + " at offset " + matcher.start() + " for /" + check.pattern() + "/");
+                return new CheckResult(
+                        check.type(),
+                        true,
+                        "matched " + quote(abbreviate(matcher.group())) + " at offset " + matcher.start() + " for /"
+                                + check.pattern() + "/");
             }
             return new CheckResult(check.type(), false, "no match for /" + check.pattern() + "/");
         } catch (RegexBudget.Exhausted e) {
             return new CheckResult(check.type(), false, e.getMessage() + " for /" + check.pattern() + "/");
         } catch (StackOverflowError e) {
-            return new CheckResult(check.type(), false, "regex overflowed the stack on this answer for /"
-                    + check.pattern() + "/");
+            return new CheckResult(
+                    check.type(), false, "regex overflowed the stack on this answer for /" + check.pattern() + "/");
         }
     }
 
@@ -128,7 +134,10 @@ public final class DeterministicChecks {
         }
         String shown = String.join("; ", errors.subList(0, Math.min(SHOWN_ERRORS, errors.size())));
         String more = errors.size() > SHOWN_ERRORS
-                ? "; and " + (errors.size() >= JsonSchemaValidation.MAX_ERRORS ? "more" : (errors.size() - SHOWN_ERRORS) + " more")
+                ? "; and "
+                        + (errors.size() >= JsonSchemaValidation.MAX_ERRORS
+                                ? "more"
+                                : (errors.size() - SHOWN_ERRORS) + " more")
                 : "";
         return new CheckResult(check.type(), false, "JSON from " + found.source() + ": " + shown + more);
     }
@@ -136,8 +145,7 @@ public final class DeterministicChecks {
     // ---------------------------------------------------------------- finding JSON in an answer
 
     /** A JSON value found in an answer and where it was found, for the detail string. */
-    record Found(JsonNode value, String source) {
-    }
+    record Found(JsonNode value, String source) {}
 
     /**
      * The JSON of an answer: the whole (trimmed) answer if it is one JSON value; else, per
@@ -197,8 +205,8 @@ public final class DeterministicChecks {
             try (JsonParser parser = reader.createParser(text.substring(i))) {
                 JsonNode node = reader.readTree(parser);
                 if (node != null && node.isContainerNode()) {
-                    return new Found(node, "a " + (c == '{' ? "{...}" : "[...]") + " block at offset " + i + " of "
-                            + where);
+                    return new Found(
+                            node, "a " + (c == '{' ? "{...}" : "[...]") + " block at offset " + i + " of " + where);
                 }
             } catch (JacksonException e) {
                 // not JSON from here; try the next bracket
@@ -220,7 +228,11 @@ public final class DeterministicChecks {
     }
 
     private static String quote(String text) {
-        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r") + "\"";
+        return "\""
+                + text.replace("\\", "\\\\")
+                        .replace("\"", "\\\"")
+                        .replace("\n", "\\n")
+                        .replace("\r", "\\r") + "\"";
     }
 
     private static String abbreviate(String text) {

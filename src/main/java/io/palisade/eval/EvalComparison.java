@@ -20,8 +20,13 @@ public final class EvalComparison {
         this.json = json;
     }
 
-    public ObjectNode compare(String baselineId, List<CaseResult> baseline, String candidateId, List<CaseResult> candidate,
-            boolean sameGoldenSet, double alpha) {
+    public ObjectNode compare(
+            String baselineId,
+            List<CaseResult> baseline,
+            String candidateId,
+            List<CaseResult> candidate,
+            boolean sameGoldenSet,
+            double alpha) {
         Map<String, Boolean> before = outcomes(baseline);
         Map<String, Boolean> after = outcomes(candidate);
         Map<String, String> categories = new LinkedHashMap<>();
@@ -56,8 +61,10 @@ public final class EvalComparison {
         }
         report.put("common_cases", common);
         ObjectNode categoryNode = report.putObject("categories");
-        byCategory.forEach((category, counts) -> categoryNode.putObject(category)
-                .put("baseline_pass_rate", (double) counts[0] / counts[2]).put("candidate_pass_rate", (double) counts[1] / counts[2])
+        byCategory.forEach((category, counts) -> categoryNode
+                .putObject(category)
+                .put("baseline_pass_rate", (double) counts[0] / counts[2])
+                .put("candidate_pass_rate", (double) counts[1] / counts[2])
                 .put("delta", (double) (counts[1] - counts[0]) / counts[2]));
         double p = Statistics.mcNemarExact(passToFail, failToPass);
         report.put("pass_to_fail", passToFail);

@@ -4,7 +4,10 @@ package io.palisade.eval;
 public final class EvalException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    public enum Kind { CONFIGURATION, CONNECTIVITY }
+    public enum Kind {
+        CONFIGURATION,
+        CONNECTIVITY
+    }
 
     private final Kind kind;
 

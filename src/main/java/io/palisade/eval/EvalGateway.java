@@ -6,7 +6,11 @@ package io.palisade.eval;
  */
 public interface EvalGateway {
     /** Options of one chat request. {@code jsonSchema} non-null asks for structured output. */
-    record ChatOptions(int maxTokens, Double temperature, boolean thinkingOff, com.fasterxml.jackson.databind.JsonNode jsonSchema) {}
+    record ChatOptions(
+            int maxTokens,
+            Double temperature,
+            boolean thinkingOff,
+            com.fasterxml.jackson.databind.JsonNode jsonSchema) {}
 
     /** The answer text; throws {@link EvalException} (connectivity) when the request fails. */
     String chat(String model, String prompt, ChatOptions options);

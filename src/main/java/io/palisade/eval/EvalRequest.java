@@ -6,12 +6,24 @@ package io.palisade.eval;
  * {@code generatorDeployment} (nullable) confines the generator to one deployment of its model,
  * e.g. a canary candidate, so that its own quality is measured.
  */
-public record EvalRequest(String generator, String judge, GoldenSet golden, double threshold, int repeat, int concurrency,
-        boolean allowSameFamily, int generatorMaxTokens, int judgeMaxTokens, int sanityCases, double sanityTolerance, String generatorDeployment) {
+public record EvalRequest(
+        String generator,
+        String judge,
+        GoldenSet golden,
+        double threshold,
+        int repeat,
+        int concurrency,
+        boolean allowSameFamily,
+        int generatorMaxTokens,
+        int judgeMaxTokens,
+        int sanityCases,
+        double sanityTolerance,
+        String generatorDeployment) {
 
     public EvalRequest {
         if (generator == null || generator.isBlank() || judge == null || judge.isBlank()) {
-            throw new EvalException(EvalException.Kind.CONFIGURATION, "both a generator and a judge model are required");
+            throw new EvalException(
+                    EvalException.Kind.CONFIGURATION, "both a generator and a judge model are required");
         }
         if (threshold < 0 || threshold > 1) {
             throw new EvalException(EvalException.Kind.CONFIGURATION, "the threshold must be between 0 and 1");
@@ -27,7 +39,18 @@ public record EvalRequest(String generator, String judge, GoldenSet golden, doub
     }
 
     public EvalRequest onDeployment(String deployment) {
-        return new EvalRequest(generator, judge, golden, threshold, repeat, concurrency, allowSameFamily, generatorMaxTokens,
-                judgeMaxTokens, sanityCases, sanityTolerance, deployment);
+        return new EvalRequest(
+                generator,
+                judge,
+                golden,
+                threshold,
+                repeat,
+                concurrency,
+                allowSameFamily,
+                generatorMaxTokens,
+                judgeMaxTokens,
+                sanityCases,
+                sanityTolerance,
+                deployment);
     }
 }

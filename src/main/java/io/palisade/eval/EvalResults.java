@@ -22,7 +22,10 @@ final class EvalResults {
         node.put("generation_error", result.generationError());
         ArrayNode checks = node.putArray("checks");
         for (CheckResult check : result.checks()) {
-            checks.addObject().put("type", check.type()).put("passed", check.passed()).put("detail", check.detail());
+            checks.addObject()
+                    .put("type", check.type())
+                    .put("passed", check.passed())
+                    .put("detail", check.detail());
         }
         if (result.verdict() != null) {
             node.put("verdict", result.verdict().pass() ? "pass" : "fail");
@@ -40,14 +43,30 @@ final class EvalResults {
             JsonNode node = json.readTree(body);
             List<CheckResult> checks = new ArrayList<>();
             for (JsonNode check : node.path("checks")) {
-                checks.add(new CheckResult(check.path("type").asText(), check.path("passed").asBoolean(), check.path("detail").asText(null)));
+                checks.add(new CheckResult(
+                        check.path("type").asText(),
+                        check.path("passed").asBoolean(),
+                        check.path("detail").asText(null)));
             }
-            JudgeVerdict verdict = node.has("verdict") ? new JudgeVerdict("pass".equals(node.path("verdict").asText()),
-                    node.path("score").asDouble(), node.path("reason").asText("")) : null;
-            return new CaseResult(node.path("case_id").asText(), node.path("repeat").asInt(), node.path("category").asText(),
-                    node.path("answer").asText(""), node.path("latency_ms").asDouble(),
-                    node.path("generation_error").isNull() ? null : node.path("generation_error").asText(null), checks, verdict,
-                    node.path("judge_attempts").asInt(), node.path("judge_error").asBoolean());
+            JudgeVerdict verdict = node.has("verdict")
+                    ? new JudgeVerdict(
+                            "pass".equals(node.path("verdict").asText()),
+                            node.path("score").asDouble(),
+                            node.path("reason").asText(""))
+                    : null;
+            return new CaseResult(
+                    node.path("case_id").asText(),
+                    node.path("repeat").asInt(),
+                    node.path("category").asText(),
+                    node.path("answer").asText(""),
+                    node.path("latency_ms").asDouble(),
+                    node.path("generation_error").isNull()
+                            ? null
+                            : node.path("generation_error").asText(null),
+                    checks,
+                    verdict,
+                    node.path("judge_attempts").asInt(),
+                    node.path("judge_error").asBoolean());
         } catch (IOException e) {
             throw new IllegalStateException("a stored evaluation result is not valid JSON", e);
         }

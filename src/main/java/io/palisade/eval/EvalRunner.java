@@ -34,20 +34,25 @@ public final class EvalRunner {
     /** The independence verdict: {independent, why}; throws when the judge may not be used. */
     public Independence independence(EvalRequest request) {
         if (request.generator().equals(request.judge())) {
-            throw new EvalException(EvalException.Kind.CONFIGURATION,
-                    "the judge must not be the generator (" + request.generator() + "): a model never grades its own answers");
+            throw new EvalException(
+                    EvalException.Kind.CONFIGURATION,
+                    "the judge must not be the generator (" + request.generator()
+                            + "): a model never grades its own answers");
         }
         String generatorFamily = gateway.family(request.generator());
         String judgeFamily = gateway.family(request.judge());
         if (generatorFamily != null && judgeFamily != null && !generatorFamily.equalsIgnoreCase(judgeFamily)) {
-            return new Independence(true, "different models and families (" + generatorFamily + " vs " + judgeFamily + ")");
+            return new Independence(
+                    true, "different models and families (" + generatorFamily + " vs " + judgeFamily + ")");
         }
         String why = generatorFamily == null || judgeFamily == null
                 ? "the family of " + (generatorFamily == null ? request.generator() : request.judge()) + " is unknown"
                 : "both models are of the " + generatorFamily + " family";
         if (!request.allowSameFamily()) {
-            throw new EvalException(EvalException.Kind.CONFIGURATION, why + "; a judge from another family is required"
-                    + " (set models[].family in the config, or pass --allow-same-family to accept a weaker judge)");
+            throw new EvalException(
+                    EvalException.Kind.CONFIGURATION,
+                    why + "; a judge from another family is required"
+                            + " (set models[].family in the config, or pass --allow-same-family to accept a weaker judge)");
         }
         return new Independence(false, why + "; allowed by --allow-same-family");
     }
@@ -65,7 +70,10 @@ public final class EvalRunner {
                 work.add(() -> answer(request, goldenCase, index));
             }
         }
-        return runAll(work, request.concurrency(), result -> progress.step(result.generationError() == null && result.checksPassed()));
+        return runAll(
+                work,
+                request.concurrency(),
+                result -> progress.step(result.generationError() == null && result.checksPassed()));
     }
 
     /** Frees the generator before the judge loads. */
@@ -96,14 +104,16 @@ public final class EvalRunner {
      * reference (must fail).
      */
     public JudgeSanity sanity(EvalRequest request) {
-        List<GoldenCase> withReference = request.golden().cases().stream().filter(c -> c.reference() != null && !c.reference().isBlank())
+        List<GoldenCase> withReference = request.golden().cases().stream()
+                .filter(c -> c.reference() != null && !c.reference().isBlank())
                 .toList();
         int count = Math.min(request.sanityCases(), withReference.size());
         progress.phase("checking the judge", count * 2);
         List<Work<Boolean>> work = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             GoldenCase goldenCase = withReference.get(i * withReference.size() / Math.max(1, count));
-            GoldenCase other = withReference.get((withReference.indexOf(goldenCase) + withReference.size() / 2 + 1) % withReference.size());
+            GoldenCase other = withReference.get(
+                    (withReference.indexOf(goldenCase) + withReference.size() / 2 + 1) % withReference.size());
             work.add(() -> verdictOf(request, goldenCase, goldenCase.reference(), true));
             work.add(() -> verdictOf(request, goldenCase, other.reference(), false));
         }
@@ -132,22 +142,41 @@ public final class EvalRunner {
         String answer = "";
         String error = null;
         try {
-            answer = JudgeProtocol.stripThinking(gateway.chat(request.generator(), goldenCase.question(),
+            answer = JudgeProtocol.stripThinking(gateway.chat(
+                    request.generator(),
+                    goldenCase.question(),
                     new EvalGateway.ChatOptions(request.generatorMaxTokens(), null, true, null)));
         } catch (EvalException e) {
             error = e.getMessage();
         }
         double latency = (System.nanoTime() - start) / 1e6;
-        return new CaseResult(goldenCase.id(), repeat, goldenCase.category(), answer, latency, error,
-                checks.run(goldenCase, answer), null, 0, false);
+        return new CaseResult(
+                goldenCase.id(),
+                repeat,
+                goldenCase.category(),
+                answer,
+                latency,
+                error,
+                checks.run(goldenCase, answer),
+                null,
+                0,
+                false);
     }
 
     private CaseResult score(EvalRequest request, CaseResult answer) {
         if (answer.generationError() != null || answer.answer().isBlank()) {
-            return answer.judged(new JudgeVerdict(false, 0, answer.generationError() != null ? "no answer: generation failed"
-                    : "empty answer"), 0, false);
+            return answer.judged(
+                    new JudgeVerdict(
+                            false,
+                            0,
+                            answer.generationError() != null ? "no answer: generation failed" : "empty answer"),
+                    0,
+                    false);
         }
-        GoldenCase goldenCase = request.golden().cases().stream().filter(c -> c.id().equals(answer.caseId())).findFirst().orElseThrow();
+        GoldenCase goldenCase = request.golden().cases().stream()
+                .filter(c -> c.id().equals(answer.caseId()))
+                .findFirst()
+                .orElseThrow();
         Asked asked = ask(request, goldenCase, answer.answer());
         return answer.judged(asked.verdict(), asked.attempts(), asked.verdict() == null);
     }
@@ -159,7 +188,9 @@ public final class EvalRunner {
         String prompt = judge.prompt(goldenCase.question(), goldenCase.keyPoints(), goldenCase.reference(), answer);
         for (int attempt = 1; attempt <= JUDGE_ATTEMPTS; attempt++) {
             try {
-                JudgeVerdict verdict = judge.parse(gateway.chat(request.judge(), prompt,
+                JudgeVerdict verdict = judge.parse(gateway.chat(
+                        request.judge(),
+                        prompt,
                         new EvalGateway.ChatOptions(request.judgeMaxTokens(), 0.0, true, judge.schema())));
                 if (verdict != null) {
                     return new Asked(verdict, attempt);
@@ -206,5 +237,4 @@ public final class EvalRunner {
             throw new IllegalStateException("evaluation step failed", e.getCause());
         }
     }
-
 }

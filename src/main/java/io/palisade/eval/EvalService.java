@@ -40,7 +40,8 @@ public final class EvalService {
     }
 
     /** {@code gateways} makes the gateway a run talks through (run id, request → a gateway with the run's own key). */
-    public EvalService(EvalStore store, ObjectMapper json, Clock clock, BiFunction<String, EvalRequest, EvalGateway> gateways) {
+    public EvalService(
+            EvalStore store, ObjectMapper json, Clock clock, BiFunction<String, EvalRequest, EvalGateway> gateways) {
         this.store = store;
         this.json = json;
         this.clock = clock;
@@ -54,7 +55,9 @@ public final class EvalService {
     public void abandonInterruptedRuns() {
         for (EvalStore.RunRow run : store.runs(10_000)) {
             if ("running".equals(run.status()) && !running.containsKey(run.id())) {
-                ObjectNode summary = json.createObjectNode().put("run_id", run.id()).put("status", "error")
+                ObjectNode summary = json.createObjectNode()
+                        .put("run_id", run.id())
+                        .put("status", "error")
                         .put("error", "the gateway stopped while this run was in progress; start it again");
                 store.finish(run.id(), "error", clock.instant().toString(), summary.toString());
             }
@@ -63,14 +66,24 @@ public final class EvalService {
 
     /** Starts a run and returns its id; configuration problems (same judge, same family) throw at once. */
     public String start(EvalRequest request) {
-        String runId = "eval_" + clock.instant().toString().replaceAll("[^0-9]", "").substring(0, 14) + "_"
+        String runId = "eval_"
+                + clock.instant().toString().replaceAll("[^0-9]", "").substring(0, 14) + "_"
                 + Long.toHexString(Double.doubleToLongBits(Math.random())).substring(0, 6);
         EvalGateway gateway = gateways.apply(runId, request);
         EvalProgress progress = new EvalProgress();
         EvalRunner runner = new EvalRunner(gateway, json, progress);
         EvalRunner.Independence independence = runner.independence(request);
-        store.insert(new EvalStore.RunRow(runId, clock.instant().toString(), null, "running", request.generator(), request.judge(),
-                request.golden().name(), request.golden().contentHash(), config(request).toString(), null));
+        store.insert(new EvalStore.RunRow(
+                runId,
+                clock.instant().toString(),
+                null,
+                "running",
+                request.generator(),
+                request.judge(),
+                request.golden().name(),
+                request.golden().contentHash(),
+                config(request).toString(),
+                null));
         running.put(runId, progress);
         Thread.ofVirtual().name("eval-" + runId).start(() -> {
             try {
@@ -81,7 +94,10 @@ public final class EvalService {
                 finish(runId, request, runner, independence, answers, unload, generation);
             } catch (RuntimeException e) {
                 LOG.error("evaluation {} failed: {}", runId, e.getMessage());
-                ObjectNode summary = json.createObjectNode().put("run_id", runId).put("status", "error").put("error", e.getMessage());
+                ObjectNode summary = json.createObjectNode()
+                        .put("run_id", runId)
+                        .put("status", "error")
+                        .put("error", e.getMessage());
                 store.finish(runId, "error", clock.instant().toString(), summary.toString());
             } finally {
                 running.remove(runId);
@@ -92,11 +108,21 @@ public final class EvalService {
 
     /** Re-scores a finished run's stored answers (no regeneration), with the run's judge or another one. */
     public String rejudge(String runId, String judgeModel, boolean allowSameFamily) {
-        EvalStore.RunRow run = store.run(runId).orElseThrow(() -> new EvalException(EvalException.Kind.CONFIGURATION, "no run " + runId));
+        EvalStore.RunRow run = store.run(runId)
+                .orElseThrow(() -> new EvalException(EvalException.Kind.CONFIGURATION, "no run " + runId));
         EvalRequest original = request(run, allowSameFamily);
-        EvalRequest request = new EvalRequest(original.generator(), judgeModel == null ? original.judge() : judgeModel, original.golden(),
-                original.threshold(), original.repeat(), original.concurrency(), allowSameFamily || original.allowSameFamily(),
-                original.generatorMaxTokens(), original.judgeMaxTokens(), original.sanityCases(), original.sanityTolerance(),
+        EvalRequest request = new EvalRequest(
+                original.generator(),
+                judgeModel == null ? original.judge() : judgeModel,
+                original.golden(),
+                original.threshold(),
+                original.repeat(),
+                original.concurrency(),
+                allowSameFamily || original.allowSameFamily(),
+                original.generatorMaxTokens(),
+                original.judgeMaxTokens(),
+                original.sanityCases(),
+                original.sanityTolerance(),
                 original.generatorDeployment());
         EvalProgress progress = new EvalProgress();
         EvalRunner runner = new EvalRunner(gateways.apply(runId, request), json, progress);
@@ -108,25 +134,43 @@ public final class EvalService {
         running.put(runId, progress);
         try {
             JsonNode old = parse(run.summary());
-            EvalGateway.Unloaded unload = new EvalGateway.Unloaded(old.path("generator_unload").path("supported").asBoolean(),
+            EvalGateway.Unloaded unload = new EvalGateway.Unloaded(
+                    old.path("generator_unload").path("supported").asBoolean(),
                     old.path("generator_unload").path("confirmed").asBoolean());
-            finish(runId, request, runner, independence, answers, unload, old.path("timings").path("generation_seconds").asDouble());
+            finish(
+                    runId,
+                    request,
+                    runner,
+                    independence,
+                    answers,
+                    unload,
+                    old.path("timings").path("generation_seconds").asDouble());
         } finally {
             running.remove(runId);
         }
         return runId;
     }
 
-    private void finish(String runId, EvalRequest request, EvalRunner runner, EvalRunner.Independence independence,
-            List<CaseResult> answers, EvalGateway.Unloaded unload, double generationSeconds) {
+    private void finish(
+            String runId,
+            EvalRequest request,
+            EvalRunner runner,
+            EvalRunner.Independence independence,
+            List<CaseResult> answers,
+            EvalGateway.Unloaded unload,
+            double generationSeconds) {
         long start = System.nanoTime();
         List<CaseResult> judged = runner.judge(request, answers);
         EvalRunner.JudgeSanity sanity = runner.sanity(request);
         double judging = (System.nanoTime() - start) / 1e9;
-        ObjectNode summary = new EvalSummary(json).summarize(runId, request, independence, judged, sanity, unload, generationSeconds, judging);
+        ObjectNode summary = new EvalSummary(json)
+                .summarize(runId, request, independence, judged, sanity, unload, generationSeconds, judging);
         List<EvalStore.ResultRow> rows = new ArrayList<>();
         for (CaseResult result : judged) {
-            rows.add(new EvalStore.ResultRow(result.caseId(), result.repeat(), EvalResults.write(json, result).toString()));
+            rows.add(new EvalStore.ResultRow(
+                    result.caseId(),
+                    result.repeat(),
+                    EvalResults.write(json, result).toString()));
         }
         store.saveResults(runId, rows);
         store.finish(runId, summary.path("status").asText(), clock.instant().toString(), summary.toString());
@@ -166,10 +210,16 @@ public final class EvalService {
 
     private ObjectNode config(EvalRequest request) {
         ObjectNode config = json.createObjectNode();
-        config.put("generator", request.generator()).put("judge", request.judge()).put("threshold", request.threshold())
-                .put("repeat", request.repeat()).put("concurrency", request.concurrency()).put("allow_same_family", request.allowSameFamily())
-                .put("generator_max_tokens", request.generatorMaxTokens()).put("judge_max_tokens", request.judgeMaxTokens())
-                .put("sanity_cases", request.sanityCases()).put("sanity_tolerance", request.sanityTolerance());
+        config.put("generator", request.generator())
+                .put("judge", request.judge())
+                .put("threshold", request.threshold())
+                .put("repeat", request.repeat())
+                .put("concurrency", request.concurrency())
+                .put("allow_same_family", request.allowSameFamily())
+                .put("generator_max_tokens", request.generatorMaxTokens())
+                .put("judge_max_tokens", request.judgeMaxTokens())
+                .put("sanity_cases", request.sanityCases())
+                .put("sanity_tolerance", request.sanityTolerance());
         if (request.generatorDeployment() != null) {
             config.put("deployment", request.generatorDeployment());
         }
@@ -180,11 +230,22 @@ public final class EvalService {
 
     private EvalRequest request(EvalStore.RunRow run, boolean allowSameFamily) {
         JsonNode config = parse(run.config());
-        GoldenSet golden = GoldenSet.parse(config.path("golden_set").asText(), config.path("golden_set_name").asText(), GoldenSet.Format.JSONL);
-        return new EvalRequest(run.generator(), run.judge(), golden, config.path("threshold").asDouble(), config.path("repeat").asInt(1),
-                config.path("concurrency").asInt(4), allowSameFamily || config.path("allow_same_family").asBoolean(),
-                config.path("generator_max_tokens").asInt(1024), config.path("judge_max_tokens").asInt(1024),
-                config.path("sanity_cases").asInt(8), config.path("sanity_tolerance").asDouble(0.25),
+        GoldenSet golden = GoldenSet.parse(
+                config.path("golden_set").asText(),
+                config.path("golden_set_name").asText(),
+                GoldenSet.Format.JSONL);
+        return new EvalRequest(
+                run.generator(),
+                run.judge(),
+                golden,
+                config.path("threshold").asDouble(),
+                config.path("repeat").asInt(1),
+                config.path("concurrency").asInt(4),
+                allowSameFamily || config.path("allow_same_family").asBoolean(),
+                config.path("generator_max_tokens").asInt(1024),
+                config.path("judge_max_tokens").asInt(1024),
+                config.path("sanity_cases").asInt(8),
+                config.path("sanity_tolerance").asDouble(0.25),
                 config.hasNonNull("deployment") ? config.get("deployment").asText() : null);
     }
 
@@ -195,5 +256,4 @@ public final class EvalService {
             return json.createObjectNode();
         }
     }
-
 }

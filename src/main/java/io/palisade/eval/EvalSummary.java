@@ -20,8 +20,15 @@ public final class EvalSummary {
     }
 
     /** The summary object stored with the run and shown in every report. */
-    public ObjectNode summarize(String runId, EvalRequest request, EvalRunner.Independence independence, List<CaseResult> results,
-            EvalRunner.JudgeSanity sanity, EvalGateway.Unloaded unload, double generationSeconds, double judgingSeconds) {
+    public ObjectNode summarize(
+            String runId,
+            EvalRequest request,
+            EvalRunner.Independence independence,
+            List<CaseResult> results,
+            EvalRunner.JudgeSanity sanity,
+            EvalGateway.Unloaded unload,
+            double generationSeconds,
+            double judgingSeconds) {
         ObjectNode summary = json.createObjectNode();
         summary.put("run_id", runId);
         summary.put("generator", request.generator());
@@ -40,9 +47,16 @@ public final class EvalSummary {
         summary.put("passed", passed);
         summary.put("pass_rate", rate(passed, results.size()));
         interval(summary, passed, results.size());
-        summary.put("judge_errors", results.stream().filter(CaseResult::judgeError).count());
-        summary.put("generation_errors", results.stream().filter(r -> r.generationError() != null).count());
-        summary.put("empty_answers", results.stream().filter(r -> r.generationError() == null && r.answer().isBlank()).count());
+        summary.put(
+                "judge_errors", results.stream().filter(CaseResult::judgeError).count());
+        summary.put(
+                "generation_errors",
+                results.stream().filter(r -> r.generationError() != null).count());
+        summary.put(
+                "empty_answers",
+                results.stream()
+                        .filter(r -> r.generationError() == null && r.answer().isBlank())
+                        .count());
 
         Map<String, long[]> categories = new LinkedHashMap<>();
         for (CaseResult result : results) {
@@ -79,13 +93,16 @@ public final class EvalSummary {
         judgeCheck.put("wrong_passed", sanity.wrongPassed());
         judgeCheck.put("tolerance", request.sanityTolerance());
         int planted = sanity.plantedRight() + sanity.plantedWrong();
-        boolean sane = planted == 0 || (double) (sanity.rightFailed() + sanity.wrongPassed()) / planted <= request.sanityTolerance();
+        boolean sane = planted == 0
+                || (double) (sanity.rightFailed() + sanity.wrongPassed()) / planted <= request.sanityTolerance();
         judgeCheck.put("valid", sane);
 
         ObjectNode unloaded = summary.putObject("generator_unload");
         unloaded.put("supported", unload.supported());
         unloaded.put("confirmed", unload.confirmed());
-        summary.putObject("timings").put("generation_seconds", generationSeconds).put("judging_seconds", judgingSeconds);
+        summary.putObject("timings")
+                .put("generation_seconds", generationSeconds)
+                .put("judging_seconds", judgingSeconds);
 
         String status = !sane ? "invalid" : rate(passed, results.size()) >= request.threshold() ? "pass" : "fail";
         summary.put("status", status);

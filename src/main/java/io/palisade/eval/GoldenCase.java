@@ -22,8 +22,14 @@ import java.util.Objects;
  * full validation rules (non-blank fields, non-empty key points, …) are enforced by the loaders in
  * {@link GoldenSet}, which is where cases normally come from. Immutable and thread-safe.
  */
-public record GoldenCase(String id, String category, String language, String question, List<String> keyPoints,
-        String reference, List<Check> checks) {
+public record GoldenCase(
+        String id,
+        String category,
+        String language,
+        String question,
+        List<String> keyPoints,
+        String reference,
+        List<Check> checks) {
 
     public GoldenCase {
         Objects.requireNonNull(id, "id");

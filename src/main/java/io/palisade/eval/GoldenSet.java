@@ -61,14 +61,16 @@ public record GoldenSet(String name, String contentHash, List<GoldenCase> cases)
      */
     public static GoldenSet load(Path file) {
         Objects.requireNonNull(file, "file");
-        String fileName = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+        String fileName = file.getFileName() == null
+                ? file.toString()
+                : file.getFileName().toString();
         int dot = fileName.lastIndexOf('.');
         String extension = dot < 0 ? "" : fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
         String name = dot <= 0 ? fileName : fileName.substring(0, dot);
         String source = file.toString();
         if (!List.of("jsonl", "json", "yaml", "yml").contains(extension)) {
-            throw new GoldenSetException("golden set file " + source
-                    + ": unsupported extension; expected .jsonl, .json, .yaml or .yml");
+            throw new GoldenSetException(
+                    "golden set file " + source + ": unsupported extension; expected .jsonl, .json, .yaml or .yml");
         }
         String text;
         try {
@@ -107,7 +109,8 @@ public record GoldenSet(String name, String contentHash, List<GoldenCase> cases)
     public static GoldenSet defaultSet() {
         try (InputStream in = GoldenSet.class.getResourceAsStream(DEFAULT_RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException("classpath resource io/palisade/eval/" + DEFAULT_RESOURCE + " is missing");
+                throw new IllegalStateException(
+                        "classpath resource io/palisade/eval/" + DEFAULT_RESOURCE + " is missing");
             }
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             return new GoldenSetReader().read(text, "default", DEFAULT_RESOURCE + " (classpath)", Format.JSONL);
@@ -130,7 +133,8 @@ public record GoldenSet(String name, String contentHash, List<GoldenCase> cases)
         Set<String> ids = new LinkedHashSet<>();
         for (int i = 0; i < copy.size(); i++) {
             if (!ids.add(copy.get(i).id())) {
-                throw new GoldenSetException(name + " cases[" + i + "], case \"" + copy.get(i).id() + "\": duplicate id");
+                throw new GoldenSetException(
+                        name + " cases[" + i + "], case \"" + copy.get(i).id() + "\": duplicate id");
             }
         }
         return new GoldenSet(name, GoldenSetHash.of(copy), copy);

@@ -27,9 +27,10 @@ public final class GoldenSetException extends RuntimeException {
     }
 
     GoldenSetException(String source, List<String> problems) {
-        super(problems.size() == 1
-                ? problems.get(0)
-                : problems.size() + " problems in golden set " + source + ":\n" + String.join("\n", problems));
+        super(
+                problems.size() == 1
+                        ? problems.get(0)
+                        : problems.size() + " problems in golden set " + source + ":\n" + String.join("\n", problems));
         this.problems = List.copyOf(problems);
     }
 

@@ -20,8 +20,7 @@ import java.util.TreeMap;
  */
 final class GoldenSetHash {
 
-    private GoldenSetHash() {
-    }
+    private GoldenSetHash() {}
 
     static String of(List<GoldenCase> cases) {
         StringBuilder canonical = new StringBuilder();

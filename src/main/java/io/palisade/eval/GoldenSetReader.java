@@ -24,10 +24,10 @@ import java.util.regex.PatternSyntaxException;
  * a usable one, then what is wrong. Not thread-safe (one reader per parse; instances are cheap).
  */
 final class GoldenSetReader {
-    static final List<String> CASE_FIELDS = List.of("id", "category", "language", "question", "key_points",
-            "reference", "checks");
-    static final List<String> CHECK_TYPES = List.of(ExactCheck.TYPE, ContainsCheck.TYPE, RegexCheck.TYPE,
-            JsonSchemaCheck.TYPE);
+    static final List<String> CASE_FIELDS =
+            List.of("id", "category", "language", "question", "key_points", "reference", "checks");
+    static final List<String> CHECK_TYPES =
+            List.of(ExactCheck.TYPE, ContainsCheck.TYPE, RegexCheck.TYPE, JsonSchemaCheck.TYPE);
     private static final Pattern LANGUAGE_TAG = Pattern.compile("[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*");
 
     private final ObjectMapper json = JsonMapper.builder()
@@ -105,9 +105,13 @@ final class GoldenSetReader {
                 entries.add(new Entry(source, where, json.readTree(line)));
             } catch (JacksonException e) {
                 JsonLocation at = e.getLocation();
-                entries.add(new Entry(source, where, null, source + " " + where + ": not valid JSON: " + e.getOriginalMessage()
-                        + (at == null || at.getColumnNr() < 1 ? "" : " (column " + at.getColumnNr() + ")")
-                        + "; each case must be one JSON object on a single line"));
+                entries.add(new Entry(
+                        source,
+                        where,
+                        null,
+                        source + " " + where + ": not valid JSON: " + e.getOriginalMessage()
+                                + (at == null || at.getColumnNr() < 1 ? "" : " (column " + at.getColumnNr() + ")")
+                                + "; each case must be one JSON object on a single line"));
             }
         }
         return entries;
@@ -130,14 +134,15 @@ final class GoldenSetReader {
         JsonNode cases = root;
         if (root.isObject()) {
             if (!root.has("cases") && (root.has("id") || root.has("question"))) {
-                problems.add(source + ": expected a list of cases (each starting with \"- \" in YAML) or a mapping with a"
-                        + " cases list; this looks like a single case");
+                problems.add(
+                        source + ": expected a list of cases (each starting with \"- \" in YAML) or a mapping with a"
+                                + " cases list; this looks like a single case");
                 return List.of();
             }
             for (Map.Entry<String, JsonNode> field : root.properties()) {
                 if (!field.getKey().equals("cases")) {
-                    problems.add(source + ": unknown top-level field \"" + field.getKey() + "\"" + didYouMean(field.getKey(),
-                            List.of("cases")) + " (allowed: cases)");
+                    problems.add(source + ": unknown top-level field \"" + field.getKey() + "\""
+                            + didYouMean(field.getKey(), List.of("cases")) + " (allowed: cases)");
                 }
             }
             cases = root.get("cases");
@@ -150,8 +155,8 @@ final class GoldenSetReader {
                 return List.of();
             }
         } else if (!root.isArray()) {
-            problems.add(source + ": expected a list of cases or a mapping with a cases list, got "
-                    + JsonKind.of(root));
+            problems.add(
+                    source + ": expected a list of cases or a mapping with a cases list, got " + JsonKind.of(root));
             return List.of();
         }
         List<Entry> entries = new ArrayList<>();
@@ -177,7 +182,8 @@ final class GoldenSetReader {
             if (id != null) {
                 String previous = firstSeen.putIfAbsent(id, entry.where());
                 if (previous != null) {
-                    problems.add(entry.location() + ", case \"" + id + "\": duplicate id (first used at " + previous + ")");
+                    problems.add(
+                            entry.location() + ", case \"" + id + "\": duplicate id (first used at " + previous + ")");
                 }
             }
             if (goldenCase != null && problems.size() == before) {
@@ -211,7 +217,8 @@ final class GoldenSetReader {
             all.add(entry.location() + ": expected a case object, got " + JsonKind.of(node));
             return null;
         }
-        Problems problems = new Problems(entry.location() + (id == null ? ", case without id: " : ", case \"" + id + "\": "), all);
+        Problems problems =
+                new Problems(entry.location() + (id == null ? ", case without id: " : ", case \"" + id + "\": "), all);
         int before = all.size();
         for (Map.Entry<String, JsonNode> field : node.properties()) {
             if (!CASE_FIELDS.contains(field.getKey())) {
@@ -266,7 +273,8 @@ final class GoldenSetReader {
             return null;
         }
         if (!LANGUAGE_TAG.matcher(value.textValue()).matches()) {
-            problems.add("language: \"" + value.textValue() + "\" is not a language tag (expected e.g. en, de, ja, pt-BR)");
+            problems.add(
+                    "language: \"" + value.textValue() + "\" is not a language tag (expected e.g. en, de, ja, pt-BR)");
             return null;
         }
         return value.textValue();
@@ -451,13 +459,16 @@ final class GoldenSetReader {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String option : options) {
-            int distance = normalise(option).equals(normalised) ? 0 : distance(unknown.toLowerCase(Locale.ROOT), option);
+            int distance =
+                    normalise(option).equals(normalised) ? 0 : distance(unknown.toLowerCase(Locale.ROOT), option);
             if (distance < bestDistance) {
                 best = option;
                 bestDistance = distance;
             }
         }
-        return best != null && bestDistance <= Math.min(2, unknown.length() / 3) ? "; did you mean \"" + best + "\"?" : "";
+        return best != null && bestDistance <= Math.min(2, unknown.length() / 3)
+                ? "; did you mean \"" + best + "\"?"
+                : "";
     }
 
     private static String normalise(String name) {

@@ -12,7 +12,9 @@ final class GoldenSetText {
         StringBuilder text = new StringBuilder();
         for (GoldenCase goldenCase : golden.cases()) {
             ObjectNode node = json.createObjectNode();
-            node.put("id", goldenCase.id()).put("category", goldenCase.category()).put("language", goldenCase.language())
+            node.put("id", goldenCase.id())
+                    .put("category", goldenCase.category())
+                    .put("language", goldenCase.language())
                     .put("question", goldenCase.question());
             ArrayNode points = node.putArray("key_points");
             goldenCase.keyPoints().forEach(points::add);
@@ -24,7 +26,8 @@ final class GoldenSetText {
                 ObjectNode item = checks.addObject().put("type", check.type());
                 switch (check) {
                     case ExactCheck exact -> item.put("value", exact.value()).put("ignore_case", exact.ignoreCase());
-                    case ContainsCheck contains -> item.put("value", contains.value()).put("ignore_case", contains.ignoreCase());
+                    case ContainsCheck contains ->
+                        item.put("value", contains.value()).put("ignore_case", contains.ignoreCase());
                     case RegexCheck regex -> item.put("pattern", regex.pattern());
                     case JsonSchemaCheck schema -> item.set("schema", schema.schema());
                 }

@@ -22,7 +22,8 @@ public final class HttpEvalGateway implements EvalGateway {
     private final ObjectMapper json;
     private final String generator;
     private final String generatorDeployment;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** {@code models} answers the two model-administration questions (in-process or over the admin API). */
     public HttpEvalGateway(URI base, String apiKey, ObjectMapper json, Models models) {
@@ -30,7 +31,8 @@ public final class HttpEvalGateway implements EvalGateway {
     }
 
     /** As above, with the generator's requests confined to {@code generatorDeployment} (a canary under evaluation). */
-    public HttpEvalGateway(URI base, String apiKey, ObjectMapper json, Models models, String generator, String generatorDeployment) {
+    public HttpEvalGateway(
+            URI base, String apiKey, ObjectMapper json, Models models, String generator, String generatorDeployment) {
         this.generator = generator;
         this.generatorDeployment = generatorDeployment;
         this.base = base;
@@ -70,30 +72,35 @@ public final class HttpEvalGateway implements EvalGateway {
 
     private JsonNode send(String method, String path, String key, ObjectNode body, String deployment) {
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(10))
+            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                    .timeout(Duration.ofMinutes(10))
                     .header("Authorization", "Bearer " + key);
             if (deployment != null) {
                 request.header("X-Palisade-Deployment", deployment);
             }
             if (body != null) {
-                request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
+                request.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
             } else {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
             }
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode parsed = response.body().isBlank() ? json.createObjectNode() : json.readTree(response.body());
             if (response.statusCode() >= 300) {
-                throw new EvalException(response.statusCode() == 404 || response.statusCode() == 403 || response.statusCode() == 401
-                        ? EvalException.Kind.CONFIGURATION : EvalException.Kind.CONNECTIVITY,
-                        method + " " + path + " answered " + response.statusCode() + ": " + parsed.path("error").path("message").asText(""));
+                throw new EvalException(
+                        response.statusCode() == 404 || response.statusCode() == 403 || response.statusCode() == 401
+                                ? EvalException.Kind.CONFIGURATION
+                                : EvalException.Kind.CONNECTIVITY,
+                        method + " " + path + " answered " + response.statusCode() + ": "
+                                + parsed.path("error").path("message").asText(""));
             }
             return parsed;
         } catch (IOException e) {
-            throw new EvalException(EvalException.Kind.CONNECTIVITY, "cannot reach Palisade at " + base + ": " + e.getMessage());
+            throw new EvalException(
+                    EvalException.Kind.CONNECTIVITY, "cannot reach Palisade at " + base + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EvalException(EvalException.Kind.CONNECTIVITY, "interrupted");
         }
     }
-
 }

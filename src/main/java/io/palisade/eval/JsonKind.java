@@ -6,8 +6,7 @@ import java.util.Locale;
 
 /** The JSON kind of a node as golden-set messages name it. Stateless and thread-safe. */
 final class JsonKind {
-    private JsonKind() {
-    }
+    private JsonKind() {}
 
     /** object, array, string, integer, number, boolean, null, or "nothing" for a missing node. */
     static String of(JsonNode node) {

@@ -36,14 +36,15 @@ final class JsonSchemaValidation {
     static final int MAX_ERRORS = 20;
 
     private static final SpecificationVersion DRAFT = SpecificationVersion.DRAFT_2020_12;
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(DRAFT, builder -> builder
-            .schemaCacheEnabled(false)
-            .schemaLoader(loader -> loader.fetchRemoteResources(false))
-            .schemaRegistryConfig(SchemaRegistryConfig.builder()
-                    .pathType(PathType.JSON_PATH)
-                    .formatAssertionsEnabled(true)
-                    .regularExpressionFactory(JsonSchemaValidation::budgeted)
-                    .build()));
+    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
+            DRAFT,
+            builder -> builder.schemaCacheEnabled(false)
+                    .schemaLoader(loader -> loader.fetchRemoteResources(false))
+                    .schemaRegistryConfig(SchemaRegistryConfig.builder()
+                            .pathType(PathType.JSON_PATH)
+                            .formatAssertionsEnabled(true)
+                            .regularExpressionFactory(JsonSchemaValidation::budgeted)
+                            .build()));
     private static final Schema META_SCHEMA = REGISTRY.getSchema(SchemaLocation.of(DRAFT.getDialectId()));
     /**
      * Where a check's schema counts as living, so that a relative {@code $id} resolves. The
@@ -51,8 +52,7 @@ final class JsonSchemaValidation {
      */
     private static final SchemaLocation BASE = SchemaLocation.of("https://palisade.invalid/golden-set/check.json");
 
-    private JsonSchemaValidation() {
-    }
+    private JsonSchemaValidation() {}
 
     /** Every way {@code schema} is not a loadable draft 2020-12 schema, as "schema.path: problem"; empty if fine. */
     static List<String> problems(JsonNode schema) {

@@ -31,13 +31,17 @@ public final class JudgeProtocol {
     }
 
     public String prompt(String question, List<String> keyPoints, String reference, String answer) {
-        StringBuilder prompt = new StringBuilder(INSTRUCTIONS).append("\n### Question\n").append(question.trim())
+        StringBuilder prompt = new StringBuilder(INSTRUCTIONS)
+                .append("\n### Question\n")
+                .append(question.trim())
                 .append("\n### Expected key points\n");
         for (String point : keyPoints) {
             prompt.append("- ").append(point.trim()).append('\n');
         }
-        prompt.append("### Reference answer\n").append(reference == null || reference.isBlank() ? "(none)" : reference.trim())
-                .append("\n### Answer to grade\n").append(answer.isBlank() ? "(empty)" : answer.trim());
+        prompt.append("### Reference answer\n")
+                .append(reference == null || reference.isBlank() ? "(none)" : reference.trim())
+                .append("\n### Answer to grade\n")
+                .append(answer.isBlank() ? "(empty)" : answer.trim());
         return prompt.toString();
     }
 
@@ -45,7 +49,12 @@ public final class JudgeProtocol {
     public ObjectNode schema() {
         ObjectNode schema = json.createObjectNode().put("type", "object");
         ObjectNode properties = schema.putObject("properties");
-        properties.putObject("verdict").put("type", "string").putArray("enum").add("pass").add("fail");
+        properties
+                .putObject("verdict")
+                .put("type", "string")
+                .putArray("enum")
+                .add("pass")
+                .add("fail");
         properties.putObject("score").put("type", "number");
         properties.putObject("reason").put("type", "string");
         schema.putArray("required").add("verdict").add("score").add("reason");
@@ -86,8 +95,12 @@ public final class JudgeProtocol {
             if (!verdict.equals("pass") && !verdict.equals("fail")) {
                 return null;
             }
-            double score = node.path("score").isNumber() ? node.get("score").asDouble() : verdict.equals("pass") ? 1 : 0;
-            return new JudgeVerdict(verdict.equals("pass"), Math.max(0, Math.min(1, score)), node.path("reason").asText(""));
+            double score =
+                    node.path("score").isNumber() ? node.get("score").asDouble() : verdict.equals("pass") ? 1 : 0;
+            return new JudgeVerdict(
+                    verdict.equals("pass"),
+                    Math.max(0, Math.min(1, score)),
+                    node.path("reason").asText(""));
         } catch (java.io.IOException e) {
             return null;
         }

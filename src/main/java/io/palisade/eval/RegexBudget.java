@@ -22,8 +22,7 @@ final class RegexBudget {
         }
     }
 
-    private RegexBudget() {
-    }
+    private RegexBudget() {}
 
     /**
      * A matcher over {@code input} whose {@code find()} throws {@link Exhausted} when the budget is

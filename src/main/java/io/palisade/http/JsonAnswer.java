@@ -11,8 +11,7 @@ import java.io.IOException;
  * allocated buffer (about a fifth of the gateway's allocations per request).
  */
 public final class JsonAnswer {
-    private JsonAnswer() {
-    }
+    private JsonAnswer() {}
 
     /**
      * A caller that is gone by now is recorded as {@code client_disconnected}, not thrown. Runs

@@ -38,7 +38,8 @@ public final class CanaryJudge {
 
     public void judgeAll() {
         for (ModelRoute route : catalog.all()) {
-            if (route.canary() == null || phases.phase(route.publicName(), route.canary().id()) != CanaryPhase.ACTIVE) {
+            if (route.canary() == null
+                    || phases.phase(route.publicName(), route.canary().id()) != CanaryPhase.ACTIVE) {
                 continue;
             }
             Breach breach = judge(route);
@@ -76,13 +77,28 @@ public final class CanaryJudge {
         }
         double baselineRate = (double) errors / requests;
         if (candidate.errorRate() - baselineRate > rule.errorRateIncrease()) {
-            return new Breach("error_rate", String.format("error rate %.1f%% against the baseline's %.1f%% over %ds (%d vs %d requests)",
-                    candidate.errorRate() * 100, baselineRate * 100, rule.window().toSeconds(), candidate.requests(), requests));
+            return new Breach(
+                    "error_rate",
+                    String.format(
+                            "error rate %.1f%% against the baseline's %.1f%% over %ds (%d vs %d requests)",
+                            candidate.errorRate() * 100,
+                            baselineRate * 100,
+                            rule.window().toSeconds(),
+                            candidate.requests(),
+                            requests));
         }
-        if (rule.latencyRatio() > 0 && !Double.isNaN(median) && !Double.isNaN(candidate.medianMillis())
+        if (rule.latencyRatio() > 0
+                && !Double.isNaN(median)
+                && !Double.isNaN(candidate.medianMillis())
                 && candidate.medianMillis() > median * rule.latencyRatio()) {
-            return new Breach("latency", String.format("median latency %.0f ms against the baseline's %.0f ms (limit %.1fx) over %ds",
-                    candidate.medianMillis(), median, rule.latencyRatio(), rule.window().toSeconds()));
+            return new Breach(
+                    "latency",
+                    String.format(
+                            "median latency %.0f ms against the baseline's %.0f ms (limit %.1fx) over %ds",
+                            candidate.medianMillis(),
+                            median,
+                            rule.latencyRatio(),
+                            rule.window().toSeconds()));
         }
         return null;
     }

@@ -70,8 +70,11 @@ public final class CanaryStates implements CanaryPhase.Source {
             return CanaryPhase.valueOf(row.phase());
         } catch (IllegalArgumentException e) {
             if (unknownPhasesLogged.add(key(row.model(), row.deployment()) + '\u0000' + row.phase())) {
-                LOG.error("canary {} of model {} has the stored phase '{}', which this version does not know; it is treated as active",
-                        row.deployment(), row.model(), row.phase());
+                LOG.error(
+                        "canary {} of model {} has the stored phase '{}', which this version does not know; it is treated as active",
+                        row.deployment(),
+                        row.model(),
+                        row.phase());
             }
             return CanaryPhase.ACTIVE;
         }

@@ -54,8 +54,14 @@ public final class ConfigReloader {
      * {@code afterApply} runs after a config was applied (e.g. have the pins of new deployments
      * verified); it must not wait on a backend.
      */
-    public ConfigReloader(ConfigSource source, AtomicReference<PalisadeConfig> current, ModelCatalog catalog, BackendFactory backends,
-            AuditTrail audit, LifecycleMetrics metrics, Runnable afterApply) {
+    public ConfigReloader(
+            ConfigSource source,
+            AtomicReference<PalisadeConfig> current,
+            ModelCatalog catalog,
+            BackendFactory backends,
+            AuditTrail audit,
+            LifecycleMetrics metrics,
+            Runnable afterApply) {
         this.source = source;
         this.current = current;
         this.catalog = catalog;
@@ -69,17 +75,32 @@ public final class ConfigReloader {
     /** Reloads now. {@code trigger}: file, signal or api; {@code actor}: who asked (for the log and audit). */
     public synchronized Outcome reload(String trigger, String actor) {
         if (source.file() == null) {
-            return finish(trigger, actor, new Outcome("rejected", "this gateway was started without a config file; nothing to reload", List.of()));
+            return finish(
+                    trigger,
+                    actor,
+                    new Outcome(
+                            "rejected",
+                            "this gateway was started without a config file; nothing to reload",
+                            List.of()));
         }
         lastFileDigest = digest(source.file());
         PalisadeConfig next;
         try {
             next = source.load();
         } catch (ConfigException e) {
-            return finish(trigger, actor, new Outcome("rejected", "the new config is invalid, the running one stays: " + e.getMessage(), List.of()));
+            return finish(
+                    trigger,
+                    actor,
+                    new Outcome(
+                            "rejected",
+                            "the new config is invalid, the running one stays: " + e.getMessage(),
+                            List.of()));
         } catch (RuntimeException e) {
             LOG.error("config reload failed", e);
-            return finish(trigger, actor, new Outcome("rejected", "the new config could not be loaded, the running one stays", List.of()));
+            return finish(
+                    trigger,
+                    actor,
+                    new Outcome("rejected", "the new config could not be loaded, the running one stays", List.of()));
         }
         PalisadeConfig previous = current.get();
         List<String> restartNeeded = restartNeeded(previous, next);
@@ -87,13 +108,20 @@ public final class ConfigReloader {
         if (applied.equals(previous)) {
             return finish(trigger, actor, new Outcome("unchanged", "no routing change", restartNeeded));
         }
-        java.util.Map<String, Backend> clients = backends.build(applied.backends(), previous.backends(), catalog.backends());
+        java.util.Map<String, Backend> clients =
+                backends.build(applied.backends(), previous.backends(), catalog.backends());
         current.set(applied);
         catalog.reconfigure(new ModelCatalog.Sources(applied.models(), applied.backends(), clients));
         catalog.refresh();
         afterApply.run();
-        return finish(trigger, actor, new Outcome("applied", "applied: " + applied.backends().size() + " backends, "
-                + applied.models().size() + " configured models", restartNeeded));
+        return finish(
+                trigger,
+                actor,
+                new Outcome(
+                        "applied",
+                        "applied: " + applied.backends().size() + " backends, "
+                                + applied.models().size() + " configured models",
+                        restartNeeded));
     }
 
     /** Reloads when the file's content changed since the last load (called every couple of seconds). */
@@ -116,13 +144,20 @@ public final class ConfigReloader {
             LOG.info("config reload ({}): {}", trigger, outcome.message());
         }
         if (!outcome.restartNeeded().isEmpty()) {
-            LOG.warn("config sections changed that take effect only after a restart: {}", String.join(", ", outcome.restartNeeded()));
+            LOG.warn(
+                    "config sections changed that take effect only after a restart: {}",
+                    String.join(", ", outcome.restartNeeded()));
         }
         if (!outcome.result().equals("unchanged")) {
-            ObjectNode details = JsonNodeFactory.instance.objectNode().put("trigger", trigger).put("requested_by", actor)
-                    .put("result", outcome.result()).put("message", outcome.message());
+            ObjectNode details = JsonNodeFactory.instance
+                    .objectNode()
+                    .put("trigger", trigger)
+                    .put("requested_by", actor)
+                    .put("result", outcome.result())
+                    .put("message", outcome.message());
             outcome.restartNeeded().forEach(details.withArray("restart_needed")::add);
-            audit.system("config.reload", source.file() == null ? "-" : source.file().toString(), details);
+            audit.system(
+                    "config.reload", source.file() == null ? "-" : source.file().toString(), details);
         }
         return outcome;
     }
@@ -152,8 +187,17 @@ public final class ConfigReloader {
 
     /** The new routing parts with the running process settings. */
     private static PalisadeConfig keepProcessSettings(PalisadeConfig previous, PalisadeConfig next) {
-        return new PalisadeConfig(previous.server(), previous.storeUrl(), next.backends(), next.models(), previous.audit(),
-                previous.limits(), previous.adminKey(), previous.logging(), previous.discoveryInterval(), previous.observability(),
+        return new PalisadeConfig(
+                previous.server(),
+                previous.storeUrl(),
+                next.backends(),
+                next.models(),
+                previous.audit(),
+                previous.limits(),
+                previous.adminKey(),
+                previous.logging(),
+                previous.discoveryInterval(),
+                previous.observability(),
                 next.routing());
     }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.palisade.audit.AuditTrail;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
 import io.palisade.eval.EvalComparison;
 import io.palisade.eval.EvalService;
 import io.palisade.metrics.LifecycleMetrics;
@@ -11,8 +13,6 @@ import io.palisade.routing.CanaryPhase;
 import io.palisade.routing.Deployment;
 import io.palisade.routing.ModelCatalog;
 import io.palisade.routing.ModelRoute;
-import io.palisade.error.ErrorCode;
-import io.palisade.error.PalisadeException;
 import io.palisade.store.CanaryStateStore;
 import io.palisade.store.EvalStore;
 import java.io.IOException;
@@ -48,8 +48,15 @@ public final class ModelLifecycle {
     private final ObjectMapper json;
     private final Clock clock;
 
-    public ModelLifecycle(ModelCatalog catalog, CanaryStates states, EvalService evals, AuditTrail audit, LifecycleMetrics metrics,
-            BooleanSupplier promotionRequiresEval, ObjectMapper json, Clock clock) {
+    public ModelLifecycle(
+            ModelCatalog catalog,
+            CanaryStates states,
+            EvalService evals,
+            AuditTrail audit,
+            LifecycleMetrics metrics,
+            BooleanSupplier promotionRequiresEval,
+            ObjectMapper json,
+            Clock clock) {
         this.catalog = catalog;
         this.states = states;
         this.evals = evals;
@@ -70,7 +77,8 @@ public final class ModelLifecycle {
     public synchronized Change rollback(String model, String trigger, String reason, String actor) {
         Deployment canary = canaryOf(model);
         if (states.phase(model, canary.id()) == CanaryPhase.ROLLED_BACK) {
-            throw new PalisadeException(ErrorCode.CONFLICT, "the canary '" + canary.id() + "' of '" + model + "' is already rolled back");
+            throw new PalisadeException(
+                    ErrorCode.CONFLICT, "the canary '" + canary.id() + "' of '" + model + "' is already rolled back");
         }
         return change(model, canary, CanaryPhase.ROLLED_BACK, "rollback", trigger, reason, actor);
     }
@@ -79,7 +87,8 @@ public final class ModelLifecycle {
     public synchronized Change resume(String model, String reason, String actor) {
         Deployment canary = canaryOf(model);
         if (states.phase(model, canary.id()) == CanaryPhase.ACTIVE) {
-            throw new PalisadeException(ErrorCode.CONFLICT, "the canary '" + canary.id() + "' of '" + model + "' is already active");
+            throw new PalisadeException(
+                    ErrorCode.CONFLICT, "the canary '" + canary.id() + "' of '" + model + "' is already active");
         }
         canary.health().window().clear();
         states.clear(model, canary.id());
@@ -92,7 +101,8 @@ public final class ModelLifecycle {
         Deployment canary = canaryOf(model);
         CanaryPhase phase = states.phase(model, canary.id());
         if (phase == CanaryPhase.PROMOTED) {
-            throw new PalisadeException(ErrorCode.CONFLICT, "the canary '" + canary.id() + "' of '" + model + "' is already promoted");
+            throw new PalisadeException(
+                    ErrorCode.CONFLICT, "the canary '" + canary.id() + "' of '" + model + "' is already promoted");
         }
         String gate = "evaluation gate skipped (forced)";
         if (!force && promotionRequiresEval.getAsBoolean()) {
@@ -100,8 +110,14 @@ public final class ModelLifecycle {
         } else if (!promotionRequiresEval.getAsBoolean()) {
             gate = "evaluation gate off (routing.promotion.require_eval: false)";
         }
-        return change(model, canary, CanaryPhase.PROMOTED, "promotion", force ? "forced" : "eval",
-                (reason == null || reason.isBlank() ? "" : reason + "; ") + gate, actor);
+        return change(
+                model,
+                canary,
+                CanaryPhase.PROMOTED,
+                "promotion",
+                force ? "forced" : "eval",
+                (reason == null || reason.isBlank() ? "" : reason + "; ") + gate,
+                actor);
     }
 
     /**
@@ -119,7 +135,10 @@ public final class ModelLifecycle {
         }
         String deployment = deploymentOf(run.get());
         ModelRoute route = catalog.find(run.get().generator());
-        if (deployment == null || route == null || route.canary() == null || !route.canary().id().equals(deployment)
+        if (deployment == null
+                || route == null
+                || route.canary() == null
+                || !route.canary().id().equals(deployment)
                 || !route.canaryConfig().rollback().onEvalRegression()
                 || states.phase(route.publicName(), deployment) != CanaryPhase.ACTIVE) {
             return;
@@ -138,27 +157,44 @@ public final class ModelLifecycle {
     /** The gate's verdict as a sentence; throws CONFLICT (409) when the candidate may not be promoted. */
     String evaluationGate(String model, Deployment canary) {
         EvalStore.RunRow candidate = latestFinished(model, Set.of(canary.id()), null)
-                .orElseThrow(() -> new PalisadeException(ErrorCode.CONFLICT, "no finished evaluation of the candidate '" + canary.id()
-                        + "'; run `palisade eval run --generator " + model + " --deployment " + canary.id()
-                        + " --judge <judge model>` first, or promote with --force"));
+                .orElseThrow(() -> new PalisadeException(
+                        ErrorCode.CONFLICT,
+                        "no finished evaluation of the candidate '" + canary.id()
+                                + "'; run `palisade eval run --generator " + model + " --deployment " + canary.id()
+                                + " --judge <judge model>` first, or promote with --force"));
         if (!"pass".equals(candidate.status())) {
-            throw new PalisadeException(ErrorCode.CONFLICT, "the latest evaluation of the candidate '" + canary.id() + "' ("
-                    + candidate.id() + ") ended " + candidate.status().toUpperCase(Locale.ROOT) + "; promotion needs PASS");
+            throw new PalisadeException(
+                    ErrorCode.CONFLICT,
+                    "the latest evaluation of the candidate '" + canary.id() + "' (" + candidate.id() + ") ended "
+                            + candidate.status().toUpperCase(Locale.ROOT) + "; promotion needs PASS");
         }
         ModelRoute route = catalog.find(model);
-        Set<String> baselineIds = route.deployments().stream().map(Deployment::id).collect(Collectors.toSet());
+        Set<String> baselineIds =
+                route.deployments().stream().map(Deployment::id).collect(Collectors.toSet());
         Optional<EvalStore.RunRow> baseline = latestFinished(model, baselineIds, candidate.goldenHash());
         if (baseline.isEmpty()) {
-            return "candidate evaluation " + candidate.id() + " PASS (no baseline evaluation on the same golden set to compare)";
+            return "candidate evaluation " + candidate.id()
+                    + " PASS (no baseline evaluation on the same golden set to compare)";
         }
-        ObjectNode comparison = new EvalComparison(json).compare(baseline.get().id(), evals.results(baseline.get().id()),
-                candidate.id(), evals.results(candidate.id()), true, REGRESSION_ALPHA);
+        ObjectNode comparison = new EvalComparison(json)
+                .compare(
+                        baseline.get().id(),
+                        evals.results(baseline.get().id()),
+                        candidate.id(),
+                        evals.results(candidate.id()),
+                        true,
+                        REGRESSION_ALPHA);
         if (comparison.path("significant_regression").asBoolean()) {
-            throw new PalisadeException(ErrorCode.CONFLICT, "the candidate '" + canary.id() + "' regressed against the baseline ("
-                    + candidate.id() + " vs " + baseline.get().id() + ": " + comparison.path("pass_to_fail").asLong()
-                    + " cases went from pass to fail, McNemar p=" + String.format("%.4f", comparison.path("mcnemar_p").asDouble()) + ")");
+            throw new PalisadeException(
+                    ErrorCode.CONFLICT,
+                    "the candidate '" + canary.id() + "' regressed against the baseline ("
+                            + candidate.id() + " vs " + baseline.get().id() + ": "
+                            + comparison.path("pass_to_fail").asLong()
+                            + " cases went from pass to fail, McNemar p="
+                            + String.format("%.4f", comparison.path("mcnemar_p").asDouble()) + ")");
         }
-        return "candidate evaluation " + candidate.id() + " PASS, no significant regression against " + baseline.get().id();
+        return "candidate evaluation " + candidate.id() + " PASS, no significant regression against "
+                + baseline.get().id();
     }
 
     /**
@@ -168,9 +204,13 @@ public final class ModelLifecycle {
     private Optional<EvalStore.RunRow> latestFinished(String model, Set<String> deployments, String goldenHash) {
         return finishedRuns().stream()
                 .filter(finished -> finished.run().generator().equals(model))
-                .filter(finished -> "pass".equals(finished.run().status()) || "fail".equals(finished.run().status()))
-                .filter(finished -> goldenHash == null || goldenHash.equals(finished.run().goldenHash()))
-                .filter(finished -> finished.deployment() == null ? goldenHash != null : deployments.contains(finished.deployment()))
+                .filter(finished -> "pass".equals(finished.run().status())
+                        || "fail".equals(finished.run().status()))
+                .filter(finished ->
+                        goldenHash == null || goldenHash.equals(finished.run().goldenHash()))
+                .filter(finished -> finished.deployment() == null
+                        ? goldenHash != null
+                        : deployments.contains(finished.deployment()))
                 .map(FinishedRun::run)
                 .findFirst();
     }
@@ -200,15 +240,26 @@ public final class ModelLifecycle {
         }
     }
 
-    private Change change(String model, Deployment canary, CanaryPhase phase, String event, String trigger, String reason, String actor) {
+    private Change change(
+            String model,
+            Deployment canary,
+            CanaryPhase phase,
+            String event,
+            String trigger,
+            String reason,
+            String actor) {
         states.set(new CanaryStateStore.Row(model, canary.id(), phase.name(), reason, clock.instant(), actor));
         record(model, canary, event, trigger, reason, actor);
         return new Change(model, canary.id(), phase, reason);
     }
 
     private void record(String model, Deployment canary, String event, String trigger, String reason, String actor) {
-        ObjectNode details = json.createObjectNode().put("model", model).put("deployment", canary.id()).put("trigger", trigger)
-                .put("reason", reason).put("decided_by", actor);
+        ObjectNode details = json.createObjectNode()
+                .put("model", model)
+                .put("deployment", canary.id())
+                .put("trigger", trigger)
+                .put("reason", reason)
+                .put("decided_by", actor);
         audit.system("model." + event, model + "/" + canary.id(), details);
         metrics.canary(model, canary.id(), event, trigger);
         LOG.warn("canary {} of model {}: {} ({}): {}", canary.id(), model, event, trigger, reason);
@@ -220,7 +271,8 @@ public final class ModelLifecycle {
             throw new PalisadeException(ErrorCode.MODEL_NOT_FOUND, "the model '" + model + "' does not exist");
         }
         if (route.canary() == null) {
-            throw new PalisadeException(ErrorCode.CONFLICT, "the model '" + model + "' has no canary configured (models[].canary)");
+            throw new PalisadeException(
+                    ErrorCode.CONFLICT, "the model '" + model + "' has no canary configured (models[].canary)");
         }
         return route.canary();
     }

@@ -13,8 +13,17 @@ import java.time.Instant;
  * @param deployment the deployment's id
  * @param upstreamModel the model's name on the backend
  */
-public record PinCheck(String model, String deployment, String backend, String upstreamModel, Pin.Kind kind, Status status,
-        String expected, String served, String detail, Instant checkedAt) {
+public record PinCheck(
+        String model,
+        String deployment,
+        String backend,
+        String upstreamModel,
+        Pin.Kind kind,
+        Status status,
+        String expected,
+        String served,
+        String detail,
+        Instant checkedAt) {
 
     public enum Status {
         /** It serves exactly what it is pinned to. */

@@ -44,7 +44,12 @@ public final class PinMonitor {
     private final Object applying = new Object();
     private volatile boolean checkedOnce;
 
-    public PinMonitor(PinVerifier verifier, Supplier<PalisadeConfig> config, ModelCatalog catalog, AuditTrail audit, LifecycleMetrics metrics) {
+    public PinMonitor(
+            PinVerifier verifier,
+            Supplier<PalisadeConfig> config,
+            ModelCatalog catalog,
+            AuditTrail audit,
+            LifecycleMetrics metrics) {
         this.verifier = verifier;
         this.config = config;
         this.catalog = catalog;
@@ -59,7 +64,9 @@ public final class PinMonitor {
             try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (PinnedDeployment pinned : PinnedDeployment.all(config.get())) {
                     ModelRoute route = catalog.find(pinned.model());
-                    Deployment deployment = route == null ? null : route.deployment(pinned.deployment().id());
+                    Deployment deployment = route == null
+                            ? null
+                            : route.deployment(pinned.deployment().id());
                     if (deployment == null) {
                         continue;
                     }
@@ -80,8 +87,11 @@ public final class PinMonitor {
                 if (result.state() == Future.State.SUCCESS) {
                     checks.add(result.resultNow());
                 } else {
-                    LOG.error("pin verification failed: {}",
-                            result.state() == Future.State.FAILED ? result.exceptionNow().toString() : "interrupted");
+                    LOG.error(
+                            "pin verification failed: {}",
+                            result.state() == Future.State.FAILED
+                                    ? result.exceptionNow().toString()
+                                    : "interrupted");
                 }
             }
             checkedOnce = true;
@@ -97,7 +107,8 @@ public final class PinMonitor {
     public void clearUnpinned() {
         for (PinnedDeployment pinned : PinnedDeployment.all(config.get())) {
             ModelRoute route = pinned.deployment().pin() == null ? catalog.find(pinned.model()) : null;
-            Deployment deployment = route == null ? null : route.deployment(pinned.deployment().id());
+            Deployment deployment =
+                    route == null ? null : route.deployment(pinned.deployment().id());
             if (deployment != null) {
                 applyUnpinned(pinned, deployment);
             }
@@ -119,8 +130,17 @@ public final class PinMonitor {
     }
 
     private PinCheck applyUnpinned(PinnedDeployment pinned, Deployment deployment) {
-        PinCheck unpinned = new PinCheck(pinned.model(), deployment.id(), deployment.backendName(), deployment.upstreamModel(), null,
-                PinCheck.Status.UNPINNED, null, null, "no pin configured", java.time.Instant.now());
+        PinCheck unpinned = new PinCheck(
+                pinned.model(),
+                deployment.id(),
+                deployment.backendName(),
+                deployment.upstreamModel(),
+                null,
+                PinCheck.Status.UNPINNED,
+                null,
+                null,
+                "no pin configured",
+                java.time.Instant.now());
         apply(deployment, unpinned);
         return unpinned;
     }
@@ -147,17 +167,34 @@ public final class PinMonitor {
         if (drifted == was) {
             return;
         }
-        ObjectNode details = JsonNodeFactory.instance.objectNode().put("model", check.model()).put("deployment", check.deployment())
-                .put("backend", check.backend()).put("kind", check.kind() == null ? null : check.kind().name().toLowerCase(Locale.ROOT))
-                .put("expected", check.expected()).put("served", check.served()).put("detail", check.detail())
+        ObjectNode details = JsonNodeFactory.instance
+                .objectNode()
+                .put("model", check.model())
+                .put("deployment", check.deployment())
+                .put("backend", check.backend())
+                .put("kind", check.kind() == null ? null : check.kind().name().toLowerCase(Locale.ROOT))
+                .put("expected", check.expected())
+                .put("served", check.served())
+                .put("detail", check.detail())
                 .put("traffic_stopped", drifted && config.get().routing().stopOnDrift());
-        audit.system(drifted ? "model.drift" : "model.drift_cleared", check.model() + "/" + check.deployment(), details);
+        audit.system(
+                drifted ? "model.drift" : "model.drift_cleared", check.model() + "/" + check.deployment(), details);
         if (drifted) {
-            LOG.error("deployment {} of model {} serves {} instead of its pin {}{}", check.deployment(), check.model(), check.served(),
-                    check.expected(), config.get().routing().stopOnDrift() ? "; it gets no traffic until it matches again" : "");
+            LOG.error(
+                    "deployment {} of model {} serves {} instead of its pin {}{}",
+                    check.deployment(),
+                    check.model(),
+                    check.served(),
+                    check.expected(),
+                    config.get().routing().stopOnDrift() ? "; it gets no traffic until it matches again" : "");
         } else {
-            LOG.info("deployment {} of model {} {}", check.deployment(), check.model(),
-                    check.pinned() ? "serves its pin again" : "has no pin any more; it is no longer held out as drifted");
+            LOG.info(
+                    "deployment {} of model {} {}",
+                    check.deployment(),
+                    check.model(),
+                    check.pinned()
+                            ? "serves its pin again"
+                            : "has no pin any more; it is no longer held out as drifted");
         }
     }
 }

@@ -40,7 +40,8 @@ public final class PinVerifier {
     /** Checks every deployment of every configured model, canaries included, in config order. */
     public List<PinCheck> verifyAll(PalisadeConfig config, Map<String, Backend> backends) {
         return PinnedDeployment.all(config).stream()
-                .map(d -> verify(d.model(), d.deployment(), backends.get(d.deployment().backend())))
+                .map(d -> verify(
+                        d.model(), d.deployment(), backends.get(d.deployment().backend())))
                 .toList();
     }
 
@@ -55,7 +56,12 @@ public final class PinVerifier {
             return unpinned(model, deployment, answer);
         }
         if (!answer.answered()) {
-            return check(model, deployment, pin, answer.failure(), null,
+            return check(
+                    model,
+                    deployment,
+                    pin,
+                    answer.failure(),
+                    null,
                     answer.notServed() ? answer.problem() + "; the pinned model is gone" : answer.problem());
         }
         ServedModel served = answer.served();
@@ -65,7 +71,13 @@ public final class PinVerifier {
         }
         return pin.matches(value)
                 ? check(model, deployment, pin, PinCheck.Status.MATCH, value, served.detail())
-                : check(model, deployment, pin, PinCheck.Status.DRIFTED, value, served.detail() + "; the pin expects another");
+                : check(
+                        model,
+                        deployment,
+                        pin,
+                        PinCheck.Status.DRIFTED,
+                        value,
+                        served.detail() + "; the pin expects another");
     }
 
     private PinCheck verifyGguf(String model, DeploymentConfig deployment, Backend backend, Pin pin) {
@@ -73,26 +85,56 @@ public final class PinVerifier {
         try {
             hash = ggufDigests.sha256(pin.file());
         } catch (IOException e) {
-            return check(model, deployment, pin, PinCheck.Status.UNVERIFIABLE, null, "cannot read the pinned GGUF file " + pin.file()
-                    + " (" + e.getClass().getSimpleName() + "); GGUF pins are checked on the host that holds the file");
+            return check(
+                    model,
+                    deployment,
+                    pin,
+                    PinCheck.Status.UNVERIFIABLE,
+                    null,
+                    "cannot read the pinned GGUF file " + pin.file() + " ("
+                            + e.getClass().getSimpleName()
+                            + "); GGUF pins are checked on the host that holds the file");
         }
         if (!pin.matches(hash)) {
-            return check(model, deployment, pin, PinCheck.Status.DRIFTED, hash, "the file " + pin.file() + " has other contents than pinned");
+            return check(
+                    model,
+                    deployment,
+                    pin,
+                    PinCheck.Status.DRIFTED,
+                    hash,
+                    "the file " + pin.file() + " has other contents than pinned");
         }
         ServedAnswer answer = ServedAnswer.ask(deployment.backend(), backend, deployment.upstreamModel());
         if (!answer.answered()) {
-            return check(model, deployment, pin, answer.failure(), hash, "the file's hash matches, but " + answer.problem());
+            return check(
+                    model, deployment, pin, answer.failure(), hash, "the file's hash matches, but " + answer.problem());
         }
         String loaded = answer.served().file();
         if (loaded == null) {
-            return check(model, deployment, pin, PinCheck.Status.MATCH, hash,
+            return check(
+                    model,
+                    deployment,
+                    pin,
+                    PinCheck.Status.MATCH,
+                    hash,
                     "the file's hash matches; the backend does not say which file it loaded");
         }
         if (!samePath(Path.of(loaded), pin.file())) {
-            return check(model, deployment, pin, PinCheck.Status.DRIFTED, hash,
+            return check(
+                    model,
+                    deployment,
+                    pin,
+                    PinCheck.Status.DRIFTED,
+                    hash,
                     "the backend loaded " + loaded + ", not the pinned " + pin.file());
         }
-        return check(model, deployment, pin, PinCheck.Status.MATCH, hash, "the file's hash matches and the backend loaded that file");
+        return check(
+                model,
+                deployment,
+                pin,
+                PinCheck.Status.MATCH,
+                hash,
+                "the file's hash matches and the backend loaded that file");
     }
 
     private PinCheck unpinned(String model, DeploymentConfig deployment, ServedAnswer answer) {
@@ -100,14 +142,26 @@ public final class PinVerifier {
             return check(model, deployment, null, PinCheck.Status.UNPINNED, null, answer.problem());
         }
         ServedModel served = answer.served();
-        String value = served.digest() != null ? served.digest() : served.revision() != null ? served.revision() : served.file();
+        String value = served.digest() != null
+                ? served.digest()
+                : served.revision() != null ? served.revision() : served.file();
         return check(model, deployment, null, PinCheck.Status.UNPINNED, value, served.detail());
     }
 
-    private PinCheck check(String model, DeploymentConfig deployment, Pin pin, PinCheck.Status status, String served, String detail) {
+    private PinCheck check(
+            String model, DeploymentConfig deployment, Pin pin, PinCheck.Status status, String served, String detail) {
         String shown = served == null || looksLikeFile(served) ? served : Pin.normalise(served);
-        return new PinCheck(model, deployment.id(), deployment.backend(), deployment.upstreamModel(), pin == null ? null : pin.kind(),
-                status, pin == null ? null : pin.value(), shown, detail, clock.instant());
+        return new PinCheck(
+                model,
+                deployment.id(),
+                deployment.backend(),
+                deployment.upstreamModel(),
+                pin == null ? null : pin.kind(),
+                status,
+                pin == null ? null : pin.value(),
+                shown,
+                detail,
+                clock.instant());
     }
 
     /** A file path keeps its case; digests and revisions are shown normalised. */

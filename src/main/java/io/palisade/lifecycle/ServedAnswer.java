@@ -14,25 +14,31 @@ record ServedAnswer(ServedModel served, PinCheck.Status failure, boolean notServ
 
     static ServedAnswer ask(String backendName, Backend backend, String upstreamModel) {
         if (backend == null) {
-            return new ServedAnswer(null, PinCheck.Status.UNREACHABLE, false, "no backend named '" + backendName + "' is configured");
+            return new ServedAnswer(
+                    null, PinCheck.Status.UNREACHABLE, false, "no backend named '" + backendName + "' is configured");
         }
         try {
             ServedModel served = backend.served(upstreamModel);
             if (served == null) {
-                return new ServedAnswer(null, PinCheck.Status.UNVERIFIABLE, false, "backend '" + backendName + "' said nothing");
+                return new ServedAnswer(
+                        null, PinCheck.Status.UNVERIFIABLE, false, "backend '" + backendName + "' said nothing");
             }
             return new ServedAnswer(served, null, false, null);
         } catch (PalisadeException e) {
             return switch (e.code()) {
                 case MODEL_NOT_FOUND -> new ServedAnswer(null, PinCheck.Status.DRIFTED, true, e.getMessage());
                 case UPSTREAM_UNREACHABLE, UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE ->
-                        new ServedAnswer(null, PinCheck.Status.UNREACHABLE, false, e.getMessage());
+                    new ServedAnswer(null, PinCheck.Status.UNREACHABLE, false, e.getMessage());
                 default -> new ServedAnswer(null, PinCheck.Status.UNVERIFIABLE, false, e.getMessage());
             };
         } catch (Exception e) {
             // Foreign exception messages may quote the URL (and credentials in it): name only the kind of failure.
-            return new ServedAnswer(null, PinCheck.Status.UNVERIFIABLE, false,
-                    "backend '" + backendName + "' could not be asked what it serves (" + e.getClass().getSimpleName() + ")");
+            return new ServedAnswer(
+                    null,
+                    PinCheck.Status.UNVERIFIABLE,
+                    false,
+                    "backend '" + backendName + "' could not be asked what it serves ("
+                            + e.getClass().getSimpleName() + ")");
         }
     }
 

@@ -51,7 +51,11 @@ public final class ServedPins {
             DeploymentConfig deployment = pinned.deployment();
             Outcome outcome = pinOf(deployment, backends.get(deployment.backend()));
             if (outcome.pin() != null) {
-                entries.add(new LockFile.Entry(pinned.model(), deployment.id(), deployment.backend(), deployment.upstreamModel(),
+                entries.add(new LockFile.Entry(
+                        pinned.model(),
+                        deployment.id(),
+                        deployment.backend(),
+                        deployment.upstreamModel(),
                         outcome.pin()));
             } else {
                 unlockable.add(new Unlockable(pinned.model(), deployment.id(), deployment.backend(), outcome.reason()));
@@ -73,8 +77,11 @@ public final class ServedPins {
         }
         Pin current = deployment.pin();
         if (current != null && current.kind() == Pin.Kind.GGUF_SHA256) {
-            return gguf(served.file() != null ? Path.of(served.file()) : current.file(),
-                    served.file() != null ? "the backend reports loading it" : "the backend does not say which file it loaded");
+            return gguf(
+                    served.file() != null ? Path.of(served.file()) : current.file(),
+                    served.file() != null
+                            ? "the backend reports loading it"
+                            : "the backend does not say which file it loaded");
         }
         if (served.revision() != null) {
             return new Outcome(new Pin(Pin.Kind.REVISION, served.revision(), null), null);
@@ -89,8 +96,11 @@ public final class ServedPins {
         try {
             return new Outcome(new Pin(Pin.Kind.GGUF_SHA256, ggufDigests.sha256(file), file), null);
         } catch (IOException e) {
-            return new Outcome(null, "cannot read the GGUF file " + file + " (" + why + "; " + e.getClass().getSimpleName()
-                    + "): a GGUF file can only be locked on the host that holds it");
+            return new Outcome(
+                    null,
+                    "cannot read the GGUF file " + file + " (" + why + "; "
+                            + e.getClass().getSimpleName()
+                            + "): a GGUF file can only be locked on the host that holds it");
         }
     }
 }

@@ -17,9 +17,12 @@ import java.util.function.DoubleSupplier;
  * Thread-safe.
  */
 public final class GatewayMetrics {
-    private static final double[] LATENCY_BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
-            60, 120, 300};
-    private static final double[] OVERHEAD_BUCKETS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1};
+    private static final double[] LATENCY_BUCKETS = {
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300
+    };
+    private static final double[] OVERHEAD_BUCKETS = {
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1
+    };
     private static final double[] RATE_BUCKETS = {1, 2, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500, 1000};
     /**
      * Label combinations of the request path whose children are kept. Those in use stay far below
@@ -68,45 +71,106 @@ public final class GatewayMetrics {
         this.maxUsers = maxUsers;
         requestSeries = new SeriesCache<>(this::newRequestSeries, maxCachedSeries);
         usageSeries = new SeriesCache<>(this::newUsageSeries, maxCachedSeries);
-        requests = Counter.builder().name("palisade_requests_total")
-                .help("Requests by route, public model, backend, status class and decision (allowed or the refusal reason)")
-                .labelNames("route", "model", "backend", "status_class", "decision").register(registry);
-        duration = Histogram.builder().name("palisade_request_duration_seconds").unit(Unit.SECONDS)
+        requests = Counter.builder()
+                .name("palisade_requests_total")
+                .help(
+                        "Requests by route, public model, backend, status class and decision (allowed or the refusal reason)")
+                .labelNames("route", "model", "backend", "status_class", "decision")
+                .register(registry);
+        duration = Histogram.builder()
+                .name("palisade_request_duration_seconds")
+                .unit(Unit.SECONDS)
                 .help("Total time from request received to answer ended, admitted requests")
-                .labelNames("route", "model", "backend").classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
-        timeToFirstToken = Histogram.builder().name("palisade_time_to_first_token_seconds").unit(Unit.SECONDS)
+                .labelNames("route", "model", "backend")
+                .classicOnly()
+                .classicUpperBounds(LATENCY_BUCKETS)
+                .register(registry);
+        timeToFirstToken = Histogram.builder()
+                .name("palisade_time_to_first_token_seconds")
+                .unit(Unit.SECONDS)
                 .help("Time from request received to the first streamed event sent to the caller")
-                .labelNames("model", "backend").classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
-        upstreamDuration = Histogram.builder().name("palisade_upstream_duration_seconds").unit(Unit.SECONDS)
+                .labelNames("model", "backend")
+                .classicOnly()
+                .classicUpperBounds(LATENCY_BUCKETS)
+                .register(registry);
+        upstreamDuration = Histogram.builder()
+                .name("palisade_upstream_duration_seconds")
+                .unit(Unit.SECONDS)
                 .help("Time spent waiting on the backend (request sent to answer ended)")
-                .labelNames("backend").classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
-        overhead = Histogram.builder().name("palisade_gateway_overhead_seconds").unit(Unit.SECONDS)
+                .labelNames("backend")
+                .classicOnly()
+                .classicUpperBounds(LATENCY_BUCKETS)
+                .register(registry);
+        overhead = Histogram.builder()
+                .name("palisade_gateway_overhead_seconds")
+                .unit(Unit.SECONDS)
                 .help("The gateway's own time per admitted request: total time minus time waiting on the backend")
-                .labelNames("route").classicOnly().classicUpperBounds(OVERHEAD_BUCKETS).register(registry);
-        streamTokensPerSecond = Histogram.builder().name("palisade_stream_tokens_per_second")
+                .labelNames("route")
+                .classicOnly()
+                .classicUpperBounds(OVERHEAD_BUCKETS)
+                .register(registry);
+        streamTokensPerSecond = Histogram.builder()
+                .name("palisade_stream_tokens_per_second")
                 .help("Completion tokens per second of finished streams, from first token to end")
-                .labelNames("model", "backend").classicOnly().classicUpperBounds(RATE_BUCKETS).register(registry);
-        tokens = Counter.builder().name("palisade_tokens_total").help("Tokens accounted, by public model, team and kind (prompt or completion)")
-                .labelNames("model", "team", "kind").register(registry);
-        cost = Counter.builder().name("palisade_cost_usd_total").help("Cost in US dollars by public model and team (from limits.pricing)")
-                .labelNames("model", "team").register(registry);
-        inFlight = Gauge.builder().name("palisade_requests_in_flight").help("Requests being processed right now").register(registry);
-        upstreamErrors = Counter.builder().name("palisade_upstream_errors_total")
-                .help("Backend failures by backend and kind (connect, timeout, 5xx, protocol)").labelNames("backend", "kind").register(registry);
-        refusals = Counter.builder().name("palisade_refusals_total")
-                .help("Requests refused by admission, by reason (rate_limited, tokens_rate_limited, concurrency_limited, budget_exceeded, ...)")
-                .labelNames("reason").register(registry);
-        auditCommit = Histogram.builder().name("palisade_audit_commit_seconds").unit(Unit.SECONDS)
-                .help("Time to commit one group of audit records").classicOnly().classicUpperBounds(OVERHEAD_BUCKETS).register(registry);
-        auditCommitFailures = Counter.builder().name("palisade_audit_commit_failures_total")
-                .help("Audit group commits that failed (requests were refused with 503)").register(registry);
-        backendUp = Gauge.builder().name("palisade_backend_up").help("1 when the backend answered its last health probe, else 0")
-                .labelNames("backend").register(registry);
-        userRequests = perUser ? Counter.builder().name("palisade_user_requests_total")
-                .help("Requests per user (metrics.per_user; capped at metrics.max_users, then \"other\")").labelNames("user", "decision")
-                .register(registry) : null;
-        userTokens = perUser ? Counter.builder().name("palisade_user_tokens_total")
-                .help("Tokens per user (metrics.per_user; capped)").labelNames("user").register(registry) : null;
+                .labelNames("model", "backend")
+                .classicOnly()
+                .classicUpperBounds(RATE_BUCKETS)
+                .register(registry);
+        tokens = Counter.builder()
+                .name("palisade_tokens_total")
+                .help("Tokens accounted, by public model, team and kind (prompt or completion)")
+                .labelNames("model", "team", "kind")
+                .register(registry);
+        cost = Counter.builder()
+                .name("palisade_cost_usd_total")
+                .help("Cost in US dollars by public model and team (from limits.pricing)")
+                .labelNames("model", "team")
+                .register(registry);
+        inFlight = Gauge.builder()
+                .name("palisade_requests_in_flight")
+                .help("Requests being processed right now")
+                .register(registry);
+        upstreamErrors = Counter.builder()
+                .name("palisade_upstream_errors_total")
+                .help("Backend failures by backend and kind (connect, timeout, 5xx, protocol)")
+                .labelNames("backend", "kind")
+                .register(registry);
+        refusals = Counter.builder()
+                .name("palisade_refusals_total")
+                .help(
+                        "Requests refused by admission, by reason (rate_limited, tokens_rate_limited, concurrency_limited, budget_exceeded, ...)")
+                .labelNames("reason")
+                .register(registry);
+        auditCommit = Histogram.builder()
+                .name("palisade_audit_commit_seconds")
+                .unit(Unit.SECONDS)
+                .help("Time to commit one group of audit records")
+                .classicOnly()
+                .classicUpperBounds(OVERHEAD_BUCKETS)
+                .register(registry);
+        auditCommitFailures = Counter.builder()
+                .name("palisade_audit_commit_failures_total")
+                .help("Audit group commits that failed (requests were refused with 503)")
+                .register(registry);
+        backendUp = Gauge.builder()
+                .name("palisade_backend_up")
+                .help("1 when the backend answered its last health probe, else 0")
+                .labelNames("backend")
+                .register(registry);
+        userRequests = perUser
+                ? Counter.builder()
+                        .name("palisade_user_requests_total")
+                        .help("Requests per user (metrics.per_user; capped at metrics.max_users, then \"other\")")
+                        .labelNames("user", "decision")
+                        .register(registry)
+                : null;
+        userTokens = perUser
+                ? Counter.builder()
+                        .name("palisade_user_tokens_total")
+                        .help("Tokens per user (metrics.per_user; capped)")
+                        .labelNames("user")
+                        .register(registry)
+                : null;
         JvmMetrics.builder().register(registry);
     }
 
@@ -116,12 +180,20 @@ public final class GatewayMetrics {
 
     /** Registers a counter read at scrape time from its owner's own count ({@code name} ends in _total). */
     public void counter(String name, String help, DoubleSupplier value) {
-        CounterWithCallback.builder().name(name).help(help).callback(callback -> callback.call(value.getAsDouble())).register(registry);
+        CounterWithCallback.builder()
+                .name(name)
+                .help(help)
+                .callback(callback -> callback.call(value.getAsDouble()))
+                .register(registry);
     }
 
     /** Registers a gauge read at scrape time (queue depths). */
     public void gauge(String name, String help, DoubleSupplier value) {
-        GaugeWithCallback.builder().name(name).help(help).callback(callback -> callback.call(value.getAsDouble())).register(registry);
+        GaugeWithCallback.builder()
+                .name(name)
+                .help(help)
+                .callback(callback -> callback.call(value.getAsDouble()))
+                .register(registry);
     }
 
     public void requestStarted() {
@@ -133,14 +205,20 @@ public final class GatewayMetrics {
         inFlight.dec();
         if (userRequests != null && outcome.user() != null) {
             String user = userLabel(outcome.user());
-            userRequests.labelValues(user, outcome.admitted() ? "allowed" : "denied").inc();
+            userRequests
+                    .labelValues(user, outcome.admitted() ? "allowed" : "denied")
+                    .inc();
             long tokensUsed = outcome.promptTokens() + outcome.completionTokens();
             if (tokensUsed > 0) {
                 userTokens.labelValues(user).inc(tokensUsed);
             }
         }
-        RequestSeries series = requestSeries.get(new RequestSeries.Key(outcome.route(), outcome.model(), outcome.backend(),
-                StatusClass.of(outcome.status()), outcome.decision()));
+        RequestSeries series = requestSeries.get(new RequestSeries.Key(
+                outcome.route(),
+                outcome.model(),
+                outcome.backend(),
+                StatusClass.of(outcome.status()),
+                outcome.decision()));
         series.requests.inc();
         if (!outcome.admitted()) {
             if (outcome.refusedByLimits()) {
@@ -162,7 +240,9 @@ public final class GatewayMetrics {
         }
         if (outcome.upstreamErrorKind() != null) {
             // Failures only: not worth a cache.
-            upstreamErrors.labelValues(outcome.backend(), outcome.upstreamErrorKind()).inc();
+            upstreamErrors
+                    .labelValues(outcome.backend(), outcome.upstreamErrorKind())
+                    .inc();
         }
         if (outcome.promptTokens() > 0 || outcome.completionTokens() > 0 || outcome.costUsd() > 0) {
             UsageSeries usage = usageSeries.get(new UsageSeries.Key(outcome.model(), outcome.team()));
@@ -179,7 +259,8 @@ public final class GatewayMetrics {
     }
 
     private RequestSeries newRequestSeries(RequestSeries.Key key) {
-        return new RequestSeries(requests.labelValues(key.route(), key.model(), key.backend(), key.statusClass(), key.decision()),
+        return new RequestSeries(
+                requests.labelValues(key.route(), key.model(), key.backend(), key.statusClass(), key.decision()),
                 new LazyChild<>(() -> refusals.labelValues(key.decision())),
                 new LazyChild<>(() -> duration.labelValues(key.route(), key.model(), key.backend())),
                 new LazyChild<>(() -> upstreamDuration.labelValues(key.backend())),
@@ -189,7 +270,8 @@ public final class GatewayMetrics {
     }
 
     private UsageSeries newUsageSeries(UsageSeries.Key key) {
-        return new UsageSeries(new LazyChild<>(() -> tokens.labelValues(key.model(), key.team(), "prompt")),
+        return new UsageSeries(
+                new LazyChild<>(() -> tokens.labelValues(key.model(), key.team(), "prompt")),
                 new LazyChild<>(() -> tokens.labelValues(key.model(), key.team(), "completion")),
                 new LazyChild<>(() -> cost.labelValues(key.model(), key.team())));
     }
@@ -221,14 +303,21 @@ public final class GatewayMetrics {
 
     /** With tracing on: the span pipeline's exported and dropped counts, read at each scrape. Call once. */
     public void traceSpans(TraceSpanCounts counts) {
-        CounterWithCallback.builder().name("palisade_trace_spans_exported_total").help("Trace spans the OTLP collector accepted")
-                .callback(callback -> callback.call((double) counts.exported())).register(registry);
-        CounterWithCallback.builder().name("palisade_trace_spans_dropped_total")
-                .help("Trace spans lost, by reason: queue_full (the export queue was full) or export_failed (the collector "
-                        + "refused them or was unreachable after the exporter's retries)")
-                .labelNames("reason").callback(callback -> {
+        CounterWithCallback.builder()
+                .name("palisade_trace_spans_exported_total")
+                .help("Trace spans the OTLP collector accepted")
+                .callback(callback -> callback.call((double) counts.exported()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("palisade_trace_spans_dropped_total")
+                .help(
+                        "Trace spans lost, by reason: queue_full (the export queue was full) or export_failed (the collector "
+                                + "refused them or was unreachable after the exporter's retries)")
+                .labelNames("reason")
+                .callback(callback -> {
                     callback.call((double) counts.droppedQueueFull(), "queue_full");
                     callback.call((double) counts.droppedExportFailed(), "export_failed");
-                }).register(registry);
+                })
+                .register(registry);
     }
 }

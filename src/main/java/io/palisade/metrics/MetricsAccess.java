@@ -19,21 +19,29 @@ public final class MetricsAccess {
      */
     public static PalisadeException refusal(String authorization, Secret token, KeyRegistry keys) {
         if (authorization == null || authorization.isBlank()) {
-            return new PalisadeException(ErrorCode.MISSING_API_KEY, "scraping metrics needs the metrics token or an admin key;"
-                    + " send 'Authorization: Bearer <token>'");
+            return new PalisadeException(
+                    ErrorCode.MISSING_API_KEY,
+                    "scraping metrics needs the metrics token or an admin key;"
+                            + " send 'Authorization: Bearer <token>'");
         }
-        String presented = authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).trim() : authorization.trim();
-        if (token.isPresent() && MessageDigest.isEqual(token.reveal().getBytes(StandardCharsets.UTF_8),
-                presented.getBytes(StandardCharsets.UTF_8))) {
+        String presented = authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim()
+                : authorization.trim();
+        if (token.isPresent()
+                && MessageDigest.isEqual(
+                        token.reveal().getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8))) {
             return null;
         }
         Authentication authentication = keys.authenticate(authorization);
         if (!authentication.isAccepted()) {
             return new PalisadeException(authentication.failure(), "the API key or metrics token is not valid");
         }
-        if (!authentication.caller().key().admin() || !authentication.caller().user().admin()) {
-            return new PalisadeException(ErrorCode.ADMIN_REQUIRED, "scraping metrics needs the metrics token or an admin key;"
-                    + " this key is valid but is not an admin key");
+        if (!authentication.caller().key().admin()
+                || !authentication.caller().user().admin()) {
+            return new PalisadeException(
+                    ErrorCode.ADMIN_REQUIRED,
+                    "scraping metrics needs the metrics token or an admin key;"
+                            + " this key is valid but is not an admin key");
         }
         return null;
     }

@@ -19,9 +19,14 @@ final class RequestSeries {
     final LazyChild<DistributionDataPoint> timeToFirstToken;
     final LazyChild<DistributionDataPoint> streamTokensPerSecond;
 
-    RequestSeries(CounterDataPoint requests, LazyChild<CounterDataPoint> refusals, LazyChild<DistributionDataPoint> duration,
-            LazyChild<DistributionDataPoint> upstreamDuration, LazyChild<DistributionDataPoint> overhead,
-            LazyChild<DistributionDataPoint> timeToFirstToken, LazyChild<DistributionDataPoint> streamTokensPerSecond) {
+    RequestSeries(
+            CounterDataPoint requests,
+            LazyChild<CounterDataPoint> refusals,
+            LazyChild<DistributionDataPoint> duration,
+            LazyChild<DistributionDataPoint> upstreamDuration,
+            LazyChild<DistributionDataPoint> overhead,
+            LazyChild<DistributionDataPoint> timeToFirstToken,
+            LazyChild<DistributionDataPoint> streamTokensPerSecond) {
         this.requests = requests;
         this.refusals = refusals;
         this.duration = duration;

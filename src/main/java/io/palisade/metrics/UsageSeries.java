@@ -10,7 +10,10 @@ final class UsageSeries {
     final LazyChild<CounterDataPoint> completionTokens;
     final LazyChild<CounterDataPoint> cost;
 
-    UsageSeries(LazyChild<CounterDataPoint> promptTokens, LazyChild<CounterDataPoint> completionTokens, LazyChild<CounterDataPoint> cost) {
+    UsageSeries(
+            LazyChild<CounterDataPoint> promptTokens,
+            LazyChild<CounterDataPoint> completionTokens,
+            LazyChild<CounterDataPoint> cost) {
         this.promptTokens = promptTokens;
         this.completionTokens = completionTokens;
         this.cost = cost;

@@ -25,16 +25,19 @@ public final class AddressRange {
         String addressText = slash < 0 ? trimmed : trimmed.substring(0, slash);
         InetAddress address = IpAddresses.parse(addressText)
                 .filter(parsed -> !addressText.startsWith("[") && !addressText.contains("]"))
-                .orElseThrow(() -> new IllegalArgumentException("expected an IP address or CIDR block such as 10.0.0.0/8 or fd00::/8, got '"
-                        + trimmed + "'"));
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "expected an IP address or CIDR block such as 10.0.0.0/8 or fd00::/8, got '" + trimmed + "'"));
         byte[] bytes = address.getAddress();
         int bits = bytes.length * 8;
         int prefix = bits;
         if (slash >= 0) {
             String length = trimmed.substring(slash + 1);
-            if (length.isEmpty() || length.length() > 3 || !length.chars().allMatch(c -> c >= '0' && c <= '9')
+            if (length.isEmpty()
+                    || length.length() > 3
+                    || !length.chars().allMatch(c -> c >= '0' && c <= '9')
                     || Integer.parseInt(length) > bits) {
-                throw new IllegalArgumentException("'" + trimmed + "': the prefix length must be a number from 0 to " + bits);
+                throw new IllegalArgumentException(
+                        "'" + trimmed + "': the prefix length must be a number from 0 to " + bits);
             }
             prefix = Integer.parseInt(length);
         }
@@ -57,7 +60,9 @@ public final class AddressRange {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof AddressRange range && range.prefixLength == prefixLength && java.util.Arrays.equals(range.network, network);
+        return other instanceof AddressRange range
+                && range.prefixLength == prefixLength
+                && java.util.Arrays.equals(range.network, network);
     }
 
     @Override

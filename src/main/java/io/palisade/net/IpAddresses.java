@@ -10,8 +10,7 @@ import java.util.Optional;
  * literal in DNS, which a header value must never trigger.
  */
 final class IpAddresses {
-    private IpAddresses() {
-    }
+    private IpAddresses() {}
 
     /** The address written in {@code text}, or empty when it is not an IP literal. */
     static Optional<InetAddress> parse(String text) {
@@ -67,7 +66,9 @@ final class IpAddresses {
     private static Optional<InetAddress> ipv6(String text) {
         // Hex digits, colons and an embedded IPv4 tail only: the JDK then parses it as a literal and
         // rejects it without a lookup if it is malformed. Zone ids (%eth0) are not client addresses.
-        if (text.isEmpty() || text.length() > 45 || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+        if (text.isEmpty()
+                || text.length() > 45
+                || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
             return Optional.empty();
         }
         try {

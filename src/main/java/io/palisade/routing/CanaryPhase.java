@@ -5,7 +5,9 @@ package io.palisade.routing;
  * traffic (the baseline deployments stay as failover). ROLLED_BACK: it gets none.
  */
 public enum CanaryPhase {
-    ACTIVE, PROMOTED, ROLLED_BACK;
+    ACTIVE,
+    PROMOTED,
+    ROLLED_BACK;
 
     /** The phase of each canary by model and deployment id. Implementations are thread-safe and fast (read on every request). */
     public interface Source {

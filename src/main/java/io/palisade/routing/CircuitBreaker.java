@@ -8,7 +8,11 @@ package io.palisade.routing;
  * Thread-safe (one small lock per deployment; held for nanoseconds).
  */
 public final class CircuitBreaker {
-    public enum State { CLOSED, OPEN, HALF_OPEN }
+    public enum State {
+        CLOSED,
+        OPEN,
+        HALF_OPEN
+    }
 
     private State state = State.CLOSED;
     private int consecutiveFailures;

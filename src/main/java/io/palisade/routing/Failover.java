@@ -50,7 +50,11 @@ public final class Failover {
      * when it arrived (its retry budget runs from then); {@code firstByteNanos}: when its answer's
      * first byte went out, -1 before (a stream's latency is its time to first byte).
      */
-    public record Request(Caller caller, Predicate<ModelRoute> mayUse, Deployment confinedTo, long startNanos,
+    public record Request(
+            Caller caller,
+            Predicate<ModelRoute> mayUse,
+            Deployment confinedTo,
+            long startNanos,
             LongSupplier firstByteNanos) {}
 
     /** The answer, the deployment that gave it, and every attempt made. */
@@ -91,24 +95,35 @@ public final class Failover {
      * {@code brokenAfterStart} tells an answer that failed after its first byte (a stream cut
      * midway): it is returned, since it cannot be retried, but counts against the deployment.
      */
-    public <T> Result<T> run(ModelRoute route, Request request, Predicate<? super T> brokenAfterStart, Attempt<T> attempt) {
+    public <T> Result<T> run(
+            ModelRoute route, Request request, Predicate<? super T> brokenAfterStart, Attempt<T> attempt) {
         RoutingConfig routing = config.get();
         List<AttemptRecord> attempts = new ArrayList<>();
         PalisadeException last = null;
         long deadline = request.startNanos() + routing.retryBudget().toNanos();
         Caller caller = request.caller();
-        List<String> fallbacks = request.confinedTo() != null ? List.of()
-                : caller != null && !caller.key().fallbackModels().isEmpty() ? caller.key().fallbackModels() : route.fallbacks();
+        List<String> fallbacks = request.confinedTo() != null
+                ? List.of()
+                : caller != null && !caller.key().fallbackModels().isEmpty()
+                        ? caller.key().fallbackModels()
+                        : route.fallbacks();
         String stickyKey = caller == null ? null : caller.user().id();
         int nextFallback = 0;
         for (ModelRoute model = route; model != null; ) {
             Set<Deployment> tried = new HashSet<>();
             int retriesOfSame = 0;
-            for (int onModel = 0; onModel < routing.maxAttempts() && attempts.size() < routing.maxTotalAttempts(); onModel++) {
+            for (int onModel = 0;
+                    onModel < routing.maxAttempts() && attempts.size() < routing.maxTotalAttempts();
+                    onModel++) {
                 if (!attempts.isEmpty() && System.nanoTime() >= deadline) {
-                    throw exhausted(last, model, attempts, "the retry budget of " + routing.retryBudget().toSeconds() + "s ran out");
+                    throw exhausted(
+                            last,
+                            model,
+                            attempts,
+                            "the retry budget of " + routing.retryBudget().toSeconds() + "s ran out");
                 }
-                Deployment deployment = request.confinedTo() != null ? router.chooseOnly(request.confinedTo())
+                Deployment deployment = request.confinedTo() != null
+                        ? router.chooseOnly(request.confinedTo())
                         : router.choose(model, stickyKey, tried);
                 if (deployment == null) {
                     if (last == null) {
@@ -137,13 +152,22 @@ public final class Failover {
                         }
                         reported = true;
                         // The audit and the attempts metric say what the breaker heard.
-                        attempts.add(new AttemptRecord(model.publicName(), deployment.id(), deployment.backendName(),
-                                deployment.upstreamModel(), broken ? ErrorCode.UPSTREAM_BAD_RESPONSE.code() : "ok",
+                        attempts.add(new AttemptRecord(
+                                model.publicName(),
+                                deployment.id(),
+                                deployment.backendName(),
+                                deployment.upstreamModel(),
+                                broken ? ErrorCode.UPSTREAM_BAD_RESPONSE.code() : "ok",
                                 (System.nanoTime() - began) / 1_000_000));
                         return new Result<>(value, model, deployment, attempts);
                     } catch (PalisadeException e) {
-                        attempts.add(new AttemptRecord(model.publicName(), deployment.id(), deployment.backendName(),
-                                deployment.upstreamModel(), e.code().code(), (System.nanoTime() - began) / 1_000_000));
+                        attempts.add(new AttemptRecord(
+                                model.publicName(),
+                                deployment.id(),
+                                deployment.backendName(),
+                                deployment.upstreamModel(),
+                                e.code().code(),
+                                (System.nanoTime() - began) / 1_000_000));
                         if (!retryable(e)) {
                             // the caller's own error says nothing about the deployment
                             throw new Exhausted(e, attempts);
@@ -167,7 +191,9 @@ public final class Failover {
             model = null;
             while (model == null && nextFallback < fallbacks.size()) {
                 ModelRoute fallback = catalog.find(fallbacks.get(nextFallback++));
-                if (fallback != null && !fallback.publicName().equals(route.publicName()) && request.mayUse().test(fallback)) {
+                if (fallback != null
+                        && !fallback.publicName().equals(route.publicName())
+                        && request.mayUse().test(fallback)) {
                     model = fallback;
                 }
             }
@@ -189,7 +215,13 @@ public final class Failover {
     }
 
     private void failed(ModelRoute route, Deployment deployment, RoutingConfig routing) {
-        deployment.health().breaker().failure(clock.millis(), routing.breakerFailures(), routing.breakerCoolDown().toMillis());
+        deployment
+                .health()
+                .breaker()
+                .failure(
+                        clock.millis(),
+                        routing.breakerFailures(),
+                        routing.breakerCoolDown().toMillis());
         window(route, deployment, true, 0);
     }
 
@@ -205,15 +237,18 @@ public final class Failover {
 
     private static PalisadeException nothingRoutable(ModelRoute model, Deployment confinedTo) {
         String message = confinedTo != null
-                ? "the deployment '" + confinedTo.id() + "' of the model '" + model.publicName() + "' cannot take requests right now"
-                        + " (unhealthy or drifted)"
-                : "no deployment of the model '" + model.publicName() + "' can take requests right now (all are unhealthy or paused)";
-        return new PalisadeException(ErrorCode.UPSTREAM_UNAVAILABLE, message, null, java.util.Map.of("Retry-After", "5"));
+                ? "the deployment '" + confinedTo.id() + "' of the model '" + model.publicName()
+                        + "' cannot take requests right now" + " (unhealthy or drifted)"
+                : "no deployment of the model '" + model.publicName()
+                        + "' can take requests right now (all are unhealthy or paused)";
+        return new PalisadeException(
+                ErrorCode.UPSTREAM_UNAVAILABLE, message, null, java.util.Map.of("Retry-After", "5"));
     }
 
     /** Sleeps before retrying the same deployment; false when the pause would overrun the budget. */
     private boolean pause(RoutingConfig routing, int retry, long deadline) {
-        long ceiling = Math.min(routing.backoffMax().toMillis(), routing.backoff().toMillis() << Math.min(retry, 20));
+        long ceiling =
+                Math.min(routing.backoffMax().toMillis(), routing.backoff().toMillis() << Math.min(retry, 20));
         long millis = ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
         if (System.nanoTime() + millis * 1_000_000 >= deadline) {
             return false;
@@ -227,12 +262,21 @@ public final class Failover {
         }
     }
 
-    private static Exhausted exhausted(PalisadeException last, ModelRoute route, List<AttemptRecord> attempts, String why) {
-        PalisadeException failure = last != null ? last
-                : new PalisadeException(ErrorCode.UPSTREAM_UNAVAILABLE, "no deployment of the model '" + route.publicName() + "' answered");
+    private static Exhausted exhausted(
+            PalisadeException last, ModelRoute route, List<AttemptRecord> attempts, String why) {
+        PalisadeException failure = last != null
+                ? last
+                : new PalisadeException(
+                        ErrorCode.UPSTREAM_UNAVAILABLE,
+                        "no deployment of the model '" + route.publicName() + "' answered");
         if (attempts.size() > 1) {
-            failure = new PalisadeException(failure.code(), failure.getMessage() + " (after " + attempts.size() + " attempts"
-                    + (why == null ? "" : "; " + why) + ")", failure.param(), failure.headers(), failure.limit());
+            failure = new PalisadeException(
+                    failure.code(),
+                    failure.getMessage() + " (after " + attempts.size() + " attempts" + (why == null ? "" : "; " + why)
+                            + ")",
+                    failure.param(),
+                    failure.headers(),
+                    failure.limit());
         }
         return new Exhausted(failure, attempts);
     }

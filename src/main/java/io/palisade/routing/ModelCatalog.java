@@ -156,7 +156,10 @@ public final class ModelCatalog {
     void discover(String name) {
         Sources asked = sources;
         Backend backend = asked.backends().get(name);
-        BackendConfig config = asked.backendConfigs().stream().filter(b -> b.name().equals(name)).findFirst().orElse(null);
+        BackendConfig config = asked.backendConfigs().stream()
+                .filter(b -> b.name().equals(name))
+                .findFirst()
+                .orElse(null);
         if (backend == null || config == null || !config.discoverModels()) {
             return;
         }
@@ -195,17 +198,36 @@ public final class ModelCatalog {
             for (DeploymentConfig deployment : model.deployments()) {
                 deployments.add(deployment(model.name(), deployment, false, window, current, used));
             }
-            Deployment canary = model.canary() == null ? null
+            Deployment canary = model.canary() == null
+                    ? null
                     : deployment(model.name(), model.canary().deployment(), true, window, current, used);
-            map.put(model.name(), new ModelRoute(model.name(), deployments, canary, model.canary(), model.fallbacks(), false,
-                    model.family()));
+            map.put(
+                    model.name(),
+                    new ModelRoute(
+                            model.name(),
+                            deployments,
+                            canary,
+                            model.canary(),
+                            model.fallbacks(),
+                            false,
+                            model.family()));
         }
         for (BackendConfig backend : current.backendConfigs()) {
             for (String model : lastDiscovered.getOrDefault(backend.name(), List.of())) {
                 if (!map.containsKey(model)) {
-                    DeploymentConfig config = new DeploymentConfig(backend.name() + "/" + model, backend.name(), model, 1, null);
-                    map.put(model, new ModelRoute(model, List.of(deployment(model, config, false, ModelRoute.outcomeWindowMillis(null),
-                            current, used)), null, null, List.of(), true, null));
+                    DeploymentConfig config =
+                            new DeploymentConfig(backend.name() + "/" + model, backend.name(), model, 1, null);
+                    map.put(
+                            model,
+                            new ModelRoute(
+                                    model,
+                                    List.of(deployment(
+                                            model, config, false, ModelRoute.outcomeWindowMillis(null), current, used)),
+                                    null,
+                                    null,
+                                    List.of(),
+                                    true,
+                                    null));
                 }
             }
         }
@@ -213,7 +235,12 @@ public final class ModelCatalog {
         return Map.copyOf(map);
     }
 
-    private Deployment deployment(String model, DeploymentConfig config, boolean canary, long windowMillis, Sources current,
+    private Deployment deployment(
+            String model,
+            DeploymentConfig config,
+            boolean canary,
+            long windowMillis,
+            Sources current,
             Set<String> used) {
         String key = model + "\u0000" + config.id();
         used.add(key);

@@ -8,8 +8,14 @@ import java.util.List;
  * candidate with its rules, and the public models to fall back to. {@code configuredFamily} is the
  * family named in the config, null when not configured. Immutable; a reload builds new routes.
  */
-public record ModelRoute(String publicName, List<Deployment> deployments, Deployment canary, CanaryConfig canaryConfig,
-        List<String> fallbacks, boolean discovered, String configuredFamily) {
+public record ModelRoute(
+        String publicName,
+        List<Deployment> deployments,
+        Deployment canary,
+        CanaryConfig canaryConfig,
+        List<String> fallbacks,
+        boolean discovered,
+        String configuredFamily) {
     public ModelRoute {
         deployments = List.copyOf(deployments);
         fallbacks = List.copyOf(fallbacks);
@@ -66,11 +72,15 @@ public record ModelRoute(String publicName, List<Deployment> deployments, Deploy
      * candidate and its baseline are compared over the same slots), else the default rule's.
      */
     public static long outcomeWindowMillis(CanaryConfig canary) {
-        return (canary == null ? CanaryConfig.Rollback.DEFAULTS : canary.rollback()).window().toMillis();
+        return (canary == null ? CanaryConfig.Rollback.DEFAULTS : canary.rollback())
+                .window()
+                .toMillis();
     }
 
     /** The name without Ollama's default ":latest" tag, which callers usually leave out; else the name. */
     public String shortName() {
-        return publicName.endsWith(":latest") ? publicName.substring(0, publicName.length() - ":latest".length()) : publicName;
+        return publicName.endsWith(":latest")
+                ? publicName.substring(0, publicName.length() - ":latest".length())
+                : publicName;
     }
 }

@@ -27,7 +27,8 @@ public final class Router {
     private final Clock clock;
 
     /** {@code backendDown}: true when the backend's last active probe failed. */
-    public Router(CanaryPhase.Source phases, Supplier<RoutingConfig> config, Predicate<String> backendDown, Clock clock) {
+    public Router(
+            CanaryPhase.Source phases, Supplier<RoutingConfig> config, Predicate<String> backendDown, Clock clock) {
         this.phases = phases;
         this.config = config;
         this.backendDown = backendDown;
@@ -85,8 +86,10 @@ public final class Router {
      */
     public Deployment chooseOnly(Deployment deployment) {
         long now = clock.millis();
-        return routable(deployment, now, config.get().stopOnDrift(), true) && deployment.health().breaker().tryAcquire(now)
-                ? deployment : null;
+        return routable(deployment, now, config.get().stopOnDrift(), true)
+                        && deployment.health().breaker().tryAcquire(now)
+                ? deployment
+                : null;
     }
 
     /** Whether this request goes to the canary side, by the canary's share in {@code phase}. */
@@ -105,8 +108,14 @@ public final class Router {
         return ThreadLocalRandom.current().nextDouble() * 100 < percent;
     }
 
-    private Deployment pick(List<Deployment> pool, Set<Deployment> tried, List<Deployment> excluded, long now, boolean stopOnDrift,
-            boolean untriedOnly, boolean probeWaived) {
+    private Deployment pick(
+            List<Deployment> pool,
+            Set<Deployment> tried,
+            List<Deployment> excluded,
+            long now,
+            boolean stopOnDrift,
+            boolean untriedOnly,
+            boolean probeWaived) {
         List<Deployment> candidates = new ArrayList<>(pool.size());
         int total = 0;
         for (Deployment deployment : pool) {
@@ -137,8 +146,14 @@ public final class Router {
         return candidates.get(candidates.size() - 1);
     }
 
-    private boolean eligible(Deployment deployment, Set<Deployment> tried, List<Deployment> excluded, long now, boolean stopOnDrift,
-            boolean untriedOnly, boolean probeWaived) {
+    private boolean eligible(
+            Deployment deployment,
+            Set<Deployment> tried,
+            List<Deployment> excluded,
+            long now,
+            boolean stopOnDrift,
+            boolean untriedOnly,
+            boolean probeWaived) {
         return deployment.weight() > 0
                 && !(untriedOnly && tried.contains(deployment))
                 && !excluded.contains(deployment)
@@ -146,7 +161,8 @@ public final class Router {
     }
 
     private boolean routable(Deployment deployment, long now, boolean stopOnDrift, boolean probeWaived) {
-        return !(stopOnDrift && (deployment.health().drifted() || deployment.health().pinUnchecked()))
+        return !(stopOnDrift
+                        && (deployment.health().drifted() || deployment.health().pinUnchecked()))
                 && (probeWaived || !backendDown.test(deployment.backendName()))
                 && deployment.health().breaker().available(now);
     }

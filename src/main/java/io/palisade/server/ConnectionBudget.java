@@ -20,12 +20,12 @@ public final class ConnectionBudget {
     static final long RESERVED_DESCRIPTORS = 256;
     /** Where the platform cannot say its descriptor limit (not a Unix). */
     static final int FALLBACK_LIMIT = 10_000;
+
     private static final int MINIMUM_LIMIT = 16;
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionBudget.class);
 
-    private ConnectionBudget() {
-    }
+    private ConnectionBudget() {}
 
     /** {@code configured} when set (greater than 0), else the limit derived from this process's descriptor limit. */
     public static int resolve(int configured) {
@@ -35,8 +35,12 @@ public final class ConnectionBudget {
             return affordable;
         }
         if (configured > affordable && descriptors >= 0) {
-            LOG.warn("server.max_connections is {}, but the process may open only {} file descriptors: past about {} connections "
-                    + "it can run out of them (raise the limit, e.g. LimitNOFILE= or ulimit -n)", configured, descriptors, affordable);
+            LOG.warn(
+                    "server.max_connections is {}, but the process may open only {} file descriptors: past about {} connections "
+                            + "it can run out of them (raise the limit, e.g. LimitNOFILE= or ulimit -n)",
+                    configured,
+                    descriptors,
+                    affordable);
         }
         return configured;
     }

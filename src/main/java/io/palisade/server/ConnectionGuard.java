@@ -51,6 +51,7 @@ final class ConnectionGuard extends Handler.Wrapper implements Connection.Listen
     private final long sweepMillis;
     /** One entry per open connection: bounded by the connection limit. */
     private final Map<Connection, ReadDeadline> open = new ConcurrentHashMap<>();
+
     private final Scheduler scheduler;
 
     private ConnectionGuard(ServerConfig config, String name) {
@@ -58,7 +59,8 @@ final class ConnectionGuard extends Handler.Wrapper implements Connection.Listen
         this.bodyNanos = config.bodyReadTimeout().toNanos();
         this.idleTimeout = config.idleTimeout();
         // A deadline is enforced within a tenth of the shorter timeout (at most a second) after it passes.
-        long shorter = Math.min(config.headerTimeout().toMillis(), config.bodyReadTimeout().toMillis());
+        long shorter = Math.min(
+                config.headerTimeout().toMillis(), config.bodyReadTimeout().toMillis());
         this.sweepMillis = Math.clamp(shorter / 10, 10, 1000);
         this.scheduler = new ScheduledExecutorScheduler(name + "-read-deadlines", true);
         addBean(scheduler);
@@ -107,8 +109,12 @@ final class ConnectionGuard extends Handler.Wrapper implements Connection.Listen
             long now = System.nanoTime();
             if (now - lastWarning >= WARNING_INTERVAL_NANOS) {
                 lastWarning = now;
-                LOG.warn("{}: {} connections open, the server.max_connections limit; new connections wait until one closes "
-                        + "(reached {} time(s) since the last warning)", name, getMaxNetworkConnectionCount(), episodes);
+                LOG.warn(
+                        "{}: {} connections open, the server.max_connections limit; new connections wait until one closes "
+                                + "(reached {} time(s) since the last warning)",
+                        name,
+                        getMaxNetworkConnectionCount(),
+                        episodes);
                 episodes = 0;
             }
         }
@@ -199,8 +205,7 @@ final class ConnectionGuard extends Handler.Wrapper implements Connection.Listen
     }
 
     /** What a connection is waiting for and until when; none while a request is handled. */
-    private record Armed(Phase phase, long expiresAt) {
-    }
+    private record Armed(Phase phase, long expiresAt) {}
 
     /** The deadline of one connection. Written by its request's thread, read by the sweep. */
     private final class ReadDeadline {
@@ -227,8 +232,10 @@ final class ConnectionGuard extends Handler.Wrapper implements Connection.Listen
             Armed current = armed;
             if (current != null && now - current.expiresAt() > 0) {
                 armed = null;
-                connection.getEndPoint().close(new RequestReadTimeoutException(
-                        "the " + current.phase().what + " did not arrive within " + current.phase().key));
+                connection
+                        .getEndPoint()
+                        .close(new RequestReadTimeoutException(
+                                "the " + current.phase().what + " did not arrive within " + current.phase().key));
             }
         }
     }
@@ -263,7 +270,9 @@ final class ConnectionGuard extends Handler.Wrapper implements Connection.Listen
             Content.Chunk chunk = super.read();
             if (chunk != null && !finished) {
                 received += chunk.remaining();
-                if (chunk.isLast() || Content.Chunk.isFailure(chunk) || (declaredLength >= 0 && received >= declaredLength)) {
+                if (chunk.isLast()
+                        || Content.Chunk.isFailure(chunk)
+                        || (declaredLength >= 0 && received >= declaredLength)) {
                     finished = true;
                     deadline.handling();
                 }

@@ -18,16 +18,16 @@ import io.palisade.auth.Authentication;
 import io.palisade.auth.Caller;
 import io.palisade.auth.KeyRegistry;
 import io.palisade.config.ServerConfig;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
+import io.palisade.http.JsonAnswer;
 import io.palisade.metrics.GatewayMetrics;
-import io.palisade.tracing.SpanExporter;
 import io.palisade.metrics.UpstreamErrorKind;
+import io.palisade.tracing.SpanExporter;
 import java.time.Clock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.palisade.error.ErrorCode;
-import io.palisade.error.PalisadeException;
-import io.palisade.http.JsonAnswer;
 
 /**
  * Wraps every route so that none can skip the policy decision point or the audit. Each wrapper:
@@ -61,8 +61,17 @@ public final class Exchanges {
     private final RequestLog requestLog;
     private final SpanExporter spans;
 
-    public Exchanges(KeyRegistry registry, PolicyDecisionPoint policy, AdmissionControl admission, AuditTrail audit,
-            JsonBodyReader bodies, ObjectMapper json, ServerConfig server, Clock clock, GatewayMetrics metrics, RequestLog requestLog,
+    public Exchanges(
+            KeyRegistry registry,
+            PolicyDecisionPoint policy,
+            AdmissionControl admission,
+            AuditTrail audit,
+            JsonBodyReader bodies,
+            ObjectMapper json,
+            ServerConfig server,
+            Clock clock,
+            GatewayMetrics metrics,
+            RequestLog requestLog,
             SpanExporter spans) {
         this.metrics = metrics;
         this.observer = new RequestObserver(metrics, requestLog, spans);
@@ -100,24 +109,31 @@ public final class Exchanges {
             ObjectNode body = bodies.read(ctx);
             JsonNode model = body.get("model");
             if (model == null || !model.isTextual() || model.asText().isBlank()) {
-                throw new PalisadeException(ErrorCode.INVALID_REQUEST, "the field 'model' is required and must be a string", "model");
+                throw new PalisadeException(
+                        ErrorCode.INVALID_REQUEST, "the field 'model' is required and must be a string", "model");
             }
             // No model has a longer name; a longer one would go into the audit row and its indexes
             // (PostgreSQL refuses index entries over ~2.7 kB, which would fail the whole group commit).
             if (model.asText().length() > MAX_RECORDED_MODEL) {
-                throw new PalisadeException(ErrorCode.INVALID_REQUEST,
-                        "the field 'model' must be at most " + MAX_RECORDED_MODEL + " characters", "model");
+                throw new PalisadeException(
+                        ErrorCode.INVALID_REQUEST,
+                        "the field 'model' must be at most " + MAX_RECORDED_MODEL + " characters",
+                        "model");
             }
             record.requestedModel(model.asText());
             record.stream(body.path("stream").asBoolean(false));
             validate.accept(body);
             Integer bodyBytes = ctx.attribute(JsonBodyReader.BODY_BYTES);
-            AdmittedRequest admitted = policy.admitModel(caller, model.asText(), body, bodyBytes == null ? 0 : bodyBytes,
-                    record.requestId(), generates);
+            AdmittedRequest admitted = policy.admitModel(
+                    caller, model.asText(), body, bodyBytes == null ? 0 : bodyBytes, record.requestId(), generates);
             exchange.admitted = admitted;
             Ticket ticket = admitted.ticket();
             if (ticket.reservationId() != null && ticket.model() != null) {
-                record.reserved(ticket.reservationId(), ticket.model(), ticket.reservedPrompt(), ticket.reservedOutput(),
+                record.reserved(
+                        ticket.reservationId(),
+                        ticket.model(),
+                        ticket.reservedPrompt(),
+                        ticket.reservedOutput(),
                         ticket.reservedCostMicros());
             }
             audit.started(record);
@@ -174,8 +190,13 @@ public final class Exchanges {
         ctx.attribute(HANDLED, true);
         String requestId = ctx.attribute(REQUEST_ID);
         Long start = ctx.attribute(START_NANOS);
-        RequestRecord record = new RequestRecord(requestId, clock.instant(), start == null ? System.nanoTime() : start,
-                clientAddress(ctx), ctx.method().name(), ctx.path());
+        RequestRecord record = new RequestRecord(
+                requestId,
+                clock.instant(),
+                start == null ? System.nanoTime() : start,
+                clientAddress(ctx),
+                ctx.method().name(),
+                ctx.path());
         record.trace(spans.begin(ctx.header("traceparent")));
         record.clientRequestId(ctx.attribute(CLIENT_REQUEST_ID));
         Exchange exchange = new Exchange();
@@ -193,7 +214,10 @@ public final class Exchanges {
             // Errors too (OutOfMemoryError, StackOverflowError): the request still gets its one audit
             // record, a JSON answer and a request-log line that agree; the thread's stack is gone by now.
             LOG.error("request {} failed unexpectedly", requestId, e);
-            exchange.failure = fail(ctx, record, new PalisadeException(ErrorCode.INTERNAL, "internal error; the request id is " + requestId));
+            exchange.failure = fail(
+                    ctx,
+                    record,
+                    new PalisadeException(ErrorCode.INTERNAL, "internal error; the request id is " + requestId));
         } finally {
             observer.finished(ctx, record, exchange.failure, settle(exchange, record));
         }
@@ -208,8 +232,8 @@ public final class Exchanges {
         if (exchange.admitted != null && !exchange.settled) {
             exchange.settled = true;
             try {
-                exchange.costMicros = admission.settle(exchange.admitted.ticket(), record.usage(), record.streamedEvents(),
-                        record.responseStarted());
+                exchange.costMicros = admission.settle(
+                        exchange.admitted.ticket(), record.usage(), record.streamedEvents(), record.responseStarted());
             } catch (RuntimeException e) {
                 // The answer is the caller's either way; a settle that fails must not cost it.
                 LOG.error("request {}: settling its admission failed", record.requestId(), e);
@@ -232,10 +256,15 @@ public final class Exchanges {
                 if (record.upstreamErrorKind() == null) {
                     record.upstreamErrorKind(UpstreamErrorKind.of(error));
                 }
-                var unused = audit.completed(record, error.code().status(), error.code().code());
+                var unused = audit.completed(
+                        record, error.code().status(), error.code().code());
             } else {
                 audit.denied(record, error);
-                admission.refused(record.caller(), record.requestedModel(), record.requestId(), error.code().code());
+                admission.refused(
+                        record.caller(),
+                        record.requestedModel(),
+                        record.requestId(),
+                        error.code().code());
             }
         } catch (PalisadeException auditFailure) {
             rendered = auditFailure;
@@ -293,7 +322,9 @@ public final class Exchanges {
 
     /** The socket peer, or, behind {@code server.trusted_proxies}, the client they forwarded for. */
     private String clientAddress(Context ctx) {
-        return server.trustedProxies().clientAddress(ctx.req().getRemoteAddr(),
-                java.util.Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
+        return server.trustedProxies()
+                .clientAddress(
+                        ctx.req().getRemoteAddr(),
+                        java.util.Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
     }
 }

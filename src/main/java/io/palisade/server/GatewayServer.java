@@ -9,13 +9,13 @@ import io.palisade.api.openai.OpenAiErrors;
 import io.palisade.api.openai.OpenAiRequestRules;
 import io.palisade.api.openai.OpenAiRoutes;
 import io.palisade.config.ServerConfig;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
 import io.palisade.upstream.Operation;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.palisade.error.ErrorCode;
-import io.palisade.error.PalisadeException;
 
 /**
  * The HTTP listener: one Javalin config lambda that declares every route. Every API and admin
@@ -36,17 +36,26 @@ public final class GatewayServer implements AutoCloseable {
      * {@code metricsPort} 0 serves /metrics on the main listener; otherwise /metrics and the health
      * probes are (also) served on a separate listener on that port, for an operations network.
      */
-    public GatewayServer(ServerConfig listener, Exchanges exchanges, OpenAiRoutes openAi, Consumer<RoutesConfig> adminRoutes, Handler metrics,
-            int metricsPort, BooleanSupplier ready) {
+    public GatewayServer(
+            ServerConfig listener,
+            Exchanges exchanges,
+            OpenAiRoutes openAi,
+            Consumer<RoutesConfig> adminRoutes,
+            Handler metrics,
+            int metricsPort,
+            BooleanSupplier ready) {
         this.operationsPort = metricsPort;
-        this.operations = metricsPort == 0 ? null : Javalin.create(config -> {
-            config.concurrency.useVirtualThreads = true;
-            config.startup.showJavalinBanner = false;
-            config.jetty.modifyServer(server -> ConnectionGuard.install(server, listener, OPERATIONS_CONNECTIONS, "palisade-operations"));
-            answerErrorsAsJson(config, exchanges);
-            config.routes.get("/metrics", metrics);
-            health(config.routes, ready);
-        });
+        this.operations = metricsPort == 0
+                ? null
+                : Javalin.create(config -> {
+                    config.concurrency.useVirtualThreads = true;
+                    config.startup.showJavalinBanner = false;
+                    config.jetty.modifyServer(server ->
+                            ConnectionGuard.install(server, listener, OPERATIONS_CONNECTIONS, "palisade-operations"));
+                    answerErrorsAsJson(config, exchanges);
+                    config.routes.get("/metrics", metrics);
+                    health(config.routes, ready);
+                });
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.jetty.threadPool = RequestThreads.create("palisade-http");
@@ -55,7 +64,8 @@ public final class GatewayServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
             int maxConnections = ConnectionBudget.resolve(listener.maxConnections());
-            config.jetty.modifyServer(server -> ConnectionGuard.install(server, listener, maxConnections, "palisade-http"));
+            config.jetty.modifyServer(
+                    server -> ConnectionGuard.install(server, listener, maxConnections, "palisade-http"));
             answerErrorsAsJson(config, exchanges);
 
             config.routes.before(ctx -> {
@@ -69,9 +79,13 @@ public final class GatewayServer implements AutoCloseable {
             }
 
             for (Operation operation : Operation.values()) {
-                config.routes.post(operation.route(), exchanges.model(OpenAiRequestRules.forOperation(operation),
-                        operation != Operation.EMBEDDING,
-                        (ctx, record, body, admitted) -> openAi.forward(ctx, record, body, admitted, operation)));
+                config.routes.post(
+                        operation.route(),
+                        exchanges.model(
+                                OpenAiRequestRules.forOperation(operation),
+                                operation != Operation.EMBEDDING,
+                                (ctx, record, body, admitted) ->
+                                        openAi.forward(ctx, record, body, admitted, operation)));
             }
             config.routes.get("/v1/models", exchanges.listing(openAi::listModels));
             config.routes.get("/v1/models/{model}", exchanges.listing(openAi::retrieveModel));
@@ -80,14 +94,18 @@ public final class GatewayServer implements AutoCloseable {
             // Javalin calls error handlers for every 404, also those our own handlers answered.
             config.routes.error(404, ctx -> {
                 if (ctx.attribute(Exchanges.HANDLED) == null) {
-                    exchanges.unknown("no route " + ctx.method().name() + " " + ctx.path()).handle(ctx);
+                    exchanges
+                            .unknown("no route " + ctx.method().name() + " " + ctx.path())
+                            .handle(ctx);
                 }
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unhandled failure on {} {}", ctx.method().name(), ctx.path(), e);
-                PalisadeException error = new PalisadeException(ErrorCode.INTERNAL,
-                        "internal error; the request id is " + ctx.attribute(Exchanges.REQUEST_ID));
-                ctx.status(500).contentType("application/json").result(OpenAiErrors.body(error).toString());
+                PalisadeException error = new PalisadeException(
+                        ErrorCode.INTERNAL, "internal error; the request id is " + ctx.attribute(Exchanges.REQUEST_ID));
+                ctx.status(500)
+                        .contentType("application/json")
+                        .result(OpenAiErrors.body(error).toString());
             });
         });
     }
@@ -103,8 +121,10 @@ public final class GatewayServer implements AutoCloseable {
             LOG.error("unhandled error", error);
             response.setContentType("application/json");
             try {
-                response.getOutputStream().write(OpenAiErrors.body(new PalisadeException(ErrorCode.INTERNAL, "internal error"))
-                        .toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                response.getOutputStream()
+                        .write(OpenAiErrors.body(new PalisadeException(ErrorCode.INTERNAL, "internal error"))
+                                .toString()
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             } catch (java.io.IOException callerGone) {
                 LOG.debug("the caller left before its error answer", callerGone);
             }

@@ -7,12 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Locale;
-import io.palisade.error.ErrorCode;
-import io.palisade.error.PalisadeException;
 
 /**
  * Reads a request body as a JSON object, enforcing the content type (415) and the size limit
@@ -36,7 +36,8 @@ public final class JsonBodyReader {
     public ObjectNode read(Context ctx) {
         String contentType = ctx.contentType();
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).trim().startsWith("application/json")) {
-            throw new PalisadeException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            throw new PalisadeException(
+                    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "the request body must be JSON, sent with 'Content-Type: application/json'"
                             + (contentType == null ? "" : " (got '" + sanitize(contentType) + "')"));
         }
@@ -46,10 +47,14 @@ public final class JsonBodyReader {
         }
         byte[] bytes;
         try (InputStream in = ctx.req().getInputStream()) {
-            bytes = declared >= 0 ? readDeclared(in, (int) declared) : in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            bytes = declared >= 0
+                    ? readDeclared(in, (int) declared)
+                    : in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
         } catch (IOException e) {
             if (cutForSlowness(e)) {
-                throw new PalisadeException(ErrorCode.REQUEST_TIMEOUT, "the request body did not arrive within the server's body read timeout");
+                throw new PalisadeException(
+                        ErrorCode.REQUEST_TIMEOUT,
+                        "the request body did not arrive within the server's body read timeout");
             }
             throw new PalisadeException(ErrorCode.INVALID_REQUEST, "the request body could not be read completely");
         }
@@ -64,8 +69,13 @@ public final class JsonBodyReader {
         try {
             node = json.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw new PalisadeException(ErrorCode.INVALID_JSON, "the request body is not valid JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
+            throw new PalisadeException(
+                    ErrorCode.INVALID_JSON,
+                    "the request body is not valid JSON: " + e.getOriginalMessage()
+                            + (e.getLocation() == null
+                                    ? ""
+                                    : " (line " + e.getLocation().getLineNr() + ", column "
+                                            + e.getLocation().getColumnNr() + ")"));
         } catch (IOException e) {
             throw new PalisadeException(ErrorCode.INVALID_JSON, "the request body is not valid JSON");
         }
@@ -102,7 +112,7 @@ public final class JsonBodyReader {
             return null;
         }
         try (InputStream in = ctx.req().getInputStream();
-             JsonParser parser = json.getFactory().createParser(in.readNBytes(limit))) {
+                JsonParser parser = json.getFactory().createParser(in.readNBytes(limit))) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
@@ -131,7 +141,8 @@ public final class JsonBodyReader {
     }
 
     private PalisadeException tooLarge() {
-        return new PalisadeException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is larger than the limit of " + maxBytes + " bytes");
+        return new PalisadeException(
+                ErrorCode.PAYLOAD_TOO_LARGE, "the request body is larger than the limit of " + maxBytes + " bytes");
     }
 
     private static String sanitize(String text) {

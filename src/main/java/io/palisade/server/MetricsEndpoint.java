@@ -32,7 +32,9 @@ public final class MetricsEndpoint implements Handler {
     public void handle(Context ctx) throws Exception {
         PalisadeException refused = refusal.apply(ctx.header("Authorization"));
         if (refused != null) {
-            ctx.status(refused.code().status()).contentType("application/json").result(OpenAiErrors.body(refused).toString());
+            ctx.status(refused.code().status())
+                    .contentType("application/json")
+                    .result(OpenAiErrors.body(refused).toString());
             return;
         }
         ExpositionFormatWriter writer = formats.findWriter(ctx.header("Accept"));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.palisade.api.openai.OpenAiErrors;
 import io.palisade.audit.AuditTrail;
 import io.palisade.audit.RequestRecord;
+import io.palisade.error.PalisadeException;
 import io.palisade.metrics.GatewayMetrics;
 import io.palisade.metrics.RequestOutcome;
 import java.nio.ByteBuffer;
@@ -17,7 +18,6 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.palisade.error.PalisadeException;
 
 /**
  * Jetty's own refusals, of requests that never reach a route: a request line or headers it cannot
@@ -38,7 +38,8 @@ final class ProtocolErrorHandler extends ErrorHandler {
     private final ObjectMapper json;
     private final Clock clock;
 
-    ProtocolErrorHandler(AuditTrail audit, RequestLog requestLog, GatewayMetrics metrics, ObjectMapper json, Clock clock) {
+    ProtocolErrorHandler(
+            AuditTrail audit, RequestLog requestLog, GatewayMetrics metrics, ObjectMapper json, Clock clock) {
         this.audit = audit;
         this.requestLog = requestLog;
         this.metrics = metrics;
@@ -52,15 +53,21 @@ final class ProtocolErrorHandler extends ErrorHandler {
     }
 
     @Override
-    protected void generateResponse(Request request, Response response, int status, String message, Throwable cause, Callback callback) {
+    protected void generateResponse(
+            Request request, Response response, int status, String message, Throwable cause, Callback callback) {
         long start = System.nanoTime();
         metrics.requestStarted();
         PalisadeException error = ProtocolErrors.of(status);
         String requestId = RequestIds.fresh();
         HttpURI uri = request.getHttpURI();
         String path = uri == null || uri.getPath() == null ? "" : uri.getPath();
-        RequestRecord record = new RequestRecord(requestId, clock.instant(), start, Request.getRemoteAddr(request),
-                request.getMethod() == null ? "" : request.getMethod(), path);
+        RequestRecord record = new RequestRecord(
+                requestId,
+                clock.instant(),
+                start,
+                Request.getRemoteAddr(request),
+                request.getMethod() == null ? "" : request.getMethod(),
+                path);
         LOG.debug("request {} refused by the HTTP parser: {} {}", requestId, status, message, cause);
         PalisadeException rendered = error;
         try {
@@ -71,8 +78,23 @@ final class ProtocolErrorHandler extends ErrorHandler {
         double seconds = (System.nanoTime() - start) / 1e9;
         requestLog.log(record, rendered.code().status(), rendered.code().code(), seconds * 1000);
         // Counted like any refused request, under the route label of requests that matched none.
-        metrics.requestFinished(new RequestOutcome("unmatched", "-", "-", rendered.code().status(), rendered.code().code(), false, false,
-                seconds, -1, -1, 0, 0, 0, "-", null, null));
+        metrics.requestFinished(new RequestOutcome(
+                "unmatched",
+                "-",
+                "-",
+                rendered.code().status(),
+                rendered.code().code(),
+                false,
+                false,
+                seconds,
+                -1,
+                -1,
+                0,
+                0,
+                0,
+                "-",
+                null,
+                null));
         response.setStatus(rendered.code().status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put("X-Request-Id", requestId);

@@ -18,6 +18,7 @@ public final class RequestIds {
     public static final String HEADER = "X-Request-Id";
     /** The caller's own (sane) request id, echoed back. */
     public static final String CLIENT_HEADER = "X-Client-Request-Id";
+
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
 
     private RequestIds() {}
@@ -46,6 +47,7 @@ public final class RequestIds {
     /** A new id, unique in practice: the time in milliseconds and 63 random bits. */
     public static String fresh() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        return "req_" + Long.toHexString(System.currentTimeMillis()) + Long.toHexString(random.nextLong() | Long.MIN_VALUE);
+        return "req_" + Long.toHexString(System.currentTimeMillis())
+                + Long.toHexString(random.nextLong() | Long.MIN_VALUE);
     }
 }

@@ -28,8 +28,14 @@ public final class RequestLog {
         LoggingEventBuilder line = LOG.atInfo();
         line = put(line, "request_id", record.requestId());
         line = put(line, "client_request_id", record.clientRequestId());
-        line = put(line, "user", record.caller() == null ? null : record.caller().user().email());
-        line = put(line, "key_id", record.caller() == null ? null : record.caller().key().id());
+        line = put(
+                line,
+                "user",
+                record.caller() == null ? null : record.caller().user().email());
+        line = put(
+                line,
+                "key_id",
+                record.caller() == null ? null : record.caller().key().id());
         line = put(line, "route", record.route());
         line = put(line, "model", record.requestedModel());
         line = put(line, "backend", record.backend());

@@ -8,13 +8,13 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * runs on its own virtual thread.
  */
 final class RequestThreads {
-    private RequestThreads() {
-    }
+    private RequestThreads() {}
 
     static QueuedThreadPool create(String name) {
         QueuedThreadPool pool = new QueuedThreadPool(16, 4);
         pool.setName(name);
-        pool.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(name + "-request-", 0).factory()));
+        pool.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name(name + "-request-", 0).factory()));
         return pool;
     }
 }

@@ -12,10 +12,20 @@ enum Dialect {
 
     ApiError modelNotFound(String model) {
         return switch (this) {
-            case OLLAMA -> new ApiError(404, "model \"" + model + "\" not found, try pulling it first",
-                    "invalid_request_error", "model", "model_not_found");
-            case OPENAI -> new ApiError(404, "The model `" + model + "` does not exist.",
-                    "invalid_request_error", "model", "model_not_found");
+            case OLLAMA ->
+                new ApiError(
+                        404,
+                        "model \"" + model + "\" not found, try pulling it first",
+                        "invalid_request_error",
+                        "model",
+                        "model_not_found");
+            case OPENAI ->
+                new ApiError(
+                        404,
+                        "The model `" + model + "` does not exist.",
+                        "invalid_request_error",
+                        "model",
+                        "model_not_found");
         };
     }
 
@@ -44,11 +54,12 @@ enum Dialect {
         var body = factory.objectNode();
         switch (this) {
             case OLLAMA -> body.put("error", error.getMessage());
-            case OPENAI -> body.putObject("error")
-                    .put("message", error.getMessage())
-                    .put("type", error.type())
-                    .put("param", error.param())
-                    .put("code", error.code());
+            case OPENAI ->
+                body.putObject("error")
+                        .put("message", error.getMessage())
+                        .put("type", error.type())
+                        .put("param", error.param())
+                        .put("code", error.code());
         }
         return body;
     }

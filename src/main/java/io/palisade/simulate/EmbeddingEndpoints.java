@@ -25,8 +25,14 @@ final class EmbeddingEndpoints {
     private final EmbeddingGenerator embeddings;
     private final SimulatedTokenizer tokenizer;
 
-    EmbeddingEndpoints(ObjectMapper mapper, JsonReplies replies, ResponseGate gate, ModelCatalog catalog,
-            LoadedModels loadedModels, EmbeddingGenerator embeddings, SimulatedTokenizer tokenizer) {
+    EmbeddingEndpoints(
+            ObjectMapper mapper,
+            JsonReplies replies,
+            ResponseGate gate,
+            ModelCatalog catalog,
+            LoadedModels loadedModels,
+            EmbeddingGenerator embeddings,
+            SimulatedTokenizer tokenizer) {
         this.mapper = mapper;
         this.replies = replies;
         this.gate = gate;
@@ -80,9 +86,11 @@ final class EmbeddingEndpoints {
         loadedModels.touch(model, keepAlive);
         ObjectNode answer = replies.object();
         // Like Ollama, an empty prompt yields an empty vector rather than an error.
-        answer.set("embedding", prompt.isEmpty()
-                ? replies.array()
-                : floats(embeddings.embed(model.name(), prompt, EmbeddingGenerator.DEFAULT_DIMENSIONS)));
+        answer.set(
+                "embedding",
+                prompt.isEmpty()
+                        ? replies.array()
+                        : floats(embeddings.embed(model.name(), prompt, EmbeddingGenerator.DEFAULT_DIMENSIONS)));
         if (keepAlive.isZero()) {
             loadedModels.unload(model);
         }
@@ -130,8 +138,8 @@ final class EmbeddingEndpoints {
     private static int dimensions(RequestBody body) {
         long dimensions = body.integer("dimensions", EmbeddingGenerator.DEFAULT_DIMENSIONS);
         if (dimensions < 1 || dimensions > EmbeddingGenerator.MAX_DIMENSIONS) {
-            throw ApiError.badRequest("'dimensions' must be between 1 and " + EmbeddingGenerator.MAX_DIMENSIONS,
-                    "dimensions");
+            throw ApiError.badRequest(
+                    "'dimensions' must be between 1 and " + EmbeddingGenerator.MAX_DIMENSIONS, "dimensions");
         }
         return (int) dimensions;
     }

@@ -32,6 +32,7 @@ public record EvaluationDoubleOptions(
             "I believe the answer is something else entirely.",
             "As far as I know, this is handled automatically and needs no action from you.",
             "I am not sure, but I think it depends on the setup and cannot be answered in general.");
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     public EvaluationDoubleOptions {
@@ -47,8 +48,8 @@ public record EvaluationDoubleOptions(
      * @param accuracyAssignments the {@code --accuracy} values such as {@code "llama3.2:1b=0.8"}
      * @param judgeAssignments the {@code --judge} values such as {@code "qwen3:0.6b=malformed-first"}
      */
-    public static EvaluationDoubleOptions parse(Path knowledgeFile, List<String> accuracyAssignments,
-            List<String> judgeAssignments) {
+    public static EvaluationDoubleOptions parse(
+            Path knowledgeFile, List<String> accuracyAssignments, List<String> judgeAssignments) {
         var accuracy = new LinkedHashMap<String, Double>();
         assignments("--accuracy", "MODEL=FRACTION", accuracyAssignments)
                 .forEach((model, value) -> accuracy.put(model, fraction(model, value)));
@@ -163,8 +164,8 @@ public record EvaluationDoubleOptions(
     private static void requireServed(String option, Map<String, ?> settings, ModelCatalog catalog) {
         for (String model : settings.keySet()) {
             if (catalog.find(model).isEmpty()) {
-                throw new IllegalArgumentException(option + " names " + model
-                        + ", which is not served; add it to --models");
+                throw new IllegalArgumentException(
+                        option + " names " + model + ", which is not served; add it to --models");
             }
         }
     }

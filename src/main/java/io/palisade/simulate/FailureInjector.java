@@ -68,7 +68,7 @@ final class FailureInjector {
         } catch (NumberFormatException ignored) {
             // falls through to the error below
         }
-        throw ApiError.badRequest(HEADER + " must be a 4xx/5xx status, timeout, disconnect or garbage; was '"
-                + value + "'", HEADER);
+        throw ApiError.badRequest(
+                HEADER + " must be a 4xx/5xx status, timeout, disconnect or garbage; was '" + value + "'", HEADER);
     }
 }

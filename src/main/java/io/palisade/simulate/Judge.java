@@ -25,11 +25,9 @@ final class Judge {
     private final String seed;
     private final Map<Graded, Integer> timesGraded = new ConcurrentHashMap<>();
 
-    private record Graded(String model, String question, String answer) {
-    }
+    private record Graded(String model, String question, String answer) {}
 
-    private record Verdict(boolean pass, double score, String reason) {
-    }
+    private record Verdict(boolean pass, double score, String reason) {}
 
     Judge(Map<String, JudgeMode> judgeModes, ModelCatalog catalog, JsonReplies replies, long seed) {
         this.modeByModel = catalog.byServedName(judgeModes);
@@ -52,7 +50,9 @@ final class Judge {
         if (prompt.isEmpty()) {
             return Optional.empty();
         }
-        var graded = new Graded(model, Whitespace.collapse(prompt.get().question()),
+        var graded = new Graded(
+                model,
+                Whitespace.collapse(prompt.get().question()),
                 Whitespace.collapse(prompt.get().answer()));
         int gradedBefore = timesGraded.merge(graded, 1, Integer::sum) - 1;
         Verdict verdict = switch (mode) {
@@ -64,7 +64,8 @@ final class Judge {
                 .put("verdict", verdict.pass() ? "pass" : "fail")
                 .put("score", verdict.score())
                 .put("reason", verdict.reason()));
-        boolean malformed = mode == JudgeMode.MALFORMED_ALWAYS || (mode == JudgeMode.MALFORMED_FIRST && gradedBefore == 0);
+        boolean malformed =
+                mode == JudgeMode.MALFORMED_ALWAYS || (mode == JudgeMode.MALFORMED_FIRST && gradedBefore == 0);
         if (malformed) {
             return Optional.of(malformed(graded, gradedBefore, verdict, json));
         }
@@ -89,10 +90,14 @@ final class Judge {
         }
         double score = (double) (total - missing.size()) / total;
         if (missing.isEmpty()) {
-            return new Verdict(true, score, total == 1 ? "The key point is present."
-                    : "All " + total + " key points are present.");
+            return new Verdict(
+                    true,
+                    score,
+                    total == 1 ? "The key point is present." : "All " + total + " key points are present.");
         }
-        return new Verdict(false, score,
+        return new Verdict(
+                false,
+                score,
                 "Missing " + missing.size() + " of " + total + " key points, e.g. \"" + missing.getFirst() + "\".");
     }
 
@@ -102,8 +107,8 @@ final class Judge {
 
     /** Neither form contains a closing brace, so no parser can find a complete verdict object in it. */
     private String malformed(Graded graded, int gradedBefore, Verdict verdict, String json) {
-        long die = StableHash.of(seed, graded.model(), graded.question(), graded.answer(),
-                Integer.toString(gradedBefore));
+        long die =
+                StableHash.of(seed, graded.model(), graded.question(), graded.answer(), Integer.toString(gradedBefore));
         if ((die & 1) == 0) {
             return "Sure! The verdict is " + (verdict.pass() ? "pass" : "fail");
         }

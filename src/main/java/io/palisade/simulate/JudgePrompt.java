@@ -27,11 +27,18 @@ import java.util.regex.Pattern;
  */
 record JudgePrompt(String question, List<String> keyPoints, String reference, String answer) {
     private static final Pattern HEADER = Pattern.compile(
-            "#{1,6}\\s*(question|expected key points|reference answer|answer to grade)\\s*:?", Pattern.CASE_INSENSITIVE);
+            "#{1,6}\\s*(question|expected key points|reference answer|answer to grade)\\s*:?",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern BULLET = Pattern.compile("^(?:[-*•+]|\\d+[.)])\\s+");
     private static final String NONE = "(none)";
 
-    private enum Section { INSTRUCTIONS, QUESTION, KEY_POINTS, REFERENCE, ANSWER }
+    private enum Section {
+        INSTRUCTIONS,
+        QUESTION,
+        KEY_POINTS,
+        REFERENCE,
+        ANSWER
+    }
 
     JudgePrompt {
         keyPoints = List.copyOf(keyPoints);
@@ -68,12 +75,13 @@ record JudgePrompt(String question, List<String> keyPoints, String reference, St
         if (!matcher.matches()) {
             return Optional.empty();
         }
-        return Optional.of(switch (matcher.group(1).toLowerCase(Locale.ROOT)) {
-            case "question" -> Section.QUESTION;
-            case "expected key points" -> Section.KEY_POINTS;
-            case "reference answer" -> Section.REFERENCE;
-            default -> Section.ANSWER;
-        });
+        return Optional.of(
+                switch (matcher.group(1).toLowerCase(Locale.ROOT)) {
+                    case "question" -> Section.QUESTION;
+                    case "expected key points" -> Section.KEY_POINTS;
+                    case "reference answer" -> Section.REFERENCE;
+                    default -> Section.ANSWER;
+                });
     }
 
     private static List<String> keyPoints(List<String> lines) {

@@ -15,8 +15,7 @@ final class KeepAlive {
     static final Duration DEFAULT = Duration.ofMinutes(5);
     private static final Pattern GO_DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
 
-    private KeepAlive() {
-    }
+    private KeepAlive() {}
 
     static Duration parse(JsonNode value) {
         if (value == null || value.isNull()) {
@@ -59,7 +58,8 @@ final class KeepAlive {
                 case "m" -> 60_000_000_000L;
                 default -> 3_600_000_000_000L;
             };
-            total = total.plusNanos(amount.multiply(BigDecimal.valueOf(nanosPerUnit)).longValue());
+            total = total.plusNanos(
+                    amount.multiply(BigDecimal.valueOf(nanosPerUnit)).longValue());
             position = part.end();
         }
         if (position == 0 || position != rest.length()) {

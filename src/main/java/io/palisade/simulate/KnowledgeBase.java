@@ -26,8 +26,7 @@ final class KnowledgeBase {
     private final String seed;
     private final Map<Asked, Integer> timesAsked = new ConcurrentHashMap<>();
 
-    private record Asked(String model, String question) {
-    }
+    private record Asked(String model, String question) {}
 
     KnowledgeBase(List<KnownAnswer> knowledge, Map<String, Double> accuracy, ModelCatalog catalog, long seed) {
         for (KnownAnswer known : knowledge) {

@@ -19,8 +19,7 @@ final class LoadedModels {
     private final Clock clock;
     private final Map<String, Loaded> loaded = new LinkedHashMap<>();
 
-    record Loaded(ModelDescriptor model, Instant expiresAt) {
-    }
+    record Loaded(ModelDescriptor model, Instant expiresAt) {}
 
     LoadedModels(Clock clock) {
         this.clock = clock;

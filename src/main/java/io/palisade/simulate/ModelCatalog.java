@@ -74,7 +74,8 @@ final class ModelCatalog {
      * unless overridden (tests point it at a real file to check GGUF pins).
      */
     String file(ModelDescriptor model) {
-        return fileOverrides.getOrDefault(model.name(), "/models/" + model.name().replaceAll("[^A-Za-z0-9._-]", "-") + ".gguf");
+        return fileOverrides.getOrDefault(
+                model.name(), "/models/" + model.name().replaceAll("[^A-Za-z0-9._-]", "-") + ".gguf");
     }
 
     void overrideFile(String model, String path) {

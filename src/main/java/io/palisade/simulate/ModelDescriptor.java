@@ -56,8 +56,15 @@ record ModelDescriptor(
                 : embedding ? "F16" : "Q4_K_M";
         int embeddingLength = embedding ? 768 : parameterCount <= 2_000_000_000L ? 2048 : 4096;
         int contextLength = embedding ? 2048 : 131_072;
-        return new ModelDescriptor(name, family(base), parameterSize, parameterCount, quantizationLevel,
-                embedding, embeddingLength, contextLength);
+        return new ModelDescriptor(
+                name,
+                family(base),
+                parameterSize,
+                parameterCount,
+                quantizationLevel,
+                embedding,
+                embeddingLength,
+                contextLength);
     }
 
     /** Ollama always shows a tag; an untagged name means {@code :latest}. */

@@ -24,8 +24,15 @@ final class OllamaEndpoints {
     private final OllamaResponseWriter writer;
     private final long defaultSeed;
 
-    OllamaEndpoints(ObjectMapper mapper, JsonReplies replies, ResponseGate gate, ModelCatalog catalog,
-            LoadedModels loadedModels, TextGenerator generator, OllamaResponseWriter writer, long defaultSeed) {
+    OllamaEndpoints(
+            ObjectMapper mapper,
+            JsonReplies replies,
+            ResponseGate gate,
+            ModelCatalog catalog,
+            LoadedModels loadedModels,
+            TextGenerator generator,
+            OllamaResponseWriter writer,
+            long defaultSeed) {
         this.mapper = mapper;
         this.replies = replies;
         this.gate = gate;
@@ -50,9 +57,20 @@ final class OllamaEndpoints {
         List<ChatMessage> messages = messages(body.get("messages"));
         GenerationRequest request = messages.isEmpty()
                 ? null
-                : request(requested, messages, GenerationRequest.PromptStyle.CHAT, body,
+                : request(
+                        requested,
+                        messages,
+                        GenerationRequest.PromptStyle.CHAT,
+                        body,
                         ToolRequest.parse(body.get("tools"), null));
-        respond(ctx, OllamaResponseWriter.Shape.CHAT, model, requested, keepAlive, request, body.bool("stream", true),
+        respond(
+                ctx,
+                OllamaResponseWriter.Shape.CHAT,
+                model,
+                requested,
+                keepAlive,
+                request,
+                body.bool("stream", true),
                 startedNanos);
     }
 
@@ -77,13 +95,28 @@ final class OllamaEndpoints {
         var style = raw ? GenerationRequest.PromptStyle.RAW : GenerationRequest.PromptStyle.CHAT;
         GenerationRequest request =
                 prompt.isEmpty() ? null : request(requested, messages, style, body, ToolRequest.NONE);
-        respond(ctx, OllamaResponseWriter.Shape.GENERATE, model, requested, keepAlive, request,
-                body.bool("stream", true), startedNanos);
+        respond(
+                ctx,
+                OllamaResponseWriter.Shape.GENERATE,
+                model,
+                requested,
+                keepAlive,
+                request,
+                body.bool("stream", true),
+                startedNanos);
     }
 
     /** A null request means "no input": the call only loads or unloads the model. */
-    private void respond(Context ctx, OllamaResponseWriter.Shape shape, ModelDescriptor model, String requested,
-            Duration keepAlive, GenerationRequest request, boolean streaming, long startedNanos) throws IOException {
+    private void respond(
+            Context ctx,
+            OllamaResponseWriter.Shape shape,
+            ModelDescriptor model,
+            String requested,
+            Duration keepAlive,
+            GenerationRequest request,
+            boolean streaming,
+            long startedNanos)
+            throws IOException {
         boolean generating = request != null;
         ResponseGate.Admission admission = gate.admitInference(ctx, Dialect.OLLAMA, streaming && generating);
         if (admission == ResponseGate.Admission.HANDLED) {
@@ -117,8 +150,12 @@ final class OllamaEndpoints {
         }
     }
 
-    private GenerationRequest request(String model, List<ChatMessage> messages, GenerationRequest.PromptStyle style,
-            RequestBody body, ToolRequest tools) {
+    private GenerationRequest request(
+            String model,
+            List<ChatMessage> messages,
+            GenerationRequest.PromptStyle style,
+            RequestBody body,
+            ToolRequest tools) {
         RequestBody options = body.object("options");
         long numPredict = options.integer("num_predict", -1);
         return new GenerationRequest(

@@ -24,7 +24,11 @@ final class OllamaModelEndpoints {
     private final ModelCatalog catalog;
     private final LoadedModels loadedModels;
 
-    OllamaModelEndpoints(ObjectMapper mapper, JsonReplies replies, ResponseGate gate, ModelCatalog catalog,
+    OllamaModelEndpoints(
+            ObjectMapper mapper,
+            JsonReplies replies,
+            ResponseGate gate,
+            ModelCatalog catalog,
             LoadedModels loadedModels) {
         this.mapper = mapper;
         this.replies = replies;
@@ -100,8 +104,13 @@ final class OllamaModelEndpoints {
         if (requested.isEmpty()) {
             throw ApiError.badRequest("model is required", "model");
         }
-        ModelDescriptor model = catalog.find(requested).orElseThrow(() -> new ApiError(404,
-                "model '" + requested + "' not found", "invalid_request_error", "model", "model_not_found"));
+        ModelDescriptor model = catalog.find(requested)
+                .orElseThrow(() -> new ApiError(
+                        404,
+                        "model '" + requested + "' not found",
+                        "invalid_request_error",
+                        "model",
+                        "model_not_found"));
         if (gate.admitOther(ctx, Dialect.OLLAMA) != ResponseGate.Admission.PROCEED) {
             return;
         }
@@ -127,10 +136,8 @@ final class OllamaModelEndpoints {
     }
 
     private ObjectNode details(ModelDescriptor model) {
-        ObjectNode details = replies.object()
-                .put("parent_model", "")
-                .put("format", "gguf")
-                .put("family", model.family());
+        ObjectNode details =
+                replies.object().put("parent_model", "").put("format", "gguf").put("family", model.family());
         details.putArray("families").add(model.family());
         return details.put("parameter_size", model.parameterSize())
                 .put("quantization_level", model.quantizationLevel());

@@ -15,14 +15,16 @@ final class OllamaResponseWriter {
     private final Clock clock;
 
     /** Chat responses carry a {@code message}; generate responses a bare {@code response} string. */
-    enum Shape { CHAT, GENERATE }
+    enum Shape {
+        CHAT,
+        GENERATE
+    }
 
     /**
      * Moments of one request, as {@link System#nanoTime()}: the reported prompt evaluation time is
      * the time until generation could start (the simulated latency), the evaluation time the rest.
      */
-    record Timing(long startedNanos, long admittedNanos, long loadNanos) {
-    }
+    record Timing(long startedNanos, long admittedNanos, long loadNanos) {}
 
     OllamaResponseWriter(JsonReplies replies, Pacer pacer, Clock clock) {
         this.replies = replies;
@@ -42,10 +44,18 @@ final class OllamaResponseWriter {
         replies.json(ctx, withStatistics(answer, generation, timing));
     }
 
-    void stream(Context ctx, Shape shape, String model, Generation generation, Timing timing,
-            ResponseGate.Admission admission) throws IOException {
-        int frames = generation.thinkingPieces().size() + generation.contentPieces().size()
-                + (generation.toolCall() == null ? 0 : 1) + 1;
+    void stream(
+            Context ctx,
+            Shape shape,
+            String model,
+            Generation generation,
+            Timing timing,
+            ResponseGate.Admission admission)
+            throws IOException {
+        int frames = generation.thinkingPieces().size()
+                + generation.contentPieces().size()
+                + (generation.toolCall() == null ? 0 : 1)
+                + 1;
         var stream = ResponseStream.open(ctx, Dialect.OLLAMA.streamContentType(), admission.cutAfter(frames));
         var schedule = pacer.schedule();
         for (String piece : generation.thinkingPieces()) {
@@ -69,11 +79,14 @@ final class OllamaResponseWriter {
         stream.send(line(withStatistics(frame(shape, model, "", null, null, true), generation, timing)));
     }
 
-    private ObjectNode frame(Shape shape, String model, String content, String thinking, ToolCall toolCall,
-            boolean done) {
-        ObjectNode frame = replies.object().put("model", model).put("created_at", clock.instant().toString());
+    private ObjectNode frame(
+            Shape shape, String model, String content, String thinking, ToolCall toolCall, boolean done) {
+        ObjectNode frame = replies.object()
+                .put("model", model)
+                .put("created_at", clock.instant().toString());
         if (shape == Shape.CHAT) {
-            ObjectNode message = frame.putObject("message").put("role", "assistant").put("content", content);
+            ObjectNode message =
+                    frame.putObject("message").put("role", "assistant").put("content", content);
             if (thinking != null) {
                 message.put("thinking", thinking);
             }

@@ -25,8 +25,15 @@ final class OpenAiEndpoints {
     private final OpenAiResponseWriter writer;
     private final long defaultSeed;
 
-    OpenAiEndpoints(ObjectMapper mapper, JsonReplies replies, ResponseGate gate, ModelCatalog catalog,
-            LoadedModels loadedModels, TextGenerator generator, OpenAiResponseWriter writer, long defaultSeed) {
+    OpenAiEndpoints(
+            ObjectMapper mapper,
+            JsonReplies replies,
+            ResponseGate gate,
+            ModelCatalog catalog,
+            LoadedModels loadedModels,
+            TextGenerator generator,
+            OpenAiResponseWriter writer,
+            long defaultSeed) {
         this.mapper = mapper;
         this.replies = replies;
         this.gate = gate;
@@ -49,7 +56,11 @@ final class OpenAiEndpoints {
         List<ChatMessage> messages = messages(body.get("messages"));
         boolean streaming = body.bool("stream", false);
         boolean includeUsage = streaming && body.object("stream_options").bool("include_usage", false);
-        GenerationRequest request = request(requested, messages, GenerationRequest.PromptStyle.CHAT, body,
+        GenerationRequest request = request(
+                requested,
+                messages,
+                GenerationRequest.PromptStyle.CHAT,
+                body,
                 ToolRequest.parse(body.get("tools"), body.get("tool_choice")));
 
         ResponseGate.Admission admission = gate.admitInference(ctx, Dialect.OPENAI, streaming);
@@ -77,8 +88,12 @@ final class OpenAiEndpoints {
         boolean includeUsage = streaming && body.object("stream_options").bool("include_usage", false);
         var requests = new ArrayList<GenerationRequest>();
         for (String prompt : prompts) {
-            requests.add(request(requested, List.of(new ChatMessage("user", prompt)),
-                    GenerationRequest.PromptStyle.RAW, body, ToolRequest.NONE));
+            requests.add(request(
+                    requested,
+                    List.of(new ChatMessage("user", prompt)),
+                    GenerationRequest.PromptStyle.RAW,
+                    body,
+                    ToolRequest.NONE));
         }
 
         ResponseGate.Admission admission = gate.admitInference(ctx, Dialect.OPENAI, streaming);
@@ -86,7 +101,8 @@ final class OpenAiEndpoints {
             return;
         }
         loadedModels.touch(model, KeepAlive.DEFAULT);
-        List<Generation> generations = requests.stream().map(generator::generate).toList();
+        List<Generation> generations =
+                requests.stream().map(generator::generate).toList();
         if (streaming) {
             writer.streamCompletions(ctx, requested, generations, includeUsage, admission);
         } else {
@@ -94,8 +110,12 @@ final class OpenAiEndpoints {
         }
     }
 
-    private GenerationRequest request(String model, List<ChatMessage> messages, GenerationRequest.PromptStyle style,
-            RequestBody body, ToolRequest tools) {
+    private GenerationRequest request(
+            String model,
+            List<ChatMessage> messages,
+            GenerationRequest.PromptStyle style,
+            RequestBody body,
+            ToolRequest tools) {
         return new GenerationRequest(
                 model,
                 messages,
@@ -146,8 +166,9 @@ final class OpenAiEndpoints {
                 JsonNode schema = responseFormat.object("json_schema").get("schema");
                 yield schema == null ? OutputFormat.JSON_OBJECT : OutputFormat.schema(schema);
             }
-            default -> throw ApiError.badRequest("'response_format.type' must be text, json_object or json_schema",
-                    "response_format");
+            default ->
+                throw ApiError.badRequest(
+                        "'response_format.type' must be text, json_object or json_schema", "response_format");
         };
     }
 

@@ -39,16 +39,18 @@ final class OpenAiModelEndpoints {
         if (gate.admitOther(ctx, Dialect.OPENAI) != ResponseGate.Admission.PROCEED) {
             return;
         }
-        replies.json(ctx, replies.object()
-                .put("model_id", model.name())
-                .put("model_sha", catalog.digest(model))
-                .put("model_dtype", "torch.float16")
-                .put("model_device_type", "cpu")
-                .put("model_pipeline_tag", model.embedding() ? "feature-extraction" : "text-generation")
-                .put("max_concurrent_requests", 128)
-                .put("max_input_tokens", model.contextLength() - 1)
-                .put("max_total_tokens", model.contextLength())
-                .put("version", "simulate"));
+        replies.json(
+                ctx,
+                replies.object()
+                        .put("model_id", model.name())
+                        .put("model_sha", catalog.digest(model))
+                        .put("model_dtype", "torch.float16")
+                        .put("model_device_type", "cpu")
+                        .put("model_pipeline_tag", model.embedding() ? "feature-extraction" : "text-generation")
+                        .put("max_concurrent_requests", 128)
+                        .put("max_input_tokens", model.contextLength() - 1)
+                        .put("max_total_tokens", model.contextLength())
+                        .put("version", "simulate"));
     }
 
     /** llama.cpp server's /props, reduced to what identifies the model. */
@@ -59,9 +61,11 @@ final class OpenAiModelEndpoints {
         }
         ObjectNode body = replies.object();
         body.putObject("default_generation_settings").put("n_ctx", model.contextLength());
-        replies.json(ctx, body.put("total_slots", 1)
-                .put("model_path", catalog.file(model))
-                .put("build_info", "simulate"));
+        replies.json(
+                ctx,
+                body.put("total_slots", 1)
+                        .put("model_path", catalog.file(model))
+                        .put("build_info", "simulate"));
     }
 
     private ModelDescriptor described(Context ctx) {

@@ -41,20 +41,26 @@ final class OpenAiResponseWriter {
             message.putNull("content");
             message.putArray("tool_calls").add(toolCall(generation.toolCall(), false));
         }
-        choice.putNull("logprobs").put("finish_reason", generation.finishReason().wireName(Dialect.OPENAI));
+        choice.putNull("logprobs")
+                .put("finish_reason", generation.finishReason().wireName(Dialect.OPENAI));
         body.set("usage", usage(List.of(generation)));
         replies.json(ctx, body);
     }
 
-    void streamChat(Context ctx, String model, Generation generation, boolean includeUsage,
-            ResponseGate.Admission admission) throws IOException {
+    void streamChat(
+            Context ctx, String model, Generation generation, boolean includeUsage, ResponseGate.Admission admission)
+            throws IOException {
         ObjectNode header = header("chatcmpl-", "chat.completion.chunk", model);
-        int frames = 1 + generation.contentPieces().size() + (generation.toolCall() == null ? 0 : 1) + 1
-                + (includeUsage ? 1 : 0) + 1;
+        int frames = 1
+                + generation.contentPieces().size()
+                + (generation.toolCall() == null ? 0 : 1)
+                + 1
+                + (includeUsage ? 1 : 0)
+                + 1;
         var stream = ResponseStream.open(ctx, Dialect.OPENAI.streamContentType(), admission.cutAfter(frames));
         var schedule = pacer.schedule();
-        ObjectNode opening = chatChunk(header, includeUsage, delta -> delta.put("role", "assistant").put("content", ""),
-                null);
+        ObjectNode opening = chatChunk(
+                header, includeUsage, delta -> delta.put("role", "assistant").put("content", ""), null);
         if (!stream.send(event(opening))) {
             return;
         }
@@ -67,20 +73,21 @@ final class OpenAiResponseWriter {
         if (generation.toolCall() != null) {
             schedule.awaitNextToken();
             ObjectNode call = toolCall(generation.toolCall(), true);
-            if (!stream.send(event(chatChunk(header, includeUsage, delta -> delta.putArray("tool_calls").add(call),
-                    null)))) {
+            if (!stream.send(event(chatChunk(
+                    header, includeUsage, delta -> delta.putArray("tool_calls").add(call), null)))) {
                 return;
             }
         }
         String finishReason = generation.finishReason().wireName(Dialect.OPENAI);
-        if (!stream.send(event(chatChunk(header, includeUsage, delta -> { }, finishReason)))) {
+        if (!stream.send(event(chatChunk(header, includeUsage, delta -> {}, finishReason)))) {
             return;
         }
         finish(stream, header, includeUsage, List.of(generation));
     }
 
     void completions(Context ctx, String model, List<Generation> generations) {
-        pacer.pause(pacer.generationTime(generations.stream().mapToInt(Generation::completionTokens).sum()));
+        pacer.pause(pacer.generationTime(
+                generations.stream().mapToInt(Generation::completionTokens).sum()));
         ObjectNode body = header("cmpl-", "text_completion", model);
         ArrayNode choices = body.putArray("choices");
         for (int index = 0; index < generations.size(); index++) {
@@ -95,11 +102,19 @@ final class OpenAiResponseWriter {
         replies.json(ctx, body);
     }
 
-    void streamCompletions(Context ctx, String model, List<Generation> generations, boolean includeUsage,
-            ResponseGate.Admission admission) throws IOException {
+    void streamCompletions(
+            Context ctx,
+            String model,
+            List<Generation> generations,
+            boolean includeUsage,
+            ResponseGate.Admission admission)
+            throws IOException {
         ObjectNode header = header("cmpl-", "text_completion", model);
-        int frames = generations.stream().mapToInt(generation -> generation.contentPieces().size() + 1).sum()
-                + (includeUsage ? 1 : 0) + 1;
+        int frames = generations.stream()
+                        .mapToInt(generation -> generation.contentPieces().size() + 1)
+                        .sum()
+                + (includeUsage ? 1 : 0)
+                + 1;
         var stream = ResponseStream.open(ctx, Dialect.OPENAI.streamContentType(), admission.cutAfter(frames));
         var schedule = pacer.schedule();
         for (int index = 0; index < generations.size(); index++) {
@@ -141,8 +156,8 @@ final class OpenAiResponseWriter {
                 .put("system_fingerprint", SYSTEM_FINGERPRINT);
     }
 
-    private static ObjectNode chatChunk(ObjectNode header, boolean includeUsage, Consumer<ObjectNode> fillDelta,
-            String finishReason) {
+    private static ObjectNode chatChunk(
+            ObjectNode header, boolean includeUsage, Consumer<ObjectNode> fillDelta, String finishReason) {
         ObjectNode chunk = header.deepCopy();
         ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
         fillDelta.accept(choice.putObject("delta"));
@@ -150,10 +165,11 @@ final class OpenAiResponseWriter {
         return withNullUsage(chunk, includeUsage);
     }
 
-    private static ObjectNode textChunk(ObjectNode header, boolean includeUsage, int index, String text,
-            String finishReason) {
+    private static ObjectNode textChunk(
+            ObjectNode header, boolean includeUsage, int index, String text, String finishReason) {
         ObjectNode chunk = header.deepCopy();
-        chunk.putArray("choices").addObject()
+        chunk.putArray("choices")
+                .addObject()
                 .put("index", index)
                 .put("text", text)
                 .putNull("logprobs")
@@ -179,7 +195,8 @@ final class OpenAiResponseWriter {
 
     private ObjectNode usage(List<Generation> generations) {
         int prompt = generations.stream().mapToInt(Generation::promptTokens).sum();
-        int completion = generations.stream().mapToInt(Generation::completionTokens).sum();
+        int completion =
+                generations.stream().mapToInt(Generation::completionTokens).sum();
         return replies.object()
                 .put("prompt_tokens", prompt)
                 .put("completion_tokens", completion)

@@ -13,7 +13,11 @@ record OutputFormat(Kind kind, JsonNode schema) {
     static final OutputFormat TEXT = new OutputFormat(Kind.TEXT, null);
     static final OutputFormat JSON_OBJECT = new OutputFormat(Kind.JSON_OBJECT, null);
 
-    enum Kind { TEXT, JSON_OBJECT, JSON_SCHEMA }
+    enum Kind {
+        TEXT,
+        JSON_OBJECT,
+        JSON_SCHEMA
+    }
 
     static OutputFormat schema(JsonNode schema) {
         return new OutputFormat(Kind.JSON_SCHEMA, schema);

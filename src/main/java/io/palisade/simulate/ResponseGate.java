@@ -90,8 +90,8 @@ final class ResponseGate {
         } catch (NumberFormatException ignored) {
             // falls through to the error below
         }
-        throw ApiError.badRequest(LATENCY_HEADER + " must be a non-negative integer, was '" + header + "'",
-                LATENCY_HEADER);
+        throw ApiError.badRequest(
+                LATENCY_HEADER + " must be a non-negative integer, was '" + header + "'", LATENCY_HEADER);
     }
 
     private static ApiError injected(int status) {

@@ -56,16 +56,30 @@ public final class Simulator implements AutoCloseable {
         warnAboutModelsNotServed(config);
         var knowledge = new KnowledgeBase(config.knowledge(), config.accuracy(), catalog, config.seed());
         var judge = new Judge(config.judgeModes(), catalog, replies, config.seed());
-        var generator = new TextGenerator(tokenizer, new ToolCallPlanner(), new StructuredAnswer(replies), replies,
-                knowledge, judge);
-        this.ollama = new OllamaEndpoints(mapper, replies, gate, catalog, loadedModels, generator,
-                new OllamaResponseWriter(replies, pacer, clock), config.seed());
+        var generator = new TextGenerator(
+                tokenizer, new ToolCallPlanner(), new StructuredAnswer(replies), replies, knowledge, judge);
+        this.ollama = new OllamaEndpoints(
+                mapper,
+                replies,
+                gate,
+                catalog,
+                loadedModels,
+                generator,
+                new OllamaResponseWriter(replies, pacer, clock),
+                config.seed());
         this.ollamaModels = new OllamaModelEndpoints(mapper, replies, gate, catalog, loadedModels);
-        this.openAi = new OpenAiEndpoints(mapper, replies, gate, catalog, loadedModels, generator,
-                new OpenAiResponseWriter(replies, pacer, clock), config.seed());
+        this.openAi = new OpenAiEndpoints(
+                mapper,
+                replies,
+                gate,
+                catalog,
+                loadedModels,
+                generator,
+                new OpenAiResponseWriter(replies, pacer, clock),
+                config.seed());
         this.openAiModels = new OpenAiModelEndpoints(replies, gate, catalog);
-        this.embeddings = new EmbeddingEndpoints(mapper, replies, gate, catalog, loadedModels,
-                new EmbeddingGenerator(tokenizer), tokenizer);
+        this.embeddings = new EmbeddingEndpoints(
+                mapper, replies, gate, catalog, loadedModels, new EmbeddingGenerator(tokenizer), tokenizer);
     }
 
     /** Binds and starts serving; with port 0 a free port is chosen, see {@link #port()}. */
@@ -169,7 +183,9 @@ public final class Simulator implements AutoCloseable {
         HttpServletRequest request = ctx.req();
         var headers = new HashMap<String, String>();
         for (String name : Collections.list(request.getHeaderNames())) {
-            headers.merge(name.toLowerCase(Locale.ROOT), String.join(", ", Collections.list(request.getHeaders(name))),
+            headers.merge(
+                    name.toLowerCase(Locale.ROOT),
+                    String.join(", ", Collections.list(request.getHeaders(name))),
                     (first, second) -> first + ", " + second);
         }
         journal.record(new RecordedRequest(request.getMethod(), ctx.path(), headers, ctx.body()));

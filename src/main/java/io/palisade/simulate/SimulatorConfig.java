@@ -50,8 +50,7 @@ public record SimulatorConfig(
             throw new IllegalArgumentException("latency must be zero or positive, was " + latency);
         }
         if (!(tokensPerSecond >= 0) || Double.isInfinite(tokensPerSecond)) {
-            throw new IllegalArgumentException(
-                    "tokensPerSecond must be a finite number >= 0, was " + tokensPerSecond);
+            throw new IllegalArgumentException("tokensPerSecond must be a finite number >= 0, was " + tokensPerSecond);
         }
         requireFraction("errorRate", errorRate);
         requireFraction("disconnectRate", disconnectRate);
@@ -61,9 +60,26 @@ public record SimulatorConfig(
     }
 
     /** Settings without evaluation doubles: no known answers, no judges. */
-    public SimulatorConfig(String host, int port, List<String> models, Duration latency, double tokensPerSecond,
-            double errorRate, double disconnectRate, long seed) {
-        this(host, port, models, latency, tokensPerSecond, errorRate, disconnectRate, seed, List.of(), Map.of(),
+    public SimulatorConfig(
+            String host,
+            int port,
+            List<String> models,
+            Duration latency,
+            double tokensPerSecond,
+            double errorRate,
+            double disconnectRate,
+            long seed) {
+        this(
+                host,
+                port,
+                models,
+                latency,
+                tokensPerSecond,
+                errorRate,
+                disconnectRate,
+                seed,
+                List.of(),
+                Map.of(),
                 Map.of());
     }
 
@@ -84,61 +100,171 @@ public record SimulatorConfig(
     }
 
     public SimulatorConfig withHost(String newHost) {
-        return new SimulatorConfig(newHost, port, models, latency, tokensPerSecond, errorRate, disconnectRate, seed,
-                knowledge, accuracy, judgeModes);
+        return new SimulatorConfig(
+                newHost,
+                port,
+                models,
+                latency,
+                tokensPerSecond,
+                errorRate,
+                disconnectRate,
+                seed,
+                knowledge,
+                accuracy,
+                judgeModes);
     }
 
     public SimulatorConfig withPort(int newPort) {
-        return new SimulatorConfig(host, newPort, models, latency, tokensPerSecond, errorRate, disconnectRate, seed,
-                knowledge, accuracy, judgeModes);
+        return new SimulatorConfig(
+                host,
+                newPort,
+                models,
+                latency,
+                tokensPerSecond,
+                errorRate,
+                disconnectRate,
+                seed,
+                knowledge,
+                accuracy,
+                judgeModes);
     }
 
     public SimulatorConfig withModels(List<String> newModels) {
-        return new SimulatorConfig(host, port, newModels, latency, tokensPerSecond, errorRate, disconnectRate, seed,
-                knowledge, accuracy, judgeModes);
+        return new SimulatorConfig(
+                host,
+                port,
+                newModels,
+                latency,
+                tokensPerSecond,
+                errorRate,
+                disconnectRate,
+                seed,
+                knowledge,
+                accuracy,
+                judgeModes);
     }
 
     public SimulatorConfig withLatency(Duration newLatency) {
-        return new SimulatorConfig(host, port, models, newLatency, tokensPerSecond, errorRate, disconnectRate, seed,
-                knowledge, accuracy, judgeModes);
+        return new SimulatorConfig(
+                host,
+                port,
+                models,
+                newLatency,
+                tokensPerSecond,
+                errorRate,
+                disconnectRate,
+                seed,
+                knowledge,
+                accuracy,
+                judgeModes);
     }
 
     public SimulatorConfig withTokensPerSecond(double newTokensPerSecond) {
-        return new SimulatorConfig(host, port, models, latency, newTokensPerSecond, errorRate, disconnectRate, seed,
-                knowledge, accuracy, judgeModes);
+        return new SimulatorConfig(
+                host,
+                port,
+                models,
+                latency,
+                newTokensPerSecond,
+                errorRate,
+                disconnectRate,
+                seed,
+                knowledge,
+                accuracy,
+                judgeModes);
     }
 
     public SimulatorConfig withErrorRate(double newErrorRate) {
-        return new SimulatorConfig(host, port, models, latency, tokensPerSecond, newErrorRate, disconnectRate, seed,
-                knowledge, accuracy, judgeModes);
+        return new SimulatorConfig(
+                host,
+                port,
+                models,
+                latency,
+                tokensPerSecond,
+                newErrorRate,
+                disconnectRate,
+                seed,
+                knowledge,
+                accuracy,
+                judgeModes);
     }
 
     public SimulatorConfig withDisconnectRate(double newDisconnectRate) {
-        return new SimulatorConfig(host, port, models, latency, tokensPerSecond, errorRate, newDisconnectRate, seed,
-                knowledge, accuracy, judgeModes);
+        return new SimulatorConfig(
+                host,
+                port,
+                models,
+                latency,
+                tokensPerSecond,
+                errorRate,
+                newDisconnectRate,
+                seed,
+                knowledge,
+                accuracy,
+                judgeModes);
     }
 
     public SimulatorConfig withSeed(long newSeed) {
-        return new SimulatorConfig(host, port, models, latency, tokensPerSecond, errorRate, disconnectRate, newSeed,
-                knowledge, accuracy, judgeModes);
+        return new SimulatorConfig(
+                host,
+                port,
+                models,
+                latency,
+                tokensPerSecond,
+                errorRate,
+                disconnectRate,
+                newSeed,
+                knowledge,
+                accuracy,
+                judgeModes);
     }
 
     /** Replaces the known questions; see {@link KnownAnswer}. */
     public SimulatorConfig withKnowledge(List<KnownAnswer> newKnowledge) {
-        return new SimulatorConfig(host, port, models, latency, tokensPerSecond, errorRate, disconnectRate, seed,
-                newKnowledge, accuracy, judgeModes);
+        return new SimulatorConfig(
+                host,
+                port,
+                models,
+                latency,
+                tokensPerSecond,
+                errorRate,
+                disconnectRate,
+                seed,
+                newKnowledge,
+                accuracy,
+                judgeModes);
     }
 
     /** Replaces the per-model accuracies on known questions; unlisted models answer right every time. */
     public SimulatorConfig withAccuracy(Map<String, Double> newAccuracy) {
-        return new SimulatorConfig(host, port, models, latency, tokensPerSecond, errorRate, disconnectRate, seed,
-                knowledge, newAccuracy, judgeModes);
+        return new SimulatorConfig(
+                host,
+                port,
+                models,
+                latency,
+                tokensPerSecond,
+                errorRate,
+                disconnectRate,
+                seed,
+                knowledge,
+                newAccuracy,
+                judgeModes);
     }
 
     /** Replaces the judge models and how each grades; see {@link JudgeMode}. */
     public SimulatorConfig withJudgeModes(Map<String, JudgeMode> newJudgeModes) {
-        return new SimulatorConfig(host, port, models, latency, tokensPerSecond, errorRate, disconnectRate, seed,
-                knowledge, accuracy, newJudgeModes);
+        return new SimulatorConfig(
+                host,
+                port,
+                models,
+                latency,
+                tokensPerSecond,
+                errorRate,
+                disconnectRate,
+                seed,
+                knowledge,
+                accuracy,
+                newJudgeModes);
     }
 
     private static List<String> validModels(List<String> models) {
@@ -175,8 +301,9 @@ public record SimulatorConfig(
                 throw new IllegalArgumentException("knowledge must not contain null entries");
             }
             KnownAnswer earlier = byQuestion.putIfAbsent(known.matchedQuestion(), known);
-            if (earlier != null && (!earlier.correctAnswer().equals(known.correctAnswer())
-                    || !earlier.wrongAnswer().equals(known.wrongAnswer()))) {
+            if (earlier != null
+                    && (!earlier.correctAnswer().equals(known.correctAnswer())
+                            || !earlier.wrongAnswer().equals(known.wrongAnswer()))) {
                 throw new IllegalArgumentException(
                         "knowledge has different answers for the question \"" + known.matchedQuestion() + "\"");
             }

@@ -12,8 +12,7 @@ import java.util.HexFormat;
  */
 final class StableHash {
 
-    private StableHash() {
-    }
+    private StableHash() {}
 
     /** A 64-bit seed from several strings; the parts are separated so ("ab","c") != ("a","bc"). */
     static long of(String... parts) {

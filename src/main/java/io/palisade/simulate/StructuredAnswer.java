@@ -52,9 +52,10 @@ final class StructuredAnswer {
             }
             return switch (type(schema)) {
                 case "object" -> object(schema, depth);
-                case "array" -> depth >= MAX_DEPTH
-                        ? factory.arrayNode()
-                        : factory.arrayNode().add(value(schema.path("items"), depth + 1));
+                case "array" ->
+                    depth >= MAX_DEPTH
+                            ? factory.arrayNode()
+                            : factory.arrayNode().add(value(schema.path("items"), depth + 1));
                 case "integer" -> factory.numberNode(random.nextInt(100));
                 case "number" -> factory.numberNode(random.nextInt(1000) / 10.0);
                 case "boolean" -> factory.booleanNode(random.nextBoolean());
@@ -69,8 +70,9 @@ final class StructuredAnswer {
             if (!properties.isObject() || properties.isEmpty() || depth >= MAX_DEPTH) {
                 return depth == 0 ? object.put("answer", text()) : object;
             }
-            properties.properties().forEach(property ->
-                    object.set(property.getKey(), value(property.getValue(), depth + 1)));
+            properties
+                    .properties()
+                    .forEach(property -> object.set(property.getKey(), value(property.getValue(), depth + 1)));
             return object;
         }
 

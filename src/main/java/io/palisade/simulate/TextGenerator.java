@@ -36,11 +36,12 @@ final class TextGenerator {
     private static final int PROMPT_WORDS_ECHOED = 8;
     /** Model names that reason in their content when nobody says otherwise. */
     private static final List<String> REASONING_MODELS = List.of("qwen3", "deepseek-r1");
+
     private static final List<String> VOCABULARY = List.of(
-            "the", "model", "gateway", "request", "token", "answer", "simple", "quiet", "river", "stone",
-            "light", "signal", "window", "garden", "paper", "silver", "orbit", "harbor", "meadow", "lantern",
-            "copper", "echo", "forest", "valley", "cloud", "bridge", "ember", "canvas", "thread", "pebble",
-            "compass", "marble", "summit", "breeze", "anchor", "puzzle", "candle", "mirror", "voyage", "ledger");
+            "the", "model", "gateway", "request", "token", "answer", "simple", "quiet", "river", "stone", "light",
+            "signal", "window", "garden", "paper", "silver", "orbit", "harbor", "meadow", "lantern", "copper", "echo",
+            "forest", "valley", "cloud", "bridge", "ember", "canvas", "thread", "pebble", "compass", "marble", "summit",
+            "breeze", "anchor", "puzzle", "candle", "mirror", "voyage", "ledger");
 
     private final SimulatedTokenizer tokenizer;
     private final ToolCallPlanner toolCallPlanner;
@@ -49,8 +50,13 @@ final class TextGenerator {
     private final KnowledgeBase knowledge;
     private final Judge judge;
 
-    TextGenerator(SimulatedTokenizer tokenizer, ToolCallPlanner toolCallPlanner, StructuredAnswer structuredAnswer,
-            JsonReplies replies, KnowledgeBase knowledge, Judge judge) {
+    TextGenerator(
+            SimulatedTokenizer tokenizer,
+            ToolCallPlanner toolCallPlanner,
+            StructuredAnswer structuredAnswer,
+            JsonReplies replies,
+            KnowledgeBase knowledge,
+            Judge judge) {
         this.tokenizer = tokenizer;
         this.toolCallPlanner = toolCallPlanner;
         this.structuredAnswer = structuredAnswer;
@@ -74,8 +80,13 @@ final class TextGenerator {
             int completionTokens = tokenizer.count(String.join("", thinking))
                     + tokenizer.count(toolCall.get().name())
                     + tokenizer.count(replies.serialize(toolCall.get().arguments()));
-            return new Generation(thinking, List.of(), toolCall.get(), Generation.FinishReason.TOOL_CALLS,
-                    promptTokens, completionTokens);
+            return new Generation(
+                    thinking,
+                    List.of(),
+                    toolCall.get(),
+                    Generation.FinishReason.TOOL_CALLS,
+                    promptTokens,
+                    completionTokens);
         }
 
         String content = scripted.orElseGet(() -> {
@@ -117,7 +128,8 @@ final class TextGenerator {
         if (verdict.isPresent()) {
             return verdict;
         }
-        return knowledge.answer(request.model(), lastUserText)
+        return knowledge
+                .answer(request.model(), lastUserText)
                 .map(answer -> knownAnswerContent(request, lastUserText, answer, random));
     }
 

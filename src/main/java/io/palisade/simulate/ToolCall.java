@@ -9,5 +9,4 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param name the function's name
  * @param arguments the arguments as a JSON object (Ollama sends it as is, OpenAI as a string)
  */
-record ToolCall(String id, String name, ObjectNode arguments) {
-}
+record ToolCall(String id, String name, ObjectNode arguments) {}

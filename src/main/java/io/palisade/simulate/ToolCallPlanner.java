@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
  */
 final class ToolCallPlanner {
     private static final List<String> TRIGGER_WORDS = List.of("weather", "forecast", "temperature");
-    private static final Pattern PLACE = Pattern.compile(
-            "\\b(?:in|at|for)\\s+(\\p{Lu}[\\p{L}'-]*(?:\\s+\\p{Lu}[\\p{L}'-]*)*)");
+    private static final Pattern PLACE =
+            Pattern.compile("\\b(?:in|at|for)\\s+(\\p{Lu}[\\p{L}'-]*(?:\\s+\\p{Lu}[\\p{L}'-]*)*)");
     private static final Pattern PLACE_LIKE_PROPERTY = Pattern.compile("location|city|place|where|country|region");
 
     Optional<ToolCall> plan(ToolRequest request, List<ChatMessage> messages, String lastUserText) {
@@ -28,13 +28,16 @@ final class ToolCallPlanner {
             return Optional.empty();
         }
         ToolRequest.Tool chosen = switch (request.choice()) {
-            case FORCED -> request.tools().stream()
-                    .filter(tool -> tool.name().equals(request.forcedName()))
-                    .findFirst()
-                    .orElse(request.tools().getFirst());
-            case REQUIRED -> mentioned(request.tools(), lastUserText).orElse(request.tools().getFirst());
+            case FORCED ->
+                request.tools().stream()
+                        .filter(tool -> tool.name().equals(request.forcedName()))
+                        .findFirst()
+                        .orElse(request.tools().getFirst());
+            case REQUIRED ->
+                mentioned(request.tools(), lastUserText).orElse(request.tools().getFirst());
             default -> {
-                boolean answeringToolResult = !messages.isEmpty() && messages.getLast().role().equals("tool");
+                boolean answeringToolResult =
+                        !messages.isEmpty() && messages.getLast().role().equals("tool");
                 if (answeringToolResult) {
                     yield null;
                 }
@@ -45,7 +48,10 @@ final class ToolCallPlanner {
         if (chosen == null) {
             return Optional.empty();
         }
-        String id = "call_" + HexFormat.of().toHexDigits(StableHash.of(chosen.name(), lastUserText)).substring(0, 8);
+        String id = "call_"
+                + HexFormat.of()
+                        .toHexDigits(StableHash.of(chosen.name(), lastUserText))
+                        .substring(0, 8);
         return Optional.of(new ToolCall(id, chosen.name(), arguments(chosen.parameters(), lastUserText)));
     }
 
@@ -90,7 +96,9 @@ final class ToolCallPlanner {
             case "array" -> factory.arrayNode();
             case "object" -> factory.objectNode();
             default -> {
-                boolean placeLike = PLACE_LIKE_PROPERTY.matcher(name.toLowerCase(Locale.ROOT)).find();
+                boolean placeLike = PLACE_LIKE_PROPERTY
+                        .matcher(name.toLowerCase(Locale.ROOT))
+                        .find();
                 yield factory.textNode(placeLike ? place(lastUserText) : "simulated");
             }
         };

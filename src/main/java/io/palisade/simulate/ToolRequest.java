@@ -15,11 +15,15 @@ import java.util.List;
 record ToolRequest(List<Tool> tools, Choice choice, String forcedName) {
     static final ToolRequest NONE = new ToolRequest(List.of(), Choice.NONE, null);
 
-    enum Choice { AUTO, NONE, REQUIRED, FORCED }
+    enum Choice {
+        AUTO,
+        NONE,
+        REQUIRED,
+        FORCED
+    }
 
     /** One offered function: its name and its JSON-schema parameters. */
-    record Tool(String name, JsonNode parameters) {
-    }
+    record Tool(String name, JsonNode parameters) {}
 
     ToolRequest {
         tools = List.copyOf(tools);
@@ -45,8 +49,8 @@ record ToolRequest(List<Tool> tools, Choice choice, String forcedName) {
                 throw ApiError.badRequest("every tool needs function.name", "tools");
             }
             JsonNode parameters = function.path("parameters");
-            parsed.add(new Tool(name.asText(),
-                    parameters.isObject() ? parameters : JsonNodeFactory.instance.objectNode()));
+            parsed.add(new Tool(
+                    name.asText(), parameters.isObject() ? parameters : JsonNodeFactory.instance.objectNode()));
         }
         if (toolChoice == null || toolChoice.isNull()) {
             return new ToolRequest(parsed, Choice.AUTO, null);
@@ -56,8 +60,9 @@ record ToolRequest(List<Tool> tools, Choice choice, String forcedName) {
                 case "auto" -> new ToolRequest(parsed, Choice.AUTO, null);
                 case "none" -> new ToolRequest(parsed, Choice.NONE, null);
                 case "required" -> new ToolRequest(parsed, Choice.REQUIRED, null);
-                default -> throw ApiError.badRequest("'tool_choice' must be none, auto, required or a function",
-                        "tool_choice");
+                default ->
+                    throw ApiError.badRequest(
+                            "'tool_choice' must be none, auto, required or a function", "tool_choice");
             };
         }
         JsonNode forced = toolChoice.path("function").path("name");

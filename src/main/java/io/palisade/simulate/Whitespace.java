@@ -9,8 +9,7 @@ import java.util.regex.Pattern;
 final class Whitespace {
     private static final Pattern RUN = Pattern.compile("\\s+");
 
-    private Whitespace() {
-    }
+    private Whitespace() {}
 
     static String collapse(String text) {
         return RUN.matcher(text.strip()).replaceAll(" ");

@@ -7,8 +7,14 @@ package io.palisade.store;
  * time as ISO-8601 instant text, [since, until). Each field is served by an index on the chain
  * (migration V6), so a search reads the rows it returns, not the chain.
  */
-public record AuditFilter(String userId, String keyId, String model, String decision, String clientRequestId,
-        String since, String until) {
+public record AuditFilter(
+        String userId,
+        String keyId,
+        String model,
+        String decision,
+        String clientRequestId,
+        String since,
+        String until) {
 
     public static final AuditFilter ALL = new AuditFilter(null, null, null, null, null, null, null);
 

@@ -14,7 +14,8 @@ import java.util.List;
  */
 public final class CanaryStateStore {
     /** One canary's phase and who set it, when and why. */
-    public record Row(String model, String deployment, String phase, String reason, Instant changedAt, String changedBy) {}
+    public record Row(
+            String model, String deployment, String phase, String reason, Instant changedAt, String changedBy) {}
 
     private final Database database;
 
@@ -24,13 +25,18 @@ public final class CanaryStateStore {
 
     public List<Row> all() {
         try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement(
-                     "SELECT model, deployment, phase, reason, changed_at, changed_by FROM canary_states ORDER BY model, deployment");
-             ResultSet rows = statement.executeQuery()) {
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT model, deployment, phase, reason, changed_at, changed_by FROM canary_states ORDER BY model, deployment");
+                ResultSet rows = statement.executeQuery()) {
             List<Row> result = new ArrayList<>();
             while (rows.next()) {
-                result.add(new Row(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                        Columns.instant(rows.getString(5)), rows.getString(6)));
+                result.add(new Row(
+                        rows.getString(1),
+                        rows.getString(2),
+                        rows.getString(3),
+                        rows.getString(4),
+                        Columns.instant(rows.getString(5)),
+                        rows.getString(6)));
             }
             return result;
         } catch (SQLException e) {
@@ -40,10 +46,10 @@ public final class CanaryStateStore {
 
     public void set(Row row) {
         try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement(
-                     "INSERT INTO canary_states (model, deployment, phase, reason, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?)"
-                             + " ON CONFLICT (model, deployment) DO UPDATE SET phase = excluded.phase, reason = excluded.reason,"
-                             + " changed_at = excluded.changed_at, changed_by = excluded.changed_by")) {
+                PreparedStatement statement = connection.prepareStatement(
+                        "INSERT INTO canary_states (model, deployment, phase, reason, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?)"
+                                + " ON CONFLICT (model, deployment) DO UPDATE SET phase = excluded.phase, reason = excluded.reason,"
+                                + " changed_at = excluded.changed_at, changed_by = excluded.changed_by")) {
             statement.setString(1, row.model());
             statement.setString(2, row.deployment());
             statement.setString(3, row.phase());
@@ -59,7 +65,8 @@ public final class CanaryStateStore {
     /** Makes the canary active again (its row goes). */
     public void clear(String model, String deployment) {
         try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement("DELETE FROM canary_states WHERE model = ? AND deployment = ?")) {
+                PreparedStatement statement =
+                        connection.prepareStatement("DELETE FROM canary_states WHERE model = ? AND deployment = ?")) {
             statement.setString(1, model);
             statement.setString(2, deployment);
             statement.executeUpdate();

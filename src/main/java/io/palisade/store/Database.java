@@ -114,7 +114,8 @@ public final class Database implements AutoCloseable {
     private void migrate() {
         // For SQLite, one connection through connect() first sets the file's persistent WAL mode.
         try (Connection ignored = connect()) {
-            connections.migrations(Flyway.configure())
+            connections
+                    .migrations(Flyway.configure())
                     .locations(dialect.migrations())
                     .load()
                     .migrate();
@@ -142,7 +143,8 @@ public final class Database implements AutoCloseable {
                 PrivateFiles.createFolder(file.getParent());
             }
         } catch (IOException e) {
-            throw new StoreException("cannot create the folder for the store at " + file.getParent() + ": " + e.getMessage(), e);
+            throw new StoreException(
+                    "cannot create the folder for the store at " + file.getParent() + ": " + e.getMessage(), e);
         }
         try {
             PrivateFiles.createFile(file);

@@ -16,19 +16,43 @@ public final class EvalStore {
         this.database = database;
     }
 
-    public record RunRow(String id, String createdAt, String finishedAt, String status, String generator, String judge,
-            String goldenName, String goldenHash, String config, String summary) {}
+    public record RunRow(
+            String id,
+            String createdAt,
+            String finishedAt,
+            String status,
+            String generator,
+            String judge,
+            String goldenName,
+            String goldenHash,
+            String config,
+            String summary) {}
 
     public record ResultRow(String caseId, int repeatIndex, String body) {}
 
     public void insert(RunRow run) {
-        update("INSERT INTO eval_runs (id, created_at, finished_at, status, generator, judge, golden_name, golden_hash, config, summary)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", run.id(), run.createdAt(), run.finishedAt(), run.status(), run.generator(),
-                run.judge(), run.goldenName(), run.goldenHash(), run.config(), run.summary());
+        update(
+                "INSERT INTO eval_runs (id, created_at, finished_at, status, generator, judge, golden_name, golden_hash, config, summary)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                run.id(),
+                run.createdAt(),
+                run.finishedAt(),
+                run.status(),
+                run.generator(),
+                run.judge(),
+                run.goldenName(),
+                run.goldenHash(),
+                run.config(),
+                run.summary());
     }
 
     public void finish(String id, String status, String finishedAt, String summary) {
-        update("UPDATE eval_runs SET status = ?, finished_at = ?, summary = ? WHERE id = ?", status, finishedAt, summary, id);
+        update(
+                "UPDATE eval_runs SET status = ?, finished_at = ?, summary = ? WHERE id = ?",
+                status,
+                finishedAt,
+                summary,
+                id);
     }
 
     /** Replaces the results of a run (a re-judge rewrites verdicts for the same answers). */
@@ -36,8 +60,8 @@ public final class EvalStore {
         try (Connection connection = database.connect()) {
             connection.setAutoCommit(false);
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM eval_results WHERE run_id = ?");
-                 PreparedStatement insert = connection.prepareStatement(
-                         "INSERT INTO eval_results (run_id, case_id, repeat_index, body) VALUES (?, ?, ?, ?)")) {
+                    PreparedStatement insert = connection.prepareStatement(
+                            "INSERT INTO eval_results (run_id, case_id, repeat_index, body) VALUES (?, ?, ?, ?)")) {
                 delete.setString(1, runId);
                 delete.executeUpdate();
                 for (ResultRow result : results) {
@@ -70,8 +94,8 @@ public final class EvalStore {
 
     public List<ResultRow> results(String runId) {
         try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement(
-                     "SELECT case_id, repeat_index, body FROM eval_results WHERE run_id = ? ORDER BY case_id, repeat_index")) {
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT case_id, repeat_index, body FROM eval_results WHERE run_id = ? ORDER BY case_id, repeat_index")) {
             statement.setString(1, runId);
             List<ResultRow> rows = new ArrayList<>();
             try (ResultSet result = statement.executeQuery()) {
@@ -86,16 +110,24 @@ public final class EvalStore {
     }
 
     private List<RunRow> runs(String sql, String... parameters) {
-        try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = database.connect();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setString(i + 1, parameters[i]);
             }
             List<RunRow> rows = new ArrayList<>();
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
-                    rows.add(new RunRow(result.getString("id"), result.getString("created_at"), result.getString("finished_at"),
-                            result.getString("status"), result.getString("generator"), result.getString("judge"),
-                            result.getString("golden_name"), result.getString("golden_hash"), result.getString("config"),
+                    rows.add(new RunRow(
+                            result.getString("id"),
+                            result.getString("created_at"),
+                            result.getString("finished_at"),
+                            result.getString("status"),
+                            result.getString("generator"),
+                            result.getString("judge"),
+                            result.getString("golden_name"),
+                            result.getString("golden_hash"),
+                            result.getString("config"),
                             result.getString("summary")));
                 }
             }
@@ -106,7 +138,8 @@ public final class EvalStore {
     }
 
     private void update(String sql, String... values) {
-        try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = database.connect();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < values.length; i++) {
                 statement.setString(i + 1, values[i]);
             }

@@ -19,7 +19,8 @@ public final class IdentityVersionStore {
 
     public void bump() {
         try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement("UPDATE identity_version SET version = version + 1 WHERE id = 1")) {
+                PreparedStatement statement =
+                        connection.prepareStatement("UPDATE identity_version SET version = version + 1 WHERE id = 1")) {
             statement.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("cannot record an identity change: " + e.getMessage(), e);
@@ -28,8 +29,9 @@ public final class IdentityVersionStore {
 
     public long read() {
         try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement("SELECT version FROM identity_version WHERE id = 1");
-             ResultSet rows = statement.executeQuery()) {
+                PreparedStatement statement =
+                        connection.prepareStatement("SELECT version FROM identity_version WHERE id = 1");
+                ResultSet rows = statement.executeQuery()) {
             return rows.next() ? rows.getLong(1) : 0;
         } catch (SQLException e) {
             throw new StoreException("cannot read the identity version: " + e.getMessage(), e);

@@ -24,14 +24,22 @@ public final class InstanceStore {
     }
 
     public void register(String id, long nowMillis, long watermarkSeq) {
-        update("INSERT INTO palisade_instances (id, started_millis, heartbeat_millis, watermark_seq) VALUES (?, ?, ?, ?)",
-                id, nowMillis, nowMillis, watermarkSeq);
+        update(
+                "INSERT INTO palisade_instances (id, started_millis, heartbeat_millis, watermark_seq) VALUES (?, ?, ?, ?)",
+                id,
+                nowMillis,
+                nowMillis,
+                watermarkSeq);
     }
 
     public boolean heartbeat(String id, long nowMillis, long watermarkSeq) {
         // Not over an instance already ended: one taken for dead (and charged) must hear of it.
-        return update("UPDATE palisade_instances SET heartbeat_millis = ?, watermark_seq = ? WHERE id = ? AND ended_millis IS NULL",
-                nowMillis, watermarkSeq, id) == 1;
+        return update(
+                        "UPDATE palisade_instances SET heartbeat_millis = ?, watermark_seq = ? WHERE id = ? AND ended_millis IS NULL",
+                        nowMillis,
+                        watermarkSeq,
+                        id)
+                == 1;
     }
 
     /** A clean stop: nothing of this instance is left in flight. */
@@ -45,8 +53,9 @@ public final class InstanceStore {
      */
     public List<Instance> silent(String self, long beatBeforeMillis, int limit) {
         try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement("SELECT id, heartbeat_millis, watermark_seq FROM palisade_instances"
-                     + " WHERE ended_millis IS NULL AND id <> ? AND heartbeat_millis < ? ORDER BY heartbeat_millis LIMIT ?")) {
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT id, heartbeat_millis, watermark_seq FROM palisade_instances"
+                                + " WHERE ended_millis IS NULL AND id <> ? AND heartbeat_millis < ? ORDER BY heartbeat_millis LIMIT ?")) {
             statement.setString(1, self);
             statement.setLong(2, beatBeforeMillis);
             statement.setInt(3, limit);
@@ -68,9 +77,15 @@ public final class InstanceStore {
      * processes starting at once never both charge.
      */
     public boolean claim(String id, String self, long aliveSinceMillis) {
-        return update("UPDATE palisade_instances SET claimed_by = ? WHERE id = ? AND ended_millis IS NULL AND (claimed_by IS NULL"
-                + " OR claimed_by = ? OR claimed_by NOT IN (SELECT live.id FROM palisade_instances live"
-                + " WHERE live.ended_millis IS NULL AND live.heartbeat_millis >= ?))", self, id, self, aliveSinceMillis) == 1;
+        return update(
+                        "UPDATE palisade_instances SET claimed_by = ? WHERE id = ? AND ended_millis IS NULL AND (claimed_by IS NULL"
+                                + " OR claimed_by = ? OR claimed_by NOT IN (SELECT live.id FROM palisade_instances live"
+                                + " WHERE live.ended_millis IS NULL AND live.heartbeat_millis >= ?))",
+                        self,
+                        id,
+                        self,
+                        aliveSinceMillis)
+                == 1;
     }
 
     /** The claimed instance's requests are charged: it is ended, with how many were charged. */
@@ -88,7 +103,8 @@ public final class InstanceStore {
         // the audit commit inside SQLite would make one of them sleep in the busy handler.
         try {
             return database.writing(() -> {
-                try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+                try (Connection connection = database.connect();
+                        PreparedStatement statement = connection.prepareStatement(sql)) {
                     for (int i = 0; i < parameters.length; i++) {
                         statement.setObject(i + 1, parameters[i]);
                     }

@@ -14,7 +14,9 @@ import java.util.Map;
 public final class LimitsStore {
     /** Which table a scope lives in. */
     public enum Scope {
-        KEY("api_keys"), USER("users"), TEAM("teams");
+        KEY("api_keys"),
+        USER("users"),
+        TEAM("teams");
 
         private final String table;
 
@@ -32,7 +34,8 @@ public final class LimitsStore {
     /** Sets (or with null, clears) the limits of one scope; false if no such row. */
     public boolean set(Scope scope, String id, String limitsJson) {
         try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement("UPDATE " + scope.table + " SET limits = ? WHERE id = ?")) {
+                PreparedStatement statement =
+                        connection.prepareStatement("UPDATE " + scope.table + " SET limits = ? WHERE id = ?")) {
             statement.setString(1, limitsJson);
             statement.setString(2, id);
             return statement.executeUpdate() == 1;
@@ -44,7 +47,8 @@ public final class LimitsStore {
     /** The limits JSON of one scope, null when none (or no such row). */
     public String of(Scope scope, String id) {
         try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement("SELECT limits FROM " + scope.table + " WHERE id = ?")) {
+                PreparedStatement statement =
+                        connection.prepareStatement("SELECT limits FROM " + scope.table + " WHERE id = ?")) {
             statement.setString(1, id);
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() ? rows.getString(1) : null;
@@ -57,8 +61,9 @@ public final class LimitsStore {
     /** Every scope of that kind that has limits: id → JSON. */
     public Map<String, String> all(Scope scope) {
         try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement("SELECT id, limits FROM " + scope.table + " WHERE limits IS NOT NULL");
-             ResultSet rows = statement.executeQuery()) {
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT id, limits FROM " + scope.table + " WHERE limits IS NOT NULL");
+                ResultSet rows = statement.executeQuery()) {
             Map<String, String> limits = new HashMap<>();
             while (rows.next()) {
                 limits.put(rows.getString(1), rows.getString(2));

@@ -22,12 +22,15 @@ public final class PrivateFiles {
     private static final Logger LOG = LoggerFactory.getLogger(PrivateFiles.class);
     static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
     static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
+    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE,
             PosixFilePermission.OTHERS_EXECUTE);
 
-    private PrivateFiles() {
-    }
+    private PrivateFiles() {}
 
     private static boolean posix() {
         return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
@@ -59,11 +62,16 @@ public final class PrivateFiles {
     public static void write(Path file, String content) throws IOException {
         Path folder = file.toAbsolutePath().getParent();
         createFolder(folder);
-        Path temporary = posix() ? Files.createTempFile(folder, ".palisade-", ".tmp", PosixFilePermissions.asFileAttribute(FILE))
+        Path temporary = posix()
+                ? Files.createTempFile(folder, ".palisade-", ".tmp", PosixFilePermissions.asFileAttribute(FILE))
                 : Files.createTempFile(folder, ".palisade-", ".tmp");
         try {
             Files.writeString(temporary, content);
-            Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    temporary,
+                    file,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temporary);
         }
@@ -82,10 +90,16 @@ public final class PrivateFiles {
             if (permissions.stream().anyMatch(OTHERS::contains)) {
                 permissions.removeAll(OTHERS);
                 Files.setPosixFilePermissions(file, permissions);
-                LOG.info("{} was readable by other users; it is now {}", file, PosixFilePermissions.toString(permissions));
+                LOG.info(
+                        "{} was readable by other users; it is now {}",
+                        file,
+                        PosixFilePermissions.toString(permissions));
             }
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            LOG.warn("{} is readable by other users and its permissions could not be restricted: {}", file, e.toString());
+            LOG.warn(
+                    "{} is readable by other users and its permissions could not be restricted: {}",
+                    file,
+                    e.toString());
         }
     }
 }

@@ -23,7 +23,8 @@ public final class StoreHealth {
 
     public void check() {
         try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement("UPDATE identity_version SET version = version WHERE id = 1")) {
+                PreparedStatement statement =
+                        connection.prepareStatement("UPDATE identity_version SET version = version WHERE id = 1")) {
             statement.executeUpdate();
             writable = true;
         } catch (SQLException | RuntimeException e) {

@@ -147,7 +147,12 @@ public final class StoreUrl {
         String query = parameters.isEmpty() ? "" : "?" + String.join("&", parameters);
         String location = hosts + "/" + database + query;
         String credentials = user == null ? "" : user + (password == null ? "" : ":***") + "@";
-        return new StoreUrl(Dialect.POSTGRESQL, "jdbc:postgresql://" + location, user, password, null,
+        return new StoreUrl(
+                Dialect.POSTGRESQL,
+                "jdbc:postgresql://" + location,
+                user,
+                password,
+                null,
                 "postgresql://" + credentials + location);
     }
 

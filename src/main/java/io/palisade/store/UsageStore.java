@@ -7,8 +7,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,13 +35,51 @@ public final class UsageStore {
      * writing the same row again (a retry after a failed or ambiguous commit, a spool replayed)
      * stores it once.
      */
-    public record UsageEvent(String at, String day, String requestId, String userId, String userEmail, String team, String keyId,
-            String model, long promptTokens, long completionTokens, long costMicros, boolean refused, String reason, String eventId) {
+    public record UsageEvent(
+            String at,
+            String day,
+            String requestId,
+            String userId,
+            String userEmail,
+            String team,
+            String keyId,
+            String model,
+            long promptTokens,
+            long completionTokens,
+            long costMicros,
+            boolean refused,
+            String reason,
+            String eventId) {
 
         /** A new row, with a fresh {@code eventId}. */
-        public UsageEvent(String at, String day, String requestId, String userId, String userEmail, String team, String keyId,
-                String model, long promptTokens, long completionTokens, long costMicros, boolean refused, String reason) {
-            this(at, day, requestId, userId, userEmail, team, keyId, model, promptTokens, completionTokens, costMicros, refused, reason,
+        public UsageEvent(
+                String at,
+                String day,
+                String requestId,
+                String userId,
+                String userEmail,
+                String team,
+                String keyId,
+                String model,
+                long promptTokens,
+                long completionTokens,
+                long costMicros,
+                boolean refused,
+                String reason) {
+            this(
+                    at,
+                    day,
+                    requestId,
+                    userId,
+                    userEmail,
+                    team,
+                    keyId,
+                    model,
+                    promptTokens,
+                    completionTokens,
+                    costMicros,
+                    refused,
+                    reason,
                     newEventId());
         }
 
@@ -62,7 +100,12 @@ public final class UsageStore {
     }
 
     /** One report row: the group values (by name) and the totals. */
-    public record UsageRow(Map<String, String> group, long requests, long promptTokens, long completionTokens, long costMicros,
+    public record UsageRow(
+            Map<String, String> group,
+            long requests,
+            long promptTokens,
+            long completionTokens,
+            long costMicros,
             long refusals) {}
 
     /**
@@ -90,7 +133,8 @@ public final class UsageStore {
                 stored += chunk.size();
             }
         } catch (SQLException e) {
-            throw new StoreException("cannot record usage (" + stored + " of " + events.size() + " rows stored): " + e.getMessage(), e);
+            throw new StoreException(
+                    "cannot record usage (" + stored + " of " + events.size() + " rows stored): " + e.getMessage(), e);
         }
     }
 
@@ -144,7 +188,8 @@ public final class UsageStore {
      */
     public boolean insertIfAbsent(UsageEvent event, String otherId) {
         try (Connection connection = database.connect();
-             PreparedStatement present = connection.prepareStatement("SELECT 1 FROM usage_events WHERE request_id IN (?, ?) LIMIT 1")) {
+                PreparedStatement present =
+                        connection.prepareStatement("SELECT 1 FROM usage_events WHERE request_id IN (?, ?) LIMIT 1")) {
             present.setString(1, event.requestId());
             present.setString(2, otherId);
             try (ResultSet rows = present.executeQuery()) {
@@ -169,14 +214,22 @@ public final class UsageStore {
             case USER -> "user_id";
             case TEAM -> "team";
         };
-        String sql = "SELECT COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(cost_micros), 0)"
-                + " FROM usage_events WHERE " + column + " = ? AND at >= ? AND refused = 0" + (model == null ? "" : " AND model LIKE ? ESCAPE '!'");
-        try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        String sql =
+                "SELECT COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(cost_micros), 0)"
+                        + " FROM usage_events WHERE " + column + " = ? AND at >= ? AND refused = 0"
+                        + (model == null ? "" : " AND model LIKE ? ESCAPE '!'");
+        try (Connection connection = database.connect();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, value);
             statement.setString(2, fromIso);
             if (model != null) {
                 // a model pattern ("llama*") becomes a LIKE pattern with the literal % and _ escaped
-                statement.setString(3, model.replace("!", "!!").replace("%", "!%").replace("_", "!_").replace('*', '%'));
+                statement.setString(
+                        3,
+                        model.replace("!", "!!")
+                                .replace("%", "!%")
+                                .replace("_", "!_")
+                                .replace('*', '%'));
             }
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
@@ -191,19 +244,25 @@ public final class UsageStore {
     public List<UsageRow> report(List<String> groups, String since, String until) {
         Map<String, String> columns = new LinkedHashMap<>();
         for (String group : groups) {
-            columns.put(group, switch (group) {
-                case "user" -> "user_email";
-                case "team" -> "team";
-                case "key" -> "key_id";
-                case "model" -> "model";
-                case "day" -> "day";
-                default -> throw new IllegalArgumentException("cannot group usage by '" + group + "' (use " + String.join(", ", GROUPS) + ")");
-            });
+            columns.put(
+                    group,
+                    switch (group) {
+                        case "user" -> "user_email";
+                        case "team" -> "team";
+                        case "key" -> "key_id";
+                        case "model" -> "model";
+                        case "day" -> "day";
+                        default ->
+                            throw new IllegalArgumentException(
+                                    "cannot group usage by '" + group + "' (use " + String.join(", ", GROUPS) + ")");
+                    });
         }
         String select = String.join(", ", columns.values());
-        StringBuilder sql = new StringBuilder("SELECT ").append(select.isEmpty() ? "" : select + ", ")
-                .append("COUNT(*), COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(cost_micros), 0),"
-                        + " COALESCE(SUM(refused), 0) FROM usage_events WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder("SELECT ")
+                .append(select.isEmpty() ? "" : select + ", ")
+                .append(
+                        "COUNT(*), COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(cost_micros), 0),"
+                                + " COALESCE(SUM(refused), 0) FROM usage_events WHERE 1 = 1");
         List<String> parameters = new ArrayList<>();
         if (since != null) {
             sql.append(" AND at >= ?");
@@ -216,7 +275,8 @@ public final class UsageStore {
         if (!select.isEmpty()) {
             sql.append(" GROUP BY ").append(select).append(" ORDER BY ").append(select);
         }
-        try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+        try (Connection connection = database.connect();
+                PreparedStatement statement = connection.prepareStatement(sql.toString())) {
             for (int i = 0; i < parameters.size(); i++) {
                 statement.setString(i + 1, parameters.get(i));
             }
@@ -228,8 +288,13 @@ public final class UsageStore {
                     for (String name : columns.keySet()) {
                         group.put(name, result.getString(column++));
                     }
-                    rows.add(new UsageRow(group, result.getLong(column), result.getLong(column + 1), result.getLong(column + 2),
-                            result.getLong(column + 3), result.getLong(column + 4)));
+                    rows.add(new UsageRow(
+                            group,
+                            result.getLong(column),
+                            result.getLong(column + 1),
+                            result.getLong(column + 2),
+                            result.getLong(column + 3),
+                            result.getLong(column + 4)));
                 }
             }
             return rows;

@@ -58,13 +58,15 @@ public final class OpenTelemetrySpans implements io.palisade.tracing.SpanExporte
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(TracingSettings::defaults)
                 .addPropertiesCustomizer(properties -> TracingSettings.overrides(config))
-                .addResourceCustomizer((resource, properties) -> pipeline.resource = TracingSettings.withDefaultServiceName(resource))
+                .addResourceCustomizer(
+                        (resource, properties) -> pipeline.resource = TracingSettings.withDefaultServiceName(resource))
                 .addSpanExporterCustomizer((exporter, properties) -> counts.counting(exporter))
                 .addSpanProcessorCustomizer((processor, properties) -> pipeline.processor = processor)
                 // The batch processor reports its queue-full drops through the SDK's meter provider.
                 .addMeterProviderCustomizer((meters, properties) -> meters.registerMetricReader(counts))
                 .disableShutdownHook() // Palisade closes its exporter itself, in its stop order
-                .build().getOpenTelemetrySdk();
+                .build()
+                .getOpenTelemetrySdk();
         return new OpenTelemetrySpans(sdk, pipeline, counts);
     }
 
@@ -84,11 +86,16 @@ public final class OpenTelemetrySpans implements io.palisade.tracing.SpanExporte
         TraceContext trace = TraceContext.from(traceparent);
         Context parent = Context.root();
         if (trace.parentSpanId() != null) {
-            parent = parent.with(io.opentelemetry.api.trace.Span.wrap(SpanContext.createFromRemoteParent(trace.traceId(),
-                    trace.parentSpanId(), trace.sampled() ? TraceFlags.getSampled() : TraceFlags.getDefault(), TraceState.getDefault())));
+            parent = parent.with(io.opentelemetry.api.trace.Span.wrap(SpanContext.createFromRemoteParent(
+                    trace.traceId(),
+                    trace.parentSpanId(),
+                    trace.sampled() ? TraceFlags.getSampled() : TraceFlags.getDefault(),
+                    TraceState.getDefault())));
         }
-        boolean sampled = sampler.shouldSample(parent, trace.traceId(), "request", SpanKind.SERVER, Attributes.empty(), List.of())
-                .getDecision() == SamplingDecision.RECORD_AND_SAMPLE;
+        boolean sampled =
+                sampler.shouldSample(parent, trace.traceId(), "request", SpanKind.SERVER, Attributes.empty(), List.of())
+                                .getDecision()
+                        == SamplingDecision.RECORD_AND_SAMPLE;
         return sampled == trace.sampled() ? trace : trace.withSampled(sampled);
     }
 

@@ -35,15 +35,18 @@ final class RecordedSpan implements ReadableSpan, SpanData {
     RecordedSpan(Span span, Resource resource) {
         this.span = span;
         this.resource = resource;
-        this.context = SpanContext.create(span.traceId(), span.spanId(), TraceFlags.getSampled(), TraceState.getDefault());
+        this.context =
+                SpanContext.create(span.traceId(), span.spanId(), TraceFlags.getSampled(), TraceState.getDefault());
         SpanKind kind = kindOf(span);
         if (span.parentSpanId() == null) {
             this.parent = SpanContext.getInvalid();
         } else if (kind == SpanKind.SERVER) {
             // A server span's parent is the caller's span, named by its traceparent.
-            this.parent = SpanContext.createFromRemoteParent(span.traceId(), span.parentSpanId(), TraceFlags.getSampled(), TraceState.getDefault());
+            this.parent = SpanContext.createFromRemoteParent(
+                    span.traceId(), span.parentSpanId(), TraceFlags.getSampled(), TraceState.getDefault());
         } else {
-            this.parent = SpanContext.create(span.traceId(), span.parentSpanId(), TraceFlags.getSampled(), TraceState.getDefault());
+            this.parent = SpanContext.create(
+                    span.traceId(), span.parentSpanId(), TraceFlags.getSampled(), TraceState.getDefault());
         }
         this.attributes = attributes(span.attributes());
     }

@@ -24,9 +24,11 @@ import java.util.concurrent.atomic.LongAdder;
 final class SpanCounts implements MetricReader, TraceSpanCounts {
     /** The processor's drop counter: the SDK's legacy telemetry ("processedSpans", dropped=true)... */
     private static final String LEGACY_PROCESSED = "processedSpans";
+
     private static final AttributeKey<Boolean> LEGACY_DROPPED = AttributeKey.booleanKey("dropped");
     /** ...or, with the SDK's semantic-convention telemetry, the processed counter with an error.type. */
     private static final String PROCESSED = "otel.sdk.processor.span.processed";
+
     private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
     private final LongAdder exported = new LongAdder();
@@ -74,8 +76,10 @@ final class SpanCounts implements MetricReader, TraceSpanCounts {
                 continue;
             }
             for (LongPointData point : metric.getLongSumData().getPoints()) {
-                boolean legacyDrop = metric.getName().equals(LEGACY_PROCESSED) && Boolean.TRUE.equals(point.getAttributes().get(LEGACY_DROPPED));
-                boolean drop = metric.getName().equals(PROCESSED) && point.getAttributes().get(ERROR_TYPE) != null;
+                boolean legacyDrop = metric.getName().equals(LEGACY_PROCESSED)
+                        && Boolean.TRUE.equals(point.getAttributes().get(LEGACY_DROPPED));
+                boolean drop = metric.getName().equals(PROCESSED)
+                        && point.getAttributes().get(ERROR_TYPE) != null;
                 if (legacyDrop || drop) {
                     dropped += point.getValue();
                 }

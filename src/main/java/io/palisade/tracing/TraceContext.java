@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * The backend receives {@code traceparent} naming the backend-call span, so its spans join the
  * caller's trace. Immutable.
  */
-public record TraceContext(String traceId, String parentSpanId, String serverSpanId, String clientSpanId, boolean sampled) {
+public record TraceContext(
+        String traceId, String parentSpanId, String serverSpanId, String clientSpanId, boolean sampled) {
     private static final Pattern TRACEPARENT = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})");
     private static final String ZERO_TRACE = "0".repeat(32);
     private static final String ZERO_SPAN = "0".repeat(16);
@@ -20,7 +21,9 @@ public record TraceContext(String traceId, String parentSpanId, String serverSpa
     public static TraceContext from(String traceparent) {
         if (traceparent != null) {
             var matcher = TRACEPARENT.matcher(traceparent.trim().toLowerCase(Locale.ROOT));
-            if (matcher.matches() && !matcher.group(1).equals(ZERO_TRACE) && !matcher.group(2).equals(ZERO_SPAN)) {
+            if (matcher.matches()
+                    && !matcher.group(1).equals(ZERO_TRACE)
+                    && !matcher.group(2).equals(ZERO_SPAN)) {
                 boolean sampled = (Integer.parseInt(matcher.group(3), 16) & 1) == 1;
                 return new TraceContext(matcher.group(1), matcher.group(2), randomHex(8), randomHex(8), sampled);
             }

@@ -30,8 +30,15 @@ final class TracingSettings {
      * (8192 spans; sent within a second), not the SDK's 2048 and 5 s.
      */
     static Map<String, String> defaults() {
-        return Map.of("otel.traces.sampler", "parentbased_traceidratio", "otel.traces.sampler.arg", "1.0", "otel.bsp.max.queue.size", "8192",
-                "otel.bsp.schedule.delay", "1000");
+        return Map.of(
+                "otel.traces.sampler",
+                "parentbased_traceidratio",
+                "otel.traces.sampler.arg",
+                "1.0",
+                "otel.bsp.max.queue.size",
+                "8192",
+                "otel.bsp.schedule.delay",
+                "1000");
     }
 
     /**
@@ -79,15 +86,18 @@ final class TracingSettings {
      * OpenTelemetry settings do not disable the SDK. {@code systemProperties} and {@code environment}
      * look a name up (System::getProperty, System::getenv); a system property beats the variable.
      */
-    static boolean enabled(ObservabilityConfig config, UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
+    static boolean enabled(
+            ObservabilityConfig config, UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
         if ("true".equalsIgnoreCase(setting("otel.sdk.disabled", systemProperties, environment))) {
             return false;
         }
-        return config.otlpEndpoint() != null || setting(TRACES_ENDPOINT, systemProperties, environment) != null
+        return config.otlpEndpoint() != null
+                || setting(TRACES_ENDPOINT, systemProperties, environment) != null
                 || setting(ENDPOINT, systemProperties, environment) != null;
     }
 
-    private static String setting(String property, UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
+    private static String setting(
+            String property, UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
         String value = systemProperties.apply(property);
         if (value == null || value.isBlank()) {
             value = environment.apply(property.toUpperCase(Locale.ROOT).replace('.', '_'));

@@ -2,7 +2,6 @@ package io.palisade.upstream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.palisade.error.PalisadeException;
-
 import java.util.List;
 
 /**

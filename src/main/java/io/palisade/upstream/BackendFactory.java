@@ -33,11 +33,13 @@ public final class BackendFactory {
         // TGI's /info and llama.cpp's /props sit at the server root, outside a base URL that ends in /v1;
         // a URL without /v1 is the server root already, and one client (one pool, one sweep) serves both.
         BackendConfig root = OpenAiBackend.serverRoot(config);
-        return new OpenAiBackend(config, http, root.equals(config) ? http : new UpstreamHttp(root, watchdog, json), json);
+        return new OpenAiBackend(
+                config, http, root.equals(config) ? http : new UpstreamHttp(root, watchdog, json), json);
     }
 
     /** The clients for {@code configs}, reusing those in {@code previous} whose config is unchanged. */
-    public Map<String, Backend> build(List<BackendConfig> configs, List<BackendConfig> previousConfigs, Map<String, Backend> previous) {
+    public Map<String, Backend> build(
+            List<BackendConfig> configs, List<BackendConfig> previousConfigs, Map<String, Backend> previous) {
         Map<String, Backend> backends = new LinkedHashMap<>();
         for (BackendConfig config : configs) {
             boolean unchanged = previousConfigs.contains(config) && previous.containsKey(config.name());

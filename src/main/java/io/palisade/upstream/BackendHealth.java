@@ -22,7 +22,10 @@ public final class BackendHealth {
     private final Map<String, Probe> last = new ConcurrentHashMap<>();
 
     /** {@code observer} hears every probe result (metrics). */
-    public BackendHealth(java.util.function.Supplier<Map<String, Backend>> backends, Clock clock, BiConsumer<String, Boolean> observer) {
+    public BackendHealth(
+            java.util.function.Supplier<Map<String, Backend>> backends,
+            Clock clock,
+            BiConsumer<String, Boolean> observer) {
         this.backends = backends;
         this.clock = clock;
         this.observer = observer;
@@ -36,11 +39,12 @@ public final class BackendHealth {
     public void probeAll(BackgroundChecks checks) {
         Map<String, Backend> current = backends.get();
         last.keySet().retainAll(current.keySet());
-        current.keySet().forEach(name -> checks.request("probe:" + name, () -> {
-            if (backends.get().containsKey(name)) {
-                probe(name);
-            }
-        }));
+        current.keySet()
+                .forEach(name -> checks.request("probe:" + name, () -> {
+                    if (backends.get().containsKey(name)) {
+                        probe(name);
+                    }
+                }));
     }
 
     /**
@@ -50,7 +54,8 @@ public final class BackendHealth {
      */
     public Map<String, Probe> probeNow(java.util.Collection<String> names) {
         Map<String, java.util.concurrent.Future<Probe>> running = new java.util.LinkedHashMap<>();
-        try (java.util.concurrent.ExecutorService each = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        try (java.util.concurrent.ExecutorService each =
+                java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             names.forEach(name -> running.put(name, each.submit(() -> probe(name))));
         }
         Map<String, Probe> probes = new java.util.LinkedHashMap<>();
@@ -70,7 +75,8 @@ public final class BackendHealth {
         try {
             Backend backend = backends.get().get(name);
             if (backend == null) {
-                throw new io.palisade.error.PalisadeException(io.palisade.error.ErrorCode.NOT_FOUND, "no backend '" + name + "'");
+                throw new io.palisade.error.PalisadeException(
+                        io.palisade.error.ErrorCode.NOT_FOUND, "no backend '" + name + "'");
             }
             List<String> models = backend.listModels();
             probe = new Probe(name, true, models.size(), (System.nanoTime() - start) / 1e6, clock.instant(), null);

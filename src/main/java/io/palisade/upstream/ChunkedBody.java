@@ -11,7 +11,8 @@ import java.io.IOException;
  */
 final class ChunkedBody extends BodyFraming {
     private static final int MAX_SIZE_LINE = 4096;
-    private static final String TRAILERS_TOO_LARGE = "its trailer fields are larger than " + ResponseHead.MAX_HEAD_BYTES / 1024 + " KiB";
+    private static final String TRAILERS_TOO_LARGE =
+            "its trailer fields are larger than " + ResponseHead.MAX_HEAD_BYTES / 1024 + " KiB";
 
     private final ConnectionInput input;
     private long chunkLeft;
@@ -66,7 +67,8 @@ final class ChunkedBody extends BodyFraming {
             }
             afterChunk = false;
         }
-        String sizeLine = input.readLine(MAX_SIZE_LINE, "its chunk size line is longer than " + MAX_SIZE_LINE + " bytes");
+        String sizeLine =
+                input.readLine(MAX_SIZE_LINE, "its chunk size line is longer than " + MAX_SIZE_LINE + " bytes");
         if (sizeLine == null) {
             throw new ConnectionClosedException("the backend closed the connection before the last chunk");
         }

@@ -110,7 +110,8 @@ final class ConnectionInput extends InputStream {
                 throw new MalformedAnswerException(tooLong);
             }
             if (line == null && end < limit) {
-                String whole = new String(buffer, position, trimCarriageReturn(position, end) - position, StandardCharsets.ISO_8859_1);
+                String whole = new String(
+                        buffer, position, trimCarriageReturn(position, end) - position, StandardCharsets.ISO_8859_1);
                 position = end + 1;
                 return whole;
             }
@@ -139,7 +140,8 @@ final class ConnectionInput extends InputStream {
             if (left <= 0) {
                 throw new SocketTimeoutException("deadline passed");
             }
-            socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left) + 1)));
+            socket.setSoTimeout((int)
+                    Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left) + 1)));
         }
         int count = socketInput.read(buffer, 0, buffer.length);
         position = 0;

@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
 final class ExchangeDeadline {
     /** Which limit passed. */
     enum Limit {
-        FIRST_BYTE, TOTAL
+        FIRST_BYTE,
+        TOTAL
     }
-
 
     private final ScheduledExecutorService watchdog;
     private final java.time.Duration firstByteLimit;
@@ -38,7 +38,8 @@ final class ExchangeDeadline {
     private volatile Limit passed;
     private ScheduledFuture<?> task; // guarded by this
 
-    private ExchangeDeadline(ScheduledExecutorService watchdog, java.time.Duration firstByteLimit, long firstByteAt, long totalAt) {
+    private ExchangeDeadline(
+            ScheduledExecutorService watchdog, java.time.Duration firstByteLimit, long firstByteAt, long totalAt) {
         this.watchdog = watchdog;
         this.firstByteLimit = firstByteLimit;
         this.firstByteAt = firstByteAt;
@@ -52,9 +53,13 @@ final class ExchangeDeadline {
      */
     static ExchangeDeadline arm(ScheduledExecutorService watchdog, Timeouts timeouts) {
         long now = System.nanoTime();
-        ExchangeDeadline deadline = new ExchangeDeadline(watchdog, timeouts.firstByte(),
-                now + timeouts.firstByte().toNanos(), now + timeouts.total().toNanos());
-        deadline.scheduleIn(Math.min(timeouts.firstByte().toNanos(), timeouts.total().toNanos()));
+        ExchangeDeadline deadline = new ExchangeDeadline(
+                watchdog,
+                timeouts.firstByte(),
+                now + timeouts.firstByte().toNanos(),
+                now + timeouts.total().toNanos());
+        deadline.scheduleIn(
+                Math.min(timeouts.firstByte().toNanos(), timeouts.total().toNanos()));
         return deadline;
     }
 
@@ -64,8 +69,7 @@ final class ExchangeDeadline {
     }
 
     /** The cut before the transport registers one: nothing to close yet. */
-    private static void noCut() {
-    }
+    private static void noCut() {}
 
     /** What ends the exchange when a limit passes; replaces the previous cut (a retry's new connection). */
     void cutWith(Runnable newCut) {

@@ -22,7 +22,8 @@ final class FixedLengthBody extends BodyFraming {
         }
         int count = input.read(target, offset, (int) Math.min(length, remaining));
         if (count < 0) {
-            throw new ConnectionClosedException("the backend closed the connection " + remaining + " bytes before the declared end");
+            throw new ConnectionClosedException(
+                    "the backend closed the connection " + remaining + " bytes before the declared end");
         }
         remaining -= count;
         return count;

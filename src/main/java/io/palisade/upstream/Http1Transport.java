@@ -33,7 +33,8 @@ final class Http1Transport implements UpstreamTransport {
         this.port = backendUrl.getPort() < 0 ? 80 : backendUrl.getPort();
         this.hostHeader = port == 80 ? host : host + ":" + port;
         this.basePath = backendUrl.getRawPath() == null ? "" : backendUrl.getRawPath();
-        this.connectMillis = (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis());
+        this.connectMillis =
+                (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis());
         this.pool = pool;
     }
 
@@ -66,7 +67,8 @@ final class Http1Transport implements UpstreamTransport {
         }
     }
 
-    private Response exchange(Http1Connection connection, boolean reused, byte[] head, byte[] body, ExchangeDeadline deadline)
+    private Response exchange(
+            Http1Connection connection, boolean reused, byte[] head, byte[] body, ExchangeDeadline deadline)
             throws IOException, InterruptedException {
         ConnectionInput input = connection.input();
         long receivedBefore = input.received();

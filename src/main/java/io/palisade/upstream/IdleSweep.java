@@ -25,7 +25,8 @@ final class IdleSweep implements Runnable {
     /** Sweeps {@code pool} every {@code interval} on {@code scheduler}. */
     static void start(ScheduledExecutorService scheduler, ConnectionPool pool, Duration interval) {
         IdleSweep sweep = new IdleSweep(pool);
-        sweep.schedule = scheduler.scheduleWithFixedDelay(sweep, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        sweep.schedule = scheduler.scheduleWithFixedDelay(
+                sweep, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -29,11 +29,14 @@ final class JdkTransport implements UpstreamTransport {
 
     @Override
     public Response send(UpstreamRequest request, ExchangeDeadline deadline) throws IOException, InterruptedException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + request.path())).timeout(deadline.firstByteLimit());
+        HttpRequest.Builder builder =
+                HttpRequest.newBuilder(URI.create(baseUrl + request.path())).timeout(deadline.firstByteLimit());
         request.forEachHeader(builder::header);
-        builder.method(request.method(), request.body() == null
-                ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        builder.method(
+                request.method(),
+                request.body() == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(request.body()));
         // The client's own request timeout bounds the wait for the head; the deadline cuts the body.
         HttpResponse<InputStream> response = client.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
         deadline.answered();

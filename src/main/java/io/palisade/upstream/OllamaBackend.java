@@ -10,6 +10,7 @@ import io.palisade.upstream.ollama.OllamaStreamTranslator;
 import io.palisade.upstream.ollama.OllamaToOpenAi;
 import io.palisade.upstream.ollama.OllamaUnsupportedFields;
 import io.palisade.upstream.ollama.OpenAiToOllama;
+import io.palisade.usage.TokenUsage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,7 +19,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import io.palisade.usage.TokenUsage;
 
 /**
  * An Ollama server spoken to in its native API (/api/chat, /api/generate, /api/embed), so that
@@ -60,15 +60,19 @@ public final class OllamaBackend implements Backend {
     public UpstreamAnswer call(UpstreamCall call) {
         ObjectNode request = translate(call);
         request.put("stream", false);
-        try (UpstreamHttp.Exchange exchange = http.post(path(call.operation()), bytes(request), call.requestId(), call.headers())) {
+        try (UpstreamHttp.Exchange exchange =
+                http.post(path(call.operation()), bytes(request), call.requestId(), call.headers())) {
             JsonNode answer = http.readJson(exchange);
             String id = responseId(call);
             long created = clock.instant().getEpochSecond();
             ObjectNode body = switch (call.operation()) {
                 case CHAT -> responses.chatResponse(answer, call.publicModel(), id, created);
                 case COMPLETION -> responses.completionResponse(answer, call.publicModel(), id, created);
-                case EMBEDDING -> responses.embeddingResponse(answer, call.publicModel(),
-                        "base64".equals(call.body().path("encoding_format").asText()));
+                case EMBEDDING ->
+                    responses.embeddingResponse(
+                            answer,
+                            call.publicModel(),
+                            "base64".equals(call.body().path("encoding_format").asText()));
             };
             return new UpstreamAnswer(body, responses.usageOf(answer));
         }
@@ -81,21 +85,31 @@ public final class OllamaBackend implements Backend {
         }
         ObjectNode request = translate(call);
         request.put("stream", true);
-        OllamaStreamTranslator translator = new OllamaStreamTranslator(json,
-                call.operation() == Operation.CHAT ? OllamaStreamTranslator.Kind.CHAT : OllamaStreamTranslator.Kind.COMPLETION,
-                call.publicModel(), responseId(call), clock.instant().getEpochSecond(), call.callerWantsStreamUsage());
-        try (UpstreamHttp.Exchange exchange = http.post(path(call.operation()), bytes(request), call.requestId(), call.headers());
-             BufferedReader reader = new BufferedReader(new InputStreamReader(exchange.body(), StandardCharsets.UTF_8))) {
+        OllamaStreamTranslator translator = new OllamaStreamTranslator(
+                json,
+                call.operation() == Operation.CHAT
+                        ? OllamaStreamTranslator.Kind.CHAT
+                        : OllamaStreamTranslator.Kind.COMPLETION,
+                call.publicModel(),
+                responseId(call),
+                clock.instant().getEpochSecond(),
+                call.callerWantsStreamUsage());
+        try (UpstreamHttp.Exchange exchange =
+                        http.post(path(call.operation()), bytes(request), call.requestId(), call.headers());
+                BufferedReader reader =
+                        new BufferedReader(new InputStreamReader(exchange.body(), StandardCharsets.UTF_8))) {
             try {
                 while (!translator.finished()) {
                     String line;
                     try {
                         line = reader.readLine();
                     } catch (IOException e) {
-                        return interrupted(sink, translator, http.failure(e, "bad stream").getMessage());
+                        return interrupted(
+                                sink, translator, http.failure(e, "bad stream").getMessage());
                     }
                     if (line == null) {
-                        return interrupted(sink, translator, "backend '" + name() + "' ended the stream before it was complete");
+                        return interrupted(
+                                sink, translator, "backend '" + name() + "' ended the stream before it was complete");
                     }
                     if (line.isBlank()) {
                         continue;
@@ -141,7 +155,8 @@ public final class OllamaBackend implements Backend {
     public String family(String upstreamModel) {
         ObjectNode request = json.createObjectNode().put("model", upstreamModel);
         try (UpstreamHttp.Exchange exchange = http.post("/api/show", bytes(request), "model-info", Map.of())) {
-            String family = http.readJson(exchange).path("details").path("family").asText("");
+            String family =
+                    http.readJson(exchange).path("details").path("family").asText("");
             return family.isBlank() ? null : family;
         } catch (PalisadeException e) {
             return null;
@@ -158,10 +173,15 @@ public final class OllamaBackend implements Backend {
         String wanted = withDefaultTag(upstreamModel);
         try (UpstreamHttp.Exchange exchange = checks.get("/api/tags", "pin-check")) {
             for (JsonNode model : checks.readJson(exchange).path("models")) {
-                if (wanted.equals(withDefaultTag(model.path("name").asText())) || wanted.equals(withDefaultTag(model.path("model").asText()))) {
+                if (wanted.equals(withDefaultTag(model.path("name").asText()))
+                        || wanted.equals(withDefaultTag(model.path("model").asText()))) {
                     String digest = model.path("digest").asText("");
                     if (!digest.isBlank()) {
-                        return new ServedModel(digest, null, null, "digest of " + model.path("name").asText() + " from /api/tags");
+                        return new ServedModel(
+                                digest,
+                                null,
+                                null,
+                                "digest of " + model.path("name").asText() + " from /api/tags");
                     }
                 }
             }
@@ -172,13 +192,16 @@ public final class OllamaBackend implements Backend {
             shown = checks.readJson(exchange);
         } catch (PalisadeException e) {
             if (ServedModel.answeredNotFound(e)) {
-                throw new PalisadeException(ErrorCode.MODEL_NOT_FOUND, "backend '" + name() + "' does not serve model '" + upstreamModel + "'");
+                throw new PalisadeException(
+                        ErrorCode.MODEL_NOT_FOUND,
+                        "backend '" + name() + "' does not serve model '" + upstreamModel + "'");
             }
             throw e;
         }
         String digest = shown.path("digest").asText("");
         return digest.isBlank()
-                ? ServedModel.unreported("backend '" + name() + "' serves '" + upstreamModel + "' but lists no digest for it in /api/tags")
+                ? ServedModel.unreported("backend '" + name() + "' serves '" + upstreamModel
+                        + "' but lists no digest for it in /api/tags")
                 : new ServedModel(digest, null, null, "digest of " + upstreamModel + " from /api/show");
     }
 
@@ -191,14 +214,19 @@ public final class OllamaBackend implements Backend {
     /** keep_alive 0 on an empty generate request unloads; /api/ps then confirms it is gone. */
     @Override
     public Unload unload(String upstreamModel) {
-        ObjectNode request = json.createObjectNode().put("model", upstreamModel).put("keep_alive", 0).put("stream", false);
+        ObjectNode request = json.createObjectNode()
+                .put("model", upstreamModel)
+                .put("keep_alive", 0)
+                .put("stream", false);
         try (UpstreamHttp.Exchange exchange = http.post("/api/generate", bytes(request), "unload", Map.of())) {
             http.readJson(exchange);
         }
         try (UpstreamHttp.Exchange exchange = http.get("/api/ps", "unload")) {
             for (JsonNode loaded : http.readJson(exchange).path("models")) {
-                if (upstreamModel.equals(loaded.path("name").asText()) || upstreamModel.equals(loaded.path("model").asText())
-                        || (upstreamModel + ":latest").equals(loaded.path("name").asText())) {
+                if (upstreamModel.equals(loaded.path("name").asText())
+                        || upstreamModel.equals(loaded.path("model").asText())
+                        || (upstreamModel + ":latest")
+                                .equals(loaded.path("name").asText())) {
                     return new Unload(true, false, "still listed by /api/ps after keep_alive 0");
                 }
             }

@@ -6,15 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.palisade.config.BackendConfig;
 import io.palisade.error.ErrorCode;
 import io.palisade.error.PalisadeException;
+import io.palisade.usage.TokenUsage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import io.palisade.usage.TokenUsage;
 
 /**
  * An OpenAI-compatible backend (vLLM, llama.cpp server, TGI, LM Studio, SGLang, cloud APIs).
@@ -55,8 +54,13 @@ public final class OpenAiBackend implements Backend {
         }
         String url = config.url().toString();
         int cut = url.lastIndexOf("/v1");
-        return new BackendConfig(config.name(), config.kind(), java.net.URI.create(url.substring(0, cut) + url.substring(cut + 3)),
-                config.apiKey(), config.discoverModels(), config.timeouts());
+        return new BackendConfig(
+                config.name(),
+                config.kind(),
+                java.net.URI.create(url.substring(0, cut) + url.substring(cut + 3)),
+                config.apiKey(),
+                config.discoverModels(),
+                config.timeouts());
     }
 
     private static boolean endsInV1(BackendConfig config) {
@@ -72,10 +76,13 @@ public final class OpenAiBackend implements Backend {
     public UpstreamAnswer call(UpstreamCall call) {
         ObjectNode request = call.body().deepCopy();
         request.put("model", call.upstreamModel());
-        try (UpstreamHttp.Exchange exchange = http.post(path(call.operation()), bytes(request), call.requestId(), call.headers())) {
+        try (UpstreamHttp.Exchange exchange =
+                http.post(path(call.operation()), bytes(request), call.requestId(), call.headers())) {
             JsonNode answer = http.readJson(exchange);
             if (!(answer instanceof ObjectNode body)) {
-                throw new PalisadeException(ErrorCode.UPSTREAM_BAD_RESPONSE, "backend '" + name() + "' sent a bad answer: not a JSON object");
+                throw new PalisadeException(
+                        ErrorCode.UPSTREAM_BAD_RESPONSE,
+                        "backend '" + name() + "' sent a bad answer: not a JSON object");
             }
             if (body.has("model")) {
                 body.put("model", call.publicModel());
@@ -96,8 +103,10 @@ public final class OpenAiBackend implements Backend {
         String publicModelField = "\"model\":\"" + call.publicModel() + "\"";
         boolean rename = !call.upstreamModel().equals(call.publicModel());
         TokenUsage usage = TokenUsage.UNKNOWN;
-        try (UpstreamHttp.Exchange exchange = http.post(path(call.operation()), bytes(request), call.requestId(), call.headers());
-             BufferedReader reader = new BufferedReader(new InputStreamReader(exchange.body(), StandardCharsets.UTF_8))) {
+        try (UpstreamHttp.Exchange exchange =
+                        http.post(path(call.operation()), bytes(request), call.requestId(), call.headers());
+                BufferedReader reader =
+                        new BufferedReader(new InputStreamReader(exchange.body(), StandardCharsets.UTF_8))) {
             boolean complete = false;
             try {
                 String line;
@@ -124,7 +133,9 @@ public final class OpenAiBackend implements Backend {
                         if (reported.known()) {
                             usage = reported;
                         }
-                        if (!callerWantsUsage && chunk.path("choices").isArray() && chunk.path("choices").isEmpty()) {
+                        if (!callerWantsUsage
+                                && chunk.path("choices").isArray()
+                                && chunk.path("choices").isEmpty()) {
                             continue;
                         }
                     }
@@ -191,8 +202,9 @@ public final class OpenAiBackend implements Backend {
             }
         }
         if (info == null && props == null) {
-            return ServedModel.unreported("backend '" + name() + "' reports no model revision (vLLM and most OpenAI-compatible servers"
-                    + " do not; TGI does on /info, llama.cpp server names its GGUF file on /props)");
+            return ServedModel.unreported(
+                    "backend '" + name() + "' reports no model revision (vLLM and most OpenAI-compatible servers"
+                            + " do not; TGI does on /info, llama.cpp server names its GGUF file on /props)");
         }
         return new ServedModel(null, revision, file, String.join("; ", details));
     }
@@ -210,7 +222,8 @@ public final class OpenAiBackend implements Backend {
     }
 
     private StreamOutcome interrupted(EventSink sink, TokenUsage usage, IOException cause) {
-        String reason = cause == null ? "backend '" + name() + "' ended the stream before it was complete"
+        String reason = cause == null
+                ? "backend '" + name() + "' ended the stream before it was complete"
                 : http.failure(cause, "bad stream").getMessage();
         if (!sink.started()) {
             throw new PalisadeException(ErrorCode.UPSTREAM_BAD_RESPONSE, reason);
@@ -242,6 +255,8 @@ public final class OpenAiBackend implements Backend {
         if (!usage.isObject()) {
             return TokenUsage.UNKNOWN;
         }
-        return new TokenUsage(usage.path("prompt_tokens").asInt(-1), usage.path("completion_tokens").asInt(0));
+        return new TokenUsage(
+                usage.path("prompt_tokens").asInt(-1),
+                usage.path("completion_tokens").asInt(0));
     }
 }

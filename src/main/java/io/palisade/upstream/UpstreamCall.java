@@ -7,7 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * (backends copy it before changing anything); {@code publicModel} is the name the caller used;
  * {@code traceparent} joins the backend's spans to the caller's trace.
  */
-public record UpstreamCall(Operation operation, ObjectNode body, String publicModel, String upstreamModel, String requestId,
+public record UpstreamCall(
+        Operation operation,
+        ObjectNode body,
+        String publicModel,
+        String upstreamModel,
+        String requestId,
         String traceparent) {
     /** Headers every backend request carries besides the request id: the W3C trace context. */
     public java.util.Map<String, String> headers() {

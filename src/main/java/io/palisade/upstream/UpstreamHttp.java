@@ -40,6 +40,7 @@ public final class UpstreamHttp {
      * p90 73 ms; docs/performance.md). The idle time limit shrinks the pool when load falls.
      */
     static final int MAX_IDLE_CONNECTIONS = 1024;
+
     static final Duration MAX_IDLE_TIME = Duration.ofSeconds(4);
     private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(2);
     private static final int ERROR_BODY_BYTES = 8192;
@@ -56,15 +57,21 @@ public final class UpstreamHttp {
     }
 
     /** Over {@code transport} whatever the URL's scheme (tests speak to plain-HTTP servers through the JDK client). */
-    UpstreamHttp(BackendConfig backend, UpstreamTransport transport, ScheduledExecutorService watchdog, ObjectMapper json) {
+    UpstreamHttp(
+            BackendConfig backend, UpstreamTransport transport, ScheduledExecutorService watchdog, ObjectMapper json) {
         this(backend, backend.timeouts(), transport, watchdog, json);
     }
 
-    private UpstreamHttp(BackendConfig backend, Timeouts timeouts, UpstreamTransport transport, ScheduledExecutorService watchdog,
+    private UpstreamHttp(
+            BackendConfig backend,
+            Timeouts timeouts,
+            UpstreamTransport transport,
+            ScheduledExecutorService watchdog,
             ObjectMapper json) {
         this.backend = backend;
         this.timeouts = timeouts;
-        this.authorization = backend.apiKey().isPresent() ? "Bearer " + backend.apiKey().reveal() : null;
+        this.authorization =
+                backend.apiKey().isPresent() ? "Bearer " + backend.apiKey().reveal() : null;
         this.transport = transport;
         this.watchdog = watchdog;
         this.json = json;
@@ -206,7 +213,8 @@ public final class UpstreamHttp {
     /** The error to report when a read from the backend failed midway. */
     public PalisadeException failure(IOException e, String badAnswer) {
         if (e instanceof HttpTimeoutException) {
-            return new PalisadeException(ErrorCode.UPSTREAM_TIMEOUT, "backend '" + backend.name() + "' did not answer in time");
+            return new PalisadeException(
+                    ErrorCode.UPSTREAM_TIMEOUT, "backend '" + backend.name() + "' did not answer in time");
         }
         if (e instanceof MalformedAnswerException) {
             return sentBadAnswer(e.getMessage());
@@ -214,7 +222,8 @@ public final class UpstreamHttp {
         if (e instanceof com.fasterxml.jackson.core.JsonProcessingException) {
             return sentBadAnswer(badAnswer);
         }
-        return new PalisadeException(ErrorCode.UPSTREAM_BAD_RESPONSE,
+        return new PalisadeException(
+                ErrorCode.UPSTREAM_BAD_RESPONSE,
                 "backend '" + backend.name() + "' broke off its answer (" + describe(e) + ")");
     }
 
@@ -240,15 +249,22 @@ public final class UpstreamHttp {
         return switch (e) {
             case HttpConnectTimeoutException unreachable -> unreachable();
             case ConnectException unreachable -> unreachable();
-            case HttpTimeoutException timeout -> new PalisadeException(ErrorCode.UPSTREAM_TIMEOUT,
-                    "backend '" + backend.name() + "' did not start answering within " + (timeouts.firstByte().toMillis() % 1000 == 0
-                            ? timeouts.firstByte().toSeconds() + "s" : timeouts.firstByte().toMillis() + "ms"));
+            case HttpTimeoutException timeout ->
+                new PalisadeException(
+                        ErrorCode.UPSTREAM_TIMEOUT,
+                        "backend '" + backend.name() + "' did not start answering within "
+                                + (timeouts.firstByte().toMillis() % 1000 == 0
+                                        ? timeouts.firstByte().toSeconds() + "s"
+                                        : timeouts.firstByte().toMillis() + "ms"));
             case MalformedAnswerException malformed -> sentBadAnswer(malformed.getMessage());
-            case IOException other -> new PalisadeException(ErrorCode.UPSTREAM_UNREACHABLE,
-                    "backend '" + backend.name() + "' could not be reached (" + describe(other) + ")");
+            case IOException other ->
+                new PalisadeException(
+                        ErrorCode.UPSTREAM_UNREACHABLE,
+                        "backend '" + backend.name() + "' could not be reached (" + describe(other) + ")");
             case InterruptedException interrupted -> {
                 Thread.currentThread().interrupt();
-                yield new PalisadeException(ErrorCode.UPSTREAM_UNAVAILABLE, "request to backend '" + backend.name() + "' was interrupted");
+                yield new PalisadeException(
+                        ErrorCode.UPSTREAM_UNAVAILABLE, "request to backend '" + backend.name() + "' was interrupted");
             }
             case RuntimeException unexpected -> unexpected;
             default -> new IllegalStateException(e);
@@ -263,18 +279,31 @@ public final class UpstreamHttp {
         String detail = upstreamMessage(body);
         String name = "backend '" + backend.name() + "'";
         return switch (status) {
-            case 400, 422 -> new UpstreamStatusException(status, ErrorCode.INVALID_REQUEST, name + " rejected the request" + detail);
-            case 413 -> new UpstreamStatusException(status, ErrorCode.PAYLOAD_TOO_LARGE, name + " rejected the request as too large" + detail);
-            case 429 -> new UpstreamStatusException(status, ErrorCode.UPSTREAM_UNAVAILABLE, name + " is overloaded (it answered 429)" + detail,
-                    Map.of("Retry-After", "1"));
-            case 503 -> new UpstreamStatusException(status, ErrorCode.UPSTREAM_UNAVAILABLE, name + " is unavailable (it answered 503)" + detail);
-            case 504 -> new UpstreamStatusException(status, ErrorCode.UPSTREAM_TIMEOUT, name + " timed out (it answered 504)");
-            default -> new UpstreamStatusException(status, ErrorCode.UPSTREAM_BAD_RESPONSE, name + " answered HTTP " + status + detail);
+            case 400, 422 ->
+                new UpstreamStatusException(status, ErrorCode.INVALID_REQUEST, name + " rejected the request" + detail);
+            case 413 ->
+                new UpstreamStatusException(
+                        status, ErrorCode.PAYLOAD_TOO_LARGE, name + " rejected the request as too large" + detail);
+            case 429 ->
+                new UpstreamStatusException(
+                        status,
+                        ErrorCode.UPSTREAM_UNAVAILABLE,
+                        name + " is overloaded (it answered 429)" + detail,
+                        Map.of("Retry-After", "1"));
+            case 503 ->
+                new UpstreamStatusException(
+                        status, ErrorCode.UPSTREAM_UNAVAILABLE, name + " is unavailable (it answered 503)" + detail);
+            case 504 ->
+                new UpstreamStatusException(status, ErrorCode.UPSTREAM_TIMEOUT, name + " timed out (it answered 504)");
+            default ->
+                new UpstreamStatusException(
+                        status, ErrorCode.UPSTREAM_BAD_RESPONSE, name + " answered HTTP " + status + detail);
         };
     }
 
     private PalisadeException sentBadAnswer(String what) {
-        return new PalisadeException(ErrorCode.UPSTREAM_BAD_RESPONSE, "backend '" + backend.name() + "' sent a bad answer: " + what);
+        return new PalisadeException(
+                ErrorCode.UPSTREAM_BAD_RESPONSE, "backend '" + backend.name() + "' sent a bad answer: " + what);
     }
 
     /** The backend's own error message, shortened: useful to the caller, not a dump. */
@@ -282,7 +311,8 @@ public final class UpstreamHttp {
         try {
             JsonNode node = json.readTree(body);
             JsonNode error = node.path("error");
-            String message = error.isTextual() ? error.asText() : error.path("message").asText("");
+            String message =
+                    error.isTextual() ? error.asText() : error.path("message").asText("");
             if (message.isBlank()) {
                 return "";
             }
@@ -302,6 +332,10 @@ public final class UpstreamHttp {
 
     private static String describe(IOException e) {
         String simple = e.getClass().getSimpleName();
-        return simple.isEmpty() ? "I/O error" : simple.replaceAll("Exception$", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
+        return simple.isEmpty()
+                ? "I/O error"
+                : simple.replaceAll("Exception$", "")
+                        .replaceAll("([a-z])([A-Z])", "$1 $2")
+                        .toLowerCase(Locale.ROOT);
     }
 }

@@ -19,11 +19,27 @@ import java.util.function.BiConsumer;
  */
 // The body stays a byte[]: it is written to the socket as is on the hot path, and requests are never compared.
 @SuppressWarnings("ArrayRecordComponent")
-record UpstreamRequest(String method, String path, String requestId, Map<String, String> extraHeaders, String authorization,
+record UpstreamRequest(
+        String method,
+        String path,
+        String requestId,
+        Map<String, String> extraHeaders,
+        String authorization,
         byte[] body) {
     // A caller setting the framing or connection headers could split a request; the others are this request's own.
-    private static final Set<String> RESERVED = Set.of("host", "content-length", "transfer-encoding", "connection", "keep-alive",
-            "expect", "upgrade", "te", "trailer", "content-type", "x-request-id", "authorization");
+    private static final Set<String> RESERVED = Set.of(
+            "host",
+            "content-length",
+            "transfer-encoding",
+            "connection",
+            "keep-alive",
+            "expect",
+            "upgrade",
+            "te",
+            "trailer",
+            "content-type",
+            "x-request-id",
+            "authorization");
 
     UpstreamRequest {
         extraHeaders.keySet().forEach(UpstreamRequest::checkExtraName);
@@ -53,7 +69,11 @@ record UpstreamRequest(String method, String path, String requestId, Map<String,
         if (basePath.isEmpty() && path.isEmpty()) {
             head.append('/');
         }
-        head.append(basePath).append(path).append(" HTTP/1.1\r\nHost: ").append(host).append("\r\n");
+        head.append(basePath)
+                .append(path)
+                .append(" HTTP/1.1\r\nHost: ")
+                .append(host)
+                .append("\r\n");
         if (body != null) {
             head.append("Content-Length: ").append(body.length).append("\r\n");
         }

@@ -24,20 +24,26 @@ class AdminBootstrapTest {
             key = first.bootstrapAdminKey().orElseThrow();
             assertThat(key).startsWith("pal_");
             var client = java.net.http.HttpClient.newHttpClient();
-            var response = client.send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create("http://127.0.0.1:" + first.port() + "/admin/users"))
-                    .header("Authorization", "Bearer " + key).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            var response = client.send(
+                    java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create("http://127.0.0.1:" + first.port() + "/admin/users"))
+                            .header("Authorization", "Bearer " + key)
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).contains("admin@palisade.local");
         }
         try (Palisade second = Palisade.start(config, Clock.systemUTC())) {
-            assertThat(second.bootstrapAdminKey()).as("shown once: a restart creates nothing").isEmpty();
+            assertThat(second.bootstrapAdminKey())
+                    .as("shown once: a restart creates nothing")
+                    .isEmpty();
         }
     }
 
     @Test
     void aConfiguredAdminKeyIsRegisteredByHash(@TempDir Path dir) {
-        PalisadeConfig config = new ConfigLoader(Map.of("PALISADE_ADMIN_KEY", "a-long-operator-chosen-admin-secret")).parse("""
+        PalisadeConfig config = new ConfigLoader(Map.of("PALISADE_ADMIN_KEY", "a-long-operator-chosen-admin-secret"))
+                .parse("""
                 server: {port: 0}
                 store: {url: "sqlite:%s"}
                 backends: [{name: none, kind: openai, url: "http://127.0.0.1:9", discover_models: false}]
@@ -45,9 +51,10 @@ class AdminBootstrapTest {
         try (Palisade palisade = Palisade.start(config, Clock.systemUTC())) {
             assertThat(palisade.bootstrapAdminKey()).isEmpty();
         }
-        PalisadeConfig tooShort = new ConfigLoader(Map.of("PALISADE_ADMIN_KEY", "short")).parse("store: {url: \"sqlite:%s\"}"
-                .formatted(dir.resolve("q.db")));
+        PalisadeConfig tooShort = new ConfigLoader(Map.of("PALISADE_ADMIN_KEY", "short"))
+                .parse("store: {url: \"sqlite:%s\"}".formatted(dir.resolve("q.db")));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Palisade.start(tooShort, Clock.systemUTC()))
-                .hasMessageContaining("admin.key").hasMessageContaining("at least 24");
+                .hasMessageContaining("admin.key")
+                .hasMessageContaining("at least 24");
     }
 }

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.palisade.MutableClock;
 import io.palisade.TestPostgres;
+import io.palisade.audit.AuditStore;
 import io.palisade.audit.AuditTrail;
 import io.palisade.audit.AuditWriter;
 import io.palisade.audit.OpenRequests;
 import io.palisade.audit.RequestRecord;
-import io.palisade.audit.AuditStore;
 import io.palisade.store.Database;
 import io.palisade.store.InstanceStore;
 import io.palisade.store.UsageStore;
@@ -33,7 +33,8 @@ class AbandonedReservationsTest {
         MutableClock clock = new MutableClock(T0);
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
         try (Database database = Database.open(TestPostgres.newDatabaseUrl());
-             AuditWriter writer = new AuditWriter(new AuditStore(database), 16, AuditWriter.CommitObserver.NONE, watchdog)) {
+                AuditWriter writer =
+                        new AuditWriter(new AuditStore(database), 16, AuditWriter.CommitObserver.NONE, watchdog)) {
             AuditStore audit = new AuditStore(database);
             UsageStore usage = new UsageStore(database);
             Replica crashed = new Replica("crashed", database, writer, clock);
@@ -46,12 +47,18 @@ class AbandonedReservationsTest {
             clock.advance(Duration.ofSeconds(25));
             live.reservations.heartbeat();
             survivor.reservations.heartbeat();
-            assertThat(survivor.reservations.sweep()).as("25 s without a heartbeat is not dead yet").isZero();
+            assertThat(survivor.reservations.sweep())
+                    .as("25 s without a heartbeat is not dead yet")
+                    .isZero();
 
             clock.advance(Duration.ofSeconds(10));
             live.reservations.heartbeat();
-            assertThat(survivor.reservations.sweep()).as("the silent replica's one open request").isEqualTo(1);
-            assertThat(live.reservations.sweep()).as("claimed and charged already").isZero();
+            assertThat(survivor.reservations.sweep())
+                    .as("the silent replica's one open request")
+                    .isEqualTo(1);
+            assertThat(live.reservations.sweep())
+                    .as("claimed and charged already")
+                    .isZero();
             assertThat(survivor.reservations.sweep()).isZero();
 
             List<UsageStore.UsageRow> rows = usage.report(List.of("model"), null, null);
@@ -60,7 +67,9 @@ class AbandonedReservationsTest {
             assertThat(rows.getFirst().completionTokens()).isEqualTo(100);
             assertThat(rows.getFirst().costMicros()).isEqualTo(7);
             assertThat(audit.hasOutcome("req_crashed", 0)).isTrue();
-            assertThat(audit.hasOutcome("req_live", 0)).as("a live replica's request in flight is left alone").isFalse();
+            assertThat(audit.hasOutcome("req_live", 0))
+                    .as("a live replica's request in flight is left alone")
+                    .isFalse();
         } finally {
             watchdog.shutdownNow();
         }
@@ -76,14 +85,23 @@ class AbandonedReservationsTest {
             AuditStore audit = new AuditStore(database);
             open = new OpenRequests(id, audit.lastSeq());
             trail = new AuditTrail(writer, clock, json, open);
-            reservations = new AbandonedReservations(new InstanceStore(database), audit, new UsageStore(database), trail, open,
-                    database.dialect(), clock, json, charged -> { });
+            reservations = new AbandonedReservations(
+                    new InstanceStore(database),
+                    audit,
+                    new UsageStore(database),
+                    trail,
+                    open,
+                    database.dialect(),
+                    clock,
+                    json,
+                    charged -> {});
             reservations.register();
         }
 
         /** A request whose "started" row is committed and whose answer never ends. */
         void open(String requestId, long prompt, long completion, long cost) {
-            RequestRecord record = new RequestRecord(requestId, T0, System.nanoTime(), "10.0.0.1", "POST", "/v1/chat/completions");
+            RequestRecord record =
+                    new RequestRecord(requestId, T0, System.nanoTime(), "10.0.0.1", "POST", "/v1/chat/completions");
             record.requestedModel("llama3.2:1b");
             record.reserved("res_" + requestId, "llama3.2:1b", prompt, completion, cost);
             trail.started(record);

@@ -15,15 +15,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Budgets reset on their own at the period boundary; shared counters that are down fail closed (or open). */
 class BudgetPeriodAndFailureTest {
-    private static final String CHAT = "{\"model\":\"llama3.2:1b\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
+    private static final String CHAT =
+            "{\"model\":\"llama3.2:1b\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
 
     @Test
     void aDailyBudgetRefusesUntilMidnightUtcThenResets(@TempDir Path dir) {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-23T23:58:00Z"));
         try (TestGateway gateway = TestGateway.start(dir, "", "", "", clock)) {
             String key = gateway.userWithKey("daily@example.com", List.of("llama3.2:1b"), 0);
-            String keyId = gateway.admin("GET", "/admin/keys?user=daily@example.com", null).path("data").path(0).path("id").asText();
-            gateway.admin("PUT", "/admin/keys/" + keyId + "/limits", "{\"budgets\":[{\"period\":\"day\",\"tokens\":100}]}");
+            String keyId = gateway.admin("GET", "/admin/keys?user=daily@example.com", null)
+                    .path("data")
+                    .path(0)
+                    .path("id")
+                    .asText();
+            gateway.admin(
+                    "PUT", "/admin/keys/" + keyId + "/limits", "{\"budgets\":[{\"period\":\"day\",\"tokens\":100}]}");
             int admitted = 0;
             HttpResponse<String> response = gateway.post("/v1/chat/completions", key, CHAT);
             while (response.statusCode() == 200) {
@@ -33,10 +39,14 @@ class BudgetPeriodAndFailureTest {
             assertThat(admitted).isBetween(1, 5);
             assertThat(response.statusCode()).isEqualTo(429);
             assertThat(response.body()).contains("budget_exceeded");
-            assertThat(Long.parseLong(response.headers().firstValue("Retry-After").orElseThrow())).isBetween(60L, 120L);
+            assertThat(Long.parseLong(
+                            response.headers().firstValue("Retry-After").orElseThrow()))
+                    .isBetween(60L, 120L);
 
             clock.set(Instant.parse("2026-11-24T00:00:01Z"));
-            assertThat(gateway.post("/v1/chat/completions", key, CHAT).statusCode()).as("a new day, a new budget").isEqualTo(200);
+            assertThat(gateway.post("/v1/chat/completions", key, CHAT).statusCode())
+                    .as("a new day, a new budget")
+                    .isEqualTo(200);
         }
     }
 
@@ -53,9 +63,11 @@ class BudgetPeriodAndFailureTest {
             assertThat(record.path("reason").asText()).isEqualTo("limits_unavailable");
             assertThat(record.path("user").asText()).isEqualTo("closed@example.com");
         }
-        try (TestGateway gateway = TestGateway.start(dir.resolve("open"), "limits: {redis_url: \"" + down + "\", redis_failure: open}")) {
+        try (TestGateway gateway =
+                TestGateway.start(dir.resolve("open"), "limits: {redis_url: \"" + down + "\", redis_failure: open}")) {
             String key = gateway.userWithKey("open@example.com", List.of("llama3.2:1b"));
-            assertThat(gateway.post("/v1/chat/completions", key, CHAT).statusCode()).isEqualTo(200);
+            assertThat(gateway.post("/v1/chat/completions", key, CHAT).statusCode())
+                    .isEqualTo(200);
         }
     }
 }

@@ -17,15 +17,28 @@ class BudgetPeriodsTest {
         assertDay("2026-11-30T00:00:00Z", "day:2026-11-30", "2026-12-01T00:00:00Z");
         assertDay("2026-11-29T12:00:00Z", "day:2026-11-29", "2026-11-30T00:00:00Z");
 
-        assertThat(periods.at(Budget.Period.WEEK, millis("2026-11-29T23:59:59.999Z")).id()).isEqualTo("week:2026-W48");
-        assertThat(periods.at(Budget.Period.WEEK, millis("2026-11-30T00:00:00Z")).id()).isEqualTo("week:2026-W49");
-        assertThat(periods.at(Budget.Period.WEEK, millis("2026-11-30T00:00:00Z")).start()).isEqualTo(Instant.parse("2026-11-30T00:00:00Z"));
-        assertThat(periods.at(Budget.Period.MONTH, millis("2026-11-30T23:59:59.999Z")).id()).isEqualTo("month:2026-11");
-        assertThat(periods.at(Budget.Period.MONTH, millis("2026-12-01T00:00:00Z")).endMillis()).isEqualTo(millis("2027-01-01T00:00:00Z"));
+        assertThat(periods.at(Budget.Period.WEEK, millis("2026-11-29T23:59:59.999Z"))
+                        .id())
+                .isEqualTo("week:2026-W48");
+        assertThat(periods.at(Budget.Period.WEEK, millis("2026-11-30T00:00:00Z"))
+                        .id())
+                .isEqualTo("week:2026-W49");
+        assertThat(periods.at(Budget.Period.WEEK, millis("2026-11-30T00:00:00Z"))
+                        .start())
+                .isEqualTo(Instant.parse("2026-11-30T00:00:00Z"));
+        assertThat(periods.at(Budget.Period.MONTH, millis("2026-11-30T23:59:59.999Z"))
+                        .id())
+                .isEqualTo("month:2026-11");
+        assertThat(periods.at(Budget.Period.MONTH, millis("2026-12-01T00:00:00Z"))
+                        .endMillis())
+                .isEqualTo(millis("2027-01-01T00:00:00Z"));
 
-        long totalEnd = periods.at(Budget.Period.TOTAL, millis("2026-11-29T23:59:59.999Z")).endMillis();
-        assertThat(periods.at(Budget.Period.TOTAL, millis("2026-11-30T00:00:00Z")).endMillis())
-                .as("the total period's end moves with the date").isEqualTo(totalEnd + 86_400_000L);
+        long totalEnd = periods.at(Budget.Period.TOTAL, millis("2026-11-29T23:59:59.999Z"))
+                .endMillis();
+        assertThat(periods.at(Budget.Period.TOTAL, millis("2026-11-30T00:00:00Z"))
+                        .endMillis())
+                .as("the total period's end moves with the date")
+                .isEqualTo(totalEnd + 86_400_000L);
     }
 
     @Test
@@ -41,7 +54,9 @@ class BudgetPeriodsTest {
                 BudgetPeriods.Window window = periods.at(period, now);
                 assertThat(window.id()).as("%s at %s", period, instant).isEqualTo(period.id(instant));
                 assertThat(window.start()).as("%s at %s", period, instant).isEqualTo(period.start(instant));
-                assertThat(window.endMillis()).as("%s at %s", period, instant).isEqualTo(period.end(instant).toEpochMilli());
+                assertThat(window.endMillis())
+                        .as("%s at %s", period, instant)
+                        .isEqualTo(period.end(instant).toEpochMilli());
             }
         }
     }

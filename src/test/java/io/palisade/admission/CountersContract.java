@@ -51,7 +51,9 @@ abstract class CountersContract {
         Verdict refused = reserve(start + 900, rate("rpm", 5, 1));
         assertThat(refused.admitted()).isFalse();
         assertThat(refused.refusedClaim()).isZero();
-        assertThat(refused.retryAfterMillis()).as("the second started at start leaves the window 61 s later").isEqualTo(61_000 - 900);
+        assertThat(refused.retryAfterMillis())
+                .as("the second started at start leaves the window 61 s later")
+                .isEqualTo(61_000 - 900);
         assertThat(counters.used(rate("rpm", 5, 1), start + 900)).isEqualTo(5);
     }
 
@@ -73,20 +75,30 @@ abstract class CountersContract {
         Verdict refused = reserve(start + 60_000, rate("rpm", 1, 1));
         assertThat(refused.admitted()).isFalse();
         assertThat(refused.retryAfterMillis()).isEqualTo(1_000);
-        assertThat(reserve(start + 60_999, rate("rpm", 1, 1)).retryAfterMillis()).isEqualTo(1);
+        assertThat(reserve(start + 60_999, rate("rpm", 1, 1)).retryAfterMillis())
+                .isEqualTo(1);
         assertThat(reserve(start + 61_000, rate("rpm", 1, 1)).admitted()).isTrue();
-        assertThat(reserve(start + 61_001, rate("rpm", 1, 1)).admitted()).as("the new second counts now").isFalse();
+        assertThat(reserve(start + 61_001, rate("rpm", 1, 1)).admitted())
+                .as("the new second counts now")
+                .isFalse();
     }
 
     @Test
     void retryAfterWaitsUntilEnoughHasLeftTheWindow() {
         for (long second = 0; second < 30; second += 10) {
-            assertThat(reserve(start + second * 1_000, rate("rpm", 3, 1)).admitted()).isTrue();
+            assertThat(reserve(start + second * 1_000, rate("rpm", 3, 1)).admitted())
+                    .isTrue();
         }
         long now = start + 30_500;
-        assertThat(reserve(now, rate("rpm", 3, 1)).retryAfterMillis()).as("one must leave: second 0").isEqualTo(61_000 - 30_500);
-        assertThat(reserve(now, rate("rpm", 3, 2)).retryAfterMillis()).as("two must leave: seconds 0 and 10").isEqualTo(71_000 - 30_500);
-        assertThat(reserve(now, rate("rpm", 3, 4)).retryAfterMillis()).as("more than the limit never fits").isEqualTo(60_000);
+        assertThat(reserve(now, rate("rpm", 3, 1)).retryAfterMillis())
+                .as("one must leave: second 0")
+                .isEqualTo(61_000 - 30_500);
+        assertThat(reserve(now, rate("rpm", 3, 2)).retryAfterMillis())
+                .as("two must leave: seconds 0 and 10")
+                .isEqualTo(71_000 - 30_500);
+        assertThat(reserve(now, rate("rpm", 3, 4)).retryAfterMillis())
+                .as("more than the limit never fits")
+                .isEqualTo(60_000);
     }
 
     @Test
@@ -105,11 +117,14 @@ abstract class CountersContract {
         assertThat(reserve("first", start, reserved).admitted()).isTrue();
         counters.settle("first", settled(List.of(reserved), 200), start, start + 5_000);
         assertThat(counters.used(reserved, start + 5_000)).isEqualTo(200);
-        assertThat(remaining(reserve("second", start + 6_000, reserved))).as("what settle freed is usable").containsExactly(0);
+        assertThat(remaining(reserve("second", start + 6_000, reserved)))
+                .as("what settle freed is usable")
+                .containsExactly(0);
 
         counters.settle("second", settled(List.of(reserved), 1_500), start + 6_000, start + 66_999);
         assertThat(counters.used(reserved, start + 66_999))
-                .as("second 6 is still counted at second 66 (second 0 is not), with its actual amount, even past the limit")
+                .as(
+                        "second 6 is still counted at second 66 (second 0 is not), with its actual amount, even past the limit")
                 .isEqualTo(1_500);
     }
 
@@ -118,7 +133,9 @@ abstract class CountersContract {
         Claim early = rate("tpm", 1_000, 500);
         Claim late = rate("tpm", 1_000, 300);
         assertThat(reserve("early", start + 200, early).admitted()).isTrue();
-        assertThat(reserve("late", start + 61_200, late).admitted()).as("second 61 replaces second 0").isTrue();
+        assertThat(reserve("late", start + 61_200, late).admitted())
+                .as("second 61 replaces second 0")
+                .isTrue();
 
         counters.settle("early", settled(List.of(early), 0), start + 200, start + 61_500);
         assertThat(counters.used(late, start + 61_500)).isEqualTo(300);
@@ -130,7 +147,8 @@ abstract class CountersContract {
     void aBudgetCountsUntilItsPeriodEndsAndSettleFreesWhatWasNotUsed() {
         long end = start + HOUR;
         counters.seedBudget("day", 0, end);
-        assertThat(remaining(reserve("first", start, budget("day", 1_000, 700, end)))).containsExactly(300);
+        assertThat(remaining(reserve("first", start, budget("day", 1_000, 700, end))))
+                .containsExactly(300);
         Verdict refused = reserve(start + 1_000, budget("day", 1_000, 400, end));
         assertThat(refused.admitted()).isFalse();
         assertThat(refused.refusedClaim()).isZero();
@@ -138,15 +156,19 @@ abstract class CountersContract {
 
         counters.settle("first", settled(List.of(budget("day", 1_000, 700, end)), 500), start, start + 2_000);
         assertThat(counters.used(budget("day", 1_000, 0, end), start + 2_000)).isEqualTo(500);
-        assertThat(remaining(reserve(start + 3_000, budget("day", 1_000, 400, end)))).containsExactly(100);
+        assertThat(remaining(reserve(start + 3_000, budget("day", 1_000, 400, end))))
+                .containsExactly(100);
 
         assertThat(counters.used(budget("day", 1_000, 0, end), end - 1)).isEqualTo(900);
         assertThat(counters.used(budget("day", 1_000, 0, end), end)).isZero();
         Verdict newPeriod = reserve(end, budget("day", 1_000, 1_000, end + HOUR));
-        assertThat(newPeriod.needsSeed()).as("a new period is seeded from durable usage, not started at 0").isTrue();
+        assertThat(newPeriod.needsSeed())
+                .as("a new period is seeded from durable usage, not started at 0")
+                .isTrue();
         assertThat(newPeriod.unseededClaim()).isZero();
         counters.seedBudget("day", 0, end + HOUR);
-        assertThat(remaining(reserve(end, budget("day", 1_000, 1_000, end + HOUR)))).containsExactly(0);
+        assertThat(remaining(reserve(end, budget("day", 1_000, 1_000, end + HOUR))))
+                .containsExactly(0);
     }
 
     @Test
@@ -154,16 +176,24 @@ abstract class CountersContract {
         // Budget keys name their period (as the gateway's do), so a late settle meets its own, ended counter.
         long end = start + 10_000;
         counters.seedBudget("day:1", 0, end);
-        assertThat(reserve("old", start, budget("day:1", 1_000, 600, end)).admitted()).isTrue();
-        assertThat(reserve("new", end, budget("day:2", 1_000, 100, end + HOUR)).needsSeed()).isTrue();
+        assertThat(reserve("old", start, budget("day:1", 1_000, 600, end)).admitted())
+                .isTrue();
+        assertThat(reserve("new", end, budget("day:2", 1_000, 100, end + HOUR)).needsSeed())
+                .isTrue();
         counters.seedBudget("day:2", 0, end + HOUR);
-        assertThat(remaining(reserve("new", end, budget("day:2", 1_000, 100, end + HOUR)))).containsExactly(900);
+        assertThat(remaining(reserve("new", end, budget("day:2", 1_000, 100, end + HOUR))))
+                .containsExactly(900);
 
         counters.settle("old", settled(List.of(budget("day:1", 1_000, 600, end)), 0), start, end + 500);
-        assertThat(counters.used(budget("day:1", 1_000, 0, end), end + 500)).as("an ended period counts nothing").isZero();
-        assertThat(counters.used(budget("day:2", 1_000, 0, end + HOUR), end + 500)).isEqualTo(100);
+        assertThat(counters.used(budget("day:1", 1_000, 0, end), end + 500))
+                .as("an ended period counts nothing")
+                .isZero();
+        assertThat(counters.used(budget("day:2", 1_000, 0, end + HOUR), end + 500))
+                .isEqualTo(100);
         counters.settle("new", settled(List.of(budget("day:2", 1_000, 100, end + HOUR)), 250), end, end + 600);
-        assertThat(counters.used(budget("day:2", 1_000, 0, end + HOUR), end + 600)).as("raised, always").isEqualTo(250);
+        assertThat(counters.used(budget("day:2", 1_000, 0, end + HOUR), end + 600))
+                .as("raised, always")
+                .isEqualTo(250);
     }
 
     @Test
@@ -172,9 +202,12 @@ abstract class CountersContract {
         counters.seedBudget("day", 400, end);
         assertThat(counters.used(budget("day", 1_000, 0, end), start)).isEqualTo(400);
         counters.seedBudget("day", 900, end);
-        assertThat(counters.used(budget("day", 1_000, 0, end), start)).as("a live budget is kept").isEqualTo(400);
+        assertThat(counters.used(budget("day", 1_000, 0, end), start))
+                .as("a live budget is kept")
+                .isEqualTo(400);
 
-        assertThat(reserve(start, budget("day", 1_000, 700, end)).refusedClaim()).isZero();
+        assertThat(reserve(start, budget("day", 1_000, 700, end)).refusedClaim())
+                .isZero();
         assertThat(remaining(reserve(start, budget("day", 1_000, 600, end)))).containsExactly(0);
     }
 
@@ -189,20 +222,29 @@ abstract class CountersContract {
     @Test
     void concurrencySlotsFreeOnSettleAndOnExpiry() {
         long expires = start + 30_000;
-        assertThat(remaining(reserve("one", start, slots("inflight", 2, expires)))).containsExactly(1);
-        assertThat(remaining(reserve("two", start, slots("inflight", 2, expires)))).containsExactly(0);
+        assertThat(remaining(reserve("one", start, slots("inflight", 2, expires))))
+                .containsExactly(1);
+        assertThat(remaining(reserve("two", start, slots("inflight", 2, expires))))
+                .containsExactly(0);
         Verdict refused = reserve("three", start, slots("inflight", 2, expires));
         assertThat(refused.admitted()).isFalse();
         assertThat(refused.refusedClaim()).isZero();
-        assertThat(refused.retryAfterMillis()).as("at most until the earliest slot lapses").isBetween(0L, 30_000L);
+        assertThat(refused.retryAfterMillis())
+                .as("at most until the earliest slot lapses")
+                .isBetween(0L, 30_000L);
 
         counters.settle("one", settled(List.of(slots("inflight", 2, expires)), 0), start, start + 1_000);
         assertThat(counters.used(slots("inflight", 2, expires), start + 1_000)).isEqualTo(1);
-        assertThat(reserve("three", start + 1_000, slots("inflight", 2, expires)).admitted()).isTrue();
+        assertThat(reserve("three", start + 1_000, slots("inflight", 2, expires))
+                        .admitted())
+                .isTrue();
 
         assertThat(counters.used(slots("inflight", 2, expires), expires - 1)).isEqualTo(2);
-        assertThat(counters.used(slots("inflight", 2, expires), expires)).as("holders that never settle expire").isZero();
-        assertThat(remaining(reserve("four", expires, slots("inflight", 2, expires + 30_000)))).containsExactly(1);
+        assertThat(counters.used(slots("inflight", 2, expires), expires))
+                .as("holders that never settle expire")
+                .isZero();
+        assertThat(remaining(reserve("four", expires, slots("inflight", 2, expires + 30_000))))
+                .containsExactly(1);
     }
 
     @Test
@@ -214,8 +256,12 @@ abstract class CountersContract {
         Verdict refused = reserve("request", start, claims.toArray(Claim[]::new));
         assertThat(refused.admitted()).isFalse();
         assertThat(refused.refusedClaim()).isEqualTo(2);
-        assertThat(counters.used(claims.get(0), start)).as("the rate was not taken").isZero();
-        assertThat(counters.used(claims.get(1), start)).as("the budget was not taken").isZero();
+        assertThat(counters.used(claims.get(0), start))
+                .as("the rate was not taken")
+                .isZero();
+        assertThat(counters.used(claims.get(1), start))
+                .as("the budget was not taken")
+                .isZero();
 
         counters.settle("holder", settled(List.of(slots("c", 1, end)), 0), start, start);
         Verdict admitted = reserve("request", start, claims.toArray(Claim[]::new));
@@ -228,7 +274,8 @@ abstract class CountersContract {
     void aRefusalInTheMiddleAppliesNeitherSide() {
         long end = start + HOUR;
         counters.seedBudget("b", 0, end);
-        Verdict refused = reserve("request", start + 250, rate("r", 10, 1), budget("b", 10, 20, end), slots("c", 1, end));
+        Verdict refused =
+                reserve("request", start + 250, rate("r", 10, 1), budget("b", 10, 20, end), slots("c", 1, end));
         assertThat(refused.refusedClaim()).isEqualTo(1);
         assertThat(refused.retryAfterMillis()).isEqualTo(HOUR - 250);
         assertThat(counters.used(rate("r", 10, 1), start + 250)).isZero();
@@ -264,7 +311,9 @@ abstract class CountersContract {
         counters.seedBudget("tokens", 0, end);
         int admitted = admitConcurrently(List.of(counters), 32, 50, claims, start + 500);
         assertThat(admitted).as("the budget binds first").isEqualTo(73);
-        assertThat(counters.used(claims.get(0), start + 500)).as("no rate taken by a refused budget").isEqualTo(73);
+        assertThat(counters.used(claims.get(0), start + 500))
+                .as("no rate taken by a refused budget")
+                .isEqualTo(73);
         assertThat(counters.used(claims.get(1), start + 500)).isEqualTo(730);
     }
 
@@ -296,7 +345,8 @@ abstract class CountersContract {
     }
 
     /** Reserves {@code perThread} times from each of {@code threads} threads, spread over the replicas; the number admitted. */
-    protected static int admitConcurrently(List<? extends Counters> replicas, int threads, int perThread, List<Claim> claims, long nowMillis)
+    protected static int admitConcurrently(
+            List<? extends Counters> replicas, int threads, int perThread, List<Claim> claims, long nowMillis)
             throws Exception {
         return runConcurrently(threads, thread -> {
             Counters replica = replicas.get(thread % replicas.size());
@@ -345,15 +395,30 @@ abstract class CountersContract {
     }
 
     protected static Claim rate(String key, long limit, long amount) {
-        return new Claim(Claim.Kind.RATE, Claim.Measure.REQUESTS, key, limit, amount, 0, key + ": " + limit + " per minute");
+        return new Claim(
+                Claim.Kind.RATE, Claim.Measure.REQUESTS, key, limit, amount, 0, key + ": " + limit + " per minute");
     }
 
     protected static Claim slots(String key, long limit, long expiresAtMillis) {
-        return new Claim(Claim.Kind.CONCURRENCY, Claim.Measure.REQUESTS, key, limit, 1, expiresAtMillis, key + ": " + limit + " in flight");
+        return new Claim(
+                Claim.Kind.CONCURRENCY,
+                Claim.Measure.REQUESTS,
+                key,
+                limit,
+                1,
+                expiresAtMillis,
+                key + ": " + limit + " in flight");
     }
 
     protected static Claim budget(String key, long limit, long amount, long expiresAtMillis) {
-        return new Claim(Claim.Kind.BUDGET, Claim.Measure.TOKENS, key, limit, amount, expiresAtMillis, key + ": " + limit + " per period");
+        return new Claim(
+                Claim.Kind.BUDGET,
+                Claim.Measure.TOKENS,
+                key,
+                limit,
+                amount,
+                expiresAtMillis,
+                key + ": " + limit + " per period");
     }
 
     /** Each of {@code claims} settled at the actual amount at the same position of {@code actual}. */

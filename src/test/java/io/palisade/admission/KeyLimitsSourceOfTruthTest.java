@@ -23,31 +23,48 @@ import org.junit.jupiter.api.io.TempDir;
  * under a shown limit of 10), and a key with no limit at all recorded no usage.
  */
 class KeyLimitsSourceOfTruthTest {
-    private static final String CHAT = "{\"model\":\"llama3.2:1b\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    private static final String CHAT =
+            "{\"model\":\"llama3.2:1b\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
     @Test
     void limitsSetAfterCreatingWithNoLimitAreWhatIsShownAndEnforced(@TempDir Path dir) {
         try (TestGateway gateway = TestGateway.start(dir)) {
             String[] server = {"--url", gateway.baseUrl(), "--admin-key", TestGateway.ADMIN_KEY};
             gateway.admin("POST", "/admin/users", "{\"email\":\"flag@example.com\"}");
-            CliRun created = CliRun.of(concat(new String[] {"admin", "keys", "create", "--user", "flag@example.com",
-                    "--models", "llama3.2:1b", "--rpm", "0"}, server));
+            CliRun created = CliRun.of(concat(
+                    new String[] {
+                        "admin", "keys", "create", "--user", "flag@example.com", "--models", "llama3.2:1b", "--rpm", "0"
+                    },
+                    server));
             assertThat(created.exit()).as(created.err()).isZero();
-            String token = created.out().lines().skip(1).findFirst().orElseThrow().replaceAll(".*(pal_\\S+).*", "$1");
+            String token =
+                    created.out().lines().skip(1).findFirst().orElseThrow().replaceAll(".*(pal_\\S+).*", "$1");
             String keyId = keyId(gateway, "flag@example.com");
-            assertThat(gateway.admin("GET", "/admin/keys/" + keyId + "/limits", null).path("requests_per_minute").asInt())
-                    .as("the creation flag is shown as the key's limit").isZero();
+            assertThat(gateway.admin("GET", "/admin/keys/" + keyId + "/limits", null)
+                            .path("requests_per_minute")
+                            .asInt())
+                    .as("the creation flag is shown as the key's limit")
+                    .isZero();
 
-            CliRun set = CliRun.of(concat(new String[] {"admin", "limits", "set", "key", keyId, "{\"requests_per_minute\":10}"}, server));
+            CliRun set = CliRun.of(concat(
+                    new String[] {"admin", "limits", "set", "key", keyId, "{\"requests_per_minute\":10}"}, server));
             assertThat(set.exit()).as(set.err()).isZero();
             CliRun show = CliRun.of(concat(new String[] {"admin", "limits", "show", "key", keyId}, server));
             assertThat(show.out()).contains("\"requests_per_minute\" : 10");
 
             List<HttpResponse<String>> responses = parallel(gateway, token, 200);
             assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).isIn(200, 429));
-            assertThat(responses.stream().filter(r -> r.statusCode() == 200).count()).as("exactly the shown limit passes").isEqualTo(10);
-            assertThat(responses).filteredOn(r -> r.statusCode() == 429).allSatisfy(r -> assertThat(r.body()).contains("10 requests per minute"));
-            assertThat(gateway.admin("GET", "/admin/keys?user=flag@example.com", null).path("data").path(0).path("requests_per_minute").asInt())
+            assertThat(responses.stream().filter(r -> r.statusCode() == 200).count())
+                    .as("exactly the shown limit passes")
+                    .isEqualTo(10);
+            assertThat(responses)
+                    .filteredOn(r -> r.statusCode() == 429)
+                    .allSatisfy(r -> assertThat(r.body()).contains("10 requests per minute"));
+            assertThat(gateway.admin("GET", "/admin/keys?user=flag@example.com", null)
+                            .path("data")
+                            .path(0)
+                            .path("requests_per_minute")
+                            .asInt())
                     .isEqualTo(10);
         }
     }
@@ -57,16 +74,24 @@ class KeyLimitsSourceOfTruthTest {
         try (TestGateway gateway = TestGateway.start(dir)) {
             String token = gateway.userWithKey("reverse@example.com", List.of("llama3.2:1b"), 10);
             String keyId = keyId(gateway, "reverse@example.com");
-            assertThat(gateway.admin("GET", "/admin/keys/" + keyId + "/limits", null).path("requests_per_minute").asInt()).isEqualTo(10);
+            assertThat(gateway.admin("GET", "/admin/keys/" + keyId + "/limits", null)
+                            .path("requests_per_minute")
+                            .asInt())
+                    .isEqualTo(10);
 
             JsonNode answered = gateway.admin("PUT", "/admin/keys/" + keyId + "/limits", "{\"requests_per_minute\":0}");
             assertThat(answered.path("requests_per_minute").asInt()).isZero();
-            assertThat(gateway.admin("GET", "/admin/keys/" + keyId + "/limits", null).path("requests_per_minute").asInt()).isZero();
+            assertThat(gateway.admin("GET", "/admin/keys/" + keyId + "/limits", null)
+                            .path("requests_per_minute")
+                            .asInt())
+                    .isZero();
 
             List<HttpResponse<String>> responses = parallel(gateway, token, 200);
             // None is refused by admission; the simulator may time some out under 200 at once on a busy machine.
             assertThat(responses).noneSatisfy(r -> assertThat(r.statusCode()).isEqualTo(429));
-            assertThat(responses.stream().filter(r -> r.statusCode() == 200).count()).as("far more than the old limit of 10").isGreaterThan(10);
+            assertThat(responses.stream().filter(r -> r.statusCode() == 200).count())
+                    .as("far more than the old limit of 10")
+                    .isGreaterThan(10);
         }
     }
 
@@ -76,8 +101,14 @@ class KeyLimitsSourceOfTruthTest {
         try (TestGateway gateway = TestGateway.start(dir, "limits: {default_requests_per_minute: 7}")) {
             String token = gateway.userWithKey("default@example.com", List.of("llama3.2:1b"));
             String keyId = keyId(gateway, "default@example.com");
-            assertThat(gateway.admin("GET", "/admin/keys/" + keyId + "/limits", null).path("requests_per_minute").asInt()).isEqualTo(7);
-            assertThat(parallel(gateway, token, 30).stream().filter(r -> r.statusCode() == 200).count()).isEqualTo(7);
+            assertThat(gateway.admin("GET", "/admin/keys/" + keyId + "/limits", null)
+                            .path("requests_per_minute")
+                            .asInt())
+                    .isEqualTo(7);
+            assertThat(parallel(gateway, token, 30).stream()
+                            .filter(r -> r.statusCode() == 200)
+                            .count())
+                    .isEqualTo(7);
         }
     }
 
@@ -87,8 +118,11 @@ class KeyLimitsSourceOfTruthTest {
         try (TestGateway gateway = TestGateway.start(dir)) {
             gateway.userWithKey("rotate@example.com", List.of("llama3.2:1b"), 0);
             String keyId = keyId(gateway, "rotate@example.com");
-            gateway.admin("PUT", "/admin/keys/" + keyId + "/limits", "{\"requests_per_minute\":3,\"tokens_per_minute\":900}");
-            String rotatedId = gateway.admin("POST", "/admin/keys/" + keyId + "/rotate", null).path("id").asText();
+            gateway.admin(
+                    "PUT", "/admin/keys/" + keyId + "/limits", "{\"requests_per_minute\":3,\"tokens_per_minute\":900}");
+            String rotatedId = gateway.admin("POST", "/admin/keys/" + keyId + "/rotate", null)
+                    .path("id")
+                    .asText();
             JsonNode limits = gateway.admin("GET", "/admin/keys/" + rotatedId + "/limits", null);
             assertThat(limits.path("requests_per_minute").asInt()).isEqualTo(3);
             assertThat(limits.path("tokens_per_minute").asInt()).isEqualTo(900);
@@ -102,8 +136,10 @@ class KeyLimitsSourceOfTruthTest {
             String unlimited = gateway.userWithKey("unlimited@example.com", List.of("llama3.2:1b"), 0);
             String limited = gateway.userWithKey("limited@example.com", List.of("llama3.2:1b"));
             for (int i = 0; i < 3; i++) {
-                assertThat(gateway.post("/v1/chat/completions", unlimited, CHAT).statusCode()).isEqualTo(200);
-                assertThat(gateway.post("/v1/chat/completions", limited, CHAT).statusCode()).isEqualTo(200);
+                assertThat(gateway.post("/v1/chat/completions", unlimited, CHAT).statusCode())
+                        .isEqualTo(200);
+                assertThat(gateway.post("/v1/chat/completions", limited, CHAT).statusCode())
+                        .isEqualTo(200);
             }
             gateway.palisade.flushUsage();
             JsonNode report = gateway.admin("GET", "/admin/usage?by=key", null);
@@ -122,14 +158,22 @@ class KeyLimitsSourceOfTruthTest {
         List<CompletableFuture<HttpResponse<String>>> futures = new ArrayList<>();
         HttpClient client = HttpClient.newHttpClient();
         for (int i = 0; i < count; i++) {
-            futures.add(client.sendAsync(gateway.request("/v1/chat/completions", key).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(CHAT)).build(), HttpResponse.BodyHandlers.ofString()));
+            futures.add(client.sendAsync(
+                    gateway.request("/v1/chat/completions", key)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(CHAT))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
         }
         return futures.stream().map(CompletableFuture::join).toList();
     }
 
     private static String keyId(TestGateway gateway, String email) {
-        return gateway.admin("GET", "/admin/keys?user=" + email, null).path("data").path(0).path("id").asText();
+        return gateway.admin("GET", "/admin/keys?user=" + email, null)
+                .path("data")
+                .path(0)
+                .path("id")
+                .asText();
     }
 
     private static String[] concat(String[] first, String[] second) {

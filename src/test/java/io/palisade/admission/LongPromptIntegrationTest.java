@@ -39,23 +39,40 @@ class LongPromptIntegrationTest {
     @Test
     void twoMillionCharactersWithoutSpacesAreAnsweredOrRefusedCleanlyAndAudited() throws Exception {
         try (Simulator simulator = new Simulator(SimulatorConfig.defaults().withPort(0)).start();
-                Palisade palisade = Palisade.start(new ConfigLoader(Map.of()).parse("""
+                Palisade palisade = Palisade.start(
+                        new ConfigLoader(Map.of())
+                                .parse("""
                         server: {port: 0, max_body_bytes: 4194304}
                         store: {url: "sqlite:%s"}
                         admin: {key: "%s"}
                         limits: {max_prompt_tokens: 1000000}
                         backends:
                           - {name: local, kind: ollama, url: "%s"}
-                        """.formatted(dir.resolve("palisade.db"), ADMIN_KEY, simulator.baseUrl())), Clock.systemUTC())) {
+                        """.formatted(dir.resolve("palisade.db"), ADMIN_KEY, simulator.baseUrl())),
+                        Clock.systemUTC())) {
             String base = "http://127.0.0.1:" + palisade.port();
             call(base, "POST", "/admin/users", ADMIN_KEY, "{\"email\":\"long@example.com\"}");
-            String key = JSON.readTree(call(base, "POST", "/admin/keys", ADMIN_KEY,
-                    "{\"user\":\"long@example.com\",\"allowed_models\":[\"*\"]}").body()).path("key").asText();
+            String key = JSON.readTree(call(
+                                    base,
+                                    "POST",
+                                    "/admin/keys",
+                                    ADMIN_KEY,
+                                    "{\"user\":\"long@example.com\",\"allowed_models\":[\"*\"]}")
+                            .body())
+                    .path("key")
+                    .asText();
 
             // 2,000,000 x's are 250,000 cl100k tokens (312,500 with the margin): under the cap, answered.
-            HttpResponse<String> answered = call(base, "POST", "/v1/chat/completions", key, chat("x".repeat(2_000_000)));
+            HttpResponse<String> answered =
+                    call(base, "POST", "/v1/chat/completions", key, chat("x".repeat(2_000_000)));
             assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
-            assertThat(JSON.readTree(answered.body()).path("choices").path(0).path("message").path("content").asText()).isNotEmpty();
+            assertThat(JSON.readTree(answered.body())
+                            .path("choices")
+                            .path(0)
+                            .path("message")
+                            .path("content")
+                            .asText())
+                    .isNotEmpty();
 
             // 2,000,000 random letters are about 1.08 million tokens: over the cap, refused before the backend.
             Random random = new Random(2);
@@ -65,7 +82,8 @@ class LongPromptIntegrationTest {
             }
             HttpResponse<String> refused = call(base, "POST", "/v1/chat/completions", key, chat(letters.toString()));
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
-            assertThat(JSON.readTree(refused.body()).path("error").path("code").asText()).isEqualTo("prompt_too_long");
+            assertThat(JSON.readTree(refused.body()).path("error").path("code").asText())
+                    .isEqualTo("prompt_too_long");
 
             List<JsonNode> records = awaitApiRecords(base, 2);
             assertThat(records).hasSize(2);
@@ -81,31 +99,44 @@ class LongPromptIntegrationTest {
     }
 
     private static String chat(String content) {
-        return "{\"model\":\"llama3.2:1b\",\"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\"" + content + "\"}]}";
+        return "{\"model\":\"llama3.2:1b\",\"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\"" + content
+                + "\"}]}";
     }
 
     /** The audit's records of /v1/ requests, once {@code count} are there and complete. */
     private static List<JsonNode> awaitApiRecords(String base, int count) throws Exception {
-        return Await.lastValue(Duration.ofSeconds(10), () -> {
-            List<JsonNode> records = new ArrayList<>();
-            try {
-                JSON.readTree(call(base, "GET", "/admin/audit?limit=1000", ADMIN_KEY, null).body()).path("data").forEach(r -> {
-                    if (r.path("route").asText().startsWith("/v1/")) {
-                        records.add(r);
+        return Await.lastValue(
+                Duration.ofSeconds(10),
+                () -> {
+                    List<JsonNode> records = new ArrayList<>();
+                    try {
+                        JSON.readTree(call(base, "GET", "/admin/audit?limit=1000", ADMIN_KEY, null)
+                                        .body())
+                                .path("data")
+                                .forEach(r -> {
+                                    if (r.path("route").asText().startsWith("/v1/")) {
+                                        records.add(r);
+                                    }
+                                });
+                    } catch (Exception e) {
+                        throw new AssertionError("reading the audit", e);
                     }
-                });
-            } catch (Exception e) {
-                throw new AssertionError("reading the audit", e);
-            }
-            return records;
-        }, records -> records.size() >= count && records.stream().allMatch(r -> r.path("complete").asBoolean()),
+                    return records;
+                },
+                records -> records.size() >= count
+                        && records.stream().allMatch(r -> r.path("complete").asBoolean()),
                 count + " complete API records");
     }
 
-    private static HttpResponse<String> call(String base, String method, String path, String key, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    private static HttpResponse<String> call(String base, String method, String path, String key, String body)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try (HttpClient http = HttpClient.newHttpClient()) {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         }

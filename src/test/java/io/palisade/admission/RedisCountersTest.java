@@ -40,10 +40,13 @@ class RedisCountersTest extends CountersContract {
         long began = System.nanoTime();
         try (RedisCounters down = RedisCounters.connect("redis://127.0.0.1:" + TestRedis.closedPort(), "p:")) {
             Claim claim = rate("rpm", 10, 1);
-            assertThatThrownBy(() -> down.reserve("r", List.of(claim), start)).isInstanceOf(CountersUnavailableException.class);
-            assertThatThrownBy(() -> down.settle("r", settled(List.of(claim), 1), start, start)).isInstanceOf(CountersUnavailableException.class);
+            assertThatThrownBy(() -> down.reserve("r", List.of(claim), start))
+                    .isInstanceOf(CountersUnavailableException.class);
+            assertThatThrownBy(() -> down.settle("r", settled(List.of(claim), 1), start, start))
+                    .isInstanceOf(CountersUnavailableException.class);
             assertThatThrownBy(() -> down.used(claim, start)).isInstanceOf(CountersUnavailableException.class);
-            assertThatThrownBy(() -> down.seedBudget("day", 1, start + 1_000)).isInstanceOf(CountersUnavailableException.class);
+            assertThatThrownBy(() -> down.seedBudget("day", 1, start + 1_000))
+                    .isInstanceOf(CountersUnavailableException.class);
         }
         assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(2));
     }
@@ -52,7 +55,9 @@ class RedisCountersTest extends CountersContract {
     void aRedisThatGoesAwayFailsFast() {
         TestRedis own = TestRedis.start();
         try (RedisCounters counters = RedisCounters.connect(own.url(), "p:")) {
-            assertThat(counters.reserve("before", List.of(rate("rpm", 10, 1)), start).admitted()).isTrue();
+            assertThat(counters.reserve("before", List.of(rate("rpm", 10, 1)), start)
+                            .admitted())
+                    .isTrue();
             own.close();
             long began = System.nanoTime();
             assertThatThrownBy(() -> counters.reserve("after", List.of(rate("rpm", 10, 1)), start))
@@ -80,16 +85,23 @@ class RedisCountersTest extends CountersContract {
         String prefix = redis.uniquePrefix();
         long end = start + 3_600_000;
         List<Claim> claims = List.of(rate("r", 10, 5), slots("c", 2, start + 30_000), budget("b", 100, 5, end));
-        try (RedisCounters counters = RedisCounters.connect(redis.url(), prefix); RedisClient client = RedisClient.create(redis.url())) {
+        try (RedisCounters counters = RedisCounters.connect(redis.url(), prefix);
+                RedisClient client = RedisClient.create(redis.url())) {
             counters.seedBudget("b", 0, end);
             assertThat(counters.reserve("kept", claims, start).admitted()).isTrue();
             assertThat(counters.reserve("settled", claims, start).admitted()).isTrue();
             counters.settle("settled", settled(claims, 1, 0, 1), start, start + 1_000);
-            counters.settle("never", settled(List.of(rate("gone", 10, 5), budget("gone", 100, 5, end)), 9, 9), start, start + 1_000);
+            counters.settle(
+                    "never",
+                    settled(List.of(rate("gone", 10, 5), budget("gone", 100, 5, end)), 9, 9),
+                    start,
+                    start + 1_000);
             counters.seedBudget("seeded", 10, end);
 
             Set<String> keys = client.keys(prefix + "*");
-            assertThat(keys).containsExactlyInAnyOrder(prefix + "rate:r", prefix + "slots:c", prefix + "budget:b", prefix + "budget:seeded");
+            assertThat(keys)
+                    .containsExactlyInAnyOrder(
+                            prefix + "rate:r", prefix + "slots:c", prefix + "budget:b", prefix + "budget:seeded");
             for (String key : keys) {
                 assertThat(client.pttl(key)).as(key).isPositive();
             }
@@ -103,9 +115,11 @@ class RedisCountersTest extends CountersContract {
         try (RedisCounters counters = RedisCounters.connect("redis://:sesame@127.0.0.1:" + own.port() + "/3", "p:");
                 RedisClient database3 = RedisClient.create("redis://:sesame@127.0.0.1:" + own.port() + "/3");
                 RedisCounters wrong = RedisCounters.connect("redis://:wrong@127.0.0.1:" + own.port() + "/3", "p:")) {
-            assertThat(counters.reserve("r", List.of(rate("rpm", 10, 1)), start).admitted()).isTrue();
+            assertThat(counters.reserve("r", List.of(rate("rpm", 10, 1)), start).admitted())
+                    .isTrue();
             assertThat(database3.exists("p:rate:rpm")).isTrue();
-            assertThatThrownBy(() -> wrong.used(rate("rpm", 10, 1), start)).isInstanceOf(CountersUnavailableException.class);
+            assertThatThrownBy(() -> wrong.used(rate("rpm", 10, 1), start))
+                    .isInstanceOf(CountersUnavailableException.class);
         } finally {
             own.close();
         }
@@ -127,15 +141,22 @@ class RedisCountersTest extends CountersContract {
             // for time itself: the leases lapse on Redis's own clock, which no test clock can move.
             while (System.currentTimeMillis() < taken + 3 * lease.toMillis()) {
                 Verdict refused = other.reserve("waiting", List.of(slot), System.currentTimeMillis());
-                assertThat(refused.admitted()).as("a live holder's slot is kept").isFalse();
-                assertThat(refused.retryAfterMillis()).as("honest: until the holder's lease could lapse").isBetween(0L, lease.toMillis());
+                assertThat(refused.admitted())
+                        .as("a live holder's slot is kept")
+                        .isFalse();
+                assertThat(refused.retryAfterMillis())
+                        .as("honest: until the holder's lease could lapse")
+                        .isBetween(0L, lease.toMillis());
                 Thread.sleep(50);
             }
             // The holder dies without settling: its heartbeat stops, its connections close.
             holder.close();
             long died = System.nanoTime();
-            Verdict verdict = Await.lastValue(Duration.ofSeconds(10), () -> other.reserve("after", List.of(slot), System.currentTimeMillis()),
-                    Verdict::admitted, "the dead holder's slot lapsing");
+            Verdict verdict = Await.lastValue(
+                    Duration.ofSeconds(10),
+                    () -> other.reserve("after", List.of(slot), System.currentTimeMillis()),
+                    Verdict::admitted,
+                    "the dead holder's slot lapsing");
             assertThat(verdict.admitted()).as("the dead holder's slot lapsed").isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - died)).isLessThan(lease.plusSeconds(2));
         }
@@ -148,20 +169,27 @@ class RedisCountersTest extends CountersContract {
         try (RedisCounters counters = RedisCounters.connect(own.url(), "p:", Duration.ofMillis(600))) {
             await(counters::healthy, Duration.ofSeconds(5), "healthy while Redis answers");
             own.close();
-            await(() -> !counters.healthy(), Duration.ofSeconds(5), "unhealthy once Redis is gone, even without requests");
+            await(
+                    () -> !counters.healthy(),
+                    Duration.ofSeconds(5),
+                    "unhealthy once Redis is gone, even without requests");
             // The same port on purpose: what is tested is recovery when Redis comes back at the address
             // the gateway was configured with, which a port of the system's choosing would not be.
             own = TestRedis.startOn(port);
             long back = System.nanoTime();
             await(counters::healthy, Duration.ofSeconds(5), "healthy again once Redis is back");
             Claim claim = rate("rpm", 10, 1);
-            await(() -> {
-                try {
-                    return counters.reserve("back", List.of(claim), System.currentTimeMillis()).admitted();
-                } catch (CountersUnavailableException e) {
-                    return false;
-                }
-            }, Duration.ofSeconds(5), "admitting again once Redis is back");
+            await(
+                    () -> {
+                        try {
+                            return counters.reserve("back", List.of(claim), System.currentTimeMillis())
+                                    .admitted();
+                        } catch (CountersUnavailableException e) {
+                            return false;
+                        }
+                    },
+                    Duration.ofSeconds(5),
+                    "admitting again once Redis is back");
             assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofSeconds(2));
         } finally {
             own.close();
@@ -173,22 +201,33 @@ class RedisCountersTest extends CountersContract {
         String prefix = redis.uniquePrefix();
         long end = start + HOUR;
         Claim budget = budget("day", 1_000, 300, end);
-        try (RedisCounters counters = RedisCounters.connect(redis.url(), prefix); RedisCounters other = RedisCounters.connect(redis.url(), prefix);
+        try (RedisCounters counters = RedisCounters.connect(redis.url(), prefix);
+                RedisCounters other = RedisCounters.connect(redis.url(), prefix);
                 RedisClient client = RedisClient.create(redis.url())) {
             counters.seedBudget("day", 100, end);
-            assertThat(counters.reserve("mine", List.of(budget), start).admitted()).isTrue();
-            assertThat(other.reserve("theirs", List.of(budget), start).admitted()).isTrue();
+            assertThat(counters.reserve("mine", List.of(budget), start).admitted())
+                    .isTrue();
+            assertThat(other.reserve("theirs", List.of(budget), start).admitted())
+                    .isTrue();
             client.del(prefix + "budget:day"); // what FLUSHALL or a failover to an empty replica does to it
 
             Verdict lost = counters.reserve("next", List.of(budget), start);
-            assertThat(lost.needsSeed()).as("a lost budget is reported, not restarted at 0").isTrue();
+            assertThat(lost.needsSeed())
+                    .as("a lost budget is reported, not restarted at 0")
+                    .isTrue();
             counters.seedBudget("day", 100, end);
-            assertThat(counters.used(budget, start)).as("durable usage plus this replica's reservation in flight").isEqualTo(400);
+            assertThat(counters.used(budget, start))
+                    .as("durable usage plus this replica's reservation in flight")
+                    .isEqualTo(400);
 
             counters.settle("mine", settled(List.of(budget), 50), start, start + 1);
-            assertThat(counters.used(budget, start + 1)).as("a reservation the seed counted is corrected").isEqualTo(150);
+            assertThat(counters.used(budget, start + 1))
+                    .as("a reservation the seed counted is corrected")
+                    .isEqualTo(150);
             other.settle("theirs", settled(List.of(budget), 70), start, start + 2);
-            assertThat(counters.used(budget, start + 2)).as("one it could not count is added whole").isEqualTo(220);
+            assertThat(counters.used(budget, start + 2))
+                    .as("one it could not count is added whole")
+                    .isEqualTo(220);
         }
     }
 

@@ -16,7 +16,8 @@ import redis.clients.jedis.RedisClient;
 
 /** A gateway on a Redis of its own that loses its data, goes away and comes back. */
 class RedisFaultsIntegrationTest {
-    private static final String CHAT = "{\"model\":\"llama3.2:1b\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
+    private static final String CHAT =
+            "{\"model\":\"llama3.2:1b\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
     private static final int BUDGET = 300;
 
     @TempDir
@@ -28,9 +29,19 @@ class RedisFaultsIntegrationTest {
                 TestGateway gateway = TestGateway.start(dir, "limits: {redis_url: \"" + redis.url() + "\"}");
                 RedisClient client = RedisClient.create(redis.url())) {
             String key = gateway.userWithKey("budgeted@example.com", List.of("llama3.2:1b"), 0);
-            gateway.admin("PUT", "/admin/users/budgeted@example.com/limits", "{\"budgets\":[{\"period\":\"day\",\"tokens\":" + BUDGET + "}]}");
-            await(() -> gateway.post("/v1/chat/completions", key, CHAT.replace("\"max_tokens\":20", "\"max_tokens\":400"))
-                    .body().contains("request_exceeds_limit"), Duration.ofSeconds(10), "the budget is known");
+            gateway.admin(
+                    "PUT",
+                    "/admin/users/budgeted@example.com/limits",
+                    "{\"budgets\":[{\"period\":\"day\",\"tokens\":" + BUDGET + "}]}");
+            await(
+                    () -> gateway.post(
+                                    "/v1/chat/completions",
+                                    key,
+                                    CHAT.replace("\"max_tokens\":20", "\"max_tokens\":400"))
+                            .body()
+                            .contains("request_exceeds_limit"),
+                    Duration.ofSeconds(10),
+                    "the budget is known");
 
             long spent = 0;
             while (spent < BUDGET / 2) {
@@ -61,17 +72,28 @@ class RedisFaultsIntegrationTest {
         int port = redis.port();
         try (TestGateway gateway = TestGateway.start(dir, "limits: {redis_url: \"" + redis.url() + "\"}")) {
             String key = gateway.userWithKey("ready@example.com", List.of("llama3.2:1b"), 1000);
-            await(() -> gateway.get("/health/ready", null).statusCode() == 200, Duration.ofSeconds(10), "ready with Redis up");
+            await(
+                    () -> gateway.get("/health/ready", null).statusCode() == 200,
+                    Duration.ofSeconds(10),
+                    "ready with Redis up");
             redis.close();
-            await(() -> gateway.get("/health/ready", null).statusCode() == 503, Duration.ofSeconds(5), "not ready without Redis");
+            await(
+                    () -> gateway.get("/health/ready", null).statusCode() == 503,
+                    Duration.ofSeconds(5),
+                    "not ready without Redis");
             assertThat(gateway.post("/v1/chat/completions", key, CHAT).body()).contains("limits_unavailable");
 
             // The same port on purpose: what is tested is recovery when Redis comes back at the address
             // the gateway was configured with, which a port of the system's choosing would not be.
             redis = TestRedis.startOn(port);
             long back = System.nanoTime();
-            await(() -> gateway.post("/v1/chat/completions", key, CHAT).statusCode() == 200, Duration.ofSeconds(10), "admitting again");
-            assertThat(Duration.ofNanos(System.nanoTime() - back)).as("admitting again after Redis is back").isLessThan(Duration.ofSeconds(2));
+            await(
+                    () -> gateway.post("/v1/chat/completions", key, CHAT).statusCode() == 200,
+                    Duration.ofSeconds(10),
+                    "admitting again");
+            assertThat(Duration.ofNanos(System.nanoTime() - back))
+                    .as("admitting again after Redis is back")
+                    .isLessThan(Duration.ofSeconds(2));
             await(() -> gateway.get("/health/ready", null).statusCode() == 200, Duration.ofSeconds(2), "ready again");
         } finally {
             redis.close();
@@ -79,7 +101,10 @@ class RedisFaultsIntegrationTest {
     }
 
     private static long tokens(HttpResponse<String> answer) {
-        return TestGateway.json(answer.body()).path("usage").path("total_tokens").asLong();
+        return TestGateway.json(answer.body())
+                .path("usage")
+                .path("total_tokens")
+                .asLong();
     }
 
     private static void await(BooleanSupplier condition, Duration within, String what) {

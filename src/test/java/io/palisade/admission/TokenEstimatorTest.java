@@ -44,14 +44,24 @@ class TokenEstimatorTest {
     @Test
     void slicesAreBoundedContiguousAndLinearInNumber() {
         Random random = new Random(15);
-        for (String text : new String[] {"x".repeat(100_000), letters(random, 100_000), " ".repeat(50_000), prose(random, 100_000),
-                "\uD83D\uDE00".repeat(40_000), "a" + " ".repeat(5_000) + "b".repeat(5_000), ""}) {
+        for (String text : new String[] {
+            "x".repeat(100_000),
+            letters(random, 100_000),
+            " ".repeat(50_000),
+            prose(random, 100_000),
+            "\uD83D\uDE00".repeat(40_000),
+            "a" + " ".repeat(5_000) + "b".repeat(5_000),
+            ""
+        }) {
             int slices = 0;
             for (int start = 0; start < text.length(); slices++) {
                 int end = TokenEstimator.sliceEnd(text, start);
                 assertThat(end - start).isBetween(1, TokenEstimator.MAX_SLICE);
-                assertThat(Character.isLowSurrogate(text.charAt(end - 1)) || !Character.isHighSurrogate(text.charAt(end - 1))
-                        || end == text.length()).as("no surrogate pair is cut").isTrue();
+                assertThat(Character.isLowSurrogate(text.charAt(end - 1))
+                                || !Character.isHighSurrogate(text.charAt(end - 1))
+                                || end == text.length())
+                        .as("no surrogate pair is cut")
+                        .isTrue();
                 start = end;
             }
             // Every slice but the last is at least a run's length: the slice count is linear in the text.
@@ -72,8 +82,13 @@ class TokenEstimatorTest {
         Random random = new Random(3);
         byte[] bytes = new byte[15_000];
         random.nextBytes(bytes);
-        for (String text : new String[] {Base64.getEncoder().encodeToString(bytes), letters(random, 20_000), "x".repeat(20_000),
-                "=".repeat(20_000), "\u4e2d\u6587".repeat(10_000)}) {
+        for (String text : new String[] {
+            Base64.getEncoder().encodeToString(bytes),
+            letters(random, 20_000),
+            "x".repeat(20_000),
+            "=".repeat(20_000),
+            "\u4e2d\u6587".repeat(10_000)
+        }) {
             long exact = CL100K.countTokensOrdinary(text);
             assertThat(estimator.count(text)).as(text.substring(0, 10)).isBetween(exact, exact + exact / 50 + 1);
         }
@@ -88,7 +103,9 @@ class TokenEstimatorTest {
     }
 
     private static String prose(Random random, int length) {
-        String[] words = {"the", "gateway", "admits", "a", "request", "when", "its", "estimate", "fits,", "and", "42", "tokens."};
+        String[] words = {
+            "the", "gateway", "admits", "a", "request", "when", "its", "estimate", "fits,", "and", "42", "tokens."
+        };
         StringBuilder text = new StringBuilder(length);
         while (text.length() < length) {
             text.append(words[random.nextInt(words.length)]).append(random.nextInt(9) == 0 ? "\n\n" : " ");

@@ -23,36 +23,59 @@ import org.junit.jupiter.api.Test;
  * other must see through the shared stores.
  */
 class TwoReplicasTest {
-    private static final String CHAT = "{\"model\":\"llama3.2:1b\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
+    private static final String CHAT =
+            "{\"model\":\"llama3.2:1b\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
 
     @Test
     void limitsAreSharedAndARevocationReachesTheOtherReplicaWithinFiveSeconds() throws Exception {
         String store = TestPostgres.newDatabaseUrl();
         String limits = "limits: {redis_url: \"" + TestRedis.shared().url() + "\"}";
         try (TestGateway first = TestGateway.startWithStore(store, limits, "", "", Clock.systemUTC());
-             TestGateway second = TestGateway.startWithStore(store, limits, "", "", Clock.systemUTC())) {
+                TestGateway second = TestGateway.startWithStore(store, limits, "", "", Clock.systemUTC())) {
             String key = first.userWithKey("shared@example.com", List.of("llama3.2:1b"), 10);
             awaitStatus(second, key, 200, Duration.ofSeconds(5));
 
-            String keyId = first.admin("GET", "/admin/keys?user=shared@example.com", null).path("data").path(0).path("id").asText();
+            String keyId = first.admin("GET", "/admin/keys?user=shared@example.com", null)
+                    .path("data")
+                    .path(0)
+                    .path("id")
+                    .asText();
             List<HttpResponse<String>> responses = parallel(List.of(first, second), key, 40);
-            long admitted = responses.stream().filter(r -> r.statusCode() == 200).count();
-            assertThat(admitted).as("one requests-per-minute limit of 10 for both replicas (some were used above)")
-                    .isPositive().isLessThanOrEqualTo(9);
-            assertThat(responses).filteredOn(r -> r.statusCode() != 200).allSatisfy(r -> assertThat(r.body()).contains("rate_limited"));
+            long admitted =
+                    responses.stream().filter(r -> r.statusCode() == 200).count();
+            assertThat(admitted)
+                    .as("one requests-per-minute limit of 10 for both replicas (some were used above)")
+                    .isPositive()
+                    .isLessThanOrEqualTo(9);
+            assertThat(responses)
+                    .filteredOn(r -> r.statusCode() != 200)
+                    .allSatisfy(r -> assertThat(r.body()).contains("rate_limited"));
 
             String budgeted = first.userWithKey("budgeted@example.com", List.of("llama3.2:1b"), 0);
-            first.admin("PUT", "/admin/users/budgeted@example.com/limits", "{\"budgets\":[{\"period\":\"day\",\"tokens\":300}]}");
+            first.admin(
+                    "PUT",
+                    "/admin/users/budgeted@example.com/limits",
+                    "{\"budgets\":[{\"period\":\"day\",\"tokens\":300}]}");
             awaitStatus(second, budgeted, 200, Duration.ofSeconds(5));
             awaitBudget(second, budgeted, Duration.ofSeconds(10));
             List<HttpResponse<String>> spent = parallel(List.of(first, second), budgeted, 200);
-            assertThat(spent.stream().filter(r -> r.statusCode() == 200).count()).isPositive().isLessThan(15);
-            assertThat(spent).filteredOn(r -> r.statusCode() != 200).allSatisfy(r -> assertThat(r.body()).contains("budget_exceeded"));
+            assertThat(spent.stream().filter(r -> r.statusCode() == 200).count())
+                    .isPositive()
+                    .isLessThan(15);
+            assertThat(spent)
+                    .filteredOn(r -> r.statusCode() != 200)
+                    .allSatisfy(r -> assertThat(r.body()).contains("budget_exceeded"));
             // one audit: both replicas write the same chain in the shared store
             long tokens = first.awaitApiRecords(1).stream()
-                    .filter(r -> r.path("status").asInt() == 200 && "budgeted@example.com".equals(r.path("user").asText()))
-                    .mapToLong(r -> r.path("prompt_tokens").asLong() + r.path("completion_tokens").asLong()).sum();
-            assertThat(tokens).as("the daily budget holds across both replicas").isPositive().isLessThanOrEqualTo(300);
+                    .filter(r -> r.path("status").asInt() == 200
+                            && "budgeted@example.com".equals(r.path("user").asText()))
+                    .mapToLong(r -> r.path("prompt_tokens").asLong()
+                            + r.path("completion_tokens").asLong())
+                    .sum();
+            assertThat(tokens)
+                    .as("the daily budget holds across both replicas")
+                    .isPositive()
+                    .isLessThanOrEqualTo(300);
 
             long start = System.nanoTime();
             first.admin("POST", "/admin/keys/" + keyId + "/revoke", null);
@@ -66,7 +89,11 @@ class TwoReplicasTest {
     }
 
     private static void awaitStatus(TestGateway gateway, String key, int status, Duration within) {
-        Await.value(within, () -> gateway.get("/v1/models", key).statusCode(), last -> last == status, "status " + status + " on /v1/models");
+        Await.value(
+                within,
+                () -> gateway.get("/v1/models", key).statusCode(),
+                last -> last == status,
+                "status " + status + " on /v1/models");
     }
 
     /**
@@ -75,8 +102,11 @@ class TwoReplicasTest {
      */
     private static void awaitBudget(TestGateway gateway, String key, Duration within) throws InterruptedException {
         String tooBig = CHAT.replace("\"max_tokens\":20", "\"max_tokens\":400");
-        Await.value(within, () -> gateway.post("/v1/chat/completions", key, tooBig),
-                last -> last.statusCode() == 400 && last.body().contains("request_exceeds_limit"), "the budget reaching the replica");
+        Await.value(
+                within,
+                () -> gateway.post("/v1/chat/completions", key, tooBig),
+                last -> last.statusCode() == 400 && last.body().contains("request_exceeds_limit"),
+                "the budget reaching the replica");
     }
 
     private static List<HttpResponse<String>> parallel(List<TestGateway> replicas, String key, int count) {
@@ -84,8 +114,12 @@ class TwoReplicasTest {
         List<CompletableFuture<HttpResponse<String>>> futures = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             TestGateway replica = replicas.get(i % replicas.size());
-            futures.add(client.sendAsync(replica.request("/v1/chat/completions", key).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(CHAT)).build(), HttpResponse.BodyHandlers.ofString()));
+            futures.add(client.sendAsync(
+                    replica.request("/v1/chat/completions", key)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(CHAT))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
         }
         return futures.stream().map(CompletableFuture::join).toList();
     }

@@ -64,7 +64,8 @@ class UsageRecorderTest {
                     for (int i = 0; i < 20; i++) {
                         recorder.record(event((int) produced.getAndIncrement()));
                     }
-                    LockSupport.parkNanos(50_000); // some 100,000 rows a second: more arrive during any write than it wrote
+                    LockSupport.parkNanos(
+                            50_000); // some 100,000 rows a second: more arrive during any write than it wrote
                 }
             });
             try {
@@ -72,7 +73,9 @@ class UsageRecorderTest {
                 Await.until(Duration.ofSeconds(30), () -> produced.get() >= 10_000, "10,000 rows produced");
                 Thread flusher = Thread.ofPlatform().start(recorder::flush);
                 flusher.join(10_000);
-                assertThat(flusher.isAlive()).as("flush returned while rows kept arriving").isFalse();
+                assertThat(flusher.isAlive())
+                        .as("flush returned while rows kept arriving")
+                        .isFalse();
             } finally {
                 producing.set(false);
                 producer.join();
@@ -98,8 +101,13 @@ class UsageRecorderTest {
             assertThat(recorder.writeFailures()).isPositive();
 
             execute("ALTER TABLE usage_events_away RENAME TO usage_events");
-            Await.until(Duration.ofSeconds(30), () -> recorder.backlogRows() == 0, "the backlog written by the recorder's own retry");
-            assertThat(recorder.backlogRows()).as("written by the recorder's own retry").isZero();
+            Await.until(
+                    Duration.ofSeconds(30),
+                    () -> recorder.backlogRows() == 0,
+                    "the backlog written by the recorder's own retry");
+            assertThat(recorder.backlogRows())
+                    .as("written by the recorder's own retry")
+                    .isZero();
             assertThat(requests()).isEqualTo(300);
         }
     }
@@ -117,7 +125,9 @@ class UsageRecorderTest {
                 recorder.record(event(i));
             }
             recorder.flush();
-            assertThat(requests()).as("the first transaction of the batch is stored").isBetween(1L, 599L);
+            assertThat(requests())
+                    .as("the first transaction of the batch is stored")
+                    .isBetween(1L, 599L);
             assertThat(recorder.backlogRows()).isEqualTo(600);
 
             execute("DROP TRIGGER usage_fault");
@@ -142,14 +152,18 @@ class UsageRecorderTest {
                 recorder.record(event(i));
             }
             recorder.flush();
-            assertThat(Files.readAllLines(spool)).as("over the memory bound: spooled").hasSize(250);
+            assertThat(Files.readAllLines(spool))
+                    .as("over the memory bound: spooled")
+                    .hasSize(250);
             for (int i = 250; i < 270; i++) {
                 recorder.record(event(i));
             }
             recorder.flush();
             assertThat(recorder.backlogRows()).isEqualTo(270);
         }
-        assertThat(Files.readAllLines(spool)).as("closed while failing: everything spooled").hasSize(270);
+        assertThat(Files.readAllLines(spool))
+                .as("closed while failing: everything spooled")
+                .hasSize(270);
         Path copy = dir.resolve("spool-copy.jsonl");
         Files.copy(spool, copy);
 
@@ -161,23 +175,39 @@ class UsageRecorderTest {
         }
         Files.copy(copy, spool);
         try (UsageRecorder recorder = new UsageRecorder(store, spool, 100)) {
-            assertThat(requests()).as("a replay of rows stored already adds nothing").isEqualTo(270);
+            assertThat(requests())
+                    .as("a replay of rows stored already adds nothing")
+                    .isEqualTo(270);
         }
     }
 
     private void execute(String sql) throws SQLException {
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = database.connect();
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }
 
     private long requests() {
         return store.report(List.of("model"), "2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z").stream()
-                .mapToLong(UsageStore.UsageRow::requests).sum();
+                .mapToLong(UsageStore.UsageRow::requests)
+                .sum();
     }
 
     private static UsageStore.UsageEvent event(int n) {
-        return new UsageStore.UsageEvent("2026-11-23T10:00:00Z", "2026-11-23", "req-" + n, "u1", "a@example.com", "team", "k1",
-                "m", 10, 5, 0, false, null);
+        return new UsageStore.UsageEvent(
+                "2026-11-23T10:00:00Z",
+                "2026-11-23",
+                "req-" + n,
+                "u1",
+                "a@example.com",
+                "team",
+                "k1",
+                "m",
+                10,
+                5,
+                0,
+                false,
+                null);
     }
 }

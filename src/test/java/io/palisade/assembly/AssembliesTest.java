@@ -38,8 +38,11 @@ class AssembliesTest {
         assemblies.add(named("store"));
         assemblies.add(failing("audit"));
         assemblies.add(failing("http"));
-        assertThatThrownBy(assemblies::close).hasMessage("http failed to close")
-                .satisfies(e -> assertThat(e.getSuppressed()).extracting(Throwable::getMessage).containsExactly("audit failed to close"));
+        assertThatThrownBy(assemblies::close)
+                .hasMessage("http failed to close")
+                .satisfies(e -> assertThat(e.getSuppressed())
+                        .extracting(Throwable::getMessage)
+                        .containsExactly("audit failed to close"));
         assertThat(closed).containsExactly("http", "audit", "store");
     }
 
@@ -51,6 +54,8 @@ class AssembliesTest {
         RuntimeException startFailure = new RuntimeException("port taken");
         assemblies.closeAfterFailedStart(startFailure);
         assertThat(closed).containsExactly("audit", "store");
-        assertThat(startFailure.getSuppressed()).extracting(Throwable::getMessage).containsExactly("audit failed to close");
+        assertThat(startFailure.getSuppressed())
+                .extracting(Throwable::getMessage)
+                .containsExactly("audit failed to close");
     }
 }

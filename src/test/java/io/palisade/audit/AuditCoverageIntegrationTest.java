@@ -19,16 +19,26 @@ import org.junit.jupiter.api.io.TempDir;
 class AuditCoverageIntegrationTest {
     @Test
     void aRequestInFlightIsAlreadyOnRecordAsIncomplete(@TempDir Path dir) throws Exception {
-        try (Simulator slow = new Simulator(SimulatorConfig.defaults().withPort(0).withModels(List.of("m"))
-                .withLatency(Duration.ofMillis(1500))).start();
-             TestGateway gateway = TestGateway.start(dir, "",
-                     "  - {name: slow, kind: ollama, url: \"" + slow.baseUrl() + "\", discover_models: false}\n",
-                     "  - {name: slow-model, backend: slow, upstream_model: m}\n")) {
+        try (Simulator slow = new Simulator(SimulatorConfig.defaults()
+                                .withPort(0)
+                                .withModels(List.of("m"))
+                                .withLatency(Duration.ofMillis(1500)))
+                        .start();
+                TestGateway gateway = TestGateway.start(
+                        dir,
+                        "",
+                        "  - {name: slow, kind: ollama, url: \"" + slow.baseUrl() + "\", discover_models: false}\n",
+                        "  - {name: slow-model, backend: slow, upstream_model: m}\n")) {
             String key = gateway.userWithKey("kim@example.com", List.of("slow-model"));
             CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> gateway.post(
-                    "/v1/chat/completions", key, "{\"model\":\"slow-model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
-            JsonNode during = Await.value(Duration.ofSeconds(5), () -> gateway.apiRecords().stream().findFirst().orElse(null),
-                    record -> record != null, "the started row committed before the backend answers");
+                    "/v1/chat/completions",
+                    key,
+                    "{\"model\":\"slow-model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+            JsonNode during = Await.value(
+                    Duration.ofSeconds(5),
+                    () -> gateway.apiRecords().stream().findFirst().orElse(null),
+                    record -> record != null,
+                    "the started row committed before the backend answers");
             assertThat(during.path("complete").asBoolean(true)).isFalse();
             assertThat(during.path("user").asText()).isEqualTo("kim@example.com");
             assertThat(during.has("status")).isFalse();
@@ -42,7 +52,8 @@ class AuditCoverageIntegrationTest {
 
     @Test
     void contentCaptureIsOffByDefaultAndTruncatesWhenAsked(@TempDir Path dir) {
-        String body = "{\"model\":\"llama3.2:1b\",\"messages\":[{\"role\":\"user\",\"content\":\"my secret prompt text\"}]}";
+        String body =
+                "{\"model\":\"llama3.2:1b\",\"messages\":[{\"role\":\"user\",\"content\":\"my secret prompt text\"}]}";
         try (TestGateway gateway = TestGateway.start(dir.resolve("off"))) {
             String key = gateway.userWithKey("off@example.com", List.of("llama3.2:1b"));
             gateway.post("/v1/chat/completions", key, body);
@@ -50,7 +61,8 @@ class AuditCoverageIntegrationTest {
             assertThat(record.has("prompt")).isFalse();
             assertThat(record.toString()).doesNotContain("my secret prompt");
         }
-        try (TestGateway gateway = TestGateway.start(dir.resolve("on"), "audit: {content: truncated, content_max_chars: 12}")) {
+        try (TestGateway gateway =
+                TestGateway.start(dir.resolve("on"), "audit: {content: truncated, content_max_chars: 12}")) {
             String key = gateway.userWithKey("on@example.com", List.of("llama3.2:1b"));
             gateway.post("/v1/chat/completions", key, body);
             gateway.post("/v1/chat/completions", key, body.replace("}]}", "}],\"stream\":true}"));

@@ -3,6 +3,9 @@ package io.palisade.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.palisade.TestStores;
+import io.palisade.store.AuditFilter;
+import io.palisade.store.Database;
+import io.palisade.store.Dialect;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -14,9 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.palisade.store.AuditFilter;
-import io.palisade.store.Database;
-import io.palisade.store.Dialect;
 
 /**
  * The audit search, whatever the dialect: a few thousand requests, each filter and their
@@ -38,8 +38,17 @@ abstract class AuditSearchContract {
     protected abstract Dialect dialect();
 
     /** One record as the test wrote it: its head row's seq and fields, and its completion's seq (0: none). */
-    record Written(long seq, String requestId, String kind, String at, String userId, String keyId, String model, String decision,
-            String clientRequestId, long completionSeq) {}
+    record Written(
+            long seq,
+            String requestId,
+            String kind,
+            String at,
+            String userId,
+            String keyId,
+            String model,
+            String decision,
+            String clientRequestId,
+            long completionSeq) {}
 
     @BeforeEach
     void fillStore() throws SQLException {
@@ -87,13 +96,21 @@ abstract class AuditSearchContract {
         check(new AuditFilter(null, "key_2", null, null, null, null, null), w -> "key_2".equals(w.keyId()));
         check(new AuditFilter(null, null, "model-1", null, null, null, null), w -> "model-1".equals(w.model()));
         check(new AuditFilter(null, null, null, "denied", null, null, null), w -> "denied".equals(w.decision()));
-        check(new AuditFilter(null, null, null, null, "client-3", null, null), w -> "client-3".equals(w.clientRequestId()));
+        check(
+                new AuditFilter(null, null, null, null, "client-3", null, null),
+                w -> "client-3".equals(w.clientRequestId()));
         String since = T0.plusSeconds(500).toString();
         String until = T0.plusSeconds(1_700).toString();
-        check(new AuditFilter(null, null, null, null, null, since, until), w -> w.at().compareTo(since) >= 0 && w.at().compareTo(until) < 0);
-        check(new AuditFilter("usr_0", "key_1", "model-2", "allowed", null, since, null),
-                w -> "usr_0".equals(w.userId()) && "key_1".equals(w.keyId()) && "model-2".equals(w.model())
-                        && "allowed".equals(w.decision()) && w.at().compareTo(since) >= 0);
+        check(
+                new AuditFilter(null, null, null, null, null, since, until),
+                w -> w.at().compareTo(since) >= 0 && w.at().compareTo(until) < 0);
+        check(
+                new AuditFilter("usr_0", "key_1", "model-2", "allowed", null, since, null),
+                w -> "usr_0".equals(w.userId())
+                        && "key_1".equals(w.keyId())
+                        && "model-2".equals(w.model())
+                        && "allowed".equals(w.decision())
+                        && w.at().compareTo(since) >= 0);
         check(new AuditFilter(null, null, "no-such-model", null, null, null, null), w -> false);
     }
 
@@ -114,17 +131,43 @@ abstract class AuditSearchContract {
         String nul = "\\u0000";
         try (AuditAppender appender = audit.appender()) {
             appender.append(List.of(
-                    new AuditEvent(0, "nul-1", AuditEvent.DENIED, T0.toString(), null,
-                            "{\"key_id\":\"key_nul\",\"model\":\"bad" + nul + "model\",\"decision\":\"denied\",\"note\":\"\\\\u0000\"}", "", ""),
-                    new AuditEvent(0, "nul-2", AuditEvent.STARTED, T0.toString(), null,
-                            "{\"key_id\":\"key_nul\",\"model\":\"m\",\"decision\":\"allowed\"}", "", ""),
-                    new AuditEvent(0, "nul-2", AuditEvent.COMPLETED, T0.toString(), null, "{\"prompt\":\"a" + nul + "b\"}", "", "")));
+                    new AuditEvent(
+                            0,
+                            "nul-1",
+                            AuditEvent.DENIED,
+                            T0.toString(),
+                            null,
+                            "{\"key_id\":\"key_nul\",\"model\":\"bad" + nul
+                                    + "model\",\"decision\":\"denied\",\"note\":\"\\\\u0000\"}",
+                            "",
+                            ""),
+                    new AuditEvent(
+                            0,
+                            "nul-2",
+                            AuditEvent.STARTED,
+                            T0.toString(),
+                            null,
+                            "{\"key_id\":\"key_nul\",\"model\":\"m\",\"decision\":\"allowed\"}",
+                            "",
+                            ""),
+                    new AuditEvent(
+                            0,
+                            "nul-2",
+                            AuditEvent.COMPLETED,
+                            T0.toString(),
+                            null,
+                            "{\"prompt\":\"a" + nul + "b\"}",
+                            "",
+                            "")));
         }
-        List<AuditStore.Record> found = audit.newestFirst(new AuditFilter(null, "key_nul", null, null, null, null, null), Long.MAX_VALUE, 10);
+        List<AuditStore.Record> found =
+                audit.newestFirst(new AuditFilter(null, "key_nul", null, null, null, null, null), Long.MAX_VALUE, 10);
         assertThat(found).extracting(r -> r.head().requestId()).containsExactly("nul-2", "nul-1");
         assertThat(found.get(0).completion().body()).contains(nul);
-        assertThat(audit.newestFirst(new AuditFilter(null, "key_nul", null, "denied", null, null, null), Long.MAX_VALUE, 10))
-                .extracting(r -> r.head().requestId()).containsExactly("nul-1");
+        assertThat(audit.newestFirst(
+                        new AuditFilter(null, "key_nul", null, "denied", null, null, null), Long.MAX_VALUE, 10))
+                .extracting(r -> r.head().requestId())
+                .containsExactly("nul-1");
         assertThat(new AuditVerifier(audit).verify().intact()).isTrue();
     }
 
@@ -133,8 +176,12 @@ abstract class AuditSearchContract {
         long head = audit.headSeq();
         List<AuditStore.Record> upToHalf = new ArrayList<>();
         audit.forEachRecord(AuditFilter.ALL, head / 2, upToHalf::add);
-        assertThat(upToHalf).extracting(r -> r.head().seq()).containsExactlyElementsOf(
-                written.stream().map(Written::seq).filter(seq -> seq <= head / 2).toList());
+        assertThat(upToHalf)
+                .extracting(r -> r.head().seq())
+                .containsExactlyElementsOf(written.stream()
+                        .map(Written::seq)
+                        .filter(seq -> seq <= head / 2)
+                        .toList());
         AuditVerifier.Result verified = new AuditVerifier(audit).verify();
         assertThat(verified.intact()).isTrue();
         assertThat(verified.records()).isEqualTo(head);
@@ -153,29 +200,74 @@ abstract class AuditSearchContract {
             }
             before = page.getLast().head().seq();
         }
-        assertThat(paged).as("paged: %s", filter).extracting(r -> r.head().seq())
-                .containsExactlyElementsOf(matching.stream().map(Written::seq).sorted(Comparator.reverseOrder()).toList());
+        assertThat(paged)
+                .as("paged: %s", filter)
+                .extracting(r -> r.head().seq())
+                .containsExactlyElementsOf(matching.stream()
+                        .map(Written::seq)
+                        .sorted(Comparator.reverseOrder())
+                        .toList());
         List<AuditStore.Record> exported = new ArrayList<>();
         audit.forEachRecord(filter, audit.headSeq(), exported::add);
-        assertThat(exported).as("exported: %s", filter).extracting(r -> r.head().seq())
+        assertThat(exported)
+                .as("exported: %s", filter)
+                .extracting(r -> r.head().seq())
                 .containsExactlyElementsOf(matching.stream().map(Written::seq).toList());
-        assertThat(exported).extracting(r -> r.completion() == null ? 0L : r.completion().seq())
-                .containsExactlyElementsOf(matching.stream().map(Written::completionSeq).toList());
+        assertThat(exported)
+                .extracting(r -> r.completion() == null ? 0L : r.completion().seq())
+                .containsExactlyElementsOf(
+                        matching.stream().map(Written::completionSeq).toList());
     }
 
     private void remember(AuditEvent row) {
         if (!row.kind().equals(AuditEvent.COMPLETED)) {
-            int i = row.requestId().startsWith("r") ? Integer.parseInt(row.requestId().substring(1)) : -1;
-            written.add(i < 0 ? new Written(row.seq(), row.requestId(), row.kind(), row.at(), null, null, "legacy", null, null, 0)
-                    : new Written(row.seq(), row.requestId(), row.kind(), row.at(), row.userId(), i % 9 == 0 ? null : "key_" + (i % 4),
-                            kind(i).equals(AuditEvent.ADMIN) ? null : "model-" + (i % 3), decision(i), clientId(i), 0));
+            int i = row.requestId().startsWith("r")
+                    ? Integer.parseInt(row.requestId().substring(1))
+                    : -1;
+            written.add(
+                    i < 0
+                            ? new Written(
+                                    row.seq(),
+                                    row.requestId(),
+                                    row.kind(),
+                                    row.at(),
+                                    null,
+                                    null,
+                                    "legacy",
+                                    null,
+                                    null,
+                                    0)
+                            : new Written(
+                                    row.seq(),
+                                    row.requestId(),
+                                    row.kind(),
+                                    row.at(),
+                                    row.userId(),
+                                    i % 9 == 0 ? null : "key_" + (i % 4),
+                                    kind(i).equals(AuditEvent.ADMIN) ? null : "model-" + (i % 3),
+                                    decision(i),
+                                    clientId(i),
+                                    0));
             return;
         }
         for (int j = written.size() - 1; j >= 0; j--) {
             Written head = written.get(j);
-            if (head.requestId().equals(row.requestId()) && head.kind().equals(AuditEvent.STARTED) && head.completionSeq() == 0) {
-                written.set(j, new Written(head.seq(), head.requestId(), head.kind(), head.at(), head.userId(), head.keyId(), head.model(),
-                        head.decision(), head.clientRequestId(), row.seq()));
+            if (head.requestId().equals(row.requestId())
+                    && head.kind().equals(AuditEvent.STARTED)
+                    && head.completionSeq() == 0) {
+                written.set(
+                        j,
+                        new Written(
+                                head.seq(),
+                                head.requestId(),
+                                head.kind(),
+                                head.at(),
+                                head.userId(),
+                                head.keyId(),
+                                head.model(),
+                                head.decision(),
+                                head.clientRequestId(),
+                                row.seq()));
                 return;
             }
         }
@@ -208,17 +300,31 @@ abstract class AuditSearchContract {
         if (kind(i).equals(AuditEvent.ADMIN)) {
             body.append(",\"action\":\"keys.create\"}");
         } else {
-            body.append(",\"model\":\"model-").append(i % 3).append("\",\"decision\":\"").append(decision(i)).append("\"}");
+            body.append(",\"model\":\"model-")
+                    .append(i % 3)
+                    .append("\",\"decision\":\"")
+                    .append(decision(i))
+                    .append("\"}");
         }
-        return new AuditEvent(0, "r" + i, kind(i), T0.plusSeconds(i).toString(), "usr_" + (i % 2), body.toString(), "", "");
+        return new AuditEvent(
+                0, "r" + i, kind(i), T0.plusSeconds(i).toString(), "usr_" + (i % 2), body.toString(), "", "");
     }
 
     private static AuditEvent completion(String requestId) {
-        return new AuditEvent(0, requestId, AuditEvent.COMPLETED, T0.plusSeconds(REQUESTS).toString(), null, "{\"status\":200}", "", "");
+        return new AuditEvent(
+                0,
+                requestId,
+                AuditEvent.COMPLETED,
+                T0.plusSeconds(REQUESTS).toString(),
+                null,
+                "{\"status\":200}",
+                "",
+                "");
     }
 
     private static AuditEvent legacy(String requestId, int n) {
-        return new AuditEvent(0, requestId, AuditEvent.STARTED, T0.plusSeconds(REQUESTS).toString(), null, legacyBody(n), "", "");
+        return new AuditEvent(
+                0, requestId, AuditEvent.STARTED, T0.plusSeconds(REQUESTS).toString(), null, legacyBody(n), "", "");
     }
 
     private static String legacyBody(int n) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.palisade.error.ErrorCode;
 import io.palisade.error.PalisadeException;
+import io.palisade.routing.AttemptRecord;
 import io.palisade.store.Database;
 import io.palisade.usage.TokenUsage;
 import java.nio.file.Path;
@@ -19,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.palisade.routing.AttemptRecord;
 
 /** The bodies of a request's rows, as stored. */
 class AuditTrailTest {
@@ -31,15 +31,32 @@ class AuditTrailTest {
 
     @Test
     void aDenialCarriesWhatWasKnownAtTheDoorAndWhyItWasRefused() throws Exception {
-        RequestRecord record = new RequestRecord("req_1", T0, System.nanoTime(), "10.0.0.7", "POST", "/v1/chat/completions");
+        RequestRecord record =
+                new RequestRecord("req_1", T0, System.nanoTime(), "10.0.0.7", "POST", "/v1/chat/completions");
         record.identify(null, "sha256:0123456789abcdef");
         record.requestedModel("qwen \"large\"");
 
-        JsonNode body = onlyRow(trail -> trail.denied(record, new PalisadeException(ErrorCode.RATE_LIMITED,
-                "too many requests", null, Map.of(), "key requests_per_minute 10")));
+        JsonNode body = onlyRow(trail -> trail.denied(
+                record,
+                new PalisadeException(
+                        ErrorCode.RATE_LIMITED, "too many requests", null, Map.of(), "key requests_per_minute 10")));
 
-        assertThat(fieldNames(body)).containsExactly("received_at", "client", "method", "route", "caller",
-                "presented_key_fingerprint", "model", "stream", "decision", "status", "reason", "latency_ms", "message", "limit");
+        assertThat(fieldNames(body))
+                .containsExactly(
+                        "received_at",
+                        "client",
+                        "method",
+                        "route",
+                        "caller",
+                        "presented_key_fingerprint",
+                        "model",
+                        "stream",
+                        "decision",
+                        "status",
+                        "reason",
+                        "latency_ms",
+                        "message",
+                        "limit");
         assertThat(body.path("caller").asText()).isEqualTo("unidentified");
         assertThat(body.path("model").asText()).isEqualTo("qwen \"large\"");
         assertThat(body.path("stream").isBoolean()).isTrue();
@@ -52,17 +69,32 @@ class AuditTrailTest {
 
     @Test
     void aCompletionCarriesTheOutcomeTheAttemptsAndTheTokens() throws Exception {
-        RequestRecord record = new RequestRecord("req_2", T0, System.nanoTime(), "10.0.0.7", "POST", "/v1/chat/completions");
+        RequestRecord record =
+                new RequestRecord("req_2", T0, System.nanoTime(), "10.0.0.7", "POST", "/v1/chat/completions");
         record.requestedModel("chat");
-        record.answeredBy("b/qwen", "qwen", "b", "qwen:7b", List.of(
-                new AttemptRecord("chat", "a/llama", "a", "llama", "upstream_unreachable", 3),
-                new AttemptRecord("qwen", "b/qwen", "b", "qwen:7b", "ok", 12)));
+        record.answeredBy(
+                "b/qwen",
+                "qwen",
+                "b",
+                "qwen:7b",
+                List.of(
+                        new AttemptRecord("chat", "a/llama", "a", "llama", "upstream_unreachable", 3),
+                        new AttemptRecord("qwen", "b/qwen", "b", "qwen:7b", "ok", 12)));
         record.usage(new TokenUsage(11, 0));
 
         JsonNode body = onlyRow(trail -> trail.completed(record, 200, null).join());
 
-        assertThat(fieldNames(body)).containsExactly("status", "latency_ms", "backend", "upstream_model", "deployment",
-                "served_model", "attempts", "prompt_tokens", "completion_tokens");
+        assertThat(fieldNames(body))
+                .containsExactly(
+                        "status",
+                        "latency_ms",
+                        "backend",
+                        "upstream_model",
+                        "deployment",
+                        "served_model",
+                        "attempts",
+                        "prompt_tokens",
+                        "completion_tokens");
         assertThat(body.path("served_model").asText()).isEqualTo("qwen");
         assertThat(body.path("attempts").get(0).path("outcome").asText()).isEqualTo("upstream_unreachable");
         assertThat(body.path("attempts").get(1).path("ms").asLong()).isEqualTo(12);

@@ -63,14 +63,16 @@ class AuditWriterTest {
     @EnumSource(Dialect.class)
     void twoReplicasWritingAtOnceFormOneUnbrokenChain(Dialect dialect) throws Exception {
         String url = TestStores.newUrl(dialect, dir);
-        try (Database first = Database.open(url); Database second = Database.open(url)) {
+        try (Database first = Database.open(url);
+                Database second = Database.open(url)) {
             List<CompletableFuture<AuditEvent>> futures = new ArrayList<>();
             try (AuditWriter one = writer(new AuditStore(first), 16);
-                 AuditWriter two = writer(new AuditStore(second), 16)) {
+                    AuditWriter two = writer(new AuditStore(second), 16)) {
                 List<Thread> replicas = new ArrayList<>();
                 for (AuditWriter writer : List.of(one, two)) {
                     replicas.add(Thread.ofPlatform().start(() -> {
-                        List<CompletableFuture<AuditEvent>> submitted = submitConcurrently(writer, writer == one ? "a" : "b", 8, 50);
+                        List<CompletableFuture<AuditEvent>> submitted =
+                                submitConcurrently(writer, writer == one ? "a" : "b", 8, 50);
                         synchronized (futures) {
                             futures.addAll(submitted);
                         }
@@ -84,7 +86,11 @@ class AuditWriterTest {
                 }
             }
             assertThat(futures).hasSize(800);
-            assertThat(futures.stream().map(CompletableFuture::join).map(AuditEvent::seq).distinct()).hasSize(800);
+            assertThat(futures.stream()
+                            .map(CompletableFuture::join)
+                            .map(AuditEvent::seq)
+                            .distinct())
+                    .hasSize(800);
             AuditVerifier.Result result = new AuditVerifier(new AuditStore(first)).verify();
             assertThat(result.intact()).as(result.problem()).isTrue();
             assertThat(result.records()).isEqualTo(800);
@@ -115,7 +121,8 @@ class AuditWriterTest {
             AuditStore store = new AuditStore(database);
             try (AuditWriter writer = writer(store, 16)) {
                 writer.submit(event("ok-1")).get();
-                CompletableFuture<AuditEvent> failing = writer.submit(new AuditEvent(0, null, "started", "t", null, "{}", "", ""));
+                CompletableFuture<AuditEvent> failing =
+                        writer.submit(new AuditEvent(0, null, "started", "t", null, "{}", "", ""));
                 assertThat(failing).failsWithin(Duration.ofSeconds(5));
                 assertThat(writer.healthy()).isFalse();
                 assertThat(writer.submit(event("ok-2")).get().seq()).isEqualTo(2);
@@ -132,11 +139,15 @@ class AuditWriterTest {
     void aFailedCommitWithNothingAfterItIsReadyAgainOnceTheStoreIsProbed(Dialect dialect) throws Exception {
         try (Database database = Database.open(TestStores.newUrl(dialect, dir))) {
             AuditStore store = new AuditStore(database);
-            try (AuditWriter writer = new AuditWriter(store, 16, AuditWriter.CommitObserver.NONE, watchdog, Duration.ofMillis(300))) {
+            try (AuditWriter writer =
+                    new AuditWriter(store, 16, AuditWriter.CommitObserver.NONE, watchdog, Duration.ofMillis(300))) {
                 writer.submit(event("ok-1")).get();
-                assertThat(writer.submit(new AuditEvent(0, null, "started", "t", null, "{}", "", ""))).failsWithin(Duration.ofSeconds(5));
+                assertThat(writer.submit(new AuditEvent(0, null, "started", "t", null, "{}", "", "")))
+                        .failsWithin(Duration.ofSeconds(5));
                 Await.until(Duration.ofSeconds(10), writer::healthy, "the writer healthy again after its probe");
-                assertThat(writer.submit(event("ok-2")).get().seq()).as("the probe stored nothing").isEqualTo(2);
+                assertThat(writer.submit(event("ok-2")).get().seq())
+                        .as("the probe stored nothing")
+                        .isEqualTo(2);
             }
             assertThat(new AuditVerifier(store).verify().intact()).isTrue();
         }
@@ -185,11 +196,14 @@ class AuditWriterTest {
     @Timeout(30)
     void aCommitThatHangsFailsItsCallersAfterTheLongestWait(Dialect dialect) throws Exception {
         String url = TestStores.newUrl(dialect, dir);
-        try (Database database = Database.open(url); Database other = Database.open(url)) {
+        try (Database database = Database.open(url);
+                Database other = Database.open(url)) {
             AuditStore store = new AuditStore(database);
-            try (AuditWriter writer = new AuditWriter(store, 16, AuditWriter.CommitObserver.NONE, watchdog, Duration.ofMillis(300))) {
+            try (AuditWriter writer =
+                    new AuditWriter(store, 16, AuditWriter.CommitObserver.NONE, watchdog, Duration.ofMillis(300))) {
                 writer.submit(event("before")).get();
-                try (Connection holder = other.connect(); Statement statement = holder.createStatement()) {
+                try (Connection holder = other.connect();
+                        Statement statement = holder.createStatement()) {
                     if (dialect == Dialect.SQLITE) {
                         statement.execute("BEGIN IMMEDIATE");
                     } else {
@@ -202,8 +216,11 @@ class AuditWriterTest {
 
                     assertThatThrownBy(inCommit::get).hasCauseInstanceOf(TimeoutException.class);
                     assertThatThrownBy(queued::get).hasCauseInstanceOf(TimeoutException.class);
-                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(300), Duration.ofSeconds(3));
-                    assertThat(writer.healthy()).as("ready only once a commit succeeds again").isFalse();
+                    assertThat(Duration.ofNanos(System.nanoTime() - start))
+                            .isBetween(Duration.ofMillis(300), Duration.ofSeconds(3));
+                    assertThat(writer.healthy())
+                            .as("ready only once a commit succeeds again")
+                            .isFalse();
                     statement.execute("ROLLBACK");
                 }
                 assertThat(writer.submit(event("after")).get().seq()).isEqualTo(4);
@@ -222,7 +239,8 @@ class AuditWriterTest {
     }
 
     /** {@code threads} threads each submit {@code perThread} events; returns every future once all are submitted. */
-    private static List<CompletableFuture<AuditEvent>> submitConcurrently(AuditWriter writer, String prefix, int threads, int perThread) {
+    private static List<CompletableFuture<AuditEvent>> submitConcurrently(
+            AuditWriter writer, String prefix, int threads, int perThread) {
         List<CompletableFuture<AuditEvent>> futures = new ArrayList<>();
         List<Thread> started = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -248,6 +266,14 @@ class AuditWriterTest {
     }
 
     private static AuditEvent event(String requestId) {
-        return new AuditEvent(0, requestId, AuditEvent.STARTED, "2026-11-23T00:00:00Z", "usr_x", "{\"n\":\"" + requestId + "\"}", "", "");
+        return new AuditEvent(
+                0,
+                requestId,
+                AuditEvent.STARTED,
+                "2026-11-23T00:00:00Z",
+                "usr_x",
+                "{\"n\":\"" + requestId + "\"}",
+                "",
+                "");
     }
 }

@@ -8,12 +8,21 @@ class HashChainTest {
     /** Hashes written by the first release: a change to the function would break every stored chain. */
     @Test
     void hashesAreTheOnesStoredChainsWereWrittenWith() {
-        AuditEvent first = new AuditEvent(42, "req_1", "started", "2026-11-23T10:00:00Z", null,
-                "{\"model\":\"qwen\",\"note\":\"grüße ✓\"}", HashChain.GENESIS, "");
+        AuditEvent first = new AuditEvent(
+                42,
+                "req_1",
+                "started",
+                "2026-11-23T10:00:00Z",
+                null,
+                "{\"model\":\"qwen\",\"note\":\"grüße ✓\"}",
+                HashChain.GENESIS,
+                "");
         AuditEvent second = new AuditEvent(43, "req_2", "completed", "2026-11-23T10:00:01Z", "usr_1", "{}", "ab", "");
 
-        assertThat(HashChain.hashOf(first)).isEqualTo("3cdece8ba4b91d5c87d27f5bdcd3f29dd5753c349f584b771861e2e9c40cb265");
-        assertThat(HashChain.hashOf(second)).isEqualTo("9afb4957aa7d9eb66bc9463cb4cfd67f3ac37c8bd89e87c6c4334849f67524c1");
+        assertThat(HashChain.hashOf(first))
+                .isEqualTo("3cdece8ba4b91d5c87d27f5bdcd3f29dd5753c349f584b771861e2e9c40cb265");
+        assertThat(HashChain.hashOf(second))
+                .isEqualTo("9afb4957aa7d9eb66bc9463cb4cfd67f3ac37c8bd89e87c6c4334849f67524c1");
     }
 
     @Test
@@ -21,13 +30,29 @@ class HashChainTest {
         AuditEvent event = new AuditEvent(7, "req_1", "started", "2026-11-23T10:00:00Z", "usr_1", "{}", "ab", "");
         String hash = HashChain.hashOf(event);
 
-        assertThat(HashChain.hashOf(new AuditEvent(8, "req_1", "started", "2026-11-23T10:00:00Z", "usr_1", "{}", "ab", ""))).isNotEqualTo(hash);
-        assertThat(HashChain.hashOf(new AuditEvent(7, "req_2", "started", "2026-11-23T10:00:00Z", "usr_1", "{}", "ab", ""))).isNotEqualTo(hash);
-        assertThat(HashChain.hashOf(new AuditEvent(7, "req_1", "denied", "2026-11-23T10:00:00Z", "usr_1", "{}", "ab", ""))).isNotEqualTo(hash);
-        assertThat(HashChain.hashOf(new AuditEvent(7, "req_1", "started", "2026-11-23T10:00:01Z", "usr_1", "{}", "ab", ""))).isNotEqualTo(hash);
-        assertThat(HashChain.hashOf(new AuditEvent(7, "req_1", "started", "2026-11-23T10:00:00Z", "usr_2", "{}", "ab", ""))).isNotEqualTo(hash);
-        assertThat(HashChain.hashOf(new AuditEvent(7, "req_1", "started", "2026-11-23T10:00:00Z", "usr_1", "{ }", "ab", ""))).isNotEqualTo(hash);
-        assertThat(HashChain.hashOf(new AuditEvent(7, "req_1", "started", "2026-11-23T10:00:00Z", "usr_1", "{}", "ac", ""))).isNotEqualTo(hash);
-        assertThat(HashChain.hashOf(event)).as("the same row hashes the same each time").isEqualTo(hash);
+        assertThat(HashChain.hashOf(
+                        new AuditEvent(8, "req_1", "started", "2026-11-23T10:00:00Z", "usr_1", "{}", "ab", "")))
+                .isNotEqualTo(hash);
+        assertThat(HashChain.hashOf(
+                        new AuditEvent(7, "req_2", "started", "2026-11-23T10:00:00Z", "usr_1", "{}", "ab", "")))
+                .isNotEqualTo(hash);
+        assertThat(HashChain.hashOf(
+                        new AuditEvent(7, "req_1", "denied", "2026-11-23T10:00:00Z", "usr_1", "{}", "ab", "")))
+                .isNotEqualTo(hash);
+        assertThat(HashChain.hashOf(
+                        new AuditEvent(7, "req_1", "started", "2026-11-23T10:00:01Z", "usr_1", "{}", "ab", "")))
+                .isNotEqualTo(hash);
+        assertThat(HashChain.hashOf(
+                        new AuditEvent(7, "req_1", "started", "2026-11-23T10:00:00Z", "usr_2", "{}", "ab", "")))
+                .isNotEqualTo(hash);
+        assertThat(HashChain.hashOf(
+                        new AuditEvent(7, "req_1", "started", "2026-11-23T10:00:00Z", "usr_1", "{ }", "ab", "")))
+                .isNotEqualTo(hash);
+        assertThat(HashChain.hashOf(
+                        new AuditEvent(7, "req_1", "started", "2026-11-23T10:00:00Z", "usr_1", "{}", "ac", "")))
+                .isNotEqualTo(hash);
+        assertThat(HashChain.hashOf(event))
+                .as("the same row hashes the same each time")
+                .isEqualTo(hash);
     }
 }

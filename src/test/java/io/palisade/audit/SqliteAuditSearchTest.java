@@ -2,6 +2,8 @@ package io.palisade.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.palisade.store.AuditFilter;
+import io.palisade.store.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,8 +11,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import io.palisade.store.AuditFilter;
-import io.palisade.store.Dialect;
 
 /** The audit search on SQLite, and proof that each filter is answered by its index, not by reading the chain. */
 class SqliteAuditSearchTest extends AuditSearchContract {
@@ -35,7 +35,7 @@ class SqliteAuditSearchTest extends AuditSearchContract {
         query.parameters().add(100L);
         List<String> plan = new ArrayList<>();
         try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement("EXPLAIN QUERY PLAN " + query.sql())) {
+                PreparedStatement statement = connection.prepareStatement("EXPLAIN QUERY PLAN " + query.sql())) {
             query.bind(statement);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
@@ -43,8 +43,14 @@ class SqliteAuditSearchTest extends AuditSearchContract {
                 }
             }
         }
-        assertThat(plan).as("plan for %s", filter).anySatisfy(step -> assertThat(step).startsWith("SEARCH h USING INDEX " + index + " "));
-        assertThat(plan).as("plan for %s", filter).noneSatisfy(step -> assertThat(step).contains("TEMP B-TREE"));
-        assertThat(plan).as("plan for %s", filter).noneSatisfy(step -> assertThat(step).startsWith("SCAN h"));
+        assertThat(plan)
+                .as("plan for %s", filter)
+                .anySatisfy(step -> assertThat(step).startsWith("SEARCH h USING INDEX " + index + " "));
+        assertThat(plan)
+                .as("plan for %s", filter)
+                .noneSatisfy(step -> assertThat(step).contains("TEMP B-TREE"));
+        assertThat(plan)
+                .as("plan for %s", filter)
+                .noneSatisfy(step -> assertThat(step).startsWith("SCAN h"));
     }
 }

@@ -14,21 +14,44 @@ class AdminCliIntegrationTest {
     void usersKeysAndAuditFromTheCommandLine(@TempDir Path dir) throws Exception {
         try (TestGateway gateway = TestGateway.start(dir)) {
             String[] server = {"--url", gateway.baseUrl(), "--admin-key", TestGateway.ADMIN_KEY};
-            CliRun team = CliRun.of(concat(new String[] {"admin", "teams", "create", "research", "--models", "qwen3*"}, server));
+            CliRun team = CliRun.of(
+                    concat(new String[] {"admin", "teams", "create", "research", "--models", "qwen3*"}, server));
             assertThat(team.exit()).as(team.err()).isZero();
-            CliRun user = CliRun.of(concat(new String[] {"admin", "users", "create", "lee@example.com", "--team", "research"}, server));
+            CliRun user = CliRun.of(
+                    concat(new String[] {"admin", "users", "create", "lee@example.com", "--team", "research"}, server));
             assertThat(user.exit()).as(user.err()).isZero();
-            assertThat(user.out()).contains("lee@example.com").contains("research").contains("active");
+            assertThat(user.out())
+                    .contains("lee@example.com")
+                    .contains("research")
+                    .contains("active");
 
-            CliRun key = CliRun.of(concat(new String[] {"admin", "keys", "create", "--user", "lee@example.com",
-                    "--models", "llama3.2:1b", "--rpm", "30", "--label", "notebook"}, server));
+            CliRun key = CliRun.of(concat(
+                    new String[] {
+                        "admin",
+                        "keys",
+                        "create",
+                        "--user",
+                        "lee@example.com",
+                        "--models",
+                        "llama3.2:1b",
+                        "--rpm",
+                        "30",
+                        "--label",
+                        "notebook"
+                    },
+                    server));
             assertThat(key.exit()).as(key.err()).isZero();
             String token = key.out().lines().skip(1).findFirst().orElseThrow().replaceAll(".*(pal_\\S+).*", "$1");
-            assertThat(gateway.post("/v1/chat/completions", token,
-                    "{\"model\":\"qwen3:0.6b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").statusCode())
-                    .as("team grant applies").isEqualTo(200);
+            assertThat(gateway.post(
+                                    "/v1/chat/completions",
+                                    token,
+                                    "{\"model\":\"qwen3:0.6b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                            .statusCode())
+                    .as("team grant applies")
+                    .isEqualTo(200);
 
-            CliRun list = CliRun.of(concat(new String[] {"admin", "keys", "list", "--user", "lee@example.com"}, server));
+            CliRun list =
+                    CliRun.of(concat(new String[] {"admin", "keys", "list", "--user", "lee@example.com"}, server));
             assertThat(list.out()).contains("notebook").contains("30").doesNotContain(token);
             CliRun models = CliRun.of(concat(new String[] {"admin", "models", "--json"}, server));
             assertThat(models.out()).contains("\"llama3.2:1b\"");
@@ -39,19 +62,35 @@ class AdminCliIntegrationTest {
 
             gateway.awaitApiRecords(1);
             Path export = dir.resolve("lee.jsonl");
-            CliRun remoteExport = CliRun.of(concat(new String[] {"audit", "export", "--remote", "--user", "lee@example.com",
-                    "--output", export.toString()}, server));
+            CliRun remoteExport = CliRun.of(concat(
+                    new String[] {
+                        "audit", "export", "--remote", "--user", "lee@example.com", "--output", export.toString()
+                    },
+                    server));
             assertThat(remoteExport.exit()).as(remoteExport.err()).isZero();
             assertThat(Files.readString(export)).contains("lee@example.com");
             CliRun delete = CliRun.of(concat(new String[] {"admin", "users", "delete", "lee@example.com"}, server));
-            assertThat(delete.exit()).as("exported, so deletable: " + delete.err()).isZero();
+            assertThat(delete.exit())
+                    .as("exported, so deletable: " + delete.err())
+                    .isZero();
 
-            CliRun limits = CliRun.of(concat(new String[] {"admin", "limits", "set", "team", "research",
-                    "{\"tokens_per_minute\":9000,\"budgets\":[{\"period\":\"month\",\"cost\":25}]}"}, server));
+            CliRun limits = CliRun.of(concat(
+                    new String[] {
+                        "admin",
+                        "limits",
+                        "set",
+                        "team",
+                        "research",
+                        "{\"tokens_per_minute\":9000,\"budgets\":[{\"period\":\"month\",\"cost\":25}]}"
+                    },
+                    server));
             assertThat(limits.exit()).as(limits.err()).isZero();
-            assertThat(CliRun.of(concat(new String[] {"admin", "limits", "show", "team", "research"}, server)).out())
-                    .contains("\"tokens_per_minute\" : 9000").contains("\"period\" : \"month\"");
-            CliRun badLimits = CliRun.of(concat(new String[] {"admin", "limits", "set", "team", "research", "{\"tokens_per_minit\":1}"}, server));
+            assertThat(CliRun.of(concat(new String[] {"admin", "limits", "show", "team", "research"}, server))
+                            .out())
+                    .contains("\"tokens_per_minute\" : 9000")
+                    .contains("\"period\" : \"month\"");
+            CliRun badLimits = CliRun.of(concat(
+                    new String[] {"admin", "limits", "set", "team", "research", "{\"tokens_per_minit\":1}"}, server));
             assertThat(badLimits.exit()).isEqualTo(1);
             assertThat(badLimits.err()).contains("unknown limit 'tokens_per_minit'");
             gateway.palisade.flushUsage();
@@ -75,7 +114,9 @@ class AdminCliIntegrationTest {
     void anUnreachableServerIsAUsageErrorNotAStackTrace() {
         CliRun run = CliRun.of("admin", "users", "list", "--url", "http://127.0.0.1:9", "--admin-key", "x".repeat(30));
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).contains("cannot reach Palisade at http://127.0.0.1:9").doesNotContain("Exception");
+        assertThat(run.err())
+                .contains("cannot reach Palisade at http://127.0.0.1:9")
+                .doesNotContain("Exception");
     }
 
     private static String[] concat(String[] first, String[] second) {

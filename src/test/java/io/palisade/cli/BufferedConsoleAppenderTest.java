@@ -93,7 +93,8 @@ class BufferedConsoleAppenderTest {
     }
 
     private LoggingEvent event(Level level, String message) {
-        LoggingEvent event = new LoggingEvent(PatternLayout.class.getName(), context.getLogger("test"), level, message, null, null);
+        LoggingEvent event =
+                new LoggingEvent(PatternLayout.class.getName(), context.getLogger("test"), level, message, null, null);
         event.setTimeStamp(System.currentTimeMillis());
         return event;
     }

@@ -24,8 +24,13 @@ import picocli.CommandLine;
 class CliEdgesIntegrationTest {
     @Test
     void everySubcommandTakesHelp() {
-        for (List<String> command : List.of(List.of("admin", "users", "approve"), List.of("config", "check"), List.of("models", "status"),
-                List.of("eval", "run"), List.of("audit", "export"), List.of("serve"))) {
+        for (List<String> command : List.of(
+                List.of("admin", "users", "approve"),
+                List.of("config", "check"),
+                List.of("models", "status"),
+                List.of("eval", "run"),
+                List.of("audit", "export"),
+                List.of("serve"))) {
             List<String> arguments = new java.util.ArrayList<>(command);
             arguments.add("--help");
             CliRun run = CliRun.of(arguments.toArray(String[]::new));
@@ -58,22 +63,24 @@ class CliEdgesIntegrationTest {
         line.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         int exit = line.execute("boom");
         assertThat(exit).isEqualTo(PalisadeCommand.EXIT_FAILURE);
-        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("palisade: boom failed: IllegalStateException: went wrong"
-                + System.lineSeparator());
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .isEqualTo("palisade: boom failed: IllegalStateException: went wrong" + System.lineSeparator());
     }
 
     @Test
     void pathArgumentsAreEncodedAndAnExportNamedCsvIsCsv(@TempDir Path dir) throws Exception {
         try (TestGateway gateway = TestGateway.start(dir)) {
             String[] server = {"--url", gateway.baseUrl(), "--admin-key", TestGateway.ADMIN_KEY};
-            CliRun approve = CliRun.of(concat(new String[] {"admin", "users", "approve", "a b/../../keys?x#y"}, server));
+            CliRun approve =
+                    CliRun.of(concat(new String[] {"admin", "users", "approve", "a b/../../keys?x#y"}, server));
             assertThat(approve.exit()).isEqualTo(PalisadeCommand.EXIT_FAILURE);
             assertThat(approve.err().lines().toList()).as(approve.err()).hasSize(1);
             assertThat(approve.err()).startsWith("palisade: HTTP 404").doesNotContain("Exception");
 
             gateway.userWithKey("csv@example.com", List.of("llama3.2:1b"));
             Path export = dir.resolve("csv user.csv");
-            CliRun delete = CliRun.of(concat(new String[] {"admin", "users", "delete", "csv@example.com", "--export", export.toString()},
+            CliRun delete = CliRun.of(concat(
+                    new String[] {"admin", "users", "delete", "csv@example.com", "--export", export.toString()},
                     server));
             assertThat(delete.exit()).as(delete.err()).isZero();
             assertThat(Files.readString(export)).startsWith("seq,at,request_id,");
@@ -83,14 +90,19 @@ class CliEdgesIntegrationTest {
     @Test
     void modelsStatusListsDiscoveredModels(@TempDir Path dir) throws Exception {
         try (Simulator simulator = new Simulator(SimulatorConfig.defaults()).start();
-                Palisade palisade = Palisade.start(new ConfigLoader(Map.of()).parse("""
+                Palisade palisade = Palisade.start(
+                        new ConfigLoader(Map.of())
+                                .parse("""
                         server: {port: 0}
                         store: {url: "sqlite:%s"}
                         admin: {key: "%s"}
                         backends:
                           - {name: local, kind: ollama, url: "%s"}
-                        """.formatted(dir.resolve("p.db"), TestGateway.ADMIN_KEY, simulator.baseUrl())), Clock.systemUTC())) {
-            String[] command = {"models", "status", "--url", "http://127.0.0.1:" + palisade.port(), "--admin-key", TestGateway.ADMIN_KEY};
+                        """.formatted(dir.resolve("p.db"), TestGateway.ADMIN_KEY, simulator.baseUrl())),
+                        Clock.systemUTC())) {
+            String[] command = {
+                "models", "status", "--url", "http://127.0.0.1:" + palisade.port(), "--admin-key", TestGateway.ADMIN_KEY
+            };
             CliRun status = CliRun.of(command);
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (!status.out().contains("llama3.2:1b  (discovered)") && System.nanoTime() < deadline) {

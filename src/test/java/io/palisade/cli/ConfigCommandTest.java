@@ -19,17 +19,24 @@ class ConfigCommandTest {
                 """);
         CliRun result = CliRun.of("config", "check", "--config", file.toString());
         assertThat(result.exit()).isZero();
-        assertThat(result.out()).contains("config OK").contains("cloud (openai)").contains("gpt -> cloud/gpt-4o-mini")
-                .contains("<secret from inline>").doesNotContain("sk-inline-secret-value");
+        assertThat(result.out())
+                .contains("config OK")
+                .contains("cloud (openai)")
+                .contains("gpt -> cloud/gpt-4o-mini")
+                .contains("<secret from inline>")
+                .doesNotContain("sk-inline-secret-value");
     }
 
     @Test
     void aPostgresqlStoreIsShownWithoutItsPassword(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("palisade.yaml");
-        Files.writeString(file, "store: {url: \"postgresql://palisade:pg-secret-value@db.internal:5432/palisade?sslmode=require\"}\n");
+        Files.writeString(
+                file,
+                "store: {url: \"postgresql://palisade:pg-secret-value@db.internal:5432/palisade?sslmode=require\"}\n");
         CliRun result = CliRun.of("config", "check", "--config", file.toString());
         assertThat(result.exit()).isZero();
-        assertThat(result.out()).contains("store:    postgresql://palisade:***@db.internal:5432/palisade?sslmode=require")
+        assertThat(result.out())
+                .contains("store:    postgresql://palisade:***@db.internal:5432/palisade?sslmode=require")
                 .doesNotContain("pg-secret-value");
     }
 
@@ -49,7 +56,8 @@ class ConfigCommandTest {
         CliRun result = CliRun.of("config", "check", "--config", file.toString());
         assertThat(result.exit()).isEqualTo(2);
         assertThat(result.out()).doesNotContain("config OK");
-        assertThat(result.err()).contains("3 problems in the configuration:")
+        assertThat(result.err())
+                .contains("3 problems in the configuration:")
                 .contains(file + ":3:1: server: duplicate key (first written at line 1)")
                 .contains(file + ":2:3: server.port: expected a whole number, got 'many'")
                 .contains(file + ":5:11: logging.format: expected console or json, got 'xml'")

@@ -18,8 +18,8 @@ class EvalProgressLinesTest {
 
     @Test
     void offATerminalALineIsPrintedAtOnceThenAtLeastEveryInterval() {
-        EvalProgressLines lines = new EvalProgressLines(new PrintStream(printed, true, StandardCharsets.UTF_8), false, clock,
-                EvalProgressLines.LOG_INTERVAL);
+        EvalProgressLines lines = new EvalProgressLines(
+                new PrintStream(printed, true, StandardCharsets.UTF_8), false, clock, EvalProgressLines.LOG_INTERVAL);
         // Polled every 500 ms for 25 s, as eval run does.
         for (int poll = 0; poll <= 50; poll++) {
             lines.show(progress(poll, 100));
@@ -27,28 +27,36 @@ class EvalProgressLinesTest {
         }
         lines.end();
 
-        assertThat(text().lines().toList()).containsExactly(
-                "eval progress: generating 0/100, passing so far 0, elapsed 0s, ETA ?",
-                "eval progress: generating 20/100, passing so far 10, elapsed 10s, ETA 40s",
-                "eval progress: generating 40/100, passing so far 20, elapsed 20s, ETA 30s");
+        assertThat(text().lines().toList())
+                .containsExactly(
+                        "eval progress: generating 0/100, passing so far 0, elapsed 0s, ETA ?",
+                        "eval progress: generating 20/100, passing so far 10, elapsed 10s, ETA 40s",
+                        "eval progress: generating 40/100, passing so far 20, elapsed 20s, ETA 30s");
         assertThat(EvalProgressLines.LOG_INTERVAL).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
     void onATerminalTheLineIsRedrawnInPlace() {
-        EvalProgressLines lines = new EvalProgressLines(new PrintStream(printed, true, StandardCharsets.UTF_8), true, clock,
-                EvalProgressLines.LOG_INTERVAL);
+        EvalProgressLines lines = new EvalProgressLines(
+                new PrintStream(printed, true, StandardCharsets.UTF_8), true, clock, EvalProgressLines.LOG_INTERVAL);
         lines.show(progress(1, 4));
         lines.show(progress(2, 4));
         lines.end();
 
         assertThat(text()).startsWith("\rgenerating").contains("1/4", "2/4").endsWith(System.lineSeparator());
-        assertThat(text().chars().filter(c -> c == '\n').count()).as("one line, redrawn").isEqualTo(1);
+        assertThat(text().chars().filter(c -> c == '\n').count())
+                .as("one line, redrawn")
+                .isEqualTo(1);
     }
 
     private ObjectNode progress(int poll, int total) {
-        return new ObjectMapper().createObjectNode().put("phase", "generating").put("done", poll).put("total", total)
-                .put("passed", poll / 2).put("elapsed_seconds", poll / 2.0);
+        return new ObjectMapper()
+                .createObjectNode()
+                .put("phase", "generating")
+                .put("done", poll)
+                .put("total", total)
+                .put("passed", poll / 2)
+                .put("elapsed_seconds", poll / 2.0);
     }
 
     private String text() {

@@ -33,23 +33,30 @@ class FirstAdminKeyTest {
             String key = palisade.bootstrapAdminKey().orElseThrow();
             ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
-            FirstAdminKey.announce(key, false, dir.resolve("data"), new PrintStream(printed, true, StandardCharsets.UTF_8));
+            FirstAdminKey.announce(
+                    key, false, dir.resolve("data"), new PrintStream(printed, true, StandardCharsets.UTF_8));
 
             Path file = dir.resolve("data/admin-key").toAbsolutePath();
             String output = printed.toString(StandardCharsets.UTF_8);
             assertThat(output).doesNotContain(key).doesNotContain("pal_").contains(file.toString());
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .isEqualTo("rw-------");
             String stored = Files.readString(file).strip();
             assertThat(stored).isEqualTo(key);
             try (HttpClient http = HttpClient.newHttpClient()) {
-                HttpResponse<String> users = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + palisade.port() + "/admin/users"))
-                        .header("Authorization", "Bearer " + stored).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> users = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + palisade.port() + "/admin/users"))
+                                .header("Authorization", "Bearer " + stored)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertThat(users.statusCode()).as("the key in the file works").isEqualTo(200);
             }
 
             ByteArrayOutputStream later = new ByteArrayOutputStream();
             FirstAdminKey.remindIfLeftBehind(dir.resolve("data"), new PrintStream(later, true, StandardCharsets.UTF_8));
-            assertThat(later.toString(StandardCharsets.UTF_8)).contains("delete the file").doesNotContain(key);
+            assertThat(later.toString(StandardCharsets.UTF_8))
+                    .contains("delete the file")
+                    .doesNotContain(key);
         }
     }
 
@@ -59,7 +66,9 @@ class FirstAdminKeyTest {
 
         FirstAdminKey.announce("pal_abc_secret", true, dir, new PrintStream(printed, true, StandardCharsets.UTF_8));
 
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("pal_abc_secret").contains("shown only this once");
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains("pal_abc_secret")
+                .contains("shown only this once");
         assertThat(dir.resolve("admin-key")).doesNotExist();
     }
 }

@@ -16,7 +16,10 @@ class HangupSignalTest {
         AtomicInteger hangups = new AtomicInteger();
         HangupSignal.handle(hangups::incrementAndGet);
 
-        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(ProcessHandle.current().pid())).inheritIO().start();
+        Process kill = new ProcessBuilder(
+                        "kill", "-HUP", Long.toString(ProcessHandle.current().pid()))
+                .inheritIO()
+                .start();
         if (kill.waitFor() != 0) {
             throw new AssertionError("kill -HUP failed with exit code " + kill.exitValue());
         }

@@ -40,7 +40,9 @@ class JsonLineEncoderTest {
     @Test
     void aLineIsFlatJsonAShipperIngestsWithoutAParser() throws Exception {
         MDC.put("replica", "r1");
-        logger.atWarn().addKeyValue("status", 502).addKeyValue("model", "m\u0007\n\"x\"")
+        logger.atWarn()
+                .addKeyValue("status", 502)
+                .addKeyValue("model", "m\u0007\n\"x\"")
                 .log("config reload ({}) rejected: {}", "SIGHUP", "bad\nline");
 
         String line = encode();
@@ -50,7 +52,8 @@ class JsonLineEncoderTest {
         assertThat(json.get("message").asText()).isEqualTo("config reload (SIGHUP) rejected: bad\nline");
         assertThat(json.get("level").asText()).isEqualTo("WARN");
         assertThat(json.get("logger_name").asText()).isEqualTo("palisade.test.json");
-        assertThat(json.get("thread_name").asText()).isEqualTo(Thread.currentThread().getName());
+        assertThat(json.get("thread_name").asText())
+                .isEqualTo(Thread.currentThread().getName());
         assertThat(json.get("status").isInt()).as("a number stays a number").isTrue();
         assertThat(json.get("status").asInt()).isEqualTo(502);
         assertThat(json.get("model").asText()).isEqualTo("m\u0007\n\"x\"");
@@ -59,7 +62,8 @@ class JsonLineEncoderTest {
         assertThat(json.has("@version")).isFalse();
         String timestamp = json.get("@timestamp").asText();
         assertThat(timestamp).endsWith("Z");
-        assertThat(OffsetDateTime.parse(timestamp).toInstant()).isEqualTo(caught.list.getFirst().getInstant());
+        assertThat(OffsetDateTime.parse(timestamp).toInstant())
+                .isEqualTo(caught.list.getFirst().getInstant());
     }
 
     @Test
@@ -69,7 +73,8 @@ class JsonLineEncoderTest {
         JsonNode json = new ObjectMapper().readTree(encode());
         assertThat(json.get("message").asText()).isEqualTo("probe failed");
         assertThat(json.get("stack_trace").isTextual()).isTrue();
-        assertThat(json.get("stack_trace").asText()).contains("IllegalStateException: backend went away", "at io.palisade");
+        assertThat(json.get("stack_trace").asText())
+                .contains("IllegalStateException: backend went away", "at io.palisade");
     }
 
     private String encode() {

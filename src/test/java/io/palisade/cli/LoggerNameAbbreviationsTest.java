@@ -10,10 +10,12 @@ import org.junit.jupiter.api.Test;
 /** Each name is abbreviated once while there is room; past the bound, on every line, and still right. */
 class LoggerNameAbbreviationsTest {
     private final List<String> asked = new ArrayList<>();
-    private final LoggerNameAbbreviations names = new LoggerNameAbbreviations(name -> {
-        asked.add(name);
-        return name.toUpperCase(Locale.ROOT);
-    }, 2);
+    private final LoggerNameAbbreviations names = new LoggerNameAbbreviations(
+            name -> {
+                asked.add(name);
+                return name.toUpperCase(Locale.ROOT);
+            },
+            2);
 
     @Test
     void knownNamesAreAbbreviatedOnceAndNamesPastTheBoundEveryTime() {

@@ -57,7 +57,9 @@ class LoggingSetupTest {
 
         LoggingSetup.apply(new LoggingConfig("warn", "console"));
 
-        assertThat(appenderNames()).as("the operator's appenders survive serve's logging setup").containsExactly("operator-file");
+        assertThat(appenderNames())
+                .as("the operator's appenders survive serve's logging setup")
+                .containsExactly("operator-file");
         assertThat(root().getLevel().toString()).isEqualTo("DEBUG");
         LoggerFactory.getLogger("palisade.test").info("written by the {} appender", "operator's");
         assertThat(Files.readString(logFile)).contains("\"message\":\"written by the operator's appender\"");

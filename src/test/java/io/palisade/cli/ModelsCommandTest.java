@@ -25,6 +25,7 @@ class ModelsCommandTest {
 
     @TempDir
     Path dir;
+
     private Simulator ollama;
     private Simulator tgi;
     private Path config;
@@ -60,39 +61,50 @@ class ModelsCommandTest {
 
         assertThat(lock.exit()).as(lock.err()).isZero();
         Path lockFile = dir.resolve("palisade.lock.yaml");
-        assertThat(lock.out()).contains("wrote " + lockFile.toAbsolutePath() + " (2 deployment(s))")
-                .contains("gpu1/llama3.2:1b").contains("ollama_digest").contains("111111111111")
-                .contains("tgi/llama3.2:1b").contains("revision").contains("222222222222")
+        assertThat(lock.out())
+                .contains("wrote " + lockFile.toAbsolutePath() + " (2 deployment(s))")
+                .contains("gpu1/llama3.2:1b")
+                .contains("ollama_digest")
+                .contains("111111111111")
+                .contains("tgi/llama3.2:1b")
+                .contains("revision")
+                .contains("222222222222")
                 .doesNotContain("tgi-secret-key");
         assertThat(Files.readString(lockFile)).contains(OLLAMA_DIGEST).contains(TGI_REVISION);
 
         CliRun verify = CliRun.of("models", "verify", "--config", config.toString());
 
         assertThat(verify.exit()).as(verify.out()).isZero();
-        assertThat(verify.out()).contains("model", "deployment", "kind", "expected", "served", "status")
+        assertThat(verify.out())
+                .contains("model", "deployment", "kind", "expected", "served", "status")
                 .contains("OK: all 2 pinned deployment(s) serve their pin");
         assertThat(verify.out().lines().filter(line -> line.endsWith("MATCH"))).hasSize(2);
     }
 
     @Test
     void aFreshConfigLoadUsesTheLockedPins() {
-        assertThat(CliRun.of("models", "lock", "--config", config.toString()).exit()).isZero();
+        assertThat(CliRun.of("models", "lock", "--config", config.toString()).exit())
+                .isZero();
 
         PalisadeConfig loaded = new ConfigLoader(Map.of()).load(config);
 
-        assertThat(loaded.model("chat").deployments().get(0).pin()).isEqualTo(new Pin(Pin.Kind.OLLAMA_DIGEST, OLLAMA_DIGEST, null));
-        assertThat(loaded.model("chat").canary().deployment().pin()).isEqualTo(new Pin(Pin.Kind.REVISION, TGI_REVISION, null));
+        assertThat(loaded.model("chat").deployments().get(0).pin())
+                .isEqualTo(new Pin(Pin.Kind.OLLAMA_DIGEST, OLLAMA_DIGEST, null));
+        assertThat(loaded.model("chat").canary().deployment().pin())
+                .isEqualTo(new Pin(Pin.Kind.REVISION, TGI_REVISION, null));
     }
 
     @Test
     void verifyFailsNamingTheDeploymentWhoseDigestChanged() throws Exception {
-        assertThat(CliRun.of("models", "lock", "--config", config.toString()).exit()).isZero();
+        assertThat(CliRun.of("models", "lock", "--config", config.toString()).exit())
+                .isZero();
         ollama.setModelDigest("llama3.2:1b", "3".repeat(64));
 
         CliRun verify = CliRun.of("models", "verify", "--config", config.toString());
 
         assertThat(verify.exit()).isEqualTo(1);
-        assertThat(verify.out()).contains("DRIFTED chat gpu1/llama3.2:1b")
+        assertThat(verify.out())
+                .contains("DRIFTED chat gpu1/llama3.2:1b")
                 .contains("FAILED: 1 of 2 pinned deployment(s) not confirmed: chat gpu1/llama3.2:1b (drifted)");
 
         CliRun json = CliRun.of("models", "verify", "--json", "--config", config.toString());
@@ -114,7 +126,8 @@ class ModelsCommandTest {
         assertThat(unlocked.out()).contains("not locked: chat gpu1/llama3.2:1b serves ollama_digest 111111111111");
         assertThat(dir.resolve("palisade.lock.yaml")).doesNotExist();
 
-        assertThat(CliRun.of("models", "lock", "--config", config.toString()).exit()).isZero();
+        assertThat(CliRun.of("models", "lock", "--config", config.toString()).exit())
+                .isZero();
         String locked = Files.readString(dir.resolve("palisade.lock.yaml"));
         CliRun upToDate = CliRun.of("models", "lock", "--check", "--config", config.toString());
         assertThat(upToDate.exit()).as(upToDate.out()).isZero();
@@ -123,7 +136,9 @@ class ModelsCommandTest {
         tgi.setModelDigest("llama3.2:1b", "4".repeat(40));
         CliRun drifted = CliRun.of("models", "lock", "--check", "--config", config.toString());
         assertThat(drifted.exit()).isEqualTo(1);
-        assertThat(drifted.out()).contains("drifted: chat tgi/llama3.2:1b is pinned to revision 222222222222 but serves revision 444444444444")
+        assertThat(drifted.out())
+                .contains(
+                        "drifted: chat tgi/llama3.2:1b is pinned to revision 222222222222 but serves revision 444444444444")
                 .contains("OUT OF DATE: 1 deployment(s)");
         assertThat(Files.readString(dir.resolve("palisade.lock.yaml"))).isEqualTo(locked);
     }
@@ -154,7 +169,9 @@ class ModelsCommandTest {
 
         CliRun skipped = CliRun.of("models", "lock", "--skip-unverifiable", "--config", config.toString());
         assertThat(skipped.exit()).as(skipped.err()).isZero();
-        assertThat(skipped.out()).contains("skipped other down/qwen3:0.6b").contains("wrote " + lockFile.toAbsolutePath());
+        assertThat(skipped.out())
+                .contains("skipped other down/qwen3:0.6b")
+                .contains("wrote " + lockFile.toAbsolutePath());
         // The skipped deployment keeps the pin it had, so a backend that is down today does not lose it.
         assertThat(Files.readString(lockFile)).contains(OLLAMA_DIGEST).contains("5".repeat(64));
 

@@ -43,12 +43,22 @@ class ServeFirstStartTest {
                 backends: [{name: none, kind: openai, url: "http://127.0.0.1:9", discover_models: false}]
                 """.formatted(data.resolve("palisade.db")));
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process serve = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.palisade.cli.Main", "serve",
-                "--config", config.toString()).redirectErrorStream(true).start();
-        // Bounds a serve that never says where the key is: killing it ends the output, and the test fails on what it printed.
+        Process serve = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.palisade.cli.Main",
+                        "serve",
+                        "--config",
+                        config.toString())
+                .redirectErrorStream(true)
+                .start();
+        // Bounds a serve that never says where the key is: killing it ends the output, and the test fails on what it
+        // printed.
         CompletableFuture.delayedExecutor(2, TimeUnit.MINUTES).execute(serve::destroyForcibly);
         List<String> output = new ArrayList<>();
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8))) {
             String port = null;
             // Reads until serve has said where the key is (or ended): the condition, not a time.
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
@@ -62,7 +72,10 @@ class ServeFirstStartTest {
                 }
             }
             Path keyFile = data.resolve("admin-key");
-            assertThat(String.join("\n", output)).as("serve's output").contains(keyFile.toString()).doesNotContain("pal_");
+            assertThat(String.join("\n", output))
+                    .as("serve's output")
+                    .contains(keyFile.toString())
+                    .doesNotContain("pal_");
             assertThat(permissions(keyFile)).isEqualTo("rw-------");
             assertThat(permissions(data)).isEqualTo("rwx------");
             for (String file : List.of("palisade.db", "palisade.db-wal", "palisade.db-shm")) {
@@ -70,8 +83,11 @@ class ServeFirstStartTest {
             }
             String key = Files.readString(keyFile).strip();
             try (HttpClient http = HttpClient.newHttpClient()) {
-                HttpResponse<String> users = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/users"))
-                        .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> users = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/users"))
+                                .header("Authorization", "Bearer " + key)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertThat(users.statusCode()).as("the key in the file works").isEqualTo(200);
             }
         } finally {

@@ -35,7 +35,15 @@ class TextLineEncoderTest {
 
     @Test
     void aRequestLineIsWrittenAsLogbackWritesIt() {
-        LoggingEvent event = event(Level.INFO, "palisade.request", NOON + 7, "{} {} {} {}", "POST", "/v1/chat/completions", 200, "allowed");
+        LoggingEvent event = event(
+                Level.INFO,
+                "palisade.request",
+                NOON + 7,
+                "{} {} {} {}",
+                "POST",
+                "/v1/chat/completions",
+                200,
+                "allowed");
         event.addKeyValuePair(new KeyValuePair("request_id", "req_1"));
         event.addKeyValuePair(new KeyValuePair("model", "a model with spaces"));
         event.addKeyValuePair(new KeyValuePair("status", 200));
@@ -43,20 +51,33 @@ class TextLineEncoderTest {
         event.addKeyValuePair(new KeyValuePair("prompt_tokens", 20));
 
         assertSameAsLogback(event);
-        assertThat(text(encoder.encode(event))).endsWith(" INFO  palisade.request - POST /v1/chat/completions 200 allowed request_id=\"req_1\" "
-                + "model=\"a model with spaces\" status=\"200\" latency_ms=\"12.35\" prompt_tokens=\"20\"" + System.lineSeparator());
+        assertThat(text(encoder.encode(event)))
+                .endsWith(" INFO  palisade.request - POST /v1/chat/completions 200 allowed request_id=\"req_1\" "
+                        + "model=\"a model with spaces\" status=\"200\" latency_ms=\"12.35\" prompt_tokens=\"20\""
+                        + System.lineSeparator());
     }
 
     @Test
     void aCallerCannotForgeALineOrCloseAValueEarly() {
-        LoggingEvent event = event(Level.INFO, "palisade.request", NOON, "{} {} {} {}", "POST", "/v1/x\n12:00:00.000 WARN  forged - line", 404,
+        LoggingEvent event = event(
+                Level.INFO,
+                "palisade.request",
+                NOON,
+                "{} {} {} {}",
+                "POST",
+                "/v1/x\n12:00:00.000 WARN  forged - line",
+                404,
                 "denied");
-        event.addKeyValuePair(new KeyValuePair("model", "m\" decision=\"allowed\r\n12:00:00.000 INFO  palisade.request - forged\u001b[2J\\"));
+        event.addKeyValuePair(new KeyValuePair(
+                "model", "m\" decision=\"allowed\r\n12:00:00.000 INFO  palisade.request - forged\u001b[2J\\"));
 
         String line = text(encoder.encode(event));
 
-        assertThat(line).hasLineCount(1).endsWith(" INFO  palisade.request - POST /v1/x\\n12:00:00.000 WARN  forged - line 404 denied "
-                + "model=\"m\\\" decision=\\\"allowed\\r\\n12:00:00.000 INFO  palisade.request - forged\\u001b[2J\\\\\"" + System.lineSeparator());
+        assertThat(line)
+                .hasLineCount(1)
+                .endsWith(" INFO  palisade.request - POST /v1/x\\n12:00:00.000 WARN  forged - line 404 denied "
+                        + "model=\"m\\\" decision=\\\"allowed\\r\\n12:00:00.000 INFO  palisade.request - forged\\u001b[2J\\\\\""
+                        + System.lineSeparator());
     }
 
     @Test
@@ -68,8 +89,14 @@ class TextLineEncoderTest {
 
     @Test
     void longLoggerNamesAreAbbreviatedAsLogbackDoes() {
-        for (String logger : List.of("io.palisade.server.Exchanges", "io.palisade.admission.AdmissionControl", "palisade.request", "x",
-                "io.palisade.some.very.long.package.name.WithAVeryLongClassNameIndeed", "ROOT", "no.dots.but_a_very_long_last_segment_here")) {
+        for (String logger : List.of(
+                "io.palisade.server.Exchanges",
+                "io.palisade.admission.AdmissionControl",
+                "palisade.request",
+                "x",
+                "io.palisade.some.very.long.package.name.WithAVeryLongClassNameIndeed",
+                "ROOT",
+                "no.dots.but_a_very_long_last_segment_here")) {
             assertSameAsLogback(event(Level.INFO, logger, NOON, "from " + logger));
             assertSameAsLogback(event(Level.INFO, logger, NOON, "from " + logger + " again, from the cache"));
         }
@@ -86,9 +113,31 @@ class TextLineEncoderTest {
 
     @Test
     void valuesOfEveryKindAndAbsentOnesAreWrittenAsLogbackWritesThem() {
-        List<Object> values = new ArrayList<>(List.of("", "plain", "with space", "ünïcödé", 0, -1,
-                Integer.MAX_VALUE, Integer.MIN_VALUE, 0L, Long.MIN_VALUE, 1.0, 0.1 + 0.2, 12.35, 1e-7, 1.0e10, 123456789.125, -0.0,
-                Double.NaN, Double.POSITIVE_INFINITY, Double.MIN_VALUE, 2.5f, true, 'c', List.of(1, 2)));
+        List<Object> values = new ArrayList<>(List.of(
+                "",
+                "plain",
+                "with space",
+                "ünïcödé",
+                0,
+                -1,
+                Integer.MAX_VALUE,
+                Integer.MIN_VALUE,
+                0L,
+                Long.MIN_VALUE,
+                1.0,
+                0.1 + 0.2,
+                12.35,
+                1e-7,
+                1.0e10,
+                123456789.125,
+                -0.0,
+                Double.NaN,
+                Double.POSITIVE_INFINITY,
+                Double.MIN_VALUE,
+                2.5f,
+                true,
+                'c',
+                List.of(1, 2)));
         values.add(null);
         for (Object value : values) {
             LoggingEvent event = event(Level.INFO, "palisade.request", NOON, "one pair");
@@ -102,8 +151,25 @@ class TextLineEncoderTest {
 
     @Test
     void timesAcrossSecondsAndInAnyOrderAreWrittenAsLogbackWritesThem() {
-        long[] times = {NOON, NOON + 1, NOON + 9, NOON + 10, NOON + 99, NOON + 100, NOON + 999, NOON + 1000, NOON - 1, NOON + 86_399_999L, 0,
-            -1, -999, -1000, -1001, NOON + 5, NOON + 3_600_000};
+        long[] times = {
+            NOON,
+            NOON + 1,
+            NOON + 9,
+            NOON + 10,
+            NOON + 99,
+            NOON + 100,
+            NOON + 999,
+            NOON + 1000,
+            NOON - 1,
+            NOON + 86_399_999L,
+            0,
+            -1,
+            -999,
+            -1000,
+            -1001,
+            NOON + 5,
+            NOON + 3_600_000
+        };
         for (long time : times) {
             assertSameAsLogback(event(Level.INFO, "palisade", time, "at " + time));
         }
@@ -111,26 +177,45 @@ class TextLineEncoderTest {
 
     @Test
     void aLineWithAnExceptionIsEscapedToo() {
-        LoggingEvent event = event(Level.ERROR, "io.palisade.server.GatewayServer", NOON, "unhandled failure on {} {}", "POST",
-                "/v1/x\n12:00:00.000 INFO  forged - line", new IllegalStateException("boom"));
+        LoggingEvent event = event(
+                Level.ERROR,
+                "io.palisade.server.GatewayServer",
+                NOON,
+                "unhandled failure on {} {}",
+                "POST",
+                "/v1/x\n12:00:00.000 INFO  forged - line",
+                new IllegalStateException("boom"));
 
         String text = text(encoder.encode(event));
 
-        assertThat(text).startsWith(text(encoder.encode(event(Level.ERROR, "io.palisade.server.GatewayServer", NOON,
-                "unhandled failure on {} {}", "POST", "/v1/x\n12:00:00.000 INFO  forged - line"))));
-        assertThat(text).contains("unhandled failure on POST /v1/x\\n12:00:00.000 INFO  forged - line ")
+        assertThat(text)
+                .startsWith(text(encoder.encode(event(
+                        Level.ERROR,
+                        "io.palisade.server.GatewayServer",
+                        NOON,
+                        "unhandled failure on {} {}",
+                        "POST",
+                        "/v1/x\n12:00:00.000 INFO  forged - line"))));
+        assertThat(text)
+                .contains("unhandled failure on POST /v1/x\\n12:00:00.000 INFO  forged - line ")
                 .contains(System.lineSeparator() + "java.lang.IllegalStateException: boom" + System.lineSeparator());
         assertThat(text.lines()).noneMatch(line -> line.contains("forged") && line.startsWith("12:00:00.000"));
     }
 
     @Test
     void aLineWithAnExceptionIsWrittenAsLogbackWritesIt() {
-        LoggingEvent event = event(Level.ERROR, "io.palisade.server.Exchanges", NOON, "failed {}", "badly", new IllegalStateException("boom",
-                new RuntimeException("cause")));
+        LoggingEvent event = event(
+                Level.ERROR,
+                "io.palisade.server.Exchanges",
+                NOON,
+                "failed {}",
+                "badly",
+                new IllegalStateException("boom", new RuntimeException("cause")));
         event.addKeyValuePair(new KeyValuePair("request_id", "req_1"));
 
         assertSameAsLogback(event);
-        assertThat(text(encoder.encode(event))).contains("java.lang.IllegalStateException: boom", "Caused by: java.lang.RuntimeException: cause");
+        assertThat(text(encoder.encode(event)))
+                .contains("java.lang.IllegalStateException: boom", "Caused by: java.lang.RuntimeException: cause");
     }
 
     @Test
@@ -155,7 +240,8 @@ class TextLineEncoderTest {
     }
 
     private LoggingEvent event(Level level, String logger, long time, String message, Object... arguments) {
-        LoggingEvent event = new LoggingEvent(TextLineEncoderTest.class.getName(), context.getLogger(logger), level, message, null, arguments);
+        LoggingEvent event = new LoggingEvent(
+                TextLineEncoderTest.class.getName(), context.getLogger(logger), level, message, null, arguments);
         event.setTimeStamp(time);
         return event;
     }

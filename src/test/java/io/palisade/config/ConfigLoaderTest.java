@@ -18,8 +18,16 @@ class ConfigLoaderTest {
     @Test
     void noFileGivesTheDocumentedDefaults() {
         PalisadeConfig config = loader.load(null);
-        assertThat(config.server()).isEqualTo(new ServerConfig("127.0.0.1", 4000, 10L * 1024 * 1024, Duration.ofSeconds(30),
-                Duration.ofSeconds(60), Duration.ofSeconds(60), 0, TrustedProxies.none()));
+        assertThat(config.server())
+                .isEqualTo(new ServerConfig(
+                        "127.0.0.1",
+                        4000,
+                        10L * 1024 * 1024,
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(60),
+                        Duration.ofSeconds(60),
+                        0,
+                        TrustedProxies.none()));
         assertThat(config.storeUrl()).isEqualTo("sqlite:./data/palisade.db");
         assertThat(config.backends()).hasSize(1);
         BackendConfig ollama = config.backends().get(0);
@@ -27,8 +35,9 @@ class ConfigLoaderTest {
         assertThat(ollama.kind()).isEqualTo(BackendKind.OLLAMA);
         assertThat(ollama.url().toString()).isEqualTo("http://127.0.0.1:11434");
         assertThat(ollama.discoverModels()).isTrue();
-        assertThat(ollama.timeouts()).isEqualTo(new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofMinutes(10),
-                Duration.ofSeconds(5)));
+        assertThat(ollama.timeouts())
+                .isEqualTo(new Timeouts(
+                        Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofMinutes(10), Duration.ofSeconds(5)));
         assertThat(config.models()).isEmpty();
         assertThat(config.audit()).isEqualTo(new AuditConfig(AuditConfig.ContentCapture.OFF, 2000, 256));
         assertThat(config.limits().defaultRequestsPerMinute()).isEqualTo(120);
@@ -40,7 +49,8 @@ class ConfigLoaderTest {
         assertThat(config.observability().probeInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.observability().requestLog()).isTrue();
         assertThat(config.observability().otlpEndpoint()).isNull();
-        // Unset, so OTEL_SERVICE_NAME / OTEL_TRACES_SAMPLER may fill them; with neither: "palisade" and 1.0 (TracingSettingsTest).
+        // Unset, so OTEL_SERVICE_NAME / OTEL_TRACES_SAMPLER may fill them; with neither: "palisade" and 1.0
+        // (TracingSettingsTest).
         assertThat(config.observability().serviceName()).isNull();
         assertThat(config.observability().traceSampleRatio()).isNull();
         LimitsConfig limits = config.limits();
@@ -90,7 +100,8 @@ class ConfigLoaderTest {
 
     @Test
     void environmentOverridesScalarKeys() {
-        PalisadeConfig config = new ConfigLoader(Map.of("PALISADE_SERVER_PORT", "5000", "PALISADE_ADMIN_KEY", "k".repeat(30)))
+        PalisadeConfig config = new ConfigLoader(
+                        Map.of("PALISADE_SERVER_PORT", "5000", "PALISADE_ADMIN_KEY", "k".repeat(30)))
                 .parse("server: {port: 4001}");
         assertThat(config.server().port()).isEqualTo(5000);
         assertThat(config.adminKey().reveal()).isEqualTo("k".repeat(30));
@@ -99,7 +110,9 @@ class ConfigLoaderTest {
     @Test
     void tracingKeysSetInTheYamlAreKept() {
         ObservabilityConfig observability = new ConfigLoader(Map.of())
-                .parse("tracing: {otlp_endpoint: \"http://collector:4318/v1/traces\", service_name: gw, sample_ratio: 0.25}").observability();
+                .parse(
+                        "tracing: {otlp_endpoint: \"http://collector:4318/v1/traces\", service_name: gw, sample_ratio: 0.25}")
+                .observability();
         assertThat(observability.otlpEndpoint()).hasToString("http://collector:4318/v1/traces");
         assertThat(observability.serviceName()).isEqualTo("gw");
         assertThat(observability.traceSampleRatio()).isEqualTo(0.25);
@@ -110,26 +123,40 @@ class ConfigLoaderTest {
         assertError("server: {prot: 1}", "server.prot: unknown key");
         assertError("server: {port: lots}", "server.port: expected a whole number, got 'lots'");
         assertError("server: {port: 70000}", "server.port: must be between 0 and 65535");
-        assertError("backends: [{name: a, kind: grpc, url: http://x}]", "backends[0].kind: expected one of [ollama, openai], got 'grpc'");
+        assertError(
+                "backends: [{name: a, kind: grpc, url: http://x}]",
+                "backends[0].kind: expected one of [ollama, openai], got 'grpc'");
         assertError("backends: [{name: a, kind: ollama}]", "backends[0].url: is required");
-        assertError("backends: [{name: a, kind: ollama, url: ftp://x}]", "backends[0].url: expected an http:// or https:// URL");
-        assertError("backends: [{name: a, kind: ollama, url: http://x, timeouts: {connect: soon}}]",
+        assertError(
+                "backends: [{name: a, kind: ollama, url: ftp://x}]",
+                "backends[0].url: expected an http:// or https:// URL");
+        assertError(
+                "backends: [{name: a, kind: ollama, url: http://x, timeouts: {connect: soon}}]",
                 "backends[0].timeouts.connect: expected a duration");
-        assertError("backends: [{name: a, kind: ollama, url: http://x}, {name: a, kind: ollama, url: http://y}]",
+        assertError(
+                "backends: [{name: a, kind: ollama, url: http://x}, {name: a, kind: ollama, url: http://y}]",
                 "backends[1].name: backend name 'a' is used twice");
         assertError("models: [{name: m, backend: nowhere}]", "models[0].backend: no backend named 'nowhere'");
-        assertError("backends: [{name: a, kind: openai, url: http://x, api_key: env:NOT_SET_ANYWHERE}]",
+        assertError(
+                "backends: [{name: a, kind: openai, url: http://x, api_key: env:NOT_SET_ANYWHERE}]",
                 "backends[0].api_key: refers to environment variable NOT_SET_ANYWHERE, which is not set");
         assertError("audit: {content: everything}", "audit.content: expected one of [off, truncated, full]");
-        assertError("store: {url: \"postgresql://app:s3cret@/palisade\"}", "store.url: no host: expected postgresql://USER:PASSWORD@HOST");
-        assertError("store: {url: \"mysql://app:s3cret@db/palisade\"}", "store.url: expected sqlite:PATH or postgresql://");
+        assertError(
+                "store: {url: \"postgresql://app:s3cret@/palisade\"}",
+                "store.url: no host: expected postgresql://USER:PASSWORD@HOST");
+        assertError(
+                "store: {url: \"mysql://app:s3cret@db/palisade\"}", "store.url: expected sqlite:PATH or postgresql://");
         assertError("server: [1, 2]", "server: expected a mapping");
         assertError("server: {port: [1]}", "server.port: expected a single value");
         assertError("logging: {level: loud}", "logging.level: expected one of");
         assertError("limits: {output_cap_mode: trim}", "limits.output_cap_mode: expected reject or clamp");
         assertError("limits: {redis_url: \"localhost:6379\"}", "limits.redis_url: expected redis://host:port");
-        assertError("limits: {pricing: [{model: x, prompt_per_1k: -1}]}", "limits.pricing[0].prompt_per_1k: expected a number of at least 0");
-        assertError("tracing: {otlp_endpoint: \"grpc://collector:4317\"}", "tracing.otlp_endpoint: expected an http(s) URL");
+        assertError(
+                "limits: {pricing: [{model: x, prompt_per_1k: -1}]}",
+                "limits.pricing[0].prompt_per_1k: expected a number of at least 0");
+        assertError(
+                "tracing: {otlp_endpoint: \"grpc://collector:4317\"}",
+                "tracing.otlp_endpoint: expected an http(s) URL");
         assertError("tracing: {sample_ratio: 1.5}", "tracing.sample_ratio: expected a number between 0 and 1");
         assertError("tracing: {sample_ratio: half}", "tracing.sample_ratio: expected a number of at least 0");
         assertError("health: {probe_interval: 10ms}", "health.probe_interval: must be at least 100ms");
@@ -139,21 +166,26 @@ class ConfigLoaderTest {
     @Test
     void auditCheckpointsDefaultBesideTheStoreAndAreConfigurable() {
         AuditConfig.Checkpoints defaults = loader.parse("").audit().checkpoints();
-        assertThat(defaults).isEqualTo(new AuditConfig.Checkpoints(null, Duration.ofSeconds(5), 10_000, Secret.empty()));
+        assertThat(defaults)
+                .isEqualTo(new AuditConfig.Checkpoints(null, Duration.ofSeconds(5), 10_000, Secret.empty()));
         assertThat(defaults.fileFor("sqlite:./data/palisade.db"))
                 .isEqualTo(Path.of("data/palisade.audit-checkpoints.jsonl").toAbsolutePath());
         assertThat(defaults.fileFor("postgresql://app:s3cret@db.internal:5433/palisade?sslmode=require"))
                 .isEqualTo(Path.of("data", "audit-checkpoints-db.internal_5433_palisade.jsonl"));
 
         String key = "0123456789abcdef0123456789abcdef";
-        AuditConfig.Checkpoints configured = new ConfigLoader(Map.of("PALISADE_AUDIT_CHECKPOINT_KEY", key)).parse("""
+        AuditConfig.Checkpoints configured = new ConfigLoader(Map.of("PALISADE_AUDIT_CHECKPOINT_KEY", key))
+                .parse("""
                 audit:
                   checkpoint_file: /var/lib/palisade/checkpoints.jsonl
                   checkpoint_interval: 2s
                   checkpoint_every_records: 500
                   checkpoint_key: env:PALISADE_AUDIT_CHECKPOINT_KEY
-                """).audit().checkpoints();
-        assertThat(configured.fileFor("sqlite:./data/palisade.db")).isEqualTo(Path.of("/var/lib/palisade/checkpoints.jsonl"));
+                """)
+                .audit()
+                .checkpoints();
+        assertThat(configured.fileFor("sqlite:./data/palisade.db"))
+                .isEqualTo(Path.of("/var/lib/palisade/checkpoints.jsonl"));
         assertThat(configured.interval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(configured.everyRecords()).isEqualTo(500);
         assertThat(configured.key().reveal()).isEqualTo(key);
@@ -163,7 +195,9 @@ class ConfigLoaderTest {
         assertError("audit: {checkpoint_every_records: 0}", "audit.checkpoint_every_records: must be between 1 and");
         assertError("audit: {checkpoint_key: too-short}", "audit.checkpoint_key: must be at least 32 characters");
         assertError("audit: {checkpoint_file: \"\"}", "audit.checkpoint_file: expected a file path");
-        assertError("audit: {checkpoint_key: env:NOT_SET_ANYWHERE}", "audit.checkpoint_key: refers to environment variable NOT_SET_ANYWHERE");
+        assertError(
+                "audit: {checkpoint_key: env:NOT_SET_ANYWHERE}",
+                "audit.checkpoint_key: refers to environment variable NOT_SET_ANYWHERE");
     }
 
     @Test
@@ -180,13 +214,21 @@ class ConfigLoaderTest {
         assertThat(server.bodyReadTimeout()).isEqualTo(Duration.ofMillis(250));
         assertThat(server.idleTimeout()).isEqualTo(Duration.ofMinutes(1));
         assertThat(server.maxConnections()).isEqualTo(500);
-        assertThat(server.trustedProxies()).isEqualTo(TrustedProxies.of(java.util.List.of(AddressRange.parse("127.0.0.1"),
-                AddressRange.parse("10.0.0.0/8"), AddressRange.parse("fd00::/8"), AddressRange.parse("::1"))));
+        assertThat(server.trustedProxies())
+                .isEqualTo(TrustedProxies.of(java.util.List.of(
+                        AddressRange.parse("127.0.0.1"),
+                        AddressRange.parse("10.0.0.0/8"),
+                        AddressRange.parse("fd00::/8"),
+                        AddressRange.parse("::1"))));
 
         assertError("server: {header_timeout: 0s}", "server.header_timeout: must be greater than zero");
         assertError("server: {max_connections: -1}", "server.max_connections: must be between 0 and");
-        assertError("server: {trusted_proxies: [10.0.0.0/33]}", "server.trusted_proxies[0]: '10.0.0.0/33': the prefix length must be");
-        assertError("server: {trusted_proxies: [proxy.internal]}", "server.trusted_proxies[0]: expected an IP address or CIDR block");
+        assertError(
+                "server: {trusted_proxies: [10.0.0.0/33]}",
+                "server.trusted_proxies[0]: '10.0.0.0/33': the prefix length must be");
+        assertError(
+                "server: {trusted_proxies: [proxy.internal]}",
+                "server.trusted_proxies[0]: expected an IP address or CIDR block");
         assertError("server: {trusted_proxies: 10.0.0.1}", "server.trusted_proxies: expected a list");
     }
 
@@ -200,7 +242,8 @@ class ConfigLoaderTest {
     @Test
     void aMissingFileIsAClearError(@TempDir Path dir) {
         assertThatThrownBy(() -> loader.load(dir.resolve("nope.yaml")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("nope.yaml does not exist");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("nope.yaml does not exist");
     }
 
     @Test
@@ -212,7 +255,8 @@ class ConfigLoaderTest {
                 logging: {level: info, level: debug}
                 server:
                   host: 0.0.0.0
-                """)).isInstanceOf(ConfigException.class)
+                """))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("<config>:4:1: server: duplicate key (first written at line 1)")
                 .hasMessageContaining("<config>:3:24: logging.level: duplicate key (first written at line 3)");
     }
@@ -234,15 +278,18 @@ class ConfigLoaderTest {
                   - {name: a, backend: nowhere}
                   - {name: b, backend: gpu, colour: red}
                 """);
-        assertThatThrownBy(() -> loader.load(file)).isInstanceOf(ConfigException.class).satisfies(e -> assertThat(e.getMessage())
-                .startsWith("6 problems in the configuration:")
-                .contains(file + ":2:3: server.port: expected a whole number, got 'many'")
-                .contains(file + ":4:3: logging.level: expected one of trace, debug, info, warn, error, got 'loud'")
-                .contains(file + ":8:5: backends[0].url: expected an http:// or https:// URL, got 'ftp://x'")
-                .contains(file + ":9:16: backends[0].timeouts.connect: expected a duration")
-                .contains(file + ":11:15: models[0].backend: no backend named 'nowhere'")
-                .contains(file + ":12:29: models[1].colour: unknown key")
-                .containsSubsequence(":2:3:", ":4:3:", ":8:5:", ":9:16:", ":11:15:", ":12:29:"));
+        assertThatThrownBy(() -> loader.load(file))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(e.getMessage())
+                        .startsWith("6 problems in the configuration:")
+                        .contains(file + ":2:3: server.port: expected a whole number, got 'many'")
+                        .contains(file
+                                + ":4:3: logging.level: expected one of trace, debug, info, warn, error, got 'loud'")
+                        .contains(file + ":8:5: backends[0].url: expected an http:// or https:// URL, got 'ftp://x'")
+                        .contains(file + ":9:16: backends[0].timeouts.connect: expected a duration")
+                        .contains(file + ":11:15: models[0].backend: no backend named 'nowhere'")
+                        .contains(file + ":12:29: models[1].colour: unknown key")
+                        .containsSubsequence(":2:3:", ":4:3:", ":8:5:", ":9:16:", ":11:15:", ":12:29:"));
     }
 
     @Test
@@ -256,10 +303,14 @@ class ConfigLoaderTest {
 
     @Test
     void aBadEnvironmentOverrideIsNamedAsSuch() {
-        ConfigLoader withEnvironment = new ConfigLoader(Map.of("PALISADE_SERVER_PORT", "eighty", "PALISADE_LOGGING_FORMAT", "xml"));
-        assertThatThrownBy(() -> withEnvironment.parse("server:\n  port: 8080\n")).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("environment PALISADE_SERVER_PORT (overrides server.port): expected a whole number, got 'eighty'")
-                .hasMessageContaining("environment PALISADE_LOGGING_FORMAT (overrides logging.format): expected console or json, got 'xml'")
+        ConfigLoader withEnvironment =
+                new ConfigLoader(Map.of("PALISADE_SERVER_PORT", "eighty", "PALISADE_LOGGING_FORMAT", "xml"));
+        assertThatThrownBy(() -> withEnvironment.parse("server:\n  port: 8080\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(
+                        "environment PALISADE_SERVER_PORT (overrides server.port): expected a whole number, got 'eighty'")
+                .hasMessageContaining(
+                        "environment PALISADE_LOGGING_FORMAT (overrides logging.format): expected console or json, got 'xml'")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("<config>:"));
     }
 
@@ -270,6 +321,8 @@ class ConfigLoaderTest {
     }
 
     private void assertError(String yaml, String expected) {
-        assertThatThrownBy(() -> loader.parse(yaml)).isInstanceOf(ConfigException.class).hasMessageContaining(expected);
+        assertThatThrownBy(() -> loader.parse(yaml))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(expected);
     }
 }

@@ -36,8 +36,11 @@ class RoutingConfigTest {
         assertThat(routing.lockFile()).isEqualTo(Path.of("palisade.lock.yaml"));
         assertThat(routing.promotionRequiresEval()).isTrue();
         assertThat(routing.watchConfig()).isTrue();
-        assertThat(CanaryConfig.Rollback.DEFAULTS).isEqualTo(new CanaryConfig.Rollback(Duration.ofMinutes(5), 20, 0.05, 2.0, true));
-        CanaryConfig canary = loader.parse(BACKENDS + "models: [{name: chat, backend: gpu1, canary: {backend: gpu2}}]").model("chat").canary();
+        assertThat(CanaryConfig.Rollback.DEFAULTS)
+                .isEqualTo(new CanaryConfig.Rollback(Duration.ofMinutes(5), 20, 0.05, 2.0, true));
+        CanaryConfig canary = loader.parse(BACKENDS + "models: [{name: chat, backend: gpu1, canary: {backend: gpu2}}]")
+                .model("chat")
+                .canary();
         assertThat(canary.percent()).isEqualTo(10);
         assertThat(canary.sticky()).isFalse();
         assertThat(canary.rollback()).isEqualTo(CanaryConfig.Rollback.DEFAULTS);
@@ -53,22 +56,38 @@ class RoutingConfigTest {
                   promotion: {require_eval: false}
                   reload: {watch: false}
                 """).routing();
-        assertThat(routing).isEqualTo(new RoutingConfig(4, 9, Duration.ofSeconds(12), Duration.ofMillis(20), Duration.ofMillis(400),
-                7, Duration.ofSeconds(45), Duration.ofSeconds(90), false, Path.of("pins/locked.yaml"), false, false));
+        assertThat(routing)
+                .isEqualTo(new RoutingConfig(
+                        4,
+                        9,
+                        Duration.ofSeconds(12),
+                        Duration.ofMillis(20),
+                        Duration.ofMillis(400),
+                        7,
+                        Duration.ofSeconds(45),
+                        Duration.ofSeconds(90),
+                        false,
+                        Path.of("pins/locked.yaml"),
+                        false,
+                        false));
     }
 
     @Test
     void totalAttemptsDefaultToSixOrTheAttemptsPerModelIfMore() {
-        assertThat(loader.parse("routing: {retry: {max_attempts: 2}}").routing().maxTotalAttempts()).isEqualTo(6);
-        assertThat(loader.parse("routing: {retry: {max_attempts: 8}}").routing().maxTotalAttempts()).isEqualTo(8);
+        assertThat(loader.parse("routing: {retry: {max_attempts: 2}}").routing().maxTotalAttempts())
+                .isEqualTo(6);
+        assertThat(loader.parse("routing: {retry: {max_attempts: 8}}").routing().maxTotalAttempts())
+                .isEqualTo(8);
     }
 
     @Test
     void theShortFormIsOneDeployment() {
-        ModelConfig model = loader.parse(BACKENDS + "models: [{name: chat, backend: gpu1, upstream_model: 'llama3.1:8b', pin: 'SHA256:ABC'}]")
+        ModelConfig model = loader.parse(BACKENDS
+                        + "models: [{name: chat, backend: gpu1, upstream_model: 'llama3.1:8b', pin: 'SHA256:ABC'}]")
                 .model("chat");
-        assertThat(model.deployments()).containsExactly(new DeploymentConfig("gpu1/llama3.1:8b", "gpu1", "llama3.1:8b", 1,
-                new Pin(Pin.Kind.OLLAMA_DIGEST, "abc", null)));
+        assertThat(model.deployments())
+                .containsExactly(new DeploymentConfig(
+                        "gpu1/llama3.1:8b", "gpu1", "llama3.1:8b", 1, new Pin(Pin.Kind.OLLAMA_DIGEST, "abc", null)));
         assertThat(model.canary()).isNull();
         assertThat(model.fallbacks()).isEmpty();
     }
@@ -108,25 +127,37 @@ class RoutingConfigTest {
         assertThat(digest.sameAs(new Pin(Pin.Kind.REVISION, "abc", null))).isFalse();
         assertThat(digest.sameAs(new Pin(Pin.Kind.OLLAMA_DIGEST, "abd", null))).isFalse();
         Pin file = new Pin(Pin.Kind.GGUF_SHA256, "abc", Path.of("/models/a.gguf"));
-        assertThat(file.sameAs(new Pin(Pin.Kind.GGUF_SHA256, "abc", Path.of("/models/x/../a.gguf")))).isTrue();
-        assertThat(file.sameAs(new Pin(Pin.Kind.GGUF_SHA256, "abc", Path.of("/models/b.gguf")))).isFalse();
-        assertThat(file.sameAs(new Pin(Pin.Kind.GGUF_SHA256, "abc", null))).as("a pin without a file names no other file").isTrue();
+        assertThat(file.sameAs(new Pin(Pin.Kind.GGUF_SHA256, "abc", Path.of("/models/x/../a.gguf"))))
+                .isTrue();
+        assertThat(file.sameAs(new Pin(Pin.Kind.GGUF_SHA256, "abc", Path.of("/models/b.gguf"))))
+                .isFalse();
+        assertThat(file.sameAs(new Pin(Pin.Kind.GGUF_SHA256, "abc", null)))
+                .as("a pin without a file names no other file")
+                .isTrue();
     }
 
     @Test
     void ggufPinsNeedAFileAndAHash() {
-        ModelConfig model = loader.parse(BACKENDS + "models: [{name: m, backend: vllm, pin: {gguf_sha256: '" + "a".repeat(64)
-                + "', file: /models/m.gguf}}]").model("m");
-        assertThat(model.deployments().get(0).pin()).isEqualTo(new Pin(Pin.Kind.GGUF_SHA256, "a".repeat(64), Path.of("/models/m.gguf")));
+        ModelConfig model = loader.parse(BACKENDS + "models: [{name: m, backend: vllm, pin: {gguf_sha256: '"
+                        + "a".repeat(64) + "', file: /models/m.gguf}}]")
+                .model("m");
+        assertThat(model.deployments().get(0).pin())
+                .isEqualTo(new Pin(Pin.Kind.GGUF_SHA256, "a".repeat(64), Path.of("/models/m.gguf")));
     }
 
     @Test
     void theLockFileFillsInPinsButAnExplicitPinWins(@TempDir Path dir) throws Exception {
-        LockFile.write(dir.resolve("palisade.lock.yaml"), List.of(
-                new LockFile.Entry("a", "gpu1/a", "gpu1", "a", new Pin(Pin.Kind.OLLAMA_DIGEST, "locked-a", null)),
-                new LockFile.Entry("b", "gpu1/b", "gpu1", "b", new Pin(Pin.Kind.OLLAMA_DIGEST, "locked-b", null))), Instant.EPOCH);
+        LockFile.write(
+                dir.resolve("palisade.lock.yaml"),
+                List.of(
+                        new LockFile.Entry(
+                                "a", "gpu1/a", "gpu1", "a", new Pin(Pin.Kind.OLLAMA_DIGEST, "locked-a", null)),
+                        new LockFile.Entry(
+                                "b", "gpu1/b", "gpu1", "b", new Pin(Pin.Kind.OLLAMA_DIGEST, "locked-b", null))),
+                Instant.EPOCH);
         Path file = dir.resolve("palisade.yaml");
-        Files.writeString(file, BACKENDS + "models: [{name: a, backend: gpu1}, {name: b, backend: gpu1, pin: explicit}]");
+        Files.writeString(
+                file, BACKENDS + "models: [{name: a, backend: gpu1}, {name: b, backend: gpu1, pin: explicit}]");
         PalisadeConfig config = loader.load(file);
         assertThat(config.routing().lockFile()).isEqualTo(dir.resolve("palisade.lock.yaml"));
         assertThat(config.model("a").deployments().get(0).pin().value()).isEqualTo("locked-a");
@@ -135,26 +166,50 @@ class RoutingConfigTest {
 
     @Test
     void errorsNameTheKey() {
-        assertError("models: [{name: m, backend: gpu1, deployments: [{backend: gpu2}]}]",
+        assertError(
+                "models: [{name: m, backend: gpu1, deployments: [{backend: gpu2}]}]",
                 "models[0].backend: belongs inside each of deployments:");
         assertError("models: [{name: m, deployments: []}]", "models[0].deployments: list at least one deployment");
-        assertError("models: [{name: m, deployments: [{backend: gpu1}, {backend: gpu1}]}]",
+        assertError(
+                "models: [{name: m, deployments: [{backend: gpu1}, {backend: gpu1}]}]",
                 "models[0].deployments[1].id: deployment 'gpu1/m' appears twice");
-        assertError("models: [{name: m, deployments: [{backend: gpu1, weight: 0}]}]", "at least one deployment needs a weight above 0");
-        assertError("models: [{name: m, deployments: [{backend: gpu1, weight: -1}]}]", "models[0].deployments[0].weight: must be between 0");
-        assertError("models: [{name: m, backend: gpu1, canary: {backend: gpu1}}]", "models[0].canary: the candidate 'gpu1/m' is already");
-        assertError("models: [{name: m, backend: gpu1, canary: {backend: gpu2, percent: 120}}]", "models[0].canary.percent: must be between 0 and 100");
-        assertError("models: [{name: m, backend: gpu1, fallbacks: [m]}]", "models[0].fallbacks: a model cannot fall back to itself");
-        assertError("models: [{name: m, backend: vllm, pin: {digest: abc}}]", "models[0].pin.digest: only Ollama backends report a digest");
-        assertError("models: [{name: m, backend: gpu1, pin: {digest: a, revision: b}}]", "models[0].pin: give exactly one of");
-        assertError("models: [{name: m, backend: vllm, pin: {gguf_sha256: abc, file: /x}}]", "models[0].pin.gguf_sha256: expected 64 hex digits");
+        assertError(
+                "models: [{name: m, deployments: [{backend: gpu1, weight: 0}]}]",
+                "at least one deployment needs a weight above 0");
+        assertError(
+                "models: [{name: m, deployments: [{backend: gpu1, weight: -1}]}]",
+                "models[0].deployments[0].weight: must be between 0");
+        assertError(
+                "models: [{name: m, backend: gpu1, canary: {backend: gpu1}}]",
+                "models[0].canary: the candidate 'gpu1/m' is already");
+        assertError(
+                "models: [{name: m, backend: gpu1, canary: {backend: gpu2, percent: 120}}]",
+                "models[0].canary.percent: must be between 0 and 100");
+        assertError(
+                "models: [{name: m, backend: gpu1, fallbacks: [m]}]",
+                "models[0].fallbacks: a model cannot fall back to itself");
+        assertError(
+                "models: [{name: m, backend: vllm, pin: {digest: abc}}]",
+                "models[0].pin.digest: only Ollama backends report a digest");
+        assertError(
+                "models: [{name: m, backend: gpu1, pin: {digest: a, revision: b}}]",
+                "models[0].pin: give exactly one of");
+        assertError(
+                "models: [{name: m, backend: vllm, pin: {gguf_sha256: abc, file: /x}}]",
+                "models[0].pin.gguf_sha256: expected 64 hex digits");
         assertError("models: [{name: m}]", "models[0].backend: is required");
-        assertError("routing: {retry: {max_attempts: 4, max_total_attempts: 2}}", "routing.retry.max_total_attempts: must be at least max_attempts");
+        assertError(
+                "routing: {retry: {max_attempts: 4, max_total_attempts: 2}}",
+                "routing.retry.max_total_attempts: must be at least max_attempts");
         assertError("routing: {pins: {on_drift: ignore}}", "routing.pins.on_drift: expected stop or alert");
-        assertError("routing: {circuit_breaker: {cool_down: 0s}}", "routing.circuit_breaker.cool_down: must be greater than zero");
+        assertError(
+                "routing: {circuit_breaker: {cool_down: 0s}}",
+                "routing.circuit_breaker.cool_down: must be greater than zero");
     }
 
     private void assertError(String yaml, String message) {
-        assertThatThrownBy(() -> loader.parse(BACKENDS + yaml)).isInstanceOf(ConfigException.class).hasMessageContaining(message);
+        assertThatThrownBy(() -> loader.parse(BACKENDS + yaml))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(message);
     }
 }

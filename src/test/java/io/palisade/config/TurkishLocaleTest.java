@@ -45,7 +45,8 @@ class TurkishLocaleTest {
         assertThat(UserStatus.parse("active")).isEqualTo(UserStatus.ACTIVE);
         assertThat(UserStatus.DISABLED.wire()).isEqualTo("disabled");
         assertThat(AuditExportFormat.parse("JSONL")).isEqualTo(AuditExportFormat.parse("jsonl"));
-        assertThat(TraceContext.from("00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01").traceId())
+        assertThat(TraceContext.from("00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01")
+                        .traceId())
                 .isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
     }
 }

@@ -20,13 +20,19 @@ import java.util.stream.Stream;
 final class DeployFiles {
     /** Maven runs tests from the project directory. */
     static final Path ROOT = Path.of("").toAbsolutePath();
+
     static final Path PROMETHEUS = ROOT.resolve("deploy/prometheus");
     static final Path ALERTS = PROMETHEUS.resolve("alerts.yml");
     static final Path GRAFANA = ROOT.resolve("deploy/grafana");
     static final Path OPERATIONS = ROOT.resolve("docs/operations.md");
 
     /** One alerting rule of alerts.yml; {@code forDuration} null when the rule has no "for". */
-    record AlertRule(String name, String expression, String forDuration, Map<String, String> labels, Map<String, String> annotations) {}
+    record AlertRule(
+            String name,
+            String expression,
+            String forDuration,
+            Map<String, String> labels,
+            Map<String, String> annotations) {}
 
     /** One PromQL query of a dashboard, with where it is for error messages. */
     record DashboardQuery(String dashboard, String panel, String expression) {}
@@ -38,8 +44,12 @@ final class DeployFiles {
         List<AlertRule> rules = new ArrayList<>();
         for (JsonNode group : root.path("groups")) {
             for (JsonNode rule : group.path("rules")) {
-                rules.add(new AlertRule(rule.path("alert").asText(null), rule.path("expr").asText(""),
-                        rule.has("for") ? rule.path("for").asText() : null, strings(rule.path("labels")), strings(rule.path("annotations"))));
+                rules.add(new AlertRule(
+                        rule.path("alert").asText(null),
+                        rule.path("expr").asText(""),
+                        rule.has("for") ? rule.path("for").asText() : null,
+                        strings(rule.path("labels")),
+                        strings(rule.path("annotations"))));
             }
         }
         return rules;
@@ -49,7 +59,8 @@ final class DeployFiles {
     static Map<String, JsonNode> dashboards() {
         Map<String, JsonNode> dashboards = new LinkedHashMap<>();
         try (Stream<Path> files = Files.list(GRAFANA)) {
-            files.filter(file -> file.toString().endsWith(".json")).sorted()
+            files.filter(file -> file.toString().endsWith(".json"))
+                    .sorted()
                     .forEach(file -> dashboards.put(file.getFileName().toString(), read(file, new ObjectMapper())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -60,8 +71,13 @@ final class DeployFiles {
     /** Every panel's every target expression, rows' nested panels included. */
     static List<DashboardQuery> dashboardQueries() {
         List<DashboardQuery> queries = new ArrayList<>();
-        dashboards().forEach((file, dashboard) -> panels(dashboard).forEach(panel -> panel.path("targets")
-                .forEach(target -> queries.add(new DashboardQuery(file, panel.path("title").asText(), target.path("expr").asText(""))))));
+        dashboards()
+                .forEach((file, dashboard) -> panels(dashboard)
+                        .forEach(panel -> panel.path("targets")
+                                .forEach(target -> queries.add(new DashboardQuery(
+                                        file,
+                                        panel.path("title").asText(),
+                                        target.path("expr").asText(""))))));
         return queries;
     }
 
@@ -99,7 +115,10 @@ final class DeployFiles {
 
     /** GitHub's heading slug: lower case, punctuation dropped, spaces to dashes. */
     static String anchor(String heading) {
-        return heading.trim().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 _-]", "").replace(' ', '-');
+        return heading.trim()
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9 _-]", "")
+                .replace(' ', '-');
     }
 
     /** PalisadeGatewayDown → palisade-gateway-down: the runbook anchor of an alert. */
@@ -117,7 +136,8 @@ final class DeployFiles {
 
     private static Map<String, String> strings(JsonNode object) {
         Map<String, String> values = new LinkedHashMap<>();
-        object.properties().forEach(entry -> values.put(entry.getKey(), entry.getValue().asText()));
+        object.properties()
+                .forEach(entry -> values.put(entry.getKey(), entry.getValue().asText()));
         return values;
     }
 }

@@ -15,11 +15,39 @@ final class PromQlMetricNames {
      * Keywords not followed by "(": binary operators, modifiers, number literals, and aggregation
      * operators written with their grouping first ("sum by (le) (…)").
      */
-    private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "by", "without", "on", "ignoring",
-            "group_left", "group_right", "le", "inf", "nan", "atan2", "sum", "min", "max", "avg", "group", "stddev", "stdvar", "count",
-            "count_values", "bottomk", "topk", "quantile", "limitk", "limit_ratio");
+    private static final Set<String> KEYWORDS = Set.of(
+            "and",
+            "or",
+            "unless",
+            "bool",
+            "offset",
+            "by",
+            "without",
+            "on",
+            "ignoring",
+            "group_left",
+            "group_right",
+            "le",
+            "inf",
+            "nan",
+            "atan2",
+            "sum",
+            "min",
+            "max",
+            "avg",
+            "group",
+            "stddev",
+            "stdvar",
+            "count",
+            "count_values",
+            "bottomk",
+            "topk",
+            "quantile",
+            "limitk",
+            "limit_ratio");
     /** Keywords whose parenthesised list holds label names, not expressions. */
-    private static final Set<String> LABEL_LISTS = Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
+    private static final Set<String> LABEL_LISTS =
+            Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
 
     private final String text;
     private int position;
@@ -46,7 +74,8 @@ final class PromQlMetricNames {
                 skipToEndOfLine();
             } else if (c == '$') {
                 skipVariable();
-            } else if (Character.isDigit(c) || (c == '.' && position + 1 < text.length() && Character.isDigit(text.charAt(position + 1)))) {
+            } else if (Character.isDigit(c)
+                    || (c == '.' && position + 1 < text.length() && Character.isDigit(text.charAt(position + 1)))) {
                 skipNumber();
             } else if (isIdentifierStart(c)) {
                 String identifier = readIdentifier();
@@ -146,7 +175,8 @@ final class PromQlMetricNames {
         int start = position;
         while (position < text.length()) {
             char c = text.charAt(position);
-            boolean exponentSign = (c == '+' || c == '-') && text.substring(start, position).matches("[0-9.]+[eE]");
+            boolean exponentSign =
+                    (c == '+' || c == '-') && text.substring(start, position).matches("[0-9.]+[eE]");
             if (isIdentifierPart(c) || c == '.' || exponentSign) {
                 position++;
             } else {

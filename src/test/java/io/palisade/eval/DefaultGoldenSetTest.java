@@ -24,8 +24,14 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class DefaultGoldenSetTest {
-    static final List<String> CATEGORIES = List.of("general_knowledge", "reasoning", "arithmetic", "code",
-            "instruction_following", "structured_output", "multilingual");
+    static final List<String> CATEGORIES = List.of(
+            "general_knowledge",
+            "reasoning",
+            "arithmetic",
+            "code",
+            "instruction_following",
+            "structured_output",
+            "multilingual");
 
     private final GoldenSet set = GoldenSet.defaultSet();
 
@@ -35,15 +41,17 @@ class DefaultGoldenSetTest {
         assertThat(set.contentHash()).matches("sha256:[0-9a-f]{64}");
         assertThat(set.cases()).hasSizeGreaterThanOrEqualTo(48);
         assertThat(set.categories()).containsExactlyInAnyOrderElementsOf(CATEGORIES);
-        Map<String, Long> perCategory = set.cases().stream()
-                .collect(Collectors.groupingBy(GoldenCase::category, Collectors.counting()));
-        assertThat(perCategory).allSatisfy((category, count) -> assertThat(count).as(category).isGreaterThanOrEqualTo(6));
+        Map<String, Long> perCategory =
+                set.cases().stream().collect(Collectors.groupingBy(GoldenCase::category, Collectors.counting()));
+        assertThat(perCategory)
+                .allSatisfy((category, count) -> assertThat(count).as(category).isGreaterThanOrEqualTo(6));
     }
 
     @Test
     void idsAreUnique() {
         Set<String> ids = new HashSet<>();
-        assertThat(set.cases()).allSatisfy(c -> assertThat(ids.add(c.id())).as(c.id()).isTrue());
+        assertThat(set.cases())
+                .allSatisfy(c -> assertThat(ids.add(c.id())).as(c.id()).isTrue());
     }
 
     @Test
@@ -58,15 +66,22 @@ class DefaultGoldenSetTest {
     void multilingualCasesAreNotInEnglishAndTheOthersAre() {
         Map<Boolean, List<GoldenCase>> byMultilingual = set.cases().stream()
                 .collect(Collectors.partitioningBy(c -> c.category().equals("multilingual")));
-        assertThat(byMultilingual.get(true)).allSatisfy(c -> assertThat(c.language()).as(c.id()).isNotEqualTo("en"));
-        assertThat(byMultilingual.get(true).stream().map(GoldenCase::language).distinct().count()).isGreaterThanOrEqualTo(5);
-        assertThat(byMultilingual.get(false)).allSatisfy(c -> assertThat(c.language()).as(c.id()).isEqualTo("en"));
+        assertThat(byMultilingual.get(true))
+                .allSatisfy(c -> assertThat(c.language()).as(c.id()).isNotEqualTo("en"));
+        assertThat(byMultilingual.get(true).stream()
+                        .map(GoldenCase::language)
+                        .distinct()
+                        .count())
+                .isGreaterThanOrEqualTo(5);
+        assertThat(byMultilingual.get(false))
+                .allSatisfy(c -> assertThat(c.language()).as(c.id()).isEqualTo("en"));
     }
 
     @Test
     void categoriesThatCanBeCheckedDeterministicallyAre() {
         for (GoldenCase c : set.cases()) {
-            if (List.of("arithmetic", "code", "instruction_following", "structured_output").contains(c.category())) {
+            if (List.of("arithmetic", "code", "instruction_following", "structured_output")
+                    .contains(c.category())) {
                 assertThat(c.checks()).as(c.id()).isNotEmpty();
             }
             if (c.category().equals("structured_output")) {
@@ -79,10 +94,12 @@ class DefaultGoldenSetTest {
     @Test
     void everyReferenceAnswerPassesItsOwnChecks() {
         DeterministicChecks checks = new DeterministicChecks(new ObjectMapper());
-        assertThat(set.cases()).allSatisfy(c -> assertThat(checks.run(c, c.reference()))
-                .as(c.id() + " reference " + c.reference())
-                .hasSameSizeAs(c.checks())
-                .allSatisfy(result -> assertThat(result.passed()).as(result.detail()).isTrue()));
+        assertThat(set.cases())
+                .allSatisfy(c -> assertThat(checks.run(c, c.reference()))
+                        .as(c.id() + " reference " + c.reference())
+                        .hasSameSizeAs(c.checks())
+                        .allSatisfy(result ->
+                                assertThat(result.passed()).as(result.detail()).isTrue()));
     }
 
     /** And the checks are not vacuous: each case has at least one check an off-topic answer fails. */
@@ -90,8 +107,10 @@ class DefaultGoldenSetTest {
     void checksRejectAnUnrelatedAnswer() {
         DeterministicChecks checks = new DeterministicChecks(new ObjectMapper());
         String unrelated = "I am not sure about that, sorry.";
-        assertThat(set.cases().stream().filter(c -> !c.checks().isEmpty())).allSatisfy(c ->
-                assertThat(checks.run(c, unrelated)).as(c.id()).anySatisfy(r -> assertThat(r.passed()).isFalse()));
+        assertThat(set.cases().stream().filter(c -> !c.checks().isEmpty()))
+                .allSatisfy(c -> assertThat(checks.run(c, unrelated))
+                        .as(c.id())
+                        .anySatisfy(r -> assertThat(r.passed()).isFalse()));
     }
 
     static Stream<Arguments> otherCorrectAnswers() {
@@ -105,11 +124,14 @@ class DefaultGoldenSetTest {
                 Arguments.of("arith-003", "−27"),
                 Arguments.of("arith-003", "The result is -27."),
                 Arguments.of("arith-004", "15% of 240 is 36."),
-                Arguments.of("code-003", "```sql\nSELECT name\nFROM employees\nWHERE salary > 50000\nORDER BY name;\n```"),
+                Arguments.of(
+                        "code-003", "```sql\nSELECT name\nFROM employees\nWHERE salary > 50000\nORDER BY name;\n```"),
                 Arguments.of("code-005", "O(log₂ n)"),
                 Arguments.of("code-005", "O(lg n)"),
                 Arguments.of("code-005", "It is O(log(n))."),
-                Arguments.of("code-006", "```java\npublic static int max(int[] values) {\n  int m = values[0];\n  for (int v : values) if (v > m) m = v;\n  return m;\n}\n```"),
+                Arguments.of(
+                        "code-006",
+                        "```java\npublic static int max(int[] values) {\n  int m = values[0];\n  for (int v : values) if (v > m) m = v;\n  return m;\n}\n```"),
                 Arguments.of("code-007", "`git checkout -b feature`"),
                 Arguments.of("if-002", "green, red, blue\n"),
                 Arguments.of("if-006", "- cat\n- dolphin\n- bat\n"),
@@ -117,7 +139,9 @@ class DefaultGoldenSetTest {
                 Arguments.of("if-008", "Yes — the capital of France is Paris. done."),
                 Arguments.of("so-001", "```json\n{\"age\": 36, \"name\": \"Ada\"}\n```"),
                 Arguments.of("so-005", "{\"sentiment\": \"negative\", \"confidence\": 1}"),
-                Arguments.of("so-007", "Here it is: [{\"item\": \"apple\", \"qty\": 3}, {\"item\": \"pear\", \"qty\": 2}, {\"item\": \"plum\", \"qty\": 5}]"),
+                Arguments.of(
+                        "so-007",
+                        "Here it is: [{\"item\": \"apple\", \"qty\": 3}, {\"item\": \"pear\", \"qty\": 2}, {\"item\": \"plum\", \"qty\": 5}]"),
                 Arguments.of("ml-004", "東京です。"),
                 Arguments.of("ml-007", "The dog sleeps."),
                 Arguments.of("ml-008", "Jupiter"),
@@ -128,7 +152,8 @@ class DefaultGoldenSetTest {
     @MethodSource("otherCorrectAnswers")
     void otherPhrasingsOfACorrectAnswerPass(String id, String answer) {
         assertThat(new DeterministicChecks(new ObjectMapper()).run(byId(id), answer))
-                .allSatisfy(result -> assertThat(result.passed()).as(result.detail()).isTrue());
+                .allSatisfy(result ->
+                        assertThat(result.passed()).as(result.detail()).isTrue());
     }
 
     static Stream<Arguments> wrongAnswers() {
@@ -155,7 +180,10 @@ class DefaultGoldenSetTest {
     }
 
     private GoldenCase byId(String id) {
-        return set.cases().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow(() -> new AssertionError("no case " + id));
+        return set.cases().stream()
+                .filter(c -> c.id().equals(id))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no case " + id));
     }
 
     @Test
@@ -165,20 +193,30 @@ class DefaultGoldenSetTest {
             jsonl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         assertThat(GoldenSet.defaultSet()).isEqualTo(set);
-        assertThat(GoldenSet.load(Files.writeString(dir.resolve("copy.jsonl"), jsonl)).contentHash()).isEqualTo(set.contentHash());
+        assertThat(GoldenSet.load(Files.writeString(dir.resolve("copy.jsonl"), jsonl))
+                        .contentHash())
+                .isEqualTo(set.contentHash());
 
         ObjectMapper json = new ObjectMapper();
         ArrayNode all = json.createArrayNode();
-        jsonl.lines().filter(line -> !line.isBlank()).map(line -> read(json, line)).forEach(all::add);
-        String yaml = new YAMLMapper().writeValueAsString(json.createObjectNode().set("cases", all));
-        assertThat(GoldenSet.load(Files.writeString(dir.resolve("copy.yaml"), yaml)).contentHash()).isEqualTo(set.contentHash());
-        assertThat(GoldenSet.load(Files.writeString(dir.resolve("copy.yaml"), yaml)).cases()).isEqualTo(set.cases());
+        jsonl.lines()
+                .filter(line -> !line.isBlank())
+                .map(line -> read(json, line))
+                .forEach(all::add);
+        String yaml =
+                new YAMLMapper().writeValueAsString(json.createObjectNode().set("cases", all));
+        assertThat(GoldenSet.load(Files.writeString(dir.resolve("copy.yaml"), yaml))
+                        .contentHash())
+                .isEqualTo(set.contentHash());
+        assertThat(GoldenSet.load(Files.writeString(dir.resolve("copy.yaml"), yaml))
+                        .cases())
+                .isEqualTo(set.cases());
     }
 
     @Test
     void caseHashesIdentifyCases() {
-        Map<String, GoldenCase> byHash = set.cases().stream()
-                .collect(Collectors.toMap(GoldenCase::contentHash, Function.identity()));
+        Map<String, GoldenCase> byHash =
+                set.cases().stream().collect(Collectors.toMap(GoldenCase::contentHash, Function.identity()));
         assertThat(byHash).hasSameSizeAs(set.cases());
     }
 

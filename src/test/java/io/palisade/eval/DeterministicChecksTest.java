@@ -28,8 +28,11 @@ class DeterministicChecksTest {
 
     @Test
     void oneResultPerCheckInOrder() {
-        GoldenCase goldenCase = caseWith(new ContainsCheck("391", false), new ExactCheck("391", false),
-                new RegexCheck("^\\d+$"), new JsonSchemaCheck(json.createObjectNode().put("type", "integer")));
+        GoldenCase goldenCase = caseWith(
+                new ContainsCheck("391", false),
+                new ExactCheck("391", false),
+                new RegexCheck("^\\d+$"),
+                new JsonSchemaCheck(json.createObjectNode().put("type", "integer")));
         assertThat(checks.run(goldenCase, "391"))
                 .extracting(CheckResult::type, CheckResult::passed)
                 .containsExactly(
@@ -38,16 +41,17 @@ class DeterministicChecksTest {
                         tuple("regex", true),
                         tuple("json_schema", true));
         assertThat(checks.run(goldenCase, "It is 391."))
-                .extracting(CheckResult::passed).containsExactly(true, false, false, false);
+                .extracting(CheckResult::passed)
+                .containsExactly(true, false, false, false);
         assertThat(checks.run(caseWith(), "anything")).isEmpty();
     }
 
     @Test
     void aMissingAnswerFailsEveryCheck() {
         GoldenCase goldenCase = caseWith(new ContainsCheck("x", false), new RegexCheck(".*"));
-        assertThat(checks.run(goldenCase, null)).containsExactly(
-                new CheckResult("contains", false, "no answer"),
-                new CheckResult("regex", false, "no answer"));
+        assertThat(checks.run(goldenCase, null))
+                .containsExactly(
+                        new CheckResult("contains", false, "no answer"), new CheckResult("regex", false, "no answer"));
     }
 
     @Test
@@ -58,8 +62,12 @@ class DeterministicChecksTest {
         assertThat(one(ok, "ok").passed()).isFalse();
         assertThat(one(new ExactCheck("OK", true), "ok"))
                 .isEqualTo(new CheckResult("exact", true, "answer equals \"OK\" (ignoring case)"));
-        assertThat(one(new ExactCheck("a\nb", false), "a\r\nb\r\n").passed()).as("CRLF").isTrue();
-        assertThat(one(new ExactCheck("caf\u00e9", false), "cafe\u0301").passed()).as("NFC").isTrue();
+        assertThat(one(new ExactCheck("a\nb", false), "a\r\nb\r\n").passed())
+                .as("CRLF")
+                .isTrue();
+        assertThat(one(new ExactCheck("caf\u00e9", false), "cafe\u0301").passed())
+                .as("NFC")
+                .isTrue();
         assertThat(one(ok, "x".repeat(100)).detail()).endsWith("...\"").hasSizeLessThan(120);
     }
 
@@ -73,7 +81,10 @@ class DeterministicChecksTest {
                 .isEqualTo(new CheckResult("contains", false, "answer does not contain \"Paris\""));
         assertThat(one(new ContainsCheck("Paris", true), "It's PARIS."))
                 .isEqualTo(new CheckResult("contains", true, "answer contains \"Paris\" (ignoring case)"));
-        assertThat(one(new ContainsCheck("Júpiter", false), "Es J\u0075\u0301piter.").passed()).as("NFC").isTrue();
+        assertThat(one(new ContainsCheck("Júpiter", false), "Es J\u0075\u0301piter.")
+                        .passed())
+                .as("NFC")
+                .isTrue();
     }
 
     @Test
@@ -82,7 +93,9 @@ class DeterministicChecksTest {
                 .isEqualTo(new CheckResult("regex", true, "matched \"391\" at offset 14 for /\\b391\\b/"));
         assertThat(one(new RegexCheck("\\b391\\b"), "3910"))
                 .isEqualTo(new CheckResult("regex", false, "no match for /\\b391\\b/"));
-        assertThat(one(new RegexCheck("^OK$"), "Sure: OK").passed()).as("^ anchors at the start of the answer").isFalse();
+        assertThat(one(new RegexCheck("^OK$"), "Sure: OK").passed())
+                .as("^ anchors at the start of the answer")
+                .isFalse();
         assertThat(one(new RegexCheck("(?m)^OK$"), "Sure:\nOK").passed()).isTrue();
         assertThat(one(new RegexCheck("(?i)yes"), "YES").passed()).isTrue();
     }
@@ -105,11 +118,17 @@ class DeterministicChecksTest {
         assertThatThrownBy(() -> new RegexCheck("(")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RegexCheck("")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new JsonSchemaCheck(json.createObjectNode().put("minLength", -1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("schema.minLength: must have a minimum value of 0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("schema.minLength: must have a minimum value of 0");
         assertThatThrownBy(() -> new JsonSchemaCheck(json.getNodeFactory().textNode("object")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("schema: expected a JSON Schema (an object or a boolean), got string");
-        assertThat(List.of(new ExactCheck("a", false), new ContainsCheck("a", false), new RegexCheck("a"),
-                new JsonSchemaCheck(json.createObjectNode()))).extracting(Check::type)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("schema: expected a JSON Schema (an object or a boolean), got string");
+        assertThat(List.of(
+                        new ExactCheck("a", false),
+                        new ContainsCheck("a", false),
+                        new RegexCheck("a"),
+                        new JsonSchemaCheck(json.createObjectNode())))
+                .extracting(Check::type)
                 .containsExactly("exact", "contains", "regex", "json_schema");
     }
 
@@ -125,7 +144,9 @@ class DeterministicChecksTest {
 
     @Test
     void checksAreSafeToRunConcurrently() throws Exception {
-        GoldenCase goldenCase = caseWith(new RegexCheck("\\d+"), new JsonSchemaCheck(json.createObjectNode().put("type", "array")));
+        GoldenCase goldenCase = caseWith(
+                new RegexCheck("\\d+"),
+                new JsonSchemaCheck(json.createObjectNode().put("type", "array")));
         List<Thread> threads = new ArrayList<>();
         ConcurrentLinkedQueue<List<CheckResult>> results = new ConcurrentLinkedQueue<>();
         for (int i = 0; i < 8; i++) {
@@ -138,6 +159,8 @@ class DeterministicChecksTest {
         for (Thread thread : threads) {
             thread.join();
         }
-        assertThat(results).hasSize(1600).allSatisfy(r -> assertThat(r).extracting(CheckResult::passed).containsExactly(true, true));
+        assertThat(results)
+                .hasSize(1600)
+                .allSatisfy(r -> assertThat(r).extracting(CheckResult::passed).containsExactly(true, true));
     }
 }

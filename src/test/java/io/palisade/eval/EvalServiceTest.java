@@ -14,9 +14,19 @@ class EvalServiceTest {
     @Test
     void runsLeftRunningByAStoppedGatewayBecomeErrorsAtStart(@TempDir Path dir) {
         EvalStore store = new EvalStore(Database.open("sqlite:" + dir.resolve("e.db")));
-        store.insert(new EvalStore.RunRow("eval_old", "2026-11-23T00:00:00Z", null, "running", "g", "j", "default", "sha256:x", "{}", null));
-        store.insert(new EvalStore.RunRow("eval_done", "2026-11-23T00:00:01Z", "2026-11-23T00:01:00Z", "pass", "g", "j", "default",
-                "sha256:x", "{}", "{\"status\":\"pass\"}"));
+        store.insert(new EvalStore.RunRow(
+                "eval_old", "2026-11-23T00:00:00Z", null, "running", "g", "j", "default", "sha256:x", "{}", null));
+        store.insert(new EvalStore.RunRow(
+                "eval_done",
+                "2026-11-23T00:00:01Z",
+                "2026-11-23T00:01:00Z",
+                "pass",
+                "g",
+                "j",
+                "default",
+                "sha256:x",
+                "{}",
+                "{\"status\":\"pass\"}"));
         EvalService service = new EvalService(store, new ObjectMapper(), Clock.systemUTC(), (id, request) -> {
             throw new AssertionError("no run is started");
         });

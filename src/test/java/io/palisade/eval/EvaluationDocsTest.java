@@ -24,7 +24,8 @@ class EvaluationDocsTest {
     }
 
     private String block(String language) {
-        Matcher matcher = Pattern.compile("```" + language + "\\n(.*?)```", Pattern.DOTALL).matcher(docs);
+        Matcher matcher = Pattern.compile("```" + language + "\\n(.*?)```", Pattern.DOTALL)
+                .matcher(docs);
         assertThat(matcher.find()).as("a ```" + language + " block").isTrue();
         return matcher.group(1);
     }
@@ -35,7 +36,8 @@ class EvaluationDocsTest {
         GoldenSet yaml = GoldenSet.parse(block("yaml"), "docs.yaml", GoldenSet.Format.YAML);
         assertThat(jsonl.cases().get(0).id()).isEqualTo("arith-003");
         assertThat(yaml.cases().get(0)).isEqualTo(jsonl.cases().get(0));
-        assertThat(yaml.cases().get(0).contentHash()).isEqualTo(jsonl.cases().get(0).contentHash());
+        assertThat(yaml.cases().get(0).contentHash())
+                .isEqualTo(jsonl.cases().get(0).contentHash());
         DeterministicChecks checks = new DeterministicChecks(new ObjectMapper());
         assertThat(checks.run(jsonl.cases().get(1), "{\"ok\": true}")).allMatch(CheckResult::passed);
         assertThat(checks.run(yaml.cases().get(1), "OK")).allMatch(CheckResult::passed);
@@ -45,16 +47,25 @@ class EvaluationDocsTest {
     void theDefaultSetTableMatchesTheShippedSet() {
         GoldenSet set = GoldenSet.defaultSet();
         assertThat(docs).contains("It has " + set.cases().size() + " neutral questions");
-        Map<String, Long> actual = set.cases().stream().collect(Collectors.groupingBy(GoldenCase::category, Collectors.counting()));
+        Map<String, Long> actual =
+                set.cases().stream().collect(Collectors.groupingBy(GoldenCase::category, Collectors.counting()));
         for (Map.Entry<String, Long> category : actual.entrySet()) {
-            assertThat(docs).as(category.getKey()).contains("| `" + category.getKey() + "` | " + category.getValue() + " |");
+            assertThat(docs)
+                    .as(category.getKey())
+                    .contains("| `" + category.getKey() + "` | " + category.getValue() + " |");
         }
-        assertThat(set.cases()).allSatisfy(c -> assertThat(c.checks()).as(c.id() + " has at least one check").isNotEmpty());
+        assertThat(set.cases())
+                .allSatisfy(c -> assertThat(c.checks())
+                        .as(c.id() + " has at least one check")
+                        .isNotEmpty());
     }
 
     @Test
     void theRunnerSectionsFollowTheGoldenSets() {
-        assertThat(docs).contains("## Golden sets").contains("### Writing a golden set").contains("## Running an evaluation")
+        assertThat(docs)
+                .contains("## Golden sets")
+                .contains("### Writing a golden set")
+                .contains("## Running an evaluation")
                 .contains("## Regressions and the upgrade gate");
         assertThat(docs.indexOf("## Running an evaluation")).isGreaterThan(docs.indexOf("### The default set"));
     }

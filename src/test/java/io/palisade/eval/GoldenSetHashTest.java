@@ -52,13 +52,18 @@ class GoldenSetHashTest {
                 """;
         assertThat(hash(reformatted, GoldenSet.Format.JSONL)).isEqualTo(base);
         assertThat(hash(yaml, GoldenSet.Format.YAML)).isEqualTo(base);
-        assertThat(GoldenSet.parse(BASE, "another-name", GoldenSet.Format.JSONL).contentHash()).as("name is not content").isEqualTo(base);
+        assertThat(GoldenSet.parse(BASE, "another-name", GoldenSet.Format.JSONL).contentHash())
+                .as("name is not content")
+                .isEqualTo(base);
     }
 
     static Stream<Arguments> contentChanges() {
         return Stream.of(
                 Arguments.of("id", BASE.replace("\"id\":\"a\"", "\"id\":\"a2\"")),
-                Arguments.of("category", BASE.replace("\"category\":\"c\",\"question\":\"What", "\"category\":\"d\",\"question\":\"What")),
+                Arguments.of(
+                        "category",
+                        BASE.replace(
+                                "\"category\":\"c\",\"question\":\"What", "\"category\":\"d\",\"question\":\"What")),
                 Arguments.of("language", BASE.replace("\"language\":\"de\"", "\"language\":\"de-AT\"")),
                 Arguments.of("question, one character", BASE.replace("What is 2 + 2?", "What is 2 + 2 ?")),
                 Arguments.of("question, case", BASE.replace("What is", "what is")),
@@ -71,9 +76,13 @@ class GoldenSetHashTest {
                 Arguments.of("check type", BASE.replace("\"type\":\"contains\"", "\"type\":\"exact\"")),
                 Arguments.of("schema", BASE.replace("\"minimum\":4", "\"minimum\":3")),
                 Arguments.of("check removed", BASE.replace("{\"type\":\"contains\",\"value\":\"4\"},", "")),
-                Arguments.of("check order", BASE.replace("{\"type\":\"contains\",\"value\":\"4\"},{\"type\":\"json_schema\",\"schema\":{\"type\":\"integer\",\"minimum\":4}}",
-                        "{\"type\":\"json_schema\",\"schema\":{\"type\":\"integer\",\"minimum\":4}},{\"type\":\"contains\",\"value\":\"4\"}")),
-                Arguments.of("case order", BASE.lines().toList().reversed().stream().reduce("", (a, b) -> a + b + "\n")),
+                Arguments.of(
+                        "check order",
+                        BASE.replace(
+                                "{\"type\":\"contains\",\"value\":\"4\"},{\"type\":\"json_schema\",\"schema\":{\"type\":\"integer\",\"minimum\":4}}",
+                                "{\"type\":\"json_schema\",\"schema\":{\"type\":\"integer\",\"minimum\":4}},{\"type\":\"contains\",\"value\":\"4\"}")),
+                Arguments.of(
+                        "case order", BASE.lines().toList().reversed().stream().reduce("", (a, b) -> a + b + "\n")),
                 Arguments.of("case removed", BASE.lines().findFirst().orElseThrow()));
     }
 
@@ -113,6 +122,8 @@ class GoldenSetHashTest {
     }
 
     private static String sha256(String text) throws Exception {
-        return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        return "sha256:"
+                + HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 }

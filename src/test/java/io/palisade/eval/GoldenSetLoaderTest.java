@@ -77,8 +77,12 @@ class GoldenSetLoaderTest {
         GoldenCase json = set.cases().get(2);
         assertThat(json.language()).isEqualTo("de");
         assertThat(json.reference()).isNull();
-        assertThat(json.checks()).singleElement().isInstanceOfSatisfying(JsonSchemaCheck.class,
-                check -> assertThat(check.schema().toString()).isEqualTo("{\"type\":\"object\",\"required\":[\"a\"]}"));
+        assertThat(json.checks())
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        JsonSchemaCheck.class,
+                        check -> assertThat(check.schema().toString())
+                                .isEqualTo("{\"type\":\"object\",\"required\":[\"a\"]}"));
         assertThat(set.categories()).containsExactly("arithmetic", "instruction_following", "structured_output");
     }
 
@@ -97,51 +101,72 @@ class GoldenSetLoaderTest {
 
     @Test
     void emptyChecksAreOptional() {
-        GoldenSet set = GoldenSet.parse("- {id: a, category: c, question: q, key_points: [k]}\n"
-                + "- {id: b, category: c, question: q, key_points: [k], checks: []}", "s", GoldenSet.Format.YAML);
+        GoldenSet set = GoldenSet.parse(
+                "- {id: a, category: c, question: q, key_points: [k]}\n"
+                        + "- {id: b, category: c, question: q, key_points: [k], checks: []}",
+                "s",
+                GoldenSet.Format.YAML);
         assertThat(set.cases()).allSatisfy(c -> assertThat(c.checks()).isEmpty());
-        assertThat(set.cases().get(0).contentHash()).isNotEqualTo(set.cases().get(1).contentHash()); // ids differ
+        assertThat(set.cases().get(0).contentHash())
+                .isNotEqualTo(set.cases().get(1).contentHash()); // ids differ
     }
 
     @Test
     void loadPicksTheFormatByExtensionAndNamesTheSetAfterTheFile(@TempDir Path dir) throws Exception {
         GoldenSet expected = GoldenSet.parse(JSONL, "x", GoldenSet.Format.JSONL);
         ObjectMapper json = new ObjectMapper();
-        String array = json.writerWithDefaultPrettyPrinter().writeValueAsString(
-                JSONL.lines().filter(l -> l.startsWith("{")).map(l -> readTree(json, l)).toList());
+        String array = json.writerWithDefaultPrettyPrinter()
+                .writeValueAsString(JSONL.lines()
+                        .filter(l -> l.startsWith("{"))
+                        .map(l -> readTree(json, l))
+                        .toList());
 
-        assertThat(GoldenSet.load(write(dir, "golden.jsonl", JSONL))).isEqualTo(new GoldenSet("golden", expected.contentHash(), expected.cases()));
+        assertThat(GoldenSet.load(write(dir, "golden.jsonl", JSONL)))
+                .isEqualTo(new GoldenSet("golden", expected.contentHash(), expected.cases()));
         assertThat(GoldenSet.load(write(dir, "nightly.yaml", YAML)).name()).isEqualTo("nightly");
-        assertThat(GoldenSet.load(write(dir, "nightly.yaml", YAML)).contentHash()).isEqualTo(expected.contentHash());
+        assertThat(GoldenSet.load(write(dir, "nightly.yaml", YAML)).contentHash())
+                .isEqualTo(expected.contentHash());
         assertThat(GoldenSet.load(write(dir, "other.YML", YAML)).contentHash()).isEqualTo(expected.contentHash());
-        assertThat(GoldenSet.load(write(dir, "array.json", array)).contentHash()).isEqualTo(expected.contentHash());
-        assertThat(GoldenSet.load(write(dir, "object.json", "{\"cases\": " + array + "}")).contentHash()).isEqualTo(expected.contentHash());
-        assertThat(GoldenSet.load(write(dir, "lines.json", JSONL)).contentHash()).isEqualTo(expected.contentHash());
+        assertThat(GoldenSet.load(write(dir, "array.json", array)).contentHash())
+                .isEqualTo(expected.contentHash());
+        assertThat(GoldenSet.load(write(dir, "object.json", "{\"cases\": " + array + "}"))
+                        .contentHash())
+                .isEqualTo(expected.contentHash());
+        assertThat(GoldenSet.load(write(dir, "lines.json", JSONL)).contentHash())
+                .isEqualTo(expected.contentHash());
         GoldenSet single = GoldenSet.load(write(dir, "single.json", """
                 {
                   "id": "one", "category": "c", "question": "q", "key_points": ["k"]
                 }
                 """));
         assertThat(single.cases()).extracting(GoldenCase::id).containsExactly("one");
-        assertThat(GoldenSet.load(write(dir, "bom.jsonl", "\uFEFF" + JSONL)).contentHash()).isEqualTo(expected.contentHash());
-        assertThat(GoldenSet.load(write(dir, "crlf.jsonl", JSONL.replace("\n", "\r\n"))).contentHash()).isEqualTo(expected.contentHash());
+        assertThat(GoldenSet.load(write(dir, "bom.jsonl", "\uFEFF" + JSONL)).contentHash())
+                .isEqualTo(expected.contentHash());
+        assertThat(GoldenSet.load(write(dir, "crlf.jsonl", JSONL.replace("\n", "\r\n")))
+                        .contentHash())
+                .isEqualTo(expected.contentHash());
     }
 
     @Test
     void loadErrorsNameTheFile(@TempDir Path dir) throws Exception {
         Path missing = dir.resolve("missing.jsonl");
-        assertThatThrownBy(() -> GoldenSet.load(missing)).isInstanceOf(GoldenSetException.class)
+        assertThatThrownBy(() -> GoldenSet.load(missing))
+                .isInstanceOf(GoldenSetException.class)
                 .hasMessage("golden set file " + missing + " does not exist");
         Path text = write(dir, "golden.txt", JSONL);
         assertThatThrownBy(() -> GoldenSet.load(text))
-                .hasMessage("golden set file " + text + ": unsupported extension; expected .jsonl, .json, .yaml or .yml");
+                .hasMessage(
+                        "golden set file " + text + ": unsupported extension; expected .jsonl, .json, .yaml or .yml");
         Path latin1 = dir.resolve("latin1.jsonl");
         Files.write(latin1, "{\"id\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1));
-        assertThatThrownBy(() -> GoldenSet.load(latin1)).hasMessage("golden set file " + latin1 + " is not valid UTF-8");
+        assertThatThrownBy(() -> GoldenSet.load(latin1))
+                .hasMessage("golden set file " + latin1 + " is not valid UTF-8");
         Path bad = write(dir, "bad.jsonl", "{\"id\":\"a\",\"category\":\"c\",\"question\":\"q\",\"key_points\":[]}\n");
-        assertThatThrownBy(() -> GoldenSet.load(bad)).hasMessage(bad + " line 1, case \"a\": key_points must not be empty");
+        assertThatThrownBy(() -> GoldenSet.load(bad))
+                .hasMessage(bad + " line 1, case \"a\": key_points must not be empty");
         Path brokenJson = write(dir, "broken.json", "[\n  {\"id\": \"a\",\n]\n");
-        assertThatThrownBy(() -> GoldenSet.load(brokenJson)).hasMessageStartingWith(brokenJson + " line 3: not valid JSON: ");
+        assertThatThrownBy(() -> GoldenSet.load(brokenJson))
+                .hasMessageStartingWith(brokenJson + " line 3: not valid JSON: ");
     }
 
     @Test
@@ -155,13 +180,17 @@ class GoldenSetLoaderTest {
         assertThatThrownBy(() -> GoldenSet.parse(text, "t.jsonl", GoldenSet.Format.JSONL))
                 .isInstanceOfSatisfying(GoldenSetException.class, e -> {
                     assertThat(e.problems()).hasSize(5);
-                    assertThat(e.problems().get(0)).isEqualTo("t.jsonl line 2, case \"b\": unknown field \"answer\" (allowed: "
-                            + "id, category, language, question, key_points, reference, checks)");
+                    assertThat(e.problems().get(0))
+                            .isEqualTo("t.jsonl line 2, case \"b\": unknown field \"answer\" (allowed: "
+                                    + "id, category, language, question, key_points, reference, checks)");
                     assertThat(e.problems().get(1)).isEqualTo("t.jsonl line 2, case \"b\": category must not be blank");
-                    assertThat(e.problems().get(2)).isEqualTo("t.jsonl line 2, case \"b\": key_points must not be empty");
+                    assertThat(e.problems().get(2))
+                            .isEqualTo("t.jsonl line 2, case \"b\": key_points must not be empty");
                     assertThat(e.problems().get(3)).startsWith("t.jsonl line 3: not valid JSON: ");
-                    assertThat(e.problems().get(4)).isEqualTo("t.jsonl line 4, case \"a\": duplicate id (first used at line 1)");
-                    assertThat(e.getMessage()).isEqualTo("5 problems in golden set t.jsonl:\n" + String.join("\n", e.problems()));
+                    assertThat(e.problems().get(4))
+                            .isEqualTo("t.jsonl line 4, case \"a\": duplicate id (first used at line 1)");
+                    assertThat(e.getMessage())
+                            .isEqualTo("5 problems in golden set t.jsonl:\n" + String.join("\n", e.problems()));
                 });
     }
 
@@ -174,20 +203,26 @@ class GoldenSetLoaderTest {
                 - just a string
                 """;
         assertThatThrownBy(() -> GoldenSet.parse(yaml, "t.yaml", GoldenSet.Format.YAML))
-                .isInstanceOfSatisfying(GoldenSetException.class, e -> assertThat(e.problems()).containsExactly(
-                        "t.yaml cases[1], case \"b\": key_points[0]: expected a string, got integer 391 (put it in quotes)",
-                        "t.yaml cases[1], case \"b\": checks[0].value: expected a string, got integer 391 (put it in quotes)",
-                        "t.yaml cases[2], case \"a\": duplicate id (first used at cases[0])",
-                        "t.yaml cases[3]: expected a case object, got string"));
+                .isInstanceOfSatisfying(
+                        GoldenSetException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "t.yaml cases[1], case \"b\": key_points[0]: expected a string, got integer 391 (put it in quotes)",
+                                        "t.yaml cases[1], case \"b\": checks[0].value: expected a string, got integer 391 (put it in quotes)",
+                                        "t.yaml cases[2], case \"a\": duplicate id (first used at cases[0])",
+                                        "t.yaml cases[3]: expected a case object, got string"));
     }
 
     @Test
     void yamlDocumentShapeProblems() {
-        assertYamlProblem("id: a\ncategory: c\nquestion: q\nkey_points: [k]\n",
+        assertYamlProblem(
+                "id: a\ncategory: c\nquestion: q\nkey_points: [k]\n",
                 "t.yaml: expected a list of cases (each starting with \"- \" in YAML) or a mapping with a cases list; this looks like a single case");
-        assertYamlProblem("title: x\ncases:\n  - {id: a, category: c, question: q, key_points: [k]}\n",
+        assertYamlProblem(
+                "title: x\ncases:\n  - {id: a, category: c, question: q, key_points: [k]}\n",
                 "t.yaml: unknown top-level field \"title\" (allowed: cases)");
-        assertYamlProblem("case:\n  - {id: a, category: c, question: q, key_points: [k]}\n",
+        assertYamlProblem(
+                "case:\n  - {id: a, category: c, question: q, key_points: [k]}\n",
                 "t.yaml: unknown top-level field \"case\"; did you mean \"cases\"? (allowed: cases)",
                 "t.yaml: expected a list of cases or a mapping with a cases list; cases is missing");
         assertYamlProblem("cases: 3\n", "t.yaml cases: expected a list of cases, got integer");
@@ -197,19 +232,22 @@ class GoldenSetLoaderTest {
         assertThatThrownBy(() -> GoldenSet.parse("- {id: a, id: b}\n", "t.yaml", GoldenSet.Format.YAML))
                 .hasMessageStartingWith("t.yaml line 1: not valid YAML: Duplicate field 'id'");
         assertThatThrownBy(() -> GoldenSet.parse("- id: a\n  category: [c\n", "t.yaml", GoldenSet.Format.YAML))
-                .hasMessageStartingWith("t.yaml line ").hasMessageContaining(": not valid YAML: ");
+                .hasMessageStartingWith("t.yaml line ")
+                .hasMessageContaining(": not valid YAML: ");
     }
 
     private static void assertYamlProblem(String yaml, String... problems) {
         assertThatThrownBy(() -> GoldenSet.parse(yaml, "t.yaml", GoldenSet.Format.YAML))
-                .isInstanceOfSatisfying(GoldenSetException.class, e -> assertThat(e.problems()).containsExactly(problems));
+                .isInstanceOfSatisfying(
+                        GoldenSetException.class, e -> assertThat(e.problems()).containsExactly(problems));
     }
 
     @Test
     void ofComputesTheHashAndAppliesSetRules() {
         GoldenSet parsed = GoldenSet.parse(JSONL, "sample", GoldenSet.Format.JSONL);
         assertThat(GoldenSet.of("sample", parsed.cases())).isEqualTo(parsed);
-        assertThatThrownBy(() -> GoldenSet.of("s", List.of())).isInstanceOf(GoldenSetException.class)
+        assertThatThrownBy(() -> GoldenSet.of("s", List.of()))
+                .isInstanceOf(GoldenSetException.class)
                 .hasMessage("s: no cases (a golden set needs at least one)");
         GoldenCase first = parsed.cases().get(0);
         assertThatThrownBy(() -> GoldenSet.of("s", List.of(first, first)))

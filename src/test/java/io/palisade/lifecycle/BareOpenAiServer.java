@@ -28,7 +28,8 @@ final class BareOpenAiServer implements AutoCloseable {
             String body;
             int status = 200;
             if (path.equals("/v1/models")) {
-                body = "{\"object\":\"list\",\"data\":[{\"id\":\"" + model + "\",\"object\":\"model\",\"root\":\"" + model + "\"}]}";
+                body = "{\"object\":\"list\",\"data\":[{\"id\":\"" + model + "\",\"object\":\"model\",\"root\":\""
+                        + model + "\"}]}";
             } else if (path.equals("/props") && modelPath != null) {
                 body = "{\"total_slots\":1,\"model_path\":\"" + modelPath + "\"}";
             } else {

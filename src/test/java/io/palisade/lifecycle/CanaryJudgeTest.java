@@ -15,14 +15,21 @@ import org.junit.jupiter.api.Test;
 
 /** The rollback rules on hand-fed outcome windows: no HTTP, no store. */
 class CanaryJudgeTest {
-    private static final CanaryConfig.Rollback RULE = new CanaryConfig.Rollback(Duration.ofMinutes(1), 5, 0.05, 2.0, true);
+    private static final CanaryConfig.Rollback RULE =
+            new CanaryConfig.Rollback(Duration.ofMinutes(1), 5, 0.05, 2.0, true);
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final CanaryJudge judge = new CanaryJudge(null, null, null, clock);
     private final Deployment baseline = deployment("base", false);
     private final Deployment canary = deployment("cand", true);
-    private final ModelRoute route = new ModelRoute("chat", List.of(baseline), canary,
-            new CanaryConfig(canary.config(), 10, false, RULE), List.of(), false, null);
+    private final ModelRoute route = new ModelRoute(
+            "chat",
+            List.of(baseline),
+            canary,
+            new CanaryConfig(canary.config(), 10, false, RULE),
+            List.of(),
+            false,
+            null);
 
     @Test
     void aSlowCandidateIsRolledBackOnLatency() {
@@ -46,11 +53,15 @@ class CanaryJudgeTest {
         feed(canary, 4, 4, 900);
         assertThat(judge.judge(route)).as("4 requests are below min_requests").isNull();
         feed(canary, 20, 0, 150);
-        assertThat(judge.judge(route)).as("with 24 requests, 4 errors (17 %) against the baseline's 5 % is a breach").isNotNull();
+        assertThat(judge.judge(route))
+                .as("with 24 requests, 4 errors (17 %) against the baseline's 5 % is a breach")
+                .isNotNull();
         clock.advance(Duration.ofMinutes(2));
         feed(baseline, 20, 1, 100);
         feed(canary, 20, 1, 150);
-        assertThat(judge.judge(route)).as("what is older than the window is forgotten").isNull();
+        assertThat(judge.judge(route))
+                .as("what is older than the window is forgotten")
+                .isNull();
     }
 
     private void feed(Deployment deployment, int requests, int errors, double latencyMillis) {
@@ -60,7 +71,10 @@ class CanaryJudgeTest {
     }
 
     private static Deployment deployment(String id, boolean canary) {
-        return new Deployment(new DeploymentConfig(id, "backend-" + id, "m", 1, null), null, canary,
+        return new Deployment(
+                new DeploymentConfig(id, "backend-" + id, "m", 1, null),
+                null,
+                canary,
                 new DeploymentHealth(RULE.window().toMillis()));
     }
 }

@@ -42,7 +42,9 @@ class CanaryStatesTest {
 
         one.set(new CanaryStateStore.Row("chat", "cand", "ROLLED_BACK", "error rate", T0, "palisade"));
         assertThat(one.phase("chat", "cand")).as("written through at once").isEqualTo(CanaryPhase.ROLLED_BACK);
-        assertThat(two.phase("chat", "cand")).as("the other replica's snapshot until it reloads").isEqualTo(CanaryPhase.ACTIVE);
+        assertThat(two.phase("chat", "cand"))
+                .as("the other replica's snapshot until it reloads")
+                .isEqualTo(CanaryPhase.ACTIVE);
         two.reload();
         assertThat(two.phase("chat", "cand")).isEqualTo(CanaryPhase.ROLLED_BACK);
         assertThat(two.row("chat", "cand").changedBy()).isEqualTo("palisade");
@@ -56,12 +58,17 @@ class CanaryStatesTest {
     @Test
     void aPhaseThisVersionDoesNotKnowCountsAsActiveInsteadOfFailingEveryRequest() {
         CanaryStateStore store = new CanaryStateStore(database);
-        store.set(new CanaryStateStore.Row("chat", "cand", "PAUSED", "written by a newer version", T0, "ops@example.com"));
+        store.set(new CanaryStateStore.Row(
+                "chat", "cand", "PAUSED", "written by a newer version", T0, "ops@example.com"));
         store.set(new CanaryStateStore.Row("chat", "other", "PROMOTED", "eval passed", T0, "ops@example.com"));
         CanaryStates states = new CanaryStates(store);
         states.reload();
         assertThat(states.phase("chat", "cand")).isEqualTo(CanaryPhase.ACTIVE);
-        assertThat(states.row("chat", "cand").phase()).as("the stored row is still shown as it is").isEqualTo("PAUSED");
-        assertThat(states.phase("chat", "other")).as("the other rows still count").isEqualTo(CanaryPhase.PROMOTED);
+        assertThat(states.row("chat", "cand").phase())
+                .as("the stored row is still shown as it is")
+                .isEqualTo("PAUSED");
+        assertThat(states.phase("chat", "other"))
+                .as("the other rows still count")
+                .isEqualTo(CanaryPhase.PROMOTED);
     }
 }

@@ -34,7 +34,9 @@ class GgufDigestsTest {
         Files.writeString(file, "weights B");
         Files.setLastModifiedTime(file, stamp);
         assertThat(digests.sha256(file)).isEqualTo(first);
-        assertThat(digests.sha256(dir.resolve(".").resolve("m.gguf"))).as("same file, other spelling").isEqualTo(first);
+        assertThat(digests.sha256(dir.resolve(".").resolve("m.gguf")))
+                .as("same file, other spelling")
+                .isEqualTo(first);
 
         // Rewritten (new modification time): hashed again.
         Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2025-01-02T00:00:00Z")));
@@ -49,6 +51,8 @@ class GgufDigestsTest {
     @Test
     void aMissingFileOrADirectoryFails(@TempDir Path dir) {
         assertThatThrownBy(() -> digests.sha256(dir.resolve("absent.gguf"))).isInstanceOf(IOException.class);
-        assertThatThrownBy(() -> digests.sha256(dir)).isInstanceOf(IOException.class).hasMessageContaining("not a regular file");
+        assertThatThrownBy(() -> digests.sha256(dir))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("not a regular file");
     }
 }

@@ -47,7 +47,13 @@ class PinVerifierTest {
         PinCheck check = verifyOne(ollama("pin: 'sha256:" + DIGEST.toUpperCase(Locale.ROOT) + "'"));
 
         assertThat(check.status()).isEqualTo(PinCheck.Status.MATCH);
-        assertThat(check).extracting(PinCheck::model, PinCheck::deployment, PinCheck::backend, PinCheck::upstreamModel, PinCheck::kind)
+        assertThat(check)
+                .extracting(
+                        PinCheck::model,
+                        PinCheck::deployment,
+                        PinCheck::backend,
+                        PinCheck::upstreamModel,
+                        PinCheck::kind)
                 .containsExactly("chat", "gpu1/llama3.2:1b", "gpu1", "llama3.2:1b", Pin.Kind.OLLAMA_DIGEST);
         assertThat(check.expected()).isEqualTo(DIGEST);
         assertThat(check.served()).isEqualTo(DIGEST);
@@ -75,8 +81,8 @@ class PinVerifierTest {
     @Test
     void anUntaggedNameMeansLatestAsInOllama() {
         simulator.setModelDigest("nomic-embed-text", DIGEST);
-        PinCheck check = verifyOne(load(ollamaBackend() + "models: [{name: embed, backend: gpu1, upstream_model: nomic-embed-text, pin: '"
-                + DIGEST + "'}]"));
+        PinCheck check = verifyOne(load(ollamaBackend()
+                + "models: [{name: embed, backend: gpu1, upstream_model: nomic-embed-text, pin: '" + DIGEST + "'}]"));
 
         assertThat(check.status()).isEqualTo(PinCheck.Status.MATCH);
         assertThat(check.detail()).contains("nomic-embed-text:latest");
@@ -84,8 +90,8 @@ class PinVerifierTest {
 
     @Test
     void aModelTheBackendNoLongerServesHasDrifted() {
-        PinCheck check = verifyOne(load(ollamaBackend() + "models: [{name: gone, backend: gpu1, upstream_model: 'mistral:7b', pin: '"
-                + DIGEST + "'}]"));
+        PinCheck check = verifyOne(load(ollamaBackend()
+                + "models: [{name: gone, backend: gpu1, upstream_model: 'mistral:7b', pin: '" + DIGEST + "'}]"));
 
         assertThat(check.status()).isEqualTo(PinCheck.Status.DRIFTED);
         assertThat(check.served()).isNull();
@@ -108,7 +114,10 @@ class PinVerifierTest {
 
         assertThat(check.status()).isEqualTo(PinCheck.Status.UNREACHABLE);
         assertThat(check.failed()).isTrue();
-        assertThat(check.detail()).contains("backend 'gpu1'").doesNotContain("url-secret").doesNotContain("key-secret-value")
+        assertThat(check.detail())
+                .contains("backend 'gpu1'")
+                .doesNotContain("url-secret")
+                .doesNotContain("key-secret-value")
                 .doesNotContain(String.valueOf(closedPort));
     }
 
@@ -185,7 +194,8 @@ class PinVerifierTest {
         simulator.setModelFile("llama3.2:1b", dir.resolve("other.gguf").toString());
         PinCheck otherFile = verifyOne(config);
         assertThat(otherFile.status()).isEqualTo(PinCheck.Status.DRIFTED);
-        assertThat(otherFile.detail()).contains("the backend loaded " + dir.resolve("other.gguf") + ", not the pinned " + gguf);
+        assertThat(otherFile.detail())
+                .contains("the backend loaded " + dir.resolve("other.gguf") + ", not the pinned " + gguf);
     }
 
     @Test
@@ -211,9 +221,11 @@ class PinVerifierTest {
         try (TestBackends backends = new TestBackends(config)) {
             List<PinCheck> checks = verifier.verifyAll(config, backends.byName());
 
-            assertThat(checks).extracting(PinCheck::deployment, PinCheck::status).containsExactly(
-                    org.assertj.core.groups.Tuple.tuple("gpu1/llama3.2:1b", PinCheck.Status.MATCH),
-                    org.assertj.core.groups.Tuple.tuple("gpu1/qwen3:0.6b", PinCheck.Status.DRIFTED));
+            assertThat(checks)
+                    .extracting(PinCheck::deployment, PinCheck::status)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple("gpu1/llama3.2:1b", PinCheck.Status.MATCH),
+                            org.assertj.core.groups.Tuple.tuple("gpu1/qwen3:0.6b", PinCheck.Status.DRIFTED));
         }
     }
 
@@ -246,6 +258,7 @@ class PinVerifierTest {
     }
 
     static String sha256(Path file) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        return java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 }

@@ -49,10 +49,26 @@ class ServedPinsTest {
             ServedPins.Snapshot snapshot = servedPins.collect(config, backends.byName());
 
             assertThat(snapshot.unlockable()).isEmpty();
-            assertThat(snapshot.entries()).containsExactly(
-                    new LockFile.Entry("chat", "gpu1/llama3.2:1b", "gpu1", "llama3.2:1b", new Pin(Pin.Kind.OLLAMA_DIGEST, "1".repeat(64), null)),
-                    new LockFile.Entry("chat", "tgi/llama3.2:1b", "tgi", "llama3.2:1b", new Pin(Pin.Kind.REVISION, "1".repeat(64), null)),
-                    new LockFile.Entry("chat", "gpu1/qwen3:0.6b", "gpu1", "qwen3:0.6b", new Pin(Pin.Kind.OLLAMA_DIGEST, "2".repeat(64), null)));
+            assertThat(snapshot.entries())
+                    .containsExactly(
+                            new LockFile.Entry(
+                                    "chat",
+                                    "gpu1/llama3.2:1b",
+                                    "gpu1",
+                                    "llama3.2:1b",
+                                    new Pin(Pin.Kind.OLLAMA_DIGEST, "1".repeat(64), null)),
+                            new LockFile.Entry(
+                                    "chat",
+                                    "tgi/llama3.2:1b",
+                                    "tgi",
+                                    "llama3.2:1b",
+                                    new Pin(Pin.Kind.REVISION, "1".repeat(64), null)),
+                            new LockFile.Entry(
+                                    "chat",
+                                    "gpu1/qwen3:0.6b",
+                                    "gpu1",
+                                    "qwen3:0.6b",
+                                    new Pin(Pin.Kind.OLLAMA_DIGEST, "2".repeat(64), null)));
         }
     }
 
@@ -69,7 +85,9 @@ class ServedPinsTest {
         try (TestBackends backends = new TestBackends(config)) {
             ServedPins.Snapshot snapshot = servedPins.collect(config, backends.byName());
 
-            assertThat(snapshot.entries()).singleElement().extracting(LockFile.Entry::pin)
+            assertThat(snapshot.entries())
+                    .singleElement()
+                    .extracting(LockFile.Entry::pin)
                     .isEqualTo(new Pin(Pin.Kind.GGUF_SHA256, PinVerifierTest.sha256(gguf), gguf));
         }
     }
@@ -89,9 +107,12 @@ class ServedPinsTest {
                 ServedPins.Snapshot snapshot = servedPins.collect(config, backends.byName());
 
                 assertThat(snapshot.entries()).isEmpty();
-                assertThat(snapshot.unlockable()).extracting(ServedPins.Unlockable::deployment)
+                assertThat(snapshot.unlockable())
+                        .extracting(ServedPins.Unlockable::deployment)
                         .containsExactly("vllm/meta/llama", "gpu1/mistral:7b");
-                assertThat(snapshot.unlockable().get(0).reason()).contains("reports no model revision").contains("pin it by hand");
+                assertThat(snapshot.unlockable().get(0).reason())
+                        .contains("reports no model revision")
+                        .contains("pin it by hand");
                 assertThat(snapshot.unlockable().get(1).reason()).contains("does not serve model 'mistral:7b'");
             }
         }
@@ -102,7 +123,7 @@ class ServedPinsTest {
         Path gguf = dir.resolve("model.gguf");
         Files.writeString(gguf, "GGUF weights");
         try (BareOpenAiServer here = BareOpenAiServer.llamaCpp("local", gguf.toString());
-             BareOpenAiServer elsewhere = BareOpenAiServer.llamaCpp("local", "/nonexistent/models/llama.gguf")) {
+                BareOpenAiServer elsewhere = BareOpenAiServer.llamaCpp("local", "/nonexistent/models/llama.gguf")) {
             PalisadeConfig config = load("""
                     backends:
                       - {name: here, kind: openai, url: "%s"}
@@ -114,10 +135,16 @@ class ServedPinsTest {
             try (TestBackends backends = new TestBackends(config)) {
                 ServedPins.Snapshot snapshot = servedPins.collect(config, backends.byName());
 
-                assertThat(snapshot.entries()).singleElement().extracting(LockFile.Entry::pin)
+                assertThat(snapshot.entries())
+                        .singleElement()
+                        .extracting(LockFile.Entry::pin)
                         .isEqualTo(new Pin(Pin.Kind.GGUF_SHA256, PinVerifierTest.sha256(gguf), gguf));
-                assertThat(snapshot.unlockable()).singleElement().extracting(ServedPins.Unlockable::reason).asString()
-                        .contains("cannot read the GGUF file /nonexistent/models/llama.gguf").contains("on the host that holds it");
+                assertThat(snapshot.unlockable())
+                        .singleElement()
+                        .extracting(ServedPins.Unlockable::reason)
+                        .asString()
+                        .contains("cannot read the GGUF file /nonexistent/models/llama.gguf")
+                        .contains("on the host that holds it");
             }
         }
     }

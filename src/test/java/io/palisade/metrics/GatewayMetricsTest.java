@@ -23,18 +23,19 @@ class GatewayMetricsTest {
 
         finish(metrics, allowed("llama", 200, 0.5, 0.25, -1, 20, 16, 0.125));
 
-        assertThat(scraped(metrics)).containsExactly(
-                "palisade_cost_usd_total{model=\"llama\",team=\"research\"} 0.125",
-                "palisade_gateway_overhead_seconds_count{route=\"/v1/chat/completions\"} 1",
-                "palisade_gateway_overhead_seconds_sum{route=\"/v1/chat/completions\"} 0.25",
-                "palisade_request_duration_seconds_count{backend=\"local\",model=\"llama\",route=\"/v1/chat/completions\"} 1",
-                "palisade_request_duration_seconds_sum{backend=\"local\",model=\"llama\",route=\"/v1/chat/completions\"} 0.5",
-                "palisade_requests_in_flight 0.0",
-                "palisade_requests_total{backend=\"local\",decision=\"allowed\",model=\"llama\",route=\"/v1/chat/completions\",status_class=\"2xx\"} 1.0",
-                "palisade_tokens_total{kind=\"completion\",model=\"llama\",team=\"research\"} 16.0",
-                "palisade_tokens_total{kind=\"prompt\",model=\"llama\",team=\"research\"} 20.0",
-                "palisade_upstream_duration_seconds_count{backend=\"local\"} 1",
-                "palisade_upstream_duration_seconds_sum{backend=\"local\"} 0.25");
+        assertThat(scraped(metrics))
+                .containsExactly(
+                        "palisade_cost_usd_total{model=\"llama\",team=\"research\"} 0.125",
+                        "palisade_gateway_overhead_seconds_count{route=\"/v1/chat/completions\"} 1",
+                        "palisade_gateway_overhead_seconds_sum{route=\"/v1/chat/completions\"} 0.25",
+                        "palisade_request_duration_seconds_count{backend=\"local\",model=\"llama\",route=\"/v1/chat/completions\"} 1",
+                        "palisade_request_duration_seconds_sum{backend=\"local\",model=\"llama\",route=\"/v1/chat/completions\"} 0.5",
+                        "palisade_requests_in_flight 0.0",
+                        "palisade_requests_total{backend=\"local\",decision=\"allowed\",model=\"llama\",route=\"/v1/chat/completions\",status_class=\"2xx\"} 1.0",
+                        "palisade_tokens_total{kind=\"completion\",model=\"llama\",team=\"research\"} 16.0",
+                        "palisade_tokens_total{kind=\"prompt\",model=\"llama\",team=\"research\"} 20.0",
+                        "palisade_upstream_duration_seconds_count{backend=\"local\"} 1",
+                        "palisade_upstream_duration_seconds_sum{backend=\"local\"} 0.25");
     }
 
     @Test
@@ -45,21 +46,22 @@ class GatewayMetricsTest {
         finish(metrics, allowed(new String("llama".toCharArray()), 200, 0.5, 0.25, -1, 20, 0, 0));
         finish(metrics, allowed("llama", 200, 4.5, 4.25, 0.5, 20, 16, 0));
 
-        assertThat(scraped(metrics)).containsExactly(
-                "palisade_gateway_overhead_seconds_count{route=\"/v1/chat/completions\"} 3",
-                "palisade_gateway_overhead_seconds_sum{route=\"/v1/chat/completions\"} 0.75",
-                "palisade_request_duration_seconds_count{backend=\"local\",model=\"llama\",route=\"/v1/chat/completions\"} 3",
-                "palisade_request_duration_seconds_sum{backend=\"local\",model=\"llama\",route=\"/v1/chat/completions\"} 5.5",
-                "palisade_requests_in_flight 0.0",
-                "palisade_requests_total{backend=\"local\",decision=\"allowed\",model=\"llama\",route=\"/v1/chat/completions\",status_class=\"2xx\"} 3.0",
-                "palisade_stream_tokens_per_second_count{backend=\"local\",model=\"llama\"} 1",
-                "palisade_stream_tokens_per_second_sum{backend=\"local\",model=\"llama\"} 4.0",
-                "palisade_time_to_first_token_seconds_count{backend=\"local\",model=\"llama\"} 1",
-                "palisade_time_to_first_token_seconds_sum{backend=\"local\",model=\"llama\"} 0.5",
-                "palisade_tokens_total{kind=\"completion\",model=\"llama\",team=\"research\"} 16.0",
-                "palisade_tokens_total{kind=\"prompt\",model=\"llama\",team=\"research\"} 60.0",
-                "palisade_upstream_duration_seconds_count{backend=\"local\"} 3",
-                "palisade_upstream_duration_seconds_sum{backend=\"local\"} 4.75");
+        assertThat(scraped(metrics))
+                .containsExactly(
+                        "palisade_gateway_overhead_seconds_count{route=\"/v1/chat/completions\"} 3",
+                        "palisade_gateway_overhead_seconds_sum{route=\"/v1/chat/completions\"} 0.75",
+                        "palisade_request_duration_seconds_count{backend=\"local\",model=\"llama\",route=\"/v1/chat/completions\"} 3",
+                        "palisade_request_duration_seconds_sum{backend=\"local\",model=\"llama\",route=\"/v1/chat/completions\"} 5.5",
+                        "palisade_requests_in_flight 0.0",
+                        "palisade_requests_total{backend=\"local\",decision=\"allowed\",model=\"llama\",route=\"/v1/chat/completions\",status_class=\"2xx\"} 3.0",
+                        "palisade_stream_tokens_per_second_count{backend=\"local\",model=\"llama\"} 1",
+                        "palisade_stream_tokens_per_second_sum{backend=\"local\",model=\"llama\"} 4.0",
+                        "palisade_time_to_first_token_seconds_count{backend=\"local\",model=\"llama\"} 1",
+                        "palisade_time_to_first_token_seconds_sum{backend=\"local\",model=\"llama\"} 0.5",
+                        "palisade_tokens_total{kind=\"completion\",model=\"llama\",team=\"research\"} 16.0",
+                        "palisade_tokens_total{kind=\"prompt\",model=\"llama\",team=\"research\"} 60.0",
+                        "palisade_upstream_duration_seconds_count{backend=\"local\"} 3",
+                        "palisade_upstream_duration_seconds_sum{backend=\"local\"} 4.75");
     }
 
     @Test
@@ -70,22 +72,28 @@ class GatewayMetricsTest {
         finish(metrics, refused(429, "rate_limited", true));
         finish(metrics, refused(403, "model_access_denied", false));
 
-        assertThat(scraped(metrics)).containsExactly(
-                "palisade_refusals_total{reason=\"rate_limited\"} 2.0",
-                "palisade_requests_in_flight 0.0",
-                "palisade_requests_total{backend=\"-\",decision=\"model_access_denied\",model=\"-\",route=\"/v1/chat/completions\",status_class=\"4xx\"} 1.0",
-                "palisade_requests_total{backend=\"-\",decision=\"rate_limited\",model=\"-\",route=\"/v1/chat/completions\",status_class=\"4xx\"} 2.0");
+        assertThat(scraped(metrics))
+                .containsExactly(
+                        "palisade_refusals_total{reason=\"rate_limited\"} 2.0",
+                        "palisade_requests_in_flight 0.0",
+                        "palisade_requests_total{backend=\"-\",decision=\"model_access_denied\",model=\"-\",route=\"/v1/chat/completions\",status_class=\"4xx\"} 1.0",
+                        "palisade_requests_total{backend=\"-\",decision=\"rate_limited\",model=\"-\",route=\"/v1/chat/completions\",status_class=\"4xx\"} 2.0");
     }
 
     @Test
     void aFailedBackendCountsItsErrorKind() throws IOException {
         GatewayMetrics metrics = new GatewayMetrics();
 
-        finish(metrics, new RequestOutcome(CHAT, "broken", "down", 502, "allowed", true, false, 0.5, 0.5, -1, 0, 0, 0, "-", "connect", null));
+        finish(
+                metrics,
+                new RequestOutcome(
+                        CHAT, "broken", "down", 502, "allowed", true, false, 0.5, 0.5, -1, 0, 0, 0, "-", "connect",
+                        null));
 
-        assertThat(scraped(metrics)).contains(
-                "palisade_requests_total{backend=\"down\",decision=\"allowed\",model=\"broken\",route=\"/v1/chat/completions\",status_class=\"5xx\"} 1.0",
-                "palisade_upstream_errors_total{backend=\"down\",kind=\"connect\"} 1.0");
+        assertThat(scraped(metrics))
+                .contains(
+                        "palisade_requests_total{backend=\"down\",decision=\"allowed\",model=\"broken\",route=\"/v1/chat/completions\",status_class=\"5xx\"} 1.0",
+                        "palisade_upstream_errors_total{backend=\"down\",kind=\"connect\"} 1.0");
     }
 
     @Test
@@ -95,9 +103,19 @@ class GatewayMetricsTest {
             finish(metrics, refused(status, "some_reason", false));
         }
 
-        assertThat(scraped(metrics)).filteredOn(line -> line.startsWith("palisade_requests_total"))
+        assertThat(scraped(metrics))
+                .filteredOn(line -> line.startsWith("palisade_requests_total"))
                 .extracting(line -> line.replaceAll(".*status_class=\"([^\"]*)\".* (.*)", "$1 $2"))
-                .containsExactly("-1xx 1.0", "0xx 2.0", "10xx 1.0", "1xx 1.0", "2xx 2.0", "3xx 1.0", "4xx 2.0", "5xx 2.0", "9xx 1.0");
+                .containsExactly(
+                        "-1xx 1.0",
+                        "0xx 2.0",
+                        "10xx 1.0",
+                        "1xx 1.0",
+                        "2xx 2.0",
+                        "3xx 1.0",
+                        "4xx 2.0",
+                        "5xx 2.0",
+                        "9xx 1.0");
     }
 
     @Test
@@ -110,15 +128,16 @@ class GatewayMetricsTest {
             finish(metrics, refused(429, "rate_limited", true));
         }
 
-        assertThat(scraped(metrics)).contains(
-                "palisade_requests_total{backend=\"local\",decision=\"allowed\",model=\"qwen\",route=\"/v1/chat/completions\",status_class=\"2xx\"} 2.0",
-                "palisade_requests_total{backend=\"local\",decision=\"allowed\",model=\"mistral\",route=\"/v1/chat/completions\",status_class=\"2xx\"} 2.0",
-                "palisade_requests_total{backend=\"-\",decision=\"rate_limited\",model=\"-\",route=\"/v1/chat/completions\",status_class=\"4xx\"} 2.0",
-                "palisade_refusals_total{reason=\"rate_limited\"} 2.0",
-                "palisade_time_to_first_token_seconds_count{backend=\"local\",model=\"mistral\"} 2",
-                "palisade_tokens_total{kind=\"prompt\",model=\"qwen\",team=\"research\"} 2.0",
-                "palisade_upstream_duration_seconds_count{backend=\"local\"} 6",
-                "palisade_gateway_overhead_seconds_count{route=\"/v1/chat/completions\"} 6");
+        assertThat(scraped(metrics))
+                .contains(
+                        "palisade_requests_total{backend=\"local\",decision=\"allowed\",model=\"qwen\",route=\"/v1/chat/completions\",status_class=\"2xx\"} 2.0",
+                        "palisade_requests_total{backend=\"local\",decision=\"allowed\",model=\"mistral\",route=\"/v1/chat/completions\",status_class=\"2xx\"} 2.0",
+                        "palisade_requests_total{backend=\"-\",decision=\"rate_limited\",model=\"-\",route=\"/v1/chat/completions\",status_class=\"4xx\"} 2.0",
+                        "palisade_refusals_total{reason=\"rate_limited\"} 2.0",
+                        "palisade_time_to_first_token_seconds_count{backend=\"local\",model=\"mistral\"} 2",
+                        "palisade_tokens_total{kind=\"prompt\",model=\"qwen\",team=\"research\"} 2.0",
+                        "palisade_upstream_duration_seconds_count{backend=\"local\"} 6",
+                        "palisade_gateway_overhead_seconds_count{route=\"/v1/chat/completions\"} 6");
     }
 
     @Test
@@ -128,23 +147,50 @@ class GatewayMetricsTest {
         finish(metrics, byUser("ada@example.com"));
         finish(metrics, byUser("bob@example.com"));
 
-        assertThat(scraped(metrics)).contains("palisade_user_requests_total{decision=\"allowed\",user=\"ada@example.com\"} 1.0",
-                "palisade_user_requests_total{decision=\"allowed\",user=\"other\"} 1.0", "palisade_user_tokens_total{user=\"ada@example.com\"} 5.0",
-                "palisade_user_tokens_total{user=\"other\"} 5.0");
+        assertThat(scraped(metrics))
+                .contains(
+                        "palisade_user_requests_total{decision=\"allowed\",user=\"ada@example.com\"} 1.0",
+                        "palisade_user_requests_total{decision=\"allowed\",user=\"other\"} 1.0",
+                        "palisade_user_tokens_total{user=\"ada@example.com\"} 5.0",
+                        "palisade_user_tokens_total{user=\"other\"} 5.0");
     }
 
-    private static RequestOutcome allowed(String model, int status, double total, double upstream, double firstToken, long prompt, long completion,
+    private static RequestOutcome allowed(
+            String model,
+            int status,
+            double total,
+            double upstream,
+            double firstToken,
+            long prompt,
+            long completion,
             double cost) {
-        return new RequestOutcome(CHAT, model, "local", status, "allowed", true, false, total, upstream, firstToken, prompt, completion, cost,
-                "research", null, null);
+        return new RequestOutcome(
+                CHAT,
+                model,
+                "local",
+                status,
+                "allowed",
+                true,
+                false,
+                total,
+                upstream,
+                firstToken,
+                prompt,
+                completion,
+                cost,
+                "research",
+                null,
+                null);
     }
 
     private static RequestOutcome byUser(String user) {
-        return new RequestOutcome(CHAT, "llama", "local", 200, "allowed", true, false, 0.5, 0.25, -1, 2, 3, 0, "-", null, user);
+        return new RequestOutcome(
+                CHAT, "llama", "local", 200, "allowed", true, false, 0.5, 0.25, -1, 2, 3, 0, "-", null, user);
     }
 
     private static RequestOutcome refused(int status, String reason, boolean byLimits) {
-        return new RequestOutcome(CHAT, "-", "-", status, reason, false, byLimits, 0.001, -1, -1, 0, 0, 0, "-", null, null);
+        return new RequestOutcome(
+                CHAT, "-", "-", status, reason, false, byLimits, 0.001, -1, -1, 0, 0, 0, "-", null, null);
     }
 
     @Test
@@ -169,10 +215,12 @@ class GatewayMetricsTest {
             }
         });
 
-        assertThat(scraped(metrics)).containsExactly("palisade_requests_in_flight 0.0",
-                "palisade_trace_spans_dropped_total{reason=\"export_failed\"} 3.0",
-                "palisade_trace_spans_dropped_total{reason=\"queue_full\"} 2.0",
-                "palisade_trace_spans_exported_total 7.0");
+        assertThat(scraped(metrics))
+                .containsExactly(
+                        "palisade_requests_in_flight 0.0",
+                        "palisade_trace_spans_dropped_total{reason=\"export_failed\"} 3.0",
+                        "palisade_trace_spans_dropped_total{reason=\"queue_full\"} 2.0",
+                        "palisade_trace_spans_exported_total 7.0");
     }
 
     private static void finish(GatewayMetrics metrics, RequestOutcome outcome) {
@@ -184,8 +232,12 @@ class GatewayMetricsTest {
     private static List<String> scraped(GatewayMetrics metrics) throws IOException {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         PrometheusTextFormatWriter.create().write(text, metrics.registry().scrape());
-        return text.toString(StandardCharsets.UTF_8).lines().filter(line -> line.startsWith("palisade_") && !line.contains("_bucket{")
-                && !line.startsWith("palisade_audit_"))
-                .sorted().toList();
+        return text.toString(StandardCharsets.UTF_8)
+                .lines()
+                .filter(line -> line.startsWith("palisade_")
+                        && !line.contains("_bucket{")
+                        && !line.startsWith("palisade_audit_"))
+                .sorted()
+                .toList();
     }
 }

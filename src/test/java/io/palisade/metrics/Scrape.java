@@ -31,7 +31,9 @@ public final class Scrape {
                     }
                 }
             }
-            samples.put(key(name, labels), Double.parseDouble(line.substring(space + 1).trim()));
+            samples.put(
+                    key(name, labels),
+                    Double.parseDouble(line.substring(space + 1).trim()));
         }
         return new Scrape(samples);
     }
@@ -69,7 +71,8 @@ public final class Scrape {
 
     private static String key(String name, Map<String, String> labels) {
         StringBuilder key = new StringBuilder(name).append('{');
-        labels.forEach((label, value) -> key.append(label).append("=\"").append(value).append("\","));
+        labels.forEach(
+                (label, value) -> key.append(label).append("=\"").append(value).append("\","));
         return key.append('}').toString();
     }
 }

@@ -9,10 +9,12 @@ import org.junit.jupiter.api.Test;
 /** A key's value is made once while there is room; past the bound, made on every call. */
 class SeriesCacheTest {
     private final List<String> made = new ArrayList<>();
-    private final SeriesCache<String, String> cache = new SeriesCache<>(key -> {
-        made.add(key);
-        return "value of " + key;
-    }, 2);
+    private final SeriesCache<String, String> cache = new SeriesCache<>(
+            key -> {
+                made.add(key);
+                return "value of " + key;
+            },
+            2);
 
     @Test
     void keysWithinTheBoundAreMadeOnceAndTheRestEveryTime() {

@@ -26,7 +26,8 @@ class CanaryIntegrationTest {
 
     @Test
     void aStickyCanaryTakesItsShareAndEachUserStaysOnOneSide(@TempDir Path dir) {
-        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("base", RoutingFixture.simulator(), "cand", RoutingFixture.simulator()), """
+        try (RoutingFixture fixture = RoutingFixture.start(
+                dir, Map.of("base", RoutingFixture.simulator(), "cand", RoutingFixture.simulator()), """
                 models:
                   - name: chat
                     backend: base
@@ -40,11 +41,18 @@ class CanaryIntegrationTest {
             assertThat(fixture.served("cand")).isBetween(57L, 143L);
             JsonNode status = fixture.status("chat");
             assertThat(status.path("deployments").path(1).path("role").asText()).isEqualTo("canary");
-            assertThat(status.path("deployments").path(1).path("traffic_percent").asDouble()).isEqualTo(25.0);
-            assertThat(status.path("deployments").path(1).path("phase").asText()).isEqualTo("active");
+            assertThat(status.path("deployments")
+                            .path(1)
+                            .path("traffic_percent")
+                            .asDouble())
+                    .isEqualTo(25.0);
+            assertThat(status.path("deployments").path(1).path("phase").asText())
+                    .isEqualTo("active");
         }
-        try (RoutingFixture fixture = RoutingFixture.start(dir.resolve("sticky"), Map.of("base", RoutingFixture.simulator(),
-                "cand", RoutingFixture.simulator()), """
+        try (RoutingFixture fixture = RoutingFixture.start(
+                dir.resolve("sticky"),
+                Map.of("base", RoutingFixture.simulator(), "cand", RoutingFixture.simulator()),
+                """
                 models:
                   - name: chat
                     backend: base
@@ -54,14 +62,16 @@ class CanaryIntegrationTest {
             for (int i = 0; i < 30; i++) {
                 fixture.chat("chat");
             }
-            assertThat(fixture.served("base") == 0 || fixture.served("cand") == 0).as("one user, one side").isTrue();
+            assertThat(fixture.served("base") == 0 || fixture.served("cand") == 0)
+                    .as("one user, one side")
+                    .isTrue();
         }
     }
 
     @Test
     void phasesAndBreakerStatesAreSpelledTheSameInEveryLocale(@TempDir Path dir) {
-        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("base", RoutingFixture.simulator(),
-                "cand", RoutingFixture.simulator()), """
+        try (RoutingFixture fixture = RoutingFixture.start(
+                dir, Map.of("base", RoutingFixture.simulator(), "cand", RoutingFixture.simulator()), """
                 models:
                   - name: chat
                     backend: base
@@ -85,8 +95,14 @@ class CanaryIntegrationTest {
 
     @Test
     void injectedErrorsRollTheCanaryBackAutomaticallyAuditedAndCounted(@TempDir Path dir) throws Exception {
-        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("base", RoutingFixture.simulator(),
-                "cand", RoutingFixture.simulator().withErrorRate(1.0)), """
+        try (RoutingFixture fixture = RoutingFixture.start(
+                dir,
+                Map.of(
+                        "base",
+                        RoutingFixture.simulator(),
+                        "cand",
+                        RoutingFixture.simulator().withErrorRate(1.0)),
+                """
                 models:
                   - name: chat
                     backend: base
@@ -99,9 +115,14 @@ class CanaryIntegrationTest {
                 """)) {
             for (int i = 0; i < 40; i++) {
                 HttpResponse<String> answer = fixture.chat("chat");
-                assertThat(answer.statusCode()).as("the baseline answers what the candidate fails").isEqualTo(200);
+                assertThat(answer.statusCode())
+                        .as("the baseline answers what the candidate fails")
+                        .isEqualTo(200);
             }
-            Await.until(Duration.ofSeconds(5), () -> "rolled_back".equals(canary(fixture).path("phase").asText()), "the canary's rollback");
+            Await.until(
+                    Duration.ofSeconds(5),
+                    () -> "rolled_back".equals(canary(fixture).path("phase").asText()),
+                    "the canary's rollback");
             JsonNode canary = canary(fixture);
             assertThat(canary.path("phase").asText()).isEqualTo("rolled_back");
             assertThat(canary.path("phase_reason").asText()).contains("error rate 100.0%");
@@ -112,36 +133,61 @@ class CanaryIntegrationTest {
             for (int i = 0; i < 20; i++) {
                 fixture.chat("chat");
             }
-            assertThat(fixture.served("cand")).as("a rolled-back canary gets no traffic").isZero();
-            JsonNode audit = fixture.admin("GET", "/admin/audit?limit=10000", null).path("data");
+            assertThat(fixture.served("cand"))
+                    .as("a rolled-back canary gets no traffic")
+                    .isZero();
+            JsonNode audit =
+                    fixture.admin("GET", "/admin/audit?limit=10000", null).path("data");
             assertThat(audit).anySatisfy(r -> {
                 assertThat(r.path("action").asText()).isEqualTo("model.rollback");
                 assertThat(r.path("details").path("trigger").asText()).isEqualTo("error_rate");
             });
-            Scrape metrics = Scrape.parse(fixture.adminCall("GET", "/metrics", null).body());
-            assertThat(metrics.value("palisade_canary_events_total", "deployment", "cand/llama3.2:1b", "event", "rollback", "model", "chat",
-                    "trigger", "error_rate")).isEqualTo(1.0);
-            assertThat(metrics.value("palisade_canary_traffic_percent", "deployment", "cand/llama3.2:1b", "model", "chat")).isZero();
+            Scrape metrics =
+                    Scrape.parse(fixture.adminCall("GET", "/metrics", null).body());
+            assertThat(metrics.value(
+                            "palisade_canary_events_total",
+                            "deployment",
+                            "cand/llama3.2:1b",
+                            "event",
+                            "rollback",
+                            "model",
+                            "chat",
+                            "trigger",
+                            "error_rate"))
+                    .isEqualTo(1.0);
+            assertThat(metrics.value(
+                            "palisade_canary_traffic_percent", "deployment", "cand/llama3.2:1b", "model", "chat"))
+                    .isZero();
 
             CliRun status = cli(fixture, "models", "status", "chat");
             assertThat(status.out()).contains("canary   cand/llama3.2:1b").contains("rolled_back by palisade");
             CliRun resumed = cli(fixture, "models", "resume", "chat", "--reason", "fixed the runtime");
-            assertThat(resumed.out()).as(resumed.err()).contains("chat: canary cand/llama3.2:1b is now active (fixed the runtime)");
+            assertThat(resumed.out())
+                    .as(resumed.err())
+                    .contains("chat: canary cand/llama3.2:1b is now active (fixed the runtime)");
             CliRun again = cli(fixture, "models", "rollback", "chat", "--reason", "by hand");
             assertThat(again.out()).as(again.err()).contains("is now rolled back (by hand)");
-            assertThat(cli(fixture, "models", "rollback", "chat").exit()).as("already rolled back").isNotZero();
+            assertThat(cli(fixture, "models", "rollback", "chat").exit())
+                    .as("already rolled back")
+                    .isNotZero();
         }
     }
 
     @Test
     void promotionNeedsAPassingEvaluationOfTheCandidate(@TempDir Path dir) {
         List<KnownAnswer> knowledge = GoldenSet.defaultSet().cases().stream()
-                .map(c -> new KnownAnswer(c.question(), c.reference(), WRONG)).toList();
-        SimulatorConfig good = SimulatorConfig.defaults().withModels(List.of("llama3.2:1b", "gemma3:4b", "gemma3:1b"))
-                .withKnowledge(knowledge).withJudgeModes(Map.of("gemma3:4b", JudgeMode.STRICT, "gemma3:1b", JudgeMode.LENIENT));
-        SimulatorConfig weak = SimulatorConfig.defaults().withModels(List.of("llama3.2:1b")).withKnowledge(knowledge)
+                .map(c -> new KnownAnswer(c.question(), c.reference(), WRONG))
+                .toList();
+        SimulatorConfig good = SimulatorConfig.defaults()
+                .withModels(List.of("llama3.2:1b", "gemma3:4b", "gemma3:1b"))
+                .withKnowledge(knowledge)
+                .withJudgeModes(Map.of("gemma3:4b", JudgeMode.STRICT, "gemma3:1b", JudgeMode.LENIENT));
+        SimulatorConfig weak = SimulatorConfig.defaults()
+                .withModels(List.of("llama3.2:1b"))
+                .withKnowledge(knowledge)
                 .withAccuracy(Map.of("llama3.2:1b", 0.2));
-        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("base", good, "cand", weak, "strong", good), """
+        try (RoutingFixture fixture =
+                RoutingFixture.start(dir, Map.of("base", good, "cand", weak, "strong", good), """
                 models:
                   - name: chat
                     family: llama
@@ -156,30 +202,53 @@ class CanaryIntegrationTest {
                   - {name: judge, family: gemma, backend: base, upstream_model: "gemma3:4b"}
                   - {name: lenient-judge, family: gemma, backend: base, upstream_model: "gemma3:1b"}
                 """)) {
-            HttpResponse<String> unevaluated = fixture.adminCall("POST", "/admin/models/promote", "{\"model\":\"chat\"}");
+            HttpResponse<String> unevaluated =
+                    fixture.adminCall("POST", "/admin/models/promote", "{\"model\":\"chat\"}");
             assertThat(unevaluated.statusCode()).isEqualTo(409);
             assertThat(unevaluated.body()).contains("no finished evaluation of the candidate 'cand/llama3.2:1b'");
 
-            CliRun baseline = eval(fixture, "--generator", "chat", "--deployment", "base/llama3.2:1b", "--judge", "judge");
+            CliRun baseline =
+                    eval(fixture, "--generator", "chat", "--deployment", "base/llama3.2:1b", "--judge", "judge");
             assertThat(baseline.exit()).as(baseline.out() + baseline.err()).isZero();
-            CliRun candidate = eval(fixture, "--generator", "chat", "--deployment", "cand/llama3.2:1b", "--judge", "judge");
+            CliRun candidate =
+                    eval(fixture, "--generator", "chat", "--deployment", "cand/llama3.2:1b", "--judge", "judge");
             assertThat(candidate.exit()).as(candidate.out() + candidate.err()).isEqualTo(1);
 
             HttpResponse<String> blocked = fixture.adminCall("POST", "/admin/models/promote", "{\"model\":\"chat\"}");
             assertThat(blocked.statusCode()).as(blocked.body()).isEqualTo(409);
             assertThat(blocked.body()).contains("ended FAIL");
-            assertThat(fixture.status("chat").path("deployments").path(1).path("phase").asText())
-                    .as("a failed evaluation of a live canary rolls it back").isEqualTo("rolled_back");
+            assertThat(fixture.status("chat")
+                            .path("deployments")
+                            .path(1)
+                            .path("phase")
+                            .asText())
+                    .as("a failed evaluation of a live canary rolls it back")
+                    .isEqualTo("rolled_back");
 
-            CliRun invalid = eval(fixture, "--generator", "chat2", "--deployment", "strong/llama3.2:1b", "--judge", "lenient-judge");
+            CliRun invalid = eval(
+                    fixture, "--generator", "chat2", "--deployment", "strong/llama3.2:1b", "--judge", "lenient-judge");
             assertThat(invalid.exit()).as(invalid.out() + invalid.err()).isEqualTo(3);
-            assertThat(fixture.status("chat2").path("deployments").path(1).path("phase").asText())
-                    .as("an INVALID judge says nothing about the candidate").isEqualTo("active");
+            assertThat(fixture.status("chat2")
+                            .path("deployments")
+                            .path(1)
+                            .path("phase")
+                            .asText())
+                    .as("an INVALID judge says nothing about the candidate")
+                    .isEqualTo("active");
 
-            CliRun strong = eval(fixture, "--generator", "chat2", "--deployment", "strong/llama3.2:1b", "--judge", "judge");
+            CliRun strong =
+                    eval(fixture, "--generator", "chat2", "--deployment", "strong/llama3.2:1b", "--judge", "judge");
             assertThat(strong.exit()).as(strong.out() + strong.err()).isZero();
-            CliRun promote = CliRun.of("models", "promote", "chat2", "--reason", "eval passed", "--url", fixture.baseUrl(),
-                    "--admin-key", TestGateway.ADMIN_KEY);
+            CliRun promote = CliRun.of(
+                    "models",
+                    "promote",
+                    "chat2",
+                    "--reason",
+                    "eval passed",
+                    "--url",
+                    fixture.baseUrl(),
+                    "--admin-key",
+                    TestGateway.ADMIN_KEY);
             assertThat(promote.exit()).as(promote.out() + promote.err()).isZero();
             JsonNode promoted = fixture.status("chat2").path("deployments").path(1);
             assertThat(promoted.path("phase").asText()).isEqualTo("promoted");
@@ -191,19 +260,26 @@ class CanaryIntegrationTest {
             }
             assertThat(fixture.served("strong")).isEqualTo(10);
 
-            HttpResponse<String> forced = fixture.adminCall("POST", "/admin/models/promote", "{\"model\":\"chat\",\"force\":true}");
+            HttpResponse<String> forced =
+                    fixture.adminCall("POST", "/admin/models/promote", "{\"model\":\"chat\",\"force\":true}");
             assertThat(forced.statusCode()).as(forced.body()).isEqualTo(200);
             assertThat(forced.body()).contains("skipped (forced)");
         }
     }
 
     @Test
-    void aCandidateThatPassesButRegressesSignificantlyAgainstTheBaselineIsNotPromoted(@TempDir Path dir) throws Exception {
+    void aCandidateThatPassesButRegressesSignificantlyAgainstTheBaselineIsNotPromoted(@TempDir Path dir)
+            throws Exception {
         List<KnownAnswer> knowledge = GoldenSet.defaultSet().cases().stream()
-                .map(c -> new KnownAnswer(c.question(), c.reference(), WRONG)).toList();
-        SimulatorConfig good = SimulatorConfig.defaults().withModels(List.of("llama3.2:1b", "gemma3:4b"))
-                .withKnowledge(knowledge).withJudgeModes(Map.of("gemma3:4b", JudgeMode.STRICT));
-        SimulatorConfig worse = SimulatorConfig.defaults().withModels(List.of("llama3.2:1b")).withKnowledge(knowledge)
+                .map(c -> new KnownAnswer(c.question(), c.reference(), WRONG))
+                .toList();
+        SimulatorConfig good = SimulatorConfig.defaults()
+                .withModels(List.of("llama3.2:1b", "gemma3:4b"))
+                .withKnowledge(knowledge)
+                .withJudgeModes(Map.of("gemma3:4b", JudgeMode.STRICT));
+        SimulatorConfig worse = SimulatorConfig.defaults()
+                .withModels(List.of("llama3.2:1b"))
+                .withKnowledge(knowledge)
                 .withAccuracy(Map.of("llama3.2:1b", 0.75));
         try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("base", good, "cand", worse), """
                 models:
@@ -214,20 +290,40 @@ class CanaryIntegrationTest {
                     canary: {backend: cand, upstream_model: "llama3.2:1b", percent: 10}
                   - {name: judge, family: gemma, backend: base, upstream_model: "gemma3:4b"}
                 """)) {
-            CliRun baseline = eval(fixture, "--generator", "chat", "--deployment", "base/llama3.2:1b", "--judge", "judge");
+            CliRun baseline =
+                    eval(fixture, "--generator", "chat", "--deployment", "base/llama3.2:1b", "--judge", "judge");
             assertThat(baseline.exit()).as(baseline.out() + baseline.err()).isZero();
-            CliRun candidate = eval(fixture, "--generator", "chat", "--deployment", "cand/llama3.2:1b", "--judge", "judge",
-                    "--threshold", "0.5");
-            assertThat(candidate.exit()).as("the candidate passes on its own: " + candidate.out() + candidate.err()).isZero();
+            CliRun candidate = eval(
+                    fixture,
+                    "--generator",
+                    "chat",
+                    "--deployment",
+                    "cand/llama3.2:1b",
+                    "--judge",
+                    "judge",
+                    "--threshold",
+                    "0.5");
+            assertThat(candidate.exit())
+                    .as("the candidate passes on its own: " + candidate.out() + candidate.err())
+                    .isZero();
 
             // The run is stored as finished just before the gateway judges it: give the rollback a moment.
-            Await.until(Duration.ofSeconds(5), () -> "rolled_back".equals(canary(fixture).path("phase").asText()), "the canary's rollback");
+            Await.until(
+                    Duration.ofSeconds(5),
+                    () -> "rolled_back".equals(canary(fixture).path("phase").asText()),
+                    "the canary's rollback");
             JsonNode canary = canary(fixture);
-            assertThat(canary.path("phase").asText()).as("a live canary that regressed is rolled back").isEqualTo("rolled_back");
-            assertThat(canary.path("phase_reason").asText()).contains("regressed against the baseline").contains("McNemar p=");
+            assertThat(canary.path("phase").asText())
+                    .as("a live canary that regressed is rolled back")
+                    .isEqualTo("rolled_back");
+            assertThat(canary.path("phase_reason").asText())
+                    .contains("regressed against the baseline")
+                    .contains("McNemar p=");
             HttpResponse<String> blocked = fixture.adminCall("POST", "/admin/models/promote", "{\"model\":\"chat\"}");
             assertThat(blocked.statusCode()).as(blocked.body()).isEqualTo(409);
-            assertThat(blocked.body()).contains("regressed against the baseline").contains("cases went from pass to fail");
+            assertThat(blocked.body())
+                    .contains("regressed against the baseline")
+                    .contains("cases went from pass to fail");
         }
     }
 

@@ -31,8 +31,12 @@ class ConfigReloadIntegrationTest {
     @Test
     void reloadsUnderLoadWithoutAFailedRequest(@TempDir Path dir) throws Exception {
         Map<String, io.palisade.simulate.SimulatorConfig> simulators = Map.of(
-                "a", RoutingFixture.simulator().withTokensPerSecond(400), "b", RoutingFixture.simulator().withTokensPerSecond(400));
-        try (RoutingFixture fixture = RoutingFixture.start(dir, simulators, ON_A + "routing: {reload: {watch: false}}\n")) {
+                "a",
+                RoutingFixture.simulator().withTokensPerSecond(400),
+                "b",
+                RoutingFixture.simulator().withTokensPerSecond(400));
+        try (RoutingFixture fixture =
+                RoutingFixture.start(dir, simulators, ON_A + "routing: {reload: {watch: false}}\n")) {
             AtomicBoolean running = new AtomicBoolean(true);
             ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
             List<Thread> clients = new ArrayList<>();
@@ -57,10 +61,13 @@ class ConfigReloadIntegrationTest {
             fixture.write("models: [{name: chat, backend: nowhere}]\n");
             HttpResponse<String> rejected = fixture.adminCall("POST", "/admin/config/reload", null);
             assertThat(rejected.statusCode()).isEqualTo(422);
-            assertThat(rejected.body()).contains("the running one stays").contains("models[0].backend: no backend named 'nowhere'");
+            assertThat(rejected.body())
+                    .contains("the running one stays")
+                    .contains("models[0].backend: no backend named 'nowhere'");
             CliRun refused = reloadByCli(fixture);
             assertThat(refused.exit()).isNotZero();
-            assertThat(refused.err()).contains("HTTP 422: the new config is invalid, the running one stays")
+            assertThat(refused.err())
+                    .contains("HTTP 422: the new config is invalid, the running one stays")
                     .doesNotContain("\"result\"");
             awaitTraffic(done);
             // (This wrote a second "server:" key, which the loader used to accept with the last one winning.)
@@ -82,18 +89,28 @@ class ConfigReloadIntegrationTest {
             fixture.clearCounts();
             fixture.chat("chat");
             assertThat(fixture.served("a")).isEqualTo(1);
-            assertThat(fixture.chat("extra").statusCode()).as("a model removed by reload is gone").isEqualTo(404);
-            assertThat(fixture.admin("GET", "/admin/audit?limit=10000", null).path("data").toString())
-                    .contains("config.reload").contains("rejected").contains("\"trigger\":\"signal\"");
+            assertThat(fixture.chat("extra").statusCode())
+                    .as("a model removed by reload is gone")
+                    .isEqualTo(404);
+            assertThat(fixture.admin("GET", "/admin/audit?limit=10000", null)
+                            .path("data")
+                            .toString())
+                    .contains("config.reload")
+                    .contains("rejected")
+                    .contains("\"trigger\":\"signal\"");
         }
     }
 
     @Test
     void aChangedFileIsPickedUpByTheWatcher(@TempDir Path dir) throws Exception {
-        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator(), "b", RoutingFixture.simulator()), ON_A)) {
+        try (RoutingFixture fixture = RoutingFixture.start(
+                dir, Map.of("a", RoutingFixture.simulator(), "b", RoutingFixture.simulator()), ON_A)) {
             assertThat(fixture.chat("extra").statusCode()).isEqualTo(404);
             fixture.write(ON_B);
-            Await.until(Duration.ofSeconds(8), () -> fixture.chat("extra").statusCode() == 200, "the watcher applying the changed file");
+            Await.until(
+                    Duration.ofSeconds(8),
+                    () -> fixture.chat("extra").statusCode() == 200,
+                    "the watcher applying the changed file");
             assertThat(Files.readString(fixture.configFile)).contains("extra");
         }
     }
@@ -105,7 +122,10 @@ class ConfigReloadIntegrationTest {
     /** Renders a reload outcome as the admin API does, to assert on the same shape. */
     private static final class TestGatewayJson {
         static JsonNode of(io.palisade.lifecycle.ConfigReloader.Outcome outcome) {
-            var node = io.palisade.TestGateway.JSON.createObjectNode().put("result", outcome.result()).put("message", outcome.message());
+            var node = io.palisade.TestGateway.JSON
+                    .createObjectNode()
+                    .put("result", outcome.result())
+                    .put("message", outcome.message());
             outcome.restartNeeded().forEach(node.putArray("restart_needed")::add);
             return node;
         }

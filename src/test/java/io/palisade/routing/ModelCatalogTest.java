@@ -31,22 +31,28 @@ class ModelCatalogTest {
     private static final DeploymentConfig BASE = new DeploymentConfig("base", "x", "m", 1, null);
     private static final DeploymentConfig CANDIDATE = new DeploymentConfig("cand", "x", "m", 1, null);
 
-    private final ModelCatalog catalog = new ModelCatalog(sources(withCanary(Duration.ofMinutes(1))), Clock.systemUTC());
+    private final ModelCatalog catalog =
+            new ModelCatalog(sources(withCanary(Duration.ofMinutes(1))), Clock.systemUTC());
 
     @Test
     void everyDeploymentOfAModelKeepsItsOutcomesOverTheCanaryRulesWindowAndAReloadedRuleStartsAFreshOne() {
         ModelRoute route = catalog.find("chat");
-        assertThat(route.allDeployments()).allSatisfy(d -> assertThat(d.health().window().windowMillis()).isEqualTo(60_000));
+        assertThat(route.allDeployments())
+                .allSatisfy(d -> assertThat(d.health().window().windowMillis()).isEqualTo(60_000));
         DeploymentHealth base = route.deployments().get(0).health();
         base.window().record(System.currentTimeMillis(), true, 0);
         base.breaker().failure(System.currentTimeMillis(), 1, 60_000);
 
         catalog.reconfigure(sources(withCanary(Duration.ofMinutes(10))));
         ModelRoute reloaded = catalog.find("chat");
-        assertThat(reloaded.deployments().get(0).health()).as("health survives a reload").isSameAs(base);
+        assertThat(reloaded.deployments().get(0).health())
+                .as("health survives a reload")
+                .isSameAs(base);
         assertThat(base.breaker().state()).isEqualTo(CircuitBreaker.State.OPEN);
-        assertThat(reloaded.allDeployments()).allSatisfy(d -> assertThat(d.health().window().windowMillis()).isEqualTo(600_000));
-        assertThat(base.window().summary(System.currentTimeMillis()).requests()).as("outcomes sliced by another rule are not compared")
+        assertThat(reloaded.allDeployments())
+                .allSatisfy(d -> assertThat(d.health().window().windowMillis()).isEqualTo(600_000));
+        assertThat(base.window().summary(System.currentTimeMillis()).requests())
+                .as("outcomes sliced by another rule are not compared")
                 .isZero();
     }
 
@@ -62,7 +68,9 @@ class ModelCatalogTest {
         DeploymentHealth again = catalog.find("chat").deployments().get(0).health();
         assertThat(again).as("a model removed and added back starts afresh").isNotSameAs(base);
         assertThat(again.breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
-        assertThat(catalog.find("other").deployments().get(0).health()).as("health is per model").isNotSameAs(again);
+        assertThat(catalog.find("other").deployments().get(0).health())
+                .as("health is per model")
+                .isNotSameAs(again);
     }
 
     @Test
@@ -73,17 +81,25 @@ class ModelCatalogTest {
             return List.of("late:latest");
         });
         Backend quick = new ListingBackend("quick", () -> List.of("quick:latest"));
-        ModelCatalog.Sources sources = new ModelCatalog.Sources(List.of(withCanary(Duration.ofMinutes(1))),
-                List.of(discovering("hung"), discovering("quick")), Map.of("hung", hung, "quick", quick));
+        ModelCatalog.Sources sources = new ModelCatalog.Sources(
+                List.of(withCanary(Duration.ofMinutes(1))),
+                List.of(discovering("hung"), discovering("quick")),
+                Map.of("hung", hung, "quick", quick));
         try (BackgroundChecks checks = new BackgroundChecks()) {
             ModelCatalog discovering = new ModelCatalog(sources, Clock.systemUTC(), checks);
             // Before the fix refresh() asked each backend in turn on the caller's thread, under the lock.
             assertTimeoutPreemptively(Duration.ofSeconds(10), discovering::refresh, "refresh returns at once");
             awaitTrue(() -> discovering.find("quick") != null);
-            assertThat(checks.running("discovery:hung")).as("the hung backend is still being asked").isTrue();
-            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThat(discovering.find("nope")).isNull(),
+            assertThat(checks.running("discovery:hung"))
+                    .as("the hung backend is still being asked")
+                    .isTrue();
+            assertTimeoutPreemptively(
+                    Duration.ofSeconds(10),
+                    () -> assertThat(discovering.find("nope")).isNull(),
                     "an unknown name is answered from memory");
-            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> discovering.reconfigure(sources),
+            assertTimeoutPreemptively(
+                    Duration.ofSeconds(10),
+                    () -> discovering.reconfigure(sources),
                     "no lock is held while a backend is asked");
             assertThat(discovering.find("chat")).isNotNull();
             assertThat(discovering.discoveredOnce()).isFalse();
@@ -92,7 +108,9 @@ class ModelCatalogTest {
             release.countDown();
             awaitTrue(() -> discovering.find("late") != null);
             assertThat(discovering.discoveredOnce()).isTrue();
-            assertThat(discovering.find("quick")).as("one backend's answer keeps the other's models").isNotNull();
+            assertThat(discovering.find("quick"))
+                    .as("one backend's answer keeps the other's models")
+                    .isNotNull();
         }
     }
 
@@ -101,7 +119,8 @@ class ModelCatalogTest {
     }
 
     private static BackendConfig discovering(String name) {
-        return new BackendConfig(name, BackendKind.OLLAMA, URI.create("http://127.0.0.1:9"), Secret.empty(), true, Timeouts.DEFAULTS);
+        return new BackendConfig(
+                name, BackendKind.OLLAMA, URI.create("http://127.0.0.1:9"), Secret.empty(), true, Timeouts.DEFAULTS);
     }
 
     /** A backend that only lists models, as {@code models} says (which may wait). */
@@ -123,8 +142,12 @@ class ModelCatalogTest {
     }
 
     private static ModelConfig withCanary(Duration window) {
-        return new ModelConfig("chat", null, List.of(BASE),
-                new CanaryConfig(CANDIDATE, 10, false, new CanaryConfig.Rollback(window, 20, 0.05, 2.0, true)), List.of());
+        return new ModelConfig(
+                "chat",
+                null,
+                List.of(BASE),
+                new CanaryConfig(CANDIDATE, 10, false, new CanaryConfig.Rollback(window, 20, 0.05, 2.0, true)),
+                List.of());
     }
 
     private static ModelCatalog.Sources sources(ModelConfig... models) {

@@ -28,7 +28,10 @@ class OutcomeWindowTest {
         assertThat(window.summary(59_000).requests()).isEqualTo(2);
         assertThat(window.summary(75_000).requests()).isEqualTo(1);
         window.record(200_000, false, 5);
-        assertThat(window.summary(200_000).requests()).as("a reused slot starts empty").isEqualTo(1);
-        assertThat(Double.isNaN(new OutcomeWindow(WINDOW).summary(0).medianMillis())).isTrue();
+        assertThat(window.summary(200_000).requests())
+                .as("a reused slot starts empty")
+                .isEqualTo(1);
+        assertThat(Double.isNaN(new OutcomeWindow(WINDOW).summary(0).medianMillis()))
+                .isTrue();
     }
 }

@@ -3,8 +3,8 @@ package io.palisade.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.palisade.Palisade;
 import io.palisade.Await;
+import io.palisade.Palisade;
 import io.palisade.TestGateway;
 import io.palisade.config.ConfigLoader;
 import io.palisade.config.ConfigSource;
@@ -59,7 +59,9 @@ final class RoutingFixture implements AutoCloseable {
         this.palisade = Palisade.start(source, source.load(), clock);
         TestGateway.awaitFirstChecks(palisade);
         admin("POST", "/admin/users", "{\"email\":\"dev@example.com\"}");
-        this.key = admin("POST", "/admin/keys", "{\"user\":\"dev@example.com\",\"allowed_models\":[\"*\"]}").path("key").asText();
+        this.key = admin("POST", "/admin/keys", "{\"user\":\"dev@example.com\",\"allowed_models\":[\"*\"]}")
+                .path("key")
+                .asText();
     }
 
     static RoutingFixture start(Path directory, Map<String, SimulatorConfig> simulators, String rest) {
@@ -84,8 +86,11 @@ final class RoutingFixture implements AutoCloseable {
                 limits: {default_requests_per_minute: 0}
                 backends:
                 """.formatted(directory.resolve("palisade.db"), TestGateway.ADMIN_KEY));
-        simulators.forEach((name, simulator) -> yaml.append("  - {name: ").append(name).append(", kind: ollama, url: \"")
-                .append(simulator.baseUrl()).append("\", discover_models: false, timeouts: {connect: 500ms, first_byte: 3s, total: 10s}}\n"));
+        simulators.forEach((name, simulator) -> yaml.append("  - {name: ")
+                .append(name)
+                .append(", kind: ollama, url: \"")
+                .append(simulator.baseUrl())
+                .append("\", discover_models: false, timeouts: {connect: 500ms, first_byte: 3s, total: 10s}}\n"));
         yaml.append(rest);
         try {
             Files.createDirectories(directory);
@@ -100,9 +105,12 @@ final class RoutingFixture implements AutoCloseable {
     }
 
     HttpResponse<String> chat(String model, boolean stream, String apiKey, Map<String, String> headers) {
-        String body = "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions")).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
+        String body = "{\"model\":\"" + model + "\",\"stream\":" + stream
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + apiKey)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
         return send(request);
@@ -110,7 +118,9 @@ final class RoutingFixture implements AutoCloseable {
 
     /** How many generation requests the simulator received. */
     long served(String simulator) {
-        return simulators.get(simulator).requests().stream().filter(r -> r.path().equals("/api/chat")).count();
+        return simulators.get(simulator).requests().stream()
+                .filter(r -> r.path().equals("/api/chat"))
+                .count();
     }
 
     void clearCounts() {
@@ -119,24 +129,37 @@ final class RoutingFixture implements AutoCloseable {
 
     JsonNode admin(String method, String path, String body) {
         HttpResponse<String> response = adminCall(method, path, body);
-        assertThat(response.statusCode()).as("%s %s -> %s", method, path, response.body()).isBetween(200, 299);
+        assertThat(response.statusCode())
+                .as("%s %s -> %s", method, path, response.body())
+                .isBetween(200, 299);
         return TestGateway.json(response.body());
     }
 
     HttpResponse<String> adminCall(String method, String path, String body) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + TestGateway.ADMIN_KEY).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + TestGateway.ADMIN_KEY)
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body)));
     }
 
     /** The model's status entry from the admin API. */
     JsonNode status(String model) {
-        return admin("GET", "/admin/models/status?model=" + model, null).path("data").path(0);
+        return admin("GET", "/admin/models/status?model=" + model, null)
+                .path("data")
+                .path(0);
     }
 
     /** The audit records of chat requests, oldest first, once every one of them is complete. */
     List<JsonNode> chatRecords() {
-        return Await.value(Duration.ofSeconds(5), this::chatRecordsNow, records -> records.stream().allMatch(r -> r.path("complete").asBoolean()),
+        return Await.value(
+                Duration.ofSeconds(5),
+                this::chatRecordsNow,
+                records -> records.stream().allMatch(r -> r.path("complete").asBoolean()),
                 "every chat record complete in the audit");
     }
 

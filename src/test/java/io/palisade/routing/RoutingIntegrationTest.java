@@ -31,8 +31,8 @@ class RoutingIntegrationTest {
 
     @Test
     void weightsAreHonouredWithinStatisticalTolerance(@TempDir Path dir) {
-        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator(), "b", RoutingFixture.simulator()),
-                TWO_DEPLOYMENTS)) {
+        try (RoutingFixture fixture = RoutingFixture.start(
+                dir, Map.of("a", RoutingFixture.simulator(), "b", RoutingFixture.simulator()), TWO_DEPLOYMENTS)) {
             int requests = 400;
             for (int i = 0; i < requests; i++) {
                 assertThat(fixture.chat("chat").statusCode()).isEqualTo(200);
@@ -43,24 +43,42 @@ class RoutingIntegrationTest {
 
             Map<String, String> onB = Map.of("X-Palisade-Deployment", "b/llama3.2:1b");
             HttpResponse<String> refused = fixture.chat("chat", false, fixture.key, onB);
-            assertThat(refused.statusCode()).as("ordinary keys may not choose a deployment").isEqualTo(403);
+            assertThat(refused.statusCode())
+                    .as("ordinary keys may not choose a deployment")
+                    .isEqualTo(403);
             assertThat(refused.body()).contains("admin_required").contains("X-Palisade-Deployment");
-            String operator = fixture.admin("POST", "/admin/keys",
-                    "{\"user\":\"admin@palisade.local\",\"admin\":true,\"allowed_models\":[\"*\"]}").path("key").asText();
+            String operator = fixture.admin(
+                            "POST",
+                            "/admin/keys",
+                            "{\"user\":\"admin@palisade.local\",\"admin\":true,\"allowed_models\":[\"*\"]}")
+                    .path("key")
+                    .asText();
             fixture.clearCounts();
             for (int i = 0; i < 5; i++) {
-                assertThat(fixture.chat("chat", false, operator, onB).statusCode()).isEqualTo(200);
+                assertThat(fixture.chat("chat", false, operator, onB).statusCode())
+                        .isEqualTo(200);
             }
-            assertThat(fixture.served("b")).as("an administrator's chosen deployment answers every time").isEqualTo(5);
-            assertThat(fixture.chat("chat", false, operator, Map.of("X-Palisade-Deployment", "nowhere")).statusCode())
+            assertThat(fixture.served("b"))
+                    .as("an administrator's chosen deployment answers every time")
+                    .isEqualTo(5);
+            assertThat(fixture.chat("chat", false, operator, Map.of("X-Palisade-Deployment", "nowhere"))
+                            .statusCode())
                     .isEqualTo(400);
         }
     }
 
     @Test
     void aRequestConfinedToOneDeploymentMayUseADrainedOneAndNeverFallsBack(@TempDir Path dir) {
-        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator(),
-                "drained", RoutingFixture.simulator(), "dead", RoutingFixture.simulator()), """
+        try (RoutingFixture fixture = RoutingFixture.start(
+                dir,
+                Map.of(
+                        "a",
+                        RoutingFixture.simulator(),
+                        "drained",
+                        RoutingFixture.simulator(),
+                        "dead",
+                        RoutingFixture.simulator()),
+                """
                 models:
                   - name: chat
                     deployments:
@@ -71,16 +89,25 @@ class RoutingIntegrationTest {
                 routing: {retry: {max_attempts: 2, backoff: 10ms}}
                 """)) {
             fixture.simulators.get("dead").close();
-            String operator = fixture.admin("POST", "/admin/keys", "{\"user\":\"admin@palisade.local\",\"admin\":true,"
-                    + "\"allowed_models\":[\"*\"],\"fallback_models\":[\"backup\"]}").path("key").asText();
+            String operator = fixture.admin(
+                            "POST",
+                            "/admin/keys",
+                            "{\"user\":\"admin@palisade.local\",\"admin\":true,"
+                                    + "\"allowed_models\":[\"*\"],\"fallback_models\":[\"backup\"]}")
+                    .path("key")
+                    .asText();
 
-            HttpResponse<String> drained = fixture.chat("chat", false, operator, Map.of("X-Palisade-Deployment", "drained/llama3.2:1b"));
+            HttpResponse<String> drained =
+                    fixture.chat("chat", false, operator, Map.of("X-Palisade-Deployment", "drained/llama3.2:1b"));
             assertThat(drained.statusCode()).as(drained.body()).isEqualTo(200);
             assertThat(drained.headers().firstValue("x-palisade-served-model")).isEmpty();
-            assertThat(fixture.served("drained")).as("weight 0 drains a deployment, it does not hide it from its operator").isEqualTo(1);
+            assertThat(fixture.served("drained"))
+                    .as("weight 0 drains a deployment, it does not hide it from its operator")
+                    .isEqualTo(1);
 
             fixture.clearCounts();
-            HttpResponse<String> dead = fixture.chat("chat", false, operator, Map.of("X-Palisade-Deployment", "dead/llama3.2:1b"));
+            HttpResponse<String> dead =
+                    fixture.chat("chat", false, operator, Map.of("X-Palisade-Deployment", "dead/llama3.2:1b"));
             assertThat(dead.statusCode()).as("no fallback, not even the key's").isEqualTo(502);
             assertThat(dead.headers().firstValue("x-palisade-attempts")).hasValue("2");
             assertThat(dead.headers().firstValue("x-palisade-served-model")).isEmpty();
@@ -90,21 +117,31 @@ class RoutingIntegrationTest {
 
     @Test
     void aDeadDeploymentIsFailedOverBeforeTheFirstByteAndTheAuditNamesEveryAttempt(@TempDir Path dir) {
-        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator(), "b", RoutingFixture.simulator()),
-                TWO_DEPLOYMENTS)) {
+        try (RoutingFixture fixture = RoutingFixture.start(
+                dir, Map.of("a", RoutingFixture.simulator(), "b", RoutingFixture.simulator()), TWO_DEPLOYMENTS)) {
             fixture.simulators.get("a").close();
             List<HttpResponse<String>> answers = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 answers.add(fixture.chat("chat"));
             }
-            assertThat(answers).allSatisfy(answer -> assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200));
-            assertThat(answers).anySatisfy(answer -> assertThat(answer.headers().firstValue("x-palisade-attempts")).hasValue("2"));
+            assertThat(answers)
+                    .allSatisfy(answer ->
+                            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200));
+            assertThat(answers)
+                    .anySatisfy(answer -> assertThat(answer.headers().firstValue("x-palisade-attempts"))
+                            .hasValue("2"));
             assertThat(fixture.served("b")).isEqualTo(20);
-            JsonNode retried = fixture.chatRecords().stream().filter(r -> r.path("attempts").size() == 2).findFirst().orElseThrow();
+            JsonNode retried = fixture.chatRecords().stream()
+                    .filter(r -> r.path("attempts").size() == 2)
+                    .findFirst()
+                    .orElseThrow();
             assertThat(retried.path("deployment").asText()).isEqualTo("b/llama3.2:1b");
-            assertThat(retried.path("attempts").path(0).path("deployment").asText()).isEqualTo("a/llama3.2:1b");
-            assertThat(retried.path("attempts").path(0).path("outcome").asText()).isEqualTo("upstream_unreachable");
-            assertThat(retried.path("attempts").path(1).path("outcome").asText()).isEqualTo("ok");
+            assertThat(retried.path("attempts").path(0).path("deployment").asText())
+                    .isEqualTo("a/llama3.2:1b");
+            assertThat(retried.path("attempts").path(0).path("outcome").asText())
+                    .isEqualTo("upstream_unreachable");
+            assertThat(retried.path("attempts").path(1).path("outcome").asText())
+                    .isEqualTo("ok");
         }
     }
 
@@ -112,26 +149,41 @@ class RoutingIntegrationTest {
     void theBreakerOpensHalfOpensAndClosesAgain(@TempDir Path dir) throws Exception {
         // The cool-down passes on the gateway's clock, moved by the test, not on the wall clock.
         MutableClock clock = new MutableClock(Instant.now());
-        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator(), "b", RoutingFixture.simulator()),
-                TWO_DEPLOYMENTS + "routing: {circuit_breaker: {failures: 3, cool_down: 1s}}\n", clock)) {
+        try (RoutingFixture fixture = RoutingFixture.start(
+                dir,
+                Map.of("a", RoutingFixture.simulator(), "b", RoutingFixture.simulator()),
+                TWO_DEPLOYMENTS + "routing: {circuit_breaker: {failures: 3, cool_down: 1s}}\n",
+                clock)) {
             Simulator a = fixture.simulators.get("a");
             // Revived below on this same port on purpose: the breaker guards a backend at its configured
             // address, and "the backend came back" means something answers there again.
             int port = a.port();
             a.close();
             // Bounded, so that a breaker that never opens fails the test instead of hanging it.
-            for (int i = 0; i < 100 && !"open".equals(deployment(fixture, "a/llama3.2:1b").path("breaker").asText()); i++) {
+            for (int i = 0;
+                    i < 100
+                            && !"open"
+                                    .equals(deployment(fixture, "a/llama3.2:1b")
+                                            .path("breaker")
+                                            .asText());
+                    i++) {
                 assertThat(fixture.chat("chat").statusCode()).isEqualTo(200);
             }
-            assertThat(deployment(fixture, "a/llama3.2:1b").path("breaker").asText()).as("three failures open it").isEqualTo("open");
+            assertThat(deployment(fixture, "a/llama3.2:1b").path("breaker").asText())
+                    .as("three failures open it")
+                    .isEqualTo("open");
             fixture.clearCounts();
             for (int i = 0; i < 10; i++) {
                 HttpResponse<String> answer = fixture.chat("chat");
-                assertThat(answer.headers().firstValue("x-palisade-attempts")).as("an open breaker is not tried").hasValue("1");
+                assertThat(answer.headers().firstValue("x-palisade-attempts"))
+                        .as("an open breaker is not tried")
+                        .hasValue("1");
             }
             clock.advance(Duration.ofMillis(1100));
             assertThat(fixture.chat("chat").statusCode()).isEqualTo(200);
-            assertThat(deployment(fixture, "a/llama3.2:1b").path("breaker").asText()).as("a failed trial opens it again").isEqualTo("open");
+            assertThat(deployment(fixture, "a/llama3.2:1b").path("breaker").asText())
+                    .as("a failed trial opens it again")
+                    .isEqualTo("open");
 
             Simulator revived = new Simulator(RoutingFixture.simulator().withPort(port)).start();
             fixture.simulators.put("a", revived);
@@ -139,29 +191,39 @@ class RoutingIntegrationTest {
             for (int i = 0; i < 40 && revived.requests().isEmpty(); i++) {
                 assertThat(fixture.chat("chat").statusCode()).isEqualTo(200);
             }
-            assertThat(deployment(fixture, "a/llama3.2:1b").path("breaker").asText()).as("a good trial closes it").isEqualTo("closed");
+            assertThat(deployment(fixture, "a/llama3.2:1b").path("breaker").asText())
+                    .as("a good trial closes it")
+                    .isEqualTo("closed");
         }
     }
 
     @Test
     void aStreamIsRetriedOnlyBeforeItsFirstByte(@TempDir Path dir) {
         Map<String, io.palisade.simulate.SimulatorConfig> simulators = Map.of(
-                "a", RoutingFixture.simulator().withDisconnectRate(1.0), "b", RoutingFixture.simulator().withErrorRate(1.0));
-        try (RoutingFixture fixture = RoutingFixture.start(dir, simulators, """
+                "a",
+                RoutingFixture.simulator().withDisconnectRate(1.0),
+                "b",
+                RoutingFixture.simulator().withErrorRate(1.0));
+        try (RoutingFixture fixture = RoutingFixture.start(
+                dir, simulators, """
                 models:
                   - {name: cut, backend: a}
                   - {name: failing, backend: b, fallbacks: [cut]}
                 """.replace("backend: a}", "backend: a, upstream_model: \"llama3.2:1b\"}")
-                .replace("backend: b,", "backend: b, upstream_model: \"llama3.2:1b\","))) {
+                        .replace("backend: b,", "backend: b, upstream_model: \"llama3.2:1b\","))) {
             HttpResponse<String> cut = fixture.chat("cut", true, fixture.key, Map.of());
             assertThat(cut.statusCode()).isEqualTo(200);
             assertThat(cut.body()).contains("\"error\"").doesNotContain("[DONE]");
             assertThat(cut.headers().firstValue("x-palisade-attempts")).hasValue("1");
-            assertThat(fixture.served("a")).as("a stream that began is never sent again").isEqualTo(1);
+            assertThat(fixture.served("a"))
+                    .as("a stream that began is never sent again")
+                    .isEqualTo(1);
 
             fixture.clearCounts();
             HttpResponse<String> failing = fixture.chat("failing", true, fixture.key, Map.of());
-            assertThat(fixture.served("b")).as("500s before the first byte are retried").isEqualTo(3);
+            assertThat(fixture.served("b"))
+                    .as("500s before the first byte are retried")
+                    .isEqualTo(3);
             assertThat(failing.headers().firstValue("x-palisade-served-model")).hasValue("cut");
             assertThat(failing.headers().firstValue("x-palisade-attempts")).hasValue("4");
         }
@@ -169,16 +231,21 @@ class RoutingIntegrationTest {
 
     @Test
     void streamsCutMidwayCountAgainstTheDeploymentOnceEach(@TempDir Path dir) {
-        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator().withDisconnectRate(1.0)), """
+        try (RoutingFixture fixture =
+                RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator().withDisconnectRate(1.0)), """
                 models:
                   - {name: cut, backend: a, upstream_model: "llama3.2:1b"}
                 routing: {circuit_breaker: {failures: 3, cool_down: 1m}}
                 """)) {
             for (int i = 0; i < 3; i++) {
-                assertThat(fixture.chat("cut", true, fixture.key, Map.of()).body()).contains("\"error\"").doesNotContain("[DONE]");
+                assertThat(fixture.chat("cut", true, fixture.key, Map.of()).body())
+                        .contains("\"error\"")
+                        .doesNotContain("[DONE]");
             }
             JsonNode deployment = fixture.status("cut").path("deployments").path(0);
-            assertThat(deployment.path("breaker").asText()).as("three breaks in a row open the breaker").isEqualTo("open");
+            assertThat(deployment.path("breaker").asText())
+                    .as("three breaks in a row open the breaker")
+                    .isEqualTo("open");
             assertThat(deployment.path("recent").path("requests").asLong()).isEqualTo(3);
             assertThat(deployment.path("recent").path("errors").asLong()).isEqualTo(3);
         }
@@ -186,8 +253,8 @@ class RoutingIntegrationTest {
 
     @Test
     void fallbacksFollowTheKeyBeforeTheModelAndSkipModelsTheKeyMayNotUse(@TempDir Path dir) {
-        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator(),
-                "dead", RoutingFixture.simulator()), """
+        try (RoutingFixture fixture = RoutingFixture.start(
+                dir, Map.of("a", RoutingFixture.simulator(), "dead", RoutingFixture.simulator()), """
                 models:
                   - {name: primary, backend: dead, upstream_model: "llama3.2:1b", fallbacks: [secret, backup]}
                   - {name: secret, backend: a, upstream_model: "qwen3:0.6b"}
@@ -197,14 +264,24 @@ class RoutingIntegrationTest {
                 """)) {
             fixture.simulators.get("dead").close();
             fixture.admin("POST", "/admin/users", "{\"email\":\"limited@example.com\"}");
-            String limited = fixture.admin("POST", "/admin/keys",
-                    "{\"user\":\"limited@example.com\",\"allowed_models\":[\"primary\",\"backup\"]}").path("key").asText();
+            String limited = fixture.admin(
+                            "POST",
+                            "/admin/keys",
+                            "{\"user\":\"limited@example.com\",\"allowed_models\":[\"primary\",\"backup\"]}")
+                    .path("key")
+                    .asText();
             HttpResponse<String> answer = fixture.chat("primary", false, limited, Map.of());
             assertThat(answer.statusCode()).isEqualTo(200);
-            assertThat(answer.headers().firstValue("x-palisade-served-model")).as("'secret' is not granted").hasValue("backup");
+            assertThat(answer.headers().firstValue("x-palisade-served-model"))
+                    .as("'secret' is not granted")
+                    .hasValue("backup");
             assertThat(TestGateway.json(answer.body()).path("model").asText()).isEqualTo("backup");
 
-            String keyId = fixture.admin("GET", "/admin/keys?user=dev@example.com", null).path("data").path(0).path("id").asText();
+            String keyId = fixture.admin("GET", "/admin/keys?user=dev@example.com", null)
+                    .path("data")
+                    .path(0)
+                    .path("id")
+                    .asText();
             fixture.admin("PUT", "/admin/keys/" + keyId + "/fallbacks", "{\"fallback_models\":[\"keyed\"]}");
             HttpResponse<String> keyed = fixture.chat("primary");
             assertThat(keyed.headers().firstValue("x-palisade-served-model")).hasValue("keyed");
@@ -216,7 +293,8 @@ class RoutingIntegrationTest {
 
     @Test
     void whenEverythingFailsTheCallerGetsOneClearErrorAndTheAuditHasTheAttempts(@TempDir Path dir) {
-        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator().withErrorRate(1.0)), """
+        try (RoutingFixture fixture =
+                RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator().withErrorRate(1.0)), """
                 models:
                   - {name: chat, backend: a, upstream_model: "llama3.2:1b"}
                 routing: {retry: {max_attempts: 2, backoff: 10ms}}
@@ -233,13 +311,14 @@ class RoutingIntegrationTest {
 
     @Test
     void failoverUnderLoadWhenADeploymentDiesMidRunLosesNoRequest(@TempDir Path dir) throws Exception {
-        try (RoutingFixture fixture = RoutingFixture.start(dir, Map.of("a", RoutingFixture.simulator(), "b", RoutingFixture.simulator()),
-                TWO_DEPLOYMENTS)) {
+        try (RoutingFixture fixture = RoutingFixture.start(
+                dir, Map.of("a", RoutingFixture.simulator(), "b", RoutingFixture.simulator()), TWO_DEPLOYMENTS)) {
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<Integer>> results = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
                 boolean stream = i % 2 == 0;
-                results.add(pool.submit(() -> fixture.chat("chat", stream, fixture.key, Map.of()).statusCode()));
+                results.add(pool.submit(() ->
+                        fixture.chat("chat", stream, fixture.key, Map.of()).statusCode()));
                 if (i == 100) {
                     fixture.simulators.get("a").close();
                 }

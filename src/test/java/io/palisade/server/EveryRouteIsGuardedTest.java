@@ -17,12 +17,32 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EveryRouteIsGuardedTest {
     private static final List<String> ROUTES = List.of(
-            "POST /v1/chat/completions", "POST /v1/completions", "POST /v1/embeddings", "GET /v1/models",
-            "GET /v1/models/llama3.2:1b", "GET /v1/anything-else", "GET /admin/users", "POST /admin/users", "GET /admin/users/x",
-            "POST /admin/users/x/approve", "POST /admin/users/x/disable", "PUT /admin/users/x/team", "DELETE /admin/users/x",
-            "GET /admin/teams", "POST /admin/teams", "PUT /admin/teams/t/models", "DELETE /admin/teams/t", "GET /admin/keys",
-            "POST /admin/keys", "POST /admin/keys/k/revoke", "POST /admin/keys/k/rotate", "GET /admin/models",
-            "GET /admin/backends", "GET /admin/audit", "GET /admin/audit/export", "GET /admin/audit/verify",
+            "POST /v1/chat/completions",
+            "POST /v1/completions",
+            "POST /v1/embeddings",
+            "GET /v1/models",
+            "GET /v1/models/llama3.2:1b",
+            "GET /v1/anything-else",
+            "GET /admin/users",
+            "POST /admin/users",
+            "GET /admin/users/x",
+            "POST /admin/users/x/approve",
+            "POST /admin/users/x/disable",
+            "PUT /admin/users/x/team",
+            "DELETE /admin/users/x",
+            "GET /admin/teams",
+            "POST /admin/teams",
+            "PUT /admin/teams/t/models",
+            "DELETE /admin/teams/t",
+            "GET /admin/keys",
+            "POST /admin/keys",
+            "POST /admin/keys/k/revoke",
+            "POST /admin/keys/k/rotate",
+            "GET /admin/models",
+            "GET /admin/backends",
+            "GET /admin/audit",
+            "GET /admin/audit/export",
+            "GET /admin/audit/verify",
             "GET /admin/nonexistent");
 
     @Test
@@ -37,7 +57,8 @@ class EveryRouteIsGuardedTest {
                 assertThat(response.body()).as(route).contains("missing_api_key");
             }
             long unidentified = gateway.auditRecords().stream()
-                    .filter(r -> "unidentified".equals(r.path("caller").asText()) && "missing_api_key".equals(r.path("reason").asText()))
+                    .filter(r -> "unidentified".equals(r.path("caller").asText())
+                            && "missing_api_key".equals(r.path("reason").asText()))
                     .count();
             assertThat(unidentified).isEqualTo(ROUTES.size());
             assertThat(gateway.get("/health/live", null).statusCode()).isEqualTo(200);

@@ -30,7 +30,8 @@ class HealthIntegrationTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             metricsPort = socket.getLocalPort();
         }
-        var config = new ConfigLoader(Map.of()).parse("""
+        var config = new ConfigLoader(Map.of())
+                .parse("""
                 server: {port: 0}
                 store: {url: "sqlite:%s"}
                 admin: {key: "%s"}
@@ -44,20 +45,29 @@ class HealthIntegrationTest {
             HttpResponse<String> ready = get(main + "/health/ready", null);
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(ready.body()).contains("not_ready");
-            assertThat(get(main + "/metrics", TestGateway.ADMIN_KEY).statusCode()).as("not on the main listener").isEqualTo(404);
+            assertThat(get(main + "/metrics", TestGateway.ADMIN_KEY).statusCode())
+                    .as("not on the main listener")
+                    .isEqualTo(404);
             // The gauge appears with the first probe, which runs on its own thread.
-            HttpResponse<String> metrics = Await.value(Duration.ofSeconds(10),
+            HttpResponse<String> metrics = Await.value(
+                    Duration.ofSeconds(10),
                     () -> get("http://127.0.0.1:" + metricsPort + "/metrics", TestGateway.ADMIN_KEY),
-                    answer -> answer.body().contains("palisade_backend_up{backend=\"gone\"}"), "the first probe's gauge on /metrics");
+                    answer -> answer.body().contains("palisade_backend_up{backend=\"gone\"}"),
+                    "the first probe's gauge on /metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("palisade_backend_up{backend=\"gone\"} 0");
-            assertThat(get("http://127.0.0.1:" + metricsPort + "/health/ready", null).statusCode()).isEqualTo(503);
+            assertThat(get("http://127.0.0.1:" + metricsPort + "/health/ready", null)
+                            .statusCode())
+                    .isEqualTo(503);
             // The operations listener answers Jetty's own refusals in the API's JSON too, not Jetty's HTML page.
             try (java.net.Socket raw = new java.net.Socket("127.0.0.1", metricsPort)) {
                 raw.setSoTimeout(30_000); // a guard against a hung test, not a wait
                 raw.getOutputStream().write("GARBAGE\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-                String answer = new String(raw.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                assertThat(answer).startsWith("HTTP/1.1 400").containsIgnoringCase("Content-Type: application/json")
+                String answer =
+                        new String(raw.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(answer)
+                        .startsWith("HTTP/1.1 400")
+                        .containsIgnoringCase("Content-Type: application/json")
                         .contains("\"code\":\"invalid_request\"");
             }
         }

@@ -43,7 +43,11 @@ final class ListenerFixture implements AutoCloseable {
                   - {name: sim, kind: openai, url: "%s/v1", discover_models: false, timeouts: {connect: 1s, first_byte: 10s, total: 30s}}
                 models:
                   - {name: m, backend: sim, upstream_model: "qwen3:0.6b"}
-                """.formatted(serverSettings.isBlank() ? "" : ", " + serverSettings, dir.resolve("palisade.db"), ADMIN_KEY, backendUrl);
+                """.formatted(
+                        serverSettings.isBlank() ? "" : ", " + serverSettings,
+                        dir.resolve("palisade.db"),
+                        ADMIN_KEY,
+                        backendUrl);
         return new ListenerFixture(Palisade.start(new ConfigLoader(Map.of()).parse(yaml), Clock.systemUTC()));
     }
 
@@ -60,7 +64,8 @@ final class ListenerFixture implements AutoCloseable {
     HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         // A client per call: a kept-alive connection would meet the short header timeouts some tests set
         // (the server closes a connection idle past it, and a POST sent on it as it closes is not retried).
-        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+        try (HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         }
     }
@@ -71,10 +76,16 @@ final class ListenerFixture implements AutoCloseable {
     }
 
     JsonNode admin(String method, String path, String body) throws IOException, InterruptedException {
-        HttpResponse<String> response = send(request(path, ADMIN_KEY).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+        HttpResponse<String> response = send(request(path, ADMIN_KEY)
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body)));
         if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException(method + " " + path + " -> " + response.statusCode() + " " + response.body());
+            throw new IllegalStateException(
+                    method + " " + path + " -> " + response.statusCode() + " " + response.body());
         }
         return JSON.readTree(response.body());
     }
@@ -82,7 +93,12 @@ final class ListenerFixture implements AutoCloseable {
     /** A user's key granted model "m". */
     String userKey(String email) throws IOException, InterruptedException {
         admin("POST", "/admin/users", "{\"email\":\"" + email + "\"}");
-        return admin("POST", "/admin/keys", "{\"user\":\"" + email + "\",\"label\":\"test\",\"allowed_models\":[\"m\"]}").path("key").asText();
+        return admin(
+                        "POST",
+                        "/admin/keys",
+                        "{\"user\":\"" + email + "\",\"label\":\"test\",\"allowed_models\":[\"m\"]}")
+                .path("key")
+                .asText();
     }
 
     /**
@@ -99,11 +115,13 @@ final class ListenerFixture implements AutoCloseable {
             for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
                 received.append(new String(buffer, 0, read, StandardCharsets.ISO_8859_1));
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("the server kept the connection open past " + bound + "; received: " + received);
+                    throw new AssertionError(
+                            "the server kept the connection open past " + bound + "; received: " + received);
                 }
             }
         } catch (SocketTimeoutException e) {
-            throw new AssertionError("the server kept the connection open past " + bound + "; received: " + received, e);
+            throw new AssertionError(
+                    "the server kept the connection open past " + bound + "; received: " + received, e);
         } catch (java.net.SocketException reset) {
             // A reset is a close too.
         }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ProtocolErrorsTest {
     @TempDir
     static Path dir;
+
     static TestGateway gateway;
 
     @BeforeAll
@@ -47,18 +48,28 @@ class ProtocolErrorsTest {
         requests.put("bad request line", "GARBAGE\r\n\r\n");
         requests.put("header without colon", "GET /v1/models HTTP/1.1\r\nHost: x\r\nNoColonHere\r\n\r\n");
         requests.put("control character in a header", "GET /v1/models HTTP/1.1\r\nHost: x\r\nX-A: a\u0001b\r\n\r\n");
-        requests.put("headers too large", "GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024) + "\r\n\r\n");
+        requests.put(
+                "headers too large",
+                "GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024) + "\r\n\r\n");
         requests.put("URI too long", "GET /v1/" + "a".repeat(64 * 1024) + " HTTP/1.1\r\nHost: x\r\n\r\n");
         requests.put("bad percent encoding", "GET /v1/%zz HTTP/1.1\r\nHost: x\r\n\r\n");
-        requests.put("bad percent encoding, asking for HTML", "GET /v1/%zz HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\n\r\n");
+        requests.put(
+                "bad percent encoding, asking for HTML",
+                "GET /v1/%zz HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\n\r\n");
         requests.put("path escaping the root", "GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n");
-        requests.put("unknown transfer coding", "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: foo\r\n\r\n");
+        requests.put(
+                "unknown transfer coding",
+                "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: foo\r\n\r\n");
         requests.put("folded header", "GET /v1/models HTTP/1.1\r\nHost: x\r\nX-A: a\r\n  folded\r\n\r\n");
         requests.put("HTTP/2 preface on HTTP/1.1", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
         requests.put("unknown HTTP version", "GET /v1/models HTTP/7.3\r\nHost: x\r\n\r\n");
-        requests.put("two content lengths", "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}");
-        requests.put("invalid chunk size", "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
+        requests.put(
+                "two content lengths",
+                "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}");
+        requests.put(
+                "invalid chunk size",
+                "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
         int before = unidentifiedRefusals();
         for (Map.Entry<String, String> request : requests.entrySet()) {
             RawAnswer answer = send(request.getValue());
@@ -78,10 +89,12 @@ class ProtocolErrorsTest {
     void sizeRefusalsKeepTheirStatusAndSayWhy() throws IOException {
         RawAnswer headers = send("GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024) + "\r\n\r\n");
         assertThat(headers.status).isEqualTo(431);
-        assertThat(TestGateway.json(headers.body).path("error").path("code").asText()).isEqualTo("headers_too_large");
+        assertThat(TestGateway.json(headers.body).path("error").path("code").asText())
+                .isEqualTo("headers_too_large");
         RawAnswer uri = send("GET /v1/" + "a".repeat(64 * 1024) + " HTTP/1.1\r\nHost: x\r\n\r\n");
         assertThat(uri.status).isEqualTo(414);
-        assertThat(TestGateway.json(uri.body).path("error").path("code").asText()).isEqualTo("uri_too_long");
+        assertThat(TestGateway.json(uri.body).path("error").path("code").asText())
+                .isEqualTo("uri_too_long");
         List<JsonNode> records = gateway.auditRecords();
         assertThat(records).anySatisfy(r -> {
             assertThat(r.path("caller").asText()).isEqualTo("unidentified");
@@ -90,20 +103,26 @@ class ProtocolErrorsTest {
             assertThat(r.path("client").asText()).isEqualTo("127.0.0.1");
         });
         String scrape = gateway.get("/metrics", TestGateway.ADMIN_KEY).body();
-        assertThat(scrape).containsPattern("palisade_requests_total\\{[^}]*decision=\"headers_too_large\"[^}]*route=\"unmatched\"");
+        assertThat(scrape)
+                .containsPattern(
+                        "palisade_requests_total\\{[^}]*decision=\"headers_too_large\"[^}]*route=\"unmatched\"");
     }
 
     @Test
     void aBrokenChunkedBodyBehindAValidKeyIsAJson400() throws IOException {
-        RawAnswer answer = send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestGateway.ADMIN_KEY
-                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\nzz\r\n1}\r\n0\r\n\r\n");
+        RawAnswer answer = send(
+                "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestGateway.ADMIN_KEY
+                        + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\nzz\r\n1}\r\n0\r\n\r\n");
         assertThat(answer.status).as(answer.toString()).isEqualTo(400);
         assertThat(answer.headers.get("content-type")).as(answer.toString()).startsWith("application/json");
-        assertThat(TestGateway.json(answer.body).path("error").path("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(TestGateway.json(answer.body).path("error").path("type").asText())
+                .isEqualTo("invalid_request_error");
     }
 
     private static int unidentifiedRefusals() {
-        return (int) gateway.auditRecords().stream().filter(r -> "unidentified".equals(r.path("caller").asText())).count();
+        return (int) gateway.auditRecords().stream()
+                .filter(r -> "unidentified".equals(r.path("caller").asText()))
+                .count();
     }
 
     private record RawAnswer(int status, Map<String, String> headers, String body) {}
@@ -119,11 +138,15 @@ class ProtocolErrorsTest {
             Map<String, String> headers = new LinkedHashMap<>();
             for (String header = line(in); !header.isEmpty(); header = line(in)) {
                 int colon = header.indexOf(':');
-                headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
+                headers.put(
+                        header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        header.substring(colon + 1).trim());
             }
-            byte[] body = headers.containsKey("content-length") ? in.readNBytes(Integer.parseInt(headers.get("content-length")))
+            byte[] body = headers.containsKey("content-length")
+                    ? in.readNBytes(Integer.parseInt(headers.get("content-length")))
                     : in.readAllBytes();
-            return new RawAnswer(Integer.parseInt(statusLine.split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
+            return new RawAnswer(
+                    Integer.parseInt(statusLine.split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
         }
     }
 

@@ -7,6 +7,8 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.palisade.audit.RequestRecord;
 import io.palisade.auth.ApiKey;
 import io.palisade.auth.Caller;
@@ -14,8 +16,6 @@ import io.palisade.auth.User;
 import io.palisade.auth.UserStatus;
 import io.palisade.cli.JsonLineEncoder;
 import io.palisade.cli.TextLineEncoder;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.palisade.usage.TokenUsage;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -63,10 +63,11 @@ class RequestLogTest {
 
         ILoggingEvent event = logged(record, 200, "allowed", 12.3456);
 
-        assertThat(text(event)).isEqualTo(time(event) + " INFO  palisade.request - POST /v1/chat/completions 200 allowed "
-                + "request_id=\"req_pinned_1\" user=\"ada@example.com\" key_id=\"key_ada\" route=\"/v1/chat/completions\" "
-                + "model=\"my \\\"quoted\\\" model\" backend=\"local\" status=\"200\" decision=\"allowed\" latency_ms=\"12.35\" "
-                + "prompt_tokens=\"20\" completion_tokens=\"16\"" + System.lineSeparator());
+        assertThat(text(event))
+                .isEqualTo(time(event) + " INFO  palisade.request - POST /v1/chat/completions 200 allowed "
+                        + "request_id=\"req_pinned_1\" user=\"ada@example.com\" key_id=\"key_ada\" route=\"/v1/chat/completions\" "
+                        + "model=\"my \\\"quoted\\\" model\" backend=\"local\" status=\"200\" decision=\"allowed\" latency_ms=\"12.35\" "
+                        + "prompt_tokens=\"20\" completion_tokens=\"16\"" + System.lineSeparator());
         assertThat(text(event)).as("Logback writes quotes in values raw").isNotEqualTo(logbackText(event));
     }
 
@@ -76,9 +77,10 @@ class RequestLogTest {
 
         ILoggingEvent event = logged(record, 401, "invalid_api_key", 0.5);
 
-        assertThat(text(event)).isEqualTo(time(event) + " INFO  palisade.request - POST /v1/chat/completions 401 invalid_api_key "
-                + "request_id=\"req_pinned_2\" route=\"/v1/chat/completions\" status=\"401\" decision=\"invalid_api_key\" latency_ms=\"0.5\""
-                + System.lineSeparator());
+        assertThat(text(event))
+                .isEqualTo(time(event) + " INFO  palisade.request - POST /v1/chat/completions 401 invalid_api_key "
+                        + "request_id=\"req_pinned_2\" route=\"/v1/chat/completions\" status=\"401\" decision=\"invalid_api_key\" latency_ms=\"0.5\""
+                        + System.lineSeparator());
         assertThat(text(event)).isEqualTo(logbackText(event));
     }
 
@@ -101,12 +103,15 @@ class RequestLogTest {
         assertThat(line.get("status").asInt()).isEqualTo(200);
         assertThat(line.get("latency_ms").asDouble()).isEqualTo(3.0);
         assertThat(line.get("prompt_tokens").asInt()).isEqualTo(7);
-        assertThat(line.has("completion_tokens") || line.has("model") || line.has("backend")).isFalse();
+        assertThat(line.has("completion_tokens") || line.has("model") || line.has("backend"))
+                .isFalse();
     }
 
     private ILoggingEvent logged(RequestRecord record, int status, String decision, double latencyMillis) {
         new RequestLog(true).log(record, status, decision, latencyMillis);
-        return caught.list.stream().filter(event -> event.getKeyValuePairs().getFirst().value.equals(record.requestId())).findFirst()
+        return caught.list.stream()
+                .filter(event -> event.getKeyValuePairs().getFirst().value.equals(record.requestId()))
+                .findFirst()
                 .orElseThrow();
     }
 
@@ -130,7 +135,9 @@ class RequestLogTest {
     }
 
     private static String time(ILoggingEvent event) {
-        return DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault()).format(Instant.ofEpochMilli(event.getTimeStamp()));
+        return DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
+                .withZone(ZoneId.systemDefault())
+                .format(Instant.ofEpochMilli(event.getTimeStamp()));
     }
 
     private static RequestRecord record(String requestId) {

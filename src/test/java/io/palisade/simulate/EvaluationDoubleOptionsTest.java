@@ -25,12 +25,15 @@ class EvaluationDoubleOptionsTest {
 
         List<KnownAnswer> knowledge = EvaluationDoubleOptions.readGoldenSet(file);
 
-        assertThat(knowledge).extracting(KnownAnswer::question)
+        assertThat(knowledge)
+                .extracting(KnownAnswer::question)
                 .containsExactly("How do I rotate a key?", "What port does Ollama use?");
-        assertThat(knowledge).extracting(KnownAnswer::correctAnswer)
+        assertThat(knowledge)
+                .extracting(KnownAnswer::correctAnswer)
                 .containsExactly("Run palisade keys rotate.", "11434");
-        assertThat(knowledge).allSatisfy(known -> assertThat(known.wrongAnswer())
-                .isNotBlank().isNotEqualTo(known.correctAnswer()));
+        assertThat(knowledge)
+                .allSatisfy(
+                        known -> assertThat(known.wrongAnswer()).isNotBlank().isNotEqualTo(known.correctAnswer()));
         assertThat(EvaluationDoubleOptions.readGoldenSet(file)).isEqualTo(knowledge);
     }
 
@@ -38,15 +41,32 @@ class EvaluationDoubleOptionsTest {
     void parsesRepeatableAccuracyAndJudgeFlags() throws IOException {
         Path file = goldenSet("{\"question\":\"Q?\",\"reference\":\"A.\"}\n");
 
-        var options = EvaluationDoubleOptions.parse(file, List.of("llama3.2:1b=0.8", "qwen3:0.6b = 0"),
-                List.of("judge=strict", "lenient=LENIENT", "harsh=harsh", "flaky=malformed-first",
+        var options = EvaluationDoubleOptions.parse(
+                file,
+                List.of("llama3.2:1b=0.8", "qwen3:0.6b = 0"),
+                List.of(
+                        "judge=strict",
+                        "lenient=LENIENT",
+                        "harsh=harsh",
+                        "flaky=malformed-first",
                         "broken=Malformed_Always"));
 
-        assertThat(options.knowledge()).containsExactly(new KnownAnswer("Q?", "A.", options.knowledge().get(0)
-                .wrongAnswer()));
+        assertThat(options.knowledge())
+                .containsExactly(
+                        new KnownAnswer("Q?", "A.", options.knowledge().get(0).wrongAnswer()));
         assertThat(options.accuracy()).isEqualTo(Map.of("llama3.2:1b", 0.8, "qwen3:0.6b", 0.0));
-        assertThat(options.judgeModes()).isEqualTo(Map.of("judge", JudgeMode.STRICT, "lenient", JudgeMode.LENIENT,
-                "harsh", JudgeMode.HARSH, "flaky", JudgeMode.MALFORMED_FIRST, "broken", JudgeMode.MALFORMED_ALWAYS));
+        assertThat(options.judgeModes())
+                .isEqualTo(Map.of(
+                        "judge",
+                        JudgeMode.STRICT,
+                        "lenient",
+                        JudgeMode.LENIENT,
+                        "harsh",
+                        JudgeMode.HARSH,
+                        "flaky",
+                        JudgeMode.MALFORMED_FIRST,
+                        "broken",
+                        JudgeMode.MALFORMED_ALWAYS));
     }
 
     @Test
@@ -80,12 +100,13 @@ class EvaluationDoubleOptionsTest {
         assertRejected(() -> EvaluationDoubleOptions.parse(null, List.of("gen=0.1", "gen=0.2"), null), "twice");
         assertRejected(() -> EvaluationDoubleOptions.parse(null, null, List.of("judge=kind")), "malformed-first");
         assertRejected(() -> EvaluationDoubleOptions.parse(null, null, List.of("judge")), "--judge expects");
-        assertRejected(() -> EvaluationDoubleOptions.parse(directory.resolve("missing.jsonl"), null, null),
-                "cannot read");
-        assertRejected(() -> EvaluationDoubleOptions.parse(goldenSet("{\"question\":\"Q?\"}\n"), null, null),
+        assertRejected(
+                () -> EvaluationDoubleOptions.parse(directory.resolve("missing.jsonl"), null, null), "cannot read");
+        assertRejected(
+                () -> EvaluationDoubleOptions.parse(goldenSet("{\"question\":\"Q?\"}\n"), null, null),
                 "line 1 needs a non-empty string \"reference\"");
-        assertRejected(() -> EvaluationDoubleOptions.parse(goldenSet("\n{not json\n"), null, null),
-                "line 2 is not JSON");
+        assertRejected(
+                () -> EvaluationDoubleOptions.parse(goldenSet("\n{not json\n"), null, null), "line 2 is not JSON");
     }
 
     private Path goldenSet(String text) throws IOException {

@@ -77,14 +77,15 @@ class FailureInjectionTest {
     @Test
     void garbageIsA200WhoseBodyIsNotJson() {
         var whole = client.post("/v1/chat/completions", OPENAI_CHAT.formatted(""), "x-simulate-fail", "garbage");
-        var streamed = client.post("/v1/chat/completions", OPENAI_CHAT.formatted(",\"stream\":true"),
-                "x-simulate-fail", "garbage");
+        var streamed = client.post(
+                "/v1/chat/completions", OPENAI_CHAT.formatted(",\"stream\":true"), "x-simulate-fail", "garbage");
 
         assertThat(whole.statusCode()).isEqualTo(200);
         assertThatThrownBy(() -> TestClient.MAPPER.readTree(whole.body())).isInstanceOf(JsonProcessingException.class);
         assertThat(streamed.statusCode()).isEqualTo(200);
         assertThat(streamed.body()).doesNotContain("[DONE]");
-        assertThatThrownBy(() -> TestClient.MAPPER.readTree(TestClient.sseData(streamed.body()).getFirst()))
+        assertThatThrownBy(() -> TestClient.MAPPER.readTree(
+                        TestClient.sseData(streamed.body()).getFirst()))
                 .isInstanceOf(JsonProcessingException.class);
     }
 
@@ -108,10 +109,15 @@ class FailureInjectionTest {
 
     @Test
     void disconnectWithoutStreamingClosesBeforeAnyResponse() {
-        assertThatThrownBy(() -> client.post("/v1/chat/completions", OPENAI_CHAT.formatted(""), "x-simulate-fail",
-                "disconnect")).isInstanceOf(UncheckedIOException.class);
-        assertThatThrownBy(() -> client.post("/api/embed", "{\"model\":\"nomic-embed-text\",\"input\":\"x\"}",
-                "x-simulate-fail", "disconnect")).isInstanceOf(UncheckedIOException.class);
+        assertThatThrownBy(() ->
+                        client.post("/v1/chat/completions", OPENAI_CHAT.formatted(""), "x-simulate-fail", "disconnect"))
+                .isInstanceOf(UncheckedIOException.class);
+        assertThatThrownBy(() -> client.post(
+                        "/api/embed",
+                        "{\"model\":\"nomic-embed-text\",\"input\":\"x\"}",
+                        "x-simulate-fail",
+                        "disconnect"))
+                .isInstanceOf(UncheckedIOException.class);
         // The server is unharmed.
         assertThat(client.get("/health").statusCode()).isEqualTo(200);
     }
@@ -120,7 +126,8 @@ class FailureInjectionTest {
     void timeoutHangsUntilTheClientGivesUpAndDoesNotDelayClose() throws Exception {
         Simulator own = TestClient.startSimulator(SimulatorConfig.defaults());
         var ownClient = new TestClient(own.baseUrl());
-        HttpRequest request = ownClient.request("/api/chat", "x-simulate-fail", "timeout")
+        HttpRequest request = ownClient
+                .request("/api/chat", "x-simulate-fail", "timeout")
                 .timeout(Duration.ofMillis(300))
                 .POST(HttpRequest.BodyPublishers.ofString(OLLAMA_CHAT.formatted(",\"stream\":false")))
                 .build();
@@ -138,13 +145,14 @@ class FailureInjectionTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
-        assertThat(client.get("/health", "x-simulate-latency-ms", "soon").statusCode()).isEqualTo(400);
+        assertThat(client.get("/health", "x-simulate-latency-ms", "soon").statusCode())
+                .isEqualTo(400);
     }
 
     @Test
     void configuredLatencyAndPaceSlowInferenceButNotListings() {
-        try (Simulator slow = TestClient.startSimulator(SimulatorConfig.defaults()
-                .withLatency(Duration.ofMillis(500)).withTokensPerSecond(200))) {
+        try (Simulator slow = TestClient.startSimulator(
+                SimulatorConfig.defaults().withLatency(Duration.ofMillis(500)).withTokensPerSecond(200))) {
             var slowClient = new TestClient(slow.baseUrl());
             // Untimed first: a cold connection and cold code can take longer than any bound.
             slowClient.get("/api/tags");
@@ -169,22 +177,26 @@ class FailureInjectionTest {
 
     @Test
     void errorRateFailsInferenceReproduciblyForTheSameSeed() {
-        List<Integer> first = statuses(SimulatorConfig.defaults().withErrorRate(0.5).withSeed(7));
-        List<Integer> second = statuses(SimulatorConfig.defaults().withErrorRate(0.5).withSeed(7));
+        List<Integer> first =
+                statuses(SimulatorConfig.defaults().withErrorRate(0.5).withSeed(7));
+        List<Integer> second =
+                statuses(SimulatorConfig.defaults().withErrorRate(0.5).withSeed(7));
 
         assertThat(first).isEqualTo(second).contains(200, 500).containsOnly(200, 500);
     }
 
     @Test
     void errorRateOneFailsEveryInferenceRequestButNoListing() {
-        try (Simulator failing = TestClient.startSimulator(SimulatorConfig.defaults().withErrorRate(1))) {
+        try (Simulator failing =
+                TestClient.startSimulator(SimulatorConfig.defaults().withErrorRate(1))) {
             var failingClient = new TestClient(failing.baseUrl());
 
             var ollama = failingClient.post("/api/generate", "{\"model\":\"llama3.2:1b\",\"prompt\":\"x\"}");
             assertThat(ollama.statusCode()).isEqualTo(500);
             assertThat(json(ollama).path("error").isTextual()).isTrue();
-            assertThat(failingClient.post("/v1/embeddings", "{\"model\":\"nomic-embed-text\",\"input\":\"x\"}")
-                    .statusCode())
+            assertThat(failingClient
+                            .post("/v1/embeddings", "{\"model\":\"nomic-embed-text\",\"input\":\"x\"}")
+                            .statusCode())
                     .isEqualTo(500);
             assertThat(failingClient.get("/api/tags").statusCode()).isEqualTo(200);
         }
@@ -192,14 +204,16 @@ class FailureInjectionTest {
 
     @Test
     void disconnectRateOneCutsEveryStreamButNotWholeAnswers() throws IOException {
-        try (Simulator cutting = TestClient.startSimulator(SimulatorConfig.defaults().withDisconnectRate(1))) {
+        try (Simulator cutting =
+                TestClient.startSimulator(SimulatorConfig.defaults().withDisconnectRate(1))) {
             var cuttingClient = new TestClient(cutting.baseUrl());
 
-            var stream = cuttingClient.postForStream("/v1/completions",
-                    "{\"model\":\"llama3.2:1b\",\"prompt\":\"x\",\"stream\":true}");
+            var stream = cuttingClient.postForStream(
+                    "/v1/completions", "{\"model\":\"llama3.2:1b\",\"prompt\":\"x\",\"stream\":true}");
             assertThatThrownBy(() -> stream.body().readAllBytes()).isInstanceOf(IOException.class);
-            assertThat(cuttingClient.post("/v1/completions", "{\"model\":\"llama3.2:1b\",\"prompt\":\"x\"}")
-                    .statusCode())
+            assertThat(cuttingClient
+                            .post("/v1/completions", "{\"model\":\"llama3.2:1b\",\"prompt\":\"x\"}")
+                            .statusCode())
                     .isEqualTo(200);
         }
     }
@@ -209,14 +223,15 @@ class FailureInjectionTest {
             var flakyClient = new TestClient(flaky.baseUrl());
             var statuses = new ArrayList<Integer>();
             for (int i = 0; i < 20; i++) {
-                statuses.add(flakyClient.post("/v1/chat/completions", OPENAI_CHAT.formatted("")).statusCode());
+                statuses.add(flakyClient
+                        .post("/v1/chat/completions", OPENAI_CHAT.formatted(""))
+                        .statusCode());
             }
             return statuses;
         }
     }
 
-    private record BrokenRead(List<String> lines, Exception failure) {
-    }
+    private record BrokenRead(List<String> lines, Exception failure) {}
 
     private static BrokenRead readUntilBroken(String path, String body, String failure) throws IOException {
         var response = client.postForStream(path, body, "x-simulate-fail", failure);

@@ -72,6 +72,7 @@ class JudgePromptTest {
     @Test
     void aTextWithoutTheAnswerSectionIsNoGradingRequest() {
         assertThat(JudgePrompt.parse("What is ### Answer to grade about?")).isEmpty();
-        assertThat(JudgePrompt.parse("### Question\nQ?\n### Reference answer\nR")).isEmpty();
+        assertThat(JudgePrompt.parse("### Question\nQ?\n### Reference answer\nR"))
+                .isEmpty();
     }
 }

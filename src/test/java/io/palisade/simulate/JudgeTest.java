@@ -29,8 +29,8 @@ class JudgeTest {
     @BeforeAll
     static void start() {
         simulator = TestClient.startSimulator(SimulatorConfig.defaults()
-                .withModels(List.of("strict-judge", "lenient-judge", "harsh-judge", "flaky-judge", "broken-judge",
-                        "llama3.2:1b"))
+                .withModels(List.of(
+                        "strict-judge", "lenient-judge", "harsh-judge", "flaky-judge", "broken-judge", "llama3.2:1b"))
                 .withJudgeModes(Map.of(
                         "strict-judge", JudgeMode.STRICT,
                         "lenient-judge", JudgeMode.LENIENT,
@@ -61,14 +61,19 @@ class JudgeTest {
     void structuredOutputIsExactlyTheVerdictObject() {
         String content = structuredContent("strict-judge", gradingPrompt("Q2", GOOD_ANSWER));
 
-        assertThat(content).startsWith("{\"verdict\":\"pass\",\"score\":1.0,\"reason\":\"").endsWith("\"}");
+        assertThat(content)
+                .startsWith("{\"verdict\":\"pass\",\"score\":1.0,\"reason\":\"")
+                .endsWith("\"}");
         assertThat(json(content).properties()).hasSize(3);
     }
 
     @Test
     void withoutStructuredOutputTheVerdictComesChattyInACodeFence() {
-        JsonNode body = json(client.post("/api/chat", chat("strict-judge", gradingPrompt("Q3", GOOD_ANSWER))
-                .put("stream", false).toString()));
+        JsonNode body = json(client.post(
+                "/api/chat",
+                chat("strict-judge", gradingPrompt("Q3", GOOD_ANSWER))
+                        .put("stream", false)
+                        .toString()));
         String content = body.path("message").path("content").asText();
 
         Matcher fenced = FENCED_JSON.matcher(content);
@@ -115,17 +120,39 @@ class JudgeTest {
     @Test
     void openAiJudgesWithResponseFormatAndWithoutStreamedOrNot() {
         ObjectNode structured = chat("strict-judge", gradingPrompt("Q7", GOOD_ANSWER));
-        structured.putObject("response_format").put("type", "json_schema").putObject("json_schema")
-                .put("name", "verdict").putObject("schema").put("type", "object");
+        structured
+                .putObject("response_format")
+                .put("type", "json_schema")
+                .putObject("json_schema")
+                .put("name", "verdict")
+                .putObject("schema")
+                .put("type", "object");
 
         JsonNode whole = json(client.post("/v1/chat/completions", structured.toString()));
-        String wholeContent = whole.path("choices").get(0).path("message").path("content").asText();
-        String streamed = sseData(client.post("/v1/chat/completions", structured.put("stream", true).toString())
-                .body()).stream().filter(chunk -> !chunk.equals("[DONE]"))
-                .map(chunk -> json(chunk).path("choices").path(0).path("delta").path("content").asText(""))
-                .collect(Collectors.joining());
-        String chatty = json(client.post("/v1/chat/completions", chat("strict-judge", gradingPrompt("Q7", GOOD_ANSWER))
-                .toString())).path("choices").get(0).path("message").path("content").asText();
+        String wholeContent =
+                whole.path("choices").get(0).path("message").path("content").asText();
+        String streamed =
+                sseData(client.post(
+                                        "/v1/chat/completions",
+                                        structured.put("stream", true).toString())
+                                .body())
+                        .stream()
+                        .filter(chunk -> !chunk.equals("[DONE]"))
+                        .map(chunk -> json(chunk)
+                                .path("choices")
+                                .path(0)
+                                .path("delta")
+                                .path("content")
+                                .asText(""))
+                        .collect(Collectors.joining());
+        String chatty = json(client.post(
+                        "/v1/chat/completions",
+                        chat("strict-judge", gradingPrompt("Q7", GOOD_ANSWER)).toString()))
+                .path("choices")
+                .get(0)
+                .path("message")
+                .path("content")
+                .asText();
 
         assertThat(verdict(wholeContent).path("verdict").asText()).isEqualTo("pass");
         assertThat(whole.path("usage").path("completion_tokens").asInt()).isEqualTo(tokenizer.count(wholeContent));
@@ -147,14 +174,25 @@ class JudgeTest {
 
     @Test
     void generateAndCompletionsGradeThePromptToo() {
-        ObjectNode generate = TestClient.MAPPER.createObjectNode().put("model", "harsh-judge")
-                .put("prompt", gradingPrompt("Q9", GOOD_ANSWER)).put("format", "json").put("stream", false);
-        ObjectNode completion = TestClient.MAPPER.createObjectNode().put("model", "lenient-judge")
+        ObjectNode generate = TestClient.MAPPER
+                .createObjectNode()
+                .put("model", "harsh-judge")
+                .put("prompt", gradingPrompt("Q9", GOOD_ANSWER))
+                .put("format", "json")
+                .put("stream", false);
+        ObjectNode completion = TestClient.MAPPER
+                .createObjectNode()
+                .put("model", "lenient-judge")
                 .put("prompt", gradingPrompt("Q9", GOOD_ANSWER));
 
-        String generated = json(client.post("/api/generate", generate.toString())).path("response").asText();
+        String generated = json(client.post("/api/generate", generate.toString()))
+                .path("response")
+                .asText();
         String completed = json(client.post("/v1/completions", completion.toString()))
-                .path("choices").get(0).path("text").asText();
+                .path("choices")
+                .get(0)
+                .path("text")
+                .asText();
 
         assertThat(verdict(generated).path("verdict").asText()).isEqualTo("fail");
         assertThat(completed).matches(FENCED_JSON);
@@ -162,8 +200,12 @@ class JudgeTest {
 
     @Test
     void aJudgeAnswersOtherPromptsNormallyAndOtherModelsDoNotJudge() {
-        String plain = json(client.post("/api/chat", chat("strict-judge", "Hello there").put("stream", false)
-                .toString())).path("message").path("content").asText();
+        String plain = json(client.post(
+                        "/api/chat",
+                        chat("strict-judge", "Hello there").put("stream", false).toString()))
+                .path("message")
+                .path("content")
+                .asText();
         String notAJudge = structuredContent("llama3.2:1b", gradingPrompt("Q10", GOOD_ANSWER));
 
         assertThat(plain).startsWith("Simulated answer to: Hello there.");
@@ -185,8 +227,15 @@ class JudgeTest {
     }
 
     private static String structuredContent(String model, String prompt) {
-        return json(client.post("/api/chat", chat(model, prompt).put("format", "json").put("stream", false).toString()))
-                .path("message").path("content").asText();
+        return json(client.post(
+                        "/api/chat",
+                        chat(model, prompt)
+                                .put("format", "json")
+                                .put("stream", false)
+                                .toString()))
+                .path("message")
+                .path("content")
+                .asText();
     }
 
     private static JsonNode verdict(String content) {

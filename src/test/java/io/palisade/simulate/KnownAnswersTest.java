@@ -17,27 +17,34 @@ import org.junit.jupiter.api.Test;
 class KnownAnswersTest {
     private static final String GENERATOR = "llama3.2:1b";
     private static final String REASONER = "qwen3:0.6b";
-    private static final KnownAnswer CAPITAL = new KnownAnswer("What is the capital of France?",
-            "The capital of France is Paris.", "I believe the answer is something else entirely.");
+    private static final KnownAnswer CAPITAL = new KnownAnswer(
+            "What is the capital of France?",
+            "The capital of France is Paris.",
+            "I believe the answer is something else entirely.");
     private static final SimulatorConfig CONFIG = SimulatorConfig.defaults().withKnowledge(List.of(CAPITAL));
     /** What seed 42 rolls for the 200 questions below; a change means answers no longer replay. */
     private static final long EXPECTED_RIGHT_OF_200 = 159;
+
     private final SimulatedTokenizer tokenizer = new SimulatedTokenizer();
 
     @Test
     void rightAnswersFollowTheAccuracyOverManyQuestions() {
         List<KnownAnswer> questions = IntStream.range(0, 200)
-                .mapToObj(number -> new KnownAnswer("Question " + number + ": which port does service " + number
-                        + " use?", "right " + number, "wrong " + number))
+                .mapToObj(number -> new KnownAnswer(
+                        "Question " + number + ": which port does service " + number + " use?",
+                        "right " + number,
+                        "wrong " + number))
                 .toList();
         var config = SimulatorConfig.defaults().withKnowledge(questions).withAccuracy(Map.of(GENERATOR, 0.8));
 
         try (Simulator simulator = TestClient.startSimulator(config)) {
             var client = new TestClient(simulator.baseUrl());
             long right = questions.stream()
-                    .filter(known -> ollamaContent(client, GENERATOR, known.question()).equals(known.correctAnswer()))
+                    .filter(known ->
+                            ollamaContent(client, GENERATOR, known.question()).equals(known.correctAnswer()))
                     .count();
-            long rightForUnlistedModel = questions.stream().limit(20)
+            long rightForUnlistedModel = questions.stream()
+                    .limit(20)
                     .filter(known -> ollamaContent(client, REASONER, known.question(), false)
                             .equals(known.correctAnswer()))
                     .count();
@@ -69,7 +76,10 @@ class KnownAnswersTest {
             body.withArray("messages").addObject().put("role", "assistant").put("content", "Paris.");
             body.withArray("messages").addObject().put("role", "user").put("content", "Are you sure?");
 
-            String content = json(client.post("/api/chat", body.toString())).path("message").path("content").asText();
+            String content = json(client.post("/api/chat", body.toString()))
+                    .path("message")
+                    .path("content")
+                    .asText();
 
             assertThat(content).startsWith("Simulated answer to: Are you sure?");
         }
@@ -90,7 +100,9 @@ class KnownAnswersTest {
 
     @Test
     void eachModelCountsItsOwnRepeatsAndSpellingsOfANameAreOneModel() {
-        var config = SimulatorConfig.defaults().withModels(List.of("gen", "other")).withKnowledge(List.of(CAPITAL))
+        var config = SimulatorConfig.defaults()
+                .withModels(List.of("gen", "other"))
+                .withKnowledge(List.of(CAPITAL))
                 .withAccuracy(Map.of("gen:latest", 0.5, "other", 0.5));
         List<String> alternating = new ArrayList<>();
         try (Simulator simulator = TestClient.startSimulator(config)) {
@@ -115,8 +127,9 @@ class KnownAnswersTest {
     void accuracyZeroAlwaysAnswersWrongAndTokensCountTheAnswer() {
         try (Simulator simulator = TestClient.startSimulator(CONFIG.withAccuracy(Map.of(GENERATOR, 0.0)))) {
             var client = new TestClient(simulator.baseUrl());
-            JsonNode body = json(client.post("/api/chat", chatBody(GENERATOR, CAPITAL.question())
-                    .put("stream", false).toString()));
+            JsonNode body = json(client.post(
+                    "/api/chat",
+                    chatBody(GENERATOR, CAPITAL.question()).put("stream", false).toString()));
 
             assertThat(body.path("message").path("content").asText()).isEqualTo(CAPITAL.wrongAnswer());
             assertThat(body.path("eval_count").asInt()).isEqualTo(tokenizer.count(CAPITAL.wrongAnswer()));
@@ -128,11 +141,14 @@ class KnownAnswersTest {
     void aReasoningModelNotToldWhetherToThinkWrapsItsReasoningInThinkTags() {
         try (Simulator simulator = TestClient.startSimulator(CONFIG)) {
             var client = new TestClient(simulator.baseUrl());
-            JsonNode body = json(client.post("/api/chat", chatBody(REASONER, CAPITAL.question())
-                    .put("stream", false).toString()));
+            JsonNode body = json(client.post(
+                    "/api/chat",
+                    chatBody(REASONER, CAPITAL.question()).put("stream", false).toString()));
             String content = body.path("message").path("content").asText();
 
-            assertThat(content).matches("(?s)<think>\\n.+\\n</think>\\n\\n" + CAPITAL.correctAnswer().replace(".", "\\."));
+            assertThat(content)
+                    .matches("(?s)<think>\\n.+\\n</think>\\n\\n"
+                            + CAPITAL.correctAnswer().replace(".", "\\."));
             assertThat(body.path("message").has("thinking")).isFalse();
             assertThat(body.path("eval_count").asInt()).isEqualTo(tokenizer.count(content));
             // Only known questions: other prompts keep their usual answer.
@@ -147,9 +163,14 @@ class KnownAnswersTest {
         try (Simulator simulator = TestClient.startSimulator(CONFIG)) {
             var client = new TestClient(simulator.baseUrl());
 
-            assertThat(ollamaContent(client, REASONER, CAPITAL.question(), false)).isEqualTo(CAPITAL.correctAnswer());
-            JsonNode thinking = json(client.post("/api/chat", chatBody(REASONER, CAPITAL.question())
-                    .put("think", true).put("stream", false).toString()));
+            assertThat(ollamaContent(client, REASONER, CAPITAL.question(), false))
+                    .isEqualTo(CAPITAL.correctAnswer());
+            JsonNode thinking = json(client.post(
+                    "/api/chat",
+                    chatBody(REASONER, CAPITAL.question())
+                            .put("think", true)
+                            .put("stream", false)
+                            .toString()));
             String thought = thinking.path("message").path("thinking").asText();
             assertThat(thought).contains("What is the capital");
             assertThat(thinking.path("message").path("content").asText()).isEqualTo(CAPITAL.correctAnswer());
@@ -162,15 +183,21 @@ class KnownAnswersTest {
     void streamedKnownAnswersAddUpToTheWholeOne() {
         try (Simulator simulator = TestClient.startSimulator(CONFIG)) {
             var client = new TestClient(simulator.baseUrl());
-            JsonNode whole = json(client.post("/api/chat", chatBody(REASONER, CAPITAL.question())
-                    .put("stream", false).toString()));
-            List<JsonNode> lines = ndjson(client.post("/api/chat", chatBody(REASONER, CAPITAL.question()).toString())
+            JsonNode whole = json(client.post(
+                    "/api/chat",
+                    chatBody(REASONER, CAPITAL.question()).put("stream", false).toString()));
+            List<JsonNode> lines = ndjson(client.post(
+                            "/api/chat", chatBody(REASONER, CAPITAL.question()).toString())
                     .body());
 
-            String streamed = lines.stream().map(line -> line.path("message").path("content").asText(""))
+            String streamed = lines.stream()
+                    .map(line -> line.path("message").path("content").asText(""))
                     .collect(Collectors.joining());
-            assertThat(streamed).isEqualTo(whole.path("message").path("content").asText()).contains("</think>");
-            assertThat(lines.getLast().path("eval_count").asInt()).isEqualTo(whole.path("eval_count").asInt());
+            assertThat(streamed)
+                    .isEqualTo(whole.path("message").path("content").asText())
+                    .contains("</think>");
+            assertThat(lines.getLast().path("eval_count").asInt())
+                    .isEqualTo(whole.path("eval_count").asInt());
         }
     }
 
@@ -178,8 +205,11 @@ class KnownAnswersTest {
     void generateAnswersAKnownPromptLikeChat() {
         try (Simulator simulator = TestClient.startSimulator(CONFIG)) {
             var client = new TestClient(simulator.baseUrl());
-            ObjectNode request = TestClient.MAPPER.createObjectNode().put("model", GENERATOR)
-                    .put("prompt", CAPITAL.question()).put("stream", false);
+            ObjectNode request = TestClient.MAPPER
+                    .createObjectNode()
+                    .put("model", GENERATOR)
+                    .put("prompt", CAPITAL.question())
+                    .put("stream", false);
 
             JsonNode body = json(client.post("/api/generate", request.toString()));
 
@@ -196,23 +226,48 @@ class KnownAnswersTest {
             request.putObject("chat_template_kwargs").put("enable_thinking", false);
 
             JsonNode whole = json(client.post("/v1/chat/completions", request.toString()));
-            List<String> chunks = sseData(client.post("/v1/chat/completions",
-                    request.put("stream", true).toString()).body());
+            List<String> chunks = sseData(client.post(
+                            "/v1/chat/completions", request.put("stream", true).toString())
+                    .body());
 
-            assertThat(whole.path("choices").get(0).path("message").path("content").asText())
+            assertThat(whole.path("choices")
+                            .get(0)
+                            .path("message")
+                            .path("content")
+                            .asText())
                     .isEqualTo(CAPITAL.correctAnswer());
             assertThat(whole.path("usage").path("completion_tokens").asInt())
                     .isEqualTo(tokenizer.count(CAPITAL.correctAnswer()));
-            String streamed = chunks.stream().filter(chunk -> !chunk.equals("[DONE]"))
-                    .map(chunk -> json(chunk).path("choices").path(0).path("delta").path("content").asText(""))
+            String streamed = chunks.stream()
+                    .filter(chunk -> !chunk.equals("[DONE]"))
+                    .map(chunk -> json(chunk)
+                            .path("choices")
+                            .path(0)
+                            .path("delta")
+                            .path("content")
+                            .asText(""))
                     .collect(Collectors.joining());
             assertThat(streamed).isEqualTo(CAPITAL.correctAnswer());
             // Without the switch a reasoning model reasons in its content, as vLLM serves Qwen3.
-            String unswitched = json(client.post("/v1/chat/completions", chatBody(REASONER, CAPITAL.question())
-                    .toString())).path("choices").get(0).path("message").path("content").asText();
+            String unswitched = json(client.post(
+                            "/v1/chat/completions",
+                            chatBody(REASONER, CAPITAL.question()).toString()))
+                    .path("choices")
+                    .get(0)
+                    .path("message")
+                    .path("content")
+                    .asText();
             assertThat(unswitched).startsWith("<think>").endsWith("</think>\n\n" + CAPITAL.correctAnswer());
-            String thinkFalse = json(client.post("/v1/chat/completions", chatBody(REASONER, CAPITAL.question())
-                    .put("think", false).toString())).path("choices").get(0).path("message").path("content").asText();
+            String thinkFalse = json(client.post(
+                            "/v1/chat/completions",
+                            chatBody(REASONER, CAPITAL.question())
+                                    .put("think", false)
+                                    .toString()))
+                    .path("choices")
+                    .get(0)
+                    .path("message")
+                    .path("content")
+                    .asText();
             assertThat(thinkFalse).isEqualTo(CAPITAL.correctAnswer());
         }
     }
@@ -221,8 +276,8 @@ class KnownAnswersTest {
     void openAiCompletionsAnswerAKnownPrompt() {
         try (Simulator simulator = TestClient.startSimulator(CONFIG)) {
             var client = new TestClient(simulator.baseUrl());
-            ObjectNode request = TestClient.MAPPER.createObjectNode().put("model", GENERATOR)
-                    .put("prompt", CAPITAL.question());
+            ObjectNode request =
+                    TestClient.MAPPER.createObjectNode().put("model", GENERATOR).put("prompt", CAPITAL.question());
 
             JsonNode body = json(client.post("/v1/completions", request.toString()));
 
@@ -234,8 +289,15 @@ class KnownAnswersTest {
     void structuredOutputCarriesTheKnownAnswerWithoutThinkTags() {
         try (Simulator simulator = TestClient.startSimulator(CONFIG)) {
             var client = new TestClient(simulator.baseUrl());
-            String content = json(client.post("/api/chat", chatBody(REASONER, CAPITAL.question())
-                    .put("format", "json").put("stream", false).toString())).path("message").path("content").asText();
+            String content = json(client.post(
+                            "/api/chat",
+                            chatBody(REASONER, CAPITAL.question())
+                                    .put("format", "json")
+                                    .put("stream", false)
+                                    .toString()))
+                    .path("message")
+                    .path("content")
+                    .asText();
 
             assertThat(json(content).path("answer").asText()).isEqualTo(CAPITAL.correctAnswer());
         }
@@ -259,19 +321,31 @@ class KnownAnswersTest {
     private List<String> askTwentyTimes(SimulatorConfig config) {
         try (Simulator simulator = TestClient.startSimulator(config)) {
             var client = new TestClient(simulator.baseUrl());
-            return IntStream.range(0, 20).mapToObj(repeat -> ollamaContent(client, GENERATOR, CAPITAL.question()))
+            return IntStream.range(0, 20)
+                    .mapToObj(repeat -> ollamaContent(client, GENERATOR, CAPITAL.question()))
                     .toList();
         }
     }
 
     private static String ollamaContent(TestClient client, String model, String question) {
-        return json(client.post("/api/chat", chatBody(model, question).put("stream", false).toString()))
-                .path("message").path("content").asText();
+        return json(client.post(
+                        "/api/chat",
+                        chatBody(model, question).put("stream", false).toString()))
+                .path("message")
+                .path("content")
+                .asText();
     }
 
     private static String ollamaContent(TestClient client, String model, String question, boolean think) {
-        return json(client.post("/api/chat", chatBody(model, question).put("stream", false).put("think", think)
-                .toString())).path("message").path("content").asText();
+        return json(client.post(
+                        "/api/chat",
+                        chatBody(model, question)
+                                .put("stream", false)
+                                .put("think", think)
+                                .toString()))
+                .path("message")
+                .path("content")
+                .asText();
     }
 
     private static ObjectNode chatBody(String model, String question) {

@@ -21,8 +21,8 @@ class ModelUnloadTest {
             generate(client, "/api/chat", "qwen3:0.6b");
             assertThat(loaded(client)).containsExactly("qwen3:0.6b");
 
-            JsonNode withEmptyList = json(client.post("/api/chat",
-                    "{\"model\":\"qwen3:0.6b\",\"keep_alive\":0,\"messages\":[]}"));
+            JsonNode withEmptyList =
+                    json(client.post("/api/chat", "{\"model\":\"qwen3:0.6b\",\"keep_alive\":0,\"messages\":[]}"));
             assertThat(withEmptyList.path("done").asBoolean()).isTrue();
             assertThat(withEmptyList.path("done_reason").asText()).isEqualTo("unload");
             assertThat(loaded(client)).isEmpty();
@@ -42,8 +42,8 @@ class ModelUnloadTest {
             generate(client, "/api/generate", "qwen3:0.6b");
             assertThat(loaded(client)).containsExactly("judge:latest", "qwen3:0.6b");
 
-            JsonNode withEmptyPrompt = json(client.post("/api/generate",
-                    "{\"model\":\"judge\",\"keep_alive\":\"0\",\"prompt\":\"\"}"));
+            JsonNode withEmptyPrompt =
+                    json(client.post("/api/generate", "{\"model\":\"judge\",\"keep_alive\":\"0\",\"prompt\":\"\"}"));
             assertThat(withEmptyPrompt.path("done_reason").asText()).isEqualTo("unload");
             assertThat(loaded(client)).containsExactly("qwen3:0.6b");
 
@@ -70,7 +70,8 @@ class ModelUnloadTest {
     private static void generate(TestClient client, String path, String model) {
         String body = path.equals("/api/generate")
                 ? "{\"model\":\"" + model + "\",\"prompt\":\"hi\",\"stream\":false}"
-                : "{\"model\":\"" + model + "\",\"stream\":false,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+                : "{\"model\":\"" + model
+                        + "\",\"stream\":false,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         assertThat(client.post(path, body).statusCode()).isEqualTo(200);
     }
 

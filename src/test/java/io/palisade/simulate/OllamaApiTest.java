@@ -53,9 +53,14 @@ class OllamaApiTest {
         assertThat(models.get(1).path("details").path("family").asText()).isEqualTo("qwen3");
         assertThat(models.get(2).path("details").path("family").asText()).isEqualTo("nomic-bert");
 
-        String digestAgain = json(client.get("/api/tags")).path("models").get(0).path("digest").asText();
+        String digestAgain = json(client.get("/api/tags"))
+                .path("models")
+                .get(0)
+                .path("digest")
+                .asText();
         assertThat(digestAgain).isEqualTo(llama.path("digest").asText());
-        assertThat(models.get(1).path("digest").asText()).isNotEqualTo(llama.path("digest").asText());
+        assertThat(models.get(1).path("digest").asText())
+                .isNotEqualTo(llama.path("digest").asText());
     }
 
     @Test
@@ -99,14 +104,18 @@ class OllamaApiTest {
             assertThat(line.path("done").asBoolean()).isFalse();
             assertThat(line.path("message").path("role").asText()).isEqualTo("assistant");
         });
-        String text = tokens.stream().map(line -> line.path("message").path("content").asText())
+        String text = tokens.stream()
+                .map(line -> line.path("message").path("content").asText())
                 .collect(Collectors.joining());
         assertThat(text).isEqualTo(whole.path("message").path("content").asText());
         assertThat(last.path("done").asBoolean()).isTrue();
         assertThat(last.path("message").path("content").asText()).isEmpty();
         assertThat(last.path("done_reason").asText()).isEqualTo("stop");
-        assertThat(last.path("eval_count").asInt()).isEqualTo(whole.path("eval_count").asInt()).isEqualTo(24);
-        assertThat(last.path("prompt_eval_count").asInt()).isEqualTo(whole.path("prompt_eval_count").asInt());
+        assertThat(last.path("eval_count").asInt())
+                .isEqualTo(whole.path("eval_count").asInt())
+                .isEqualTo(24);
+        assertThat(last.path("prompt_eval_count").asInt())
+                .isEqualTo(whole.path("prompt_eval_count").asInt());
     }
 
     @Test
@@ -130,10 +139,18 @@ class OllamaApiTest {
         String request = """
                 {"model":"llama3.2:1b","stream":false,"options":{"seed":%d,"temperature":0.7},
                  "messages":[{"role":"user","content":"Name a colour"}]}""";
-        String first = json(client.post("/api/chat", request.formatted(1))).path("message").path("content").asText();
-        String again = json(client.post("/api/chat", request.formatted(1))).path("message").path("content").asText();
-        String otherSeed = json(client.post("/api/chat", request.formatted(2))).path("message")
-                .path("content").asText();
+        String first = json(client.post("/api/chat", request.formatted(1)))
+                .path("message")
+                .path("content")
+                .asText();
+        String again = json(client.post("/api/chat", request.formatted(1)))
+                .path("message")
+                .path("content")
+                .asText();
+        String otherSeed = json(client.post("/api/chat", request.formatted(2)))
+                .path("message")
+                .path("content")
+                .asText();
 
         assertThat(again).isEqualTo(first);
         assertThat(otherSeed).isNotEqualTo(first).startsWith("Simulated answer to: Name a colour.");
@@ -145,9 +162,14 @@ class OllamaApiTest {
                 {"model":"llama3.2:1b","stream":false,"options":{"seed":%d,"temperature":0},
                  "messages":[{"role":"user","content":"Name a colour"}]}""";
 
-        assertThat(json(client.post("/api/chat", request.formatted(1))).path("message").path("content").asText())
-                .isEqualTo(json(client.post("/api/chat", request.formatted(2))).path("message")
-                        .path("content").asText());
+        assertThat(json(client.post("/api/chat", request.formatted(1)))
+                        .path("message")
+                        .path("content")
+                        .asText())
+                .isEqualTo(json(client.post("/api/chat", request.formatted(2)))
+                        .path("message")
+                        .path("content")
+                        .asText());
     }
 
     @Test
@@ -159,15 +181,19 @@ class OllamaApiTest {
 
         String thinking = whole.path("message").path("thinking").asText();
         assertThat(thinking).contains("Is 7 prime?");
-        String streamedThinking = lines.stream().map(line -> line.path("message").path("thinking").asText(""))
+        String streamedThinking = lines.stream()
+                .map(line -> line.path("message").path("thinking").asText(""))
                 .collect(Collectors.joining());
-        String streamedContent = lines.stream().map(line -> line.path("message").path("content").asText(""))
+        String streamedContent = lines.stream()
+                .map(line -> line.path("message").path("content").asText(""))
                 .collect(Collectors.joining());
         assertThat(streamedThinking).isEqualTo(thinking);
-        assertThat(streamedContent).isEqualTo(whole.path("message").path("content").asText());
+        assertThat(streamedContent)
+                .isEqualTo(whole.path("message").path("content").asText());
         var tokenizer = new SimulatedTokenizer();
         assertThat(whole.path("eval_count").asInt()).isEqualTo(tokenizer.count(thinking) + 24);
-        assertThat(lines.getLast().path("eval_count").asInt()).isEqualTo(whole.path("eval_count").asInt());
+        assertThat(lines.getLast().path("eval_count").asInt())
+                .isEqualTo(whole.path("eval_count").asInt());
     }
 
     @Test
@@ -220,7 +246,9 @@ class OllamaApiTest {
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0).path("message").path("tool_calls").get(0).path("function"))
                 .isEqualTo(call);
-        assertThat(lines.get(1).path("eval_count").asInt()).isEqualTo(whole.path("eval_count").asInt()).isPositive();
+        assertThat(lines.get(1).path("eval_count").asInt())
+                .isEqualTo(whole.path("eval_count").asInt())
+                .isPositive();
     }
 
     @Test
@@ -229,8 +257,7 @@ class OllamaApiTest {
                 "tools":[{"type":"function",
                           "function":{"name":"get_current_weather","parameters":{"type":"object"}}}]""";
         JsonNode unrelated = json(client.post("/api/chat", """
-                {"model":"llama3.2:1b","stream":false,"messages":[{"role":"user","content":"Hello there"}],%s}"""
-                .formatted(tools)));
+                {"model":"llama3.2:1b","stream":false,"messages":[{"role":"user","content":"Hello there"}],%s}""".formatted(tools)));
         JsonNode afterResult = json(client.post("/api/chat", """
                 {"model":"llama3.2:1b","stream":false,"messages":[{"role":"user","content":"Weather in Oslo?"},
                   {"role":"assistant","content":"",
@@ -261,11 +288,14 @@ class OllamaApiTest {
 
         assertThat(whole.path("response").asText()).startsWith("Simulated answer to: Write a haiku about rain.");
         assertThat(whole.has("message")).isFalse();
-        String streamed = lines.stream().map(line -> line.path("response").asText()).collect(Collectors.joining());
+        String streamed =
+                lines.stream().map(line -> line.path("response").asText()).collect(Collectors.joining());
         assertThat(streamed).isEqualTo(whole.path("response").asText());
-        assertThat(lines.getLast().path("eval_count").asInt()).isEqualTo(whole.path("eval_count").asInt())
+        assertThat(lines.getLast().path("eval_count").asInt())
+                .isEqualTo(whole.path("eval_count").asInt())
                 .isEqualTo(24);
-        assertThat(lines.getLast().path("prompt_eval_count").asInt()).isEqualTo(whole.path("prompt_eval_count").asInt())
+        assertThat(lines.getLast().path("prompt_eval_count").asInt())
+                .isEqualTo(whole.path("prompt_eval_count").asInt())
                 .isEqualTo(4 + 5 + 2 * 3);
     }
 
@@ -276,8 +306,10 @@ class OllamaApiTest {
         JsonNode chatted = json(client.post("/api/chat", """
                 {"model":"llama3.2:1b","stream":false,"messages":[{"role":"user","content":"Same words here"}]}"""));
 
-        assertThat(generated.path("response").asText()).isEqualTo(chatted.path("message").path("content").asText());
-        assertThat(generated.path("prompt_eval_count").asInt()).isEqualTo(chatted.path("prompt_eval_count").asInt());
+        assertThat(generated.path("response").asText())
+                .isEqualTo(chatted.path("message").path("content").asText());
+        assertThat(generated.path("prompt_eval_count").asInt())
+                .isEqualTo(chatted.path("prompt_eval_count").asInt());
     }
 
     @Test
@@ -325,8 +357,10 @@ class OllamaApiTest {
             var ownClient = new TestClient(own.baseUrl());
             JsonNode shown = json(ownClient.post("/api/show", "{\"model\":\"llama3.2:1b\"}"));
             assertThat(shown.path("details").path("family").asText()).isEqualTo("llama");
-            assertThat(shown.path("model_info").path("general.architecture").asText()).isEqualTo("llama");
-            assertThat(shown.path("model_info").path("llama.context_length").asInt()).isPositive();
+            assertThat(shown.path("model_info").path("general.architecture").asText())
+                    .isEqualTo("llama");
+            assertThat(shown.path("model_info").path("llama.context_length").asInt())
+                    .isPositive();
             assertThat(shown.path("capabilities").toString()).contains("completion");
             String original = shown.path("digest").asText();
             assertThat(original).matches("[0-9a-f]{64}");
@@ -334,9 +368,15 @@ class OllamaApiTest {
             String changed = "ab".repeat(32);
             own.setModelDigest("llama3.2:1b", changed);
 
-            assertThat(json(ownClient.post("/api/show", "{\"model\":\"llama3.2:1b\"}")).path("digest").asText())
+            assertThat(json(ownClient.post("/api/show", "{\"model\":\"llama3.2:1b\"}"))
+                            .path("digest")
+                            .asText())
                     .isEqualTo(changed);
-            assertThat(json(ownClient.get("/api/tags")).path("models").get(0).path("digest").asText())
+            assertThat(json(ownClient.get("/api/tags"))
+                            .path("models")
+                            .get(0)
+                            .path("digest")
+                            .asText())
                     .isEqualTo(changed);
             JsonNode embedModel = json(ownClient.post("/api/show", "{\"name\":\"nomic-embed-text\"}"));
             assertThat(embedModel.path("capabilities").get(0).asText()).isEqualTo("embedding");
@@ -364,8 +404,8 @@ class OllamaApiTest {
 
     @Test
     void embedHonoursDimensionsAndLegacyEmbeddingsUsesPrompt() {
-        JsonNode small = json(client.post("/api/embed",
-                "{\"model\":\"nomic-embed-text\",\"input\":\"x\",\"dimensions\":64}"));
+        JsonNode small =
+                json(client.post("/api/embed", "{\"model\":\"nomic-embed-text\",\"input\":\"x\",\"dimensions\":64}"));
         JsonNode legacy = json(client.post("/api/embeddings", "{\"model\":\"nomic-embed-text\",\"prompt\":\"hello\"}"));
 
         assertThat(small.path("embeddings").get(0)).hasSize(64);
@@ -376,8 +416,10 @@ class OllamaApiTest {
     @Test
     void unknownModelIsA404InOllamaShape() {
         for (String path : List.of("/api/chat", "/api/generate", "/api/embed")) {
-            var response = client.post(path, "{\"model\":\"nope:7b\",\"prompt\":\"x\",\"input\":\"x\","
-                    + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+            var response = client.post(
+                    path,
+                    "{\"model\":\"nope:7b\",\"prompt\":\"x\",\"input\":\"x\","
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
 
             assertThat(response.statusCode()).as(path).isEqualTo(404);
             assertThat(json(response).path("error").asText())
@@ -399,11 +441,15 @@ class OllamaApiTest {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(json(response).path("error").isTextual()).isTrue();
-        assertThat(json(client.post("/api/chat", "{\"messages\":[]}")).path("error").asText())
+        assertThat(json(client.post("/api/chat", "{\"messages\":[]}"))
+                        .path("error")
+                        .asText())
                 .isEqualTo("model is required");
-        assertThat(client.post("/api/chat", "{\"model\":\"llama3.2:1b\",\"stream\":\"yes\"}").statusCode())
+        assertThat(client.post("/api/chat", "{\"model\":\"llama3.2:1b\",\"stream\":\"yes\"}")
+                        .statusCode())
                 .isEqualTo(400);
-        assertThat(client.post("/api/generate", "{\"model\":\"llama3.2:1b\",\"keep_alive\":\"soon\"}").statusCode())
+        assertThat(client.post("/api/generate", "{\"model\":\"llama3.2:1b\",\"keep_alive\":\"soon\"}")
+                        .statusCode())
                 .isEqualTo(400);
     }
 

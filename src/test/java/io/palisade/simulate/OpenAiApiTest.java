@@ -43,7 +43,8 @@ class OpenAiApiTest {
         assertThat(first.path("object").asText()).isEqualTo("model");
         assertThat(first.path("created").asLong()).isPositive();
         assertThat(first.path("owned_by").asText()).isEqualTo("simulate");
-        assertThat(json(client.get("/v1/models/qwen3:0.6b")).path("id").asText()).isEqualTo("qwen3:0.6b");
+        assertThat(json(client.get("/v1/models/qwen3:0.6b")).path("id").asText())
+                .isEqualTo("qwen3:0.6b");
     }
 
     @Test
@@ -78,17 +79,19 @@ class OpenAiApiTest {
     @Test
     void streamedChatAddsUpToTheWholeAnswerAndEndsWithUsageAndDone() {
         JsonNode whole = json(client.post("/v1/chat/completions", CHAT.formatted("")));
-        var streamed = client.post("/v1/chat/completions",
-                CHAT.formatted(",\"stream\":true,\"stream_options\":{\"include_usage\":true}"));
+        var streamed = client.post(
+                "/v1/chat/completions", CHAT.formatted(",\"stream\":true,\"stream_options\":{\"include_usage\":true}"));
 
         assertThat(streamed.headers().firstValue("content-type").orElseThrow()).startsWith("text/event-stream");
         assertThat(streamed.body()).endsWith("data: [DONE]\n\n");
         List<String> data = sseData(streamed.body());
         assertThat(data.getLast()).isEqualTo("[DONE]");
-        List<JsonNode> chunks = data.subList(0, data.size() - 1).stream().map(TestClient::json).toList();
+        List<JsonNode> chunks =
+                data.subList(0, data.size() - 1).stream().map(TestClient::json).toList();
         assertThat(chunks).allSatisfy(chunk -> {
             assertThat(chunk.path("object").asText()).isEqualTo("chat.completion.chunk");
-            assertThat(chunk.path("id").asText()).isEqualTo(chunks.getFirst().path("id").asText());
+            assertThat(chunk.path("id").asText())
+                    .isEqualTo(chunks.getFirst().path("id").asText());
             assertThat(chunk.has("system_fingerprint")).isTrue();
         });
         JsonNode firstDelta = chunks.getFirst().path("choices").get(0).path("delta");
@@ -105,14 +108,24 @@ class OpenAiApiTest {
 
         List<JsonNode> contentChunks = chunks.subList(1, chunks.size() - 2);
         assertThat(contentChunks).hasSize(24).allSatisfy(chunk -> {
-            assertThat(chunk.path("choices").get(0).path("finish_reason").isNull()).isTrue();
+            assertThat(chunk.path("choices").get(0).path("finish_reason").isNull())
+                    .isTrue();
             assertThat(chunk.has("usage")).isTrue();
             assertThat(chunk.path("usage").isNull()).isTrue();
         });
         String text = contentChunks.stream()
-                .map(chunk -> chunk.path("choices").get(0).path("delta").path("content").asText())
+                .map(chunk -> chunk.path("choices")
+                        .get(0)
+                        .path("delta")
+                        .path("content")
+                        .asText())
                 .collect(Collectors.joining());
-        assertThat(text).isEqualTo(whole.path("choices").get(0).path("message").path("content").asText());
+        assertThat(text)
+                .isEqualTo(whole.path("choices")
+                        .get(0)
+                        .path("message")
+                        .path("content")
+                        .asText());
     }
 
     @Test
@@ -129,29 +142,38 @@ class OpenAiApiTest {
     @Test
     void maxTokensAndMaxCompletionTokensCapWithFinishReasonLength() {
         JsonNode capped = json(client.post("/v1/chat/completions", CHAT.formatted(",\"max_tokens\":3")));
-        JsonNode cappedNew = json(client.post("/v1/chat/completions",
-                CHAT.formatted(",\"max_tokens\":100,\"max_completion_tokens\":4")));
-        List<String> streamed = sseData(client.post("/v1/chat/completions",
-                CHAT.formatted(",\"max_tokens\":3,\"stream\":true,\"stream_options\":{\"include_usage\":true}"))
-                        .body());
+        JsonNode cappedNew = json(
+                client.post("/v1/chat/completions", CHAT.formatted(",\"max_tokens\":100,\"max_completion_tokens\":4")));
+        List<String> streamed = sseData(client.post(
+                        "/v1/chat/completions",
+                        CHAT.formatted(",\"max_tokens\":3,\"stream\":true,\"stream_options\":{\"include_usage\":true}"))
+                .body());
 
         assertThat(capped.path("choices").get(0).path("message").path("content").asText())
                 .isEqualTo("Simulated answer to");
         assertThat(capped.path("choices").get(0).path("finish_reason").asText()).isEqualTo("length");
         assertThat(capped.path("usage").path("completion_tokens").asInt()).isEqualTo(3);
         assertThat(cappedNew.path("usage").path("completion_tokens").asInt()).isEqualTo(4);
-        assertThat(json(streamed.get(streamed.size() - 3)).path("choices").get(0).path("finish_reason").asText())
+        assertThat(json(streamed.get(streamed.size() - 3))
+                        .path("choices")
+                        .get(0)
+                        .path("finish_reason")
+                        .asText())
                 .isEqualTo("length");
-        assertThat(json(streamed.get(streamed.size() - 2)).path("usage").path("completion_tokens").asInt())
+        assertThat(json(streamed.get(streamed.size() - 2))
+                        .path("usage")
+                        .path("completion_tokens")
+                        .asInt())
                 .isEqualTo(3);
-        assertThat(client.post("/v1/chat/completions", CHAT.formatted(",\"max_tokens\":0")).statusCode())
+        assertThat(client.post("/v1/chat/completions", CHAT.formatted(",\"max_tokens\":0"))
+                        .statusCode())
                 .isEqualTo(400);
     }
 
     @Test
     void ignoreEosGeneratesExactlyMaxTokens() {
-        JsonNode body = json(client.post("/v1/chat/completions",
-                CHAT.formatted(",\"max_tokens\":100,\"ignore_eos\":true")));
+        JsonNode body =
+                json(client.post("/v1/chat/completions", CHAT.formatted(",\"max_tokens\":100,\"ignore_eos\":true")));
 
         assertThat(body.path("usage").path("completion_tokens").asInt()).isEqualTo(100);
         assertThat(body.path("choices").get(0).path("finish_reason").asText()).isEqualTo("length");
@@ -183,7 +205,8 @@ class OpenAiApiTest {
                 ,"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{"type":"object",
                   "properties":{"summary":{"type":"string"},"score":{"type":"number"}}}}}""")));
 
-        JsonNode answer = json(body.path("choices").get(0).path("message").path("content").asText());
+        JsonNode answer =
+                json(body.path("choices").get(0).path("message").path("content").asText());
         assertThat(answer.path("summary").asText()).startsWith("Simulated answer to:");
         assertThat(answer.path("score").isNumber()).isTrue();
     }
@@ -195,8 +218,9 @@ class OpenAiApiTest {
                   "properties":{"order_id":{"type":"string"},"verbose":{"type":"boolean"}},"required":["order_id"]}}}],
                  "tool_choice":"required"%s""";
         JsonNode whole = json(client.post("/v1/chat/completions", CHAT.formatted(tools.formatted(""))));
-        List<String> streamed = sseData(client.post("/v1/chat/completions",
-                CHAT.formatted(tools.formatted(",\"stream\":true"))).body());
+        List<String> streamed =
+                sseData(client.post("/v1/chat/completions", CHAT.formatted(tools.formatted(",\"stream\":true")))
+                        .body());
 
         JsonNode choice = whole.path("choices").get(0);
         assertThat(choice.path("finish_reason").asText()).isEqualTo("tool_calls");
@@ -209,11 +233,21 @@ class OpenAiApiTest {
         assertThat(arguments.path("order_id").asText()).isEqualTo("simulated");
         assertThat(arguments.has("verbose")).isFalse();
 
-        JsonNode streamedCall = json(streamed.get(1)).path("choices").get(0).path("delta").path("tool_calls").get(0);
+        JsonNode streamedCall = json(streamed.get(1))
+                .path("choices")
+                .get(0)
+                .path("delta")
+                .path("tool_calls")
+                .get(0);
         assertThat(streamedCall.path("index").asInt()).isZero();
         assertThat(streamedCall.path("id").asText()).isEqualTo(call.path("id").asText());
         assertThat(streamedCall.path("function")).isEqualTo(call.path("function"));
-        assertThat(json(streamed.get(2)).path("choices").get(0).path("finish_reason").asText()).isEqualTo("tool_calls");
+        assertThat(json(streamed.get(2))
+                        .path("choices")
+                        .get(0)
+                        .path("finish_reason")
+                        .asText())
+                .isEqualTo("tool_calls");
         assertThat(streamed.getLast()).isEqualTo("[DONE]");
     }
 
@@ -224,15 +258,18 @@ class OpenAiApiTest {
                  "tools":[{"type":"function","function":{"name":"get_weather","parameters":{}}}]}"""));
 
         assertThat(body.path("choices").get(0).path("finish_reason").asText()).isEqualTo("stop");
-        assertThat(body.path("choices").get(0).path("message").has("tool_calls")).isFalse();
+        assertThat(body.path("choices").get(0).path("message").has("tool_calls"))
+                .isFalse();
     }
 
     @Test
     void completionsAnswerInTextCompletionShapeWhetherStreamedOrNot() {
         String request = "{\"model\":\"llama3.2:1b\",\"prompt\":\"Once upon a time\",\"max_tokens\":10%s}";
         JsonNode whole = json(client.post("/v1/completions", request.formatted("")));
-        List<String> streamed = sseData(client.post("/v1/completions",
-                request.formatted(",\"stream\":true,\"stream_options\":{\"include_usage\":true}")).body());
+        List<String> streamed = sseData(client.post(
+                        "/v1/completions",
+                        request.formatted(",\"stream\":true,\"stream_options\":{\"include_usage\":true}"))
+                .body());
 
         assertThat(whole.path("id").asText()).startsWith("cmpl-");
         assertThat(whole.path("object").asText()).isEqualTo("text_completion");
@@ -245,10 +282,15 @@ class OpenAiApiTest {
         assertThat(whole.path("usage").path("completion_tokens").asInt()).isEqualTo(10);
 
         assertThat(streamed.getLast()).isEqualTo("[DONE]");
-        List<JsonNode> chunks = streamed.subList(0, streamed.size() - 1).stream().map(TestClient::json).toList();
-        assertThat(chunks).allSatisfy(chunk -> assertThat(chunk.path("object").asText()).isEqualTo("text_completion"));
-        String text = chunks.stream().flatMap(chunk -> chunk.path("choices").valueStream())
-                .map(c -> c.path("text").asText()).collect(Collectors.joining());
+        List<JsonNode> chunks = streamed.subList(0, streamed.size() - 1).stream()
+                .map(TestClient::json)
+                .toList();
+        assertThat(chunks)
+                .allSatisfy(chunk -> assertThat(chunk.path("object").asText()).isEqualTo("text_completion"));
+        String text = chunks.stream()
+                .flatMap(chunk -> chunk.path("choices").valueStream())
+                .map(c -> c.path("text").asText())
+                .collect(Collectors.joining());
         assertThat(text).isEqualTo(choice.path("text").asText());
         assertThat(chunks.getLast().path("choices")).isEmpty();
         assertThat(chunks.getLast().path("usage")).isEqualTo(whole.path("usage"));
@@ -285,8 +327,8 @@ class OpenAiApiTest {
         assertThat(floats.path("usage").path("prompt_tokens").asInt()).isEqualTo(3);
         assertThat(floats.path("usage").path("total_tokens").asInt()).isEqualTo(3);
 
-        ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(encoded.path("data").get(0)
-                .path("embedding").asText()))
+        ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder()
+                        .decode(encoded.path("data").get(0).path("embedding").asText()))
                 .order(ByteOrder.LITTLE_ENDIAN);
         assertThat(bytes.remaining()).isEqualTo(768 * 4);
         assertThat(bytes.getFloat(0)).isEqualTo(first.path("embedding").get(0).floatValue());
@@ -296,8 +338,10 @@ class OpenAiApiTest {
     @Test
     void unknownModelIsA404InOpenAiShape() {
         for (String path : List.of("/v1/chat/completions", "/v1/completions", "/v1/embeddings")) {
-            var response = client.post(path, "{\"model\":\"gpt-9\",\"prompt\":\"x\",\"input\":\"x\","
-                    + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+            var response = client.post(
+                    path,
+                    "{\"model\":\"gpt-9\",\"prompt\":\"x\",\"input\":\"x\","
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
 
             assertThat(response.statusCode()).as(path).isEqualTo(404);
             JsonNode error = json(response).path("error");

@@ -27,7 +27,11 @@ class PinEndpointsTest {
     @Test
     void infoDescribesTheFirstModelWithItsDigestAsModelSha() {
         JsonNode info = json(client.get("/info"));
-        String digest = json(client.get("/api/tags")).path("models").get(0).path("digest").asText();
+        String digest = json(client.get("/api/tags"))
+                .path("models")
+                .get(0)
+                .path("digest")
+                .asText();
 
         assertThat(info.path("model_id").asText()).isEqualTo("llama3.2:1b");
         assertThat(info.path("model_sha").asText()).isEqualTo(digest);
@@ -52,6 +56,9 @@ class PinEndpointsTest {
 
         simulator.setModelFile("llama3.2:1b", "/srv/models/llama.gguf");
         assertThat(json(client.get("/props")).path("model_path").asText()).isEqualTo("/srv/models/llama.gguf");
-        assertThat(json(client.get("/props?model=qwen3:0.6b")).path("model_path").asText()).isEqualTo("/models/qwen3-0.6b.gguf");
+        assertThat(json(client.get("/props?model=qwen3:0.6b"))
+                        .path("model_path")
+                        .asText())
+                .isEqualTo("/models/qwen3-0.6b.gguf");
     }
 }

@@ -37,8 +37,8 @@ class SimulatorConfigTest {
                 .withDisconnectRate(0.5)
                 .withSeed(7);
 
-        assertThat(config).isEqualTo(new SimulatorConfig("0.0.0.0", 0, List.of("m"), Duration.ofMillis(5), 20, 0.25,
-                0.5, 7));
+        assertThat(config)
+                .isEqualTo(new SimulatorConfig("0.0.0.0", 0, List.of("m"), Duration.ofMillis(5), 20, 0.25, 0.5, 7));
     }
 
     @Test
@@ -74,7 +74,11 @@ class SimulatorConfigTest {
 
     @Test
     void acceptsTheBoundaries() {
-        var config = SimulatorConfig.defaults().withPort(65_535).withErrorRate(1).withDisconnectRate(0).withPort(0);
+        var config = SimulatorConfig.defaults()
+                .withPort(65_535)
+                .withErrorRate(1)
+                .withDisconnectRate(0)
+                .withPort(0);
 
         assertThat(config.errorRate()).isEqualTo(1);
     }
@@ -110,12 +114,14 @@ class SimulatorConfigTest {
         assertRejected(() -> config.withJudgeModes(null), "judgeModes");
         assertRejected(() -> config.withKnowledge(null), "knowledge");
         assertRejected(() -> config.withKnowledge(Arrays.asList(known, null)), "knowledge");
-        assertRejected(() -> config.withKnowledge(List.of(known, new KnownAnswer(" Q? ", "other", "wrong"))),
-                "knowledge");
+        assertRejected(
+                () -> config.withKnowledge(List.of(known, new KnownAnswer(" Q? ", "other", "wrong"))), "knowledge");
         assertRejected(() -> new KnownAnswer(" ", "right", "wrong"), "question");
         // The same question twice with the same answers is harmless.
         assertThat(config.withKnowledge(List.of(known, known)).knowledge()).hasSize(2);
-        assertThat(config.withAccuracy(Map.of("m", 0.0)).withAccuracy(Map.of("m", 1.0)).accuracy())
+        assertThat(config.withAccuracy(Map.of("m", 0.0))
+                        .withAccuracy(Map.of("m", 1.0))
+                        .accuracy())
                 .containsEntry("m", 1.0);
     }
 

@@ -14,7 +14,8 @@ class SimulatorLifecycleTest {
         try (Simulator simulator = TestClient.startSimulator(SimulatorConfig.defaults())) {
             assertThat(simulator.port()).isPositive();
             assertThat(simulator.baseUrl()).isEqualTo("http://127.0.0.1:" + simulator.port());
-            assertThat(new TestClient(simulator.baseUrl()).get("/health").statusCode()).isEqualTo(200);
+            assertThat(new TestClient(simulator.baseUrl()).get("/health").statusCode())
+                    .isEqualTo(200);
         }
     }
 
@@ -28,7 +29,8 @@ class SimulatorLifecycleTest {
             client.get("/no/such/route");
 
             var requests = simulator.requests();
-            assertThat(requests).extracting(RecordedRequest::path)
+            assertThat(requests)
+                    .extracting(RecordedRequest::path)
                     .containsExactly("/api/tags", "/api/generate", "/no/such/route");
             assertThat(requests.get(0).method()).isEqualTo("GET");
             assertThat(requests.get(0).headers()).containsEntry("x-trace-id", "abc");

@@ -47,13 +47,18 @@ final class TestClient {
     }
 
     HttpResponse<String> post(String path, String body, String... headers) {
-        return send(request(path, headers).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return send(request(path, headers)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     /** Posts and reads the body as lines, as a streaming client does; fails on a broken stream. */
     HttpResponse<InputStream> postForStream(String path, String body, String... headers) throws IOException {
         try {
-            return http.send(request(path, headers).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            return http.send(
+                    request(path, headers)
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
                     HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -21,10 +21,18 @@ class PostgresGatewayIntegrationTest {
 
             String alice = gateway.userWithKey("alice@example.com", List.of("qwen3:0.6b"));
             assertThat(gateway.admin("GET", "/admin/users", null).toString()).contains("alice@example.com");
-            assertThat(gateway.post("/v1/chat/completions", alice, CHAT.formatted("qwen3:0.6b")).statusCode()).isEqualTo(200);
-            assertThat(gateway.post("/v1/chat/completions", alice, CHAT.formatted("llama3.2:1b")).statusCode()).isEqualTo(403);
-            assertThat(gateway.post("/v1/chat/completions", "pal_unknownunknown_not-a-real-secret", CHAT.formatted("qwen3:0.6b"))
-                    .statusCode()).isEqualTo(401);
+            assertThat(gateway.post("/v1/chat/completions", alice, CHAT.formatted("qwen3:0.6b"))
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(gateway.post("/v1/chat/completions", alice, CHAT.formatted("llama3.2:1b"))
+                            .statusCode())
+                    .isEqualTo(403);
+            assertThat(gateway.post(
+                                    "/v1/chat/completions",
+                                    "pal_unknownunknown_not-a-real-secret",
+                                    CHAT.formatted("qwen3:0.6b"))
+                            .statusCode())
+                    .isEqualTo(401);
 
             List<JsonNode> records = gateway.awaitApiRecords(3);
             assertThat(records).hasSize(3);
@@ -49,7 +57,8 @@ class PostgresGatewayIntegrationTest {
         }
         CliRun afterStop = CliRun.of("audit", "verify", "--store", storeUrl);
         assertThat(afterStop.exit()).as(afterStop.out() + afterStop.err()).isZero();
-        CliRun export = CliRun.of("audit", "export", "--store", storeUrl, "--user", "alice@example.com", "--format", "jsonl");
+        CliRun export =
+                CliRun.of("audit", "export", "--store", storeUrl, "--user", "alice@example.com", "--format", "jsonl");
         assertThat(export.exit()).isZero();
         assertThat(export.out().lines()).hasSize(2);
     }

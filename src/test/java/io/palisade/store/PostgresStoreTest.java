@@ -24,10 +24,11 @@ class PostgresStoreTest extends StoreContract {
     @Test
     void everyTextColumnCollatesBytewise() throws SQLException {
         List<String> others = new ArrayList<>();
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT table_name, column_name FROM information_schema.columns"
-                     + " WHERE table_schema = current_schema() AND data_type = 'text' AND table_name <> 'flyway_schema_history'"
-                     + " AND collation_name IS DISTINCT FROM 'C' ORDER BY table_name, column_name")) {
+        try (Connection connection = database.connect();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT table_name, column_name FROM information_schema.columns"
+                        + " WHERE table_schema = current_schema() AND data_type = 'text' AND table_name <> 'flyway_schema_history'"
+                        + " AND collation_name IS DISTINCT FROM 'C' ORDER BY table_name, column_name")) {
             while (rows.next()) {
                 others.add(rows.getString(1) + "." + rows.getString(2));
             }

@@ -5,13 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.palisade.TestStores;
+import io.palisade.audit.AuditAppender;
 import io.palisade.audit.AuditEvent;
+import io.palisade.audit.AuditStore;
 import io.palisade.audit.AuditVerifier;
 import io.palisade.audit.HashChain;
 import io.palisade.auth.ApiKey;
+import io.palisade.auth.KeyStore;
 import io.palisade.auth.Team;
+import io.palisade.auth.TeamStore;
 import io.palisade.auth.User;
 import io.palisade.auth.UserStatus;
+import io.palisade.auth.UserStore;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -27,11 +32,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.palisade.audit.AuditStore;
-import io.palisade.audit.AuditAppender;
-import io.palisade.auth.UserStore;
-import io.palisade.auth.TeamStore;
-import io.palisade.auth.KeyStore;
 
 /**
  * What every store must do, whatever its dialect: one suite, run by a subclass per dialect on a
@@ -45,6 +45,7 @@ abstract class StoreContract {
 
     /** The store under test, open for each test. */
     Database database;
+
     private UserStore users;
     private TeamStore teams;
     private KeyStore keys;
@@ -70,11 +71,19 @@ abstract class StoreContract {
     void canaryStatesAreUpsertedAndCleared() {
         CanaryStateStore states = new CanaryStateStore(database);
         states.set(new CanaryStateStore.Row("chat", "gpu3/llama", "ROLLED_BACK", "error rate", T0, "palisade"));
-        states.set(new CanaryStateStore.Row("chat", "gpu3/llama", "PROMOTED", "eval passed", T0.plusSeconds(60), "ops@example.com"));
+        states.set(new CanaryStateStore.Row(
+                "chat", "gpu3/llama", "PROMOTED", "eval passed", T0.plusSeconds(60), "ops@example.com"));
         states.set(new CanaryStateStore.Row("Qwen/Qwen3", "vllm/Qwen/Qwen3", "ROLLED_BACK", "", T0, "palisade"));
-        assertThat(states.all()).containsExactly(
-                new CanaryStateStore.Row("Qwen/Qwen3", "vllm/Qwen/Qwen3", "ROLLED_BACK", "", T0, "palisade"),
-                new CanaryStateStore.Row("chat", "gpu3/llama", "PROMOTED", "eval passed", T0.plusSeconds(60), "ops@example.com"));
+        assertThat(states.all())
+                .containsExactly(
+                        new CanaryStateStore.Row("Qwen/Qwen3", "vllm/Qwen/Qwen3", "ROLLED_BACK", "", T0, "palisade"),
+                        new CanaryStateStore.Row(
+                                "chat",
+                                "gpu3/llama",
+                                "PROMOTED",
+                                "eval passed",
+                                T0.plusSeconds(60),
+                                "ops@example.com"));
         states.clear("chat", "gpu3/llama");
         assertThat(states.all()).extracting(CanaryStateStore.Row::model).containsExactly("Qwen/Qwen3");
     }
@@ -85,20 +94,43 @@ abstract class StoreContract {
         UsageStore usage = new UsageStore(database);
         List<UsageStore.UsageEvent> batch = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
-            batch.add(new UsageStore.UsageEvent(T0.toString(), "2026-11-23", "req-" + i, "u1", "a@example.com", "ml", "k1", "chat",
-                    10, 5, 2, false, null));
+            batch.add(new UsageStore.UsageEvent(
+                    T0.toString(),
+                    "2026-11-23",
+                    "req-" + i,
+                    "u1",
+                    "a@example.com",
+                    "ml",
+                    "k1",
+                    "chat",
+                    10,
+                    5,
+                    2,
+                    false,
+                    null));
         }
         usage.insert(batch);
-        usage.insert(batch.subList(0, 300)); // written again, as a retry after an ambiguous commit would: each row counts once
-        usage.insert(List.of(new UsageStore.UsageEvent(T0.toString(), "2026-11-23", "req-600", "u1", "a@example.com", "ml", "k1", "chat",
-                10, 5, 2, false, null)));
-        assertThat(usage.report(List.of("team"), null, null))
-                .singleElement()
-                .satisfies(row -> {
-                    assertThat(row.requests()).isEqualTo(601);
-                    assertThat(row.promptTokens()).isEqualTo(6_010);
-                    assertThat(row.costMicros()).isEqualTo(1_202);
-                });
+        usage.insert(batch.subList(
+                0, 300)); // written again, as a retry after an ambiguous commit would: each row counts once
+        usage.insert(List.of(new UsageStore.UsageEvent(
+                T0.toString(),
+                "2026-11-23",
+                "req-600",
+                "u1",
+                "a@example.com",
+                "ml",
+                "k1",
+                "chat",
+                10,
+                5,
+                2,
+                false,
+                null)));
+        assertThat(usage.report(List.of("team"), null, null)).singleElement().satisfies(row -> {
+            assertThat(row.requests()).isEqualTo(601);
+            assertThat(row.promptTokens()).isEqualTo(6_010);
+            assertThat(row.costMicros()).isEqualTo(1_202);
+        });
     }
 
     /**
@@ -110,26 +142,35 @@ abstract class StoreContract {
     void migrationEightMovesTheCreationFlagIntoTheKeysLimits() throws Exception {
         String url = TestStores.newUrl(dialect(), dir);
         StoreUrl parsed = StoreUrl.parse(url);
-        Flyway.configure().dataSource(parsed.jdbcUrl(), parsed.user(), parsed.password())
-                .locations(dialect().migrations()).target("5").load().migrate();
+        Flyway.configure()
+                .dataSource(parsed.jdbcUrl(), parsed.user(), parsed.password())
+                .locations(dialect().migrations())
+                .target("5")
+                .load()
+                .migrate();
         try (Connection connection = DriverManager.getConnection(parsed.jdbcUrl(), parsed.user(), parsed.password());
-             Statement statement = connection.createStatement()) {
-            statement.execute("INSERT INTO users (id, email, name, status, created_at) VALUES ('u1', 'a@example.com', 'A', 'active', '"
-                    + T0 + "')");
-            statement.execute("INSERT INTO api_keys (id, secret_hash, user_id, requests_per_minute, limits, created_at) VALUES"
-                    + " ('k_flag', 'h1', 'u1', 0, NULL, '" + T0 + "'),"
-                    + " ('k_both', 'h2', 'u1', 10, '{\"requests_per_minute\":50,\"tokens_per_minute\":900}', '" + T0 + "'),"
-                    + " ('k_limits', 'h3', 'u1', NULL, '{\"max_concurrent\":2}', '" + T0 + "'),"
-                    + " ('k_none', 'h4', 'u1', NULL, NULL, '" + T0 + "')");
+                Statement statement = connection.createStatement()) {
+            statement.execute(
+                    "INSERT INTO users (id, email, name, status, created_at) VALUES ('u1', 'a@example.com', 'A', 'active', '"
+                            + T0 + "')");
+            statement.execute(
+                    "INSERT INTO api_keys (id, secret_hash, user_id, requests_per_minute, limits, created_at) VALUES"
+                            + " ('k_flag', 'h1', 'u1', 0, NULL, '" + T0 + "'),"
+                            + " ('k_both', 'h2', 'u1', 10, '{\"requests_per_minute\":50,\"tokens_per_minute\":900}', '"
+                            + T0 + "'),"
+                            + " ('k_limits', 'h3', 'u1', NULL, '{\"max_concurrent\":2}', '" + T0 + "'),"
+                            + " ('k_none', 'h4', 'u1', NULL, NULL, '" + T0 + "')");
         }
         Database migrated = Database.open(url);
         try {
             LimitsStore limits = new LimitsStore(migrated);
             ObjectMapper json = new ObjectMapper();
-            assertThat(json.readTree(limits.of(LimitsStore.Scope.KEY, "k_flag"))).isEqualTo(json.readTree("{\"requests_per_minute\":0}"));
+            assertThat(json.readTree(limits.of(LimitsStore.Scope.KEY, "k_flag")))
+                    .isEqualTo(json.readTree("{\"requests_per_minute\":0}"));
             assertThat(json.readTree(limits.of(LimitsStore.Scope.KEY, "k_both")))
                     .isEqualTo(json.readTree("{\"requests_per_minute\":10,\"tokens_per_minute\":900}"));
-            assertThat(json.readTree(limits.of(LimitsStore.Scope.KEY, "k_limits"))).isEqualTo(json.readTree("{\"max_concurrent\":2}"));
+            assertThat(json.readTree(limits.of(LimitsStore.Scope.KEY, "k_limits")))
+                    .isEqualTo(json.readTree("{\"max_concurrent\":2}"));
             assertThat(limits.of(LimitsStore.Scope.KEY, "k_none")).isNull();
             assertThat(new KeyStore(migrated).all()).hasSize(4);
         } finally {
@@ -160,9 +201,13 @@ abstract class StoreContract {
                     insert.executeUpdate();
                 }
             }
-            assertThat(longs(connection, "SELECT id FROM usage_events ORDER BY id")).hasSize(2).doesNotHaveDuplicates();
-            assertThat(longs(connection, "SELECT cost_micros FROM usage_events")).containsOnly(5_000_000_000L);
-            assertThat(longs(connection, "SELECT version FROM identity_version WHERE id = 1")).containsExactly(0L);
+            assertThat(longs(connection, "SELECT id FROM usage_events ORDER BY id"))
+                    .hasSize(2)
+                    .doesNotHaveDuplicates();
+            assertThat(longs(connection, "SELECT cost_micros FROM usage_events"))
+                    .containsOnly(5_000_000_000L);
+            assertThat(longs(connection, "SELECT version FROM identity_version WHERE id = 1"))
+                    .containsExactly(0L);
             try (Statement statement = connection.createStatement()) {
                 statement.executeUpdate("UPDATE users SET limits = '{}'");
                 statement.executeUpdate("UPDATE teams SET limits = '{}'");
@@ -177,7 +222,9 @@ abstract class StoreContract {
         users.insert(user("usr_z", "Zed@example.com", null));
         users.insert(user("usr_a", "adam@example.com", null));
 
-        assertThat(users.all()).extracting(User::email).containsExactly("Zed@example.com", "adam@example.com", "bea@example.com");
+        assertThat(users.all())
+                .extracting(User::email)
+                .containsExactly("Zed@example.com", "adam@example.com", "bea@example.com");
         User found = users.find("ZED@example.com").orElseThrow();
         assertThat(found).isEqualTo(user("usr_z", "Zed@example.com", null));
         assertThat(users.find("usr_a")).isPresent();
@@ -188,7 +235,8 @@ abstract class StoreContract {
     void aSecondUserWithTheSameEmailIsRefused() {
         users.insert(user("usr_1", "dup@example.com", null));
         assertThatThrownBy(() -> users.insert(user("usr_2", "dup@example.com", null)))
-                .isInstanceOf(StoreException.class).hasMessageContaining("dup@example.com");
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("dup@example.com");
         assertThat(users.all()).hasSize(1);
     }
 
@@ -243,8 +291,18 @@ abstract class StoreContract {
     void keysRoundTripAndARevocationHoldsItsFirstTime() {
         users.insert(user("usr_1", "a@example.com", null));
         ApiKey unlimited = key("key_b", "usr_1", null, T0);
-        ApiKey limited = new ApiKey("key_a", "hash-a", "usr_1", null, List.of("qwen*"), T0.plusSeconds(3600), null,
-                "ci", true, T0, List.of("small", "tiny"));
+        ApiKey limited = new ApiKey(
+                "key_a",
+                "hash-a",
+                "usr_1",
+                null,
+                List.of("qwen*"),
+                T0.plusSeconds(3600),
+                null,
+                "ci",
+                true,
+                T0,
+                List.of("small", "tiny"));
         keys.insert(unlimited, null);
         keys.insert(limited, "{\"requests_per_minute\":30}");
         assertThat(keys.all()).containsExactly(limited, unlimited);
@@ -259,8 +317,8 @@ abstract class StoreContract {
     void appendsChainOntoTheStoredTailAndReadBackInOrder() throws SQLException {
         try (AuditAppender appender = audit.appender()) {
             assertThat(lastAuditRow()).isNull();
-            List<AuditEvent> first = appender.append(
-                    List.of(event("r1", "usr_1", T0), event("r2", "usr_2", T0.plusSeconds(10))));
+            List<AuditEvent> first =
+                    appender.append(List.of(event("r1", "usr_1", T0), event("r2", "usr_2", T0.plusSeconds(10))));
             assertThat(first).extracting(AuditEvent::seq).containsExactly(1L, 2L);
             assertThat(first.get(0).prevHash()).isEqualTo(HashChain.GENESIS);
             assertThat(first.get(1).prevHash()).isEqualTo(first.get(0).hash());
@@ -275,10 +333,21 @@ abstract class StoreContract {
         audit.scan(all::add);
         assertThat(all).extracting(AuditEvent::requestId).containsExactly("r1", "r2", "r3");
         List<AuditStore.Record> ofUser = new ArrayList<>();
-        audit.forEachRecord(new AuditFilter("usr_1", null, null, null, null, T0.toString(), T0.plusSeconds(20).toString()), 3, ofUser::add);
+        audit.forEachRecord(
+                new AuditFilter(
+                        "usr_1",
+                        null,
+                        null,
+                        null,
+                        null,
+                        T0.toString(),
+                        T0.plusSeconds(20).toString()),
+                3,
+                ofUser::add);
         assertThat(ofUser).extracting(r -> r.head().requestId()).containsExactly("r1");
         List<AuditStore.Record> since = new ArrayList<>();
-        audit.forEachRecord(new AuditFilter(null, null, null, null, null, T0.plusSeconds(10).toString(), null), 3, since::add);
+        audit.forEachRecord(
+                new AuditFilter(null, null, null, null, null, T0.plusSeconds(10).toString(), null), 3, since::add);
         assertThat(since).extracting(r -> r.head().requestId()).containsExactly("r2", "r3");
         assertThat(audit.lastSeqOf("usr_1")).isEqualTo(3);
         assertThat(audit.lastSeqOf("nobody")).isZero();
@@ -290,7 +359,8 @@ abstract class StoreContract {
 
     @Test
     void appendersTakingTurnsEachLinkToWhatTheOtherCommitted() throws SQLException {
-        try (AuditAppender one = audit.appender(); AuditAppender two = audit.appender()) {
+        try (AuditAppender one = audit.appender();
+                AuditAppender two = audit.appender()) {
             one.append(List.of(event("r1", "usr_1", T0)));
             two.append(List.of(event("r2", "usr_1", T0), event("r3", "usr_2", T0)));
             List<AuditEvent> last = one.append(List.of(event("r4", "usr_1", T0)));
@@ -350,11 +420,13 @@ abstract class StoreContract {
     }
 
     private static AuditEvent event(String requestId, String userId, Instant at) {
-        return new AuditEvent(0, requestId, AuditEvent.STARTED, at.toString(), userId, "{\"r\":\"" + requestId + "\"}", "", "");
+        return new AuditEvent(
+                0, requestId, AuditEvent.STARTED, at.toString(), userId, "{\"r\":\"" + requestId + "\"}", "", "");
     }
 
     private static List<Long> longs(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
             List<Long> values = new ArrayList<>();
             while (rows.next()) {
                 values.add(rows.getLong(1));

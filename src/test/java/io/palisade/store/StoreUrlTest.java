@@ -32,17 +32,20 @@ class StoreUrlTest {
 
     @Test
     void jdbcFormAndCredentialsAsParametersAreAccepted() {
-        StoreUrl url = StoreUrl.parse("jdbc:postgresql://h1:5432,h2:5432/gateway?user=app&password=hunter2&targetServerType=primary");
+        StoreUrl url = StoreUrl.parse(
+                "jdbc:postgresql://h1:5432,h2:5432/gateway?user=app&password=hunter2&targetServerType=primary");
         assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://h1:5432,h2:5432/gateway?targetServerType=primary");
         assertThat(url.user()).isEqualTo("app");
         assertThat(url.password()).isEqualTo("hunter2");
-        assertThat(url.toString()).isEqualTo("postgresql://app:***@h1:5432,h2:5432/gateway?targetServerType=primary")
+        assertThat(url.toString())
+                .isEqualTo("postgresql://app:***@h1:5432,h2:5432/gateway?targetServerType=primary")
                 .doesNotContain("hunter2");
     }
 
     @Test
     void withoutPasswordOrUserNothingIsMasked() {
-        assertThat(StoreUrl.parse("postgresql://postgres@127.0.0.1:5432/db_1")).hasToString("postgresql://postgres@127.0.0.1:5432/db_1");
+        assertThat(StoreUrl.parse("postgresql://postgres@127.0.0.1:5432/db_1"))
+                .hasToString("postgresql://postgres@127.0.0.1:5432/db_1");
         StoreUrl anonymous = StoreUrl.parse("postgresql://localhost/palisade");
         assertThat(anonymous.user()).isNull();
         assertThat(anonymous).hasToString("postgresql://localhost/palisade");
@@ -51,11 +54,15 @@ class StoreUrlTest {
     @Test
     void invalidUrlsAreRefusedWithoutEchoingThePassword() {
         assertThatThrownBy(() -> StoreUrl.parse("postgresql://app:topsecret@/palisade"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no host").hasMessageNotContaining("topsecret");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no host")
+                .hasMessageNotContaining("topsecret");
         assertThatThrownBy(() -> StoreUrl.parse("postgresql://app:topsecret@db"))
-                .hasMessageContaining("no database name").hasMessageNotContaining("topsecret");
+                .hasMessageContaining("no database name")
+                .hasMessageNotContaining("topsecret");
         assertThatThrownBy(() -> StoreUrl.parse("mysql://app:topsecret@db/palisade"))
-                .hasMessageContaining("expected sqlite:PATH or postgresql://").hasMessageContaining("mysql://app:***@db/palisade")
+                .hasMessageContaining("expected sqlite:PATH or postgresql://")
+                .hasMessageContaining("mysql://app:***@db/palisade")
                 .hasMessageNotContaining("topsecret");
         assertThatThrownBy(() -> StoreUrl.parse("sqlite:")).hasMessageContaining("no path");
     }

@@ -48,12 +48,21 @@ class OpenTelemetrySpansTest {
     }
 
     private static ObservabilityConfig config(URI endpoint, String serviceName, Double ratio) {
-        return new ObservabilityConfig(Secret.empty(), 0, Duration.ofSeconds(10), true, endpoint, serviceName, false, 100, ratio);
+        return new ObservabilityConfig(
+                Secret.empty(), 0, Duration.ofSeconds(10), true, endpoint, serviceName, false, 100, ratio);
     }
 
     private static Span span(String traceId, String spanId) {
         long now = System.currentTimeMillis() * 1_000_000L;
-        return new Span(traceId, spanId, CALLER_SPAN, "POST /v1/chat/completions", 2, now, now + 1_000_000, Map.of("palisade.model", "llama"),
+        return new Span(
+                traceId,
+                spanId,
+                CALLER_SPAN,
+                "POST /v1/chat/completions",
+                2,
+                now,
+                now + 1_000_000,
+                Map.of("palisade.model", "llama"),
                 false);
     }
 
@@ -95,8 +104,12 @@ class OpenTelemetrySpansTest {
                 TraceContext root = spans.begin(null);
                 assertThat(root.sampled()).isFalse();
                 assertThat(root.backendTraceparent()).endsWith("-00");
-                assertThat(spans.begin("00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-01").sampled()).isTrue();
-                assertThat(spans.begin("00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-00").sampled()).isFalse();
+                assertThat(spans.begin("00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-01")
+                                .sampled())
+                        .isTrue();
+                assertThat(spans.begin("00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-00")
+                                .sampled())
+                        .isFalse();
                 spans.flush();
                 assertThat(collector.received).isEmpty();
                 assertThat(spans.counts().exported()).isZero();
@@ -108,7 +121,9 @@ class OpenTelemetrySpansTest {
             OpenTelemetrySpans spans = OpenTelemetrySpans.start(config(collector.tracesUrl(), null, null));
             try {
                 assertThat(spans.begin(null).sampled()).as("default ratio 1.0").isTrue();
-                assertThat(spans.begin("00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-00").sampled()).isFalse();
+                assertThat(spans.begin("00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-00")
+                                .sampled())
+                        .isFalse();
             } finally {
                 spans.close();
             }
@@ -122,15 +137,19 @@ class OpenTelemetrySpansTest {
             closedPort = socket.getLocalPort();
         }
         GatewayMetrics metrics = new GatewayMetrics();
-        OpenTelemetrySpans spans = OpenTelemetrySpans.start(config(URI.create("http://127.0.0.1:" + closedPort + "/v1/traces"), null, null));
+        OpenTelemetrySpans spans = OpenTelemetrySpans.start(
+                config(URI.create("http://127.0.0.1:" + closedPort + "/v1/traces"), null, null));
         metrics.traceSpans(spans.counts());
         try {
             spans.export(span(CALLER_TRACE, "1111111111111111"));
             spans.export(span(CALLER_TRACE, "2222222222222222"));
             spans.flush(); // returns once the exporter gave up, after its retries
             awaitTrue(() -> spans.counts().droppedExportFailed() == 2);
-            assertThat(scraped(metrics)).contains("palisade_trace_spans_dropped_total{reason=\"export_failed\"} 2.0",
-                    "palisade_trace_spans_dropped_total{reason=\"queue_full\"} 0.0", "palisade_trace_spans_exported_total 0.0");
+            assertThat(scraped(metrics))
+                    .contains(
+                            "palisade_trace_spans_dropped_total{reason=\"export_failed\"} 2.0",
+                            "palisade_trace_spans_dropped_total{reason=\"queue_full\"} 0.0",
+                            "palisade_trace_spans_exported_total 0.0");
         } finally {
             spans.close();
         }
@@ -163,27 +182,43 @@ class OpenTelemetrySpansTest {
     void palisadeYamlWinsAndTheOtelSettingsFillTheRest() {
         ObservabilityConfig unset = config(null, null, null);
         assertThat(TracingSettings.enabled(unset, name -> null, name -> null)).isFalse();
-        assertThat(TracingSettings.enabled(unset, name -> null, Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318")::get)).isTrue();
-        assertThat(TracingSettings.enabled(unset, name -> null, Map.of("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://c:4318/v1/traces")::get))
+        assertThat(TracingSettings.enabled(
+                        unset, name -> null, Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318")::get))
                 .isTrue();
-        assertThat(TracingSettings.enabled(config(URI.create("http://c:4318/v1/traces"), null, null), name -> null,
-                Map.of("OTEL_SDK_DISABLED", "true")::get)).isFalse();
-        assertThat(TracingSettings.overrides(unset)).doesNotContainKeys("otel.service.name", "otel.traces.sampler",
-                TracingSettings.TRACES_ENDPOINT);
-        assertThat(TracingSettings.defaults()).containsEntry("otel.traces.sampler", "parentbased_traceidratio").containsEntry("otel.traces.sampler.arg", "1.0")
-                .containsEntry("otel.bsp.max.queue.size", "8192").containsEntry("otel.bsp.schedule.delay", "1000");
+        assertThat(TracingSettings.enabled(
+                        unset,
+                        name -> null,
+                        Map.of("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://c:4318/v1/traces")::get))
+                .isTrue();
+        assertThat(TracingSettings.enabled(
+                        config(URI.create("http://c:4318/v1/traces"), null, null),
+                        name -> null,
+                        Map.of("OTEL_SDK_DISABLED", "true")::get))
+                .isFalse();
+        assertThat(TracingSettings.overrides(unset))
+                .doesNotContainKeys("otel.service.name", "otel.traces.sampler", TracingSettings.TRACES_ENDPOINT);
+        assertThat(TracingSettings.defaults())
+                .containsEntry("otel.traces.sampler", "parentbased_traceidratio")
+                .containsEntry("otel.traces.sampler.arg", "1.0")
+                .containsEntry("otel.bsp.max.queue.size", "8192")
+                .containsEntry("otel.bsp.schedule.delay", "1000");
         assertThat(TracingSettings.overrides(config(URI.create("http://c:4318/v1/traces"), "gw", 0.25)))
-                .containsEntry(TracingSettings.TRACES_ENDPOINT, "http://c:4318/v1/traces").containsEntry("otel.service.name", "gw")
-                .containsEntry("otel.traces.sampler", "parentbased_traceidratio").containsEntry("otel.traces.sampler.arg", "0.25")
+                .containsEntry(TracingSettings.TRACES_ENDPOINT, "http://c:4318/v1/traces")
+                .containsEntry("otel.service.name", "gw")
+                .containsEntry("otel.traces.sampler", "parentbased_traceidratio")
+                .containsEntry("otel.traces.sampler.arg", "0.25")
                 .containsEntry("otel.metrics.exporter", "none");
     }
 
     @Test
     void anUnnamedServiceIsPalisadeButAServiceNamedByResourceAttributesKeepsItsName() {
         AttributeKey<String> serviceName = AttributeKey.stringKey("service.name");
-        assertThat(TracingSettings.withDefaultServiceName(Resource.getDefault()).getAttribute(serviceName)).isEqualTo("palisade");
-        Resource named = Resource.getDefault().merge(Resource.create(Attributes.of(serviceName, "from-resource-attributes")));
-        assertThat(TracingSettings.withDefaultServiceName(named).getAttribute(serviceName)).isEqualTo("from-resource-attributes");
+        assertThat(TracingSettings.withDefaultServiceName(Resource.getDefault()).getAttribute(serviceName))
+                .isEqualTo("palisade");
+        Resource named =
+                Resource.getDefault().merge(Resource.create(Attributes.of(serviceName, "from-resource-attributes")));
+        assertThat(TracingSettings.withDefaultServiceName(named).getAttribute(serviceName))
+                .isEqualTo("from-resource-attributes");
     }
 
     /** Polls until the condition holds, at most 60 s. */
@@ -194,6 +229,9 @@ class OpenTelemetrySpansTest {
     private static List<String> scraped(GatewayMetrics metrics) throws IOException {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         PrometheusTextFormatWriter.create().write(text, metrics.registry().scrape());
-        return text.toString(StandardCharsets.UTF_8).lines().filter(line -> line.startsWith("palisade_trace_")).toList();
+        return text.toString(StandardCharsets.UTF_8)
+                .lines()
+                .filter(line -> line.startsWith("palisade_trace_"))
+                .toList();
     }
 }

@@ -17,8 +17,11 @@ final class OtlpCollector implements AutoCloseable {
     @SuppressWarnings("ArrayRecordComponent")
     record Received(Map<String, List<String>> headers, byte[] body) {
         String header(String name) {
-            return headers.entrySet().stream().filter(entry -> entry.getKey().equalsIgnoreCase(name)).map(entry -> entry.getValue().get(0))
-                    .findFirst().orElse(null);
+            return headers.entrySet().stream()
+                    .filter(entry -> entry.getKey().equalsIgnoreCase(name))
+                    .map(entry -> entry.getValue().get(0))
+                    .findFirst()
+                    .orElse(null);
         }
 
         /** Whether the protobuf body holds these bytes (trace and span ids are raw bytes in OTLP protobuf). */

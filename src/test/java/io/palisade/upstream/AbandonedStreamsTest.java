@@ -24,8 +24,10 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class AbandonedStreamsTest {
-    private static final String SSE_HEAD = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
-    private static final String NDJSON_HEAD = "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n";
+    private static final String SSE_HEAD =
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
+    private static final String NDJSON_HEAD =
+            "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n";
     private static final String OLLAMA_LINE = "{\"model\":\"m\",\"created_at\":\"2026-01-01T00:00:00Z\","
             + "\"message\":{\"role\":\"assistant\",\"content\":\"a\"},\"done\":false}\n";
 
@@ -61,7 +63,8 @@ class AbandonedStreamsTest {
 
     @Test
     void aStreamThatEndedProperlyIsDrainedAndItsConnectionReused() throws Exception {
-        String stream = SSE_HEAD + chunk("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n") + chunk("data: [DONE]\n\n") + "0\r\n\r\n";
+        String stream = SSE_HEAD + chunk("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n")
+                + chunk("data: [DONE]\n\n") + "0\r\n\r\n";
         FakeBackend backend = fixture.backend((connection, index) -> connection.answerAll(stream));
         Backend openAi = backend(BackendKind.OPENAI, backend.url());
 
@@ -99,9 +102,12 @@ class AbandonedStreamsTest {
             fastest = Math.min(fastest, System.nanoTime() - leftAt[0]);
             assertThat(outcome.callerGone()).isTrue();
         }
-        assertThat(TimeUnit.NANOSECONDS.toMillis(fastest)).as("ms from the caller leaving to the stream's end")
+        assertThat(TimeUnit.NANOSECONDS.toMillis(fastest))
+                .as("ms from the caller leaving to the stream's end")
                 .isLessThan(ResponseBody.DRAIN_MILLIS);
-        assertThat(backend.connections()).as("a left stream's connection is not reused").isEqualTo(5);
+        assertThat(backend.connections())
+                .as("a left stream's connection is not reused")
+                .isEqualTo(5);
     }
 
     private Backend backend(BackendKind kind, URI url) {

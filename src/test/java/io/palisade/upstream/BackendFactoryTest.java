@@ -18,26 +18,30 @@ class BackendFactoryTest {
 
     @Test
     void aUrlWithoutV1AsksTheServerRootOverTheSameConnections() throws Exception {
-        FakeBackend backend = fixture.backend((connection, index) -> connection.answerAll(json("{\"data\":[],\"model_sha\":\"abc\"}")));
+        FakeBackend backend = fixture.backend(
+                (connection, index) -> connection.answerAll(json("{\"data\":[],\"model_sha\":\"abc\"}")));
         Backend openAi = factory().create(config(backend.url()));
 
         openAi.listModels();
         assertThat(openAi.served("m").revision()).isEqualTo("abc");
 
-        assertThat(backend.requests()).extracting(FakeBackend.Request::line)
+        assertThat(backend.requests())
+                .extracting(FakeBackend.Request::line)
                 .containsExactly("GET /v1/models HTTP/1.1", "GET /info HTTP/1.1", "GET /props HTTP/1.1");
         assertThat(backend.connections()).as("one client, one pool").isEqualTo(1);
     }
 
     @Test
     void aUrlEndingInV1AsksTheServerRootWithoutIt() throws Exception {
-        FakeBackend backend = fixture.backend((connection, index) -> connection.answerAll(json("{\"data\":[],\"model_sha\":\"abc\"}")));
+        FakeBackend backend = fixture.backend(
+                (connection, index) -> connection.answerAll(json("{\"data\":[],\"model_sha\":\"abc\"}")));
         Backend openAi = factory().create(config(URI.create(backend.url() + "/v1")));
 
         openAi.listModels();
         assertThat(openAi.served("m").revision()).isEqualTo("abc");
 
-        assertThat(backend.requests()).extracting(FakeBackend.Request::line)
+        assertThat(backend.requests())
+                .extracting(FakeBackend.Request::line)
                 .containsExactly("GET /v1/models HTTP/1.1", "GET /info HTTP/1.1", "GET /props HTTP/1.1");
     }
 

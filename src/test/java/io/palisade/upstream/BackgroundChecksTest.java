@@ -32,12 +32,16 @@ class BackgroundChecksTest {
                 checks.request("hung", hung);
             }
             checks.request("other", otherRan::countDown);
-            assertThat(otherRan.await(10, TimeUnit.SECONDS)).as("another key runs while one hangs").isTrue();
+            assertThat(otherRan.await(10, TimeUnit.SECONDS))
+                    .as("another key runs while one hangs")
+                    .isTrue();
             assertThat(hungRuns.get()).as("no second run beside the hung one").isEqualTo(1);
 
             release.countDown();
             await(() -> !checks.running("hung"));
-            assertThat(hungRuns.get()).as("five requests made meanwhile: one rerun").isEqualTo(2);
+            assertThat(hungRuns.get())
+                    .as("five requests made meanwhile: one rerun")
+                    .isEqualTo(2);
             checks.request("hung", hung);
             await(() -> hungRuns.get() == 3);
         }

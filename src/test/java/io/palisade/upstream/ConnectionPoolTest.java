@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /** The pool's bounds (idle count, idle time) and the sweep, on a clock the test moves. */
 class ConnectionPoolTest {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
-    private final CountDownLatch[] closedByClient = {new CountDownLatch(1), new CountDownLatch(1), new CountDownLatch(1)};
+    private final CountDownLatch[] closedByClient = {new CountDownLatch(1), new CountDownLatch(1), new CountDownLatch(1)
+    };
     private final FakeBackend backend = new FakeBackend((connection, index) -> {
         if (connection.clientClosed() && index < closedByClient.length) {
             closedByClient[index].countDown();
@@ -106,12 +107,17 @@ class ConnectionPoolTest {
             assertThat(scheduler.getQueue()).hasSize(1);
             pool = null;
 
-            Await.until(Duration.ofSeconds(30), () -> {
-                System.gc();
-                return collected.get() == null && scheduler.getQueue().isEmpty();
-            }, "the pool collected and its sweep cancelled");
+            Await.until(
+                    Duration.ofSeconds(30),
+                    () -> {
+                        System.gc();
+                        return collected.get() == null && scheduler.getQueue().isEmpty();
+                    },
+                    "the pool collected and its sweep cancelled");
 
-            assertThat(collected.get()).as("the sweep must not keep its pool reachable").isNull();
+            assertThat(collected.get())
+                    .as("the sweep must not keep its pool reachable")
+                    .isNull();
             assertThat(scheduler.getQueue()).as("the sweep cancels itself").isEmpty();
         } finally {
             scheduler.shutdownNow();
@@ -119,7 +125,8 @@ class ConnectionPoolTest {
     }
 
     private Http1Connection open() throws Exception {
-        Http1Connection connection = Http1Connection.open("127.0.0.1", backend.url().getPort(), 10_000);
+        Http1Connection connection =
+                Http1Connection.open("127.0.0.1", backend.url().getPort(), 10_000);
         opened.add(connection);
         return connection;
     }

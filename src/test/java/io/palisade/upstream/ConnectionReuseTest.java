@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 class ConnectionReuseTest {
     @AutoClose
     private final UpstreamFixture fixture = new UpstreamFixture();
-    private FakeBackend backend;
 
+    private FakeBackend backend;
 
     @Test
     void sequentialRequestsShareOneConnection() throws Exception {
@@ -41,7 +41,8 @@ class ConnectionReuseTest {
         String error = "{\"error\":{\"message\":\"busy\"}}";
         backend = fixture.backend((connection, index) -> {
             connection.read();
-            connection.write("HTTP/1.1 503 Service Unavailable\r\nContent-Length: " + error.length() + "\r\n\r\n" + error);
+            connection.write(
+                    "HTTP/1.1 503 Service Unavailable\r\nContent-Length: " + error.length() + "\r\n\r\n" + error);
             connection.answerAll(json("{\"n\":2}"));
         });
         UpstreamHttp http = fixture.http(backend.url());
@@ -64,14 +65,17 @@ class ConnectionReuseTest {
         assertThat(postAndRead(http, "/a")).isEqualTo("ok");
         assertThat(postAndRead(http, "/b")).isEqualTo("ok");
         assertThat(backend.connections()).isEqualTo(2);
-        assertThat(backend.requests()).extracting(FakeBackend.Request::connection).containsExactly(0, 1);
+        assertThat(backend.requests())
+                .extracting(FakeBackend.Request::connection)
+                .containsExactly(0, 1);
     }
 
     @Test
     void aConnectionWithBytesPastTheEndOfTheBodyIsNotReused() throws Exception {
         // A second answer nobody asked for rides behind the first; pooled, it would answer the next request.
-        backend = fixture.backend((connection, index) -> connection.answerAll(
-                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale"));
+        backend = fixture.backend(
+                (connection, index) -> connection.answerAll("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                        + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale"));
         UpstreamHttp http = fixture.http(backend.url());
 
         assertThat(postAndRead(http, "/a")).isEqualTo("ok");
@@ -81,8 +85,9 @@ class ConnectionReuseTest {
 
     @Test
     void anAnswerWithBothTransferEncodingAndContentLengthIsReadChunkedAndItsConnectionNotReused() throws Exception {
-        backend = fixture.backend((connection, index) -> connection.answerAll(
-                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n" + chunk("hello") + "0\r\n\r\n"));
+        backend = fixture.backend((connection, index) ->
+                connection.answerAll("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"
+                        + chunk("hello") + "0\r\n\r\n"));
         UpstreamHttp http = fixture.http(backend.url());
 
         assertThat(postAndRead(http, "/a")).isEqualTo("hello");
@@ -109,7 +114,9 @@ class ConnectionReuseTest {
         assertThat(postAndRead(http, "/b")).isEqualTo("{\"n\":3}");
 
         assertThat(backend.connections()).isEqualTo(2);
-        assertThat(backend.requests()).extracting(FakeBackend.Request::connection).containsExactly(0, 1);
+        assertThat(backend.requests())
+                .extracting(FakeBackend.Request::connection)
+                .containsExactly(0, 1);
     }
 
     @Test
@@ -121,8 +128,10 @@ class ConnectionReuseTest {
         UpstreamHttp http = fixture.http(backend.url());
 
         for (int i = 0; i < 2; i++) {
-            try (UpstreamHttp.Exchange exchange = http.post("/s", "{}".getBytes(StandardCharsets.UTF_8), "r", Map.of());
-                 BufferedReader reader = new BufferedReader(new InputStreamReader(exchange.body(), StandardCharsets.UTF_8))) {
+            try (UpstreamHttp.Exchange exchange =
+                            http.post("/s", "{}".getBytes(StandardCharsets.UTF_8), "r", Map.of());
+                    BufferedReader reader =
+                            new BufferedReader(new InputStreamReader(exchange.body(), StandardCharsets.UTF_8))) {
                 String line;
                 do {
                     line = reader.readLine();
@@ -160,7 +169,8 @@ class ConnectionReuseTest {
         UpstreamHttp http = fixture.http(backend.url());
 
         assertThatThrownBy(() -> postAndRead(http, "/a"))
-                .isInstanceOfSatisfying(PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_UNREACHABLE))
+                .isInstanceOfSatisfying(
+                        PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_UNREACHABLE))
                 .hasMessage("backend 'test' could not be reached (connection closed)");
         assertThat(backend.connections()).isEqualTo(1);
         assertThat(backend.requests()).hasSize(1);
@@ -180,9 +190,11 @@ class ConnectionReuseTest {
         assertThat(postAndRead(http, "/a")).isEqualTo("{}");
 
         assertThatThrownBy(() -> postAndRead(http, "/b"))
-                .isInstanceOfSatisfying(PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_UNREACHABLE));
+                .isInstanceOfSatisfying(
+                        PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_UNREACHABLE));
         assertThat(backend.connections()).isEqualTo(2);
-        assertThat(backend.requests()).extracting(FakeBackend.Request::line)
+        assertThat(backend.requests())
+                .extracting(FakeBackend.Request::line)
                 .containsExactly("POST /a HTTP/1.1", "POST /b HTTP/1.1", "POST /b HTTP/1.1");
     }
 

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /** One task per exchange watches both limits; the transports' own tests cover the errors they become. */
 class ExchangeDeadlineTest {
-    private static final Timeouts LIMITS = new Timeouts(Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMillis(400));
+    private static final Timeouts LIMITS =
+            new Timeouts(Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMillis(400));
 
     private final ScheduledThreadPoolExecutor watchdog = new ScheduledThreadPoolExecutor(1);
 
@@ -25,7 +26,8 @@ class ExchangeDeadlineTest {
 
     @Test
     void noHeadWithinTheFirstByteLimitCutsTheExchange() throws Exception {
-        assertThat(timeUntilCut(false, ExchangeDeadline.Limit.FIRST_BYTE)).isBetween(Duration.ofMillis(100), Duration.ofSeconds(5));
+        assertThat(timeUntilCut(false, ExchangeDeadline.Limit.FIRST_BYTE))
+                .isBetween(Duration.ofMillis(100), Duration.ofSeconds(5));
     }
 
     @Test

@@ -112,10 +112,13 @@ final class FakeBackend implements AutoCloseable {
             Map<String, String> headers = new LinkedHashMap<>();
             for (String header = line(); header != null && !header.isEmpty(); header = line()) {
                 int colon = header.indexOf(':');
-                headers.put(header.substring(0, colon).toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
+                headers.put(
+                        header.substring(0, colon).toLowerCase(Locale.ROOT),
+                        header.substring(colon + 1).trim());
             }
             int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-            Request request = new Request(line, headers, new String(input.readNBytes(length), StandardCharsets.UTF_8), index);
+            Request request =
+                    new Request(line, headers, new String(input.readNBytes(length), StandardCharsets.UTF_8), index);
             requests.add(request);
             return request;
         }

@@ -19,16 +19,18 @@ import org.junit.jupiter.api.Test;
 class Http1FramingTest {
     @AutoClose
     private final UpstreamFixture fixture = new UpstreamFixture();
-    private FakeBackend backend;
 
+    private FakeBackend backend;
 
     @Test
     void aPostCarriesItsHeadersBodyAndThePathJoinedToTheBackendPath() throws Exception {
         backend = fixture.backend((connection, index) -> connection.answerAll(json("{\"ok\":true}")));
-        UpstreamHttp http = fixture.http(URI.create(backend.url() + "/base"), UpstreamFixture.GENEROUS, Secret.of("sk-test", "inline"));
+        UpstreamHttp http = fixture.http(
+                URI.create(backend.url() + "/base"), UpstreamFixture.GENEROUS, Secret.of("sk-test", "inline"));
         byte[] body = "{\"model\":\"m\",\"prompt\":\"héllo\"}".getBytes(StandardCharsets.UTF_8);
 
-        try (UpstreamHttp.Exchange exchange = http.post("/v1/completions", body, "req-42", Map.of("traceparent", "00-abc-def-01"))) {
+        try (UpstreamHttp.Exchange exchange =
+                http.post("/v1/completions", body, "req-42", Map.of("traceparent", "00-abc-def-01"))) {
             assertThat(http.readJson(exchange).path("ok").asBoolean()).isTrue();
         }
 
@@ -55,7 +57,8 @@ class Http1FramingTest {
 
         FakeBackend.Request request = backend.requests().getFirst();
         assertThat(request.line()).isEqualTo("GET /base/v1/models?limit=5&after=a%20b HTTP/1.1");
-        assertThat(request.headers()).containsEntry("x-request-id", "discovery")
+        assertThat(request.headers())
+                .containsEntry("x-request-id", "discovery")
                 .doesNotContainKeys("content-length", "content-type", "authorization");
     }
 
@@ -66,13 +69,16 @@ class Http1FramingTest {
         byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> http.post("/a", body, "r", Map.of("traceparent", "00-abc\r\nX-Injected: 1")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("header value not allowed for traceparent");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("header value not allowed for traceparent");
         assertThatThrownBy(() -> http.post("/a", body, "r", Map.of("traceparent", "00-abc\nGET /admin HTTP/1.1")))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> http.get("/a", "r\r\nX-Injected: 1"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("header value not allowed for X-Request-Id");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("header value not allowed for X-Request-Id");
         assertThatThrownBy(() -> http.post("/a", body, "r", Map.of("Content-Length", "0")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("header name not allowed: Content-Length");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("header name not allowed: Content-Length");
         assertThatThrownBy(() -> http.post("/a", body, "r", Map.of("X-Bad: 1\r\nX-Also", "v")))
                 .isInstanceOf(IllegalArgumentException.class);
 
@@ -125,7 +131,8 @@ class Http1FramingTest {
     void interimAnswersAreSkipped() throws Exception {
         backend = fixture.backend((connection, index) -> {
             connection.read();
-            connection.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </style.css>\r\n\r\n" + json("{\"n\":7}"));
+            connection.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </style.css>\r\n\r\n"
+                    + json("{\"n\":7}"));
         });
         UpstreamHttp http = fixture.http(backend.url());
 
@@ -146,9 +153,10 @@ class Http1FramingTest {
 
     @Test
     void http10IsReusedOnlyWhenItSaysKeepAlive() throws Exception {
-        backend = fixture.backend((connection, index) -> connection.answerAll(index == 0
-                ? "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"
-                : "HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\nok"));
+        backend = fixture.backend((connection, index) -> connection.answerAll(
+                index == 0
+                        ? "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                        : "HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\nok"));
         UpstreamHttp http = fixture.http(backend.url());
 
         assertThat(postAndRead(http, "/a")).isEqualTo("ok");
@@ -167,7 +175,8 @@ class Http1FramingTest {
         UpstreamHttp http = fixture.http(backend.url());
 
         assertThatThrownBy(() -> postAndRead(http, "/a"))
-                .isInstanceOfSatisfying(PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_BAD_RESPONSE))
+                .isInstanceOfSatisfying(
+                        PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_BAD_RESPONSE))
                 .hasMessage("backend 'test' sent a bad answer: its response head is larger than 64 KiB");
     }
 
@@ -180,7 +189,8 @@ class Http1FramingTest {
         UpstreamHttp http = fixture.http(backend.url());
 
         assertThatThrownBy(() -> postAndRead(http, "/a"))
-                .isInstanceOfSatisfying(PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_BAD_RESPONSE))
+                .isInstanceOfSatisfying(
+                        PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_BAD_RESPONSE))
                 .hasMessage("backend 'test' sent a bad answer: its status line is not HTTP/1.1");
     }
 
@@ -194,7 +204,9 @@ class Http1FramingTest {
 
         try (UpstreamHttp.Exchange exchange = http.get("/x", "r")) {
             assertThatThrownBy(() -> http.readJson(exchange))
-                    .isInstanceOfSatisfying(PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_BAD_RESPONSE))
+                    .isInstanceOfSatisfying(
+                            PalisadeException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_BAD_RESPONSE))
                     .hasMessage("backend 'test' broke off its answer (connection closed)");
         }
     }
@@ -203,13 +215,16 @@ class Http1FramingTest {
     void aMalformedChunkIsABadAnswerMidBody() throws Exception {
         backend = fixture.backend((connection, index) -> {
             connection.read();
-            connection.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk("{\"a\":") + "zz\r\n1\r\n\r\n");
+            connection.write(
+                    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk("{\"a\":") + "zz\r\n1\r\n\r\n");
         });
         UpstreamHttp http = fixture.http(backend.url());
 
         try (UpstreamHttp.Exchange exchange = http.get("/x", "r")) {
             assertThatThrownBy(() -> http.readJson(exchange))
-                    .isInstanceOfSatisfying(PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_BAD_RESPONSE))
+                    .isInstanceOfSatisfying(
+                            PalisadeException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_BAD_RESPONSE))
                     .hasMessage("backend 'test' sent a bad answer: its chunk size is malformed");
         }
     }

@@ -22,11 +22,13 @@ import java.util.concurrent.ScheduledExecutorService;
  * servers: {@link #close()} releases scripts waiting on {@link #testOver} and stops them all.
  */
 final class UpstreamFixture implements AutoCloseable {
-    static final Timeouts GENEROUS = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
+    static final Timeouts GENEROUS =
+            new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
 
     final ObjectMapper json = new ObjectMapper();
     /** Counted down when the test is over, so that scripts holding a connection open can end. */
     final CountDownLatch testOver = new CountDownLatch(1);
+
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
     private final List<FakeBackend> backends = new CopyOnWriteArrayList<>();
 
@@ -42,13 +44,17 @@ final class UpstreamFixture implements AutoCloseable {
     }
 
     UpstreamHttp http(URI url, Timeouts timeouts, Secret key) {
-        return new UpstreamHttp(new BackendConfig("test", BackendKind.OPENAI, url, key, false, timeouts), watchdog, json);
+        return new UpstreamHttp(
+                new BackendConfig("test", BackendKind.OPENAI, url, key, false, timeouts), watchdog, json);
     }
 
     /** Through the JDK client, as an {@code https://} backend is spoken to, though {@code url} is plain HTTP. */
     UpstreamHttp jdkHttp(URI url, Timeouts timeouts) {
-        return new UpstreamHttp(new BackendConfig("test", BackendKind.OPENAI, url, Secret.empty(), false, timeouts),
-                new JdkTransport(url, timeouts), watchdog, json);
+        return new UpstreamHttp(
+                new BackendConfig("test", BackendKind.OPENAI, url, Secret.empty(), false, timeouts),
+                new JdkTransport(url, timeouts),
+                watchdog,
+                json);
     }
 
     ScheduledExecutorService watchdog() {
@@ -56,7 +62,8 @@ final class UpstreamFixture implements AutoCloseable {
     }
 
     static String postAndRead(UpstreamHttp http, String path) throws IOException {
-        try (UpstreamHttp.Exchange exchange = http.post(path, "{}".getBytes(StandardCharsets.UTF_8), "req-test", Map.of())) {
+        try (UpstreamHttp.Exchange exchange =
+                http.post(path, "{}".getBytes(StandardCharsets.UTF_8), "req-test", Map.of())) {
             return readAll(exchange.body());
         }
     }

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
 class UpstreamStreamingTest {
     @AutoClose
     private final UpstreamFixture fixture = new UpstreamFixture();
+
     private FakeBackend backend;
 
     @Test
@@ -50,10 +51,14 @@ class UpstreamStreamingTest {
         UpstreamHttp http = fixture.http(backend.url());
         List<String> events = new ArrayList<>();
 
-        try (UpstreamHttp.Exchange exchange = http.post("/v1/chat/completions", "{}".getBytes(StandardCharsets.UTF_8), "r", Map.of());
-             BufferedReader reader = new BufferedReader(new InputStreamReader(exchange.body(), StandardCharsets.UTF_8))) {
+        try (UpstreamHttp.Exchange exchange =
+                        http.post("/v1/chat/completions", "{}".getBytes(StandardCharsets.UTF_8), "r", Map.of());
+                BufferedReader reader =
+                        new BufferedReader(new InputStreamReader(exchange.body(), StandardCharsets.UTF_8))) {
             assertThat(reader.readLine()).isEqualTo("data: {\"n\":1}");
-            assertThat(restSent).as("the first event arrived before the backend sent the rest").isFalse();
+            assertThat(restSent)
+                    .as("the first event arrived before the backend sent the rest")
+                    .isFalse();
             firstEventRead.countDown();
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 if (!line.isEmpty()) {
@@ -92,7 +97,8 @@ class UpstreamStreamingTest {
                     int matched = 0;
                     for (int i = 0; i < requestsEach; i++) {
                         String id = "req-" + number + "-" + i;
-                        try (UpstreamHttp.Exchange exchange = http.post("/x", "{}".getBytes(StandardCharsets.UTF_8), id, Map.of())) {
+                        try (UpstreamHttp.Exchange exchange =
+                                http.post("/x", "{}".getBytes(StandardCharsets.UTF_8), id, Map.of())) {
                             if (http.readJson(exchange).path("id").asText().equals(id)) {
                                 matched++;
                             }
@@ -115,7 +121,12 @@ class UpstreamStreamingTest {
     @Test
     void callsAndStreamsAgainstTheSimulatorFromManyVirtualThreads() throws Exception {
         try (Simulator simulator = new Simulator(SimulatorConfig.defaults().withPort(0)).start()) {
-            BackendConfig config = new BackendConfig("sim", BackendKind.OPENAI, URI.create(simulator.baseUrl()), Secret.empty(), false,
+            BackendConfig config = new BackendConfig(
+                    "sim",
+                    BackendKind.OPENAI,
+                    URI.create(simulator.baseUrl()),
+                    Secret.empty(),
+                    false,
                     UpstreamFixture.GENEROUS);
             UpstreamHttp http = new UpstreamHttp(config, fixture.watchdog(), fixture.json);
             OpenAiBackend openAi = new OpenAiBackend(config, http, http, fixture.json);
@@ -127,20 +138,32 @@ class UpstreamStreamingTest {
                     results.add(threads.submit(() -> {
                         for (int i = 0; i < 10; i++) {
                             ObjectNode body = fixture.json.createObjectNode();
-                            body.putArray("messages").addObject().put("role", "user").put("content", "Say something, caller " + number);
+                            body.putArray("messages")
+                                    .addObject()
+                                    .put("role", "user")
+                                    .put("content", "Say something, caller " + number);
                             body.put("max_tokens", 8);
-                            UpstreamCall call = new UpstreamCall(Operation.CHAT, body, "public", "llama3.2:1b", "req-" + number + "-" + i, null);
+                            UpstreamCall call = new UpstreamCall(
+                                    Operation.CHAT, body, "public", "llama3.2:1b", "req-" + number + "-" + i, null);
                             if (i % 2 == 0) {
                                 JsonNode answer = openAi.call(call).body();
-                                if (answer.path("choices").path(0).path("message").path("content").asText().isEmpty()) {
+                                if (answer.path("choices")
+                                        .path(0)
+                                        .path("message")
+                                        .path("content")
+                                        .asText()
+                                        .isEmpty()) {
                                     return "empty answer";
                                 }
                             } else {
                                 body.put("stream", true);
                                 RecordingSink sink = new RecordingSink();
                                 StreamOutcome outcome = openAi.stream(call, sink);
-                                if (outcome.error() != null || sink.events().isEmpty() || !outcome.usage().known()) {
-                                    return "stream " + outcome + " with " + sink.events().size() + " events";
+                                if (outcome.error() != null
+                                        || sink.events().isEmpty()
+                                        || !outcome.usage().known()) {
+                                    return "stream " + outcome + " with "
+                                            + sink.events().size() + " events";
                                 }
                             }
                         }

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Timeout;
 class UpstreamTimeoutsTest {
     @AutoClose
     private final UpstreamFixture fixture = new UpstreamFixture();
+
     private FakeBackend backend;
 
     @Test
@@ -45,10 +46,12 @@ class UpstreamTimeoutsTest {
             connection.read();
             fixture.testOver.await(60, TimeUnit.SECONDS);
         });
-        UpstreamHttp http = fixture.http(backend.url(), timeouts(Duration.ofSeconds(1), Duration.ofSeconds(60)), Secret.empty());
+        UpstreamHttp http =
+                fixture.http(backend.url(), timeouts(Duration.ofSeconds(1), Duration.ofSeconds(60)), Secret.empty());
 
         assertThatThrownBy(() -> postAndRead(http, "/a"))
-                .isInstanceOfSatisfying(PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_TIMEOUT))
+                .isInstanceOfSatisfying(
+                        PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_TIMEOUT))
                 .hasMessage("backend 'test' did not start answering within 1s");
         assertThat(backend.connections()).as("a timeout is not retried").isEqualTo(1);
     }
@@ -58,15 +61,22 @@ class UpstreamTimeoutsTest {
         // Far more than the kernel buffers on both ends hold: the write blocks until the watchdog closes the socket.
         byte[] body = new byte[32 * 1024 * 1024];
         backend = fixture.backend((connection, index) -> fixture.testOver.await(60, TimeUnit.SECONDS));
-        UpstreamHttp http = fixture.http(backend.url(), timeouts(Duration.ofSeconds(1), Duration.ofSeconds(60)), Secret.empty());
+        UpstreamHttp http =
+                fixture.http(backend.url(), timeouts(Duration.ofSeconds(1), Duration.ofSeconds(60)), Secret.empty());
 
         long start = System.nanoTime();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread caller = Thread.ofVirtual().start(() -> failure.set(catchThrowable(() -> http.post("/a", body, "r", Map.of()).close())));
-        assertThat(caller.join(Duration.ofSeconds(20))).as("the blocked write was cut").isTrue();
+        Thread caller = Thread.ofVirtual()
+                .start(() -> failure.set(catchThrowable(
+                        () -> http.post("/a", body, "r", Map.of()).close())));
+        assertThat(caller.join(Duration.ofSeconds(20)))
+                .as("the blocked write was cut")
+                .isTrue();
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-        assertThat(failure.get()).isInstanceOfSatisfying(PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_TIMEOUT))
+        assertThat(failure.get())
+                .isInstanceOfSatisfying(
+                        PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_TIMEOUT))
                 .hasMessage("backend 'test' did not start answering within 1s");
         assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofSeconds(10));
     }
@@ -82,23 +92,26 @@ class UpstreamTimeoutsTest {
                 }
             }
         });
-        UpstreamHttp http = fixture.http(backend.url(), timeouts(Duration.ofSeconds(1), Duration.ofSeconds(60)), Secret.empty());
+        UpstreamHttp http =
+                fixture.http(backend.url(), timeouts(Duration.ofSeconds(1), Duration.ofSeconds(60)), Secret.empty());
 
         assertThatThrownBy(() -> postAndRead(http, "/a"))
-                .isInstanceOfSatisfying(PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_TIMEOUT));
+                .isInstanceOfSatisfying(
+                        PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_TIMEOUT));
     }
 
     @Test
     void theTotalDeadlineCutsATricklingStream() throws Exception {
         backend = fixture.backend(this::trickleUntilTheTestIsOver);
-        assertTheTotalDeadlineCutsTheStream(fixture.http(backend.url(), timeouts(Duration.ofSeconds(30), Duration.ofSeconds(2)),
-                Secret.empty()));
+        assertTheTotalDeadlineCutsTheStream(
+                fixture.http(backend.url(), timeouts(Duration.ofSeconds(30), Duration.ofSeconds(2)), Secret.empty()));
     }
 
     @Test
     void theTotalDeadlineIsATimeoutThroughTheJdkClientToo() throws Exception {
         backend = fixture.backend(this::trickleUntilTheTestIsOver);
-        assertTheTotalDeadlineCutsTheStream(fixture.jdkHttp(backend.url(), timeouts(Duration.ofSeconds(30), Duration.ofSeconds(2))));
+        assertTheTotalDeadlineCutsTheStream(
+                fixture.jdkHttp(backend.url(), timeouts(Duration.ofSeconds(30), Duration.ofSeconds(2))));
     }
 
     /** Streams an event every 50 ms until the test is over. */
@@ -115,7 +128,8 @@ class UpstreamTimeoutsTest {
         IOException cut = null;
 
         try (UpstreamHttp.Exchange exchange = http.post("/s", "{}".getBytes(StandardCharsets.UTF_8), "r", Map.of());
-             BufferedReader reader = new BufferedReader(new InputStreamReader(exchange.body(), StandardCharsets.UTF_8))) {
+                BufferedReader reader =
+                        new BufferedReader(new InputStreamReader(exchange.body(), StandardCharsets.UTF_8))) {
             while (true) {
                 String line = reader.readLine();
                 assertThat(line).as("the stream never ends by itself").isNotNull();
@@ -138,10 +152,14 @@ class UpstreamTimeoutsTest {
         try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = closed.getLocalPort();
         }
-        UpstreamHttp http = fixture.http(URI.create("http://127.0.0.1:" + port), UpstreamFixture.GENEROUS, Secret.of("sk-never-shown", "inline"));
+        UpstreamHttp http = fixture.http(
+                URI.create("http://127.0.0.1:" + port),
+                UpstreamFixture.GENEROUS,
+                Secret.of("sk-never-shown", "inline"));
 
         assertThatThrownBy(() -> postAndRead(http, "/a"))
-                .isInstanceOfSatisfying(PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_UNREACHABLE))
+                .isInstanceOfSatisfying(
+                        PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_UNREACHABLE))
                 .hasMessage("backend 'test' is unreachable");
     }
 
@@ -156,17 +174,21 @@ class UpstreamTimeoutsTest {
                     Socket socket = new Socket();
                     filling.add(socket);
                     try {
-                        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), full.getLocalPort()), 300);
+                        socket.connect(
+                                new InetSocketAddress(InetAddress.getLoopbackAddress(), full.getLocalPort()), 300);
                     } catch (SocketTimeoutException e) {
                         backlogFull = true;
                     }
                 }
                 assumeTrue(backlogFull, "this system completes connections beyond the backlog");
                 Timeouts timeouts = new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(60));
-                UpstreamHttp http = fixture.http(URI.create("http://127.0.0.1:" + full.getLocalPort()), timeouts, Secret.empty());
+                UpstreamHttp http =
+                        fixture.http(URI.create("http://127.0.0.1:" + full.getLocalPort()), timeouts, Secret.empty());
 
                 assertThatThrownBy(() -> postAndRead(http, "/a"))
-                        .isInstanceOfSatisfying(PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_UNREACHABLE))
+                        .isInstanceOfSatisfying(
+                                PalisadeException.class,
+                                e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_UNREACHABLE))
                         .hasMessage("backend 'test' is unreachable");
             } finally {
                 for (Socket socket : filling) {
@@ -200,8 +222,9 @@ class UpstreamTimeoutsTest {
         caller.interrupt();
         assertThat(caller.join(Duration.ofSeconds(30))).isTrue();
 
-        assertThat(failure.get()).isInstanceOfSatisfying(PalisadeException.class,
-                e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_UNAVAILABLE));
+        assertThat(failure.get())
+                .isInstanceOfSatisfying(
+                        PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_UNAVAILABLE));
         assertThat(failure.get()).hasMessage("request to backend 'test' was interrupted");
         assertThat(stillInterrupted.get()).isTrue();
     }

@@ -62,7 +62,9 @@ public final class OpenAiRequestRules {
         }
         for (String field : new String[] {"max_tokens", "max_completion_tokens"}) {
             JsonNode value = body.get(field);
-            if (value != null && !value.isNull() && (!value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < 1)) {
+            if (value != null
+                    && !value.isNull()
+                    && (!value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < 1)) {
                 throw invalid("the field '" + field + "' must be a positive whole number", field);
             }
         }

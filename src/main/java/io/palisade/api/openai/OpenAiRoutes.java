@@ -6,18 +6,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.palisade.admission.AdmittedRequest;
 import io.palisade.admission.PolicyDecisionPoint;
-import io.palisade.routing.AttemptRecord;
 import io.palisade.audit.ContentCapture;
 import io.palisade.audit.RequestRecord;
+import io.palisade.error.ErrorCode;
+import io.palisade.error.PalisadeException;
+import io.palisade.http.JsonAnswer;
+import io.palisade.http.ServletEventSink;
 import io.palisade.metrics.LifecycleMetrics;
+import io.palisade.routing.AttemptRecord;
 import io.palisade.routing.Deployment;
 import io.palisade.routing.Failover;
 import io.palisade.routing.ModelCatalog;
 import io.palisade.routing.ModelRoute;
-import io.palisade.error.ErrorCode;
-import io.palisade.http.JsonAnswer;
-import io.palisade.error.PalisadeException;
-import io.palisade.http.ServletEventSink;
 import io.palisade.upstream.EventSink;
 import io.palisade.upstream.Operation;
 import io.palisade.upstream.StreamOutcome;
@@ -41,6 +41,7 @@ public final class OpenAiRoutes {
     public static final String ATTEMPTS_HEADER = "X-Palisade-Attempts";
     /** Set when a fallback model answered: its public name. */
     public static final String SERVED_MODEL_HEADER = "X-Palisade-Served-Model";
+
     public static final String DEPLOYMENT_HEADER = "X-Palisade-Deployment";
 
     private final Failover failover;
@@ -49,7 +50,12 @@ public final class OpenAiRoutes {
     private final ObjectMapper json;
     private final ContentCapture capture;
 
-    public OpenAiRoutes(Failover failover, ModelCatalog catalog, ObjectMapper json, ContentCapture capture, LifecycleMetrics metrics) {
+    public OpenAiRoutes(
+            Failover failover,
+            ModelCatalog catalog,
+            ObjectMapper json,
+            ContentCapture capture,
+            LifecycleMetrics metrics) {
         this.metrics = metrics;
         this.failover = failover;
         this.catalog = catalog;
@@ -58,7 +64,8 @@ public final class OpenAiRoutes {
     }
 
     /** POST /v1/chat/completions, /v1/completions, /v1/embeddings. */
-    public void forward(Context ctx, RequestRecord record, ObjectNode body, AdmittedRequest admitted, Operation operation)
+    public void forward(
+            Context ctx, RequestRecord record, ObjectNode body, AdmittedRequest admitted, Operation operation)
             throws IOException {
         ModelRoute route = admitted.route();
         String prompt = capture.prompt(body);
@@ -67,19 +74,29 @@ public final class OpenAiRoutes {
         record.estimatedPromptTokens(admitted.ticket().reservedPrompt());
         Failover.Result<Object> result;
         try {
-            Failover.Request request = new Failover.Request(admitted.caller(),
-                    candidate -> PolicyDecisionPoint.mayUse(admitted.caller(), candidate), confinedTo(ctx, admitted), record.startNanos(),
+            Failover.Request request = new Failover.Request(
+                    admitted.caller(),
+                    candidate -> PolicyDecisionPoint.mayUse(admitted.caller(), candidate),
+                    confinedTo(ctx, admitted),
+                    record.startNanos(),
                     record::firstByteNanos);
             result = failover.run(route, request, OpenAiRoutes::brokenAfterStart, (model, deployment, attempt) -> {
                 ctx.header(ATTEMPTS_HEADER, Integer.toString(attempt));
                 if (!model.publicName().equals(route.publicName())) {
                     ctx.header(SERVED_MODEL_HEADER, model.publicName());
                 }
-                UpstreamCall call = new UpstreamCall(operation, body, model.publicName(), deployment.upstreamModel(),
-                        record.requestId(), record.trace().backendTraceparent());
+                UpstreamCall call = new UpstreamCall(
+                        operation,
+                        body,
+                        model.publicName(),
+                        deployment.upstreamModel(),
+                        record.requestId(),
+                        record.trace().backendTraceparent());
                 long sent = System.nanoTime();
                 try {
-                    return call.stream() ? deployment.backend().stream(call, sink) : deployment.backend().call(call);
+                    return call.stream()
+                            ? deployment.backend().stream(call, sink)
+                            : deployment.backend().call(call);
                 } finally {
                     record.upstreamTime(sent, System.nanoTime() - sent);
                 }
@@ -97,7 +114,11 @@ public final class OpenAiRoutes {
         }
         Deployment deployment = result.deployment();
         count(result.attempts());
-        record.answeredBy(deployment.id(), result.route().publicName(), deployment.backendName(), deployment.upstreamModel(),
+        record.answeredBy(
+                deployment.id(),
+                result.route().publicName(),
+                deployment.backendName(),
+                deployment.upstreamModel(),
                 result.attempts());
         if (!result.route().publicName().equals(route.publicName())) {
             metrics.fallback(route.publicName(), result.route().publicName());
@@ -127,13 +148,16 @@ public final class OpenAiRoutes {
             return null;
         }
         if (!admitted.caller().key().admin() && !admitted.caller().user().evaluator()) {
-            throw new PalisadeException(ErrorCode.ADMIN_REQUIRED, "only administrator and evaluation keys may choose a deployment with "
-                    + DEPLOYMENT_HEADER);
+            throw new PalisadeException(
+                    ErrorCode.ADMIN_REQUIRED,
+                    "only administrator and evaluation keys may choose a deployment with " + DEPLOYMENT_HEADER);
         }
         Deployment deployment = route.deployment(wanted.trim());
         if (deployment == null) {
-            throw new PalisadeException(ErrorCode.INVALID_REQUEST, "the model '" + route.publicName() + "' has no deployment '"
-                    + wanted.trim() + "'", DEPLOYMENT_HEADER);
+            throw new PalisadeException(
+                    ErrorCode.INVALID_REQUEST,
+                    "the model '" + route.publicName() + "' has no deployment '" + wanted.trim() + "'",
+                    DEPLOYMENT_HEADER);
         }
         return deployment;
     }
@@ -147,8 +171,14 @@ public final class OpenAiRoutes {
         attempts.forEach(attempt -> metrics.attempt(attempt.model(), attempt.deployment(), attempt.outcome()));
     }
 
-    private void finishStream(Context ctx, RequestRecord record, EventSink sink, StreamOutcome outcome, String prompt,
-            StringBuilder captured) throws IOException {
+    private void finishStream(
+            Context ctx,
+            RequestRecord record,
+            EventSink sink,
+            StreamOutcome outcome,
+            String prompt,
+            StringBuilder captured)
+            throws IOException {
         record.usage(outcome.usage());
         record.content(prompt, captured == null ? null : capture.streamedAnswer(captured));
         record.answerEnding();

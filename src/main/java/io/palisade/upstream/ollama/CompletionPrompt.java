@@ -8,8 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * those are refused rather than quietly answering only part of the batch.
  */
 final class CompletionPrompt {
-    private CompletionPrompt() {
-    }
+    private CompletionPrompt() {}
 
     static String single(JsonNode prompt) {
         if (RequestField.isAbsent(prompt)) {

@@ -8,8 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
  * token-array inputs are refused because Ollama embeds text only.
  */
 final class EmbeddingInput {
-    private EmbeddingInput() {
-    }
+    private EmbeddingInput() {}
 
     static JsonNode translate(JsonNode input, JsonNodeFactory factory) {
         if (RequestField.isAbsent(input)) {

@@ -11,11 +11,9 @@ import java.util.Locale;
  * client may split one sentence across parts; inserting separators would change the prompt.
  */
 final class MessageContentTranslator {
-    record Content(String text, List<String> images) {
-    }
+    record Content(String text, List<String> images) {}
 
-    private MessageContentTranslator() {
-    }
+    private MessageContentTranslator() {}
 
     static Content translate(JsonNode content, String param) {
         if (RequestField.isAbsent(content)) {
@@ -40,9 +38,10 @@ final class MessageContentTranslator {
             switch (type) {
                 case "text" -> text.append(RequestField.text(part.path("text"), partParam + ".text"));
                 case "image_url" -> images.add(imageData(part.get("image_url"), partParam + ".image_url"));
-                default -> throw RequestField.invalid(
-                        "content part type \"" + type + "\" is not supported by this model's backend",
-                        partParam + ".type");
+                default ->
+                    throw RequestField.invalid(
+                            "content part type \"" + type + "\" is not supported by this model's backend",
+                            partParam + ".type");
             }
         }
         return new Content(text.toString(), List.copyOf(images));
@@ -58,13 +57,17 @@ final class MessageContentTranslator {
         String value = url.textValue();
         String lower = value.toLowerCase(Locale.ROOT);
         if (lower.startsWith("http://") || lower.startsWith("https://")) {
-            throw RequestField.invalid("remote image URLs are not supported because the gateway does not fetch "
-                    + "URLs; send the image inline as a base64 data: URL", urlParam);
+            throw RequestField.invalid(
+                    "remote image URLs are not supported because the gateway does not fetch "
+                            + "URLs; send the image inline as a base64 data: URL",
+                    urlParam);
         }
         int comma = value.indexOf(',');
-        if (!lower.startsWith("data:") || comma < 0 || !lower.substring(0, comma).endsWith(";base64")) {
-            throw RequestField.invalid("image URLs must be base64 data: URLs such as "
-                    + "data:image/png;base64,...", urlParam);
+        if (!lower.startsWith("data:")
+                || comma < 0
+                || !lower.substring(0, comma).endsWith(";base64")) {
+            throw RequestField.invalid(
+                    "image URLs must be base64 data: URLs such as " + "data:image/png;base64,...", urlParam);
         }
         String base64 = value.substring(comma + 1);
         if (base64.isEmpty()) {

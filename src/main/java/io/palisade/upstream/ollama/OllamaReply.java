@@ -14,8 +14,7 @@ import io.palisade.usage.TokenUsage;
 final class OllamaReply {
     private static final int ERROR_MESSAGE_LIMIT = 200;
 
-    private OllamaReply() {
-    }
+    private OllamaReply() {}
 
     static PalisadeException badResponse(String problem) {
         return new PalisadeException(ErrorCode.UPSTREAM_BAD_RESPONSE, "the model's backend sent " + problem);
@@ -81,7 +80,8 @@ final class OllamaReply {
             return message;
         }
         int end = Character.isHighSurrogate(message.charAt(ERROR_MESSAGE_LIMIT - 1))
-                ? ERROR_MESSAGE_LIMIT - 1 : ERROR_MESSAGE_LIMIT;
+                ? ERROR_MESSAGE_LIMIT - 1
+                : ERROR_MESSAGE_LIMIT;
         return message.substring(0, end) + "…";
     }
 }

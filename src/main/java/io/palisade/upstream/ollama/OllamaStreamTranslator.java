@@ -27,7 +27,10 @@ import java.util.List;
  */
 public final class OllamaStreamTranslator {
     /** Which OpenAI endpoint the stream answers. */
-    public enum Kind { CHAT, COMPLETION }
+    public enum Kind {
+        CHAT,
+        COMPLETION
+    }
 
     private final ObjectMapper mapper;
     private final Kind kind;
@@ -42,8 +45,8 @@ public final class OllamaStreamTranslator {
     private int toolCallCount;
     private TokenUsage usage = TokenUsage.UNKNOWN;
 
-    public OllamaStreamTranslator(ObjectMapper mapper, Kind kind, String publicModel, String responseId,
-                                  long created, boolean includeUsage) {
+    public OllamaStreamTranslator(
+            ObjectMapper mapper, Kind kind, String publicModel, String responseId, long created, boolean includeUsage) {
         this.mapper = mapper;
         this.kind = kind;
         this.publicModel = publicModel;
@@ -85,7 +88,8 @@ public final class OllamaStreamTranslator {
     private void chatDeltas(JsonNode line, boolean done, List<ObjectNode> chunks) {
         if (!started) {
             started = true;
-            ObjectNode opening = mapper.createObjectNode().put("role", "assistant").put("content", "");
+            ObjectNode opening =
+                    mapper.createObjectNode().put("role", "assistant").put("content", "");
             chunks.add(chatChunk(opening, null));
         }
         JsonNode message = line.get("message");
@@ -139,9 +143,10 @@ public final class OllamaStreamTranslator {
         finished = true;
         usage = OllamaReply.usage(line);
         String finishReason = OllamaReply.finishReason(line, toolCallCount > 0);
-        chunks.add(kind == Kind.CHAT
-                ? chatChunk(mapper.createObjectNode(), finishReason)
-                : completionChunk("", finishReason));
+        chunks.add(
+                kind == Kind.CHAT
+                        ? chatChunk(mapper.createObjectNode(), finishReason)
+                        : completionChunk("", finishReason));
         if (includeUsage) {
             ObjectNode usageChunk = envelope();
             usageChunk.putArray("choices");
@@ -170,7 +175,10 @@ public final class OllamaStreamTranslator {
     private ObjectNode envelope() {
         String object = kind == Kind.CHAT ? "chat.completion.chunk" : "text_completion";
         return mapper.createObjectNode()
-                .put("id", responseId).put("object", object).put("created", created).put("model", publicModel);
+                .put("id", responseId)
+                .put("object", object)
+                .put("created", created)
+                .put("model", publicModel);
     }
 
     private ObjectNode withNullUsage(ObjectNode chunk) {

@@ -126,7 +126,10 @@ public final class OllamaToOpenAi {
 
     private ObjectNode envelope(String id, String object, long created, String model) {
         return mapper.createObjectNode()
-                .put("id", id).put("object", object).put("created", created).put("model", model);
+                .put("id", id)
+                .put("object", object)
+                .put("created", created)
+                .put("model", model);
     }
 
     private static JsonNode requireNumbers(JsonNode vector) {

@@ -28,23 +28,30 @@ public final class OllamaUnsupportedFields {
     /** Throws {@code invalid_request_error} naming the first field Ollama cannot honour; returns when there is none. */
     public static void check(ObjectNode request) {
         JsonNode choices = request.get("n");
-        if (!RequestField.isAbsent(choices) && RequestField.integer(choices, "n").intValue() != 1) {
+        if (!RequestField.isAbsent(choices)
+                && RequestField.integer(choices, "n").intValue() != 1) {
             throw RequestField.invalid("this model's backend generates exactly one choice; n must be 1", "n");
         }
         JsonNode logprobs = request.get("logprobs");
         if (!RequestField.isAbsent(logprobs) && !(logprobs.isBoolean() && !logprobs.booleanValue())) {
-            throw RequestField.invalid("this model's backend (Ollama) cannot return log probabilities; leave logprobs unset or false",
+            throw RequestField.invalid(
+                    "this model's backend (Ollama) cannot return log probabilities; leave logprobs unset or false",
                     "logprobs");
         }
         JsonNode topLogprobs = request.get("top_logprobs");
-        if (!RequestField.isAbsent(topLogprobs) && RequestField.integer(topLogprobs, "top_logprobs").intValue() > 0) {
-            throw RequestField.invalid("this model's backend (Ollama) cannot return log probabilities; top_logprobs must be 0",
+        if (!RequestField.isAbsent(topLogprobs)
+                && RequestField.integer(topLogprobs, "top_logprobs").intValue() > 0) {
+            throw RequestField.invalid(
+                    "this model's backend (Ollama) cannot return log probabilities; top_logprobs must be 0",
                     "top_logprobs");
         }
         JsonNode toolChoice = request.get("tool_choice");
         if (!RequestField.isAbsent(toolChoice)
-                && !(toolChoice.isTextual() && (toolChoice.asText().equals("auto") || toolChoice.asText().equals("none")))) {
-            throw RequestField.invalid("this model's backend (Ollama) cannot force a tool call; tool_choice must be \"auto\" or \"none\"",
+                && !(toolChoice.isTextual()
+                        && (toolChoice.asText().equals("auto")
+                                || toolChoice.asText().equals("none")))) {
+            throw RequestField.invalid(
+                    "this model's backend (Ollama) cannot force a tool call; tool_choice must be \"auto\" or \"none\"",
                     "tool_choice");
         }
         JsonNode echo = request.get("echo");
@@ -52,7 +59,8 @@ public final class OllamaUnsupportedFields {
             throw RequestField.invalid("echo is not supported by this model's backend", "echo");
         }
         JsonNode bestOf = request.get("best_of");
-        if (!RequestField.isAbsent(bestOf) && RequestField.integer(bestOf, "best_of").intValue() > 1) {
+        if (!RequestField.isAbsent(bestOf)
+                && RequestField.integer(bestOf, "best_of").intValue() > 1) {
             throw RequestField.invalid("best_of greater than 1 is not supported by this model's backend", "best_of");
         }
         rejectRemoteImages(request.get("messages"));
@@ -71,9 +79,12 @@ public final class OllamaUnsupportedFields {
                 JsonNode imageUrl = content.get(j).get("image_url");
                 JsonNode url = imageUrl != null && imageUrl.isObject() ? imageUrl.get("url") : imageUrl;
                 if (url != null && url.isTextual() && isRemote(url.asText())) {
-                    String param = "messages[" + i + "].content[" + j + "].image_url" + (imageUrl.isObject() ? ".url" : "");
-                    throw RequestField.invalid("remote image URLs are not supported because the gateway does not fetch "
-                            + "URLs; send the image inline as a base64 data: URL", param);
+                    String param =
+                            "messages[" + i + "].content[" + j + "].image_url" + (imageUrl.isObject() ? ".url" : "");
+                    throw RequestField.invalid(
+                            "remote image URLs are not supported because the gateway does not fetch "
+                                    + "URLs; send the image inline as a base64 data: URL",
+                            param);
                 }
             }
         }

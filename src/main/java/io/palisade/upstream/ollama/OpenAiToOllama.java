@@ -42,16 +42,23 @@ import java.util.Set;
  */
 public final class OpenAiToOllama {
     private static final Set<String> OPENAI_ONLY_FIELDS = Set.of(
-            "user", "logit_bias", "logprobs", "top_logprobs", "parallel_tool_calls", "service_tier", "store",
-            "metadata", "stream_options");
+            "user",
+            "logit_bias",
+            "logprobs",
+            "top_logprobs",
+            "parallel_tool_calls",
+            "service_tier",
+            "store",
+            "metadata",
+            "stream_options");
     /** Fields both generation endpoints compute themselves instead of copying. */
-    private static final Set<String> GENERATION_FIELDS = union(OptionsTranslator.CONSUMED_FIELDS,
+    private static final Set<String> GENERATION_FIELDS = union(
+            OptionsTranslator.CONSUMED_FIELDS,
             Set.of("model", "stream", "n", "response_format", "think", "reasoning_effort"));
+
     private static final Set<String> CHAT_FIELDS = union(GENERATION_FIELDS, Set.of("messages", "tools"));
-    private static final Set<String> COMPLETION_FIELDS =
-            union(GENERATION_FIELDS, Set.of("prompt", "echo", "best_of"));
-    private static final Set<String> EMBEDDING_FIELDS =
-            Set.of("model", "input", "dimensions", "encoding_format");
+    private static final Set<String> COMPLETION_FIELDS = union(GENERATION_FIELDS, Set.of("prompt", "echo", "best_of"));
+    private static final Set<String> EMBEDDING_FIELDS = Set.of("model", "input", "dimensions", "encoding_format");
 
     private final ObjectMapper mapper;
     private final ChatMessageTranslator messages;
@@ -128,7 +135,8 @@ public final class OpenAiToOllama {
     private void writeGenerationFields(ObjectNode request, ObjectNode body) {
         JsonNode stream = request.get("stream");
         body.put("stream", !RequestField.isAbsent(stream) && RequestField.bool(stream, "stream"));
-        OllamaUnsupportedFields.check(request); // refused, not dropped; admission checked it already for the model's own deployments
+        OllamaUnsupportedFields.check(
+                request); // refused, not dropped; admission checked it already for the model's own deployments
         ObjectNode options = OptionsTranslator.translate(request, mapper.getNodeFactory());
         if (options != null) {
             body.set("options", options);

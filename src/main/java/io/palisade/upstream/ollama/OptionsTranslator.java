@@ -15,17 +15,28 @@ import java.util.Set;
  */
 final class OptionsTranslator {
     /** Fields whose OpenAI name is also the Ollama option name and whose value is any number. */
-    private static final List<String> NUMBER_FIELDS = List.of(
-            "temperature", "top_p", "presence_penalty", "frequency_penalty", "min_p", "repeat_penalty");
+    private static final List<String> NUMBER_FIELDS =
+            List.of("temperature", "top_p", "presence_penalty", "frequency_penalty", "min_p", "repeat_penalty");
+
     private static final List<String> INTEGER_FIELDS = List.of("seed", "top_k", "num_ctx");
 
     /** Every top-level request field this class consumes; none of them is sent at top level. */
     static final Set<String> CONSUMED_FIELDS = Set.of(
-            "temperature", "top_p", "presence_penalty", "frequency_penalty", "min_p", "repeat_penalty",
-            "seed", "top_k", "num_ctx", "stop", "max_tokens", "max_completion_tokens", "options");
+            "temperature",
+            "top_p",
+            "presence_penalty",
+            "frequency_penalty",
+            "min_p",
+            "repeat_penalty",
+            "seed",
+            "top_k",
+            "num_ctx",
+            "stop",
+            "max_tokens",
+            "max_completion_tokens",
+            "options");
 
-    private OptionsTranslator() {
-    }
+    private OptionsTranslator() {}
 
     /** Returns the merged options, or null when there is nothing to send. */
     static ObjectNode translate(ObjectNode request, JsonNodeFactory factory) {

@@ -9,8 +9,7 @@ import io.palisade.error.PalisadeException;
  * counts as absent everywhere because OpenAI SDKs routinely serialise unset fields as null.
  */
 final class RequestField {
-    private RequestField() {
-    }
+    private RequestField() {}
 
     static boolean isAbsent(JsonNode value) {
         return value == null || value.isNull() || value.isMissingNode();

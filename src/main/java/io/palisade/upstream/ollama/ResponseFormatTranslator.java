@@ -9,8 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
  * its default.
  */
 final class ResponseFormatTranslator {
-    private ResponseFormatTranslator() {
-    }
+    private ResponseFormatTranslator() {}
 
     /** Returns the Ollama format value, or null when nothing should be sent. */
     static JsonNode translate(JsonNode responseFormat, JsonNodeFactory factory) {
@@ -28,9 +27,9 @@ final class ResponseFormatTranslator {
             case "text" -> null;
             case "json_object" -> factory.textNode("json");
             case "json_schema" -> schema(responseFormat);
-            default -> throw RequestField.invalid(
-                    "response_format.type must be one of text, json_object, json_schema",
-                    "response_format.type");
+            default ->
+                throw RequestField.invalid(
+                        "response_format.type must be one of text, json_object, json_schema", "response_format.type");
         };
     }
 

@@ -10,8 +10,7 @@ import java.util.Locale;
  * options: the OpenAI field is the contract of this API.
  */
 final class ThinkTranslator {
-    private ThinkTranslator() {
-    }
+    private ThinkTranslator() {}
 
     /** Returns the Ollama think value, or null when nothing should be sent. */
     static JsonNode translate(JsonNode think, JsonNode reasoningEffort, JsonNodeFactory factory) {
@@ -36,9 +35,9 @@ final class ThinkTranslator {
             case "minimal", "low" -> factory.textNode("low");
             case "medium" -> factory.textNode("medium");
             case "high", "xhigh" -> factory.textNode("high");
-            default -> throw RequestField.invalid(
-                    "reasoning_effort must be one of none, minimal, low, medium, high, xhigh",
-                    "reasoning_effort");
+            default ->
+                throw RequestField.invalid(
+                        "reasoning_effort must be one of none, minimal, low, medium, high, xhigh", "reasoning_effort");
         };
     }
 }

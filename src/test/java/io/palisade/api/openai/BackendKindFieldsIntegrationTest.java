@@ -30,16 +30,34 @@ class BackendKindFieldsIntegrationTest {
             refused(gateway, key, "{\"model\":\"llama3.2:1b\"," + HI + ",\"n\":2}", "n");
             refused(gateway, key, "{\"model\":\"llama3.2:1b\"," + HI + ",\"logprobs\":true}", "logprobs");
             refused(gateway, key, "{\"model\":\"llama3.2:1b\"," + HI + ",\"top_logprobs\":3}", "top_logprobs");
-            refused(gateway, key, "{\"model\":\"llama3.2:1b\"," + HI + ",\"tools\":[],\"tool_choice\":\"required\"}", "tool_choice");
-            refused(gateway, key, "{\"model\":\"llama3.2:1b\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"what?\"},"
-                    + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.com/cat.png\"}}]}]}", "messages[0].content[1].image_url.url");
-            refused(gateway, key, "{\"model\":\"llama3.2:1b\",\"prompt\":\"x\",\"logprobs\":2}", "logprobs", "/v1/completions");
-            assertThat(gateway.simulator.requests()).as("nothing reached the backend (probes aside)")
-                    .noneMatch(request -> request.path().equals("/api/chat") || request.path().equals("/api/generate"));
+            refused(
+                    gateway,
+                    key,
+                    "{\"model\":\"llama3.2:1b\"," + HI + ",\"tools\":[],\"tool_choice\":\"required\"}",
+                    "tool_choice");
+            refused(
+                    gateway,
+                    key,
+                    "{\"model\":\"llama3.2:1b\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"what?\"},"
+                            + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.com/cat.png\"}}]}]}",
+                    "messages[0].content[1].image_url.url");
+            refused(
+                    gateway,
+                    key,
+                    "{\"model\":\"llama3.2:1b\",\"prompt\":\"x\",\"logprobs\":2}",
+                    "logprobs",
+                    "/v1/completions");
+            assertThat(gateway.simulator.requests())
+                    .as("nothing reached the backend (probes aside)")
+                    .noneMatch(request ->
+                            request.path().equals("/api/chat") || request.path().equals("/api/generate"));
 
-            HttpResponse<String> honoured = gateway.post("/v1/chat/completions", key,
+            HttpResponse<String> honoured = gateway.post(
+                    "/v1/chat/completions",
+                    key,
                     "{\"model\":\"llama3.2:1b\"," + HI + ",\"n\":1,\"logprobs\":false,\"tool_choice\":\"auto\"}");
-            assertThat(honoured.statusCode()).as("the refusals consumed none of the 1 request per minute: " + honoured.body())
+            assertThat(honoured.statusCode())
+                    .as("the refusals consumed none of the 1 request per minute: " + honoured.body())
                     .isEqualTo(200);
         }
     }
@@ -49,12 +67,17 @@ class BackendKindFieldsIntegrationTest {
         try (TestGateway gateway = TestGateway.start(dir)) {
             String key = gateway.userWithKey("lin@example.com", List.of("vllm-qwen"));
             gateway.simulator.clearRequests();
-            HttpResponse<String> response = gateway.post("/v1/chat/completions", key, "{\"model\":\"vllm-qwen\"," + HI
-                    + ",\"logprobs\":true,\"top_logprobs\":2,\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}],"
-                    + "\"tool_choice\":\"required\"}");
+            HttpResponse<String> response = gateway.post(
+                    "/v1/chat/completions",
+                    key,
+                    "{\"model\":\"vllm-qwen\"," + HI
+                            + ",\"logprobs\":true,\"top_logprobs\":2,\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}],"
+                            + "\"tool_choice\":\"required\"}");
             assertThat(response.statusCode()).as(response.body()).isLessThan(500);
-            RecordedRequest upstream = gateway.simulator.requests().stream().filter(r -> r.path().endsWith("/chat/completions"))
-                    .findFirst().orElseThrow();
+            RecordedRequest upstream = gateway.simulator.requests().stream()
+                    .filter(r -> r.path().endsWith("/chat/completions"))
+                    .findFirst()
+                    .orElseThrow();
             JsonNode sent = JSON.readTree(upstream.body());
             assertThat(sent.path("logprobs").asBoolean()).isTrue();
             assertThat(sent.path("top_logprobs").asInt()).isEqualTo(2);
@@ -66,7 +89,8 @@ class BackendKindFieldsIntegrationTest {
         refused(gateway, key, body, param, "/v1/chat/completions");
     }
 
-    private static void refused(TestGateway gateway, String key, String body, String param, String route) throws Exception {
+    private static void refused(TestGateway gateway, String key, String body, String param, String route)
+            throws Exception {
         HttpResponse<String> response = gateway.post(route, key, body);
         assertThat(response.statusCode()).as(body + " -> " + response.body()).isEqualTo(400);
         JsonNode error = JSON.readTree(response.body()).path("error");

@@ -18,10 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Every error the API promises, in OpenAI's shape, with the right status, and nothing leaked. */
 class ErrorsIntegrationTest {
-    private static final String CHAT = "{\"model\":\"llama3.2:1b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    private static final String CHAT =
+            "{\"model\":\"llama3.2:1b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
     @TempDir
     static Path dir;
+
     static TestGateway gateway;
     static Simulator failing;
     static Simulator slow;
@@ -30,11 +32,23 @@ class ErrorsIntegrationTest {
 
     @BeforeAll
     static void start() {
-        failing = new Simulator(SimulatorConfig.defaults().withPort(0).withModels(List.of("m")).withErrorRate(1.0)).start();
-        slow = new Simulator(SimulatorConfig.defaults().withPort(0).withModels(List.of("m")).withLatency(Duration.ofSeconds(4))).start();
+        failing = new Simulator(SimulatorConfig.defaults()
+                        .withPort(0)
+                        .withModels(List.of("m"))
+                        .withErrorRate(1.0))
+                .start();
+        slow = new Simulator(SimulatorConfig.defaults()
+                        .withPort(0)
+                        .withModels(List.of("m"))
+                        .withLatency(Duration.ofSeconds(4)))
+                .start();
         // Paced, so the first chunks reach the caller well before the cut.
-        cutting = new Simulator(SimulatorConfig.defaults().withPort(0).withModels(List.of("m")).withDisconnectRate(1.0)
-                .withTokensPerSecond(200)).start();
+        cutting = new Simulator(SimulatorConfig.defaults()
+                        .withPort(0)
+                        .withModels(List.of("m"))
+                        .withDisconnectRate(1.0)
+                        .withTokensPerSecond(200))
+                .start();
         String backends = """
                   - {name: failing, kind: openai, url: "%s", discover_models: false}
                   - {name: slow, kind: ollama, url: "%s", discover_models: false, timeouts: {first_byte: 1s}}
@@ -59,42 +73,68 @@ class ErrorsIntegrationTest {
 
     @Test
     void malformedAndIncompleteRequestsAre400() {
-        assertError(gateway.post("/v1/chat/completions", key, "{\"model\":"), 400, "invalid_request_error", "invalid_json");
+        assertError(
+                gateway.post("/v1/chat/completions", key, "{\"model\":"), 400, "invalid_request_error", "invalid_json");
         assertError(gateway.post("/v1/chat/completions", key, "[1,2]"), 400, "invalid_request_error", "invalid_json");
-        JsonNode missingModel = assertError(gateway.post("/v1/chat/completions", key, "{\"messages\":[]}"), 400,
-                "invalid_request_error", "invalid_request");
+        JsonNode missingModel = assertError(
+                gateway.post("/v1/chat/completions", key, "{\"messages\":[]}"),
+                400,
+                "invalid_request_error",
+                "invalid_request");
         assertThat(missingModel.path("error").path("param").asText()).isEqualTo("model");
-        JsonNode missingMessages = assertError(gateway.post("/v1/chat/completions", key, "{\"model\":\"llama3.2:1b\"}"), 400,
-                "invalid_request_error", "invalid_request");
+        JsonNode missingMessages = assertError(
+                gateway.post("/v1/chat/completions", key, "{\"model\":\"llama3.2:1b\"}"),
+                400,
+                "invalid_request_error",
+                "invalid_request");
         assertThat(missingMessages.path("error").path("param").asText()).isEqualTo("messages");
         // No model has a name this long; on PostgreSQL it would not even fit the audit's index.
-        JsonNode longModel = assertError(gateway.post("/v1/chat/completions", key, CHAT.replace("llama3.2:1b", "m".repeat(257))), 400,
-                "invalid_request_error", "invalid_request");
+        JsonNode longModel = assertError(
+                gateway.post("/v1/chat/completions", key, CHAT.replace("llama3.2:1b", "m".repeat(257))),
+                400,
+                "invalid_request_error",
+                "invalid_request");
         assertThat(longModel.path("error").path("param").asText()).isEqualTo("model");
-        assertError(gateway.post("/v1/chat/completions", key, CHAT.replace("}]}", "}],\"max_tokens\":-3}")), 400,
-                "invalid_request_error", "invalid_request");
+        assertError(
+                gateway.post("/v1/chat/completions", key, CHAT.replace("}]}", "}],\"max_tokens\":-3}")),
+                400,
+                "invalid_request_error",
+                "invalid_request");
     }
 
     @Test
     void missingOrInvalidKeysAre401() {
         assertError(gateway.post("/v1/chat/completions", null, CHAT), 401, "authentication_error", "missing_api_key");
-        assertError(gateway.post("/v1/chat/completions", "pal_nothere_xyz", CHAT), 401, "authentication_error", "invalid_api_key");
+        assertError(
+                gateway.post("/v1/chat/completions", "pal_nothere_xyz", CHAT),
+                401,
+                "authentication_error",
+                "invalid_api_key");
         assertError(gateway.get("/v1/models", "Bearer"), 401, "authentication_error", "invalid_api_key");
     }
 
     @Test
     void ungrantedModelIs403WhetherOrNotItExistsAndOnlyAGrantedNameThatDoesNotExistIs404() {
-        JsonNode existing = assertError(gateway.post("/v1/chat/completions", key, CHAT.replace("llama3.2:1b", "qwen3:0.6b")), 403,
-                "permission_error", "model_access_denied");
+        JsonNode existing = assertError(
+                gateway.post("/v1/chat/completions", key, CHAT.replace("llama3.2:1b", "qwen3:0.6b")),
+                403,
+                "permission_error",
+                "model_access_denied");
         // Grant first: a key cannot tell an ungranted model that exists from one that does not.
-        JsonNode missing = assertError(gateway.post("/v1/chat/completions", key, CHAT.replace("llama3.2:1b", "qwen9:99b")), 403,
-                "permission_error", "model_access_denied");
+        JsonNode missing = assertError(
+                gateway.post("/v1/chat/completions", key, CHAT.replace("llama3.2:1b", "qwen9:99b")),
+                403,
+                "permission_error",
+                "model_access_denied");
         assertThat(missing.toString().replace("qwen9:99b", "qwen3:0.6b")).isEqualTo(existing.toString());
         assertError(gateway.get("/v1/models/qwen3:0.6b", key), 403, "permission_error", "model_access_denied");
         assertError(gateway.get("/v1/models/qwen9:99b", key), 403, "permission_error", "model_access_denied");
         // The key is granted "*-model": within its grant, a name that does not exist is 404.
-        assertError(gateway.post("/v1/chat/completions", key, CHAT.replace("llama3.2:1b", "no-such-model")), 404,
-                "invalid_request_error", "model_not_found");
+        assertError(
+                gateway.post("/v1/chat/completions", key, CHAT.replace("llama3.2:1b", "no-such-model")),
+                404,
+                "invalid_request_error",
+                "model_not_found");
         assertError(gateway.get("/v1/models/no-such-model", key), 404, "invalid_request_error", "model_not_found");
     }
 
@@ -110,34 +150,51 @@ class ErrorsIntegrationTest {
         String huge = CHAT.replace("hi", "x".repeat(70_000));
         assertError(gateway.post("/v1/chat/completions", key, huge), 413, "invalid_request_error", "payload_too_large");
         HttpResponse<String> wrongType = gateway.send(gateway.request("/v1/chat/completions", key)
-                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(CHAT)));
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(CHAT)));
         assertError(wrongType, 415, "invalid_request_error", "unsupported_media_type");
     }
 
     @Test
     void rateLimitIs429WithRetryAfterAndHeaders() {
         String limited = gateway.userWithKey("limited@example.com", List.of("llama3.2:1b"), 2);
-        assertThat(gateway.post("/v1/chat/completions", limited, CHAT).statusCode()).isEqualTo(200);
+        assertThat(gateway.post("/v1/chat/completions", limited, CHAT).statusCode())
+                .isEqualTo(200);
         HttpResponse<String> second = gateway.post("/v1/chat/completions", limited, CHAT);
-        assertThat(second.headers().firstValue("x-ratelimit-remaining-requests")).contains("0");
+        assertThat(second.headers().firstValue("x-ratelimit-remaining-requests"))
+                .contains("0");
         HttpResponse<String> third = gateway.post("/v1/chat/completions", limited, CHAT);
         assertError(third, 429, "rate_limit_error", "rate_limited");
-        assertThat(Integer.parseInt(third.headers().firstValue("Retry-After").orElseThrow())).isBetween(1, 61);
+        assertThat(Integer.parseInt(third.headers().firstValue("Retry-After").orElseThrow()))
+                .isBetween(1, 61);
         assertThat(third.headers().firstValue("x-ratelimit-limit-requests")).contains("2");
         assertThat(third.headers().firstValue("x-ratelimit-remaining-requests")).contains("0");
     }
 
     @Test
     void upstreamFailuresAre502503504AndNameTheBackendWithoutSecrets() {
-        JsonNode unreachable = assertError(gateway.post("/v1/chat/completions", key, CHAT.replace("llama3.2:1b", "broken-model")),
-                502, "upstream_error", "upstream_unreachable");
-        assertThat(unreachable.path("error").path("message").asText()).contains("'down'").doesNotContain("sk-do-not-leak-me")
+        JsonNode unreachable = assertError(
+                gateway.post("/v1/chat/completions", key, CHAT.replace("llama3.2:1b", "broken-model")),
+                502,
+                "upstream_error",
+                "upstream_unreachable");
+        assertThat(unreachable.path("error").path("message").asText())
+                .contains("'down'")
+                .doesNotContain("sk-do-not-leak-me")
                 .doesNotContain("Exception");
-        JsonNode failed = assertError(gateway.post("/v1/chat/completions", key, CHAT.replace("llama3.2:1b", "failing-model")),
-                502, "upstream_error", "upstream_bad_response");
-        assertThat(failed.path("error").path("message").asText()).contains("'failing'").contains("500");
-        JsonNode timedOut = assertError(gateway.post("/v1/chat/completions", key, CHAT.replace("llama3.2:1b", "slow-model")),
-                504, "upstream_error", "upstream_timeout");
+        JsonNode failed = assertError(
+                gateway.post("/v1/chat/completions", key, CHAT.replace("llama3.2:1b", "failing-model")),
+                502,
+                "upstream_error",
+                "upstream_bad_response");
+        assertThat(failed.path("error").path("message").asText())
+                .contains("'failing'")
+                .contains("500");
+        JsonNode timedOut = assertError(
+                gateway.post("/v1/chat/completions", key, CHAT.replace("llama3.2:1b", "slow-model")),
+                504,
+                "upstream_error",
+                "upstream_timeout");
         assertThat(timedOut.path("error").path("message").asText()).contains("'slow'");
         assertThat(gateway.awaitApiRecords(1)).anySatisfy(r -> {
             assertThat(r.path("model").asText()).isEqualTo("broken-model");
@@ -150,7 +207,9 @@ class ErrorsIntegrationTest {
 
     @Test
     void aStreamCutMidwayEndsWithAnErrorEventAndIsAudited() {
-        HttpResponse<String> response = gateway.post("/v1/chat/completions", key,
+        HttpResponse<String> response = gateway.post(
+                "/v1/chat/completions",
+                key,
                 "{\"model\":\"cutting-model\",\"stream\":true,\"max_tokens\":40,\"messages\":[{\"role\":\"user\",\"content\":\"long story\"}]}");
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> events = OpenAiApiIntegrationTest.events(response.body());
@@ -158,7 +217,9 @@ class ErrorsIntegrationTest {
         JsonNode last = TestGateway.json(events.get(events.size() - 1));
         assertThat(last.path("error").path("type").asText()).isEqualTo("upstream_error");
         JsonNode record = gateway.awaitApiRecords(1).stream()
-                .filter(r -> "cutting-model".equals(r.path("model").asText())).findFirst().orElseThrow();
+                .filter(r -> "cutting-model".equals(r.path("model").asText()))
+                .findFirst()
+                .orElseThrow();
         assertThat(record.path("reason").asText()).isEqualTo("upstream_stream_interrupted");
         assertThat(record.path("upstream_error").asText()).contains("cutting");
         assertThat(record.path("decision").asText()).isEqualTo("allowed");
@@ -168,7 +229,9 @@ class ErrorsIntegrationTest {
     void everyResponseCarriesARequestId() {
         HttpResponse<String> denied = gateway.post("/v1/chat/completions", null, CHAT);
         assertThat(denied.headers().firstValue("X-Request-Id")).isPresent();
-        HttpResponse<String> echoed = gateway.send(gateway.request("/v1/models", key).header("X-Request-Id", "has spaces/and slashes").GET());
+        HttpResponse<String> echoed = gateway.send(gateway.request("/v1/models", key)
+                .header("X-Request-Id", "has spaces/and slashes")
+                .GET());
         assertThat(echoed.headers().firstValue("X-Request-Id").orElseThrow()).startsWith("req_");
     }
 

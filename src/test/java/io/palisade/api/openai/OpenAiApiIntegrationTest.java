@@ -18,13 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
 class OpenAiApiIntegrationTest {
     @TempDir
     static Path dir;
+
     static TestGateway gateway;
     static String key;
 
     @BeforeAll
     static void start() {
         gateway = TestGateway.start(dir);
-        key = gateway.userWithKey("dev@example.com", List.of("llama3.2:1b", "vllm-qwen", "nomic-embed-text", "vllm-embed"));
+        key = gateway.userWithKey(
+                "dev@example.com", List.of("llama3.2:1b", "vllm-qwen", "nomic-embed-text", "vllm-embed"));
     }
 
     @AfterAll
@@ -34,13 +36,16 @@ class OpenAiApiIntegrationTest {
 
     @Test
     void chatThroughOllamaBackend() {
-        HttpResponse<String> response = gateway.post("/v1/chat/completions", key,
+        HttpResponse<String> response = gateway.post(
+                "/v1/chat/completions",
+                key,
                 "{\"model\":\"llama3.2:1b\",\"messages\":[{\"role\":\"user\",\"content\":\"Why is the sky blue?\"}],\"max_tokens\":12}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode body = TestGateway.json(response.body());
         assertThat(body.path("object").asText()).isEqualTo("chat.completion");
         assertThat(body.path("model").asText()).isEqualTo("llama3.2:1b");
-        assertThat(body.path("choices").path(0).path("message").path("content").asText()).contains("Why is the sky blue");
+        assertThat(body.path("choices").path(0).path("message").path("content").asText())
+                .contains("Why is the sky blue");
         assertThat(body.path("usage").path("completion_tokens").asInt()).isBetween(1, 12);
         assertThat(body.path("usage").path("prompt_tokens").asInt()).isPositive();
         assertThat(response.headers().firstValue("x-ratelimit-limit-requests")).contains("120");
@@ -53,7 +58,8 @@ class OpenAiApiIntegrationTest {
     @Test
     void chatThroughOpenAiBackendKeepsUnknownFieldsAndRenamesTheModel() {
         HttpResponse<String> response = gateway.send(gateway.request("/v1/chat/completions", key)
-                .header("Content-Type", "application/json").header("X-Request-Id", "trace-abc-123")
+                .header("Content-Type", "application/json")
+                .header("X-Request-Id", "trace-abc-123")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
                         "{\"model\":\"vllm-qwen\",\"messages\":[{\"role\":\"user\",\"content\":\"hello there\"}],"
                                 + "\"guided_choice\":[\"yes\",\"no\"],\"top_k\":5}")));
@@ -75,7 +81,8 @@ class OpenAiApiIntegrationTest {
     @Test
     void streamingThroughBothBackendsEndsWithDoneAndCountsTokens() {
         for (String model : List.of("llama3.2:1b", "vllm-qwen")) {
-            String request = "{\"model\":\"" + model + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"count to five\"}]}";
+            String request = "{\"model\":\"" + model
+                    + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"count to five\"}]}";
             HttpResponse<String> response = gateway.post("/v1/chat/completions", key, request);
             assertThat(response.statusCode()).as(model + ": " + response.body()).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
@@ -86,15 +93,29 @@ class OpenAiApiIntegrationTest {
                 JsonNode chunk = TestGateway.json(event);
                 assertThat(chunk.path("object").asText()).isEqualTo("chat.completion.chunk");
                 assertThat(chunk.path("model").asText()).isEqualTo(model);
-                assertThat(chunk.has("usage") && !chunk.path("usage").isNull()).as("no usage chunk unless asked").isFalse();
-                text.append(chunk.path("choices").path(0).path("delta").path("content").asText(""));
+                assertThat(chunk.has("usage") && !chunk.path("usage").isNull())
+                        .as("no usage chunk unless asked")
+                        .isFalse();
+                text.append(chunk.path("choices")
+                        .path(0)
+                        .path("delta")
+                        .path("content")
+                        .asText(""));
             }
-            String nonStreamed = TestGateway.json(gateway.post("/v1/chat/completions", key, request.replace("\"stream\":true,", "")).body())
-                    .path("choices").path(0).path("message").path("content").asText();
+            String nonStreamed = TestGateway.json(
+                            gateway.post("/v1/chat/completions", key, request.replace("\"stream\":true,", ""))
+                                    .body())
+                    .path("choices")
+                    .path(0)
+                    .path("message")
+                    .path("content")
+                    .asText();
             assertThat(text.toString()).as(model).isEqualTo(nonStreamed);
         }
         List<JsonNode> records = gateway.awaitApiRecords(1).stream()
-                .filter(r -> r.path("stream").asBoolean() && r.path("route").asText().equals("/v1/chat/completions")).toList();
+                .filter(r ->
+                        r.path("stream").asBoolean() && r.path("route").asText().equals("/v1/chat/completions"))
+                .toList();
         assertThat(records).isNotEmpty().allSatisfy(r -> {
             assertThat(r.path("completion_tokens").asInt()).isPositive();
             assertThat(r.path("prompt_tokens").asInt()).isPositive();
@@ -104,8 +125,11 @@ class OpenAiApiIntegrationTest {
 
     @Test
     void streamUsageChunkWhenTheCallerAsksForIt() {
-        HttpResponse<String> response = gateway.post("/v1/chat/completions", key, "{\"model\":\"vllm-qwen\",\"stream\":true,"
-                + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        HttpResponse<String> response = gateway.post(
+                "/v1/chat/completions",
+                key,
+                "{\"model\":\"vllm-qwen\",\"stream\":true,"
+                        + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         List<String> events = events(response.body());
         JsonNode usageChunk = TestGateway.json(events.get(events.size() - 2));
         assertThat(usageChunk.path("choices").isEmpty()).isTrue();
@@ -114,16 +138,22 @@ class OpenAiApiIntegrationTest {
 
     @Test
     void completionsAndEmbeddings() {
-        HttpResponse<String> completion = gateway.post("/v1/completions", key,
-                "{\"model\":\"llama3.2:1b\",\"prompt\":\"Once upon a time\",\"max_tokens\":5}");
+        HttpResponse<String> completion = gateway.post(
+                "/v1/completions", key, "{\"model\":\"llama3.2:1b\",\"prompt\":\"Once upon a time\",\"max_tokens\":5}");
         assertThat(completion.statusCode()).as(completion.body()).isEqualTo(200);
-        assertThat(TestGateway.json(completion.body()).path("choices").path(0).path("text").asText()).isNotBlank();
+        assertThat(TestGateway.json(completion.body())
+                        .path("choices")
+                        .path(0)
+                        .path("text")
+                        .asText())
+                .isNotBlank();
 
-        HttpResponse<String> vllmCompletion = gateway.post("/v1/completions", key, "{\"model\":\"vllm-qwen\",\"prompt\":\"Hi\"}");
+        HttpResponse<String> vllmCompletion =
+                gateway.post("/v1/completions", key, "{\"model\":\"vllm-qwen\",\"prompt\":\"Hi\"}");
         assertThat(vllmCompletion.statusCode()).as(vllmCompletion.body()).isEqualTo(200);
 
-        HttpResponse<String> embedding = gateway.post("/v1/embeddings", key,
-                "{\"model\":\"nomic-embed-text\",\"input\":[\"a\",\"b c\"]}");
+        HttpResponse<String> embedding =
+                gateway.post("/v1/embeddings", key, "{\"model\":\"nomic-embed-text\",\"input\":[\"a\",\"b c\"]}");
         assertThat(embedding.statusCode()).as(embedding.body()).isEqualTo(200);
         JsonNode body = TestGateway.json(embedding.body());
         assertThat(body.path("data")).hasSize(2);
@@ -131,25 +161,44 @@ class OpenAiApiIntegrationTest {
         assertThat(body.path("data").path(0).path("embedding").size()).isGreaterThan(10);
         assertThat(body.path("usage").path("prompt_tokens").asInt()).isPositive();
 
-        HttpResponse<String> vllmEmbedding = gateway.post("/v1/embeddings", key, "{\"model\":\"vllm-embed\",\"input\":\"hello\"}");
+        HttpResponse<String> vllmEmbedding =
+                gateway.post("/v1/embeddings", key, "{\"model\":\"vllm-embed\",\"input\":\"hello\"}");
         assertThat(vllmEmbedding.statusCode()).as(vllmEmbedding.body()).isEqualTo(200);
-        assertThat(TestGateway.json(vllmEmbedding.body()).path("model").asText()).isEqualTo("vllm-embed");
-        assertThat(TestGateway.json(vllmEmbedding.body()).path("data").path(0).path("embedding").size()).isGreaterThan(10);
+        assertThat(TestGateway.json(vllmEmbedding.body()).path("model").asText())
+                .isEqualTo("vllm-embed");
+        assertThat(TestGateway.json(vllmEmbedding.body())
+                        .path("data")
+                        .path(0)
+                        .path("embedding")
+                        .size())
+                .isGreaterThan(10);
     }
 
     @Test
     void streamedCompletionsThroughBothBackends() {
         for (String model : List.of("llama3.2:1b", "vllm-qwen")) {
-            HttpResponse<String> response = gateway.post("/v1/completions", key,
+            HttpResponse<String> response = gateway.post(
+                    "/v1/completions",
+                    key,
                     "{\"model\":\"" + model + "\",\"prompt\":\"Once upon a time\",\"stream\":true,\"max_tokens\":6}");
             assertThat(response.statusCode()).as(model + ": " + response.body()).isEqualTo(200);
             List<String> events = events(response.body());
             assertThat(events.getLast()).isEqualTo("[DONE]");
             StringBuilder text = new StringBuilder();
-            events.subList(0, events.size() - 1).forEach(e -> text.append(TestGateway.json(e).path("choices").path(0).path("text").asText("")));
+            events.subList(0, events.size() - 1)
+                    .forEach(e -> text.append(TestGateway.json(e)
+                            .path("choices")
+                            .path(0)
+                            .path("text")
+                            .asText("")));
             assertThat(text.toString()).as(model).isNotBlank();
-            assertThat(TestGateway.json(events.get(events.size() - 2)).path("choices").path(0).path("finish_reason").asText())
-                    .as(model).isEqualTo("length");
+            assertThat(TestGateway.json(events.get(events.size() - 2))
+                            .path("choices")
+                            .path(0)
+                            .path("finish_reason")
+                            .asText())
+                    .as(model)
+                    .isEqualTo("length");
         }
     }
 
@@ -158,7 +207,9 @@ class OpenAiApiIntegrationTest {
         HttpResponse<String> response = gateway.get("/v1/models", key);
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> ids = new ArrayList<>();
-        TestGateway.json(response.body()).path("data").forEach(m -> ids.add(m.path("id").asText()));
+        TestGateway.json(response.body())
+                .path("data")
+                .forEach(m -> ids.add(m.path("id").asText()));
         assertThat(ids).containsExactly("llama3.2:1b", "nomic-embed-text:latest", "vllm-embed", "vllm-qwen");
         assertThat(gateway.get("/v1/models/llama3.2:1b", key).statusCode()).isEqualTo(200);
         // Not granted: refused as ungranted (as a model that does not exist would be), not hidden as missing.
@@ -167,8 +218,11 @@ class OpenAiApiIntegrationTest {
 
     @Test
     void ollamaOnlyOptionsSurviveTheTranslation() {
-        HttpResponse<String> response = gateway.post("/v1/chat/completions", key, "{\"model\":\"llama3.2:1b\",\"think\":false,"
-                + "\"keep_alive\":\"5m\",\"temperature\":0.2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        HttpResponse<String> response = gateway.post(
+                "/v1/chat/completions",
+                key,
+                "{\"model\":\"llama3.2:1b\",\"think\":false,"
+                        + "\"keep_alive\":\"5m\",\"temperature\":0.2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode sent = TestGateway.json(last("/api/chat").body());
         assertThat(sent.path("think").asBoolean(true)).isFalse();

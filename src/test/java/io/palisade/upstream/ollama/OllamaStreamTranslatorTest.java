@@ -53,17 +53,13 @@ class OllamaStreamTranslatorTest {
 
         List<JsonNode> chunks = feed(translator, CHAT_STREAM);
 
-        assertThat(chunks).containsExactly(
-                json("""
+        assertThat(chunks).containsExactly(json("""
                         {"id":"chatcmpl-s1","object":"chat.completion.chunk","created":1746093600,"model":"assistant",
-                         "choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}"""),
-                json("""
+                         "choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}"""), json("""
                         {"id":"chatcmpl-s1","object":"chat.completion.chunk","created":1746093600,"model":"assistant",
-                         "choices":[{"index":0,"delta":{"content":"The"},"logprobs":null,"finish_reason":null}]}"""),
-                json("""
+                         "choices":[{"index":0,"delta":{"content":"The"},"logprobs":null,"finish_reason":null}]}"""), json("""
                         {"id":"chatcmpl-s1","object":"chat.completion.chunk","created":1746093600,"model":"assistant",
-                         "choices":[{"index":0,"delta":{"content":" sky"},"logprobs":null,"finish_reason":null}]}"""),
-                json("""
+                         "choices":[{"index":0,"delta":{"content":" sky"},"logprobs":null,"finish_reason":null}]}"""), json("""
                         {"id":"chatcmpl-s1","object":"chat.completion.chunk","created":1746093600,"model":"assistant",
                          "choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}]}"""));
         assertThat(translator.finished()).isTrue();
@@ -75,7 +71,8 @@ class OllamaStreamTranslatorTest {
         List<JsonNode> chunks = feed(translator(OllamaStreamTranslator.Kind.CHAT, true), CHAT_STREAM);
 
         assertThat(chunks).hasSize(5);
-        assertThat(chunks.subList(0, 4)).allSatisfy(chunk -> assertThat(chunk.get("usage").isNull()).isTrue());
+        assertThat(chunks.subList(0, 4))
+                .allSatisfy(chunk -> assertThat(chunk.get("usage").isNull()).isTrue());
         assertThat(chunks.get(4)).isEqualTo(json("""
                 {"id":"chatcmpl-s1","object":"chat.completion.chunk","created":1746093600,"model":"assistant",
                  "choices":[],"usage":{"prompt_tokens":26,"completion_tokens":2,"total_tokens":28}}"""));
@@ -97,12 +94,14 @@ class OllamaStreamTranslatorTest {
                 {"model":"qwen3:8b","created_at":"2025-05-01T10:00:03Z","message":{"role":"assistant","content":""},"done":true,"done_reason":"length","prompt_eval_count":12,"eval_count":64}
                 """);
 
-        assertThat(chunks).extracting(chunk -> chunk.at("/choices/0/delta").toString()).containsExactly(
-                "{\"role\":\"assistant\",\"content\":\"\"}",
-                "{\"reasoning_content\":\"Two plus\"}",
-                "{\"reasoning_content\":\" two.\"}",
-                "{\"content\":\"4\"}",
-                "{}");
+        assertThat(chunks)
+                .extracting(chunk -> chunk.at("/choices/0/delta").toString())
+                .containsExactly(
+                        "{\"role\":\"assistant\",\"content\":\"\"}",
+                        "{\"reasoning_content\":\"Two plus\"}",
+                        "{\"reasoning_content\":\" two.\"}",
+                        "{\"content\":\"4\"}",
+                        "{}");
         assertThat(chunks.get(4).at("/choices/0/finish_reason").textValue()).isEqualTo("length");
     }
 
@@ -118,8 +117,10 @@ class OllamaStreamTranslatorTest {
         assertThat(chunks.get(1).at("/choices/0/delta")).isEqualTo(json("""
                 {"tool_calls":[{"index":0,"id":"call_chatcmpl-s1_0","type":"function",
                   "function":{"name":"get_weather","arguments":"{\\"city\\":\\"Paris\\"}"}}]}"""));
-        assertThat(chunks.get(2).at("/choices/0/delta/tool_calls/0/index").intValue()).isEqualTo(1);
-        assertThat(chunks.get(2).at("/choices/0/delta/tool_calls/0/id").textValue()).isEqualTo("call_chatcmpl-s1_1");
+        assertThat(chunks.get(2).at("/choices/0/delta/tool_calls/0/index").intValue())
+                .isEqualTo(1);
+        assertThat(chunks.get(2).at("/choices/0/delta/tool_calls/0/id").textValue())
+                .isEqualTo("call_chatcmpl-s1_1");
         assertThat(chunks.get(3).at("/choices/0/finish_reason").textValue()).isEqualTo("tool_calls");
     }
 
@@ -134,17 +135,13 @@ class OllamaStreamTranslatorTest {
                 {"model":"qwen2.5-coder:7b","created_at":"2025-05-01T10:00:02Z","response":"","done":true,"done_reason":"length","context":[1,2,3],"prompt_eval_count":14,"eval_count":2}
                 """);
 
-        assertThat(chunks).containsExactly(
-                json("""
+        assertThat(chunks).containsExactly(json("""
                         {"id":"chatcmpl-s1","object":"text_completion","created":1746093600,"model":"assistant",
-                         "choices":[{"text":"    return","index":0,"logprobs":null,"finish_reason":null}],"usage":null}"""),
-                json("""
+                         "choices":[{"text":"    return","index":0,"logprobs":null,"finish_reason":null}],"usage":null}"""), json("""
                         {"id":"chatcmpl-s1","object":"text_completion","created":1746093600,"model":"assistant",
-                         "choices":[{"text":" a + b","index":0,"logprobs":null,"finish_reason":null}],"usage":null}"""),
-                json("""
+                         "choices":[{"text":" a + b","index":0,"logprobs":null,"finish_reason":null}],"usage":null}"""), json("""
                         {"id":"chatcmpl-s1","object":"text_completion","created":1746093600,"model":"assistant",
-                         "choices":[{"text":"","index":0,"logprobs":null,"finish_reason":"length"}],"usage":null}"""),
-                json("""
+                         "choices":[{"text":"","index":0,"logprobs":null,"finish_reason":"length"}],"usage":null}"""), json("""
                         {"id":"chatcmpl-s1","object":"text_completion","created":1746093600,"model":"assistant",
                          "choices":[],"usage":{"prompt_tokens":14,"completion_tokens":2,"total_tokens":16}}"""));
         assertThat(translator.usage()).isEqualTo(new TokenUsage(14, 2));
@@ -170,14 +167,15 @@ class OllamaStreamTranslatorTest {
 
     @Test
     void malformedLinesAreBadResponses() {
-        assertThatThrownBy(() -> translator(OllamaStreamTranslator.Kind.CHAT, false).onLine(json("[]")))
-                .isInstanceOfSatisfying(PalisadeException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_BAD_RESPONSE));
+        assertThatThrownBy(() ->
+                        translator(OllamaStreamTranslator.Kind.CHAT, false).onLine(json("[]")))
+                .isInstanceOfSatisfying(
+                        PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_BAD_RESPONSE));
         assertThatThrownBy(() -> translator(OllamaStreamTranslator.Kind.CHAT, false)
-                .onLine(json("{\"model\":\"m\",\"done\":false}")))
+                        .onLine(json("{\"model\":\"m\",\"done\":false}")))
                 .isInstanceOf(PalisadeException.class);
         assertThatThrownBy(() -> translator(OllamaStreamTranslator.Kind.COMPLETION, false)
-                .onLine(json("{\"model\":\"m\",\"message\":{\"content\":\"x\"},\"done\":false}")))
+                        .onLine(json("{\"model\":\"m\",\"message\":{\"content\":\"x\"},\"done\":false}")))
                 .isInstanceOf(PalisadeException.class);
     }
 
@@ -200,11 +198,13 @@ class OllamaStreamTranslatorTest {
 
     @Test
     void aStreamThatEndsAtOnceStillOpensWithTheRoleChunk() {
-        List<ObjectNode> chunks = translator(OllamaStreamTranslator.Kind.CHAT, false).onLine(json("""
+        List<ObjectNode> chunks =
+                translator(OllamaStreamTranslator.Kind.CHAT, false).onLine(json("""
                 {"model":"m","message":{"role":"assistant","content":"Done."},"done":true,"done_reason":"stop",
                  "prompt_eval_count":5,"eval_count":2}"""));
 
-        assertThat(chunks).extracting(chunk -> chunk.at("/choices/0/delta").toString()).containsExactly(
-                "{\"role\":\"assistant\",\"content\":\"\"}", "{\"content\":\"Done.\"}", "{}");
+        assertThat(chunks)
+                .extracting(chunk -> chunk.at("/choices/0/delta").toString())
+                .containsExactly("{\"role\":\"assistant\",\"content\":\"\"}", "{\"content\":\"Done.\"}", "{}");
     }
 }

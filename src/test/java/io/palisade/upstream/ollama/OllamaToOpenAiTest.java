@@ -41,8 +41,9 @@ class OllamaToOpenAiTest {
     }
 
     private static void assertBadResponse(ThrowingCallable call) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(PalisadeException.class,
-                e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_BAD_RESPONSE));
+        assertThatThrownBy(call)
+                .isInstanceOfSatisfying(
+                        PalisadeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_BAD_RESPONSE));
     }
 
     @Test
@@ -83,21 +84,19 @@ class OllamaToOpenAiTest {
                 {"model":"qwen3:8b","message":{"role":"assistant","content":"4","thinking":"2 plus 2 is 4."},
                  "done_reason":"stop","done":true,"prompt_eval_count":12,"eval_count":30}""");
 
-        assertThat(response.at("/choices/0/message/reasoning_content").textValue()).isEqualTo("2 plus 2 is 4.");
+        assertThat(response.at("/choices/0/message/reasoning_content").textValue())
+                .isEqualTo("2 plus 2 is 4.");
         assertThat(response.at("/choices/0/message/content").textValue()).isEqualTo("4");
     }
 
     @Test
     void finishReasonMapping() {
         assertThat(chat("""
-                {"message":{"role":"assistant","content":"cut"},"done":true,"done_reason":"length"}""")
-                .at("/choices/0/finish_reason").textValue()).isEqualTo("length");
+                {"message":{"role":"assistant","content":"cut"},"done":true,"done_reason":"length"}""").at("/choices/0/finish_reason").textValue()).isEqualTo("length");
         assertThat(chat("""
-                {"message":{"role":"assistant","content":""},"done":true,"done_reason":"unload"}""")
-                .at("/choices/0/finish_reason").textValue()).isEqualTo("stop");
+                {"message":{"role":"assistant","content":""},"done":true,"done_reason":"unload"}""").at("/choices/0/finish_reason").textValue()).isEqualTo("stop");
         assertThat(chat("""
-                {"message":{"role":"assistant","content":"x"},"done":true}""")
-                .at("/choices/0/finish_reason").textValue()).isEqualTo("stop");
+                {"message":{"role":"assistant","content":"x"},"done":true}""").at("/choices/0/finish_reason").textValue()).isEqualTo("stop");
     }
 
     @Test
@@ -105,7 +104,8 @@ class OllamaToOpenAiTest {
         JsonNode ollama = json("""
                 {"model":"m","message":{"role":"assistant","content":"hi"},"done":true,"done_reason":"stop"}""");
 
-        assertThat(translator.chatResponse(ollama, "p", ID, CREATED).get("usage")).isEqualTo(json("""
+        assertThat(translator.chatResponse(ollama, "p", ID, CREATED).get("usage"))
+                .isEqualTo(json("""
                 {"prompt_tokens":0,"completion_tokens":0,"total_tokens":0}"""));
         assertThat(translator.usageOf(ollama)).isEqualTo(TokenUsage.UNKNOWN);
     }
@@ -166,8 +166,7 @@ class OllamaToOpenAiTest {
     void embeddingsAsFloats() {
         ObjectNode response = translator.embeddingResponse(json("""
                 {"model":"nomic-embed-text:v1.5","embeddings":[[0.010071029,-0.0017594862,0.05007221],
-                 [0.5,0.25,-1.0]],"total_duration":14143917,"load_duration":1019500,"prompt_eval_count":8}"""),
-                "embedder");
+                 [0.5,0.25,-1.0]],"total_duration":14143917,"load_duration":1019500,"prompt_eval_count":8}"""), "embedder");
 
         assertThat(response).isEqualTo(json("""
                 {"object":"list","data":[
@@ -181,7 +180,8 @@ class OllamaToOpenAiTest {
         ObjectNode response = translator.embeddingResponse(json("""
                 {"model":"e","embeddings":[[0.5,0.25,-1.0]],"prompt_eval_count":3}"""), "embedder", true);
 
-        byte[] bytes = Base64.getDecoder().decode(response.at("/data/0/embedding").textValue());
+        byte[] bytes =
+                Base64.getDecoder().decode(response.at("/data/0/embedding").textValue());
         ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         assertThat(bytes).hasSize(12);
         assertThat(new float[] {buffer.getFloat(), buffer.getFloat(), buffer.getFloat()})

@@ -2,7 +2,6 @@ package io.palisade.upstream.ollama;
 
 import static io.palisade.upstream.ollama.TranslatorFixtures.assertInvalid;
 import static io.palisade.upstream.ollama.TranslatorFixtures.json;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.Test;
 class OpenAiToOllamaChatRequestTest {
     private final ObjectMapper mapper = TranslatorFixtures.MAPPER;
     private final OpenAiToOllama translator = new OpenAiToOllama(mapper);
-
 
     private ObjectNode chat(String request) {
         return translator.chatRequest(json(request), "llama3.2:3b");
@@ -45,8 +43,7 @@ class OpenAiToOllamaChatRequestTest {
     @Test
     void streamTrueIsKept() {
         assertThat(chat("""
-                {"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}""").get("stream").booleanValue())
-                .isTrue();
+                {"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}""").get("stream").booleanValue()).isTrue();
     }
 
     @Test
@@ -75,24 +72,21 @@ class OpenAiToOllamaChatRequestTest {
         assertInvalid(() -> chat("""
                 {"model":"m","messages":[{"role":"user","content":"a"},{"role":"user","content":[
                   {"type":"text","text":"look"},
-                  {"type":"image_url","image_url":{"url":"https://example.com/cat.png"}}]}]}"""),
-                "messages[1].content[1].image_url.url");
+                  {"type":"image_url","image_url":{"url":"https://example.com/cat.png"}}]}]}"""), "messages[1].content[1].image_url.url");
     }
 
     @Test
     void nonBase64DataUrlIsRejected() {
         assertInvalid(() -> chat("""
                 {"model":"m","messages":[{"role":"user","content":[
-                  {"type":"image_url","image_url":{"url":"data:image/svg+xml,<svg/>"}}]}]}"""),
-                "messages[0].content[0].image_url.url");
+                  {"type":"image_url","image_url":{"url":"data:image/svg+xml,<svg/>"}}]}]}"""), "messages[0].content[0].image_url.url");
     }
 
     @Test
     void unsupportedContentPartTypeIsRejected() {
         assertInvalid(() -> chat("""
                 {"model":"m","messages":[{"role":"user","content":[
-                  {"type":"input_audio","input_audio":{"data":"AAAA","format":"wav"}}]}]}"""),
-                "messages[0].content[0].type");
+                  {"type":"input_audio","input_audio":{"data":"AAAA","format":"wav"}}]}]}"""), "messages[0].content[0].type");
     }
 
     @Test
@@ -130,12 +124,10 @@ class OpenAiToOllamaChatRequestTest {
     void invalidToolCallArgumentsAreRejected() {
         assertInvalid(() -> chat("""
                 {"model":"m","messages":[{"role":"user","content":"x"},{"role":"assistant","tool_calls":[
-                  {"id":"c","type":"function","function":{"name":"f","arguments":"{not json"}}]}]}"""),
-                "messages[1].tool_calls[0].function.arguments");
+                  {"id":"c","type":"function","function":{"name":"f","arguments":"{not json"}}]}]}"""), "messages[1].tool_calls[0].function.arguments");
         assertInvalid(() -> chat("""
                 {"model":"m","messages":[{"role":"assistant","tool_calls":[
-                  {"id":"c","type":"function","function":{"name":"f","arguments":"[1,2]"}}]}]}"""),
-                "messages[0].tool_calls[0].function.arguments");
+                  {"id":"c","type":"function","function":{"name":"f","arguments":"[1,2]"}}]}]}"""), "messages[0].tool_calls[0].function.arguments");
     }
 
     @Test
@@ -170,7 +162,8 @@ class OpenAiToOllamaChatRequestTest {
                  "max_tokens":10,"max_completion_tokens":20,"stop":["\\n\\n","###"]}""");
 
         assertThat(body.at("/options/num_predict").intValue()).isEqualTo(20);
-        assertThat(body.at("/options/stop")).isEqualTo(json("{\"s\":[\"\\n\\n\",\"###\"]}").get("s"));
+        assertThat(body.at("/options/stop"))
+                .isEqualTo(json("{\"s\":[\"\\n\\n\",\"###\"]}").get("s"));
     }
 
     @Test
@@ -244,8 +237,7 @@ class OpenAiToOllamaChatRequestTest {
     @Test
     void badResponseFormatsAreRejected() {
         assertInvalid(() -> chat("""
-                {"model":"m","messages":[{"role":"user","content":"hi"}],"response_format":{"type":"xml"}}"""),
-                "response_format.type");
+                {"model":"m","messages":[{"role":"user","content":"hi"}],"response_format":{"type":"xml"}}"""), "response_format.type");
         assertInvalid(() -> chat("""
                 {"model":"m","messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema",
                  "json_schema":{"name":"x"}}}"""), "response_format.json_schema.schema");
@@ -254,11 +246,9 @@ class OpenAiToOllamaChatRequestTest {
     @Test
     void thinkPassesThrough() {
         assertThat(chat("""
-                {"model":"m","messages":[{"role":"user","content":"hi"}],"think":true}""").get("think").booleanValue())
-                .isTrue();
+                {"model":"m","messages":[{"role":"user","content":"hi"}],"think":true}""").get("think").booleanValue()).isTrue();
         assertThat(chat("""
-                {"model":"m","messages":[{"role":"user","content":"hi"}],"think":"high"}""").get("think").textValue())
-                .isEqualTo("high");
+                {"model":"m","messages":[{"role":"user","content":"hi"}],"think":"high"}""").get("think").textValue()).isEqualTo("high");
         assertInvalid(() -> chat("""
                 {"model":"m","messages":[{"role":"user","content":"hi"}],"think":{"level":"high"}}"""), "think");
     }
@@ -266,22 +256,17 @@ class OpenAiToOllamaChatRequestTest {
     @Test
     void reasoningEffortMapsToThinkAndWinsOverNativeThink() {
         assertThat(chat("""
-                {"model":"m","messages":[{"role":"user","content":"hi"}],"reasoning_effort":"none","think":true}""")
-                .get("think")).isEqualTo(mapper.getNodeFactory().booleanNode(false));
+                {"model":"m","messages":[{"role":"user","content":"hi"}],"reasoning_effort":"none","think":true}""").get("think")).isEqualTo(mapper.getNodeFactory().booleanNode(false));
         assertThat(chat("""
-                {"model":"m","messages":[{"role":"user","content":"hi"}],"reasoning_effort":"none"}""")
-                .get("think").booleanValue()).isFalse();
+                {"model":"m","messages":[{"role":"user","content":"hi"}],"reasoning_effort":"none"}""").get("think").booleanValue()).isFalse();
         assertThat(chat("""
-                {"model":"m","messages":[{"role":"user","content":"hi"}],"reasoning_effort":"medium"}""")
-                .get("think").textValue()).isEqualTo("medium");
+                {"model":"m","messages":[{"role":"user","content":"hi"}],"reasoning_effort":"medium"}""").get("think").textValue()).isEqualTo("medium");
         assertThat(chat("""
-                {"model":"m","messages":[{"role":"user","content":"hi"}],"reasoning_effort":"minimal"}""")
-                .get("think").textValue()).isEqualTo("low");
+                {"model":"m","messages":[{"role":"user","content":"hi"}],"reasoning_effort":"minimal"}""").get("think").textValue()).isEqualTo("low");
         assertThat(chat("""
                 {"model":"m","messages":[{"role":"user","content":"hi"}]}""").has("reasoning_effort")).isFalse();
         assertInvalid(() -> chat("""
-                {"model":"m","messages":[{"role":"user","content":"hi"}],"reasoning_effort":"extreme"}"""),
-                "reasoning_effort");
+                {"model":"m","messages":[{"role":"user","content":"hi"}],"reasoning_effort":"extreme"}"""), "reasoning_effort");
     }
 
     @Test
@@ -295,8 +280,7 @@ class OpenAiToOllamaChatRequestTest {
         assertThat(body.get("keep_alive").textValue()).isEqualTo("30m");
         assertThat(body.get("tools")).isEqualTo(json("""
                 {"t":[{"type":"function","function":{"name":"get_weather","description":"Weather",
-                   "parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}}]}""")
-                .get("t"));
+                   "parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}}]}""").get("t"));
         assertThat(body.get("x_trace")).isEqualTo(json("{\"span\":\"abc\"}"));
         assertThat(body.get("template").textValue()).isEqualTo("{{ .Prompt }}");
         assertThat(body.get("tool_choice").textValue()).isEqualTo("auto");
@@ -319,7 +303,8 @@ class OpenAiToOllamaChatRequestTest {
                  "service_tier":"auto","store":true,"metadata":{"k":"v"},"stream":true,
                  "stream_options":{"include_usage":true}}""");
 
-        assertThat(body.properties()).extracting(java.util.Map.Entry::getKey)
+        assertThat(body.properties())
+                .extracting(java.util.Map.Entry::getKey)
                 .containsExactly("model", "messages", "stream");
     }
 
@@ -353,15 +338,13 @@ class OpenAiToOllamaChatRequestTest {
         assertInvalid(() -> chat("""
                 {"model":"m","messages":[{"role":"user","content":"hi"},"hello"]}"""), "messages[1]");
         assertInvalid(() -> chat("""
-                {"model":"m","messages":[{"role":"user","content":"hi"},{"content":"no role"}]}"""),
-                "messages[1].role");
+                {"model":"m","messages":[{"role":"user","content":"hi"},{"content":"no role"}]}"""), "messages[1].role");
         assertInvalid(() -> chat("""
                 {"model":"m","messages":[{"role":7,"content":"hi"}]}"""), "messages[0].role");
         assertInvalid(() -> chat("""
                 {"model":"m","messages":[{"role":"user","content":{"text":"hi"}}]}"""), "messages[0].content");
         assertInvalid(() -> chat("""
-                {"model":"m","messages":[{"role":"user","content":[{"type":"text","text":5}]}]}"""),
-                "messages[0].content[0].text");
+                {"model":"m","messages":[{"role":"user","content":[{"type":"text","text":5}]}]}"""), "messages[0].content[0].text");
     }
 
     @Test

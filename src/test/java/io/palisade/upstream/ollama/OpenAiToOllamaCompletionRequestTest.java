@@ -2,7 +2,6 @@ package io.palisade.upstream.ollama;
 
 import static io.palisade.upstream.ollama.TranslatorFixtures.assertInvalid;
 import static io.palisade.upstream.ollama.TranslatorFixtures.json;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,11 +12,9 @@ class OpenAiToOllamaCompletionRequestTest {
     private final ObjectMapper mapper = TranslatorFixtures.MAPPER;
     private final OpenAiToOllama translator = new OpenAiToOllama(mapper);
 
-
     private ObjectNode complete(String request) {
         return translator.completionRequest(json(request), "qwen2.5-coder:7b");
     }
-
 
     @Test
     void stringPromptWithSuffixSystemRawAndOptions() {

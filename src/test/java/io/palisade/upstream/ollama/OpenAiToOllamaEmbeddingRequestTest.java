@@ -2,7 +2,6 @@ package io.palisade.upstream.ollama;
 
 import static io.palisade.upstream.ollama.TranslatorFixtures.assertInvalid;
 import static io.palisade.upstream.ollama.TranslatorFixtures.json;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,11 +12,9 @@ class OpenAiToOllamaEmbeddingRequestTest {
     private final ObjectMapper mapper = TranslatorFixtures.MAPPER;
     private final OpenAiToOllama translator = new OpenAiToOllama(mapper);
 
-
     private ObjectNode embed(String request) {
         return translator.embeddingRequest(json(request), "nomic-embed-text:v1.5");
     }
-
 
     @Test
     void stringInputWithDimensionsTruncateKeepAliveAndNativeOptions() {
@@ -46,8 +43,7 @@ class OpenAiToOllamaEmbeddingRequestTest {
         assertInvalid(() -> embed("{\"model\":\"e\",\"input\":[]}"), "input");
         assertInvalid(() -> embed("{\"model\":\"e\"}"), "input");
         assertInvalid(() -> embed("{\"model\":\"e\",\"input\":\"x\",\"dimensions\":\"big\"}"), "dimensions");
-        assertInvalid(() -> embed("{\"model\":\"e\",\"input\":\"x\",\"encoding_format\":\"hex\"}"),
-                "encoding_format");
+        assertInvalid(() -> embed("{\"model\":\"e\",\"input\":\"x\",\"encoding_format\":\"hex\"}"), "encoding_format");
     }
 
     @Test

@@ -29,17 +29,22 @@ class ToolCallRoundTripTest {
         ObjectNode openAiAnswer = new OllamaToOpenAi(mapper).chatResponse(ollamaAnswer, "assistant", "chatcmpl-r", 1L);
 
         ObjectNode nextRequest = mapper.createObjectNode().put("model", "assistant");
-        nextRequest.putArray("messages")
+        nextRequest
+                .putArray("messages")
                 .add(json("{\"role\":\"user\",\"content\":\"Weather in Paris?\"}"))
                 .add(openAiAnswer.at("/choices/0/message"))
-                .add(mapper.createObjectNode().put("role", "tool")
-                        .put("tool_call_id", openAiAnswer.at("/choices/0/message/tool_calls/0/id").textValue())
+                .add(mapper.createObjectNode()
+                        .put("role", "tool")
+                        .put(
+                                "tool_call_id",
+                                openAiAnswer
+                                        .at("/choices/0/message/tool_calls/0/id")
+                                        .textValue())
                         .put("content", "{\"temp\":18}"));
         ObjectNode ollamaRequest = new OpenAiToOllama(mapper).chatRequest(nextRequest, "qwen3:8b");
 
         JsonNode replayed = ollamaRequest.at("/messages/1");
-        assertThat(replayed.at("/tool_calls/0/function"))
-                .isEqualTo(ollamaAnswer.at("/message/tool_calls/0/function"));
+        assertThat(replayed.at("/tool_calls/0/function")).isEqualTo(ollamaAnswer.at("/message/tool_calls/0/function"));
         assertThat(replayed.at("/thinking").textValue()).isEqualTo("Need the weather.");
         assertThat(replayed.at("/content").textValue()).isEmpty();
         assertThat(ollamaRequest.at("/messages/2/tool_name").textValue()).isEqualTo("get_weather");
