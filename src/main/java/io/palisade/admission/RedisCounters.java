@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -94,6 +95,14 @@ public final class RedisCounters implements Counters {
      * its settle, which the {@link Counters} contract guarantees).
      */
     private final Map<String, List<Claim>> inFlight = new ConcurrentHashMap<>();
+    /**
+     * The reservations of {@link #inFlight} that Redis admitted. A reservation enters
+     * {@code inFlight} before its script runs (so the heartbeat renews a slot it may be taking), but
+     * only an admitted one is in a counter: a seed must add those alone. Adding the ones still
+     * waiting for their script (which will find the budget missing and retry after the seed) put a
+     * burst's whole worst case into the seed and refused every request of the burst.
+     */
+    private final Set<String> admitted = ConcurrentHashMap.newKeySet();
 
     private final ScheduledExecutorService heartbeat;
     /** Whether the last call to Redis worked (written only on a change, read by readiness). */
@@ -212,6 +221,8 @@ public final class RedisCounters implements Counters {
         int refused = Math.toIntExact((Long) reply.get(0));
         if (refused != -1) {
             inFlight.remove(reservationId);
+        } else if (held) {
+            admitted.add(reservationId);
         }
         if (refused == -2) {
             return Verdict.unseeded(Math.toIntExact((Long) reply.get(1)));
@@ -239,6 +250,7 @@ public final class RedisCounters implements Counters {
             return;
         }
         inFlight.remove(reservationId);
+        admitted.remove(reservationId);
         List<String> keys = new ArrayList<>(actual.size());
         List<String> arguments = new ArrayList<>(3 + 4 * actual.size());
         arguments.add(Long.toString(nowMillis));
@@ -270,6 +282,9 @@ public final class RedisCounters implements Counters {
                 Long.toString(LINGER_MILLIS)));
         long total = amount;
         for (Map.Entry<String, List<Claim>> reservation : inFlight.entrySet()) {
+            if (!admitted.contains(reservation.getKey())) {
+                continue;
+            }
             for (Claim claim : reservation.getValue()) {
                 if (claim.kind() == Claim.Kind.BUDGET
                         && claim.key().equals(key)
