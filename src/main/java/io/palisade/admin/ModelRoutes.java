@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.palisade.admission.AdmittedRequest;
+import io.palisade.config.ReloadResult;
 import io.palisade.error.ErrorCode;
 import io.palisade.error.PalisadeException;
 import io.palisade.lifecycle.CanaryStates;
@@ -113,10 +114,11 @@ public final class ModelRoutes {
         }));
         routes.post("/admin/config/reload", exchanges.admin("config.reload", (ctx, a) -> {
             ConfigReloader.Outcome outcome = reloader.reload("api", actor(a));
-            ObjectNode body =
-                    json.createObjectNode().put("result", outcome.result()).put("message", outcome.message());
+            ObjectNode body = json.createObjectNode()
+                    .put("result", outcome.result().label())
+                    .put("message", outcome.message());
             outcome.restartNeeded().forEach(body.putArray("restart_needed")::add);
-            ctx.status(outcome.result().equals("rejected") ? 422 : 200);
+            ctx.status(outcome.result() == ReloadResult.REJECTED ? 422 : 200);
             ok(ctx, body);
         }));
     }

@@ -6,6 +6,7 @@ import io.palisade.audit.AuditTrail;
 import io.palisade.config.ConfigException;
 import io.palisade.config.ConfigSource;
 import io.palisade.config.PalisadeConfig;
+import io.palisade.config.ReloadResult;
 import io.palisade.metrics.LifecycleMetrics;
 import io.palisade.routing.ModelCatalog;
 import io.palisade.upstream.Backend;
@@ -38,8 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class ConfigReloader {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigReloader.class);
 
-    /** {@code result}: applied, unchanged or rejected. */
-    public record Outcome(String result, String message, List<String> restartNeeded) {}
+    /** What a reload did, the message shown for it, and the sections that need a restart to take effect. */
+    public record Outcome(ReloadResult result, String message, List<String> restartNeeded) {}
 
     private final ConfigSource source;
     private final AtomicReference<PalisadeConfig> current;
@@ -79,7 +80,7 @@ public final class ConfigReloader {
                     trigger,
                     actor,
                     new Outcome(
-                            "rejected",
+                            ReloadResult.REJECTED,
                             "this gateway was started without a config file; nothing to reload",
                             List.of()));
         }
@@ -92,7 +93,7 @@ public final class ConfigReloader {
                     trigger,
                     actor,
                     new Outcome(
-                            "rejected",
+                            ReloadResult.REJECTED,
                             "the new config is invalid, the running one stays: " + e.getMessage(),
                             List.of()));
         } catch (RuntimeException e) {
@@ -100,13 +101,16 @@ public final class ConfigReloader {
             return finish(
                     trigger,
                     actor,
-                    new Outcome("rejected", "the new config could not be loaded, the running one stays", List.of()));
+                    new Outcome(
+                            ReloadResult.REJECTED,
+                            "the new config could not be loaded, the running one stays",
+                            List.of()));
         }
         PalisadeConfig previous = current.get();
         List<String> restartNeeded = restartNeeded(previous, next);
         PalisadeConfig applied = keepProcessSettings(previous, next);
         if (applied.equals(previous)) {
-            return finish(trigger, actor, new Outcome("unchanged", "no routing change", restartNeeded));
+            return finish(trigger, actor, new Outcome(ReloadResult.UNCHANGED, "no routing change", restartNeeded));
         }
         java.util.Map<String, Backend> clients =
                 backends.build(applied.backends(), previous.backends(), catalog.backends());
@@ -118,7 +122,7 @@ public final class ConfigReloader {
                 trigger,
                 actor,
                 new Outcome(
-                        "applied",
+                        ReloadResult.APPLIED,
                         "applied: " + applied.backends().size() + " backends, "
                                 + applied.models().size() + " configured models",
                         restartNeeded));
@@ -138,7 +142,7 @@ public final class ConfigReloader {
 
     private Outcome finish(String trigger, String actor, Outcome outcome) {
         metrics.reloaded(outcome.result());
-        if (outcome.result().equals("rejected")) {
+        if (outcome.result() == ReloadResult.REJECTED) {
             LOG.error("config reload ({}) rejected: {}", trigger, outcome.message());
         } else {
             LOG.info("config reload ({}): {}", trigger, outcome.message());
@@ -148,12 +152,12 @@ public final class ConfigReloader {
                     "config sections changed that take effect only after a restart: {}",
                     String.join(", ", outcome.restartNeeded()));
         }
-        if (!outcome.result().equals("unchanged")) {
+        if (outcome.result() != ReloadResult.UNCHANGED) {
             ObjectNode details = JsonNodeFactory.instance
                     .objectNode()
                     .put("trigger", trigger)
                     .put("requested_by", actor)
-                    .put("result", outcome.result())
+                    .put("result", outcome.result().label())
                     .put("message", outcome.message());
             outcome.restartNeeded().forEach(details.withArray("restart_needed")::add);
             audit.system(

@@ -1,5 +1,6 @@
 package io.palisade.metrics;
 
+import io.palisade.config.ReloadResult;
 import io.palisade.routing.CanaryPhase;
 import io.palisade.routing.CircuitBreaker;
 import io.palisade.routing.Deployment;
@@ -111,8 +112,8 @@ public final class LifecycleMetrics {
         pinChecks.labelValues(result).inc();
     }
 
-    public void reloaded(String result) {
-        reloads.labelValues(result).inc();
+    public void reloaded(ReloadResult result) {
+        reloads.labelValues(result.label()).inc();
     }
 
     private interface DeploymentVisitor {

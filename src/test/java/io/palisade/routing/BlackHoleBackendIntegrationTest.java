@@ -9,6 +9,7 @@ import io.palisade.TestGateway;
 import io.palisade.config.ConfigLoader;
 import io.palisade.config.ConfigSource;
 import io.palisade.config.PalisadeConfig;
+import io.palisade.config.ReloadResult;
 import io.palisade.simulate.Simulator;
 import io.palisade.simulate.SimulatorConfig;
 import java.io.IOException;
@@ -142,7 +143,7 @@ class BlackHoleBackendIntegrationTest {
                 Files.writeString(
                         file, base + "  - {name: added-chat, backend: local, upstream_model: \"llama3.2:1b\"}\n");
                 long reloading = System.nanoTime();
-                assertThat(palisade.reloadConfig("signal").result()).isEqualTo("applied");
+                assertThat(palisade.reloadConfig("signal").result()).isEqualTo(ReloadResult.APPLIED);
                 assertThat(Duration.ofNanos(System.nanoTime() - reloading))
                         .as("a reload waits on no backend")
                         .isLessThan(Duration.ofSeconds(10));

@@ -124,7 +124,7 @@ class ConfigReloadIntegrationTest {
         static JsonNode of(io.palisade.lifecycle.ConfigReloader.Outcome outcome) {
             var node = io.palisade.TestGateway.JSON
                     .createObjectNode()
-                    .put("result", outcome.result())
+                    .put("result", outcome.result().label())
                     .put("message", outcome.message());
             outcome.restartNeeded().forEach(node.putArray("restart_needed")::add);
             return node;
