@@ -10,7 +10,7 @@ import io.palisade.assembly.BackendsAssembly;
 import io.palisade.assembly.HttpAssembly;
 import io.palisade.assembly.IdentityAssembly;
 import io.palisade.assembly.LifecycleAssembly;
-import io.palisade.assembly.ListenerAddress;
+import io.palisade.assembly.ListenerAssembly;
 import io.palisade.assembly.ObservabilityAssembly;
 import io.palisade.assembly.SharedThreads;
 import io.palisade.assembly.StoreAssembly;
@@ -79,9 +79,19 @@ public final class Palisade implements AutoCloseable {
             AuditAssembly audit = started.add(new AuditAssembly(config, store, observability, threads, json, clock));
             AdmissionAssembly admission = started.add(new AdmissionAssembly(
                     config.limits(), store, identity, backends, audit, observability, json, clock));
-            ListenerAddress address = new ListenerAddress(config.server().host());
+            ListenerAssembly listener = started.add(new ListenerAssembly(config.server()));
             LifecycleAssembly lifecycle = started.add(new LifecycleAssembly(
-                    source, config, store, threads, observability, identity, backends, audit, address, json, clock));
+                    source,
+                    config,
+                    store,
+                    threads,
+                    observability,
+                    identity,
+                    backends,
+                    audit,
+                    listener.selfUrl(),
+                    json,
+                    clock));
             HttpAssembly http = started.add(new HttpAssembly(
                     config,
                     store,
@@ -91,7 +101,7 @@ public final class Palisade implements AutoCloseable {
                     audit,
                     admission,
                     lifecycle,
-                    address,
+                    listener,
                     () -> store.ready() && audit.ready() && backends.ready() && admission.ready(),
                     json,
                     clock));

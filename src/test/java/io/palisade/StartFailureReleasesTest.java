@@ -35,7 +35,8 @@ class StartFailureReleasesTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Set<Thread> before = palisadeThreads();
             assertThatThrownBy(() -> Palisade.start(config(db, taken.getLocalPort(), 0), Clock.systemUTC()))
-                    .isInstanceOf(RuntimeException.class);
+                    .isInstanceOf(RuntimeException.class)
+                    .hasMessageContaining("cannot listen on 127.0.0.1:" + taken.getLocalPort());
             assertReleased(before, db);
         }
         // The same store opens again: nothing of the failed start holds it.

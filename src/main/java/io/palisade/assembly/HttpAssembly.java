@@ -35,7 +35,7 @@ public final class HttpAssembly implements Assembly {
             AuditAssembly audit,
             AdmissionAssembly admission,
             LifecycleAssembly lifecycle,
-            ListenerAddress address,
+            ListenerAssembly listener,
             BooleanSupplier ready,
             ObjectMapper json,
             Clock clock) {
@@ -90,6 +90,7 @@ public final class HttpAssembly implements Assembly {
                         authorization, config.observability().metricsToken(), identity.keys()));
         this.server = new GatewayServer(
                 config.server(),
+                listener.socket(),
                 exchanges,
                 openAi,
                 routes -> {
@@ -101,7 +102,7 @@ public final class HttpAssembly implements Assembly {
                 config.observability().metricsPort(),
                 ready);
         try {
-            server.start(config.server().host(), config.server().port());
+            server.start(config.server().host());
         } catch (RuntimeException e) {
             // A listener that failed to bind (port taken) may have started its threads: stop them too.
             try {
@@ -111,7 +112,6 @@ public final class HttpAssembly implements Assembly {
             }
             throw e;
         }
-        address.listening(server.port());
     }
 
     public int port() {

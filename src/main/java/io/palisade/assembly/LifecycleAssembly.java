@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
 /**
  * Models over time: the live config and its reloads, canary states and their judge, routing and
@@ -56,7 +55,7 @@ public final class LifecycleAssembly implements Assembly {
             IdentityAssembly identity,
             BackendsAssembly backends,
             AuditAssembly audit,
-            Supplier<URI> listener,
+            URI self,
             ObjectMapper json,
             Clock clock) {
         this.current = new AtomicReference<>(config);
@@ -75,7 +74,7 @@ public final class LifecycleAssembly implements Assembly {
                 json,
                 clock,
                 (runId, request) -> new HttpEvalGateway(
-                        listener.get(),
+                        self,
                         evalIdentity.keyFor(runId, request),
                         json,
                         new InProcessModels(families, request),

@@ -33,11 +33,13 @@ public final class GatewayServer implements AutoCloseable {
     private final int operationsPort;
 
     /**
-     * {@code metricsPort} 0 serves /metrics on the main listener; otherwise /metrics and the health
-     * probes are (also) served on a separate listener on that port, for an operations network.
+     * Serves on {@code socket}, already bound. {@code metricsPort} 0 serves /metrics on the main
+     * listener; otherwise /metrics and the health probes are (also) served on a separate listener on
+     * that port, for an operations network.
      */
     public GatewayServer(
             ServerConfig listener,
+            ListenerSocket socket,
             Exchanges exchanges,
             OpenAiRoutes openAi,
             Consumer<RoutesConfig> adminRoutes,
@@ -62,6 +64,7 @@ public final class GatewayServer implements AutoCloseable {
             config.http.compressionStrategy = CompressionStrategy.NONE;
             config.http.maxRequestSize = Long.MAX_VALUE; // JsonBodyReader enforces the configured limit itself
             config.startup.showJavalinBanner = false;
+            config.jetty.addConnector(socket::connector);
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
             int maxConnections = ConnectionBudget.resolve(listener.maxConnections());
             config.jetty.modifyServer(
@@ -139,8 +142,9 @@ public final class GatewayServer implements AutoCloseable {
         });
     }
 
-    public GatewayServer start(String host, int port) {
-        app.start(host, port);
+    /** Starts accepting on the main socket, then opens the operations listener (on {@code host}) if any. */
+    public GatewayServer start(String host) {
+        app.start();
         if (operations != null) {
             operations.start(host, operationsPort);
         }

@@ -1,0 +1,89 @@
+package io.palisade.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.channels.ServerSocketChannel;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * The main listener's socket, bound before the HTTP surface is built, so that the port the
+ * operating system picked (for port 0) is a plain value everything built afterwards receives —
+ * evaluation runs call the gateway's own API through it. Until the {@link GatewayServer} starts
+ * accepting, connections wait in the kernel's backlog (bind happens just before the last
+ * assemblies, so that is milliseconds). Jetty takes the socket over and closes it when it stops;
+ * {@link #close()} releases it when Jetty never started (a failed start). Thread-safe (immutable
+ * after {@link #bind}).
+ */
+public final class ListenerSocket implements AutoCloseable {
+    private final ServerSocketChannel channel;
+    private final String host;
+    private final int port;
+
+    private ListenerSocket(ServerSocketChannel channel, String host, int port) {
+        this.channel = channel;
+        this.host = host;
+        this.port = port;
+    }
+
+    /**
+     * Binds {@code host}:{@code port} (port 0: any free port) as Jetty would (address reuse, the
+     * system's default backlog); fails with a message naming the address when it cannot.
+     */
+    public static ListenerSocket bind(String host, int port) {
+        ServerSocketChannel channel = null;
+        try {
+            channel = ServerSocketChannel.open();
+            channel.socket().setReuseAddress(true);
+            channel.socket().bind(new InetSocketAddress(host, port), 0);
+            return new ListenerSocket(channel, host, channel.socket().getLocalPort());
+        } catch (IOException e) {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The port bound (the one the system picked when 0 was asked). */
+    public int port() {
+        return port;
+    }
+
+    /** This listener's base URL for callers inside the process: a wildcard bind address is reached on loopback. */
+    public URI selfUrl() {
+        String reachable = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        return URI.create("http://" + (reachable.contains(":") ? "[" + reachable + "]" : reachable) + ":" + port);
+    }
+
+    /** A Jetty connector accepting on this socket, for Javalin's {@code addConnector}. */
+    Connector connector(Server server, HttpConfiguration http) {
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        try {
+            connector.open(channel);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return connector;
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
