@@ -19,6 +19,7 @@ import io.palisade.config.PalisadeConfig;
 import io.palisade.lifecycle.ConfigReloader;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
@@ -34,7 +35,7 @@ public final class Palisade implements AutoCloseable {
     private final BackendsAssembly backends;
     private final AdmissionAssembly admission;
     private final LifecycleAssembly lifecycle;
-    private final HttpAssembly http;
+    private final ListenerAssembly listener;
 
     private Palisade(
             Assemblies assemblies,
@@ -43,14 +44,14 @@ public final class Palisade implements AutoCloseable {
             BackendsAssembly backends,
             AdmissionAssembly admission,
             LifecycleAssembly lifecycle,
-            HttpAssembly http) {
+            ListenerAssembly listener) {
         this.assemblies = assemblies;
         this.threads = threads;
         this.identity = identity;
         this.backends = backends;
         this.admission = admission;
         this.lifecycle = lifecycle;
-        this.http = http;
+        this.listener = listener;
     }
 
     public static Palisade start(PalisadeConfig config, Clock clock) {
@@ -79,7 +80,8 @@ public final class Palisade implements AutoCloseable {
             AuditAssembly audit = started.add(new AuditAssembly(config, store, observability, threads, json, clock));
             AdmissionAssembly admission = started.add(new AdmissionAssembly(
                     config.limits(), store, identity, backends, audit, observability, json, clock));
-            ListenerAssembly listener = started.add(new ListenerAssembly(config.server()));
+            ListenerAssembly listener = started.add(
+                    new ListenerAssembly(config.server(), config.observability().metricsListener()));
             LifecycleAssembly lifecycle = started.add(new LifecycleAssembly(
                     source,
                     config,
@@ -92,7 +94,7 @@ public final class Palisade implements AutoCloseable {
                     listener.selfUrl(),
                     json,
                     clock));
-            HttpAssembly http = started.add(new HttpAssembly(
+            started.add(new HttpAssembly(
                     config,
                     store,
                     observability,
@@ -105,15 +107,21 @@ public final class Palisade implements AutoCloseable {
                     () -> store.ready() && audit.ready() && backends.ready() && admission.ready(),
                     json,
                     clock));
-            return new Palisade(started, threads, identity, backends, admission, lifecycle, http);
+            return new Palisade(started, threads, identity, backends, admission, lifecycle, listener);
         } catch (RuntimeException | Error e) {
             started.closeAfterFailedStart(e);
             throw e;
         }
     }
 
+    /** The main listener's port (the system's pick when the config asked for port 0). */
     public int port() {
-        return http.port();
+        return listener.port();
+    }
+
+    /** The port of the separate metrics and health listener, when {@code metrics.port} asks for one. */
+    public OptionalInt metricsPort() {
+        return listener.metricsPort();
     }
 
     /** The backends' watchdog ("palisade-deadlines"), for tests to look at what it has queued. */

@@ -99,10 +99,10 @@ public final class HttpAssembly implements Assembly {
                     modelRoutes.register(routes);
                 },
                 metricsEndpoint,
-                config.observability().metricsPort(),
+                listener.operationsSocket(),
                 ready);
         try {
-            server.start(config.server().host());
+            server.start();
         } catch (RuntimeException e) {
             // A listener that failed to bind (port taken) may have started its threads: stop them too.
             try {
@@ -112,10 +112,6 @@ public final class HttpAssembly implements Assembly {
             }
             throw e;
         }
-    }
-
-    public int port() {
-        return server.port();
     }
 
     @Override

@@ -79,6 +79,9 @@ final class ServeCommand implements Callable<Integer> {
                         "palisade-shutdown"));
 
         System.out.println("Palisade is listening on http://" + loaded.server().host() + ":" + palisade.port());
+        palisade.metricsPort()
+                .ifPresent(port -> System.out.println(
+                        "  metrics and health probes: http://" + loaded.server().host() + ":" + port + "/metrics"));
         System.out.println("  store: " + StoreUrl.parse(loaded.storeUrl()));
         for (BackendConfig backend : loaded.backends()) {
             System.out.println("  backend: " + backend.name() + " ("

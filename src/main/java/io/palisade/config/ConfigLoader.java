@@ -258,6 +258,23 @@ public final class ConfigLoader {
                 reload.bool("watch", defaults.watchConfig()));
     }
 
+    /** {@code metrics.port}: unset or 0 the main listener, 1-65535 a listener of their own, {@code any} one on a free port. */
+    private static MetricsListener metricsListener(ConfigSection metrics) {
+        String port = metrics.string("port", null);
+        if (port != null && port.trim().equals("any")) {
+            return new MetricsListener.Separate(0);
+        }
+        if (port != null && !port.trim().replace("_", "").matches("\\d+")) {
+            metrics.report(
+                    "port",
+                    "expected a port number (0 = the main listener) or 'any' (a listener of their own on a free port), got '"
+                            + port + "'");
+            return MetricsListener.MAIN;
+        }
+        int number = metrics.integer("port", 0, 0, 65535);
+        return number == 0 ? MetricsListener.MAIN : new MetricsListener.Separate(number);
+    }
+
     private static ObservabilityConfig observability(ConfigSection top, ConfigSection logging) {
         ConfigSection metrics = top.section("metrics");
         metrics.rejectUnknownKeys(Set.of("token", "port", "per_user", "max_users"));
@@ -290,7 +307,7 @@ public final class ConfigLoader {
         }
         return new ObservabilityConfig(
                 metrics.secret("token"),
-                metrics.integer("port", 0, 0, 65535),
+                metricsListener(metrics),
                 probeInterval,
                 logging.bool("requests", true),
                 otlp,

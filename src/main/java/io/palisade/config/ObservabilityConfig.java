@@ -7,7 +7,7 @@ import java.time.Duration;
  * Metrics, probes, request logs and traces.
  *
  * @param metricsToken bearer token that may read /metrics (admin keys may too); empty: admin keys only
- * @param metricsPort serve /metrics (and the health probes) on this separate listener instead; 0 = the main listener
+ * @param metricsListener where /metrics and the health probes are served: the main listener or one of their own
  * @param probeInterval how often each backend is actively probed
  * @param requestLog one structured log line per request ("palisade.request" logger)
  * @param otlpEndpoint OTLP/HTTP traces endpoint (…/v1/traces); null = OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT if set, else tracing off
@@ -19,7 +19,7 @@ import java.time.Duration;
  */
 public record ObservabilityConfig(
         Secret metricsToken,
-        int metricsPort,
+        MetricsListener metricsListener,
         Duration probeInterval,
         boolean requestLog,
         URI otlpEndpoint,

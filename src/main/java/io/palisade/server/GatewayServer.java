@@ -12,6 +12,7 @@ import io.palisade.config.ServerConfig;
 import io.palisade.error.ErrorCode;
 import io.palisade.error.PalisadeException;
 import io.palisade.upstream.Operation;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -30,12 +31,12 @@ public final class GatewayServer implements AutoCloseable {
 
     private final Javalin app;
     private final Javalin operations;
-    private final int operationsPort;
+    private final Optional<ListenerSocket> operationsSocket;
 
     /**
-     * Serves on {@code socket}, already bound. {@code metricsPort} 0 serves /metrics on the main
-     * listener; otherwise /metrics and the health probes are (also) served on a separate listener on
-     * that port, for an operations network.
+     * Serves on {@code socket}, already bound. Without {@code operationsSocket} /metrics is served on
+     * the main listener; with it, /metrics and the health probes are (also) served on that socket, a
+     * listener of their own for an operations network.
      */
     public GatewayServer(
             ServerConfig listener,
@@ -44,20 +45,21 @@ public final class GatewayServer implements AutoCloseable {
             OpenAiRoutes openAi,
             Consumer<RoutesConfig> adminRoutes,
             Handler metrics,
-            int metricsPort,
+            Optional<ListenerSocket> operationsSocket,
             BooleanSupplier ready) {
-        this.operationsPort = metricsPort;
-        this.operations = metricsPort == 0
-                ? null
-                : Javalin.create(config -> {
+        this.operationsSocket = operationsSocket;
+        this.operations = operationsSocket
+                .map(bound -> Javalin.create(config -> {
                     config.concurrency.useVirtualThreads = true;
                     config.startup.showJavalinBanner = false;
+                    config.jetty.addConnector(bound::connector);
                     config.jetty.modifyServer(server ->
                             ConnectionGuard.install(server, listener, OPERATIONS_CONNECTIONS, "palisade-operations"));
                     answerErrorsAsJson(config, exchanges);
                     config.routes.get("/metrics", metrics);
                     health(config.routes, ready);
-                });
+                }))
+                .orElse(null);
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.jetty.threadPool = RequestThreads.create("palisade-http");
@@ -77,7 +79,7 @@ public final class GatewayServer implements AutoCloseable {
             });
 
             health(config.routes, ready);
-            if (metricsPort == 0) {
+            if (operationsSocket.isEmpty()) {
                 config.routes.get("/metrics", metrics);
             }
 
@@ -142,17 +144,14 @@ public final class GatewayServer implements AutoCloseable {
         });
     }
 
-    /** Starts accepting on the main socket, then opens the operations listener (on {@code host}) if any. */
-    public GatewayServer start(String host) {
+    /** Starts accepting on the main socket, then on the operations socket if any. */
+    public GatewayServer start() {
         app.start();
         if (operations != null) {
-            operations.start(host, operationsPort);
+            operations.start();
+            operationsSocket.ifPresent(bound -> LOG.info("metrics and health probes listening on {}", bound.selfUrl()));
         }
         return this;
-    }
-
-    public int port() {
-        return app.port();
     }
 
     @Override

@@ -45,7 +45,7 @@ class ConfigLoaderTest {
         assertThat(config.logging()).isEqualTo(new LoggingConfig("info", "console"));
         assertThat(config.discoveryInterval()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.observability().metricsToken().isPresent()).isFalse();
-        assertThat(config.observability().metricsPort()).isZero();
+        assertThat(config.observability().metricsListener()).isEqualTo(MetricsListener.MAIN);
         assertThat(config.observability().probeInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.observability().requestLog()).isTrue();
         assertThat(config.observability().otlpEndpoint()).isNull();
@@ -116,6 +116,20 @@ class ConfigLoaderTest {
         assertThat(observability.otlpEndpoint()).hasToString("http://collector:4318/v1/traces");
         assertThat(observability.serviceName()).isEqualTo("gw");
         assertThat(observability.traceSampleRatio()).isEqualTo(0.25);
+    }
+
+    @Test
+    void metricsPortKeepsItsMeaningsAndAnyAsksForAListenerOnAFreePort() {
+        assertThat(loader.parse("metrics: {port: 0}").observability().metricsListener())
+                .isEqualTo(MetricsListener.MAIN);
+        assertThat(loader.parse("metrics: {port: 9100}").observability().metricsListener())
+                .isEqualTo(new MetricsListener.Separate(9100));
+        assertThat(loader.parse("metrics: {port: any}").observability().metricsListener())
+                .isEqualTo(new MetricsListener.Separate(0));
+        assertError("metrics: {port: 70000}", "metrics.port: must be between 0 and 65535");
+        assertError(
+                "metrics: {port: some}",
+                "metrics.port: expected a port number (0 = the main listener) or 'any' (a listener of their own on a free port), got 'some'");
     }
 
     @Test

@@ -6,7 +6,6 @@ import io.palisade.Await;
 import io.palisade.Palisade;
 import io.palisade.TestGateway;
 import io.palisade.config.ConfigLoader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,23 +22,18 @@ class HealthIntegrationTest {
 
     @Test
     void readyOnlyWhenABackendAnswersAndMetricsCanMoveToTheirOwnListener(@TempDir Path dir) throws Exception {
-        // The one port a test picks: `metrics.port: 0` means "on the main listener", so the configuration
-        // cannot ask for a separate listener on a port of the system's choosing. Asked for just before
-        // start and bound once, on loopback, where only this machine's tests compete for it.
-        int metricsPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            metricsPort = socket.getLocalPort();
-        }
-        var config = new ConfigLoader(Map.of())
-                .parse("""
+        var config = new ConfigLoader(Map.of()).parse("""
                 server: {port: 0}
                 store: {url: "sqlite:%s"}
                 admin: {key: "%s"}
                 backends: [{name: gone, kind: openai, url: "http://127.0.0.1:9", discover_models: false}]
-                metrics: {port: %d}
+                metrics: {port: any}
                 health: {probe_interval: 200ms}
-                """.formatted(dir.resolve("p.db"), TestGateway.ADMIN_KEY, metricsPort));
+                """.formatted(dir.resolve("p.db"), TestGateway.ADMIN_KEY));
         try (Palisade palisade = Palisade.start(config, Clock.systemUTC())) {
+            // `metrics.port: any`: a listener of its own on a port the system picked, read back, never guessed.
+            int metricsPort = palisade.metricsPort().orElseThrow();
+            assertThat(metricsPort).isPositive().isNotEqualTo(palisade.port());
             String main = "http://127.0.0.1:" + palisade.port();
             assertThat(get(main + "/health/live", null).statusCode()).isEqualTo(200);
             HttpResponse<String> ready = get(main + "/health/ready", null);

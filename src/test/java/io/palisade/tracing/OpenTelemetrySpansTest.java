@@ -6,6 +6,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.resources.Resource;
 import io.palisade.Await;
+import io.palisade.config.MetricsListener;
 import io.palisade.config.ObservabilityConfig;
 import io.palisade.config.Secret;
 import io.palisade.metrics.GatewayMetrics;
@@ -49,7 +50,15 @@ class OpenTelemetrySpansTest {
 
     private static ObservabilityConfig config(URI endpoint, String serviceName, Double ratio) {
         return new ObservabilityConfig(
-                Secret.empty(), 0, Duration.ofSeconds(10), true, endpoint, serviceName, false, 100, ratio);
+                Secret.empty(),
+                MetricsListener.MAIN,
+                Duration.ofSeconds(10),
+                true,
+                endpoint,
+                serviceName,
+                false,
+                100,
+                ratio);
     }
 
     private static Span span(String traceId, String spanId) {
