@@ -12,7 +12,6 @@ import io.palisade.assembly.IdentityAssembly;
 import io.palisade.assembly.LifecycleAssembly;
 import io.palisade.assembly.ListenerAssembly;
 import io.palisade.assembly.ObservabilityAssembly;
-import io.palisade.assembly.SharedThreads;
 import io.palisade.assembly.StoreAssembly;
 import io.palisade.config.ConfigSource;
 import io.palisade.config.PalisadeConfig;
@@ -30,7 +29,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  */
 public final class Palisade implements AutoCloseable {
     private final Assemblies assemblies;
-    private final SharedThreads threads;
     private final IdentityAssembly identity;
     private final BackendsAssembly backends;
     private final AdmissionAssembly admission;
@@ -39,14 +37,12 @@ public final class Palisade implements AutoCloseable {
 
     private Palisade(
             Assemblies assemblies,
-            SharedThreads threads,
             IdentityAssembly identity,
             BackendsAssembly backends,
             AdmissionAssembly admission,
             LifecycleAssembly lifecycle,
             ListenerAssembly listener) {
         this.assemblies = assemblies;
-        this.threads = threads;
         this.identity = identity;
         this.backends = backends;
         this.admission = admission;
@@ -73,27 +69,15 @@ public final class Palisade implements AutoCloseable {
         try {
             ObservabilityAssembly observability = started.add(new ObservabilityAssembly(config.observability()));
             StoreAssembly store = started.add(new StoreAssembly(config.storeUrl()));
-            SharedThreads threads = started.add(new SharedThreads());
-            IdentityAssembly identity = started.add(new IdentityAssembly(config, store, threads, json, clock));
-            BackendsAssembly backends =
-                    started.add(new BackendsAssembly(config, store, observability, threads, json, clock));
-            AuditAssembly audit = started.add(new AuditAssembly(config, store, observability, threads, json, clock));
+            IdentityAssembly identity = started.add(new IdentityAssembly(config, store, json, clock));
+            BackendsAssembly backends = started.add(new BackendsAssembly(config, store, observability, json, clock));
+            AuditAssembly audit = started.add(new AuditAssembly(config, store, observability, json, clock));
             AdmissionAssembly admission = started.add(new AdmissionAssembly(
                     config.limits(), store, identity, backends, audit, observability, json, clock));
             ListenerAssembly listener = started.add(
                     new ListenerAssembly(config.server(), config.observability().metricsListener()));
             LifecycleAssembly lifecycle = started.add(new LifecycleAssembly(
-                    source,
-                    config,
-                    store,
-                    threads,
-                    observability,
-                    identity,
-                    backends,
-                    audit,
-                    listener.selfUrl(),
-                    json,
-                    clock));
+                    source, config, store, observability, identity, backends, audit, listener.selfUrl(), json, clock));
             started.add(new HttpAssembly(
                     config,
                     store,
@@ -107,7 +91,7 @@ public final class Palisade implements AutoCloseable {
                     () -> store.ready() && audit.ready() && backends.ready() && admission.ready(),
                     json,
                     clock));
-            return new Palisade(started, threads, identity, backends, admission, lifecycle, listener);
+            return new Palisade(started, identity, backends, admission, lifecycle, listener);
         } catch (RuntimeException | Error e) {
             started.closeAfterFailedStart(e);
             throw e;
@@ -126,7 +110,7 @@ public final class Palisade implements AutoCloseable {
 
     /** The backends' watchdog ("palisade-deadlines"), for tests to look at what it has queued. */
     ScheduledThreadPoolExecutor deadlines() {
-        return threads.deadlines();
+        return backends.deadlines();
     }
 
     /**

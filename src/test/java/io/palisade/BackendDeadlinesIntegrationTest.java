@@ -61,7 +61,7 @@ class BackendDeadlinesIntegrationTest {
                                 + " timeouts: {connect: 1s, first_byte: 5s, total: 1s}}",
                         "  - {name: trickle-model, backend: trickle, upstream_model: m}",
                         Clock.systemUTC());
-                // The identity poll on "palisade-background" reads this table every second; the lock stalls it.
+                // The identity poll ("palisade-identity-poll") reads this table every second; the lock stalls it.
                 Connection locker = DriverManager.getConnection(jdbcUrl(storeUrl), "postgres", null)) {
             String key = gateway.userWithKey("deadline@example.com", List.of("trickle-model"));
             locker.setAutoCommit(false);

@@ -56,6 +56,25 @@ class StartFailureReleasesTest {
         }
     }
 
+    @Test
+    void eachCapabilityStartsItsOwnSchedulersAndCloseStopsThem(@TempDir Path dir) throws Exception {
+        Path db = dir.resolve("p.db");
+        Set<Thread> before = palisadeThreads();
+        try (Palisade palisade = Palisade.start(config(db, 0, 0), Clock.systemUTC())) {
+            assertThat(palisade.port()).isPositive();
+            assertThat(startedSince(before))
+                    // Those with work scheduled at start (a scheduler's thread starts with its first task).
+                    .as("one scheduler per capability, none shared")
+                    .contains(
+                            "palisade-identity-poll",
+                            "palisade-backend-checks",
+                            "palisade-audit-watch",
+                            "palisade-canary")
+                    .doesNotContain("palisade-background");
+        }
+        assertReleased(before, db);
+    }
+
     private static PalisadeConfig config(Path db, int port, int metricsPort) {
         return new ConfigLoader(Map.of()).parse("""
                 server: {host: 127.0.0.1, port: %d}

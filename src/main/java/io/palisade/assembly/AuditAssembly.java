@@ -16,14 +16,19 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.slf4j.LoggerFactory;
 
 /**
- * The audit chain: the group-committing writer ("palisade-audit-writer"), the checkpoints that
- * anchor its head outside the store ("palisade-audit-checkpoints"), the trail every capability
- * records through, and the verifier and reader the admin API serves.
+ * The audit chain: the group-committing writer ("palisade-audit-writer") and its watch for overdue
+ * commits ("palisade-audit-watch": a thread of its own that never waits, so callers are failed on
+ * time however long the store keeps the writer), the checkpoints that anchor its head outside the
+ * store ("palisade-audit-checkpoints"), the trail every capability records through, and the
+ * verifier and reader the admin API serves.
  */
 public final class AuditAssembly implements Assembly {
+    private final ScheduledThreadPoolExecutor watch;
     private final CheckpointWriter checkpoints;
     private final AuditWriter writer;
     private final AuditTrail trail;
@@ -37,7 +42,6 @@ public final class AuditAssembly implements Assembly {
             PalisadeConfig config,
             StoreAssembly store,
             ObservabilityAssembly observability,
-            SharedThreads threads,
             ObjectMapper json,
             Clock clock) {
         GatewayMetrics metrics = observability.metrics();
@@ -51,10 +55,13 @@ public final class AuditAssembly implements Assembly {
                 "palisade_audit_checkpoint_failing",
                 "1 while audit checkpoints cannot be written to their file",
                 () -> checkpoints.healthy() ? 0 : 1);
+        this.watch = SchedulerThread.named("palisade-audit-watch");
         try {
-            this.writer = writer(config, store, metrics, threads);
+            this.writer = writer(config, store, metrics, watch);
         } catch (RuntimeException e) {
-            checkpoints.close(); // its thread is running; no later assembly will close it
+            // Their threads are running; this assembly was not started, so no one else will stop them.
+            watch.shutdownNow();
+            checkpoints.close();
             throw e;
         }
         metrics.gauge("palisade_audit_queue_depth", "Audit records waiting for their group commit", writer::queueDepth);
@@ -68,7 +75,7 @@ public final class AuditAssembly implements Assembly {
     }
 
     private AuditWriter writer(
-            PalisadeConfig config, StoreAssembly store, GatewayMetrics metrics, SharedThreads threads) {
+            PalisadeConfig config, StoreAssembly store, GatewayMetrics metrics, ScheduledExecutorService watch) {
         return new AuditWriter(
                 store.audit(),
                 config.audit().groupCommitMaxBatch(),
@@ -88,7 +95,7 @@ public final class AuditAssembly implements Assembly {
                         checkpoints.headCommitted(seq, hash);
                     }
                 },
-                threads.deadlines());
+                watch);
     }
 
     public AuditTrail trail() {
@@ -123,7 +130,8 @@ public final class AuditAssembly implements Assembly {
 
     @Override
     public void close() {
-        // Commits every queued record first; then the checkpoints, whose last one anchors that final head.
+        // Commits every queued record first (its watch still failing overdue callers meanwhile); then the
+        // checkpoints, whose last one anchors that final head; the watch's thread last.
         writer.close();
         for (Runnable step : afterLastCommit) {
             try {
@@ -133,5 +141,6 @@ public final class AuditAssembly implements Assembly {
             }
         }
         checkpoints.close();
+        watch.shutdownNow();
     }
 }

@@ -13,12 +13,14 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Users, teams and keys in memory ({@link KeyRegistry}), the stored limits ({@link LimitsRegistry}),
- * their reload when another replica changes them (polled on "palisade-background"), the admin
- * operations on them, and the bootstrap administrator key.
+ * their reload when another replica changes them (polled on its own "palisade-identity-poll"
+ * thread: store-bound work that may wait on the store, and holds up nothing else when it does), the
+ * admin operations on them, and the bootstrap administrator key.
  */
 public final class IdentityAssembly implements Assembly {
     private final KeyRegistry keys;
@@ -26,10 +28,10 @@ public final class IdentityAssembly implements Assembly {
     private final LimitsRegistry limits;
     private final IdentityAdmin admin;
     private final Optional<String> bootstrapAdminKey;
+    private final ScheduledThreadPoolExecutor pollThread;
     private final ScheduledFuture<?> poll;
 
-    public IdentityAssembly(
-            PalisadeConfig config, StoreAssembly store, SharedThreads threads, ObjectMapper json, Clock clock) {
+    public IdentityAssembly(PalisadeConfig config, StoreAssembly store, ObjectMapper json, Clock clock) {
         this.keys = new KeyRegistry(store.keys(), store.users(), store.teams(), clock);
         this.limitsCodec = new LimitsCodec(json);
         this.limits = new LimitsRegistry(store.limits(), limitsCodec, config.limits());
@@ -46,12 +48,13 @@ public final class IdentityAssembly implements Assembly {
                 new KeyTokens(new SecureRandom()),
                 clock);
         this.bootstrapAdminKey = new AdminBootstrap(admin).ensureAdmin(config.adminKey());
-        this.poll = threads.background()
-                .scheduleWithFixedDelay(
-                        reloader::reloadIfChanged,
-                        IdentityReloader.POLL_MILLIS,
-                        IdentityReloader.POLL_MILLIS,
-                        TimeUnit.MILLISECONDS);
+        // Created last, so that a failure above leaves no thread behind.
+        this.pollThread = SchedulerThread.named("palisade-identity-poll");
+        this.poll = pollThread.scheduleWithFixedDelay(
+                reloader::reloadIfChanged,
+                IdentityReloader.POLL_MILLIS,
+                IdentityReloader.POLL_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     public KeyRegistry keys() {
@@ -78,5 +81,6 @@ public final class IdentityAssembly implements Assembly {
     @Override
     public void close() {
         poll.cancel(false);
+        pollThread.shutdownNow();
     }
 }

@@ -25,14 +25,18 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Models over time: the live config and its reloads, canary states and their judge, routing and
- * failover by them, evaluations and the model lifecycle they gate, and pinned weights. Schedules the
- * canary poll and judge on "palisade-background", pin checks and the config-file watch on
- * "palisade-backend-checks"; evaluation runs start their own threads per run.
+ * failover by them, evaluations and the model lifecycle they gate, and pinned weights. Owns two
+ * scheduler threads: "palisade-canary" for the canary poll and judge (store-bound; a rollback waits
+ * up to 10 s for its audit commit) and "palisade-config-watch" for the config-file watch and the
+ * pin-check schedule (a reload asks no backend anything; pin checks run on this assembly's
+ * {@link BackgroundChecks}), so a slow store never delays a reload. Evaluation runs start their own
+ * threads per run.
  */
 public final class LifecycleAssembly implements Assembly {
     // The config in force: replaced as a whole by each successful reload, read by routing and the admin API.
@@ -45,12 +49,14 @@ public final class LifecycleAssembly implements Assembly {
     private final PinMonitor pins;
     private final ConfigReloader reloader;
     private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
+    private final ScheduledThreadPoolExecutor canaryThread;
+    private final ScheduledThreadPoolExecutor watchThread;
+    private final BackgroundChecks checks;
 
     public LifecycleAssembly(
             ConfigSource source,
             PalisadeConfig config,
             StoreAssembly store,
-            SharedThreads threads,
             ObservabilityAssembly observability,
             IdentityAssembly identity,
             BackendsAssembly backends,
@@ -58,62 +64,75 @@ public final class LifecycleAssembly implements Assembly {
             URI self,
             ObjectMapper json,
             Clock clock) {
-        this.current = new AtomicReference<>(config);
-        this.canaryStates = new CanaryStates(store.canaryStates());
-        canaryStates.reload();
-        schedules.add(threads.background().scheduleWithFixedDelay(canaryStates::reload, 1, 1, TimeUnit.SECONDS));
-        this.metrics = new LifecycleMetrics(observability.metrics().registry(), backends.catalog()::all, canaryStates);
-        Router router = new Router(canaryStates, () -> current.get().routing(), backends.health()::down, clock);
-        this.failover =
-                new Failover(router, backends.catalog(), () -> current.get().routing(), clock, Thread::sleep);
+        this.canaryThread = SchedulerThread.named("palisade-canary");
+        this.watchThread = SchedulerThread.named("palisade-config-watch");
+        this.checks = new BackgroundChecks();
+        try {
+            this.current = new AtomicReference<>(config);
+            this.canaryStates = new CanaryStates(store.canaryStates());
+            canaryStates.reload();
+            schedules.add(canaryThread.scheduleWithFixedDelay(canaryStates::reload, 1, 1, TimeUnit.SECONDS));
+            this.metrics =
+                    new LifecycleMetrics(observability.metrics().registry(), backends.catalog()::all, canaryStates);
+            Router router = new Router(canaryStates, () -> current.get().routing(), backends.health()::down, clock);
+            this.failover =
+                    new Failover(router, backends.catalog(), () -> current.get().routing(), clock, Thread::sleep);
 
-        EvalIdentity evalIdentity = new EvalIdentity(identity.admin(), clock);
-        ModelFamilies families = backends.families();
-        this.evals = new EvalService(
-                store.evals(),
-                json,
-                clock,
-                (runId, request) -> new HttpEvalGateway(
-                        self,
-                        evalIdentity.keyFor(runId, request),
-                        json,
-                        new InProcessModels(families, request),
-                        request.generator(),
-                        request.generatorDeployment()));
-        this.lifecycle = new ModelLifecycle(
-                backends.catalog(),
-                canaryStates,
-                evals,
-                audit.trail(),
-                metrics,
-                () -> current.get().routing().promotionRequiresEval(),
-                json,
-                clock);
-        // Evaluations gate canary promotion: the lifecycle hears of every finished run.
-        evals.addListener(lifecycle::evaluationFinished);
-        evals.abandonInterruptedRuns();
-        CanaryJudge judge = new CanaryJudge(backends.catalog(), canaryStates, lifecycle, clock);
-        schedules.add(threads.background().scheduleWithFixedDelay(judge::judgeAll, 1, 1, TimeUnit.SECONDS));
+            EvalIdentity evalIdentity = new EvalIdentity(identity.admin(), clock);
+            ModelFamilies families = backends.families();
+            this.evals = new EvalService(
+                    store.evals(),
+                    json,
+                    clock,
+                    (runId, request) -> new HttpEvalGateway(
+                            self,
+                            evalIdentity.keyFor(runId, request),
+                            json,
+                            new InProcessModels(families, request),
+                            request.generator(),
+                            request.generatorDeployment()));
+            this.lifecycle = new ModelLifecycle(
+                    backends.catalog(),
+                    canaryStates,
+                    evals,
+                    audit.trail(),
+                    metrics,
+                    () -> current.get().routing().promotionRequiresEval(),
+                    json,
+                    clock);
+            // Evaluations gate canary promotion: the lifecycle hears of every finished run.
+            evals.addListener(lifecycle::evaluationFinished);
+            evals.abandonInterruptedRuns();
+            CanaryJudge judge = new CanaryJudge(backends.catalog(), canaryStates, lifecycle, clock);
+            schedules.add(canaryThread.scheduleWithFixedDelay(judge::judgeAll, 1, 1, TimeUnit.SECONDS));
 
-        this.pins = new PinMonitor(
-                new PinVerifier(new GgufDigests(), clock), current::get, backends.catalog(), audit.trail(), metrics);
-        BackgroundChecks checks = threads.checks();
-        // Pinned deployments take no traffic until this first round has checked them (DeploymentHealth#pinUnchecked).
-        Runnable checkPins = () -> checks.request("pins", pins::checkAllQuietly);
-        checkPins.run();
-        long verifyEvery = config.routing().verifyInterval().toMillis();
-        if (verifyEvery > 0) {
-            schedules.add(threads.backendChecks()
-                    .scheduleWithFixedDelay(checkPins, verifyEvery, verifyEvery, TimeUnit.MILLISECONDS));
-        }
-        this.reloader = new ConfigReloader(
-                source, current, backends.catalog(), backends.factory(), audit.trail(), metrics, () -> {
-                    pins.clearUnpinned();
-                    checkPins.run();
-                });
-        if (config.routing().watchConfig() && source.file() != null) {
-            schedules.add(threads.backendChecks()
-                    .scheduleWithFixedDelay(reloader::reloadIfFileChanged, 2, 2, TimeUnit.SECONDS));
+            this.pins = new PinMonitor(
+                    new PinVerifier(new GgufDigests(), clock),
+                    current::get,
+                    backends.catalog(),
+                    audit.trail(),
+                    metrics);
+            // Pinned deployments take no traffic until this first round has checked them
+            // (DeploymentHealth#pinUnchecked).
+            Runnable checkPins = () -> checks.request("pins", pins::checkAllQuietly);
+            checkPins.run();
+            long verifyEvery = config.routing().verifyInterval().toMillis();
+            if (verifyEvery > 0) {
+                schedules.add(
+                        watchThread.scheduleWithFixedDelay(checkPins, verifyEvery, verifyEvery, TimeUnit.MILLISECONDS));
+            }
+            this.reloader = new ConfigReloader(
+                    source, current, backends.catalog(), backends.factory(), audit.trail(), metrics, () -> {
+                        pins.clearUnpinned();
+                        checkPins.run();
+                    });
+            if (config.routing().watchConfig() && source.file() != null) {
+                schedules.add(
+                        watchThread.scheduleWithFixedDelay(reloader::reloadIfFileChanged, 2, 2, TimeUnit.SECONDS));
+            }
+        } catch (RuntimeException e) {
+            stopThreads(); // not yet an assembly anyone will close
+            throw e;
         }
     }
 
@@ -167,8 +186,16 @@ public final class LifecycleAssembly implements Assembly {
         return reloader;
     }
 
+    /** Cancels its schedules, then stops its threads; runs before the backends and the audit close. */
     @Override
     public void close() {
         schedules.forEach(schedule -> schedule.cancel(false));
+        stopThreads();
+    }
+
+    private void stopThreads() {
+        watchThread.shutdownNow();
+        canaryThread.shutdownNow();
+        checks.close();
     }
 }
