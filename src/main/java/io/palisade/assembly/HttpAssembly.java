@@ -104,7 +104,8 @@ public final class HttpAssembly implements Assembly {
         try {
             server.start();
         } catch (RuntimeException e) {
-            // A listener that failed to bind (port taken) may have started its threads: stop them too.
+            // A listener that failed to start may have started its threads: stop them too (the sockets are the listener
+            // assembly's).
             try {
                 server.close();
             } catch (RuntimeException closing) {
