@@ -22,7 +22,8 @@ write() { # write NAME CONTENT: only when NAME does not exist yet
     echo "kept    $file"
     return
   fi
-  (umask 0222 && printf '%s\n' "$2" > "$file")
+  # No trailing line break: not every reader strips one (Palisade, PostgreSQL and Prometheus do).
+  (umask 0222 && printf '%s' "$2" > "$file")
   echo "written $file"
 }
 
