@@ -52,6 +52,8 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 -}}
 {{- if .Values.externalPostgresql.enabled -}}
 {{- $_ := set $base "store" (dict "url" (printf "file:%s/store-url" $secrets)) -}}
+{{- else -}}
+{{- $_ := set $base "store" (dict "url" "sqlite:/var/lib/palisade/palisade.db") -}}
 {{- end -}}
 {{- if .Values.externalRedis.enabled -}}
 {{- $_ := set $base "limits" (dict "redis_url" (printf "file:%s/redis-url" $secrets)) -}}

@@ -42,7 +42,7 @@ class HelmChartTest {
               storeUrl: postgresql://palisade:s3cret@db.example.internal:5432/palisade
               redisUrl: redis://:r3dis@redis.example.internal:6379
             image: {digest: "sha256:0000000000000000000000000000000000000000000000000000000000000000"}
-            checkpoints: {existingClaim: palisade-checkpoints}
+            persistence: {existingClaim: palisade-data}
             autoscaling: {enabled: true, minReplicas: 2, maxReplicas: 5}
             serviceMonitor: {enabled: true, labels: {release: monitoring}}
             prometheusRule: {enabled: true}
@@ -80,6 +80,12 @@ class HelmChartTest {
         assertThat(palisade.getImage()).isEqualTo("palisade:0.17.0");
         assertThat(palisade.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health/ready");
         assertThat(palisade.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health/live");
+        assertThat(palisade.getEnv()).anySatisfy(variable -> {
+            assertThat(variable.getName()).isEqualTo("PALISADE_AUDIT_CHECKPOINT_FILE");
+            assertThat(variable.getValue()).isEqualTo("/var/lib/palisade/$(POD_NAME).audit-checkpoints.jsonl");
+        });
+        assertThat(palisade.getVolumeMounts())
+                .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/var/lib/palisade"));
         assertThat(palisade.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
         assertThat(palisade.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
         assertThat(palisade.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
@@ -207,6 +213,7 @@ class HelmChartTest {
                         .path("data")
                         .path("palisade.yaml")
                         .asText())
+                .contains("url: sqlite:/var/lib/palisade/palisade.db")
                 .doesNotContain("store-url")
                 .doesNotContain("redis-url");
     }
