@@ -225,6 +225,18 @@ class ComposeFilesTest {
                         .path("targets")
                         .toString())
                 .contains("palisade-1:8080", "palisade-2:8080");
+        // It scrapes with the token the replicas accept (the same Compose secret).
+        String credentials = prometheus
+                .path("scrape_configs")
+                .path(0)
+                .path("authorization")
+                .path("credentials_file")
+                .asText();
+        assertThat(credentials).startsWith("/run/secrets/");
+        assertThat(services.path("prometheus").path("secrets").toString())
+                .contains(credentials.substring("/run/secrets/".length()));
+        assertThat(Files.readString(ComposeFiles.DIRECTORY.resolve("palisade/palisade.prod.yaml")))
+                .contains("token: file:" + credentials);
         // Every shipped rules file (a top-level "groups") is mounted, so a new one cannot be forgotten here.
         try (Stream<Path> files = Files.list(DeployFiles.PROMETHEUS)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yml")).toList()) {
