@@ -339,9 +339,13 @@ public final class ConfigLoader {
         if (!Set.of("closed", "open").contains(redisFailure)) {
             limits.report("redis_failure", "expected closed or open, got '" + redisFailure + "'");
         }
-        String redisUrl = limits.string("redis_url", null);
+        String redisUrl = limits.stringOrFile("redis_url", null);
         if (redisUrl != null && !(redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"))) {
-            limits.report("redis_url", "expected redis://host:port, got '" + redisUrl + "'");
+            // The value is not echoed: it may hold a password (and may have come from a secret file).
+            limits.report(
+                    "redis_url",
+                    "expected redis://host:port or rediss://host:port (the value is not shown: it may hold"
+                            + " a password)");
         }
         List<LimitsConfig.Price> pricing = new ArrayList<>();
         for (ConfigSection price : limits.list("pricing")) {
@@ -389,7 +393,10 @@ public final class ConfigLoader {
     }
 
     private static String storeUrl(ConfigSection store) {
-        String url = store.string("url", DEFAULT_STORE_URL);
+        String url = store.stringOrFile("url", DEFAULT_STORE_URL);
+        if (url == null) {
+            return DEFAULT_STORE_URL; // the unreadable file is reported; the load fails with it
+        }
         try {
             StoreUrl.parse(url);
         } catch (IllegalArgumentException e) {

@@ -2,6 +2,11 @@ package io.palisade.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -24,6 +29,8 @@ import java.util.regex.Pattern;
  */
 final class ConfigSection {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+    private static final String FILE_PREFIX = "file:";
+    private static final long MAX_SECRET_FILE_BYTES = 64 * 1024;
 
     private final JsonNode node;
     private final String path;
@@ -234,11 +241,18 @@ final class ConfigSection {
         return fallback;
     }
 
-    /** A secret: a literal, or {@code env:NAME} resolved from the environment. */
+    /**
+     * A secret: a literal, {@code env:NAME} resolved from the environment, or {@code file:PATH} read from a
+     * file (a container orchestrator's mounted secret, e.g. {@code /run/secrets/admin_key}).
+     */
     Secret secret(String key) {
         String value = raw(key);
         if (value == null || value.isEmpty()) {
             return Secret.empty();
+        }
+        if (value.startsWith(FILE_PREFIX)) {
+            String content = fileContent(key, value.substring(FILE_PREFIX.length()));
+            return content == null ? Secret.empty() : Secret.of(content, value);
         }
         if (value.startsWith("env:")) {
             String name = value.substring(4);
@@ -250,6 +264,57 @@ final class ConfigSection {
             return Secret.of(resolved, value);
         }
         return Secret.of(value, "inline");
+    }
+
+    /**
+     * A value that may hold a password ({@code store.url}, {@code limits.redis_url}): written as it is, or
+     * {@code file:PATH} to read it from a mounted secret file, so the password stays out of the config and the
+     * environment. The fallback when the key is absent; null (with the problem recorded) when the file is unusable.
+     */
+    String stringOrFile(String key, String fallback) {
+        String value = raw(key);
+        if (value == null) {
+            return fallback;
+        }
+        return value.startsWith(FILE_PREFIX) ? fileContent(key, value.substring(FILE_PREFIX.length())) : value;
+    }
+
+    /**
+     * The file's text without its trailing line break ({@code echo secret > file} writes one), or null with the
+     * problem recorded. Bounded in size: a secret is short, and a wrong path (a log, a device) must not be read
+     * whole into memory. The message names the path, never the content.
+     */
+    private String fileContent(String key, String location) {
+        try {
+            Path file = Path.of(location);
+            if (!Files.isRegularFile(file)) {
+                report(key, "refers to file " + location + ", which does not exist or is not a regular file");
+                return null;
+            }
+            if (Files.size(file) > MAX_SECRET_FILE_BYTES) {
+                report(
+                        key,
+                        "refers to file " + location + ", which is larger than " + MAX_SECRET_FILE_BYTES
+                                + " bytes: not a secret");
+                return null;
+            }
+            String content = Files.readString(file, StandardCharsets.UTF_8);
+            int end = content.length();
+            while (end > 0 && (content.charAt(end - 1) == '\n' || content.charAt(end - 1) == '\r')) {
+                end--;
+            }
+            if (end == 0) {
+                report(key, "refers to file " + location + ", which is empty");
+                return null;
+            }
+            return content.substring(0, end);
+        } catch (InvalidPathException | IOException e) {
+            report(
+                    key,
+                    "refers to file " + location + ", which cannot be read ("
+                            + e.getClass().getSimpleName() + ")");
+            return null;
+        }
     }
 
     String describe(String key) {

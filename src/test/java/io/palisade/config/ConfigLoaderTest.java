@@ -334,6 +334,50 @@ class ConfigLoaderTest {
         assertError("server:\n  port: [1, 2\n", ": config is not valid YAML: ");
     }
 
+    @Test
+    void secretsAndPasswordHoldingUrlsAreReadFromMountedFiles(@TempDir Path dir) throws Exception {
+        // Compose and Kubernetes mount secrets as files (/run/secrets/NAME): `file:PATH` reads one, without its
+        // trailing line break, and prints only the path.
+        Path adminKey = Files.writeString(dir.resolve("admin_key"), "admin-key-0123456789abcdef\n");
+        Path storeUrl = Files.writeString(dir.resolve("store_url"), "postgresql://app:s3cret@db:5432/palisade\r\n");
+        Path redisUrl = Files.writeString(dir.resolve("redis_url"), "redis://:r3dis@redis:6379");
+        Path token = Files.writeString(dir.resolve("metrics_token"), "scrape-token");
+        PalisadeConfig config = loader.parse("admin: {key: \"file:" + adminKey + "\"}\n"
+                + "store: {url: \"file:" + storeUrl + "\"}\n"
+                + "limits: {redis_url: \"file:" + redisUrl + "\"}\n"
+                + "metrics: {token: \"file:" + token + "\"}\n");
+        assertThat(config.adminKey().reveal()).isEqualTo("admin-key-0123456789abcdef");
+        assertThat(config.adminKey().toString()).isEqualTo("<secret from file:" + adminKey + ">");
+        assertThat(config.storeUrl()).isEqualTo("postgresql://app:s3cret@db:5432/palisade");
+        assertThat(config.limits().redisUrl()).isEqualTo("redis://:r3dis@redis:6379");
+        assertThat(config.observability().metricsToken().reveal()).isEqualTo("scrape-token");
+
+        // The environment override may point at a file too (PALISADE_STORE_URL=file:/run/secrets/store_url).
+        PalisadeConfig fromEnvironment = new ConfigLoader(Map.of("PALISADE_STORE_URL", "file:" + storeUrl)).parse("");
+        assertThat(fromEnvironment.storeUrl()).isEqualTo("postgresql://app:s3cret@db:5432/palisade");
+    }
+
+    @Test
+    void anUnusableSecretFileIsAClearErrorThatNeverShowsItsContent(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("nowhere");
+        assertError(
+                "admin: {key: \"file:" + missing + "\"}",
+                "admin.key: refers to file " + missing + ", which does not exist or is not a regular file");
+        assertError(
+                "store: {url: \"file:" + dir + "\"}",
+                "store.url: refers to file " + dir + ", which does not exist or is not a regular file");
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        assertError(
+                "metrics: {token: \"file:" + empty + "\"}",
+                "metrics.token: refers to file " + empty + ", which is empty");
+        Path huge = Files.write(dir.resolve("huge"), new byte[70_000]);
+        assertError("limits: {redis_url: \"file:" + huge + "\"}", "which is larger than 65536 bytes");
+        Path wrong = Files.writeString(dir.resolve("wrong"), "db.internal:6379 with-p4ssword");
+        assertThatThrownBy(() -> loader.parse("limits: {redis_url: \"file:" + wrong + "\"}"))
+                .hasMessageContaining("limits.redis_url: expected redis://host:port")
+                .hasMessageNotContaining("p4ssword");
+    }
+
     private void assertError(String yaml, String expected) {
         assertThatThrownBy(() -> loader.parse(yaml))
                 .isInstanceOf(ConfigException.class)
