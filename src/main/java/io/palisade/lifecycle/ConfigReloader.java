@@ -198,7 +198,8 @@ public final class ConfigReloader {
                 previous.logging(),
                 previous.discoveryInterval(),
                 previous.observability(),
-                next.routing());
+                next.routing(),
+                next.smokeEval());
     }
 
     private static byte[] digest(Path file) {
