@@ -88,7 +88,7 @@ class SmokeEvalIntegrationTest {
             assertThat(gateway.admin("GET", "/admin/evals", null).path("data"))
                     .hasSize(2)
                     .allSatisfy(
-                            stored -> assertThat(stored.path("owner").asText()).isEqualTo(EvalCommandOwner.expected()));
+                            stored -> assertThat(stored.path("owner").asText()).isEqualTo(defaultOwner()));
             Scrape metrics = scrape(gateway);
             assertThat(metrics.has("palisade_eval_last_run_passed")).isTrue();
             assertThat(metrics.value("palisade_eval_last_run_passed", "model", BAD, "verdict", "fail"))
