@@ -107,7 +107,11 @@ public final class LifecycleAssembly implements Assembly {
         evals.addListener(quality);
         new EvalMetrics(
                 observability.metrics().registry(), quality, () -> current.get().smokeEval(), clock);
-        this.smoke = new SmokeEvaluations(evals, () -> current.get().smokeEval(), clock);
+        this.smoke = new SmokeEvaluations(
+                evals,
+                () -> current.get().smokeEval(),
+                clock,
+                start -> Thread.ofVirtual().name("smoke-start").start(start));
         smoke.remember(recentRuns);
         schedules.add(threads.background().scheduleWithFixedDelay(smoke::runDueQuietly, 1, 1, TimeUnit.SECONDS));
         CanaryJudge judge = new CanaryJudge(backends.catalog(), canaryStates, lifecycle, clock);

@@ -6,8 +6,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * request ({@code palisade eval smoke}, e.g. by the upgrade script), when a model's pinned weights
  * drift, and every {@code eval.smoke.schedule}. A drift or a due schedule starts no run for a model
  * whose smoke run is still in progress. Reads the config in force on every call, so a reload
- * applies at once. Thread-safe (starts are serialised; they only insert a row and start a thread).
+ * applies at once. Thread-safe: decisions are serialised; the starts of drift and schedule runs
+ * happen on their own executor, so neither the pin checks nor the scheduler thread wait for them.
  */
 public final class SmokeEvaluations {
     private static final Logger LOG = LoggerFactory.getLogger(SmokeEvaluations.class);
@@ -31,12 +35,16 @@ public final class SmokeEvaluations {
     // so bounded by the config. Guarded by this.
     private final Map<String, String> latestRun = new HashMap<>();
     private final Map<String, Instant> lastStarted = new HashMap<>();
+    private final Set<String> starting = new HashSet<>();
+    private final Executor automatic;
 
     /** A run started for one generator. */
     public record Started(String model, String runId) {}
 
-    public SmokeEvaluations(EvalService evals, Supplier<SmokeEvalConfig> config, Clock clock) {
+    /** {@code automatic} runs the starts of drift and schedule runs (a virtual thread each, in the gateway). */
+    public SmokeEvaluations(EvalService evals, Supplier<SmokeEvalConfig> config, Clock clock, Executor automatic) {
         this.evals = evals;
+        this.automatic = automatic;
         this.config = config;
         this.clock = clock;
         this.startedAt = clock.instant();
@@ -107,23 +115,46 @@ public final class SmokeEvaluations {
         }
     }
 
+    /**
+     * Starts an automatic run unless one of the model is starting or in progress. The start itself
+     * (golden-set file, the judge's independence, which may ask a backend for a model's family) runs
+     * on {@code automatic}, never on the thread that noticed the drift or the due schedule.
+     */
     private void startQuietly(SmokeEvalConfig smoke, String model, EvalOwner owner) {
         String running = latestRun.get(model);
-        if (running != null && evals.progress(running).isPresent()) {
+        if (starting.contains(model)
+                || (running != null && evals.progress(running).isPresent())) {
             return;
         }
-        try {
-            String runId = startOne(smoke, golden(smoke), model, owner);
-            LOG.info("smoke evaluation {} of {} started ({})", runId, model, owner);
-        } catch (EvalException e) {
-            // Remembered as started all the same, so a refusal is logged once per period, not every tick.
-            lastStarted.put(model, clock.instant());
-            LOG.error("smoke evaluation of {} ({}) cannot start: {}", model, owner, e.getMessage());
-        }
+        starting.add(model);
+        // Counted from the attempt, so a start that is refused is tried again a period later, not every tick.
+        lastStarted.put(model, clock.instant());
+        automatic.execute(() -> {
+            try {
+                String runId = evals.start(request(smoke, golden(smoke), model), owner);
+                synchronized (this) {
+                    latestRun.put(model, runId);
+                }
+                LOG.info("smoke evaluation {} of {} started ({})", runId, model, owner);
+            } catch (RuntimeException e) {
+                LOG.error("smoke evaluation of {} ({}) cannot start: {}", model, owner, e.getMessage());
+            } finally {
+                synchronized (this) {
+                    starting.remove(model);
+                }
+            }
+        });
     }
 
     private String startOne(SmokeEvalConfig smoke, GoldenSet golden, String model, EvalOwner owner) {
-        EvalRequest request = new EvalRequest(
+        String runId = evals.start(request(smoke, golden, model), owner);
+        latestRun.put(model, runId);
+        lastStarted.put(model, clock.instant());
+        return runId;
+    }
+
+    private static EvalRequest request(SmokeEvalConfig smoke, GoldenSet golden, String model) {
+        return new EvalRequest(
                 model,
                 smoke.judge(),
                 golden,
@@ -136,10 +167,6 @@ public final class SmokeEvaluations {
                 8,
                 0.25,
                 null);
-        String runId = evals.start(request, owner);
-        latestRun.put(model, runId);
-        lastStarted.put(model, clock.instant());
-        return runId;
     }
 
     private SmokeEvalConfig configured() {

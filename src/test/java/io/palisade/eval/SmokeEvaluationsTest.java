@@ -38,7 +38,8 @@ class SmokeEvaluationsTest {
     private SmokeEvaluations smoke(Path dir) {
         store = new EvalStore(Database.open("sqlite:" + dir.resolve("smoke.db")));
         evals = new EvalService(store, new ObjectMapper(), clock, (id, request) -> new HeldGateway(answers));
-        return new SmokeEvaluations(evals, config::get, clock);
+        // Automatic starts run on the calling thread here, so each call has started its runs when it returns.
+        return new SmokeEvaluations(evals, config::get, clock, Runnable::run);
     }
 
     @AfterEach
