@@ -93,6 +93,18 @@ public final class TestGateway implements AutoCloseable {
                 Clock.systemUTC());
     }
 
+    /** Like {@link #startWithSimulator(Path, SimulatorConfig, String)}, with models added as in {@link #start(Path, String, String, String)}. */
+    public static TestGateway startWithSimulator(
+            Path dir, SimulatorConfig simulatorConfig, String extraYaml, String extraModels) {
+        return startWith(
+                simulatorConfig.withPort(0),
+                "sqlite:" + dir.resolve("palisade.db"),
+                extraYaml,
+                "",
+                extraModels,
+                Clock.systemUTC());
+    }
+
     private static TestGateway startWith(
             SimulatorConfig simulatorConfig,
             String storeUrl,

@@ -6,42 +6,71 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.palisade.admission.AdmittedRequest;
+import io.palisade.auth.User;
 import io.palisade.error.ErrorCode;
 import io.palisade.error.PalisadeException;
 import io.palisade.eval.EvalComparison;
 import io.palisade.eval.EvalException;
+import io.palisade.eval.EvalOwner;
 import io.palisade.eval.EvalProgress;
 import io.palisade.eval.EvalReports;
 import io.palisade.eval.EvalRequest;
 import io.palisade.eval.EvalService;
 import io.palisade.eval.GoldenSet;
 import io.palisade.eval.GoldenSetException;
+import io.palisade.eval.SmokeEvaluations;
 import io.palisade.server.Exchanges;
 import io.palisade.server.JsonBodyReader;
 import io.palisade.store.EvalStore;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 
-/** The evaluation part of the admin API: start, list, show (with progress), report, re-judge, compare. */
+/**
+ * The evaluation part of the admin API: start, smoke, list, show (with progress and owner), report,
+ * re-judge, compare.
+ */
 public final class EvalRoutes {
     private final Exchanges exchanges;
     private final EvalService evals;
+    private final SmokeEvaluations smoke;
     private final JsonBodyReader bodies;
     private final ObjectMapper json;
 
-    public EvalRoutes(Exchanges exchanges, EvalService evals, JsonBodyReader bodies, ObjectMapper json) {
+    public EvalRoutes(
+            Exchanges exchanges, EvalService evals, SmokeEvaluations smoke, JsonBodyReader bodies, ObjectMapper json) {
         this.exchanges = exchanges;
         this.evals = evals;
+        this.smoke = smoke;
         this.bodies = bodies;
         this.json = json;
     }
 
     public void register(RoutesConfig routes) {
         routes.post("/admin/evals", exchanges.admin("evals.start", (ctx, a) -> {
-            EvalRequest request = request(bodies.read(ctx));
-            String runId = guarded(() -> evals.start(request));
+            ObjectNode body = bodies.read(ctx);
+            EvalRequest request = request(body);
+            EvalOwner owner = owner(body, a);
+            String runId = guarded(() -> evals.start(request, owner));
             ctx.status(202);
             ok(ctx, json.createObjectNode().put("run_id", runId).put("status", "running"));
+        }));
+        routes.post("/admin/evals/smoke", exchanges.admin("evals.smoke", (ctx, a) -> {
+            ObjectNode body = ctx.req().getContentLengthLong() > 0 ? bodies.read(ctx) : json.createObjectNode();
+            EvalOwner owner = owner(body, a);
+            List<SmokeEvaluations.Started> started = guarded(() -> smoke.start(owner));
+            ArrayNode data = json.createArrayNode();
+            for (SmokeEvaluations.Started run : started) {
+                data.addObject()
+                        .put("run_id", run.runId())
+                        .put("generator", run.model())
+                        .put("status", "running");
+            }
+            ObjectNode answer = json.createObjectNode().put("object", "list").put("owner", owner.toString());
+            answer.set("data", data);
+            ctx.status(202);
+            ok(ctx, answer);
         }));
         routes.get("/admin/evals", exchanges.admin("evals.list", (ctx, a) -> {
             ArrayNode data = json.createArrayNode();
@@ -142,7 +171,8 @@ public final class EvalRoutes {
                 .put("golden_set", run.goldenName())
                 .put("golden_set_hash", run.goldenHash())
                 .put("created_at", run.createdAt())
-                .put("finished_at", run.finishedAt());
+                .put("finished_at", run.finishedAt())
+                .put("owner", EvalOwner.stored(run.owner()).toString());
         if (run.summary() != null) {
             node.set("summary", parse(run.summary()));
         }
@@ -157,6 +187,30 @@ public final class EvalRoutes {
                 .put("total", progress.total())
                 .put("passed", progress.passed())
                 .put("elapsed_seconds", progress.elapsedSeconds());
+    }
+
+    /**
+     * The owner the caller names ({@code cli:<user>} or {@code upgrade:<from>-><to>}), else
+     * {@code admin:<the admin's email>}.
+     */
+    private static EvalOwner owner(ObjectNode body, AdmittedRequest admitted) {
+        if (body.has("owner")) {
+            if (!body.get("owner").isTextual()) {
+                throw new PalisadeException(
+                        ErrorCode.INVALID_REQUEST, "'owner' must be a string such as cli:alice", "owner");
+            }
+            try {
+                return EvalOwner.requested(body.get("owner").asText());
+            } catch (EvalException e) {
+                throw new PalisadeException(ErrorCode.INVALID_REQUEST, e.getMessage(), "owner");
+            }
+        }
+        User user = admitted.caller().user();
+        try {
+            return new EvalOwner(EvalOwner.Kind.ADMIN, user == null ? "admin-key" : user.email());
+        } catch (EvalException e) {
+            return new EvalOwner(EvalOwner.Kind.ADMIN, "admin-key");
+        }
     }
 
     private EvalStore.RunRow run(String id) {

@@ -72,7 +72,7 @@ public final class HttpAssembly implements Assembly {
                 identity.limitsCodec(),
                 identity.limits(),
                 store.usage());
-        EvalRoutes evalRoutes = new EvalRoutes(exchanges, lifecycle.evals(), bodies, json);
+        EvalRoutes evalRoutes = new EvalRoutes(exchanges, lifecycle.evals(), lifecycle.smoke(), bodies, json);
         ModelRoutes modelRoutes = new ModelRoutes(
                 exchanges,
                 backends.catalog(),

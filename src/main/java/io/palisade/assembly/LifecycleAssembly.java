@@ -8,6 +8,8 @@ import io.palisade.eval.EvalGateway;
 import io.palisade.eval.EvalRequest;
 import io.palisade.eval.EvalService;
 import io.palisade.eval.HttpEvalGateway;
+import io.palisade.eval.QualityLedger;
+import io.palisade.eval.SmokeEvaluations;
 import io.palisade.lifecycle.CanaryJudge;
 import io.palisade.lifecycle.CanaryStates;
 import io.palisade.lifecycle.ConfigReloader;
@@ -15,10 +17,12 @@ import io.palisade.lifecycle.GgufDigests;
 import io.palisade.lifecycle.ModelLifecycle;
 import io.palisade.lifecycle.PinMonitor;
 import io.palisade.lifecycle.PinVerifier;
+import io.palisade.metrics.EvalMetrics;
 import io.palisade.metrics.LifecycleMetrics;
 import io.palisade.routing.Failover;
 import io.palisade.routing.ModelFamilies;
 import io.palisade.routing.Router;
+import io.palisade.store.EvalStore;
 import io.palisade.upstream.BackgroundChecks;
 import java.net.URI;
 import java.time.Clock;
@@ -32,7 +36,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Models over time: the live config and its reloads, canary states and their judge, routing and
  * failover by them, evaluations and the model lifecycle they gate, and pinned weights. Owns two
- * scheduler threads: "palisade-canary" for the canary poll and judge (store-bound; a rollback waits
+ * scheduler threads: "palisade-canary" for the canary poll and judge and the smoke-evaluation schedule (store-bound; a rollback waits
  * up to 10 s for its audit commit) and "palisade-config-watch" for the config-file watch and the
  * pin-check schedule (a reload asks no backend anything; pin checks run on this assembly's
  * {@link BackgroundChecks}), so a slow store never delays a reload. Evaluation runs start their own
@@ -44,7 +48,10 @@ public final class LifecycleAssembly implements Assembly {
     private final CanaryStates canaryStates;
     private final LifecycleMetrics metrics;
     private final Failover failover;
+    private static final int RUNS_LOADED_AT_START = 500;
+
     private final EvalService evals;
+    private final SmokeEvaluations smoke;
     private final ModelLifecycle lifecycle;
     private final PinMonitor pins;
     private final ConfigReloader reloader;
@@ -103,6 +110,23 @@ public final class LifecycleAssembly implements Assembly {
             // Evaluations gate canary promotion: the lifecycle hears of every finished run.
             evals.addListener(lifecycle::evaluationFinished);
             evals.abandonInterruptedRuns();
+            // The smoke evaluation and the quality metrics start from the newest stored runs (one read, here).
+            List<EvalStore.RunRow> recentRuns = store.evals().runs(RUNS_LOADED_AT_START);
+            QualityLedger quality = new QualityLedger(evals::run, json);
+            quality.load(recentRuns);
+            evals.addListener(quality);
+            new EvalMetrics(
+                    observability.metrics().registry(),
+                    quality,
+                    () -> current.get().smokeEval(),
+                    clock);
+            this.smoke = new SmokeEvaluations(
+                    evals,
+                    () -> current.get().smokeEval(),
+                    clock,
+                    start -> Thread.ofVirtual().name("smoke-start").start(start));
+            smoke.remember(recentRuns);
+            schedules.add(canaryThread.scheduleWithFixedDelay(smoke::runDueQuietly, 1, 1, TimeUnit.SECONDS));
             CanaryJudge judge = new CanaryJudge(backends.catalog(), canaryStates, lifecycle, clock);
             schedules.add(canaryThread.scheduleWithFixedDelay(judge::judgeAll, 1, 1, TimeUnit.SECONDS));
 
@@ -111,7 +135,8 @@ public final class LifecycleAssembly implements Assembly {
                     current::get,
                     backends.catalog(),
                     audit.trail(),
-                    metrics);
+                    metrics,
+                    smoke::driftDetected);
             // Pinned deployments take no traffic until this first round has checked them
             // (DeploymentHealth#pinUnchecked).
             Runnable checkPins = () -> checks.request("pins", pins::checkAllQuietly);
@@ -172,6 +197,10 @@ public final class LifecycleAssembly implements Assembly {
 
     public EvalService evals() {
         return evals;
+    }
+
+    public SmokeEvaluations smoke() {
+        return smoke;
     }
 
     public ModelLifecycle lifecycle() {

@@ -3,12 +3,14 @@ package io.palisade.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.palisade.config.PalisadeConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -18,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code palisade eval run|judge|list|report|compare}: acceptance and regression evaluation on a
+ * {@code palisade eval run|smoke|judge|list|report|compare}: acceptance and regression evaluation on a
  * running Palisade. Exit codes: 0 pass, 1 fail, 2 configuration or connectivity, 3 invalid run.
  */
 @Command(
@@ -26,6 +28,7 @@ import picocli.CommandLine.Parameters;
         description = "Grade a model with a golden set and an independent judge.",
         subcommands = {
             EvalCommand.Run.class,
+            EvalCommand.Smoke.class,
             EvalCommand.Judge.class,
             EvalCommand.ListRuns.class,
             EvalCommand.Report.class,
@@ -36,7 +39,8 @@ final class EvalCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CliException("say what to do: run, judge, list, report or compare", PalisadeCommand.EXIT_USAGE);
+        throw new CliException(
+                "say what to do: run, smoke, judge, list, report or compare", PalisadeCommand.EXIT_USAGE);
     }
 
     @Command(
@@ -107,7 +111,8 @@ final class EvalCommand implements Runnable {
                     .put("repeat", repeat)
                     .put("concurrency", concurrency)
                     .put("allow_same_family", allowSameFamily)
-                    .put("sanity_tolerance", sanityTolerance);
+                    .put("sanity_tolerance", sanityTolerance)
+                    .put("owner", cliOwner());
             if (deployment != null) {
                 body.put("deployment", deployment);
             }
@@ -127,6 +132,75 @@ final class EvalCommand implements Runnable {
             System.err.println("evaluation " + runId + " started: " + generator + " judged by " + judge);
             return finish(client, runId, reportDirectory);
         }
+    }
+
+    @Command(
+            name = "smoke",
+            description = "Acceptance check after bring-up, an upgrade or a drift: eval.smoke's golden set on each"
+                    + " configured model, graded by its judge. Exit 0 all pass, 1 a model failed,"
+                    + " 2 configuration or connectivity, 3 a run is invalid.")
+    static final class Smoke implements Callable<Integer> {
+        @Mixin
+        ServerOptions server;
+
+        @Mixin
+        ConfigOption config;
+
+        @Option(
+                names = "--owner",
+                description = "Who asks, recorded with the runs: cli:<user> (default: cli:<your login>)"
+                        + " or upgrade:<from>-><to>.")
+        String owner;
+
+        @Option(names = "--report-dir", description = "Write each run's reports into DIR/<run id>/.")
+        Path reportDirectory;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            PalisadeConfig loaded = config.load();
+            if (!loaded.smokeEval().configured()) {
+                Path file = config.resolve();
+                throw new CliException(
+                        "eval.smoke is not configured in " + (file == null ? "the default config" : file.toString())
+                                + ": name the generators (eval.smoke.models) and an independent judge (eval.smoke.judge)",
+                        PalisadeCommand.EXIT_USAGE);
+            }
+            AdminClient client = server.client(loaded);
+            ObjectNode body = new ObjectMapper().createObjectNode().put("owner", owner == null ? cliOwner() : owner);
+            JsonNode started = started(() -> client.post("/admin/evals/smoke", body));
+            int exit = 0;
+            for (JsonNode run : started.path("data")) {
+                String runId = run.path("run_id").asText();
+                System.err.println("smoke evaluation " + runId + " started: "
+                        + run.path("generator").asText() + " judged by "
+                        + loaded.smokeEval().judge() + " ("
+                        + started.path("owner").asText() + ")");
+            }
+            for (JsonNode run : started.path("data")) {
+                String runId = run.path("run_id").asText();
+                int code;
+                try {
+                    code = finish(client, runId, reportDirectory == null ? null : reportDirectory.resolve(runId));
+                } catch (CliException e) {
+                    System.err.println(e.getMessage());
+                    code = e.exitCode();
+                }
+                exit = worse(exit, code);
+            }
+            return exit;
+        }
+
+        /** Configuration or connectivity (nothing reliable was learned) over FAIL over INVALID over PASS. */
+        private static int worse(int a, int b) {
+            List<Integer> order = List.of(0, EXIT_INVALID, PalisadeCommand.EXIT_FAILURE, PalisadeCommand.EXIT_USAGE);
+            return order.indexOf(a) >= order.indexOf(b) ? a : b;
+        }
+    }
+
+    /** cli:<login name>, with characters an owner may not hold replaced. */
+    static String cliOwner() {
+        String login = System.getProperty("user.name", "unknown").replaceAll("[^A-Za-z0-9._@+-]", "_");
+        return "cli:" + (login.isEmpty() ? "unknown" : login);
     }
 
     @Command(
@@ -176,6 +250,7 @@ final class EvalCommand implements Runnable {
                     "generator",
                     "judge",
                     "golden_set",
+                    "owner",
                     "created_at");
         }
     }

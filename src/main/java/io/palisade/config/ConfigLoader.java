@@ -104,7 +104,8 @@ public final class ConfigLoader {
                 "metrics",
                 "health",
                 "tracing",
-                "routing"));
+                "routing",
+                "eval"));
 
         ConfigSection server = top.section("server");
         if (server.has("trust_forwarded_for")) {
@@ -187,7 +188,67 @@ public final class ConfigLoader {
                 new LoggingConfig(level, format),
                 discoveryInterval,
                 observability(top, logging),
-                routing);
+                routing,
+                smokeEval(top.section("eval"), directory));
+    }
+
+    /** {@code eval.smoke}: the judge is refused here, at config check, when it is one of the generators. */
+    private static SmokeEvalConfig smokeEval(ConfigSection eval, Path directory) {
+        eval.rejectUnknownKeys(Set.of("smoke"));
+        ConfigSection smoke = eval.section("smoke");
+        smoke.rejectUnknownKeys(
+                Set.of("models", "judge", "threshold", "golden", "schedule", "max_age", "allow_same_family"));
+        SmokeEvalConfig defaults = SmokeEvalConfig.NOT_CONFIGURED;
+        List<String> models = smoke.strings("models");
+        String judge = smoke.string("judge", null);
+        if (judge != null && judge.isBlank()) {
+            smoke.report("judge", "expected a model name");
+            judge = null;
+        }
+        if (!models.isEmpty() && judge == null) {
+            smoke.report("judge", "is required when eval.smoke.models is set (an independent judge model)");
+        }
+        if (judge != null && models.isEmpty()) {
+            smoke.report("models", "is required when eval.smoke.judge is set (the generator models to check)");
+        }
+        if (judge != null && models.contains(judge)) {
+            smoke.report(
+                    "judge",
+                    "'" + judge + "' is also one of eval.smoke.models; a model never grades its own answers:"
+                            + " name another model as the judge");
+        }
+        if (new HashSet<>(models).size() != models.size()) {
+            smoke.report("models", "names a model twice");
+        }
+        double threshold = smoke.decimal("threshold", defaults.threshold());
+        if (threshold > 1) {
+            smoke.report("threshold", "expected a pass rate between 0 and 1, got " + threshold);
+            threshold = defaults.threshold();
+        }
+        String golden = smoke.string("golden", null);
+        Path goldenFile = null;
+        if (golden != null) {
+            goldenFile = directory.resolve(golden);
+            if (!Files.isRegularFile(goldenFile)) {
+                smoke.report("golden", "no golden-set file at " + goldenFile);
+            }
+        }
+        Duration maxAge = smoke.duration("max_age", defaults.maxAge());
+        if (maxAge.isZero()) {
+            smoke.report("max_age", "must be greater than zero");
+        }
+        Duration schedule = smoke.duration("schedule", defaults.schedule());
+        if (!schedule.isZero() && schedule.compareTo(Duration.ofMinutes(1)) < 0) {
+            smoke.report("schedule", "must be at least 1m (or 0 to switch scheduled runs off)");
+        }
+        return new SmokeEvalConfig(
+                models,
+                judge,
+                threshold,
+                goldenFile,
+                schedule,
+                maxAge,
+                smoke.bool("allow_same_family", defaults.allowSameFamily()));
     }
 
     private static AuditConfig.Checkpoints checkpoints(ConfigSection audit) {

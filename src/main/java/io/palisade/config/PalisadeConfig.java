@@ -17,7 +17,8 @@ public record PalisadeConfig(
         LoggingConfig logging,
         java.time.Duration discoveryInterval,
         ObservabilityConfig observability,
-        RoutingConfig routing) {
+        RoutingConfig routing,
+        SmokeEvalConfig smokeEval) {
 
     public PalisadeConfig {
         backends = List.copyOf(backends);
@@ -37,7 +38,8 @@ public record PalisadeConfig(
                 logging,
                 discoveryInterval,
                 observability,
-                routing);
+                routing,
+                smokeEval);
     }
 
     public ModelConfig model(String name) {

@@ -73,6 +73,9 @@ public final class EvalReports {
                 .append("\n\n");
         md.append("| | |\n|---|---|\n");
         md.append("| generator | ").append(summary.path("generator").asText()).append(" |\n");
+        if (summary.hasNonNull("owner")) {
+            md.append("| started by | ").append(summary.path("owner").asText()).append(" |\n");
+        }
         md.append("| judge | ")
                 .append(summary.path("judge").asText())
                 .append(" (independent: ")
@@ -155,6 +158,9 @@ public final class EvalReports {
                 .append(escape(status.toUpperCase(Locale.ROOT)))
                 .append("</span></h1><table>");
         row(html, "Generator", summary.path("generator").asText());
+        if (summary.hasNonNull("owner")) {
+            row(html, "Started by", summary.path("owner").asText());
+        }
         row(
                 html,
                 "Judge",

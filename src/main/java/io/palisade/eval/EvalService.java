@@ -33,7 +33,10 @@ public final class EvalService {
     // read by run threads afterwards: copy-on-write, as registration is rare and iteration per run.
     private final List<EvaluationListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    /** Hears the id of every run that ends (judged or re-judged), e.g. to gate a canary. Implementations are thread-safe. */
+    /**
+     * Hears the id of every run that ends (judged, re-judged, or broken with status "error"), e.g. to
+     * gate a canary. Implementations are thread-safe.
+     */
     @FunctionalInterface
     public interface EvaluationListener {
         void evaluationFinished(String runId);
@@ -64,8 +67,11 @@ public final class EvalService {
         }
     }
 
-    /** Starts a run and returns its id; configuration problems (same judge, same family) throw at once. */
-    public String start(EvalRequest request) {
+    /**
+     * Starts a run on behalf of {@code owner} (stored with the run) and returns its id;
+     * configuration problems (same judge, same family) throw at once.
+     */
+    public String start(EvalRequest request, EvalOwner owner) {
         String runId = "eval_"
                 + clock.instant().toString().replaceAll("[^0-9]", "").substring(0, 14) + "_"
                 + Long.toHexString(Double.doubleToLongBits(Math.random())).substring(0, 6);
@@ -83,7 +89,8 @@ public final class EvalService {
                 request.golden().name(),
                 request.golden().contentHash(),
                 config(request).toString(),
-                null));
+                null,
+                owner.toString()));
         running.put(runId, progress);
         Thread.ofVirtual().name("eval-" + runId).start(() -> {
             try {
@@ -97,8 +104,10 @@ public final class EvalService {
                 ObjectNode summary = json.createObjectNode()
                         .put("run_id", runId)
                         .put("status", "error")
-                        .put("error", e.getMessage());
+                        .put("error", e.getMessage())
+                        .put("owner", owner.toString());
                 store.finish(runId, "error", clock.instant().toString(), summary.toString());
+                notifyListeners(runId);
             } finally {
                 running.remove(runId);
             }
@@ -165,6 +174,12 @@ public final class EvalService {
         double judging = (System.nanoTime() - start) / 1e9;
         ObjectNode summary = new EvalSummary(json)
                 .summarize(runId, request, independence, judged, sanity, unload, generationSeconds, judging);
+        summary.put(
+                "owner",
+                store.run(runId)
+                        .map(run -> EvalOwner.stored(run.owner()))
+                        .orElse(EvalOwner.UNKNOWN)
+                        .toString());
         List<EvalStore.ResultRow> rows = new ArrayList<>();
         for (CaseResult result : judged) {
             rows.add(new EvalStore.ResultRow(
@@ -174,6 +189,10 @@ public final class EvalService {
         }
         store.saveResults(runId, rows);
         store.finish(runId, summary.path("status").asText(), clock.instant().toString(), summary.toString());
+        notifyListeners(runId);
+    }
+
+    private void notifyListeners(String runId) {
         for (EvaluationListener listener : listeners) {
             try {
                 listener.evaluationFinished(runId);

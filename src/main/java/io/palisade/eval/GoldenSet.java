@@ -39,6 +39,7 @@ import java.util.Set;
  */
 public record GoldenSet(String name, String contentHash, List<GoldenCase> cases) {
     static final String DEFAULT_RESOURCE = "default-golden-set.jsonl";
+    static final String SMOKE_RESOURCE = "smoke-golden-set.jsonl";
 
     /** Formats accepted by {@link #parse}. */
     public enum Format {
@@ -107,15 +108,27 @@ public record GoldenSet(String name, String contentHash, List<GoldenCase> cases)
      * call; its content hash changes whenever a release edits the set.
      */
     public static GoldenSet defaultSet() {
-        try (InputStream in = GoldenSet.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+        return shipped(DEFAULT_RESOURCE, "default");
+    }
+
+    /**
+     * The short set shipped for the smoke evaluation (resource
+     * {@code io/palisade/eval/smoke-golden-set.jsonl}), named {@code "smoke"}: a few cases per
+     * skill, quick enough to run right after every bring-up, upgrade or drift.
+     */
+    public static GoldenSet smokeSet() {
+        return shipped(SMOKE_RESOURCE, "smoke");
+    }
+
+    private static GoldenSet shipped(String resource, String name) {
+        try (InputStream in = GoldenSet.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(
-                        "classpath resource io/palisade/eval/" + DEFAULT_RESOURCE + " is missing");
+                throw new IllegalStateException("classpath resource io/palisade/eval/" + resource + " is missing");
             }
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return new GoldenSetReader().read(text, "default", DEFAULT_RESOURCE + " (classpath)", Format.JSONL);
+            return new GoldenSetReader().read(text, name, resource + " (classpath)", Format.JSONL);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read classpath resource " + DEFAULT_RESOURCE, e);
+            throw new IllegalStateException("cannot read classpath resource " + resource, e);
         }
     }
 

@@ -202,7 +202,8 @@ public final class ConfigReloader {
                 previous.logging(),
                 previous.discoveryInterval(),
                 previous.observability(),
-                next.routing());
+                next.routing(),
+                next.smokeEval());
     }
 
     private static byte[] digest(Path file) {

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * again, or whose pin a reload removed, is cleared. Each change is audited ({@code model.drift},
  * {@code model.drift_cleared}) and counted. An unreachable or unverifiable backend changes nothing
  * either way: the check learned nothing about the weights (breakers and probes handle unreachable
- * backends). Thread-safe (rounds are serialised; results are applied one at a time).
+ * backends). {@code driftedModels} hears the model of each deployment newly found drifted (the
+ * smoke evaluation of what it serves now); it must return quickly. Thread-safe (rounds are
+ * serialised; results are applied one at a time).
  */
 public final class PinMonitor {
     private static final Logger LOG = LoggerFactory.getLogger(PinMonitor.class);
@@ -40,6 +43,7 @@ public final class PinMonitor {
     private final ModelCatalog catalog;
     private final AuditTrail audit;
     private final LifecycleMetrics metrics;
+    private final Consumer<String> driftedModels;
     private final Object rounds = new Object();
     private final Object applying = new Object();
     private volatile boolean checkedOnce;
@@ -49,12 +53,14 @@ public final class PinMonitor {
             Supplier<PalisadeConfig> config,
             ModelCatalog catalog,
             AuditTrail audit,
-            LifecycleMetrics metrics) {
+            LifecycleMetrics metrics,
+            Consumer<String> driftedModels) {
         this.verifier = verifier;
         this.config = config;
         this.catalog = catalog;
         this.audit = audit;
         this.metrics = metrics;
+        this.driftedModels = driftedModels;
     }
 
     /** Checks every pinned deployment now and applies the results; returns every check, unpinned ones included. */
@@ -187,6 +193,11 @@ public final class PinMonitor {
                     check.served(),
                     check.expected(),
                     config.get().routing().stopOnDrift() ? "; it gets no traffic until it matches again" : "");
+            try {
+                driftedModels.accept(check.model());
+            } catch (RuntimeException e) {
+                LOG.error("after the drift of {}: {}", check.model(), e.getMessage());
+            }
         } else {
             LOG.info(
                     "deployment {} of model {} {}",

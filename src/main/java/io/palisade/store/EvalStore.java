@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Evaluation runs and per-case results; result bodies are JSON written by the eval package. Thread-safe. */
+/**
+ * Evaluation runs and per-case results; result bodies are JSON written by the eval package. A run's
+ * {@code owner} says who or what started it (null for runs stored before V12). Thread-safe.
+ */
 public final class EvalStore {
     private final Database database;
 
@@ -26,14 +29,15 @@ public final class EvalStore {
             String goldenName,
             String goldenHash,
             String config,
-            String summary) {}
+            String summary,
+            String owner) {}
 
     public record ResultRow(String caseId, int repeatIndex, String body) {}
 
     public void insert(RunRow run) {
         update(
-                "INSERT INTO eval_runs (id, created_at, finished_at, status, generator, judge, golden_name, golden_hash, config, summary)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO eval_runs (id, created_at, finished_at, status, generator, judge, golden_name, golden_hash, config, summary, owner)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 run.id(),
                 run.createdAt(),
                 run.finishedAt(),
@@ -43,7 +47,8 @@ public final class EvalStore {
                 run.goldenName(),
                 run.goldenHash(),
                 run.config(),
-                run.summary());
+                run.summary(),
+                run.owner());
     }
 
     public void finish(String id, String status, String finishedAt, String summary) {
@@ -128,7 +133,8 @@ public final class EvalStore {
                             result.getString("golden_name"),
                             result.getString("golden_hash"),
                             result.getString("config"),
-                            result.getString("summary")));
+                            result.getString("summary"),
+                            result.getString("owner")));
                 }
             }
             return rows;

@@ -254,6 +254,50 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void smokeEvaluationIsOffByDefaultAndItsJudgeIsNeverAGenerator(@TempDir Path dir) throws Exception {
+        assertThat(loader.parse("").smokeEval()).isEqualTo(SmokeEvalConfig.NOT_CONFIGURED);
+        assertThat(SmokeEvalConfig.NOT_CONFIGURED.configured()).isFalse();
+        assertThat(SmokeEvalConfig.NOT_CONFIGURED.threshold()).isEqualTo(0.7);
+        assertThat(SmokeEvalConfig.NOT_CONFIGURED.schedule()).isZero();
+        assertThat(SmokeEvalConfig.NOT_CONFIGURED.maxAge()).isEqualTo(Duration.ofDays(7));
+
+        Files.writeString(dir.resolve("ours.jsonl"), "");
+        SmokeEvalConfig smoke = loader.parse("""
+                eval:
+                  smoke:
+                    models: [qwen3:32b, coder]
+                    judge: gemma3:27b
+                    threshold: 0.8
+                    golden: ours.jsonl
+                    schedule: 24h
+                    max_age: 2d
+                """, dir).smokeEval();
+        assertThat(smoke)
+                .isEqualTo(new SmokeEvalConfig(
+                        java.util.List.of("qwen3:32b", "coder"),
+                        "gemma3:27b",
+                        0.8,
+                        dir.resolve("ours.jsonl"),
+                        Duration.ofHours(24),
+                        Duration.ofDays(2),
+                        false));
+
+        assertError(
+                "eval: {smoke: {models: [a, b], judge: b}}",
+                "eval.smoke.judge: 'b' is also one of eval.smoke.models; a model never grades its own answers");
+        assertError("eval: {smoke: {models: [a]}}", "eval.smoke.judge: is required when eval.smoke.models is set");
+        assertError("eval: {smoke: {judge: j}}", "eval.smoke.models: is required when eval.smoke.judge is set");
+        assertError(
+                "eval: {smoke: {models: [a], judge: j, threshold: 1.5}}", "eval.smoke.threshold: expected a pass rate");
+        assertError(
+                "eval: {smoke: {models: [a], judge: j, schedule: 10s}}", "eval.smoke.schedule: must be at least 1m");
+        assertError(
+                "eval: {smoke: {models: [a], judge: j, golden: nowhere.jsonl}}",
+                "eval.smoke.golden: no golden-set file");
+        assertError("eval: {smok: {}}", "eval.smok");
+    }
+
+    @Test
     void aMissingFileIsAClearError(@TempDir Path dir) {
         assertThatThrownBy(() -> loader.load(dir.resolve("nope.yaml")))
                 .isInstanceOf(ConfigException.class)

@@ -117,9 +117,13 @@ class DeployFilesTest {
         assertThat(wanted).isNotEmpty();
 
         // Pricing makes cost move; labelled series exist only once something was counted in them.
+        // A smoke evaluation gives the palisade_eval_* series their first values (its verdict does not matter).
         try (TestGateway gateway = TestGateway.start(
-                dir, "limits: {pricing: [{model: \"*\", prompt_per_1k: 0.5, completion_per_1k: 1.5}]}")) {
+                dir,
+                "limits: {pricing: [{model: \"*\", prompt_per_1k: 0.5, completion_per_1k: 1.5}]}\n"
+                        + "eval: {smoke: {models: [\"llama3.2:1b\"], judge: \"qwen3:0.6b\"}}")) {
             driveEveryKindOfOutcome(gateway);
+            finishASmokeRun(gateway);
             ScrapedNames scraped = scrapeUntilPresent(gateway, wanted, Duration.ofSeconds(6));
 
             assertThat(wanted)
@@ -278,6 +282,21 @@ class DeployFilesTest {
                 .isEqualTo(200);
         assertThat(gateway.post(route, limited, CHAT.formatted("llama3.2:1b")).statusCode())
                 .isEqualTo(429);
+    }
+
+    private static void finishASmokeRun(TestGateway gateway) {
+        String runId = gateway.admin("POST", "/admin/evals/smoke", "{\"owner\":\"cli:deploy-files-test\"}")
+                .path("data")
+                .path(0)
+                .path("run_id")
+                .asText();
+        Await.until(
+                Duration.ofSeconds(60),
+                () -> !gateway.admin("GET", "/admin/evals/" + runId, null)
+                        .path("status")
+                        .asText()
+                        .equals("running"),
+                "the smoke run to end");
     }
 
     /** Audit commits and backend probes land after the answers; scrape until they show or time runs out. */

@@ -15,7 +15,17 @@ class EvalServiceTest {
     void runsLeftRunningByAStoppedGatewayBecomeErrorsAtStart(@TempDir Path dir) {
         EvalStore store = new EvalStore(Database.open("sqlite:" + dir.resolve("e.db")));
         store.insert(new EvalStore.RunRow(
-                "eval_old", "2026-11-23T00:00:00Z", null, "running", "g", "j", "default", "sha256:x", "{}", null));
+                "eval_old",
+                "2026-11-23T00:00:00Z",
+                null,
+                "running",
+                "g",
+                "j",
+                "default",
+                "sha256:x",
+                "{}",
+                null,
+                "cli:ops"));
         store.insert(new EvalStore.RunRow(
                 "eval_done",
                 "2026-11-23T00:00:01Z",
@@ -26,7 +36,8 @@ class EvalServiceTest {
                 "default",
                 "sha256:x",
                 "{}",
-                "{\"status\":\"pass\"}"));
+                "{\"status\":\"pass\"}",
+                null));
         EvalService service = new EvalService(store, new ObjectMapper(), Clock.systemUTC(), (id, request) -> {
             throw new AssertionError("no run is started");
         });

@@ -31,11 +31,18 @@ public final class Scrape {
                     }
                 }
             }
-            samples.put(
-                    key(name, labels),
-                    Double.parseDouble(line.substring(space + 1).trim()));
+            samples.put(key(name, labels), number(line.substring(space + 1).trim()));
         }
         return new Scrape(samples);
+    }
+
+    /** A sample value of the text format, which writes infinities as +Inf and -Inf. */
+    private static double number(String text) {
+        return switch (text) {
+            case "+Inf" -> Double.POSITIVE_INFINITY;
+            case "-Inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(text);
+        };
     }
 
     /** The value of one series, 0 when absent; {@code labels} as alternating name, value. */
