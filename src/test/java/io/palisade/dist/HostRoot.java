@@ -143,8 +143,10 @@ final class HostRoot implements AutoCloseable {
     /** An unpacked release whose bin/palisade is the real CLI (this build, on the test classpath). */
     Path realRelease(String version) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        String script = "#!/bin/sh\nexec '" + java + "' -Xmx128m -cp '" + System.getProperty("java.class.path")
-                + "' io.palisade.cli.Main \"$@\"\n";
+        // As the release jar's manifest does (Enable-Native-Access), so SQLite's native library loads without a
+        // warning.
+        String script = "#!/bin/sh\nexec '" + java + "' -Xmx128m --enable-native-access=ALL-UNNAMED -cp '"
+                + System.getProperty("java.class.path") + "' io.palisade.cli.Main \"$@\"\n";
         return release(version, script);
     }
 
