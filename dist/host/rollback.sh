@@ -38,10 +38,10 @@ from="$(linked_version "$current")"
 [ -n "$from" ] || die "no installed Palisade ($current is missing)"
 if [ -z "$target" ]; then
   target="$(linked_version "$previous")"
-  [ -n "$target" ] || die "no previous release is recorded: name one with --to (installed: $(ls -1 "$releases" | tr '\n' ' '))"
+  [ -n "$target" ] || die "no previous release is recorded: name one with --to (installed: $(installed_releases))"
 fi
 [ "$target" != "$from" ] || die "$target is already the current release"
-[ -x "$releases/$target/bin/palisade" ] || die "release $target is not installed in $releases (installed: $(ls -1 "$releases" | tr '\n' ' '))"
+[ -x "$releases/$target/bin/palisade" ] || die "release $target is not installed in $releases (installed: $(installed_releases))"
 if [ -n "$backup" ] && [ ! -e "$backup" ]; then
   die "no backup at $backup: nothing was changed"
 fi

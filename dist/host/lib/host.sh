@@ -6,6 +6,11 @@
 #                  is only called through an explicit SYSTEMCTL.
 #   SYSTEMCTL      the service manager command (default systemctl when PALISADE_ROOT is /).
 
+# Set by the script that sources this file, and used in every message.
+: "${script:?set script before sourcing lib/host.sh}"
+# The paths below are used by the scripts that source this file.
+# shellcheck disable=SC2034
+{
 root="${PALISADE_ROOT:-/}"
 root="${root%/}"
 opt="$root/opt/palisade"
@@ -18,6 +23,7 @@ data="$root/var/lib/palisade"
 unit="$root/etc/systemd/system/palisade.service"
 service=palisade.service
 service_user=palisade
+}
 
 say() { printf '%s: %s\n' "$script" "$*"; }
 die() {
@@ -89,6 +95,11 @@ verify_checksums() {
   if [ -n "$unlisted" ]; then
     die "files in the release that SHA256SUMS does not list: $(printf '%s' "$unlisted" | tr '\n' ' ')- refusing to install it"
   fi
+}
+
+# The installed releases' versions, on one line (for messages).
+installed_releases() {
+  find "$releases" -mindepth 1 -maxdepth 1 -type d ! -name '.*' -printf '%f ' 2>/dev/null || true
 }
 
 # The version the symlink $1 (current or previous) points at, or nothing.
