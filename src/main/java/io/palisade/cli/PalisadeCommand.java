@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             StatusCommand.class,
             EvalCommand.class,
             ModelsCommand.class,
+            StoreCommand.class,
             CommandLine.HelpCommand.class,
             CompletionCommand.class
         })

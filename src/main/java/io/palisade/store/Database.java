@@ -11,7 +11,8 @@ import org.flywaydb.core.Flyway;
 /**
  * The store named by {@code store.url}: embedded SQLite (a connection per call, see
  * {@link SqliteConnections}) or PostgreSQL (a pool, see {@link PostgresConnections}). Runs the
- * dialect's Flyway migrations once when opened. Store classes write SQL both dialects understand
+ * dialect's Flyway migrations once when opened, and refuses to open a store migrated past this
+ * release's newest migration ({@link SchemaStatus}). Store classes write SQL both dialects understand
  * and ask {@link #dialect()} only where they must differ. Thread-safe: every caller gets its own
  * connection. {@link #close()} releases the pool; close it when the process is done with the store.
  */
@@ -53,17 +54,10 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(StoreUrl url) {
-        Connections connections;
         if (url.kind() == Dialect.SQLITE) {
             createPrivateStore(url.file());
-            connections = new SqliteConnections(url.jdbcUrl());
-        } else {
-            try {
-                connections = new PostgresConnections(url);
-            } catch (RuntimeException e) {
-                throw new StoreException("cannot connect to the store at " + url + ": " + e.getMessage(), e);
-            }
         }
+        Connections connections = connections(url);
         Database database = new Database(url.kind(), connections);
         try {
             database.migrate();
@@ -72,6 +66,44 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return database;
+    }
+
+    /**
+     * Where the existing store named by {@code url} stands against this release's migrations, read
+     * without migrating or otherwise changing it (so an older release can be asked before it runs on
+     * a store a newer one migrated). A missing SQLite file is an error, not a new store.
+     */
+    public static SchemaStatus schemaStatus(String url) {
+        StoreUrl storeUrl = parse(url);
+        if (storeUrl.kind() == Dialect.SQLITE && !Files.isRegularFile(storeUrl.file())) {
+            throw new StoreException("no store at " + storeUrl.file());
+        }
+        Connections connections = connections(storeUrl);
+        try {
+            return SchemaStatus.of(flyway(connections, storeUrl.kind()).info());
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot read the store's schema: " + e.getMessage(), e);
+        } finally {
+            connections.close();
+        }
+    }
+
+    private static Connections connections(StoreUrl url) {
+        if (url.kind() == Dialect.SQLITE) {
+            return new SqliteConnections(url.jdbcUrl());
+        }
+        try {
+            return new PostgresConnections(url);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot connect to the store at " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Flyway flyway(Connections connections, Dialect dialect) {
+        return connections
+                .migrations(Flyway.configure())
+                .locations(dialect.migrations())
+                .load();
     }
 
     public Dialect dialect() {
@@ -113,14 +145,20 @@ public final class Database implements AutoCloseable {
     @SuppressWarnings("try")
     private void migrate() {
         // For SQLite, one connection through connect() first sets the file's persistent WAL mode.
+        SchemaStatus status;
         try (Connection ignored = connect()) {
-            connections
-                    .migrations(Flyway.configure())
-                    .locations(dialect.migrations())
-                    .load()
-                    .migrate();
+            Flyway flyway = flyway(connections, dialect);
+            status = SchemaStatus.of(flyway.info());
+            // Flyway's default ignores applied migrations it does not know ("*:future"), so without
+            // this an older release would run on a store a newer one migrated, misreading its data.
+            if (status.compatible()) {
+                flyway.migrate();
+            }
         } catch (SQLException | RuntimeException e) {
             throw new StoreException("cannot migrate the store: " + e.getMessage(), e);
+        }
+        if (!status.compatible()) {
+            throw new StoreException(status.refusal());
         }
     }
 

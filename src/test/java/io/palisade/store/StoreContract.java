@@ -134,6 +134,31 @@ abstract class StoreContract {
     }
 
     /**
+     * Issue 17: a store a newer release migrated (a rollback after an upgrade) is refused with a
+     * clear error instead of being run on silently (Flyway's default ignores "future" migrations),
+     * and {@link Database#schemaStatus} reports it without changing the store.
+     */
+    @Test
+    void aStoreMigratedPastThisReleaseIsRefused() throws Exception {
+        String url = TestStores.newUrl(dialect(), dir);
+        Database.open(url).close();
+        SchemaStatus current = Database.schemaStatus(url);
+        assertThat(current.compatible()).isTrue();
+        assertThat(current.storeNumber()).isEqualByComparingTo(current.releaseNumber());
+        int future = current.releaseNumber().intValueExact() + 1;
+        FutureMigration.applyTo(url, future);
+
+        assertThatThrownBy(() -> Database.open(url).close())
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("schema is at version " + future)
+                .hasMessageContaining("newer than this release's (" + current.releaseNumber() + ")");
+        SchemaStatus after = Database.schemaStatus(url);
+        assertThat(after.compatible()).isFalse();
+        assertThat(after.storeNumber().intValueExact()).isEqualTo(future);
+        assertThat(after.releaseNumber()).isEqualByComparingTo(current.releaseNumber());
+    }
+
+    /**
      * Issue 15, item 5: migration V8 moves each key's creation flag (the old requests_per_minute
      * column, which won over the limits when enforced) into its limits, so what was enforced stays
      * enforced and the limits are its only home.
