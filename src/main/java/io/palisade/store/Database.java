@@ -1,12 +1,18 @@
 package io.palisade.store;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.MigrationVersion;
 
 /**
  * The store named by {@code store.url}: embedded SQLite (a connection per call, see
@@ -52,7 +58,30 @@ public final class Database implements AutoCloseable {
         return open(storeUrl);
     }
 
+    /**
+     * Opens an existing store as it is, without migrating it: a backup's copy, or a store a
+     * restore is about to replace, must not change. Read only what its {@link #schema()} holds.
+     */
+    public static Database openAsIs(String url) {
+        StoreUrl storeUrl = parse(url);
+        if (storeUrl.kind() == Dialect.SQLITE && !Files.isRegularFile(storeUrl.file())) {
+            throw new StoreException("no store at " + storeUrl.file());
+        }
+        return new Database(storeUrl.kind(), connections(storeUrl));
+    }
+
     public static Database open(StoreUrl url) {
+        Database database = new Database(url.kind(), connections(url));
+        try {
+            database.migrate();
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        return database;
+    }
+
+    private static Connections connections(StoreUrl url) {
         Connections connections;
         if (url.kind() == Dialect.SQLITE) {
             createPrivateStore(url.file());
@@ -64,14 +93,34 @@ public final class Database implements AutoCloseable {
                 throw new StoreException("cannot connect to the store at " + url + ": " + e.getMessage(), e);
             }
         }
-        Database database = new Database(url.kind(), connections);
+        return connections;
+    }
+
+    /** The store's schema against this release's migrations (read from Flyway's history; changes nothing). */
+    public SchemaVersion schema() {
         try {
-            database.migrate();
+            MigrationInfoService info = connections
+                    .migrations(Flyway.configure())
+                    .locations(dialect.migrations())
+                    .load()
+                    .info();
+            MigrationInfo current = info.current();
+            MigrationVersion release = MigrationVersion.EMPTY;
+            for (MigrationInfo migration : info.all()) {
+                if (migration.getState().isResolved()
+                        && migration.getVersion() != null
+                        && migration.getVersion().isNewerThan(release)) {
+                    release = migration.getVersion();
+                }
+            }
+            return new SchemaVersion(
+                    current == null || current.getVersion() == null
+                            ? "0"
+                            : current.getVersion().getVersion(),
+                    release.getVersion() == null ? "0" : release.getVersion());
         } catch (RuntimeException e) {
-            database.close();
-            throw e;
+            throw new StoreException("cannot read the store's schema version: " + e.getMessage(), e);
         }
-        return database;
     }
 
     public Dialect dialect() {
@@ -100,6 +149,30 @@ public final class Database implements AutoCloseable {
             return connections.connect();
         } catch (SQLException e) {
             throw new StoreException("cannot open the store: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes a consistent copy of this SQLite store to {@code target}, which must not exist, and
+     * forces it to disk. VACUUM INTO reads the store in one read transaction, so the copy is the
+     * store as of one commit; in WAL mode writers, here or in another process, carry on meanwhile
+     * (docs/decisions.md, "D1"). The copy is compacted and in rollback-journal mode.
+     */
+    public void copyInto(Path target) {
+        if (dialect != Dialect.SQLITE) {
+            throw new StoreException("only a SQLite store can be copied as a file");
+        }
+        try (Connection connection = connect();
+                PreparedStatement statement = connection.prepareStatement("VACUUM INTO ?")) {
+            statement.setString(1, target.toString());
+            statement.execute();
+        } catch (SQLException e) {
+            throw new StoreException("cannot copy the store to " + target + ": " + e.getMessage(), e);
+        }
+        try (FileChannel channel = FileChannel.open(target, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        } catch (IOException e) {
+            throw new StoreException("cannot write the copy of the store to " + target + ": " + e.getMessage(), e);
         }
     }
 
