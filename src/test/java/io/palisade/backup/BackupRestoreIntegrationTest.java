@@ -171,6 +171,16 @@ class BackupRestoreIntegrationTest {
             assertThat(BackupFiles.sha256(aside)).isEqualTo(before);
         }
         JsonNode manifest = BackupFiles.read(backup).manifest();
+        // The stopped gateway's last checkpoint anchors the whole chain; the restored store gets that file back.
+        assertThat(manifest.path("checkpoints").path("anchored_seq").asLong())
+                .isEqualTo(manifest.path("audit").path("last_seq").asLong());
+        assertThat(Files.readAllBytes(target.resolveSibling("palisade.audit-checkpoints.jsonl")))
+                .isEqualTo(BackupFiles.read(backup).entries.get("audit-checkpoints.jsonl"));
+        CliRun verify = CliRun.of("audit", "verify", "--store", "sqlite:" + target);
+        assertThat(verify.exit()).as(verify.out()).isZero();
+        assertThat(verify.out())
+                .contains("anchored up to record "
+                        + manifest.path("audit").path("last_seq").asLong());
         try (Database restored = Database.openExisting("sqlite:" + target)) {
             AuditVerifier.Result result = new AuditVerifier(new AuditStore(restored)).verify();
             assertThat(result.intact()).as(result.problem()).isTrue();
