@@ -10,12 +10,14 @@ import io.palisade.store.Database;
 import io.palisade.store.PrivateFiles;
 import io.palisade.store.StoreUrl;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,10 +79,26 @@ final class BackupCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The release's version, from the jar's manifest; a build run from classes has none. */
+    /**
+     * The release's version, recorded in a backup's manifest: the jar manifest's, else the Maven
+     * descriptor every packaged jar carries; a build run from its classes has neither.
+     */
     static String palisadeVersion() {
         String version = BackupCommand.class.getPackage().getImplementationVersion();
-        return version == null ? "development build" : version;
+        if (version != null) {
+            return version;
+        }
+        try (InputStream descriptor =
+                BackupCommand.class.getResourceAsStream("/META-INF/maven/io.palisade/palisade/pom.properties")) {
+            if (descriptor != null) {
+                Properties properties = new Properties();
+                properties.load(descriptor);
+                return properties.getProperty("version", "unknown");
+            }
+        } catch (IOException e) {
+            // Unreadable: the version is only informative here.
+        }
+        return "development build";
     }
 
     /** The store to work on: --store, else the config's store.url. */

@@ -205,6 +205,65 @@ class BackupRestoreIntegrationTest {
         }
     }
 
+    /** A killed process stops beating: 30 s after its last heartbeat it no longer holds the store. */
+    @Test
+    void aStoreWhoseLastProcessStoppedBeatingCanBeRestoredOver() throws Exception {
+        Path backup = backupOfAStoppedGateway(dir.resolve("source"));
+        Path live = dir.resolve("live/palisade.db");
+        try (TestGateway gateway = TestGateway.start(live.getParent())) {
+            gateway.userWithKey("frank@example.com", List.of("llama3.2:1b"));
+        }
+        long now = System.currentTimeMillis();
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + live);
+                Statement statement = connection.createStatement()) {
+            statement.executeUpdate(
+                    "INSERT INTO palisade_instances (id, started_millis, heartbeat_millis, watermark_seq)"
+                            + " VALUES ('killed', " + (now - 120_000) + ", " + (now - 31_000) + ", 0)");
+        }
+        CliRun restore = CliRun.of("restore", "--config", config(live), "--input", backup.toString());
+        assertThat(restore.exit()).as(restore.out() + restore.err()).isZero();
+    }
+
+    @Test
+    void aBackupOfABrokenChainIsWrittenButFailsAndIsNotRestored() throws Exception {
+        Path folder = dir.resolve("broken");
+        try (TestGateway gateway = TestGateway.start(folder)) {
+            String key = gateway.userWithKey("gina@example.com", List.of("llama3.2:1b"));
+            assertThat(gateway.post("/v1/chat/completions", key, CHAT).statusCode())
+                    .isEqualTo(200);
+            gateway.awaitApiRecords(1);
+        }
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve("palisade.db"));
+                Statement statement = connection.createStatement()) {
+            statement.executeUpdate("UPDATE audit_events SET body = replace(body, 'gina@', 'ivan@')"
+                    + " WHERE seq = (SELECT MIN(seq) FROM audit_events WHERE body LIKE '%gina@%')");
+        }
+        Path backup = dir.resolve("broken.zip");
+        CliRun run =
+                CliRun.of("backup", "--config", config(folder.resolve("palisade.db")), "--output", backup.toString());
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("the backup was written, but its audit chain does not verify");
+        assertThat(BackupFiles.read(backup)
+                        .manifest()
+                        .path("audit")
+                        .path("intact")
+                        .asBoolean())
+                .isFalse();
+        Path target = dir.resolve("target/palisade.db");
+        CliRun restore = CliRun.of("restore", "--config", config(target), "--input", backup.toString());
+        assertThat(restore.exit()).isEqualTo(1);
+        assertThat(restore.err()).contains("audit chain does not verify");
+        assertThat(target).doesNotExist();
+
+        CliRun noOutput = CliRun.of("backup", "--config", config(folder.resolve("palisade.db")));
+        assertThat(noOutput.exit()).isEqualTo(2);
+        assertThat(noOutput.err()).contains("--output");
+        CliRun noStore = CliRun.of(
+                "backup", "--config", config(dir.resolve("nothing/palisade.db")), "--output", backup.toString());
+        assertThat(noStore.exit()).isEqualTo(1);
+        assertThat(noStore.err()).contains("no store at");
+    }
+
     /** A backup of a store with carol's requests in its audit, taken after the gateway stopped. */
     private Path backupOfAStoppedGateway(Path folder) throws IOException {
         try (TestGateway gateway = TestGateway.start(folder)) {
