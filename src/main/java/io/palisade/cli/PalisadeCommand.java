@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
             ConfigCommand.class,
             AdminCommand.class,
             AuditCommand.class,
+            BackupCommand.class,
+            RestoreCommand.class,
             UsageCommand.class,
             StatusCommand.class,
             EvalCommand.class,

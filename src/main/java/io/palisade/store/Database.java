@@ -1,9 +1,12 @@
 package io.palisade.store;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
@@ -53,6 +56,18 @@ public final class Database implements AutoCloseable {
         return open(storeUrl);
     }
 
+    /**
+     * Opens an existing store as it is, without migrating it: a backup's copy, or a store a
+     * restore is about to replace, must not change. Read only what its {@link #schema()} holds.
+     */
+    public static Database openAsIs(String url) {
+        StoreUrl storeUrl = parse(url);
+        if (storeUrl.kind() == Dialect.SQLITE && !Files.isRegularFile(storeUrl.file())) {
+            throw new StoreException("no store at " + storeUrl.file());
+        }
+        return new Database(storeUrl.kind(), connections(storeUrl));
+    }
+
     public static Database open(StoreUrl url) {
         if (url.kind() == Dialect.SQLITE) {
             createPrivateStore(url.file());
@@ -68,23 +83,23 @@ public final class Database implements AutoCloseable {
         return database;
     }
 
+    /** The store's schema against this release's migrations (read from Flyway's history; changes nothing). */
+    public SchemaStatus schema() {
+        try {
+            return SchemaStatus.of(flyway(connections, dialect).info());
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot read the store's schema version: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Where the existing store named by {@code url} stands against this release's migrations, read
      * without migrating or otherwise changing it (so an older release can be asked before it runs on
      * a store a newer one migrated). A missing SQLite file is an error, not a new store.
      */
     public static SchemaStatus schemaStatus(String url) {
-        StoreUrl storeUrl = parse(url);
-        if (storeUrl.kind() == Dialect.SQLITE && !Files.isRegularFile(storeUrl.file())) {
-            throw new StoreException("no store at " + storeUrl.file());
-        }
-        Connections connections = connections(storeUrl);
-        try {
-            return SchemaStatus.of(flyway(connections, storeUrl.kind()).info());
-        } catch (RuntimeException e) {
-            throw new StoreException("cannot read the store's schema: " + e.getMessage(), e);
-        } finally {
-            connections.close();
+        try (Database database = openAsIs(url)) {
+            return database.schema();
         }
     }
 
@@ -132,6 +147,30 @@ public final class Database implements AutoCloseable {
             return connections.connect();
         } catch (SQLException e) {
             throw new StoreException("cannot open the store: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes a consistent copy of this SQLite store to {@code target}, which must not exist, and
+     * forces it to disk. VACUUM INTO reads the store in one read transaction, so the copy is the
+     * store as of one commit; in WAL mode writers, here or in another process, carry on meanwhile
+     * (docs/decisions.md, "D1"). The copy is compacted and in rollback-journal mode.
+     */
+    public void copyInto(Path target) {
+        if (dialect != Dialect.SQLITE) {
+            throw new StoreException("only a SQLite store can be copied as a file");
+        }
+        try (Connection connection = connect();
+                PreparedStatement statement = connection.prepareStatement("VACUUM INTO ?")) {
+            statement.setString(1, target.toString());
+            statement.execute();
+        } catch (SQLException e) {
+            throw new StoreException("cannot copy the store to " + target + ": " + e.getMessage(), e);
+        }
+        try (FileChannel channel = FileChannel.open(target, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        } catch (IOException e) {
+            throw new StoreException("cannot write the copy of the store to " + target + ": " + e.getMessage(), e);
         }
     }
 

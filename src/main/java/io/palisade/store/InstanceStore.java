@@ -72,6 +72,29 @@ public final class InstanceStore {
     }
 
     /**
+     * Instances that did not end and beat their heartbeat at or after {@code aliveSinceMillis}
+     * (at most {@code limit}, newest beat first): processes that seem to serve this store now.
+     */
+    public List<Instance> live(long aliveSinceMillis, int limit) {
+        try (Connection connection = database.connect();
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT id, heartbeat_millis, watermark_seq FROM palisade_instances"
+                                + " WHERE ended_millis IS NULL AND heartbeat_millis >= ? ORDER BY heartbeat_millis DESC LIMIT ?")) {
+            statement.setLong(1, aliveSinceMillis);
+            statement.setInt(2, limit);
+            List<Instance> live = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    live.add(new Instance(rows.getString(1), rows.getLong(2), rows.getLong(3)));
+                }
+            }
+            return live;
+        } catch (SQLException e) {
+            throw new StoreException("cannot read instances: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Makes {@code self} the one to charge {@code id}'s requests; false when another live instance
      * (heartbeat at or after {@code aliveSinceMillis}) holds that claim. One UPDATE, so two
      * processes starting at once never both charge.

@@ -40,6 +40,21 @@ public record SchemaStatus(MigrationVersion store, MigrationVersion release) {
         return store.compareTo(release) <= 0;
     }
 
+    /** Whether a newer release migrated the store (the opposite of {@link #compatible()}). */
+    public boolean newerThanRelease() {
+        return store.compareTo(release) > 0;
+    }
+
+    /** Whether this release would still migrate the store (an older release's backup). */
+    public boolean olderThanRelease() {
+        return store.compareTo(release) < 0;
+    }
+
+    /** The store's version as text, as a backup's manifest records it ("0" for a new store). */
+    public String applied() {
+        return storeNumber().toPlainString();
+    }
+
     /** The store's version as a number, 0 for a store no migration has touched yet. */
     public BigDecimal storeNumber() {
         return number(store);
