@@ -8,17 +8,19 @@ import java.util.Properties;
 /**
  * What this build of Palisade is: its version, the git commit it was built from and when, and the
  * Java runtime running it. Written into {@code io/palisade/build/build.properties} by the build
- * (resource filtering and git-commit-id-maven-plugin); a value the build could not know (a build
+ * (resource filtering and buildnumber-maven-plugin); a value the build could not know (a build
  * outside git, classes run without the filtered resource) reads as {@value #UNKNOWN}. Immutable.
  *
  * @param version the release version (the pom's), e.g. 0.17.0
- * @param commit the full commit id, with "-dirty" when the working tree had changes
+ * @param commit the full commit id
  * @param buildDate the build's UTC time, ISO-8601
  * @param java the running Java runtime's version
  */
 public record BuildInfo(String version, String commit, String buildDate, String java) {
     public static final String UNKNOWN = "unknown";
-    private static final String RESOURCE = "build.properties";
+    /** The resource beside this class; in the jar: io/palisade/build/build.properties. */
+    public static final String RESOURCE = "build.properties";
+
     private static final BuildInfo CURRENT = load();
 
     /** This build's description, read once from the class path. */
@@ -33,12 +35,11 @@ public record BuildInfo(String version, String commit, String buildDate, String 
         };
     }
 
-    static BuildInfo from(Properties properties, String javaVersion) {
-        String commit = value(properties, "commit");
-        boolean dirty = Boolean.parseBoolean(value(properties, "dirty"));
+    /** A build description read from {@code build.properties} (the release builder reads the jar's own). */
+    public static BuildInfo from(Properties properties, String javaVersion) {
         return new BuildInfo(
                 value(properties, "version"),
-                dirty && !commit.equals(UNKNOWN) ? commit + "-dirty" : commit,
+                value(properties, "commit"),
                 value(properties, "build_date"),
                 javaVersion);
     }

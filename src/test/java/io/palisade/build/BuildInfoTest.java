@@ -13,15 +13,14 @@ class BuildInfoTest {
         assertThat(build.version()).matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
         assertThat(build.buildDate()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
         // This repository is built from git: a 40-hex commit (a build outside git says "unknown").
-        assertThat(build.commit()).matches("[0-9a-f]{40}(-dirty)?");
+        assertThat(build.commit()).matches("[0-9a-f]{40}");
     }
 
     @Test
     void aBuildOutsideGitSaysUnknownInsteadOfAPlaceholder() {
         Properties properties = new Properties();
         properties.setProperty("version", "0.17.0");
-        properties.setProperty("commit", "${git.commit.id}");
-        properties.setProperty("dirty", "${git.dirty}");
+        properties.setProperty("commit", "${buildNumber}");
         properties.setProperty("build_date", "2026-12-08T00:00:00Z");
 
         BuildInfo build = BuildInfo.from(properties, "21.0.5+11");
@@ -32,14 +31,13 @@ class BuildInfoTest {
     }
 
     @Test
-    void aDirtyTreeIsMarkedAndMissingValuesAreUnknown() {
+    void missingValuesAreUnknown() {
         Properties properties = new Properties();
         properties.setProperty("commit", "50e712f6e869434af25181215ec0b56a8a1f6f7a");
-        properties.setProperty("dirty", "true");
 
         BuildInfo build = BuildInfo.from(properties, "25");
 
-        assertThat(build.commit()).isEqualTo("50e712f6e869434af25181215ec0b56a8a1f6f7a-dirty");
+        assertThat(build.commit()).isEqualTo("50e712f6e869434af25181215ec0b56a8a1f6f7a");
         assertThat(build.version()).isEqualTo("unknown");
         assertThat(build.buildDate()).isEqualTo("unknown");
     }
