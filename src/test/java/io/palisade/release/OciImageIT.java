@@ -164,12 +164,12 @@ class OciImageIT {
                 script,
                 """
                 set -u
+                mount --bind "$ROOT" "$ROOT"
+                mount -o remount,bind,ro "$ROOT"
                 mount -t proc proc "$ROOT/proc"
                 mount --rbind /dev "$ROOT/dev"
                 mount -t tmpfs -o mode=1777 tmpfs "$ROOT/tmp"
                 mount -t tmpfs -o uid=10001,gid=10001,mode=0700 tmpfs "$ROOT/var/lib/palisade"
-                mount --bind "$ROOT" "$ROOT"
-                mount -o remount,bind,ro "$ROOT"
                 ip link set lo up
                 if touch "$ROOT/opt/palisade/written" 2>/dev/null; then echo "the root is writable"; exit 3; fi
                 %1$s %2$s > "$SANDBOX/serve.log" 2>&1 &
