@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -75,7 +74,7 @@ final class HealthcheckConfig {
     private static void withHealthcheck(ObjectNode containerConfig) {
         ObjectNode healthcheck = containerConfig.putObject("Healthcheck");
         ArrayNode test = healthcheck.putArray("Test");
-        new ArrayList<>(TEST).forEach(test::add);
+        TEST.forEach(test::add);
         // Docker's durations are nanoseconds.
         healthcheck.put("Interval", Duration.ofSeconds(30).toNanos());
         healthcheck.put("Timeout", Duration.ofSeconds(10).toNanos());
