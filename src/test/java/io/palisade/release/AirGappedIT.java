@@ -13,13 +13,15 @@ import org.junit.jupiter.api.Test;
 /**
  * The bundle runs where there is no network and no Java: unpacked, started from its own bin/palisade
  * inside a new network namespace (only a loopback, brought up by the test), with no java on PATH
- * and no JAVA_HOME, it serves a model server double started from the same bundle and answers its
- * health checks. Needs `unshare -n` (root, as here and in CI): without it the test fails, it does
+ * and no JAVA_HOME, it answers its health checks and a chat completion by a caller its own admin
+ * CLI created, from a model server double started from the same bundle. Needs `unshare -n` (root, as here and in CI): without it the test fails, it does
  * not skip, because a skipped proof is no proof.
  */
 class AirGappedIT {
     /** Everything the script and the release launcher call; deliberately no java among them. */
-    private static final List<String> TOOLS = List.of("sh", "ip", "readlink", "dirname", "cat");
+    private static final List<String> TOOLS = List.of("sh", "ip", "readlink", "dirname", "cat", "sed", "curl");
+    /** Registered at start (admin.key), so the script can issue a caller key. */
+    private static final String ADMIN_KEY = "pal_airgapped-test-admin-key-0123456789";
 
     @Test
     void theBundleServesWithNoNetworkAndNoJava() throws Exception {
@@ -43,7 +45,7 @@ class AirGappedIT {
                 cd "$RELEASE"
                 bin/palisade simulate > "$SANDBOX/simulate.log" 2>&1 &
                 simulate=$!
-                PALISADE_STORE_URL="sqlite:$SANDBOX/data/palisade.db" bin/palisade serve > "$SANDBOX/serve.log" 2>&1 &
+                PALISADE_STORE_URL="sqlite:$SANDBOX/data/palisade.db" PALISADE_ADMIN_KEY="$ADMIN_KEY" bin/palisade serve > "$SANDBOX/serve.log" 2>&1 &
                 serve=$!
                 # Wait for the condition, bounded: each probe is a JVM start, 240 of them are minutes.
                 probes=0
@@ -55,6 +57,13 @@ class AirGappedIT {
                 cat "$SANDBOX/probe.log"
                 bin/palisade health --url http://127.0.0.1:4000/health/live
                 status=$?
+                # A model call through the gateway, by a caller the bundle's own admin CLI created.
+                export PALISADE_ADMIN_KEY="$ADMIN_KEY"
+                bin/palisade admin users create alice@example.com
+                key=$(bin/palisade admin keys create --user alice@example.com --models llama3.2:1b | sed -n 's/.*\\(pal_[A-Za-z0-9_-]*\\).*/\\1/p')
+                echo "answer: $(curl -s http://127.0.0.1:4000/v1/chat/completions -H "Authorization: Bearer $key" \\
+                  -H 'Content-Type: application/json' \\
+                  -d '{"model":"llama3.2:1b","messages":[{"role":"user","content":"Hello"}]}')"
                 kill "$serve" "$simulate"
                 wait
                 exit "$status"
@@ -68,7 +77,8 @@ class AirGappedIT {
                         "PATH", tools.toString(),
                         "HOME", sandbox.toString(),
                         "RELEASE", release.toString(),
-                        "SANDBOX", sandbox.toString()));
+                        "SANDBOX", sandbox.toString(),
+                        "ADMIN_KEY", ADMIN_KEY));
 
         assertThat(run.exit()).as(run.output()).isZero();
         List<String> links =
@@ -80,7 +90,8 @@ class AirGappedIT {
                 .startsWith("1: lo:");
         assertThat(run.output())
                 .contains("healthy: http://127.0.0.1:4000/health/ready answered 200")
-                .contains("healthy: http://127.0.0.1:4000/health/live answered 200");
+                .contains("healthy: http://127.0.0.1:4000/health/live answered 200")
+                .containsPattern("answer: \\{.*\"object\":\"chat.completion\".*\"role\":\"assistant\"");
     }
 
     private static Path which(String tool) {
