@@ -5,19 +5,18 @@ import io.palisade.backup.BackupException;
 import io.palisade.backup.BackupManifest;
 import io.palisade.backup.ChainCheck;
 import io.palisade.backup.StoreBackup;
+import io.palisade.build.BuildInfo;
 import io.palisade.config.PalisadeConfig;
 import io.palisade.store.Database;
 import io.palisade.store.PrivateFiles;
 import io.palisade.store.StoreUrl;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -79,26 +78,10 @@ final class BackupCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * The release's version, recorded in a backup's manifest: the jar manifest's, else the Maven
-     * descriptor every packaged jar carries; a build run from its classes has neither.
-     */
+    /** The release's version and commit, recorded in a backup's manifest (informative: the schema decides). */
     static String palisadeVersion() {
-        String version = BackupCommand.class.getPackage().getImplementationVersion();
-        if (version != null) {
-            return version;
-        }
-        try (InputStream descriptor =
-                BackupCommand.class.getResourceAsStream("/META-INF/maven/io.palisade/palisade/pom.properties")) {
-            if (descriptor != null) {
-                Properties properties = new Properties();
-                properties.load(descriptor);
-                return properties.getProperty("version", "unknown");
-            }
-        } catch (IOException e) {
-            // Unreadable: the version is only informative here.
-        }
-        return "development build";
+        BuildInfo build = BuildInfo.current();
+        return build.version() + " (" + build.commit() + ")";
     }
 
     /** The store to work on: --store, else the config's store.url. */

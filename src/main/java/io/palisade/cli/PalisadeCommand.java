@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "palisade",
         mixinStandardHelpOptions = true,
-        version = "palisade 0.1.0",
+        versionProvider = BuildVersion.class,
         scope = CommandLine.ScopeType.INHERIT,
         description = "On-prem LLM gateway: one governed, audited, OpenAI-compatible door to your model servers.",
         subcommands = {
@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             ModelsCommand.class,
             StoreCommand.class,
+            HealthCommand.class,
             CommandLine.HelpCommand.class,
             CompletionCommand.class
         })

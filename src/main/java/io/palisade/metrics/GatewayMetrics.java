@@ -1,10 +1,12 @@
 package io.palisade.metrics;
 
+import io.palisade.build.BuildInfo;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
@@ -171,7 +173,18 @@ public final class GatewayMetrics {
                         .labelNames("user")
                         .register(registry)
                 : null;
+        registerBuildInfo(BuildInfo.current());
         JvmMetrics.builder().register(registry);
+    }
+
+    /** palisade_build_info = 1, labelled with what is running: dashboards join it to tell releases apart. */
+    private void registerBuildInfo(BuildInfo build) {
+        Info.builder()
+                .name("palisade_build_info")
+                .help("The running build: version, git commit, build date (UTC) and Java runtime; always 1")
+                .labelNames("version", "commit", "build_date", "java")
+                .register(registry)
+                .setLabelValues(build.version(), build.commit(), build.buildDate(), build.java());
     }
 
     public PrometheusRegistry registry() {

@@ -223,6 +223,23 @@ class GatewayMetricsTest {
                         "palisade_trace_spans_exported_total 7.0");
     }
 
+    @Test
+    void theBuildIsScrapedAsOneInfoSeriesWithItsVersionCommitDateAndJava() throws IOException {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create()
+                .write(text, new GatewayMetrics().registry().scrape());
+        io.palisade.build.BuildInfo build = io.palisade.build.BuildInfo.current();
+
+        assertThat(text.toString(StandardCharsets.UTF_8).lines())
+                .contains("# TYPE palisade_build_info gauge")
+                .filteredOn(line -> line.startsWith("palisade_build_info"))
+                .containsExactly("palisade_build_info{build_date=\"" + build.buildDate() + "\",commit=\""
+                        + build.commit() + "\",java=\"" + build.java() + "\",version=\"" + build.version()
+                        + "\"} 1");
+        assertThat(build.version()).isNotEqualTo(io.palisade.build.BuildInfo.UNKNOWN);
+        assertThat(build.java()).isEqualTo(Runtime.version().toString());
+    }
+
     private static void finish(GatewayMetrics metrics, RequestOutcome outcome) {
         metrics.requestStarted();
         metrics.requestFinished(outcome);
@@ -236,7 +253,8 @@ class GatewayMetricsTest {
                 .lines()
                 .filter(line -> line.startsWith("palisade_")
                         && !line.contains("_bucket{")
-                        && !line.startsWith("palisade_audit_"))
+                        && !line.startsWith("palisade_audit_")
+                        && !line.startsWith("palisade_build_info"))
                 .sorted()
                 .toList();
     }
