@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * so one {@code config check} lists every mistake. The loader throws once at the end if any was found.
  */
 final class ConfigSection {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private final JsonNode node;
     private final String path;
@@ -205,7 +205,7 @@ final class ConfigSection {
         }
         Matcher matcher = DURATION.matcher(value.trim());
         if (!matcher.matches()) {
-            report(key, "expected a duration such as 5s, 250ms, 2m or 1h, got '" + value + "'");
+            report(key, "expected a duration such as 5s, 250ms, 2m, 1h or 400d, got '" + value + "'");
             return fallback;
         }
         long amount = Long.parseLong(matcher.group(1));
@@ -213,6 +213,7 @@ final class ConfigSection {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
+            case "d" -> Duration.ofDays(amount);
             default -> Duration.ofHours(amount);
         };
     }
