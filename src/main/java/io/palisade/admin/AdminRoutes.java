@@ -280,6 +280,11 @@ public final class AdminRoutes {
             body.put("problem", result.problem());
             body.put("head_hash", result.headHash());
             body.set("anchoring", anchoring(result.anchoring()));
+            // The server checks the stored chain from its anchor; the archive is checked with `audit verify --archive`.
+            body.putObject("archive")
+                    .put("archived_through", result.archive().archivedThrough())
+                    .put("checked", result.archive().checked())
+                    .put("unchecked_checkpoints", result.archive().uncheckedCheckpoints());
             ok(ctx, body);
         }));
     }

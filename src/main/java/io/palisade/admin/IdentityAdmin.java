@@ -120,6 +120,32 @@ public final class IdentityAdmin {
      */
     public synchronized void deleteUser(String idOrEmail, boolean force) {
         User user = user(idOrEmail);
+        checkRemovable(user, force);
+        users.delete(user.id());
+        changed.run();
+    }
+
+    /**
+     * The user {@code idOrEmail} if they may be erased: the same conditions as {@link #deleteUser}
+     * (not the last active administrator; audit exported, unless {@code force}).
+     */
+    public synchronized User erasable(String idOrEmail, boolean force) {
+        User user = user(idOrEmail);
+        checkRemovable(user, force);
+        return user;
+    }
+
+    /**
+     * Deletes the user {@code userId} and their keys, and replaces their email in the usage
+     * records with their id: what of the person the identity tables held (their audit is erased
+     * apart, see {@link UserErasure}).
+     */
+    public synchronized void eraseUser(String userId) {
+        users.erase(userId);
+        changed.run();
+    }
+
+    private void checkRemovable(User user, boolean force) {
         if (user.admin()
                 && users.all().stream()
                                 .filter(u -> u.admin() && u.status() == UserStatus.ACTIVE)
@@ -135,8 +161,6 @@ public final class IdentityAdmin {
                             + " export them first (palisade audit export --user " + user.email()
                             + "), delete with export, or force");
         }
-        users.delete(user.id());
-        changed.run();
     }
 
     public void markExported(String userId, long throughSeq) {

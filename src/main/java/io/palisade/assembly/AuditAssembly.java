@@ -1,7 +1,10 @@
 package io.palisade.assembly;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.palisade.audit.AuditArchive;
+import io.palisade.audit.AuditErasure;
 import io.palisade.audit.AuditRecords;
+import io.palisade.audit.AuditRetention;
 import io.palisade.audit.AuditTrail;
 import io.palisade.audit.AuditVerifier;
 import io.palisade.audit.AuditWriter;
@@ -35,6 +38,11 @@ public final class AuditAssembly implements Assembly {
     private final AuditVerifier verifier;
     private final AuditRecords records;
     private final OpenRequests openRequests;
+    private final AuditArchive archive;
+    /** Null when no retention is configured. */
+    private final AuditRetention retention;
+
+    private final AuditErasure erasure;
     /** Steps that need every audit record committed, run at close after the writer's last commit. */
     private final List<Runnable> afterLastCommit = new ArrayList<>();
 
@@ -72,6 +80,20 @@ public final class AuditAssembly implements Assembly {
                 new OpenRequests(UUID.randomUUID().toString(), store.audit().lastSeq());
         this.trail = new AuditTrail(writer, clock, json, openRequests);
         this.records = new AuditRecords(store.audit(), json);
+        // Retention and its archive (docs/backup.md, "Retention and archives"); erasure rewrites the archive too.
+        AuditConfig.Retention retentionConfig = config.audit().retention();
+        this.archive = new AuditArchive(retentionConfig.directoryFor(config.storeUrl()));
+        this.erasure = new AuditErasure(store.audit().maintenance(), archive);
+        if (retentionConfig.enabled()) {
+            this.retention = new AuditRetention(store.audit().maintenance(), archive, retentionConfig.after(), clock);
+            retention.start();
+            metrics.gauge(
+                    "palisade_audit_retention_failing",
+                    "1 while the last audit retention pass failed",
+                    () -> retention.healthy() ? 0 : 1);
+        } else {
+            this.retention = null;
+        }
     }
 
     private AuditWriter writer(
@@ -123,6 +145,10 @@ public final class AuditAssembly implements Assembly {
         return records;
     }
 
+    public AuditErasure erasure() {
+        return erasure;
+    }
+
     /** Whether audit commits succeed (part of readiness: nothing is served that cannot be audited). */
     public boolean ready() {
         return writer.healthy();
@@ -130,6 +156,9 @@ public final class AuditAssembly implements Assembly {
 
     @Override
     public void close() {
+        if (retention != null) {
+            retention.close();
+        }
         // Commits every queued record first (its watch still failing overdue callers meanwhile); then the
         // checkpoints, whose last one anchors that final head; the watch's thread last.
         writer.close();

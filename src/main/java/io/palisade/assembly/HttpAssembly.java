@@ -2,8 +2,10 @@ package io.palisade.assembly;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.palisade.admin.AdminRoutes;
+import io.palisade.admin.ErasureRoutes;
 import io.palisade.admin.EvalRoutes;
 import io.palisade.admin.ModelRoutes;
+import io.palisade.admin.UserErasure;
 import io.palisade.api.openai.OpenAiRoutes;
 import io.palisade.audit.ContentCapture;
 import io.palisade.config.PalisadeConfig;
@@ -73,6 +75,11 @@ public final class HttpAssembly implements Assembly {
                 identity.limits(),
                 store.usage());
         EvalRoutes evalRoutes = new EvalRoutes(exchanges, lifecycle.evals(), lifecycle.smoke(), bodies, json);
+        ErasureRoutes erasureRoutes = new ErasureRoutes(
+                exchanges,
+                new UserErasure(identity.admin(), audit.erasure(), admission.usageRecorder()::flush, clock),
+                bodies,
+                json);
         ModelRoutes modelRoutes = new ModelRoutes(
                 exchanges,
                 backends.catalog(),
@@ -96,6 +103,7 @@ public final class HttpAssembly implements Assembly {
                 routes -> {
                     admin.register(routes);
                     evalRoutes.register(routes);
+                    erasureRoutes.register(routes);
                     modelRoutes.register(routes);
                 },
                 metricsEndpoint,

@@ -42,7 +42,8 @@ public final class AuditAppender implements AutoCloseable {
             boolean sqlite = database.dialect() == Dialect.SQLITE;
             tail = prepare("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
             insert = prepare(
-                    "INSERT INTO audit_events (seq, request_id, kind, at, user_id, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                    "INSERT INTO audit_events (seq, request_id, kind, at, user_id, body, prev_hash, hash, format, personal,"
+                            + " personal_salt, personal_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             begin = sqlite ? prepare("BEGIN IMMEDIATE") : null;
             commit = sqlite ? prepare("COMMIT") : null;
             rollback = sqlite ? prepare("ROLLBACK") : null;
@@ -163,6 +164,11 @@ public final class AuditAppender implements AutoCloseable {
                 insert.setString(6, event.body());
                 insert.setString(7, event.prevHash());
                 insert.setString(8, event.hash());
+                PersonalData personal = event.personal();
+                insert.setInt(9, event.format());
+                insert.setString(10, personal == null ? null : personal.fields());
+                insert.setString(11, personal == null ? null : personal.salt());
+                insert.setString(12, personal == null ? null : personal.digest());
                 insert.addBatch();
             }
             insert.executeBatch();

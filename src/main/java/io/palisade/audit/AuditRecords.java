@@ -95,12 +95,27 @@ public final class AuditRecords {
         record.put("request_id", head.requestId());
         record.put("kind", AuditEvent.ADMIN.equals(head.kind()) ? "admin" : "request");
         record.setAll(parse(head.body()));
+        addPersonal(record, head);
         record.put("complete", !AuditEvent.STARTED.equals(head.kind()));
         if (row.completion() != null) {
             record.setAll(parse(row.completion().body()));
+            addPersonal(record, row.completion());
             record.put("complete", true);
         }
         return record;
+    }
+
+    /** A row's personal fields, or the mark that they were erased (docs/security.md, "Erasing a user"). */
+    private void addPersonal(ObjectNode record, AuditEvent row) {
+        PersonalData personal = row.personal();
+        if (personal == null) {
+            return;
+        }
+        if (personal.erased()) {
+            record.put("personal_data_erased_at", personal.erasedAt());
+        } else {
+            record.setAll(parse(personal.fields()));
+        }
     }
 
     private ObjectNode parse(String body) {

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -50,8 +51,8 @@ public final class AuditStore {
      * before the limit.)
      */
     private static final String HEADS =
-            "SELECT h.seq, h.request_id, h.kind, h.at, h.user_id, h.body, h.prev_hash, h.hash"
-                    + " FROM audit_events h WHERE h.kind <> 'completed'";
+            "SELECT h.seq, h.request_id, h.kind, h.at, h.user_id, h.body, h.prev_hash, h.hash, h.format, h.personal,"
+                    + " h.personal_salt, h.personal_digest, h.erased_at FROM audit_events h WHERE h.kind <> 'completed'";
 
     private static final int IDS_PER_QUERY = 200;
 
@@ -117,6 +118,11 @@ public final class AuditStore {
 
     /** Streams every row in chain order to {@code consumer} without holding them all in memory. */
     public void scan(Consumer<AuditEvent> consumer) {
+        scanAfter(0, consumer);
+    }
+
+    /** Streams every row after {@code afterSeq} in chain order to {@code consumer}, as {@link #scan} does. */
+    public void scanAfter(long afterSeq, Consumer<AuditEvent> consumer) {
         try (Connection connection = database.connect()) {
             boolean cursor = database.dialect() == Dialect.POSTGRESQL;
             if (cursor) {
@@ -125,7 +131,9 @@ public final class AuditStore {
                 // the transaction to the pool, which rolls it back when the connection returns.
                 connection.setAutoCommit(false);
             }
-            try (PreparedStatement statement = connection.prepareStatement("SELECT * FROM audit_events ORDER BY seq")) {
+            try (PreparedStatement statement =
+                    connection.prepareStatement("SELECT * FROM audit_events WHERE seq > ? ORDER BY seq")) {
+                statement.setLong(1, afterSeq);
                 statement.setFetchSize(500);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
@@ -176,6 +184,16 @@ public final class AuditStore {
             }
             afterSeq = chunk.getLast().head().seq();
         }
+    }
+
+    /** Retention's and erasure's operations on this chain. */
+    public ChainMaintenance maintenance() {
+        return new ChainMaintenance(database);
+    }
+
+    /** Where the stored chain starts once records were archived; empty while none were removed. */
+    public Optional<ChainMaintenance.Anchor> anchor() {
+        return new ChainMaintenance(database).anchor();
     }
 
     /** The highest sequence number in the chain, 0 when empty. */
@@ -295,7 +313,15 @@ public final class AuditStore {
         }
     }
 
-    private static AuditEvent event(ResultSet rows) throws SQLException {
+    /** The row at the cursor of a query selecting every column of audit_events. */
+    static AuditEvent event(ResultSet rows) throws SQLException {
+        PersonalData personal = rows.getInt("format") == AuditEvent.FORMAT_BODY_ONLY
+                ? null
+                : new PersonalData(
+                        rows.getString("personal"),
+                        rows.getString("personal_salt"),
+                        rows.getString("personal_digest"),
+                        rows.getString("erased_at"));
         return new AuditEvent(
                 rows.getLong("seq"),
                 rows.getString("request_id"),
@@ -304,6 +330,7 @@ public final class AuditStore {
                 rows.getString("user_id"),
                 rows.getString("body"),
                 rows.getString("prev_hash"),
-                rows.getString("hash"));
+                rows.getString("hash"),
+                personal);
     }
 }

@@ -54,11 +54,11 @@ public final class AuditTrail {
     public void started(RequestRecord record) {
         open.opening(record);
         try {
-            AuditEvent committed = await(writer.submit(event(record, AuditEvent.STARTED, body(fields -> {
-                record.writeStarted(fields, "allowed");
+            AuditEvent committed = await(writer.submit(event(record, AuditEvent.STARTED, (fields, personal) -> {
+                record.writeStarted(fields, personal, "allowed");
                 fields.writeStringField("instance", open.instanceId());
                 record.writeReservation(fields);
-            }))));
+            })));
             open.committed(committed);
         } catch (RuntimeException e) {
             open.closed(record);
@@ -70,7 +70,9 @@ public final class AuditTrail {
     public CompletableFuture<AuditEvent> completed(RequestRecord record, int status, String reason) {
         long endNanos = System.nanoTime();
         CompletableFuture<AuditEvent> committed = writer.submit(event(
-                record, AuditEvent.COMPLETED, body(fields -> record.writeCompleted(fields, status, reason, endNanos))));
+                record,
+                AuditEvent.COMPLETED,
+                (fields, personal) -> record.writeCompleted(fields, personal, status, reason, endNanos)));
         // The caller gets the commit itself; this bookkeeping stage needs no waiter.
         var unused = committed.whenComplete((event, failure) -> {
             if (event != null) {
@@ -92,15 +94,16 @@ public final class AuditTrail {
 
     public void denied(RequestRecord record, PalisadeException refusal) {
         long endNanos = System.nanoTime();
-        await(writer.submit(event(record, AuditEvent.DENIED, body(fields -> {
-            record.writeStarted(fields, "denied");
+        await(writer.submit(event(record, AuditEvent.DENIED, (fields, personal) -> {
+            record.writeStarted(fields, personal, "denied");
             record.writeCompleted(
-                    fields, refusal.code().status(), refusal.code().code(), endNanos);
-            fields.writeStringField("message", refusal.getMessage());
+                    fields, personal, refusal.code().status(), refusal.code().code(), endNanos);
+            // The refusal's message may quote what was asked for (a user's email): personal data.
+            personal.writeStringField("message", refusal.getMessage());
             if (refusal.limit() != null) {
                 fields.writeStringField("limit", refusal.limit());
             }
-        }))));
+        })));
     }
 
     /** Records an administrative action by {@code actor} on {@code target}, made by the request {@code record}. */
@@ -111,13 +114,16 @@ public final class AuditTrail {
             body.put("client_request_id", record.clientRequestId());
         }
         body.put("action", action);
-        body.put("target", target);
         body.put("actor_user_id", actor.user().id());
-        body.put("actor", actor.user().email());
         body.put("key_id", actor.key().id());
         body.put("status", status);
+        // The target path and the details (path and query parameters) may name a person, e.g. by email:
+        // personal data, which erasing either the actor or the person named removes (ChainMaintenance#eraseUser).
+        ObjectNode personal = JsonNodeFactory.instance.objectNode();
+        personal.put("actor", actor.user().email());
+        personal.put("target", target);
         if (details != null) {
-            body.set("details", details);
+            personal.set("details", details);
         }
         await(writer.submit(new AuditEvent(
                 0,
@@ -127,7 +133,8 @@ public final class AuditTrail {
                 actor.user().id(),
                 text(body),
                 "",
-                "")));
+                "",
+                PersonalData.of(text(personal)))));
     }
 
     /**
@@ -154,29 +161,40 @@ public final class AuditTrail {
                 "")));
     }
 
-    private AuditEvent event(RequestRecord record, String kind, String body) {
-        return new AuditEvent(0, record.requestId(), kind, clock.instant().toString(), record.userId(), body, "", "");
-    }
-
     /**
-     * A request row's body, written field by field: building a tree first and then writing it
-     * cost about twice as much on every request (docs/performance.md).
+     * A request row, its body and personal object written field by field: building a tree first
+     * and then writing it cost about twice as much on every request (docs/performance.md). A row
+     * with no personal field is of format 1 and costs no salt or digest.
      */
-    private String body(BodyFields fields) {
-        StringWriter text = new StringWriter(512);
-        try (JsonGenerator generator = json.getFactory().createGenerator(text)) {
-            generator.writeStartObject();
-            fields.write(generator);
-            generator.writeEndObject();
+    private AuditEvent event(RequestRecord record, String kind, RowFields fields) {
+        StringWriter body = new StringWriter(512);
+        StringWriter personal = new StringWriter(64);
+        try (JsonGenerator bodyFields = json.getFactory().createGenerator(body);
+                JsonGenerator personalFields = json.getFactory().createGenerator(personal)) {
+            bodyFields.writeStartObject();
+            personalFields.writeStartObject();
+            fields.write(bodyFields, personalFields);
+            bodyFields.writeEndObject();
+            personalFields.writeEndObject();
         } catch (IOException e) {
             throw new IllegalStateException("an audit body could not be written as text", e);
         }
-        return text.toString();
+        String personalText = personal.toString();
+        return new AuditEvent(
+                0,
+                record.requestId(),
+                kind,
+                clock.instant().toString(),
+                record.userId(),
+                body.toString(),
+                "",
+                "",
+                personalText.equals("{}") ? null : PersonalData.of(personalText));
     }
 
     @FunctionalInterface
-    private interface BodyFields {
-        void write(JsonGenerator fields) throws IOException;
+    private interface RowFields {
+        void write(JsonGenerator body, JsonGenerator personal) throws IOException;
     }
 
     private String text(ObjectNode body) {

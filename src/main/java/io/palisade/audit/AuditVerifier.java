@@ -1,5 +1,6 @@
 package io.palisade.audit;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +29,8 @@ public final class AuditVerifier {
     private final AuditStore store;
     private final List<Path> checkpointFiles;
     private final CheckpointKey key;
+    /** Null: the archive is not read. */
+    private final AuditArchive archive;
 
     /** Checks the chain only, against no checkpoints. */
     public AuditVerifier(AuditStore store) {
@@ -36,18 +39,63 @@ public final class AuditVerifier {
 
     /** Checks the chain and the checkpoints in {@code checkpointFiles} (signatures with {@code key}, when present). */
     public AuditVerifier(AuditStore store, List<Path> checkpointFiles, CheckpointKey key) {
+        this(store, checkpointFiles, key, null);
+    }
+
+    /**
+     * As above, and, when {@code archive} is not null, the archived records first: every segment's
+     * checksum, every record's hash, the chain from record 1 through the archive into the store.
+     * Without it, the stored chain is checked from its anchor (the last archived record's hash, as
+     * the store recorded it) and checkpoints of archived records are counted, not checked.
+     */
+    public AuditVerifier(AuditStore store, List<Path> checkpointFiles, CheckpointKey key, AuditArchive archive) {
         this.store = store;
         this.checkpointFiles = List.copyOf(checkpointFiles);
         this.key = key;
+        this.archive = archive;
     }
 
     /**
      * {@code intact} when the chain has no broken link and no checkpoint contradicts it;
      * {@code firstBrokenSeq} and {@code problem} name the first broken link, else the first
-     * checkpoint problem (-1 and null when intact).
+     * checkpoint problem (-1 and null when intact). {@code records} counts the records read,
+     * archived ones included when the archive was read.
      */
     public record Result(
-            boolean intact, long records, long firstBrokenSeq, String problem, String headHash, Anchoring anchoring) {}
+            boolean intact,
+            long records,
+            long firstBrokenSeq,
+            String problem,
+            String headHash,
+            Anchoring anchoring,
+            Archive archive) {
+        /** Of a chain nothing was archived from, or whose archive was not asked about. */
+        public Result(
+                boolean intact,
+                long records,
+                long firstBrokenSeq,
+                String problem,
+                String headHash,
+                Anchoring anchoring) {
+            this(intact, records, firstBrokenSeq, problem, headHash, anchoring, Archive.NONE);
+        }
+    }
+
+    /**
+     * What was archived and what of it was checked.
+     *
+     * @param archivedThrough the last record removed from the store (0: none), by the store's anchor
+     * @param directory the archive read, null when none was
+     * @param segments the segments read
+     * @param uncheckedCheckpoints checkpoints of archived records that were not compared (no archive read)
+     */
+    public record Archive(long archivedThrough, Path directory, long segments, long uncheckedCheckpoints) {
+        public static final Archive NONE = new Archive(0, null, 0, 0);
+
+        public boolean checked() {
+            return directory != null;
+        }
+    }
 
     /**
      * How the chain stands against its checkpoints.
@@ -96,7 +144,21 @@ public final class AuditVerifier {
         CheckpointFiles checkpoints = new CheckpointFiles(key, problems);
         checkpointFiles.forEach(checkpoints::read);
         State state = new State(checkpoints.kept().entrySet().iterator(), problems);
-        store.scan(state::accept);
+        ChainMaintenance.Anchor anchor = store.anchor().orElse(null);
+        long archivedThrough = anchor == null ? 0 : anchor.archivedThrough();
+        Archive archived;
+        if (archive != null) {
+            long segments = readArchive(state, anchor);
+            archived = new Archive(archivedThrough, archive.directory(), segments, 0);
+            store.scanAfter(state.lastSeq, state::accept);
+        } else {
+            long unchecked = 0;
+            if (anchor != null) {
+                unchecked = state.startAfterArchive(anchor);
+            }
+            archived = new Archive(archivedThrough, null, 0, unchecked);
+            store.scan(state::accept);
+        }
         state.finish();
         Anchoring anchoring = new Anchoring(
                 checkpointFiles,
@@ -109,13 +171,65 @@ public final class AuditVerifier {
                 List.copyOf(problems.listed),
                 problems.count);
         if (state.problem != null) {
-            return new Result(false, state.records, state.brokenSeq, state.problem, state.lastHash, anchoring);
+            return new Result(
+                    false, state.records, state.brokenSeq, state.problem, state.lastHash, anchoring, archived);
         }
         if (problems.count > 0) {
             Problem first = problems.listed.getFirst();
-            return new Result(false, state.records, first.seq(), first.detail(), state.lastHash, anchoring);
+            return new Result(false, state.records, first.seq(), first.detail(), state.lastHash, anchoring, archived);
         }
-        return new Result(true, state.records, -1, null, state.lastHash, anchoring);
+        return new Result(true, state.records, -1, null, state.lastHash, anchoring, archived);
+    }
+
+    /**
+     * Reads the archive's segments into {@code state} in chain order: each must follow the one
+     * before, match its checksum and its sidecar's anchors, and together they must reach the
+     * store's anchor. Returns the segments read. The store is read after the last archived record
+     * (records both archived and still stored, from an interrupted retention pass, are read once).
+     */
+    private long readArchive(State state, ChainMaintenance.Anchor anchor) {
+        List<ArchiveSegment> segments;
+        try {
+            segments = archive.segments();
+        } catch (IOException e) {
+            state.fail(1, "the archive " + archive.directory() + " cannot be read: " + e.getMessage());
+            return 0;
+        }
+        long read = 0;
+        for (ArchiveSegment segment : segments) {
+            if (state.problem != null) {
+                return read;
+            }
+            String name = archive.directory().resolve(segment.sidecarName()).toString();
+            if (segment.firstSeq() != state.lastSeq + 1 || !segment.prevHash().equals(state.lastHash)) {
+                state.fail(
+                        state.lastSeq + 1,
+                        "the archive does not continue at record " + (state.lastSeq + 1) + ": " + name
+                                + " starts at record " + segment.firstSeq()
+                                + " (archive segments missing, or from another chain)");
+                return read;
+            }
+            boolean checksum;
+            try {
+                checksum = archive.read(segment, state::accept);
+            } catch (IOException | RuntimeException e) {
+                state.fail(segment.firstSeq(), name + ": the segment cannot be read (" + e.getMessage() + ")");
+                return read;
+            }
+            read++;
+            if (!checksum) {
+                state.fail(segment.firstSeq(), name + ": the segment's data does not match its checksum (altered)");
+            } else if (state.lastSeq != segment.lastSeq() || !state.lastHash.equals(segment.lastHash())) {
+                state.fail(segment.firstSeq(), name + ": the segment's records do not end where its sidecar says");
+            }
+        }
+        if (state.problem == null && anchor != null && anchor.archivedThrough() > state.lastSeq) {
+            state.fail(
+                    state.lastSeq + 1,
+                    "records " + (state.lastSeq + 1) + " to " + anchor.archivedThrough()
+                            + " were removed from the store but are not in the archive " + archive.directory());
+        }
+        return read;
     }
 
     /** Checkpoint problems: the first few listed, all counted (bounded, however many lines are bad). */
@@ -149,6 +263,21 @@ public final class AuditVerifier {
             this.nextCheckpoint = checkpoints.hasNext() ? checkpoints.next() : null;
         }
 
+        /**
+         * Starts the chain after the archived records, at the store's anchor, passing over the
+         * checkpoints of archived records; returns how many were passed over.
+         */
+        long startAfterArchive(ChainMaintenance.Anchor anchor) {
+            lastSeq = anchor.archivedThrough();
+            lastHash = anchor.prevHash();
+            long skipped = 0;
+            while (nextCheckpoint != null && nextCheckpoint.getKey() <= lastSeq) {
+                skipped += nextCheckpoint.getValue().size();
+                nextCheckpoint = checkpoints.hasNext() ? checkpoints.next() : null;
+            }
+            return skipped;
+        }
+
         void accept(AuditEvent event) {
             if (problem == null) {
                 records++;
@@ -161,6 +290,8 @@ public final class AuditVerifier {
                             "previous-hash does not match record " + lastSeq + " (records removed or reordered)");
                 } else if (!HashChain.hashOf(event).equals(event.hash())) {
                     fail(event.seq(), "content does not match its hash (record altered)");
+                } else if (event.personal() != null && !event.personal().matchesDigest()) {
+                    fail(event.seq(), "personal data does not match its digest (record altered)");
                 }
                 lastSeq = event.seq();
                 lastHash = event.hash();
@@ -225,9 +356,11 @@ public final class AuditVerifier {
             }
         }
 
-        private void fail(long seq, String why) {
-            brokenSeq = seq;
-            problem = why;
+        void fail(long seq, String why) {
+            if (problem == null) {
+                brokenSeq = seq;
+                problem = why;
+            }
         }
     }
 }

@@ -266,18 +266,21 @@ public final class RequestRecord {
         return caller == null ? null : caller.user().id();
     }
 
-    /** The part known before the backend is called: fields of the row's body object. */
-    void writeStarted(JsonGenerator body, String decision) throws IOException {
+    /**
+     * The part known before the backend is called: fields of the row's body object, and the
+     * personal ones (the caller's address and email) of its personal object, which erasure may blank.
+     */
+    void writeStarted(JsonGenerator body, JsonGenerator personal, String decision) throws IOException {
         body.writeStringField("received_at", receivedAt.toString());
         if (clientRequestId != null) {
             body.writeStringField("client_request_id", clientRequestId);
         }
-        body.writeStringField("client", clientAddress);
+        personal.writeStringField("client", clientAddress);
         body.writeStringField("method", method);
         body.writeStringField("route", route);
         if (caller != null) {
             body.writeStringField("user_id", caller.user().id());
-            body.writeStringField("user", caller.user().email());
+            personal.writeStringField("user", caller.user().email());
             body.writeStringField("team", caller.teamName());
             body.writeStringField("key_id", caller.key().id());
             body.writeStringField("key_label", caller.key().label());
@@ -322,8 +325,12 @@ public final class RequestRecord {
         body.writeNumberField("reserved_cost_micros", reservedCostMicros);
     }
 
-    /** The part known when the answer has ended (or failed): fields of the row's body object. */
-    void writeCompleted(JsonGenerator body, int status, String reason, long endNanos) throws IOException {
+    /**
+     * The part known when the answer has ended (or failed): fields of the row's body object, and
+     * the captured prompt and answer, if any, of its personal object.
+     */
+    void writeCompleted(JsonGenerator body, JsonGenerator personal, int status, String reason, long endNanos)
+            throws IOException {
         body.writeNumberField("status", status);
         if (reason != null) {
             body.writeStringField("reason", reason);
@@ -358,10 +365,10 @@ public final class RequestRecord {
             body.writeStringField("upstream_error", upstreamError);
         }
         if (prompt != null) {
-            body.writeStringField("prompt", prompt);
+            personal.writeStringField("prompt", prompt);
         }
         if (response != null) {
-            body.writeStringField("response", response);
+            personal.writeStringField("response", response);
         }
     }
 }

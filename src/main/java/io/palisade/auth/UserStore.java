@@ -59,6 +59,34 @@ public final class UserStore {
         }
     }
 
+    /**
+     * Erasure: deletes the user and their keys, and replaces their email in the usage records
+     * with their id (reports keep counting them apart, as nobody), in one transaction.
+     */
+    public void erase(String id) {
+        try (Connection connection = database.connect()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement usage =
+                            connection.prepareStatement("UPDATE usage_events SET user_email = ? WHERE user_id = ?");
+                    PreparedStatement keys = connection.prepareStatement("DELETE FROM api_keys WHERE user_id = ?");
+                    PreparedStatement user = connection.prepareStatement("DELETE FROM users WHERE id = ?")) {
+                usage.setString(1, id);
+                usage.setString(2, id);
+                usage.executeUpdate();
+                keys.setString(1, id);
+                keys.executeUpdate();
+                user.setString(1, id);
+                user.executeUpdate();
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot erase user " + id + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Deletes the user and their keys in one transaction. */
     public void delete(String id) {
         try (Connection connection = database.connect()) {

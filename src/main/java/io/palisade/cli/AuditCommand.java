@@ -2,6 +2,7 @@ package io.palisade.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.palisade.audit.AuditArchive;
 import io.palisade.audit.AuditExportFormat;
 import io.palisade.audit.AuditRecords;
 import io.palisade.audit.AuditStore;
@@ -88,6 +89,13 @@ final class AuditCommand implements Runnable {
                         + " Signatures are checked with audit.checkpoint_key.")
         List<Path> checkpoints = new ArrayList<>();
 
+        @Option(
+                names = "--archive",
+                paramLabel = "DIR",
+                description = "Also check the archived records in DIR (audit.archive_dir): each segment's checksum and"
+                        + " records, and the chain from record 1 through the archive into the store.")
+        Path archive;
+
         @Override
         public Integer call() {
             AuditVerifier.Result result = source.remote ? remote() : local();
@@ -108,19 +116,24 @@ final class AuditCommand implements Runnable {
                     }
                 }
             }
+            if (archive != null && !Files.isDirectory(archive)) {
+                throw new CliException("no archive directory " + archive, PalisadeCommand.EXIT_USAGE);
+            }
             try (Database database = Database.openExisting(storeUrl)) {
                 return new AuditVerifier(
                                 new AuditStore(database),
                                 files,
-                                CheckpointKey.of(config.audit().checkpoints().key()))
+                                CheckpointKey.of(config.audit().checkpoints().key()),
+                                archive == null ? null : new AuditArchive(archive))
                         .verify();
             }
         }
 
         private AuditVerifier.Result remote() {
-            if (!checkpoints.isEmpty()) {
+            if (!checkpoints.isEmpty() || archive != null) {
                 throw new CliException(
-                        "--checkpoints reads files here; with --remote the server checks its own file",
+                        "--checkpoints and --archive read files here; with --remote the server checks its own"
+                                + " checkpoint file and not the archive",
                         PalisadeCommand.EXIT_USAGE);
             }
             JsonNode answer = source.server.client().get("/admin/audit/verify", Map.of());
@@ -149,7 +162,12 @@ final class AuditCommand implements Runnable {
                             anchoredAt == null ? null : Instant.parse(anchoredAt),
                             anchoring.path("anchored_by").asText(null),
                             problems,
-                            anchoring.path("problem_count").asLong()));
+                            anchoring.path("problem_count").asLong()),
+                    new AuditVerifier.Archive(
+                            answer.path("archive").path("archived_through").asLong(),
+                            null,
+                            0,
+                            answer.path("archive").path("unchecked_checkpoints").asLong()));
         }
 
         private static List<Path> paths(JsonNode array) {
@@ -161,6 +179,7 @@ final class AuditCommand implements Runnable {
         private static void print(AuditVerifier.Result result) {
             AuditVerifier.Anchoring anchoring = result.anchoring();
             List<AuditVerifier.Problem> problems = anchoring.problems();
+            AuditVerifier.Archive archived = result.archive();
             if (result.intact()) {
                 System.out.println(
                         "audit chain intact: " + result.records() + " records; head hash " + result.headHash());
@@ -182,6 +201,22 @@ final class AuditCommand implements Runnable {
             for (Path missing : anchoring.missingFiles()) {
                 System.out.println("WARNING: no checkpoint file " + missing);
             }
+            if (archived.checked()) {
+                System.out.println("archive " + archived.directory() + ": " + archived.segments()
+                        + " segment(s) checked, the chain read from record 1"
+                        + (archived.archivedThrough() > 0
+                                ? "; the store holds the records after " + archived.archivedThrough()
+                                : ""));
+            } else if (archived.archivedThrough() > 0) {
+                System.out.println("records 1 to " + archived.archivedThrough()
+                        + " are archived and were NOT checked: the store's chain was checked from its anchor"
+                        + " (the hash of record " + archived.archivedThrough() + " as the store recorded it)"
+                        + (archived.uncheckedCheckpoints() > 0
+                                ? "; " + archived.uncheckedCheckpoints() + " checkpoint(s) of archived records"
+                                        + " not compared"
+                                : "")
+                        + "; add --archive DIR to check them");
+            }
             String read = anchoring.checkpoints() + " checkpoint(s) read from " + anchoring.files() + "; signatures "
                     + (anchoring.signaturesChecked() ? "checked" : "NOT checked (no audit.checkpoint_key)");
             if (anchoring.anchoredSeq() == 0) {
@@ -193,7 +228,8 @@ final class AuditCommand implements Runnable {
             }
             // Records are counted up to the first broken link only, so what follows the anchor is known only for an
             // intact chain.
-            long after = result.intact() ? result.records() - anchoring.anchoredSeq() : 0;
+            long headSeq = archived.checked() ? result.records() : archived.archivedThrough() + result.records();
+            long after = result.intact() ? headSeq - anchoring.anchoredSeq() : 0;
             System.out.println("anchored up to record " + anchoring.anchoredSeq() + " by the checkpoint written "
                     + anchoring.anchoredAt() + " ("
                     + anchoring.anchoredBy() + ")"

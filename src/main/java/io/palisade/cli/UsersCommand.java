@@ -1,5 +1,6 @@
 package io.palisade.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.palisade.audit.AuditExportFormat;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Parameters;
             UsersCommand.Approve.class,
             UsersCommand.Disable.class,
             UsersCommand.SetTeam.class,
-            UsersCommand.Delete.class
+            UsersCommand.Delete.class,
+            UsersCommand.Erase.class
         })
 final class UsersCommand implements Runnable {
     static final String[] COLUMNS = {"id", "email", "name", "team", "status", "admin"};
@@ -31,7 +33,8 @@ final class UsersCommand implements Runnable {
     @Override
     public void run() {
         throw new CliException(
-                "say what to do: list, create, approve, disable, set-team or delete", PalisadeCommand.EXIT_USAGE);
+                "say what to do: list, create, approve, disable, set-team, delete or erase",
+                PalisadeCommand.EXIT_USAGE);
     }
 
     @Command(name = "list", description = "List users.")
@@ -180,6 +183,65 @@ final class UsersCommand implements Runnable {
                         "could not write " + export + ": " + e.getMessage(), PalisadeCommand.EXIT_FAILURE);
             }
             System.out.println("exported the audit of " + user + " to " + export + " and deleted the user");
+        }
+    }
+
+    @Command(
+            name = "erase",
+            description = "Erase a user (right to be forgotten): their personal data leaves the audit (store and"
+                    + " archive, the chain still verifies), the user and their keys are deleted. Refused while their"
+                    + " audit was never exported, unless --export FILE (exports first) or --force (audited).")
+    static final class Erase implements Runnable {
+        @Mixin
+        ServerOptions server;
+
+        @Parameters(index = "0", description = "User id or email.")
+        String user;
+
+        @Option(names = "--export", description = "Write the user's whole audit to FILE first.")
+        Path export;
+
+        @Option(
+                names = "--format",
+                description = "Export format: csv or jsonl (default: csv when FILE ends in .csv, else jsonl).")
+        String format;
+
+        @Option(names = "--force", description = "Erase even though the audit was never exported.")
+        boolean force;
+
+        @Override
+        public void run() {
+            if (export != null) {
+                Map<String, String> query = new LinkedHashMap<>();
+                query.put("user", user);
+                try {
+                    query.put(
+                            "format",
+                            AuditExportFormat.forOutput(format, export).parameter());
+                } catch (IllegalArgumentException e) {
+                    throw new CliException(e.getMessage(), PalisadeCommand.EXIT_USAGE);
+                }
+                try (InputStream body = server.client().stream("GET", "/admin/audit/export", query)) {
+                    Files.copy(body, export, StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException e) {
+                    throw new CliException(
+                            "could not write " + export + ": " + e.getMessage(), PalisadeCommand.EXIT_FAILURE);
+                }
+                System.out.println("exported the audit of " + user + " to " + export);
+            }
+            Map<String, Object> request = new LinkedHashMap<>();
+            request.put("user", user);
+            request.put("force", force);
+            JsonNode answer = server.client().post("/admin/erasures", request);
+            System.out.println("erased user " + answer.path("user_id").asText() + ": "
+                    + answer.path("audit_records_erased").asLong() + " audit records blanked, "
+                    + answer.path("archive_segments_rewritten").asLong() + " archive segments rewritten"
+                    + (answer.path("audit_records_kept").asLong() > 0
+                            ? "; " + answer.path("audit_records_kept").asLong()
+                                    + " records written before erasure was possible keep their personal fields"
+                                    + " (docs/security.md)"
+                            : "")
+                    + (answer.path("store_scrubbed").asBoolean() ? "" : "; the store's files were not scrubbed"));
         }
     }
 }

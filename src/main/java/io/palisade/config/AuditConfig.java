@@ -10,7 +10,11 @@ import java.time.Duration;
  * {@code checkpoints} says where and how often the chain's head is anchored outside the store.
  */
 public record AuditConfig(
-        ContentCapture content, int contentMaxChars, int groupCommitMaxBatch, Checkpoints checkpoints) {
+        ContentCapture content,
+        int contentMaxChars,
+        int groupCommitMaxBatch,
+        Checkpoints checkpoints,
+        Retention retention) {
 
     public enum ContentCapture {
         OFF,
@@ -21,6 +25,41 @@ public record AuditConfig(
     /** With the default checkpoints. */
     public AuditConfig(ContentCapture content, int contentMaxChars, int groupCommitMaxBatch) {
         this(content, contentMaxChars, groupCommitMaxBatch, Checkpoints.DEFAULTS);
+    }
+
+    /** With no retention (records are kept for ever). */
+    public AuditConfig(ContentCapture content, int contentMaxChars, int groupCommitMaxBatch, Checkpoints checkpoints) {
+        this(content, contentMaxChars, groupCommitMaxBatch, checkpoints, Retention.OFF);
+    }
+
+    /**
+     * How long records stay in the store (docs/backup.md, "Retention and archives").
+     *
+     * @param after records older than this are archived, then removed from the store; null: kept for ever
+     * @param directory where archive segments are written; null means the default ({@link #directoryFor})
+     */
+    public record Retention(Duration after, Path directory) {
+        public static final Retention OFF = new Retention(null, null);
+
+        public boolean enabled() {
+            return after != null;
+        }
+
+        /**
+         * The archive directory for the store at {@code storeUrl}: the configured one, else
+         * {@code audit-archive} beside the SQLite file, else, for PostgreSQL,
+         * {@code data/audit-archive-HOST_PORT_DATABASE} under the working directory.
+         */
+        public Path directoryFor(String storeUrl) {
+            if (directory != null) {
+                return directory;
+            }
+            StoreUrl store = StoreUrl.parse(storeUrl);
+            if (store.file() != null) {
+                return store.file().resolveSibling("audit-archive").normalize();
+            }
+            return Path.of("data", "audit-archive-" + Checkpoints.location(store));
+        }
     }
 
     /**
@@ -52,10 +91,15 @@ public record AuditConfig(
                         .resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".audit-checkpoints.jsonl")
                         .normalize();
             }
+            return Path.of("data", "audit-checkpoints-" + location(store) + ".jsonl");
+        }
+
+        /** A PostgreSQL store's host, port and database as a file name part. */
+        static String location(StoreUrl store) {
             String location = store.jdbcUrl().substring("jdbc:postgresql://".length());
             int query = location.indexOf('?');
             location = query < 0 ? location : location.substring(0, query);
-            return Path.of("data", "audit-checkpoints-" + location.replaceAll("[^A-Za-z0-9.-]", "_") + ".jsonl");
+            return location.replaceAll("[^A-Za-z0-9.-]", "_");
         }
     }
 }

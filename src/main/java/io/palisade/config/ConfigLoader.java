@@ -149,12 +149,15 @@ public final class ConfigLoader {
                 "checkpoint_file",
                 "checkpoint_interval",
                 "checkpoint_every_records",
-                "checkpoint_key"));
+                "checkpoint_key",
+                "retention",
+                "archive_dir"));
         AuditConfig auditConfig = new AuditConfig(
                 audit.choice("content", AuditConfig.ContentCapture.class, AuditConfig.ContentCapture.OFF),
                 audit.integer("content_max_chars", 2000, 1, Integer.MAX_VALUE),
                 audit.integer("group_commit_max_batch", 256, 1, 100_000),
-                checkpoints(audit));
+                checkpoints(audit),
+                retention(audit));
 
         LimitsConfig limitsConfig = limits(top.section("limits"));
 
@@ -274,6 +277,22 @@ public final class ConfigLoader {
                 interval,
                 audit.integer("checkpoint_every_records", defaults.everyRecords(), 1, Integer.MAX_VALUE),
                 key);
+    }
+
+    private static AuditConfig.Retention retention(ConfigSection audit) {
+        Duration after = audit.duration("retention", null);
+        if (after != null && after.compareTo(Duration.ofDays(1)) < 0) {
+            // Shorter would archive records an operator may still be looking at, or a request still in flight.
+            audit.report("retention", "must be at least 1d");
+            after = null;
+        }
+        String directory = audit.string("archive_dir", null);
+        if (directory != null && directory.isBlank()) {
+            audit.report("archive_dir", "expected a directory path");
+            directory = null;
+        }
+        // Relative to the working directory, like a SQLite store.url.
+        return new AuditConfig.Retention(after, directory == null ? null : Path.of(directory));
     }
 
     private static RoutingConfig routing(ConfigSection routing, Path directory) {

@@ -158,6 +158,13 @@ public final class Exchanges {
         });
     }
 
+    /**
+     * A context attribute an admin handler may set to an {@code ObjectNode}: its fields are added to
+     * the details of the action's audit record (e.g. the id of an erased user, which the request's
+     * path and query do not carry).
+     */
+    public static final String AUDIT_DETAILS = "palisade.audit_details";
+
     public Handler admin(String action, AdminHandler handler) {
         return ctx -> run(ctx, (record, exchange) -> {
             AdmittedRequest admitted = policy.admitAdmin(authenticate(ctx, record));
@@ -165,6 +172,10 @@ public final class Exchanges {
             ObjectNode details = JsonNodeFactory.instance.objectNode();
             ctx.pathParamMap().forEach(details::put);
             ctx.queryParamMap().forEach((name, values) -> details.put(name, String.join(",", values)));
+            ObjectNode more = ctx.attribute(AUDIT_DETAILS);
+            if (more != null) {
+                details.setAll(more);
+            }
             audit.admin(record, admitted.caller(), action, ctx.path(), details, ctx.statusCode());
         });
     }

@@ -174,6 +174,32 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * After personal data was erased (docs/security.md, "Erasing a user"): on SQLite, rewrites the
+     * file ({@code VACUUM}: no freed page or stale cell keeps the erased bytes) and empties the
+     * write-ahead log into it ({@code wal_checkpoint(TRUNCATE)}: old frames held them too). Holds
+     * the write lock meanwhile (writers wait; seconds per GB). Returns false when SQLite could not
+     * empty the log (a reader still used it) and on PostgreSQL, whose dead row versions and WAL are
+     * reclaimed by its own (auto)vacuum and WAL recycling.
+     */
+    public boolean scrubFreedSpace() {
+        if (dialect != Dialect.SQLITE) {
+            return false;
+        }
+        try (Connection connection = connect();
+                java.sql.Statement statement = connection.createStatement()) {
+            return writing(() -> {
+                statement.execute("VACUUM");
+                try (java.sql.ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                    // busy, log frames, frames checkpointed: complete when not busy.
+                    return result.next() && result.getInt(1) == 0;
+                }
+            });
+        } catch (SQLException e) {
+            throw new StoreException("cannot compact the store: " + e.getMessage(), e);
+        }
+    }
+
     /** Releases the store's pool (PostgreSQL); a no-op for SQLite. Idempotent. */
     @Override
     public void close() {

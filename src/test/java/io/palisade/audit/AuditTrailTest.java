@@ -44,7 +44,6 @@ class AuditTrailTest {
         assertThat(fieldNames(body))
                 .containsExactly(
                         "received_at",
-                        "client",
                         "method",
                         "route",
                         "caller",
@@ -55,8 +54,11 @@ class AuditTrailTest {
                         "status",
                         "reason",
                         "latency_ms",
-                        "message",
                         "limit");
+        assertThat(personal.fields())
+                .as("the caller's address is personal data, kept apart so erasure can remove it")
+                .isEqualTo("{\"client\":\"10.0.0.7\",\"message\":\"too many requests\"}");
+        assertThat(personal.matchesDigest()).isTrue();
         assertThat(body.path("caller").asText()).isEqualTo("unidentified");
         assertThat(body.path("model").asText()).isEqualTo("qwen \"large\"");
         assertThat(body.path("stream").isBoolean()).isTrue();
@@ -95,11 +97,17 @@ class AuditTrailTest {
                         "attempts",
                         "prompt_tokens",
                         "completion_tokens");
+        assertThat(personal)
+                .as("no personal field (no content captured): a row of format 1, no salt or digest to make")
+                .isNull();
         assertThat(body.path("served_model").asText()).isEqualTo("qwen");
         assertThat(body.path("attempts").get(0).path("outcome").asText()).isEqualTo("upstream_unreachable");
         assertThat(body.path("attempts").get(1).path("ms").asLong()).isEqualTo(12);
         assertThat(body.path("completion_tokens").asInt()).isZero();
     }
+
+    /** The personal data of the row {@link #onlyRow} read (null: none, a row of format 1). */
+    private PersonalData personal;
 
     private JsonNode onlyRow(TrailUse use) throws Exception {
         try (Database database = Database.open("sqlite:" + dir.resolve("palisade.db"))) {
@@ -113,6 +121,7 @@ class AuditTrailTest {
             List<AuditEvent> rows = new ArrayList<>();
             store.scan(rows::add);
             assertThat(rows).hasSize(1);
+            personal = rows.get(0).personal();
             return json.readTree(rows.get(0).body());
         }
     }

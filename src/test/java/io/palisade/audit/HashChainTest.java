@@ -55,4 +55,37 @@ class HashChainTest {
                 .as("the same row hashes the same each time")
                 .isEqualTo(hash);
     }
+
+    /** Format 2 (issue 17): the hash covers the personal data's digest, never its cleartext or salt. */
+    @Test
+    void aFormatTwoHashCoversThePersonalDigestSoErasureKeepsIt() {
+        PersonalData personal = new PersonalData("{\"user\":\"a@example.com\"}", "00", "d".repeat(64), null);
+        AuditEvent event =
+                new AuditEvent(7, "req_1", "started", "2026-11-23T10:00:00Z", "usr_1", "{}", "ab", "", personal);
+
+        assertThat(HashChain.hashOf(event))
+                .as("pinned: rows stored in format 2 depend on exactly these bytes")
+                .isEqualTo("c742f91fae3c23286ed4b009474086fa4e0ecce122b5d8b2059befb6a140c4a4");
+        assertThat(HashChain.hashOf(event.erased("2026-12-01T00:00:00Z"))).isEqualTo(HashChain.hashOf(event));
+        assertThat(HashChain.hashOf(new AuditEvent(
+                        7,
+                        "req_1",
+                        "started",
+                        "2026-11-23T10:00:00Z",
+                        "usr_1",
+                        "{}",
+                        "ab",
+                        "",
+                        new PersonalData(null, null, "e".repeat(64), "x"))))
+                .isNotEqualTo(HashChain.hashOf(event));
+        assertThat(HashChain.hashOf(
+                        new AuditEvent(7, "req_1", "started", "2026-11-23T10:00:00Z", "usr_1", "{}", "ab", "")))
+                .as("no row of one format hashes like a row of the other")
+                .isNotEqualTo(HashChain.hashOf(event));
+        assertThat(PersonalData.of("{\"user\":\"a@example.com\"}").matchesDigest())
+                .isTrue();
+        assertThat(PersonalData.of("{}").salt())
+                .as("a fresh random salt per record")
+                .isNotEqualTo(PersonalData.of("{}").salt());
+    }
 }

@@ -139,10 +139,11 @@ class BackupRestoreIntegrationTest {
 
         Path tampered = dir.resolve("tampered.zip");
         BackupFiles tamper = BackupFiles.read(backup);
-        tamper.replaceDatabase(editDatabase(
-                tamper.entries.get("palisade.db"),
-                "UPDATE audit_events SET body = replace(body, 'carol@example.com', 'mallory@example.com')"
-                        + " WHERE seq = (SELECT MIN(seq) FROM audit_events WHERE body LIKE '%carol@example.com%')"));
+        tamper.replaceDatabase(
+                editDatabase(
+                        tamper.entries.get("palisade.db"),
+                        "UPDATE audit_events SET personal = replace(personal, 'carol@example.com', 'mallory@example.com')"
+                                + " WHERE seq = (SELECT MIN(seq) FROM audit_events WHERE personal LIKE '%carol@example.com%')"));
         tamper.write(tampered);
         assertRefused(configFile, tampered, "audit chain does not verify", target, before);
 
@@ -235,8 +236,8 @@ class BackupRestoreIntegrationTest {
         }
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve("palisade.db"));
                 Statement statement = connection.createStatement()) {
-            statement.executeUpdate("UPDATE audit_events SET body = replace(body, 'gina@', 'ivan@')"
-                    + " WHERE seq = (SELECT MIN(seq) FROM audit_events WHERE body LIKE '%gina@%')");
+            statement.executeUpdate("UPDATE audit_events SET personal = replace(personal, 'gina@', 'ivan@')"
+                    + " WHERE seq = (SELECT MIN(seq) FROM audit_events WHERE personal LIKE '%gina@%')");
         }
         Path backup = dir.resolve("broken.zip");
         CliRun run =

@@ -79,8 +79,8 @@ class PostgresBackupIntegrationTest {
                         DriverManager.getConnection("jdbc:" + copy.replace("postgres@", ""), "postgres", null);
                 Statement statement = connection.createStatement()) {
             statement.executeUpdate(
-                    "UPDATE audit_events SET body = replace(body, 'erin@example.com', 'eve@example.com')"
-                            + " WHERE seq = (SELECT MIN(seq) FROM audit_events WHERE body LIKE '%erin@example.com%')");
+                    "UPDATE audit_events SET personal = replace(personal, 'erin@example.com', 'eve@example.com')"
+                            + " WHERE seq = (SELECT MIN(seq) FROM audit_events WHERE personal LIKE '%erin@example.com%')");
         }
         CliRun tampered = CliRun.of("backup", "verify", "--store", copy, "--manifest", manifest.toString());
         assertThat(tampered.exit()).isEqualTo(1);

@@ -178,6 +178,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void auditRetentionIsOffByDefaultWithItsArchiveBesideTheStore() {
+        AuditConfig.Retention defaults = loader.parse("").audit().retention();
+        assertThat(defaults).isEqualTo(AuditConfig.Retention.OFF);
+        assertThat(defaults.enabled()).isFalse();
+        assertThat(defaults.directoryFor("sqlite:./data/palisade.db"))
+                .isEqualTo(Path.of("data/audit-archive").toAbsolutePath());
+        assertThat(defaults.directoryFor("postgresql://app:s3cret@db.internal:5433/palisade?sslmode=require"))
+                .isEqualTo(Path.of("data", "audit-archive-db.internal_5433_palisade"));
+
+        AuditConfig.Retention configured = loader.parse("audit: {retention: 400d, archive_dir: /srv/archive}")
+                .audit()
+                .retention();
+        assertThat(configured.after()).isEqualTo(Duration.ofDays(400));
+        assertThat(configured.directoryFor("sqlite:./data/palisade.db")).isEqualTo(Path.of("/srv/archive"));
+
+        assertError("audit: {retention: 12h}", "audit.retention: must be at least 1d");
+        assertError("audit: {retention: forever}", "audit.retention: expected a duration such as");
+        assertError("audit: {archive_dir: \"\"}", "audit.archive_dir: expected a directory path");
+    }
+
+    @Test
     void auditCheckpointsDefaultBesideTheStoreAndAreConfigurable() {
         AuditConfig.Checkpoints defaults = loader.parse("").audit().checkpoints();
         assertThat(defaults)
