@@ -141,6 +141,8 @@ public final class Palisade implements AutoCloseable {
 
     /** Reloads the config from its source (SIGHUP and tests use this; the admin API and file watch call the same). */
     public ConfigReloader.Outcome reloadConfig(String trigger) {
+        // The TLS files too: what a SIGHUP after replacing them means (their paths only change with a restart).
+        http.reloadCertificates(trigger);
         return lifecycle.reloader().reload(trigger, "palisade");
     }
 

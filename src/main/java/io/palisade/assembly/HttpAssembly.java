@@ -6,13 +6,20 @@ import io.palisade.admin.EvalRoutes;
 import io.palisade.admin.ModelRoutes;
 import io.palisade.api.openai.OpenAiRoutes;
 import io.palisade.audit.ContentCapture;
+import io.palisade.config.ConfigException;
 import io.palisade.config.PalisadeConfig;
+import io.palisade.config.TlsConfig;
 import io.palisade.metrics.MetricsAccess;
 import io.palisade.server.Exchanges;
 import io.palisade.server.GatewayServer;
 import io.palisade.server.JsonBodyReader;
 import io.palisade.server.MetricsEndpoint;
 import io.palisade.server.RequestLog;
+import io.palisade.tls.CertificateWatch;
+import io.palisade.tls.ServerTls;
+import io.palisade.tls.TlsFileException;
+import io.palisade.tls.TlsMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
 
@@ -24,6 +31,10 @@ import java.util.function.BooleanSupplier;
  */
 public final class HttpAssembly implements Assembly {
     private final GatewayServer server;
+    /** Null without TLS. */
+    private final ServerTls tls;
+
+    private final CertificateWatch certificateWatch;
 
     /** Builds the routes and starts listening; {@code ready} is the readiness the health route reports. */
     public HttpAssembly(
@@ -88,8 +99,12 @@ public final class HttpAssembly implements Assembly {
                 observability.metrics().registry(),
                 authorization -> MetricsAccess.refusal(
                         authorization, config.observability().metricsToken(), identity.keys()));
+        this.tls = config.server().tls().enabled()
+                ? loadTls(config.server().tls(), observability.metrics().registry())
+                : null;
         this.server = new GatewayServer(
                 config.server(),
+                tls == null ? null : tls.factory(),
                 exchanges,
                 openAi,
                 routes -> {
@@ -112,6 +127,28 @@ public final class HttpAssembly implements Assembly {
             throw e;
         }
         address.listening(server.port());
+        this.certificateWatch = tls == null
+                ? null
+                : new CertificateWatch(tls, config.server().tls().reloadInterval());
+    }
+
+    /**
+     * The files were checked when the config loaded; they are read again here (they may have changed
+     * since), and a file that cannot be used still stops the start with the config's kind of error.
+     */
+    private static ServerTls loadTls(TlsConfig config, PrometheusRegistry registry) {
+        try {
+            return ServerTls.load(config.files(), new TlsMetrics(registry));
+        } catch (TlsFileException e) {
+            throw new ConfigException("server.tls: " + e.getMessage());
+        }
+    }
+
+    /** Loads the TLS files again if they changed (SIGHUP); nothing without TLS. */
+    public void reloadCertificates(String trigger) {
+        if (tls != null) {
+            var unused = tls.reloadIfChanged(trigger);
+        }
     }
 
     public int port() {
@@ -120,6 +157,9 @@ public final class HttpAssembly implements Assembly {
 
     @Override
     public void close() {
+        if (certificateWatch != null) {
+            certificateWatch.close();
+        }
         // Stops accepting requests and lets in-flight ones finish, while everything they use is still open.
         server.close();
     }

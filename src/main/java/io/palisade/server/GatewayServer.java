@@ -14,6 +14,7 @@ import io.palisade.error.PalisadeException;
 import io.palisade.upstream.Operation;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,13 +32,19 @@ public final class GatewayServer implements AutoCloseable {
     private final Javalin app;
     private final Javalin operations;
     private final int operationsPort;
+    /** Where the main listener binds: set by {@link #start}, read when Javalin builds the connector. */
+    private volatile String host;
+
+    private volatile int port;
 
     /**
      * {@code metricsPort} 0 serves /metrics on the main listener; otherwise /metrics and the health
-     * probes are (also) served on a separate listener on that port, for an operations network.
+     * probes are (also) served on a separate listener on that port, for an operations network (plain
+     * HTTP). {@code tls} null serves plain HTTP on the main listener, else HTTPS with that context.
      */
     public GatewayServer(
             ServerConfig listener,
+            SslContextFactory.Server tls,
             Exchanges exchanges,
             OpenAiRoutes openAi,
             Consumer<RoutesConfig> adminRoutes,
@@ -63,6 +70,7 @@ public final class GatewayServer implements AutoCloseable {
             config.http.maxRequestSize = Long.MAX_VALUE; // JsonBodyReader enforces the configured limit itself
             config.startup.showJavalinBanner = false;
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+            config.jetty.addConnector((server, http) -> Listener.create(server, http, listener, tls, host, port));
             int maxConnections = ConnectionBudget.resolve(listener.maxConnections());
             config.jetty.modifyServer(
                     server -> ConnectionGuard.install(server, listener, maxConnections, "palisade-http"));
@@ -140,7 +148,9 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     public GatewayServer start(String host, int port) {
-        app.start(host, port);
+        this.host = host;
+        this.port = port;
+        app.start();
         if (operations != null) {
             operations.start(host, operationsPort);
         }
