@@ -274,4 +274,25 @@ class TlsListenerIntegrationTest {
                     "the refusal in the audit");
         }
     }
+
+    @Test
+    void h2cOnCleartextWhenAskedFor(@TempDir Path dir) throws Exception {
+        String yaml = """
+                server: {port: 0, h2c: true}
+                store: {url: "sqlite:%s"}
+                admin: {key: "%s"}
+                backends: []
+                """.formatted(dir.resolve("palisade.db"), ADMIN_KEY);
+        try (Palisade palisade = Palisade.start(new ConfigLoader(Map.of()).parse(yaml, dir), Clock.systemUTC());
+                HttpClient client = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_2)
+                        .build()) {
+            HttpResponse<String> live = client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + palisade.port() + "/health/live"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(live.statusCode()).isEqualTo(200);
+            assertThat(live.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        }
+    }
 }
