@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * <li>at most {@code server.max_connections} connections are open: beyond that the listener stops
  * accepting (new connections wait in the kernel's backlog) until one closes.</li>
  * </ul>
+ * Over TLS the guarded connection is the HTTP one on the decrypted side (the header deadline also
+ * covers the handshake; closing it closes the TLS connection). An HTTP/2 connection carries several
+ * requests at once: its header deadline runs only while none is active, and each request's body
+ * has its own deadline (one that passes closes the connection, with its other streams).
  * Deadlines are enforced by one sweep on a scheduler of its own, which closes the connections that
  * passed theirs; a request's thread never waits with a timeout, it only sees its read fail.
  * Thread-safe.
