@@ -75,7 +75,7 @@ public final class Palisade implements AutoCloseable {
             AdmissionAssembly admission = started.add(new AdmissionAssembly(
                     config.limits(), store, identity, backends, audit, observability, json, clock));
             ListenerAssembly listener = started.add(
-                    new ListenerAssembly(config.server(), config.observability().metricsListener()));
+                    new ListenerAssembly(config.server(), config.observability().metricsListener(), observability));
             LifecycleAssembly lifecycle = started.add(new LifecycleAssembly(
                     source, config, store, observability, identity, backends, audit, listener.selfUrl(), json, clock));
             started.add(new HttpAssembly(
@@ -143,6 +143,8 @@ public final class Palisade implements AutoCloseable {
 
     /** Reloads the config from its source (SIGHUP and tests use this; the admin API and file watch call the same). */
     public ConfigReloader.Outcome reloadConfig(String trigger) {
+        // The TLS files too: what a SIGHUP after replacing them means (their paths only change with a restart).
+        listener.reloadCertificates(trigger);
         return lifecycle.reloader().reload(trigger, "palisade");
     }
 

@@ -15,6 +15,7 @@ import io.palisade.server.GatewayServer;
 import io.palisade.server.JsonBodyReader;
 import io.palisade.server.MetricsEndpoint;
 import io.palisade.server.RequestLog;
+import io.palisade.tls.ServerTls;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
 
@@ -98,6 +99,7 @@ public final class HttpAssembly implements Assembly {
         this.server = new GatewayServer(
                 config.server(),
                 listener.socket(),
+                listener.tls().map(ServerTls::factory).orElse(null),
                 exchanges,
                 openAi,
                 routes -> {

@@ -1,8 +1,15 @@
 package io.palisade.assembly;
 
+import io.palisade.config.ConfigException;
 import io.palisade.config.MetricsListener;
 import io.palisade.config.ServerConfig;
+import io.palisade.config.TlsConfig;
 import io.palisade.server.ListenerSocket;
+import io.palisade.tls.CertificateWatch;
+import io.palisade.tls.ServerTls;
+import io.palisade.tls.TlsFileException;
+import io.palisade.tls.TlsMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -13,24 +20,54 @@ import java.util.OptionalInt;
  * {@link #socket()} and, when metrics have a listener of their own, {@link #operationsSocket()}.
  * Bound just before those two (not first of all), so that clients are not kept waiting in the
  * backlog while the store migrates; a taken port still fails the start before the listener's routes
- * are built. Closed after the HTTP assembly, which hands the sockets to Jetty.
+ * are built. Closed after the HTTP assembly, which hands the sockets to Jetty. With
+ * {@code server.tls}, also the main listener's certificate and key (checked when the config loaded,
+ * read again here: they may have changed since), watched for renewal on a thread of its own.
  */
 public final class ListenerAssembly implements Assembly {
     private final ListenerSocket socket;
     private final Optional<ListenerSocket> operationsSocket;
+    private final Optional<ServerTls> tls;
+    private final Optional<CertificateWatch> certificateWatch;
 
-    public ListenerAssembly(ServerConfig server, MetricsListener metrics) {
-        this.socket = ListenerSocket.bind(server.host(), server.port());
+    public ListenerAssembly(ServerConfig server, MetricsListener metrics, ObservabilityAssembly observability) {
+        // The files first: a certificate that cannot be used fails the start before any port is taken.
+        this.tls = server.tls().enabled()
+                ? Optional.of(loadTls(server.tls(), observability.metrics().registry()))
+                : Optional.empty();
+        this.socket = ListenerSocket.bind(server.host(), server.port(), tls.isPresent());
         try {
             this.operationsSocket = switch (metrics) {
                 case MetricsListener.Main main -> Optional.empty();
                 case MetricsListener.Separate separate ->
-                    Optional.of(ListenerSocket.bind(server.host(), separate.port()));
+                    Optional.of(ListenerSocket.bind(server.host(), separate.port(), false));
             };
         } catch (RuntimeException e) {
             socket.close(); // no later assembly will: this one never finished starting
             throw e;
         }
+        this.certificateWatch =
+                tls.map(served -> new CertificateWatch(served, server.tls().reloadInterval()));
+    }
+
+    private static ServerTls loadTls(TlsConfig config, PrometheusRegistry registry) {
+        try {
+            return ServerTls.load(config.files(), new TlsMetrics(registry));
+        } catch (TlsFileException e) {
+            throw new ConfigException("server.tls: " + e.getMessage());
+        }
+    }
+
+    /** The main listener's TLS credentials, when it serves HTTPS. */
+    public Optional<ServerTls> tls() {
+        return tls;
+    }
+
+    /** Loads the TLS files again if they changed (SIGHUP); nothing without TLS. */
+    public void reloadCertificates(String trigger) {
+        tls.ifPresent(served -> {
+            var unused = served.reloadIfChanged(trigger);
+        });
     }
 
     /** The main listener's bound socket, for the HTTP assembly. */
@@ -60,6 +97,7 @@ public final class ListenerAssembly implements Assembly {
 
     @Override
     public void close() {
+        certificateWatch.ifPresent(CertificateWatch::close);
         // Jetty closed them already when it started; a start that failed before leaves them to this.
         operationsSocket.ifPresent(ListenerSocket::close);
         socket.close();

@@ -78,7 +78,8 @@ final class ServeCommand implements Callable<Integer> {
                         },
                         "palisade-shutdown"));
 
-        System.out.println("Palisade is listening on http://" + loaded.server().host() + ":" + palisade.port());
+        System.out.println("Palisade is listening on " + (loaded.server().tls().enabled() ? "https" : "http") + "://"
+                + loaded.server().host() + ":" + palisade.port());
         palisade.metricsPort()
                 .ifPresent(port -> System.out.println(
                         "  metrics and health probes: http://" + loaded.server().host() + ":" + port + "/metrics"));

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JacksonException;
 import io.palisade.net.AddressRange;
 import io.palisade.net.TrustedProxies;
 import io.palisade.store.StoreUrl;
+import io.palisade.tls.TlsFileException;
+import io.palisade.tls.TlsFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -122,7 +124,10 @@ public final class ConfigLoader {
                 "body_read_timeout",
                 "idle_timeout",
                 "max_connections",
-                "trusted_proxies"));
+                "trusted_proxies",
+                "tls",
+                "http2",
+                "h2c"));
         ServerConfig serverConfig = new ServerConfig(
                 server.string("host", "127.0.0.1"),
                 server.integer("port", 4000, 0, 65535),
@@ -131,7 +136,10 @@ public final class ConfigLoader {
                 positive(server, "body_read_timeout", Duration.ofSeconds(60)),
                 positive(server, "idle_timeout", Duration.ofSeconds(60)),
                 server.integer("max_connections", 0, 0, 10_000_000),
-                trustedProxies(server));
+                trustedProxies(server),
+                tls(server.section("tls"), directory),
+                server.bool("http2", true),
+                server.bool("h2c", false));
 
         ConfigSection store = top.section("store");
         store.rejectUnknownKeys(Set.of("url"));
@@ -457,6 +465,82 @@ public final class ConfigLoader {
             return LimitsConfig.DEFAULT_REDIS_LEASE;
         }
         return lease;
+    }
+
+    /**
+     * {@code server.tls}: the files are read and checked here (so {@code palisade config check} and a
+     * start-up refuse a bad one before anything listens); relative paths are the config file's.
+     */
+    private static TlsConfig tls(ConfigSection tls, Path directory) {
+        tls.rejectUnknownKeys(
+                Set.of("certificate", "key", "key_password_file", "client_ca", "admin_client_auth", "reload_interval"));
+        Path certificate = optionalPath(tls, "certificate", directory);
+        Path key = optionalPath(tls, "key", directory);
+        Path password = optionalPath(tls, "key_password_file", directory);
+        Path clientCa = optionalPath(tls, "client_ca", directory);
+        TlsConfig.AdminClientAuth adminClientAuth =
+                tls.choice("admin_client_auth", TlsConfig.AdminClientAuth.class, TlsConfig.AdminClientAuth.OFF);
+        Duration interval = tls.duration("reload_interval", TlsConfig.OFF.reloadInterval());
+        if (interval.toMillis() < 100) {
+            tls.report("reload_interval", "must be at least 100ms");
+            interval = TlsConfig.OFF.reloadInterval();
+        }
+        if (certificate == null && key == null) {
+            for (String needsTls : List.of("key_password_file", "client_ca")) {
+                if (tls.has(needsTls)) {
+                    tls.report(needsTls, "needs server.tls.certificate and server.tls.key");
+                }
+            }
+            if (adminClientAuth == TlsConfig.AdminClientAuth.REQUIRED) {
+                tls.report("admin_client_auth", "required needs server.tls.certificate, key and client_ca");
+            }
+            return new TlsConfig(null, adminClientAuth, interval);
+        }
+        if (certificate == null || key == null) {
+            tls.report(
+                    certificate == null ? "certificate" : "key",
+                    "is required with server.tls." + (certificate == null ? "key" : "certificate"));
+            return TlsConfig.OFF;
+        }
+        if (adminClientAuth == TlsConfig.AdminClientAuth.REQUIRED && clientCa == null) {
+            tls.report(
+                    "admin_client_auth",
+                    "required needs server.tls.client_ca, the CA bundle client certificates chain to");
+        }
+        TlsFiles files = new TlsFiles(certificate, key, password, clientCa);
+        try {
+            files.load();
+        } catch (TlsFileException e) {
+            tls.report(fileKey(e, files), e.getMessage());
+        }
+        return new TlsConfig(files, adminClientAuth, interval);
+    }
+
+    /** The key of the file a problem is about, so the report points at the line that names it. */
+    private static String fileKey(TlsFileException e, TlsFiles files) {
+        Path file = e.file();
+        if (file.equals(files.key())) {
+            return "key";
+        }
+        if (file.equals(files.keyPasswordFile())) {
+            return "key_password_file";
+        }
+        if (file.equals(files.clientCa())) {
+            return "client_ca";
+        }
+        return "certificate";
+    }
+
+    private static Path optionalPath(ConfigSection section, String key, Path directory) {
+        String value = section.string(key, null);
+        if (value == null) {
+            return null;
+        }
+        if (value.isBlank()) {
+            section.report(key, "expected a file path");
+            return null;
+        }
+        return directory.resolve(value);
     }
 
     private static TrustedProxies trustedProxies(ConfigSection server) {

@@ -20,6 +20,7 @@ public enum ErrorCode {
     REQUEST_EXCEEDS_LIMIT(400, Type.INVALID_REQUEST, "request_exceeds_limit"),
     MODEL_ACCESS_DENIED(403, Type.PERMISSION, "model_access_denied"),
     ADMIN_REQUIRED(403, Type.PERMISSION, "admin_required"),
+    CLIENT_CERTIFICATE_REQUIRED(403, Type.PERMISSION, "client_certificate_required"),
     MODEL_NOT_FOUND(404, Type.INVALID_REQUEST, "model_not_found"),
     NOT_FOUND(404, Type.INVALID_REQUEST, "not_found"),
     METHOD_NOT_ALLOWED(405, Type.INVALID_REQUEST, "method_not_allowed"),

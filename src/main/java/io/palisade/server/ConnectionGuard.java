@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
@@ -38,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * <li>at most {@code server.max_connections} connections are open: beyond that the listener stops
  * accepting (new connections wait in the kernel's backlog) until one closes.</li>
  * </ul>
+ * Over TLS the guarded connection is the HTTP one on the decrypted side (the header deadline also
+ * covers the handshake; closing it closes the TLS connection). An HTTP/2 connection carries several
+ * requests at once: its header deadline runs only while none is active, and each request's body
+ * has its own deadline (one that passes closes the connection, with its other streams).
  * Deadlines are enforced by one sweep on a scheduler of its own, which closes the connections that
  * passed theirs; a request's thread never waits with a timeout, it only sees its read fail.
  * Thread-safe.
@@ -134,6 +140,11 @@ final class ConnectionGuard extends Handler.Wrapper implements Connection.Listen
 
     @Override
     public void onOpened(Connection connection) {
+        // A TLS connection carries the HTTP connection on its decrypted end, opened with it and guarded
+        // instead (its deadline covers the handshake too; closing it closes the TLS connection).
+        if (connection instanceof SslConnection) {
+            return;
+        }
         ReadDeadline deadline = new ReadDeadline(connection);
         deadline.awaitHeaders(System.nanoTime());
         open.put(connection, deadline);
@@ -150,28 +161,29 @@ final class ConnectionGuard extends Handler.Wrapper implements Connection.Listen
         if (deadline == null) {
             return super.handle(request, response, callback);
         }
-        deadline.handling();
+        deadline.requestStarted();
+        BodyDeadlineRequest guarded = new BodyDeadlineRequest(request, deadline);
         Callback next = new Callback.Nested(callback) {
             @Override
             public void succeeded() {
-                deadline.awaitHeaders(System.nanoTime());
+                deadline.requestEnded(guarded, System.nanoTime());
                 super.succeeded();
             }
 
             @Override
             public void failed(Throwable failure) {
-                deadline.awaitHeaders(System.nanoTime());
+                deadline.requestEnded(guarded, System.nanoTime());
                 super.failed(failure);
             }
         };
         boolean handled = false;
         try {
-            handled = super.handle(new BodyDeadlineRequest(request, deadline), response, next);
+            handled = super.handle(guarded, response, next);
             return handled;
         } finally {
             if (!handled) {
                 // Jetty answers (404 or 500) with its own callback: the connection must not stay unguarded.
-                deadline.awaitHeaders(System.nanoTime());
+                deadline.requestEnded(guarded, System.nanoTime());
             }
         }
     }
@@ -204,38 +216,65 @@ final class ConnectionGuard extends Handler.Wrapper implements Connection.Listen
         }
     }
 
-    /** What a connection is waiting for and until when; none while a request is handled. */
-    private record Armed(Phase phase, long expiresAt) {}
-
-    /** The deadline of one connection. Written by its request's thread, read by the sweep. */
+    /**
+     * The deadlines of one connection: its next request's headers while no request is active, and the
+     * body of each request being read (HTTP/2 reads several at once on one connection; HTTP/1.1 one).
+     * Written by its requests' threads, read by the sweep.
+     */
     private final class ReadDeadline {
         private final Connection connection;
-        private volatile Armed armed;
+        private final AtomicInteger active = new AtomicInteger();
+        /** When the next request's headers are due; enforced only while no request is active. */
+        private volatile long headersDue;
+        /** Bounded by the requests a connection may carry at once (HTTP/2's max concurrent streams). */
+        private final Map<BodyDeadlineRequest, Long> bodiesDue = new ConcurrentHashMap<>();
 
         ReadDeadline(Connection connection) {
             this.connection = connection;
         }
 
         void awaitHeaders(long now) {
-            armed = new Armed(Phase.HEADERS, now + headerNanos);
+            headersDue = now + headerNanos;
         }
 
-        void handling() {
-            armed = null;
+        void requestStarted() {
+            active.incrementAndGet();
         }
 
-        void readingBody(long now) {
-            armed = new Armed(Phase.BODY, now + bodyNanos);
+        void requestEnded(BodyDeadlineRequest request, long now) {
+            bodiesDue.remove(request);
+            // The due time before the count: a sweep that sees no active request sees the fresh due time.
+            awaitHeaders(now);
+            active.decrementAndGet();
+        }
+
+        void readingBody(BodyDeadlineRequest request, long now) {
+            bodiesDue.put(request, now + bodyNanos);
+        }
+
+        void bodyRead(BodyDeadlineRequest request) {
+            bodiesDue.remove(request);
         }
 
         void enforce(long now) {
-            Armed current = armed;
-            if (current != null && now - current.expiresAt() > 0) {
-                armed = null;
+            Phase expired = null;
+            if (active.get() == 0 && now - headersDue > 0) {
+                expired = Phase.HEADERS;
+            } else {
+                for (long due : bodiesDue.values()) {
+                    if (now - due > 0) {
+                        expired = Phase.BODY;
+                        break;
+                    }
+                }
+            }
+            if (expired != null) {
+                // Once: a closed connection leaves the map when Jetty reports it closed.
+                open.remove(connection);
                 connection
                         .getEndPoint()
                         .close(new RequestReadTimeoutException(
-                                "the " + current.phase().what + " did not arrive within " + current.phase().key));
+                                "the " + expired.what + " did not arrive within " + expired.key));
             }
         }
     }
@@ -265,7 +304,7 @@ final class ConnectionGuard extends Handler.Wrapper implements Connection.Listen
         public Content.Chunk read() {
             if (!started) {
                 started = true;
-                deadline.readingBody(System.nanoTime());
+                deadline.readingBody(this, System.nanoTime());
             }
             Content.Chunk chunk = super.read();
             if (chunk != null && !finished) {
@@ -274,7 +313,7 @@ final class ConnectionGuard extends Handler.Wrapper implements Connection.Listen
                         || Content.Chunk.isFailure(chunk)
                         || (declaredLength >= 0 && received >= declaredLength)) {
                     finished = true;
-                    deadline.handling();
+                    deadline.bodyRead(this);
                 }
             }
             return chunk;

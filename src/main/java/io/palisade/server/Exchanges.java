@@ -18,12 +18,14 @@ import io.palisade.auth.Authentication;
 import io.palisade.auth.Caller;
 import io.palisade.auth.KeyRegistry;
 import io.palisade.config.ServerConfig;
+import io.palisade.config.TlsConfig;
 import io.palisade.error.ErrorCode;
 import io.palisade.error.PalisadeException;
 import io.palisade.http.JsonAnswer;
 import io.palisade.metrics.GatewayMetrics;
 import io.palisade.metrics.UpstreamErrorKind;
 import io.palisade.tracing.SpanExporter;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -47,6 +49,8 @@ public final class Exchanges {
     private static final int MAX_RECORDED_MODEL = 256;
     /** How much of a refused caller's body is read to find the model it asked for. */
     static final int MODEL_PEEK_BYTES = 16 * 1024;
+    /** The Servlet specification's request attribute for the TLS client's certificate chain. */
+    private static final String CLIENT_CERTIFICATES = "jakarta.servlet.request.X509Certificate";
 
     private final KeyRegistry registry;
     private final PolicyDecisionPoint policy;
@@ -167,9 +171,22 @@ public final class Exchanges {
 
     public Handler admin(String action, AdminHandler handler) {
         return ctx -> run(ctx, (record, exchange) -> {
+            // Before the key is looked at: without a certificate, a caller learns nothing about its key.
+            X509Certificate certificate = clientCertificate(ctx);
+            if (certificate == null && server.tls().adminClientAuth() == TlsConfig.AdminClientAuth.REQUIRED) {
+                throw new PalisadeException(
+                        ErrorCode.CLIENT_CERTIFICATE_REQUIRED,
+                        "the admin API requires a client certificate issued by the configured client CA");
+            }
             AdmittedRequest admitted = policy.admitAdmin(authenticate(ctx, record));
             handler.handle(ctx, admitted);
             ObjectNode details = JsonNodeFactory.instance.objectNode();
+            if (certificate != null) {
+                // Who held the certificate, for the audit; the key still decides who the caller is.
+                details.put(
+                        "client_certificate",
+                        certificate.getSubjectX500Principal().getName());
+            }
             ctx.pathParamMap().forEach(details::put);
             ctx.queryParamMap().forEach((name, values) -> details.put(name, String.join(",", values)));
             ObjectNode more = ctx.attribute(AUDIT_DETAILS);
@@ -329,6 +346,16 @@ public final class Exchanges {
         if (model != null && !model.isBlank() && model.length() <= MAX_RECORDED_MODEL) {
             record.requestedModel(model);
         }
+    }
+
+    /**
+     * The client certificate of the request's TLS connection, verified against {@code server.tls.client_ca}
+     * during the handshake (one that does not verify fails the handshake); null without one.
+     */
+    private static X509Certificate clientCertificate(Context ctx) {
+        return ctx.req().getAttribute(CLIENT_CERTIFICATES) instanceof X509Certificate[] chain && chain.length > 0
+                ? chain[0]
+                : null;
     }
 
     /** The socket peer, or, behind {@code server.trusted_proxies}, the client they forwarded for. */

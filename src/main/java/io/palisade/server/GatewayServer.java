@@ -15,6 +15,8 @@ import io.palisade.upstream.Operation;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +38,13 @@ public final class GatewayServer implements AutoCloseable {
     /**
      * Serves on {@code socket}, already bound. Without {@code operationsSocket} /metrics is served on
      * the main listener; with it, /metrics and the health probes are (also) served on that socket, a
-     * listener of their own for an operations network.
+     * listener of their own for an operations network (plain HTTP). {@code tls} null serves plain HTTP
+     * on the main listener, else HTTPS with that context.
      */
     public GatewayServer(
             ServerConfig listener,
             ListenerSocket socket,
+            SslContextFactory.Server tls,
             Exchanges exchanges,
             OpenAiRoutes openAi,
             Consumer<RoutesConfig> adminRoutes,
@@ -52,7 +56,8 @@ public final class GatewayServer implements AutoCloseable {
                 .map(bound -> Javalin.create(config -> {
                     config.concurrency.useVirtualThreads = true;
                     config.startup.showJavalinBanner = false;
-                    config.jetty.addConnector(bound::connector);
+                    config.jetty.addConnector(
+                            (server, http) -> bound.connector(server, new HttpConnectionFactory(http)));
                     config.jetty.modifyServer(server ->
                             ConnectionGuard.install(server, listener, OPERATIONS_CONNECTIONS, "palisade-operations"));
                     answerErrorsAsJson(config, exchanges);
@@ -66,8 +71,8 @@ public final class GatewayServer implements AutoCloseable {
             config.http.compressionStrategy = CompressionStrategy.NONE;
             config.http.maxRequestSize = Long.MAX_VALUE; // JsonBodyReader enforces the configured limit itself
             config.startup.showJavalinBanner = false;
-            config.jetty.addConnector(socket::connector);
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+            config.jetty.addConnector((server, http) -> Listener.create(server, http, listener, tls, socket));
             int maxConnections = ConnectionBudget.resolve(listener.maxConnections());
             config.jetty.modifyServer(
                     server -> ConnectionGuard.install(server, listener, maxConnections, "palisade-http"));

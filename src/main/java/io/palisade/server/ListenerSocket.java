@@ -5,9 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.channels.ServerSocketChannel;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -24,24 +22,27 @@ public final class ListenerSocket implements AutoCloseable {
     private final ServerSocketChannel channel;
     private final String host;
     private final int port;
+    private final boolean secure;
 
-    private ListenerSocket(ServerSocketChannel channel, String host, int port) {
+    private ListenerSocket(ServerSocketChannel channel, String host, int port, boolean secure) {
         this.channel = channel;
         this.host = host;
         this.port = port;
+        this.secure = secure;
     }
 
     /**
      * Binds {@code host}:{@code port} (port 0: any free port) as Jetty would (address reuse, the
-     * system's default backlog); fails with a message naming the address when it cannot.
+     * system's default backlog); fails with a message naming the address when it cannot. {@code
+     * secure}: the listener will serve HTTPS (its {@link #selfUrl()} says so).
      */
-    public static ListenerSocket bind(String host, int port) {
+    public static ListenerSocket bind(String host, int port, boolean secure) {
         ServerSocketChannel channel = null;
         try {
             channel = ServerSocketChannel.open();
             channel.socket().setReuseAddress(true);
             channel.socket().bind(new InetSocketAddress(host, port), 0);
-            return new ListenerSocket(channel, host, channel.socket().getLocalPort());
+            return new ListenerSocket(channel, host, channel.socket().getLocalPort(), secure);
         } catch (IOException e) {
             if (channel != null) {
                 try {
@@ -62,12 +63,13 @@ public final class ListenerSocket implements AutoCloseable {
     /** This listener's base URL for callers inside the process: a wildcard bind address is reached on loopback. */
     public URI selfUrl() {
         String reachable = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
-        return URI.create("http://" + (reachable.contains(":") ? "[" + reachable + "]" : reachable) + ":" + port);
+        return URI.create((secure ? "https://" : "http://")
+                + (reachable.contains(":") ? "[" + reachable + "]" : reachable) + ":" + port);
     }
 
-    /** A Jetty connector accepting on this socket, for Javalin's {@code addConnector}. */
-    Connector connector(Server server, HttpConfiguration http) {
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    /** A Jetty connector with {@code factories} (see {@link Listener}) accepting on this socket. */
+    ServerConnector connector(Server server, ConnectionFactory... factories) {
+        ServerConnector connector = new ServerConnector(server, factories);
         connector.setHost(host);
         connector.setPort(port);
         try {

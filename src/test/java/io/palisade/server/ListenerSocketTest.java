@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ListenerSocketTest {
     @Test
     void portZeroIsBoundAtOnceAndItsPortIsKnown() throws Exception {
-        try (ListenerSocket socket = ListenerSocket.bind("127.0.0.1", 0)) {
+        try (ListenerSocket socket = ListenerSocket.bind("127.0.0.1", 0, false)) {
             assertThat(socket.port()).isPositive();
             assertThat(socket.selfUrl()).isEqualTo(URI.create("http://127.0.0.1:" + socket.port()));
             // Bound and listening already: a connection is taken into the backlog before Jetty accepts.
@@ -26,7 +26,7 @@ class ListenerSocketTest {
 
     @Test
     void aWildcardBindIsReachedOnLoopback() {
-        try (ListenerSocket socket = ListenerSocket.bind("0.0.0.0", 0)) {
+        try (ListenerSocket socket = ListenerSocket.bind("0.0.0.0", 0, false)) {
             assertThat(socket.selfUrl()).isEqualTo(URI.create("http://127.0.0.1:" + socket.port()));
         }
     }
@@ -34,13 +34,13 @@ class ListenerSocketTest {
     @Test
     void aTakenPortFailsNamingTheAddressAndAClosedSocketIsReleased() {
         int port;
-        try (ListenerSocket first = ListenerSocket.bind("127.0.0.1", 0)) {
+        try (ListenerSocket first = ListenerSocket.bind("127.0.0.1", 0, false)) {
             port = first.port();
-            assertThatThrownBy(() -> ListenerSocket.bind("127.0.0.1", port))
+            assertThatThrownBy(() -> ListenerSocket.bind("127.0.0.1", port, false))
                     .isInstanceOf(UncheckedIOException.class)
                     .hasMessageStartingWith("cannot listen on 127.0.0.1:" + port + ": ");
         }
-        try (ListenerSocket again = ListenerSocket.bind("127.0.0.1", port)) {
+        try (ListenerSocket again = ListenerSocket.bind("127.0.0.1", port, false)) {
             assertThat(again.port()).isEqualTo(port);
         }
     }
