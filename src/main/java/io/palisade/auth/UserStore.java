@@ -64,35 +64,32 @@ public final class UserStore {
      * with their id (reports keep counting them apart, as nobody), in one transaction.
      */
     public void erase(String id) {
-        try (Connection connection = database.connect()) {
-            connection.setAutoCommit(false);
+        deleteWithKeys(id, "erase", connection -> {
             try (PreparedStatement usage =
-                            connection.prepareStatement("UPDATE usage_events SET user_email = ? WHERE user_id = ?");
-                    PreparedStatement keys = connection.prepareStatement("DELETE FROM api_keys WHERE user_id = ?");
-                    PreparedStatement user = connection.prepareStatement("DELETE FROM users WHERE id = ?")) {
+                    connection.prepareStatement("UPDATE usage_events SET user_email = ? WHERE user_id = ?")) {
                 usage.setString(1, id);
                 usage.setString(2, id);
                 usage.executeUpdate();
-                keys.setString(1, id);
-                keys.executeUpdate();
-                user.setString(1, id);
-                user.executeUpdate();
-                connection.commit();
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new StoreException("cannot erase user " + id + ": " + e.getMessage(), e);
-        }
+        });
     }
 
     /** Deletes the user and their keys in one transaction. */
     public void delete(String id) {
+        deleteWithKeys(id, "delete", connection -> {});
+    }
+
+    /** What runs before the deletion, in its transaction. */
+    private interface BeforeDeletion {
+        void run(Connection connection) throws SQLException;
+    }
+
+    private void deleteWithKeys(String id, String verb, BeforeDeletion before) {
         try (Connection connection = database.connect()) {
             connection.setAutoCommit(false);
             try (PreparedStatement keys = connection.prepareStatement("DELETE FROM api_keys WHERE user_id = ?");
                     PreparedStatement user = connection.prepareStatement("DELETE FROM users WHERE id = ?")) {
+                before.run(connection);
                 keys.setString(1, id);
                 keys.executeUpdate();
                 user.setString(1, id);
@@ -103,7 +100,7 @@ public final class UserStore {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new StoreException("cannot delete user " + id + ": " + e.getMessage(), e);
+            throw new StoreException("cannot " + verb + " user " + id + ": " + e.getMessage(), e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.palisade.backup;
 
 import io.palisade.audit.AuditStore;
 import io.palisade.audit.AuditVerifier;
+import io.palisade.audit.ChainMaintenance;
 import io.palisade.audit.CheckpointKey;
 import io.palisade.audit.HashChain;
 import io.palisade.store.Database;
@@ -76,7 +77,7 @@ public final class ChainCheck {
         }
         BackupManifest.ChainHead expected = manifest.audit();
         if (expected.lastSeq() > 0) {
-            Optional<String> hash = hashAt(database, expected.lastSeq());
+            Optional<String> hash = new ChainMaintenance(database).hashAt(expected.lastSeq());
             if (hash.isEmpty()) {
                 problems.add("the manifest's head, record " + expected.lastSeq()
                         + ", is not in the store (its chain ends at record "
@@ -99,19 +100,6 @@ public final class ChainCheck {
                         connection.prepareStatement("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
                 ResultSet rows = statement.executeQuery()) {
             return rows.next() ? new Head(rows.getLong(1), rows.getString(2)) : new Head(0, HashChain.GENESIS);
-        } catch (SQLException e) {
-            throw new StoreException("cannot read the audit trail: " + e.getMessage(), e);
-        }
-    }
-
-    private static Optional<String> hashAt(Database database, long seq) {
-        try (Connection connection = database.connect();
-                PreparedStatement statement =
-                        connection.prepareStatement("SELECT hash FROM audit_events WHERE seq = ?")) {
-            statement.setLong(1, seq);
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
-            }
         } catch (SQLException e) {
             throw new StoreException("cannot read the audit trail: " + e.getMessage(), e);
         }
