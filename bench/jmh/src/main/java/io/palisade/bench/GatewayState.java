@@ -56,7 +56,9 @@ final class GatewayState implements AutoCloseable {
         AuditStore auditStore = new AuditStore(database);
         LimitsCodec codec = new LimitsCodec(json);
         LimitsStore limitsStore = new LimitsStore(database);
-        LimitsRegistry limits = new LimitsRegistry(limitsStore, codec);
+        LimitsConfig limitsConfig =
+                new LimitsConfig(10_000_000, 0, 0, 8192, 4096, false, 1024, LimitsConfig.TokensCounted.TOTAL, null, false, List.of());
+        LimitsRegistry limits = new LimitsRegistry(limitsStore, codec, limitsConfig);
         registry = new KeyRegistry(keys, users, teams, clock);
         IdentityAdmin identities = new IdentityAdmin(users, teams, keys, auditStore, limitsStore, codec, () -> {
             registry.reload();
@@ -70,9 +72,8 @@ final class GatewayState implements AutoCloseable {
                 "{\"tokens_per_minute\": 2000000000, \"max_concurrent\": 100000, \"budgets\": [{\"period\": \"day\", \"tokens\": 900000000000}]}");
         registry.reload();
         limits.reload();
-        usageRecorder = new UsageRecorder(new UsageStore(database));
-        admission = new AdmissionControl(new LocalCounters(), limits,
-                new LimitsConfig(10_000_000, 0, 0, 8192, 4096, false, 1024, LimitsConfig.TokensCounted.TOTAL, null, false, List.of()),
+        usageRecorder = new UsageRecorder(new UsageStore(database), dir.resolve("usage.spool"));
+        admission = new AdmissionControl(new LocalCounters(), limits, limitsConfig,
                 new TokenEstimator(), new UsageStore(database), usageRecorder, clock);
         auditWriter = new AuditWriter(auditStore, 256, AuditWriter.CommitObserver.NONE, watchdog);
         audit = new AuditTrail(auditWriter, clock, json);

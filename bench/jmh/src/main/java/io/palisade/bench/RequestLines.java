@@ -33,7 +33,7 @@ final class RequestLines {
 
     static RequestRecord record() {
         User user = new User("usr_k3j9x0c1", "bench@example.com", "Bench", null, UserStatus.ACTIVE, false, Instant.EPOCH, 0);
-        ApiKey key = new ApiKey("key_7f3a9c2e51", "hash", user.id(), null, List.of("bench-*"), null, null, null, "bench", false, Instant.EPOCH,
+        ApiKey key = new ApiKey("key_7f3a9c2e51", "hash", user.id(), null, List.of("bench-*"), null, null, "bench", false, Instant.EPOCH,
                 List.of());
         RequestRecord record = new RequestRecord("req_19ab3c4d5e6f7a8b9c0d1e2f", Instant.now(), System.nanoTime(), "127.0.0.1", "POST",
                 "/v1/chat/completions");
